@@ -1,0 +1,5 @@
+import type { MigrationInterface } from 'typeorm'
+
+// Ordered. Files are named NNNN-verb-noun.ts; each class sets `name` ending in a 13-digit timestamp (TypeORM
+// orders and records migrations by it). Never edit a migration that has shipped: add the next one.
+export const migrations: (new () => MigrationInterface)[] = []

@@ -1,0 +1,27 @@
+import type { z } from 'zod'
+import { mergeContracts, mergeEvents } from './define'
+import { indicatorsContract, indicatorsEvents } from './indicators.contract'
+import { projectsContract } from './projects.contract'
+import { settingsContract, settingsEvents } from './settings.contract'
+
+// Add a domain's contract and events here; mergeContracts refuses duplicate names.
+export const contract = mergeContracts(indicatorsContract, projectsContract, settingsContract)
+export const events = mergeEvents(indicatorsEvents, settingsEvents)
+
+export type Contract = typeof contract
+export type Method = keyof Contract
+export type In<K extends Method> = z.input<Contract[K]['input']>
+export type ParsedIn<K extends Method> = z.output<Contract[K]['input']>
+export type Out<K extends Method> = z.output<Contract[K]['output']>
+
+export type Events = typeof events
+export type EventName = keyof Events
+export type EventPayload<E extends EventName> = z.output<Events[E]>
+
+export const METHODS = Object.keys(contract) as Method[]
+export const EVENT_NAMES = Object.keys(events) as EventName[]
+export const isMethod = (name: string): name is Method => Object.hasOwn(contract, name)
+export const isEventName = (name: string): name is EventName => Object.hasOwn(events, name)
+
+export * from './errors'
+export type { MethodSpec } from './define'

@@ -1,0 +1,255 @@
+import { z } from 'zod'
+import {
+  CLASSIFICATIONS,
+  IOC_TYPES,
+  RISK_LEVELS,
+  SEVERITIES,
+  TLP_LEVELS,
+} from '../domain/enums'
+import { Ok, PageLimit, Timestamp, Uuid, pageOf } from './common.schemas'
+import { method } from './define'
+
+export const IocTypeSchema = z.enum(IOC_TYPES)
+export const ClassificationSchema = z.enum(CLASSIFICATIONS)
+export const SeveritySchema = z.enum(SEVERITIES)
+export const RiskLevelSchema = z.enum(RISK_LEVELS)
+export const TlpSchema = z.enum(TLP_LEVELS)
+
+const Score = z.number().int().min(0).max(100)
+const Tag = z.string().trim().min(1).max(128)
+const Tags = z.array(Tag).max(256)
+const MitreId = z.string().trim().min(1).max(64)
+
+export const IndicatorSchema = z.object({
+  id: Uuid,
+  type: IocTypeSchema,
+  value: z.string(),
+  classification: ClassificationSchema,
+  confidence: Score,
+  severity: SeveritySchema,
+  score: Score,
+  riskLevel: RiskLevelSchema,
+  tlp: TlpSchema,
+  firstSeen: Timestamp.nullable(),
+  lastSeen: Timestamp.nullable(),
+  description: z.string(),
+  tags: z.array(z.string()),
+  mitreTactics: z.array(z.string()),
+  mitreTechniques: z.array(z.string()),
+  active: z.boolean(),
+  falsePositive: z.boolean(),
+  enrichment: z.record(z.string(), z.unknown()).nullable(),
+  projectId: Uuid.nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+})
+export type Indicator = z.infer<typeof IndicatorSchema>
+
+/** The analyst-editable fields, shared by create, update and the bulk defaults. */
+const EditableFields = {
+  classification: ClassificationSchema,
+  confidence: Score,
+  severity: SeveritySchema,
+  score: Score,
+  tlp: TlpSchema,
+  firstSeen: Timestamp.nullable(),
+  lastSeen: Timestamp.nullable(),
+  description: z.string().max(20_000),
+  tags: Tags,
+  mitreTactics: z.array(MitreId).max(64),
+  mitreTechniques: z.array(MitreId).max(256),
+  active: z.boolean(),
+  falsePositive: z.boolean(),
+  enrichment: z.record(z.string(), z.unknown()).nullable(),
+  projectId: Uuid.nullable(),
+}
+
+export const IndicatorCreateSchema = z.strictObject({
+  /** Omit to detect the type from the value. */
+  type: IocTypeSchema.optional(),
+  value: z.string().min(1).max(8192),
+  ...z.object(EditableFields).partial().shape,
+})
+export type IndicatorCreate = z.infer<typeof IndicatorCreateSchema>
+
+export const IndicatorPatchSchema = z.strictObject(z.object(EditableFields).partial().shape)
+export type IndicatorPatch = z.infer<typeof IndicatorPatchSchema>
+
+export const INDICATOR_SORT_FIELDS = [
+  'lastSeen',
+  'firstSeen',
+  'score',
+  'severity',
+  'confidence',
+  'value',
+  'type',
+  'createdAt',
+  'updatedAt',
+] as const
+export const IndicatorSortSchema = z.strictObject({
+  field: z.enum(INDICATOR_SORT_FIELDS).default('updatedAt'),
+  dir: z.enum(['asc', 'desc']).default('desc'),
+})
+export type IndicatorSort = z.infer<typeof IndicatorSortSchema>
+
+export const IndicatorFilterSchema = z.strictObject({
+  types: z.array(IocTypeSchema).max(IOC_TYPES.length).optional(),
+  classifications: z.array(ClassificationSchema).optional(),
+  severities: z.array(SeveritySchema).optional(),
+  scoreMin: Score.optional(),
+  scoreMax: Score.optional(),
+  tag: Tag.optional(),
+  projectId: Uuid.nullable().optional(),
+  active: z.boolean().optional(),
+  falsePositive: z.boolean().optional(),
+  firstSeenFrom: Timestamp.optional(),
+  firstSeenTo: Timestamp.optional(),
+  lastSeenFrom: Timestamp.optional(),
+  lastSeenTo: Timestamp.optional(),
+  /** Full-text / substring search over value, description and tags. */
+  q: z.string().trim().max(512).optional(),
+})
+export type IndicatorFilter = z.infer<typeof IndicatorFilterSchema>
+
+export const IndicatorPageSchema = pageOf(IndicatorSchema)
+export type IndicatorPage = z.infer<typeof IndicatorPageSchema>
+
+export const BulkRejectSchema = z.object({
+  /** 1-based line of the pasted text, or 1-based position in `items`. */
+  line: z.number().int().min(1),
+  value: z.string(),
+  reason: z.string(),
+})
+export type BulkReject = z.infer<typeof BulkRejectSchema>
+
+/** Maximum rejects listed in a report; `rejected` still counts them all. */
+export const MAX_LISTED_REJECTS = 1000
+
+export const BulkReportSchema = z.object({
+  total: z.number().int(),
+  created: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  rejected: z.number().int(),
+  rejects: z.array(BulkRejectSchema),
+  byType: z.record(z.string(), z.number().int()),
+})
+export type BulkReport = z.infer<typeof BulkReportSchema>
+
+export const BulkDefaultsSchema = z.strictObject(
+  z.object(EditableFields).omit({ enrichment: true, firstSeen: true, lastSeen: true }).partial()
+    .shape,
+)
+
+export const indicatorsContract = {
+  'indicators.list': method({
+    summary: 'List indicators with filters, sort and keyset pagination',
+    input: z.strictObject({
+      filter: IndicatorFilterSchema.default({}),
+      sort: IndicatorSortSchema.default({ field: 'updatedAt', dir: 'desc' }),
+      limit: PageLimit,
+      cursor: z.string().max(1024).optional(),
+    }),
+    output: IndicatorPageSchema,
+  }),
+  'indicators.count': method({
+    summary: 'Count indicators matching a filter',
+    input: z.strictObject({ filter: IndicatorFilterSchema.default({}) }),
+    output: z.object({ total: z.number().int() }),
+  }),
+  'indicators.search': method({
+    summary: 'Full-text and substring search over value, description and tags',
+    input: z.strictObject({
+      q: z.string().trim().min(1).max(512),
+      limit: PageLimit,
+      cursor: z.string().max(1024).optional(),
+    }),
+    output: IndicatorPageSchema,
+  }),
+  'indicators.get': method({
+    summary: 'Get one indicator by id',
+    input: z.strictObject({ id: Uuid }),
+    output: IndicatorSchema,
+  }),
+  'indicators.lookup': method({
+    summary: 'Find an indicator by type and value (the value is canonicalised first)',
+    input: z.strictObject({ type: IocTypeSchema.optional(), value: z.string().min(1).max(8192) }),
+    output: IndicatorSchema.nullable(),
+  }),
+  'indicators.create': method({
+    summary: 'Create one indicator; 409 if the same type and value exist',
+    input: IndicatorCreateSchema,
+    output: IndicatorSchema,
+    mutates: true,
+  }),
+  'indicators.update': method({
+    summary: 'Update the editable fields of an indicator',
+    input: z.strictObject({ id: Uuid, patch: IndicatorPatchSchema }),
+    output: IndicatorSchema,
+    mutates: true,
+  }),
+  'indicators.delete': method({
+    summary: 'Delete an indicator',
+    input: z.strictObject({ id: Uuid }),
+    output: Ok,
+    mutates: true,
+  }),
+  'indicators.bulkCreate': method({
+    summary:
+      'Create or update many indicators from pasted text or a list; idempotent on type+value; returns a report',
+    input: z
+      .strictObject({
+        text: z.string().optional(),
+        items: z.array(IndicatorCreateSchema).optional(),
+        defaults: BulkDefaultsSchema.default({}),
+      })
+      .refine((v) => v.text !== undefined || v.items !== undefined, {
+        message: 'Give either text or items',
+        path: ['text'],
+      }),
+    output: BulkReportSchema,
+    mutates: true,
+  }),
+  'indicators.markFalsePositive': method({
+    summary: 'Mark an indicator as a false positive (and inactive), or clear the mark',
+    input: z.strictObject({
+      id: Uuid,
+      falsePositive: z.boolean().default(true),
+      reason: z.string().max(2000).optional(),
+    }),
+    output: IndicatorSchema,
+    mutates: true,
+  }),
+  'indicators.activate': method({
+    summary: 'Reactivate an indicator (clears the false-positive mark)',
+    input: z.strictObject({ id: Uuid }),
+    output: IndicatorSchema,
+    mutates: true,
+  }),
+  'indicators.recent': method({
+    summary: 'Indicators seen or changed in the last N days, newest first',
+    input: z.strictObject({
+      days: z.number().int().min(1).max(3650).default(7),
+      limit: PageLimit,
+      cursor: z.string().max(1024).optional(),
+    }),
+    output: IndicatorPageSchema,
+  }),
+  'indicators.counts': method({
+    summary: 'Counts by type and severity',
+    input: z.strictObject({ projectId: Uuid.optional() }),
+    output: z.object({
+      total: z.number().int(),
+      byType: z.record(z.string(), z.number().int()),
+      bySeverity: z.record(z.string(), z.number().int()),
+    }),
+  }),
+} as const
+
+export const indicatorsEvents = {
+  /** Something changed; views refresh. `ids` is omitted for bulk changes. */
+  'indicators.onDidChange': z.object({
+    kind: z.enum(['created', 'updated', 'deleted', 'bulk']),
+    ids: z.array(Uuid).optional(),
+  }),
+} as const

@@ -1,0 +1,56 @@
+import { z } from 'zod'
+import { method } from './define'
+
+export const SettingsSchema = z.object({
+  theme: z.enum(['system', 'light', 'dark']),
+  /** The optional local REST port of the desktop app: off by default. */
+  httpEnabled: z.boolean(),
+  httpHost: z.string(),
+  httpPort: z.number().int().min(0).max(65535),
+})
+export type Settings = z.infer<typeof SettingsSchema>
+
+export const DEFAULT_SETTINGS: Settings = {
+  theme: 'system',
+  httpEnabled: false,
+  httpHost: '127.0.0.1',
+  httpPort: 4517,
+}
+
+export const settingsContract = {
+  'settings.get': method({
+    summary: 'Read the application settings',
+    input: z.strictObject({}),
+    output: SettingsSchema,
+  }),
+  'settings.update': method({
+    summary: 'Change application settings',
+    input: z.strictObject({
+      patch: z
+        .strictObject({
+          theme: SettingsSchema.shape.theme,
+          httpEnabled: z.boolean(),
+          httpHost: z.string().min(1).max(255),
+          httpPort: z.number().int().min(0).max(65535),
+        })
+        .partial(),
+    }),
+    output: SettingsSchema,
+    mutates: true,
+  }),
+  'system.info': method({
+    summary: 'Version, schema version and data directory of the running core',
+    input: z.strictObject({}),
+    output: z.object({
+      version: z.string(),
+      schemaVersion: z.number().int(),
+      dataDir: z.string(),
+      sqliteVersion: z.string(),
+      httpUrl: z.string().nullable(),
+    }),
+  }),
+} as const
+
+export const settingsEvents = {
+  'settings.onDidChange': SettingsSchema,
+} as const
