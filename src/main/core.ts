@@ -3,6 +3,8 @@ import { join } from 'node:path'
 import type { In, Method, Out } from '../shared/contract'
 import { openDatabase, type Database } from './db/data-source'
 import { createEventHub, type EventHub } from './events/event-hub'
+import { createFeedHandlers } from './feeds/feeds.handlers'
+import { createFeedsService, type FeedsServiceOptions } from './feeds/feeds.service'
 import { createIndicatorHandlers } from './indicators/indicators.handlers'
 import { systemClock, type Clock } from './platform/clock'
 import { createLogger, type Logger } from './platform/logger'
@@ -26,6 +28,8 @@ export type CoreOptions = {
   nativeBinding?: string
   /** Check every handler's output against the contract (tests turn this on). */
   validateOutput?: boolean
+  /** Feed engine knobs: scheduler on/off, download limits (tests shorten timeouts). */
+  feeds?: FeedsServiceOptions
 }
 
 /** Everything a core's services share. Passed explicitly: the core has no module-level state. */
@@ -72,7 +76,9 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   }
   let httpUrl: string | null = null
   const settings = createSettingsService(ctx)
+  const feeds = createFeedsService(ctx, { version: APP_VERSION, ...opts.feeds })
   const handlers: Handlers = {
+    ...createFeedHandlers(feeds),
     ...createIndicatorHandlers(ctx),
     ...createProjectHandlers(ctx),
     ...settings.handlers,
@@ -82,6 +88,8 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   // Background engines (feed scheduler, ...) register here so stop() can drain them.
   const stoppers: (() => Promise<void>)[] = []
   const idlers: (() => Promise<void>)[] = [() => db.writes.waitForIdle()]
+  stoppers.push(() => feeds.stop())
+  idlers.push(() => feeds.waitForIdle())
 
   return {
     ...ctx,
@@ -92,7 +100,9 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     setHttpUrl: (url) => {
       httpUrl = url
     },
-    start: async () => {},
+    start: async () => {
+      await feeds.start()
+    },
     waitForIdle: async () => {
       for (const idle of idlers) await idle()
     },

@@ -1,12 +1,13 @@
 import type { z } from 'zod'
 import { mergeContracts, mergeEvents } from './define'
+import { feedsContract, feedsEvents } from './feeds.contract'
 import { indicatorsContract, indicatorsEvents } from './indicators.contract'
 import { projectsContract } from './projects.contract'
 import { settingsContract, settingsEvents } from './settings.contract'
 
 // Add a domain's contract and events here; mergeContracts refuses duplicate names.
-export const contract = mergeContracts(indicatorsContract, projectsContract, settingsContract)
-export const events = mergeEvents(indicatorsEvents, settingsEvents)
+export const contract = mergeContracts(indicatorsContract, projectsContract, settingsContract, feedsContract)
+export const events = mergeEvents(indicatorsEvents, settingsEvents, feedsEvents)
 
 export type Contract = typeof contract
 export type Method = keyof Contract

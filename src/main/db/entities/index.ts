@@ -1,6 +1,19 @@
 import type { MixedList } from 'typeorm'
+import { FeedRunRejectEntity } from './feed-run-reject.entity'
+import { FeedRunEntity } from './feed-run.entity'
+import { FeedEntity } from './feed.entity'
+import { IntelObjectEntity } from './intel-object.entity'
+import { ObservationEntity } from './observation.entity'
 import { SettingEntity } from './setting.entity'
 
 // Every entity class, in one list for the DataSource (SQLite on the desktop, PostgreSQL on the team server).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const entities: MixedList<Function> = [SettingEntity]
+export const entities: MixedList<Function> = [
+  SettingEntity,
+  // feeds (migration 0002)
+  FeedEntity,
+  FeedRunEntity,
+  FeedRunRejectEntity,
+  ObservationEntity,
+  IntelObjectEntity,
+]

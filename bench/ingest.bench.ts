@@ -1,0 +1,238 @@
+/**
+ * `npm run bench:ingest`: the feed engine against the limit of the hardware.
+ *
+ * Writes a BENCH_ROWS-row (default 1,000,000) URLhaus CSV and a BENCH_ROWS-indicator STIX 2.1 bundle into
+ * bench/.work/, then in one process times:
+ *   - raw:  a bare better-sqlite3 table with UNIQUE(type, value), one prepared upsert per value of the CSV,
+ *           one transaction (what SQLite itself can do on this box);
+ *   - csv:  our full import of the CSV file (decode, parse, canonicalise, indicator upsert with the search
+ *           index, observations, run bookkeeping) through feeds.importFile;
+ *   - stix: the same for the bundle;
+ *   - csv over HTTP (staged): the CSV served from 127.0.0.1, which goes through the fetcher and the staging
+ *           spool (parse while downloading, commit after) — the price of "nothing written from a failed
+ *           download". BENCH_STAGED=0 skips it.
+ * Peak RSS is sampled every 50 ms during our imports (the raw baseline runs last so its in-memory values
+ * do not count). Prints a table, then one JSON line.
+ */
+import { createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import 'reflect-metadata'
+import { createCore } from '../src/main/core'
+import { createLogger } from '../src/main/platform/logger'
+import { createMemorySecretStore } from '../src/main/platform/secret-store'
+import { createReadStream } from 'node:fs'
+import { createRandom } from './support/random'
+import { startRssSampler } from './support/rss-sampler'
+import { forceGc, round } from './support/stats'
+import { formatTable } from './support/table'
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000)
+const STAGED = process.env.BENCH_STAGED !== '0'
+const WORK = join(import.meta.dirname, '.work')
+
+const WORDS = ['evil', 'cdn', 'login', 'update', 'secure', 'mail', 'pay', 'cloud', 'files', 'panel', 'track', 'docs']
+const TLDS = ['com', 'net', 'org', 'ru', 'xyz', 'top', 'info', 'io', 'de', 'online']
+const FILES = ['index.php', 'gate.php', 'update.exe', 'invoice.zip', 'doc.js', 'payload.bin', 'mozi.m', 'a.sh']
+const TAGS = ['elf', 'Mozi', 'exe', 'Emotet', 'doc', 'Qakbot', 'zip', 'AsyncRAT', 'sh', 'mirai']
+
+/** The i-th URL: unique by construction (the path carries i), realistic in shape. */
+const urlOf = (i: number, r: ReturnType<typeof createRandom>): string => {
+  const host = r.chance(0.3)
+    ? `${1 + r.int(223)}.${r.int(256)}.${r.int(256)}.${r.int(256)}`
+    : `${r.pick(WORDS)}-${r.pick(WORDS)}${r.int(1000)}.${r.pick(TLDS)}`
+  const port = r.chance(0.2) ? `:${r.pick([8080, 8443, 2222, 81])}` : ''
+  return `http://${host}${port}/${r.pick(WORDS)}/${i.toString(36)}/${r.pick(FILES)}`
+}
+
+const write = async (path: string, lines: Iterable<string>): Promise<void> => {
+  const out = createWriteStream(path)
+  let buf = ''
+  for (const line of lines) {
+    buf += line
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await new Promise((res) => out.once('drain', res))
+      buf = ''
+    }
+  }
+  out.end(buf)
+  await new Promise<void>((res, rej) => out.on('finish', res).on('error', rej))
+}
+
+function* urlhausLines(n: number): Generator<string> {
+  const r = createRandom(7)
+  yield '################################################################\n'
+  yield '# abuse.ch URLhaus Database Dump (CSV - recent URLs only)      #\n'
+  yield '################################################################\n#\n'
+  yield '# id,dateadded,url,url_status,last_online,threat,tags,urlhaus_link,reporter\n'
+  const base = Date.parse('2025-01-01T00:00:00Z')
+  for (let i = 0; i < n; i++) {
+    const id = 3_000_000 + i
+    const added = new Date(base + i * 1000).toISOString().replace('T', ' ').slice(0, 19)
+    const tags = `${r.pick(TAGS)},${r.pick(TAGS)}`
+    yield `"${id}","${added}","${urlOf(i, r)}","${r.chance(0.3) ? 'online' : 'offline'}","","malware_download","${tags}","https://urlhaus.abuse.ch/url/${id}/","reporter${r.int(50)}"\n`
+  }
+}
+
+function* stixLines(n: number): Generator<string> {
+  const r = createRandom(11)
+  const uuid = () => {
+    const h = r.hex(32)
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`
+  }
+  const green = 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'
+  yield `{"type":"bundle","id":"bundle--${uuid()}","objects":[\n`
+  const base = Date.parse('2025-01-01T00:00:00Z')
+  for (let i = 0; i < n; i++) {
+    let pattern: string
+    switch (i % 4) {
+      case 0: pattern = `[url:value = '${urlOf(i, r)}']`; break
+      case 1: pattern = `[domain-name:value = 'h${i.toString(36)}.${r.pick(WORDS)}.${r.pick(TLDS)}']`; break
+      case 2: pattern = `[ipv4-addr:value = '${10 + ((i >>> 16) & 0x7f)}.${(i >>> 8) & 0xff}.${i & 0xff}.${1 + r.int(254)}']`; break
+      default: pattern = `[file:hashes.'SHA-256' = '${r.hex(64)}']`
+    }
+    const ts = new Date(base + i * 1000).toISOString()
+    const obj = {
+      type: 'indicator',
+      spec_version: '2.1',
+      id: `indicator--${uuid()}`,
+      created: ts,
+      modified: ts,
+      name: `bench indicator ${i}`,
+      pattern,
+      pattern_type: 'stix',
+      valid_from: ts,
+      indicator_types: ['malicious-activity'],
+      labels: [r.pick(TAGS)],
+      confidence: 50 + r.int(50),
+      object_marking_refs: [green],
+    }
+    yield `${i ? ',' : ''}${JSON.stringify(obj)}\n`
+  }
+  yield ']}\n'
+}
+
+/** The CSV's URL values again, for the raw baseline (same generator, same seed). */
+const csvValues = (n: number): string[] => {
+  const r = createRandom(7)
+  const out = new Array<string>(n)
+  for (let i = 0; i < n; i++) {
+    r.pick(TAGS) // keep the random sequence aligned with urlhausLines
+    r.pick(TAGS)
+    out[i] = urlOf(i, r)
+    r.chance(0.3)
+    r.int(50)
+  }
+  return out
+}
+
+const rawBaseline = (values: string[], file: string): number => {
+  rmSync(file, { force: true })
+  const db = new Database(file)
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = NORMAL')
+  db.exec(`CREATE TABLE raw (id INTEGER PRIMARY KEY, type TEXT NOT NULL, value TEXT NOT NULL,
+    first_seen TEXT, last_seen TEXT, UNIQUE (type, value))`)
+  const upsert = db.prepare(`INSERT INTO raw (type, value, first_seen, last_seen) VALUES ('url', ?, ?, ?)
+    ON CONFLICT (type, value) DO UPDATE SET last_seen = excluded.last_seen`)
+  const now = new Date().toISOString()
+  const t0 = performance.now()
+  db.transaction(() => {
+    for (const v of values) upsert.run(v, now, now)
+  })()
+  const ms = performance.now() - t0
+  db.close()
+  return ms
+}
+
+type Result = { label: string; rows: number; ms: number; created: number; rejected: number; status: string }
+
+const importWith = async (
+  label: string,
+  dir: string,
+  call: (core: Awaited<ReturnType<typeof createCore>>) => Promise<{ status: string; rows: number; created: number; rejected: number; error: string | null }>,
+): Promise<Result> => {
+  rmSync(dir, { recursive: true, force: true })
+  const core = await createCore({
+    dataDir: dir,
+    logger: createLogger({ level: 'warn' }),
+    secrets: createMemorySecretStore(),
+    feeds: { schedule: false },
+  })
+  await core.start()
+  try {
+    forceGc()
+    const t0 = performance.now()
+    const run = await call(core)
+    const ms = performance.now() - t0
+    if (run.status !== 'succeeded') throw new Error(`${label}: run ${run.status}: ${run.error}`)
+    return { label, rows: run.rows, ms, created: run.created, rejected: run.rejected, status: run.status }
+  } finally {
+    await core.stop()
+  }
+}
+
+const main = async (): Promise<void> => {
+  mkdirSync(WORK, { recursive: true })
+  const csv = join(WORK, `urlhaus-${ROWS}.csv`)
+  const stix = join(WORK, `stix-${ROWS}.json`)
+  if (!existsSync(csv)) await write(csv, urlhausLines(ROWS))
+  if (!existsSync(stix)) await write(stix, stixLines(ROWS))
+  process.stderr.write(`inputs: ${csv} (${statSync(csv).size} B), ${stix} (${statSync(stix).size} B)\n`)
+
+  const rss = startRssSampler(50)
+  const results: Result[] = []
+  results.push(await importWith('csv (file)', join(WORK, 'db-csv'), (core) => core.call('feeds.importFile', { path: csv, format: 'urlhaus-csv' })))
+  const csvRss = rss.peakMb
+  results.push(await importWith('stix (file)', join(WORK, 'db-stix'), (core) => core.call('feeds.importFile', { path: stix, format: 'stix-bundle' })))
+  if (STAGED) {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/csv', 'content-length': String(statSync(csv).size) })
+      createReadStream(csv).pipe(res)
+    })
+    await new Promise<void>((res) => server.listen(0, '127.0.0.1', res))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/urlhaus.csv`
+    try {
+      results.push(await importWith('csv (http, staged)', join(WORK, 'db-http'), (core) => core.call('feeds.importUrl', { url, format: 'urlhaus-csv' })))
+    } finally {
+      server.close()
+    }
+  }
+  const peak = rss.stop()
+
+  forceGc()
+  const values = csvValues(ROWS)
+  const rawMs = rawBaseline(values, join(WORK, 'raw.sqlite'))
+
+  const rate = (rows: number, ms: number) => Math.round(rows / (ms / 1000))
+  const raw = rate(ROWS, rawMs)
+  const csvRate = rate(results[0]!.rows, results[0]!.ms)
+  const stixRate = rate(results[1]!.rows, results[1]!.ms)
+  process.stdout.write(
+    formatTable(
+      ['contender', 'rows', 'created', 'rejected', 'seconds', 'rows/s', 'vs raw'],
+      [
+        ['raw better-sqlite3 upsert', ROWS, ROWS, 0, round(rawMs / 1000, 2), raw, '1.00'],
+        ...results.map((r) => [r.label, r.rows, r.created, r.rejected, round(r.ms / 1000, 2), rate(r.rows, r.ms), (rate(r.rows, r.ms) / raw).toFixed(2)]),
+      ],
+    ) + `\npeak RSS during our imports: ${peak.peakMb} MB (csv alone ${csvRss} MB), ${peak.samples} samples\n`,
+  )
+  process.stdout.write(
+    JSON.stringify({
+      rows: ROWS,
+      raw_rows_per_s: raw,
+      csv_rows_per_s: csvRate,
+      stix_rows_per_s: stixRate,
+      ratio_csv: round(csvRate / raw, 3),
+      ratio_stix: round(stixRate / raw, 3),
+      rss_peak_mb: peak.peakMb,
+    }) + '\n',
+  )
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
+  process.exitCode = 1
+})

@@ -1,0 +1,69 @@
+import { isAppError } from '../../shared/contract'
+import { parseCommandArgs } from './args'
+import { EXIT_ERROR, EXIT_OK, EXIT_USAGE, UsageError, type CliIo, type CommandSpec } from './cli-types'
+import { commandHelp, overallHelp } from './help'
+import { importCommand } from './import.command'
+import {
+  indicatorsAddCommand,
+  indicatorsGetCommand,
+  indicatorsListCommand,
+  indicatorsSearchCommand,
+} from './indicators.command'
+import { serveCommand } from './serve.command'
+import { tokenCommand } from './token.command'
+
+export const COMMANDS: readonly CommandSpec[] = [
+  serveCommand,
+  tokenCommand,
+  indicatorsAddCommand,
+  indicatorsListCommand,
+  indicatorsSearchCommand,
+  indicatorsGetCommand,
+  importCommand,
+]
+
+const findCommand = (argv: readonly string[]): CommandSpec | undefined =>
+  COMMANDS.filter((c) => c.path.every((word, i) => argv[i] === word)).sort(
+    (a, b) => b.path.length - a.path.length,
+  )[0]
+
+/** Runs one command line and returns the exit code; never throws (errors become messages on stderr). */
+export const runCli = async (argv: readonly string[], io: CliIo): Promise<number> => {
+  const first = argv[0]
+  if (first === undefined) {
+    io.stderr(overallHelp(COMMANDS))
+    return EXIT_USAGE
+  }
+  if (first === '--help' || first === '-h' || first === 'help') {
+    io.stdout(overallHelp(COMMANDS))
+    return EXIT_OK
+  }
+  if (first === '--version' || first === '-v') {
+    const { APP_VERSION } = await import('../core')
+    io.stdout(`threateye ${APP_VERSION}\n`)
+    return EXIT_OK
+  }
+  const command = findCommand(argv)
+  if (!command) {
+    const group = COMMANDS.filter((c) => c.path[0] === first)
+    const known = group.length ? group.map((c) => c.path.join(' ')).join(', ') : 'see "threateye --help"'
+    io.stderr(`threateye: unknown command ${JSON.stringify(argv.slice(0, group.length ? 2 : 1).join(' '))} (${known})\n`)
+    return EXIT_USAGE
+  }
+  try {
+    const args = parseCommandArgs(command, argv.slice(command.path.length))
+    if (args.values.help === true) {
+      io.stdout(commandHelp(command))
+      return EXIT_OK
+    }
+    return await command.run(args, io)
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`threateye ${command.path.join(' ')}: ${e.message}\nRun "threateye ${command.path.join(' ')} --help" for usage.\n`)
+      return EXIT_USAGE
+    }
+    const message = isAppError(e) ? e.message : e instanceof Error ? e.message : String(e)
+    io.stderr(`threateye ${command.path.join(' ')}: ${message}\n`)
+    return EXIT_ERROR
+  }
+}

@@ -1,0 +1,154 @@
+import type BetterSqlite3 from 'better-sqlite3'
+
+/**
+ * Raw prepared statements for the feed engine's hot path: one observation (and intel object) upsert per
+ * record, run inside the caller's batch transaction. TypeORM would cost ~20x here (see toolchain.md §4).
+ */
+
+export type ObservationUpsertRow = {
+  indicatorId: string
+  feedId: string | null
+  sourceKey: string
+  firstSeen: string | null
+  lastSeen: string | null
+  confidence: number | null
+  threatType: string | null
+  malware: string | null
+  /** JSON array. */
+  tags: string
+  reference: string | null
+  description: string | null
+  tlp: string | null
+  port: number | null
+  /** JSON, already bounded by the engine. */
+  raw: string | null
+}
+
+export type ObservationBulkWriter = {
+  /**
+   * Inserts or refreshes the observation of (indicator, source) for `runId`. Returns false when this run has
+   * already reported the indicator: the record is a duplicate within the feed and nothing was changed.
+   */
+  upsert(row: ObservationUpsertRow, runId: string, nowIso: string): boolean
+}
+
+// The WHERE on the upsert makes a repeat within one run a no-op (changes() = 0): duplicates are detected by
+// the database itself, so a 1M-row feed needs no in-memory set of keys. Dates merge as min/max (SQLite's
+// multi-argument min/max return NULL when any argument is NULL, hence the coalesce); what the source says now
+// about threat type, confidence, tags and link replaces what it said before.
+const UPSERT_OBSERVATION = `
+INSERT INTO observations (
+  indicator_id, feed_id, source_key, first_seen, last_seen, confidence, threat_type, malware, tags,
+  reference, description, tlp, port, raw, first_run_id, last_run_id, created_at, updated_at
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (indicator_id, source_key) DO UPDATE SET
+  feed_id = excluded.feed_id,
+  first_seen = coalesce(min(observations.first_seen, excluded.first_seen), observations.first_seen, excluded.first_seen),
+  last_seen = coalesce(max(observations.last_seen, excluded.last_seen), observations.last_seen, excluded.last_seen),
+  confidence = coalesce(excluded.confidence, observations.confidence),
+  threat_type = coalesce(excluded.threat_type, observations.threat_type),
+  malware = coalesce(excluded.malware, observations.malware),
+  tags = excluded.tags,
+  reference = coalesce(excluded.reference, observations.reference),
+  description = coalesce(excluded.description, observations.description),
+  tlp = coalesce(excluded.tlp, observations.tlp),
+  port = coalesce(excluded.port, observations.port),
+  raw = coalesce(excluded.raw, observations.raw),
+  last_run_id = excluded.last_run_id,
+  updated_at = excluded.updated_at
+WHERE observations.last_run_id IS NOT excluded.last_run_id`
+
+export const createObservationBulkWriter = (sqlite: BetterSqlite3.Database): ObservationBulkWriter => {
+  const stmt = sqlite.prepare(UPSERT_OBSERVATION)
+  return {
+    upsert: (r, runId, now) =>
+      stmt.run(
+        r.indicatorId,
+        r.feedId,
+        r.sourceKey,
+        r.firstSeen,
+        r.lastSeen,
+        r.confidence,
+        r.threatType,
+        r.malware,
+        r.tags,
+        r.reference,
+        r.description,
+        r.tlp,
+        r.port,
+        r.raw,
+        runId,
+        runId,
+        now,
+        now,
+      ).changes > 0,
+  }
+}
+
+export type IntelObjectUpsertRow = {
+  id: string
+  type: string
+  name: string | null
+  created: string | null
+  modified: string | null
+  sourceRef: string | null
+  targetRef: string | null
+  relationshipType: string | null
+  /** JSON. */
+  data: string
+  feedId: string | null
+}
+
+export type IntelObjectBulkWriter = {
+  /** Returns false when the stored version is newer (a STIX object's `modified` decides). */
+  upsert(row: IntelObjectUpsertRow, runId: string, nowIso: string): boolean
+}
+
+const UPSERT_INTEL_OBJECT = `
+INSERT INTO intel_objects (
+  id, type, name, created, modified, source_ref, target_ref, relationship_type, data, feed_id, last_run_id,
+  created_at, updated_at
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET
+  type = excluded.type,
+  name = excluded.name,
+  created = excluded.created,
+  modified = excluded.modified,
+  source_ref = excluded.source_ref,
+  target_ref = excluded.target_ref,
+  relationship_type = excluded.relationship_type,
+  data = excluded.data,
+  feed_id = coalesce(excluded.feed_id, intel_objects.feed_id),
+  last_run_id = excluded.last_run_id,
+  updated_at = excluded.updated_at
+WHERE intel_objects.modified IS NULL OR excluded.modified IS NULL OR excluded.modified >= intel_objects.modified`
+
+export const createIntelObjectBulkWriter = (sqlite: BetterSqlite3.Database): IntelObjectBulkWriter => {
+  const stmt = sqlite.prepare(UPSERT_INTEL_OBJECT)
+  return {
+    upsert: (r, runId, now) =>
+      stmt.run(
+        r.id,
+        r.type,
+        r.name,
+        r.created,
+        r.modified,
+        r.sourceRef,
+        r.targetRef,
+        r.relationshipType,
+        r.data,
+        r.feedId,
+        runId,
+        now,
+        now,
+      ).changes > 0,
+  }
+}
+
+/** "Seen by N sources" for many indicators at once (a range scan of the unique index per id). */
+export const countSources = (sqlite: BetterSqlite3.Database, indicatorIds: readonly string[]): Map<string, number> => {
+  const stmt = sqlite.prepare('SELECT count(*) AS n FROM observations WHERE indicator_id = ?').pluck()
+  const out = new Map<string, number>()
+  for (const id of indicatorIds) out.set(id, stmt.get(id) as number)
+  return out
+}

@@ -1,0 +1,74 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm'
+
+/**
+ * One source's report of one indicator: the indicator row is canonical and shared, this row keeps what this
+ * source said (its own dates, confidence, threat type, tags, link, raw record). "Seen by N sources" is a count
+ * over the (indicator_id, source_key) unique index. Created by migration 0002; written in bulk by
+ * src/main/db/bulk/observation-bulk.ts.
+ */
+@Entity({ name: 'observations' })
+@Index('UQ_observations_indicator_source', ['indicatorId', 'sourceKey'], { unique: true })
+@Index('IDX_observations_feed', ['feedId'])
+export class ObservationEntity {
+  @PrimaryGeneratedColumn('increment')
+  id: number
+
+  @Column({ name: 'indicator_id', type: 'varchar', length: 36 })
+  indicatorId: string
+
+  /** Null for ad-hoc imports. */
+  @Column({ name: 'feed_id', type: 'varchar', length: 36, nullable: true })
+  feedId: string | null
+
+  /** The feed's id, or `import:<label>` for an ad-hoc import: what makes two reports "the same source". */
+  @Column({ name: 'source_key', type: 'varchar', length: 300 })
+  sourceKey: string
+
+  @Column({ name: 'first_seen', type: 'varchar', length: 40, nullable: true })
+  firstSeen: string | null
+
+  @Column({ name: 'last_seen', type: 'varchar', length: 40, nullable: true })
+  lastSeen: string | null
+
+  @Column({ type: 'integer', nullable: true })
+  confidence: number | null
+
+  @Column({ name: 'threat_type', type: 'varchar', length: 100, nullable: true })
+  threatType: string | null
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  malware: string | null
+
+  /** JSON array of strings. */
+  @Column({ type: 'text', default: '[]' })
+  tags: string
+
+  @Column({ type: 'text', nullable: true })
+  reference: string | null
+
+  @Column({ type: 'text', nullable: true })
+  description: string | null
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  tlp: string | null
+
+  @Column({ type: 'integer', nullable: true })
+  port: number | null
+
+  /** The source record as JSON, at most 8 KB. */
+  @Column({ type: 'text', nullable: true })
+  raw: string | null
+
+  @Column({ name: 'first_run_id', type: 'varchar', length: 36, nullable: true })
+  firstRunId: string | null
+
+  /** The run that last reported it: a second record in the same run is a duplicate. */
+  @Column({ name: 'last_run_id', type: 'varchar', length: 36, nullable: true })
+  lastRunId: string | null
+
+  @Column({ name: 'created_at', type: 'varchar', length: 40 })
+  createdAt: string
+
+  @Column({ name: 'updated_at', type: 'varchar', length: 40 })
+  updatedAt: string
+}

@@ -1,0 +1,39 @@
+import { BrowserWindow, ipcMain } from 'electron'
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../shared/bridge'
+import type { Core } from '../core'
+import type { Logger } from '../platform/logger'
+import { createIpcDispatch } from '../rpc/ipc-dispatch'
+import { createTrustedSenderCheck } from '../security/app-url'
+
+/**
+ * The Electron transport: one invoke channel for every contract call, one event channel for every core event.
+ * The sender check runs on the calling frame's URL, so an iframe or a page navigated elsewhere (both blocked by
+ * window.ts anyway) still could not call the core.
+ */
+export const registerIpc = (opts: { core: Core; appUrl: string; logger: Logger }): (() => void) => {
+  const isTrusted = createTrustedSenderCheck(opts.appUrl)
+  const handle = createIpcDispatch({
+    dispatch: opts.core.dispatch,
+    isTrustedSender: (frameUrl) => {
+      const trusted = isTrusted(frameUrl)
+      if (!trusted) opts.logger.warn('IPC call refused: untrusted frame', { frameUrl })
+      return trusted
+    },
+  })
+  ipcMain.handle(IPC_INVOKE_CHANNEL, (event, method: unknown, input: unknown) =>
+    handle(event.senderFrame?.url, method, input),
+  )
+
+  const unsubscribe = opts.core.events.onAny((name, payload) => {
+    for (const win of BrowserWindow.getAllWindows()) {
+      if (!win.isDestroyed() && !win.webContents.isDestroyed()) {
+        win.webContents.send(IPC_EVENT_CHANNEL, name, payload)
+      }
+    }
+  })
+
+  return () => {
+    unsubscribe()
+    ipcMain.removeHandler(IPC_INVOKE_CHANNEL)
+  }
+}

@@ -1,0 +1,169 @@
+import { isAppError } from '../../../shared/contract/errors'
+import type { FeedRun } from '../../../shared/contract/feeds.contract'
+import type { Database } from '../../db/data-source'
+import type { EventHub } from '../../events/event-hub'
+import type { Clock } from '../../platform/clock'
+import type { Logger } from '../../platform/logger'
+import { isFeedFetchError } from '../http/fetch-error'
+import { createBatchCommitter } from './batch-committer'
+import type { PreparedObject, PreparedRecord, RunDefaults } from './engine-types'
+import { prepareItems } from './prepare'
+import { createProgress } from './progress'
+import { emptyCounters } from './run-counters'
+import type { RunStore } from './run-store'
+import type { OpenedSource } from './sources'
+import { createSpool, type Spool } from './spool'
+
+/** Records per transaction: big enough to amortise the commit, small enough that UI writes interleave. */
+export const DEFAULT_BATCH_SIZE = 5000
+/** Intel objects are bigger (whole STIX SDOs), so they flush sooner. */
+const OBJECT_BATCH_SIZE = 1000
+
+export type PipelineDeps = {
+  db: Database
+  clock: Clock
+  logger: Logger
+  events: EventHub
+  dataDir: string
+  runs: RunStore
+  batchSize?: number
+}
+
+export type RunPlan = {
+  runId: string
+  feedId: string | null
+  defaults: RunDefaults
+  signal: AbortSignal
+  open(signal: AbortSignal): Promise<OpenedSource>
+  /** Called inside the run's final transaction, only after success, with the source's new state. */
+  saveState?(patch: Record<string, unknown>): void
+}
+
+const cancelledError = (): Error => Object.assign(new Error('cancelled'), { name: 'AbortError' })
+
+const throwIfAborted = (signal: AbortSignal): void => {
+  if (signal.aborted) throw cancelledError()
+}
+
+/** A run's error line: our own messages as they are, anything else reduced to a safe one-liner. */
+const describeError = (e: unknown): string => {
+  if (isFeedFetchError(e) || isAppError(e)) return e.message
+  if (e instanceof Error) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && code.startsWith('SQLITE')) return `Database error while writing a batch: ${e.message}`
+    return e.message.length > 500 ? `${e.message.slice(0, 500)}…` : e.message
+  }
+  return String(e)
+}
+
+/**
+ * Runs one import from an opened source to a finished run row. Local sources commit batch by batch (a
+ * killed import keeps whole batches only: each is one transaction, and the run row's counters are written
+ * in the same transaction); remote sources are staged in a spool file and committed only after the whole
+ * download parsed, so a failed download writes nothing. Cancellation stops at the next batch boundary:
+ * batches committed before it stay (they are complete and the report says how many), staged ones are
+ * dropped.
+ */
+export const executeRun = async (deps: PipelineDeps, plan: RunPlan): Promise<FeedRun> => {
+  const { runId, feedId, defaults, signal } = plan
+  const batchSize = deps.batchSize ?? DEFAULT_BATCH_SIZE
+  const counters = emptyCounters()
+  const t0 = performance.now()
+  const log = deps.logger.child({ runId, feedId })
+  const progress = createProgress({ events: deps.events, runId, feedId, counters })
+  let status: FeedRun['status'] = 'failed'
+  let error: string | null = null
+  let statePatch: Record<string, unknown> | undefined
+  let spool: Spool | null = null
+  let committedBatches = 0
+
+  try {
+    await deps.db.writes.run('feeds.runStart', () => deps.runs.setStatus(runId, 'running'))
+    throwIfAborted(signal)
+    progress.phase('connecting')
+    const src = await plan.open(signal)
+    if (src.kind === 'not-modified') {
+      status = 'unchanged'
+    } else {
+      await deps.db.writes.run('feeds.runFormat', () => deps.runs.setFormat(runId, src.format))
+      const committer = createBatchCommitter({ db: deps.db, clock: deps.clock, runId, defaults, counters, runs: deps.runs })
+      const commit = async (records: PreparedRecord[], objects: PreparedObject[]) => {
+        await committer.commit({ records, objects })
+        committedBatches++
+      }
+      const staging = src.staged ? await createSpool(deps.dataDir, runId) : null
+      spool = staging
+      const sink = staging ? (records: PreparedRecord[], objects: PreparedObject[]) => staging.append({ records, objects }) : commit
+      progress.phase(staging ? 'staging' : 'reading')
+
+      let records: PreparedRecord[] = []
+      let objects: PreparedObject[] = []
+      for await (const items of src.items) {
+        throwIfAborted(signal)
+        prepareItems(items, defaults, counters, records, objects)
+        counters.bytes = src.bytes()
+        if (records.length >= batchSize || objects.length >= OBJECT_BATCH_SIZE) {
+          await sink(records, objects)
+          records = []
+          objects = []
+        }
+        progress.tick()
+      }
+      throwIfAborted(signal)
+      if (records.length > 0 || objects.length > 0) await sink(records, objects)
+      counters.bytes = src.bytes()
+
+      if (staging) {
+        progress.phase('committing')
+        for await (const batch of staging.replay()) {
+          throwIfAborted(signal)
+          await commit(batch.records, batch.objects)
+          progress.tick()
+        }
+      }
+      statePatch = src.state?.()
+      status = 'succeeded'
+    }
+  } catch (e) {
+    if (signal.aborted) {
+      status = 'cancelled'
+      error =
+        committedBatches > 0
+          ? `Cancelled; the ${committedBatches} batch(es) committed before the cancel were kept`
+          : 'Cancelled; nothing was written'
+    } else {
+      status = 'failed'
+      error = describeError(e)
+      if (spool) error += ' (nothing was written: the run was staged)'
+      else if (committedBatches > 0) error += ` (the ${committedBatches} batch(es) committed before the failure were kept)`
+    }
+    log.warn('feed run stopped', { status, error })
+  } finally {
+    await spool?.discard().catch((e: unknown) => log.warn('could not delete a spool file', { error: e }))
+  }
+
+  progress.phase('finishing')
+  const finishedAt = deps.clock.now().toISOString()
+  const durationMs = Math.round(performance.now() - t0)
+  await deps.db.writes.run('feeds.runFinish', () =>
+    deps.db.sqlite.transaction(() => {
+      deps.runs.finish(runId, status, finishedAt, counters, error, durationMs)
+      if (status === 'succeeded' && statePatch && plan.saveState) plan.saveState(statePatch)
+    })(),
+  )
+  const run = deps.runs.get(runId)
+  if (!run) throw new Error(`run ${runId} vanished while finishing`)
+  log.info('feed run finished', {
+    status,
+    rows: run.rows,
+    created: run.created,
+    updated: run.updated,
+    unchanged: run.unchanged,
+    duplicates: run.duplicates,
+    rejected: run.rejected,
+    durationMs,
+  })
+  deps.events.emit('feeds.onDidFinishRun', { run })
+  if (run.created + run.updated > 0) deps.events.emit('indicators.onDidChange', { kind: 'bulk' })
+  return run
+}

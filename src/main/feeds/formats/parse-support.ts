@@ -1,0 +1,213 @@
+import { AppError } from '../../../shared/contract/errors'
+import type { FeedReject, ParseItem } from '../feed-types'
+
+/** Items per yielded batch: big enough that per-batch overhead vanishes, small enough for one transaction. */
+export const BATCH_SIZE = 2000
+
+/**
+ * Input is fed to the readers in slices of at most this many bytes, so one huge chunk from a file read can
+ * never turn into one huge batch (batches stay near BATCH_SIZE whatever the chunking).
+ */
+export const SLICE_BYTES = 64 * 1024
+
+/** A line (or CSV record) longer than this is rejected with its line number and skipped, never buffered. */
+export const DEFAULT_MAX_LINE_LENGTH = 64 * 1024
+
+/** One JSON element (STIX object, feed record) larger than this is rejected and skipped. */
+export const DEFAULT_MAX_ELEMENT_BYTES = 1024 * 1024
+
+/** Whole-document formats (a MISP event) are read into memory up to this size, then refused. */
+export const DEFAULT_MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
+
+/** Hostile feeds put thousands of tags on a row; the tail carries no information. */
+export const MAX_TAGS = 64
+export const MAX_TAG_LENGTH = 256
+
+/**
+ * Counters a parser fills in when the caller passes `options.stats`. Rows dropped ON PURPOSE are not
+ * rejects (a PhishTank row that is not verified+online, a MISP `comment` attribute): they go to `filtered`
+ * so the run report can still explain every line.
+ */
+export type ParseStats = {
+  /** Rows or records the format's rules drop (PhishTank not verified/online, MISP types we do not map). */
+  filtered: number
+  /** Comment and blank lines (text and CSV formats). */
+  skipped: number
+}
+
+export const createParseStats = (): ParseStats => ({ filtered: 0, skipped: 0 })
+
+/** Options every parser understands, on top of its own. */
+export type CommonParseOptions = {
+  signal?: AbortSignal
+  stats?: ParseStats
+  /** Override DEFAULT_MAX_LINE_LENGTH (tests use small values). */
+  maxLineLength?: number
+}
+
+export const throwIfCancelled = (signal: AbortSignal | undefined): void => {
+  if (signal?.aborted === true) throw new AppError('cancelled', 'Parsing was cancelled')
+}
+
+/**
+ * Re-chunks the byte stream into slices of at most SLICE_BYTES (no copies: subarray views), checking the
+ * abort signal between slices.
+ */
+export async function* slices(
+  input: AsyncIterable<Uint8Array>,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<Uint8Array> {
+  for await (const chunk of input) {
+    throwIfCancelled(signal)
+    if (chunk.byteLength <= SLICE_BYTES) {
+      yield chunk
+      continue
+    }
+    for (let at = 0; at < chunk.byteLength; at += SLICE_BYTES) {
+      yield chunk.subarray(at, Math.min(at + SLICE_BYTES, chunk.byteLength))
+      throwIfCancelled(signal)
+    }
+  }
+}
+
+export const rejectItem = (line: number, value: string, reason: string): ParseItem => ({
+  kind: 'reject',
+  reject: { line, value: clip(value), reason } satisfies FeedReject,
+})
+
+/** Reject reports quote the offending value; a 64 KB line must not be copied into the run history. */
+export const clip = (s: string, max = 200): string => (s.length > max ? `${s.slice(0, max)}…` : s)
+
+/** Splits a comma-separated tag field, trims, drops empties and `None`, bounds count and length. */
+export const splitTags = (field: string | null | undefined, separators = /[,;|]/): string[] => {
+  if (field === null || field === undefined || field === '' || field === 'None') return []
+  const out: string[] = []
+  for (const part of field.split(separators)) {
+    const t = part.trim()
+    if (t === '' || t === 'None' || out.includes(t)) continue
+    out.push(t.length > MAX_TAG_LENGTH ? t.slice(0, MAX_TAG_LENGTH) : t)
+    if (out.length >= MAX_TAGS) break
+  }
+  return out
+}
+
+/** Adds tags without duplicates, keeping the MAX_TAGS bound. */
+export const mergeTags = (into: string[], more: readonly string[]): string[] => {
+  for (const t of more) {
+    if (into.length >= MAX_TAGS) break
+    if (t !== '' && !into.includes(t))
+      into.push(t.length > MAX_TAG_LENGTH ? t.slice(0, MAX_TAG_LENGTH) : t)
+  }
+  return into
+}
+
+/** abuse.ch and ThreatFox write `None` (and sometimes an empty field) for null. */
+export const noneToNull = (s: string | null | undefined): string | null => {
+  if (s === null || s === undefined) return null
+  const t = s.trim()
+  return t === '' || t === 'None' || t === 'null' ? null : t
+}
+
+const UTC_SPACE = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\s*(?:UTC|Z))?$/
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
+
+/**
+ * A feed timestamp as ISO-8601 UTC (`2024-05-01T10:02:07.000Z`, the form `Date#toISOString` gives, so
+ * string comparison orders them). abuse.ch's `YYYY-MM-DD HH:MM:SS` (UTC by their docs) takes a fast path
+ * without Date parsing; anything else goes through Date.parse. Unparseable or out-of-range → null: a bad
+ * timestamp loses the timestamp, not the indicator.
+ */
+export const toIsoUtc = (s: string | null | undefined): string | null => {
+  if (s === null || s === undefined) return null
+  const t = s.trim()
+  if (t === '' || t === 'None' || t === 'null') return null
+  const m = UTC_SPACE.exec(t)
+  if (m !== null) {
+    const iso = `${m[1]}T${m[2]}.000Z`
+    return plausible(iso) ? iso : null
+  }
+  if (DATE_ONLY.test(t)) {
+    const iso = `${t}T00:00:00.000Z`
+    return plausible(iso) ? iso : null
+  }
+  const ms = Date.parse(t)
+  if (Number.isNaN(ms)) return null
+  return new Date(ms).toISOString()
+}
+
+const plausible = (iso: string): boolean => {
+  // Date.parse validates month/day/hour ranges (2024-13-45 is NaN); the regex only checked digits.
+  const ms = Date.parse(iso)
+  return !Number.isNaN(ms)
+}
+
+/** Epoch seconds (number or digit string, as MISP writes them) → ISO; null when absent or absurd. */
+export const epochToIso = (v: unknown): string | null => {
+  const n =
+    typeof v === 'number' ? v : typeof v === 'string' && /^\d{1,12}$/.test(v) ? Number(v) : NaN
+  if (!Number.isFinite(n) || n <= 0 || n > 32503680000) return null
+  return new Date(n * 1000).toISOString()
+}
+
+/** 0-100 integer confidence, or undefined when the source gave nothing usable. */
+export const toConfidence = (v: unknown): number | undefined => {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN
+  if (!Number.isFinite(n)) return undefined
+  return Math.min(100, Math.max(0, Math.round(n)))
+}
+
+/** A TCP/UDP port, or undefined. */
+export const toPort = (v: unknown): number | undefined => {
+  const n =
+    typeof v === 'number'
+      ? v
+      : typeof v === 'string' && /^\d{1,5}$/.test(v.trim())
+        ? Number(v)
+        : NaN
+  return Number.isInteger(n) && n >= 0 && n <= 65535 ? n : undefined
+}
+
+export const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+export const str = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined
+
+/**
+ * Collects items and hands out full batches. Parsers push synchronously while scanning a slice and take
+ * the batch between slices, so a generator yields ~BATCH_SIZE items without per-item async overhead.
+ */
+export class Batcher {
+  private items: ParseItem[] = []
+
+  push(item: ParseItem): void {
+    this.items.push(item)
+  }
+
+  get full(): boolean {
+    return this.items.length >= BATCH_SIZE
+  }
+
+  get size(): number {
+    return this.items.length
+  }
+
+  take(): ParseItem[] {
+    const out = this.items
+    this.items = []
+    return out
+  }
+}
+
+/** Descriptions and comments from feeds are free text; anything past this is cut (with an ellipsis). */
+export const MAX_DESCRIPTION_LENGTH = 4096
+
+/** A free-text field as a plain, bounded string (never interpreted as markup anywhere downstream). */
+export const text = (v: unknown, max = MAX_DESCRIPTION_LENGTH): string | undefined => {
+  if (typeof v !== 'string') return undefined
+  const t = v.trim()
+  if (t === '') return undefined
+  return t.length > max ? `${t.slice(0, max)}…` : t
+}
+
+export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e))

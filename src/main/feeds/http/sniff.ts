@@ -1,0 +1,114 @@
+import { FeedFetchError, sanitiseSnippet } from './fetch-error'
+import type { FetchExpect } from './fetch-types'
+
+/** How much decompressed body the sniffer looks at: enough to reach a login page's <title>. */
+export const SNIFF_BYTES = 8 * 1024
+
+export type MediaType = { type: string; params: Record<string, string> }
+
+export const parseMediaType = (value: string | undefined): MediaType | undefined => {
+  if (!value) return undefined
+  const [type, ...rest] = value.split(';')
+  const params: Record<string, string> = {}
+  for (const p of rest) {
+    const eq = p.indexOf('=')
+    if (eq < 0) continue
+    params[p.slice(0, eq).trim().toLowerCase()] = p.slice(eq + 1).trim().replace(/^"|"$/g, '')
+  }
+  return { type: (type ?? '').trim().toLowerCase(), params }
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: false })
+
+/** The head as text without BOM, leading whitespace, XML prolog or HTML comments. */
+const leadingText = (head: Uint8Array): string =>
+  decoder
+    .decode(head)
+    .replace(/^\uFEFF/, '')
+    .replace(/^(\s|<\?xml[^>]{0,200}\?>|<!--[\s\S]{0,2000}?-->)+/i, '')
+
+const HTML_START = /^<(!doctype\s+html|html|head|body|title|meta|script|style|link)\b/i
+const PASSWORD_FORM = /<form\b[\s\S]*type\s*=\s*["']?password/i
+const LOGIN_WORDS = /log\s*-?in|sign\s*-?in|captive|portal|hotspot|wi-?fi|authenticat|password|access denied/i
+
+const looksLikeHtmlDocument = (text: string): boolean => HTML_START.test(text) || PASSWORD_FORM.test(text)
+
+const pageTitle = (text: string): string | undefined => {
+  const m = /<title[^>]*>([\s\S]{0,2000}?)<\/title>/i.exec(text)
+  const title = m?.[1]?.trim()
+  return title ? sanitiseSnippet(title, 80) : undefined
+}
+
+const looksLikeJson = (text: string): boolean => text.startsWith('{') || text.startsWith('[')
+
+export type SniffVerdict = { error: FeedFetchError } | { warning?: string }
+
+const TAXII_TYPE = 'application/taxii+json'
+
+/**
+ * Decides from the Content-Type and the first bytes whether the body can be what the feed expects.
+ * Order matters: an HTML document is reported as a captive portal/login page whatever its Content-Type,
+ * because that is what the analyst has to fix (proxy, network login, expired key), not the feed.
+ */
+export const sniffBody = (input: {
+  head: Uint8Array
+  contentType: string | undefined
+  expect: FetchExpect
+  url: string
+}): SniffVerdict => {
+  const { expect, url } = input
+  if (expect === 'binary') return {}
+  const media = parseMediaType(input.contentType)
+  const text = leadingText(input.head)
+  const wantsJson = expect === 'json' || expect === 'taxii'
+
+  if (looksLikeHtmlDocument(text)) {
+    const title = pageTitle(text)
+    const kind = LOGIN_WORDS.test(text) ? 'a login or captive-portal page' : 'an HTML page'
+    return {
+      error: new FeedFetchError(
+        'captive-portal',
+        `${url} returned ${kind}${title ? ` titled ${title}` : ''} instead of ${expect} data; check network login, proxy or the feed's API key.`,
+        { url },
+      ),
+    }
+  }
+
+  if (expect === 'taxii' && media) {
+    const version = media.params['version']
+    const okTaxii = media.type === TAXII_TYPE && (version === undefined || version === '2.1')
+    if (!okTaxii && media.type !== 'application/json') {
+      const hint = media.type === TAXII_TYPE ? ` (TAXII ${version ?? '?'}; only 2.1 is supported)` : ''
+      return {
+        error: new FeedFetchError(
+          'content-type',
+          `${url} answered with Content-Type ${sanitiseSnippet(input.contentType ?? '', 100)}${hint}; expected ${TAXII_TYPE};version=2.1.`,
+          { url },
+        ),
+      }
+    }
+  }
+
+  if (media && (media.type === 'text/html' || media.type === 'application/xhtml+xml') && expect !== 'text') {
+    // Mislabelled data is common (a mirror serving .csv or .json as text/html), so the label alone is not
+    // enough to reject: when the body is unmistakably the expected data we accept it and say so in the log.
+    const isData = wantsJson ? looksLikeJson(text) : text.length > 0 && !text.startsWith('<')
+    if (!isData)
+      return {
+        error: new FeedFetchError(
+          'content-type',
+          `${url} sent Content-Type ${media.type} where ${expect} data was expected; the body starts with ${sanitiseSnippet(text.slice(0, 60), 60)}.`,
+          { url },
+        ),
+      }
+    return { warning: `Content-Type ${media.type} but the body looks like ${expect}; accepted` }
+  }
+
+  if (wantsJson && !looksLikeJson(text)) {
+    const start = text.length ? `starts with ${sanitiseSnippet(text.slice(0, 60), 60)}` : 'is empty'
+    return {
+      error: new FeedFetchError('content-type', `${url} should return JSON but the body ${start}.`, { url }),
+    }
+  }
+  return {}
+}

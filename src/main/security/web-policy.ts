@@ -1,0 +1,40 @@
+import { isTrustedAppUrl } from './app-url'
+
+/**
+ * What the desktop window may do beyond showing the app. Plain functions so they are tested under Node;
+ * src/main/desktop/window.ts binds them to Electron's events.
+ */
+
+/** Navigation (will-navigate, will-frame-navigate, will-redirect): only to the app itself. */
+export const isNavigationAllowed = (targetUrl: string, appUrl: string): boolean =>
+  isTrustedAppUrl(targetUrl, appUrl)
+
+/**
+ * Permission requests (camera, notifications, geolocation, …) are refused. The one exception is writing to the
+ * clipboard from the app's own page: copying an indicator value is everyday analyst work, and Chromium routes
+ * navigator.clipboard.writeText through this handler.
+ */
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write'])
+
+export const isPermissionAllowed = (
+  permission: string,
+  requestingUrl: string | undefined,
+  appUrl: string,
+): boolean => ALLOWED_PERMISSIONS.has(permission) && isTrustedAppUrl(requestingUrl, appUrl)
+
+/** The BrowserWindow's webPreferences. Kept here so a test pins every flag that keeps the page away from Node. */
+export const hardenedWebPreferences = (preload: string) =>
+  ({
+    preload,
+    contextIsolation: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    sandbox: true,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    experimentalFeatures: false,
+    navigateOnDragDrop: false,
+    spellcheck: false,
+  }) as const

@@ -1,0 +1,75 @@
+import { useServices, useUi } from './app-context'
+import { ListIcon, ShieldIcon } from './components/icons'
+import { Toasts } from './components/toasts'
+import { TokenScreen } from './components/token-screen'
+import { TopBar } from './components/top-bar'
+import { useShortcuts } from './hooks/use-shortcuts'
+import { CreateIndicatorDialog } from './views/indicators/create-indicator-dialog'
+import { IndicatorsView } from './views/indicators/indicators-view'
+import { PasteImportDialog } from './views/indicators/paste-import-dialog'
+
+/** Only views that work are listed; later issues add theirs here. */
+const NAV = [{ id: 'indicators', label: 'Indicators', icon: <ListIcon /> }] as const
+
+export const App = () => {
+  const authFailed = useUi((s) => s.authFailed)
+  const dialog = useUi((s) => s.dialog)
+  const { ui, client } = useServices()
+  useShortcuts()
+
+  if (authFailed) return <TokenScreen reason="invalid" />
+  const close = () => ui.getState().openDialog(null)
+
+  return (
+    <div className="app" data-testid="app" data-transport={client.transport.kind}>
+      <nav className="sidebar" aria-label="Main">
+        <div className="brand">
+          <span className="brand-mark">
+            <ShieldIcon size={20} />
+          </span>
+          ThreatEye
+        </div>
+        <ul className="nav-list">
+          {NAV.map((item) => (
+            <li key={item.id}>
+              <a
+                href={`#${item.id}`}
+                className="nav-item active"
+                aria-current="page"
+                data-testid={`nav-${item.id}`}
+                onClick={(e) => e.preventDefault()}
+              >
+                <span aria-hidden="true">{item.icon}</span>
+                {item.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+        <div className="sidebar-footer">
+          <div className="shortcut-help" aria-label="Keyboard shortcuts">
+            <div>
+              <kbd>/</kbd> search
+            </div>
+            <div>
+              <kbd>j</kbd>
+              <kbd>k</kbd> move
+            </div>
+            <div>
+              <kbd>↵</kbd> open <kbd>esc</kbd> close
+            </div>
+            <div>
+              <kbd>n</kbd> new indicator
+            </div>
+          </div>
+        </div>
+      </nav>
+      <div className="main">
+        <TopBar />
+        <IndicatorsView />
+      </div>
+      <Toasts />
+      {dialog === 'create-indicator' ? <CreateIndicatorDialog onClose={close} /> : null}
+      {dialog === 'paste-import' ? <PasteImportDialog onClose={close} /> : null}
+    </div>
+  )
+}

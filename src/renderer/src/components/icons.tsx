@@ -1,0 +1,55 @@
+import type { ReactNode } from 'react'
+
+// Inline SVG icons: no icon font (nothing remote, no missing glyphs on a bare Linux desktop).
+
+type IconProps = { size?: number }
+
+const Svg = (props: IconProps & { children: ReactNode }) => (
+  <svg
+    width={props.size ?? 14}
+    height={props.size ?? 14}
+    viewBox="0 0 16 16"
+    fill="none"
+    stroke="currentColor"
+    strokeWidth="1.5"
+    strokeLinecap="round"
+    strokeLinejoin="round"
+    aria-hidden="true"
+    focusable="false"
+  >
+    {props.children}
+  </svg>
+)
+
+export const CopyIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <rect x="5.5" y="5.5" width="8" height="8" rx="1.5" />
+    <path d="M10.5 5.5V3.5a1 1 0 0 0-1-1h-6a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h2" />
+  </Svg>
+)
+
+export const CheckIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <path d="M3 8.5l3 3 7-7" />
+  </Svg>
+)
+
+export const SearchIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <circle cx="7" cy="7" r="4.5" />
+    <path d="M10.5 10.5L14 14" />
+  </Svg>
+)
+
+export const ShieldIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <path d="M8 1.5l5.5 2v4c0 3.5-2.4 6-5.5 7-3.1-1-5.5-3.5-5.5-7v-4z" />
+    <circle cx="8" cy="7.5" r="1.8" />
+  </Svg>
+)
+
+export const ListIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <path d="M5.5 4h8M5.5 8h8M5.5 12h8M2.5 4h.01M2.5 8h.01M2.5 12h.01" />
+  </Svg>
+)

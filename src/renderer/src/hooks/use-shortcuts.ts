@@ -1,0 +1,68 @@
+import { useEffect } from 'react'
+import { useServices } from '../app-context'
+
+export const SEARCH_INPUT_ID = 'global-search'
+
+const isTyping = (target: EventTarget | null): boolean =>
+  target instanceof HTMLElement &&
+  (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
+
+/** Enter on a button or link must press it, not open the detail panel. */
+const isInteractive = (target: EventTarget | null): boolean =>
+  target instanceof HTMLElement &&
+  (isTyping(target) || ['BUTTON', 'A', 'SUMMARY'].includes(target.tagName))
+
+/**
+ * The analyst's keyboard: `/` search, `j`/`k` move, Enter open, Escape close, `n` new indicator. Keys typed
+ * into a field belong to the field; an open dialog owns the keyboard (it handles its own Escape).
+ */
+export const useShortcuts = (): void => {
+  const { ui, indicators } = useServices()
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return
+      if (ui.getState().dialog !== null) return
+      const typing = isTyping(e.target)
+      if (e.key === 'Escape') {
+        if (typing && e.target instanceof HTMLElement) {
+          e.target.blur()
+          return
+        }
+        if (indicators.getState().detailId !== null) {
+          e.preventDefault()
+          indicators.getState().openDetail(null)
+        }
+        return
+      }
+      if (typing) return
+      const state = indicators.getState()
+      switch (e.key) {
+        case '/':
+          e.preventDefault()
+          document.getElementById(SEARCH_INPUT_ID)?.focus()
+          return
+        case 'j':
+          e.preventDefault()
+          state.moveSelection(1)
+          return
+        case 'k':
+          e.preventDefault()
+          state.moveSelection(-1)
+          return
+        case 'n':
+          e.preventDefault()
+          ui.getState().openDialog('create-indicator')
+          return
+        case 'Enter':
+          if (isInteractive(e.target) || state.selectedId === null) return
+          e.preventDefault()
+          state.openDetail(state.selectedId)
+          return
+        default:
+          return
+      }
+    }
+    window.addEventListener('keydown', onKeyDown)
+    return () => window.removeEventListener('keydown', onKeyDown)
+  }, [ui, indicators])
+}

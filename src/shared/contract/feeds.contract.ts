@@ -1,0 +1,357 @@
+import { CronPattern } from 'croner'
+import { z } from 'zod'
+import { TlpSchema } from './indicators.contract'
+import { Ok, PageLimit, Timestamp, Uuid, pageOf } from './common.schemas'
+import { method } from './define'
+
+// The same list as FEED_FORMATS in src/main/feeds/feed-types.ts (shared code cannot import main code); the
+// engine asserts at compile time that the two never drift apart.
+export const FEED_FORMAT_NAMES = [
+  'urlhaus-csv',
+  'threatfox-csv',
+  'threatfox-json',
+  'feodo-csv',
+  'feodo-json',
+  'openphish-txt',
+  'phishtank-csv',
+  'phishtank-json',
+  'spamhaus-drop',
+  'generic-csv',
+  'text',
+  'misp-event',
+  'misp-feed',
+  'stix-bundle',
+  'taxii',
+] as const
+export const FeedFormatSchema = z.enum(FEED_FORMAT_NAMES)
+
+/** Admiralty source reliability: A completely reliable ... E unreliable, F cannot be judged. */
+export const RELIABILITIES = ['A', 'B', 'C', 'D', 'E', 'F'] as const
+export const ReliabilitySchema = z.enum(RELIABILITIES)
+
+export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'unchanged', 'failed', 'cancelled'] as const
+export const RunStatusSchema = z.enum(RUN_STATUSES)
+export const RUN_TRIGGERS = ['manual', 'schedule', 'cli', 'import'] as const
+export const RunTriggerSchema = z.enum(RUN_TRIGGERS)
+export const RUN_PHASES = ['connecting', 'reading', 'staging', 'committing', 'finishing'] as const
+
+/** Largest drag-and-drop import carried inside one call (the browser build has no file path to give). */
+export const MAX_IMPORT_TEXT_CHARS = 32 * 1024 * 1024
+/** How much of a dropped file the renderer sends to feeds.detectFormat. */
+export const DETECT_HEAD_CHARS = 64 * 1024
+
+const cronError = (expr: string): string | null => {
+  try {
+    new CronPattern(expr)
+    return null
+  } catch (e) {
+    return e instanceof Error ? e.message.replace(/^CronPattern: /, '') : String(e)
+  }
+}
+
+/** A 5- or 6-part cron expression; the message names the expression and what croner disliked. */
+export const CronSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .superRefine((expr, ctx) => {
+    const err = cronError(expr)
+    if (err) ctx.addIssue({ code: 'custom', message: `Invalid cron expression '${expr}': ${err}` })
+  })
+
+const HttpUrl = z
+  .url({ protocol: /^https?$/, hostname: z.regexes.hostname })
+  .max(4096)
+  .refine((u) => !/^[a-z]+:\/\/[^/?#]*@/i.test(u), {
+    message: 'URL must not contain credentials: give them as the feed auth (kept as a secret)',
+  })
+
+const FeedName = z.string().trim().min(1).max(200)
+const FeedTags = z.array(z.string().trim().min(1).max(128)).max(64)
+const FeedOptions = z
+  .record(z.string(), z.unknown())
+  .refine((o) => JSON.stringify(o).length <= 64 * 1024, { message: 'options must be at most 64 KB of JSON' })
+
+/** Auth as given on create/update. Stored in the secret store; never returned. */
+export const FeedAuthInputSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('header'),
+    name: z.string().trim().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, 'Not an HTTP header name'),
+    value: z.string().min(1).max(4096),
+  }),
+  z.strictObject({
+    kind: z.literal('basic'),
+    username: z.string().min(1).max(256),
+    password: z.string().max(4096),
+  }),
+])
+export type FeedAuthInput = z.infer<typeof FeedAuthInputSchema>
+
+export const FeedRunSchema = z.object({
+  id: Uuid,
+  feedId: Uuid.nullable(),
+  source: z.string(),
+  format: z.string(),
+  trigger: RunTriggerSchema,
+  status: RunStatusSchema,
+  startedAt: Timestamp,
+  finishedAt: Timestamp.nullable(),
+  bytes: z.number().int(),
+  /** Records read (accepted + rejected); rows = created + updated + unchanged + duplicates + rejected. */
+  rows: z.number().int(),
+  created: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  /** A second record for the same indicator in the same run. */
+  duplicates: z.number().int(),
+  rejected: z.number().int(),
+  /** Intel objects kept (STIX SDOs/SROs, MISP events). */
+  objects: z.number().int(),
+  /** Indicator type -> created + updated + unchanged of that type. */
+  byType: z.record(z.string(), z.number().int()),
+  error: z.string().nullable(),
+  durationMs: z.number().int().nullable(),
+})
+export type FeedRun = z.infer<typeof FeedRunSchema>
+
+export const FeedRunRejectSchema = z.object({ line: z.number().int(), value: z.string(), reason: z.string() })
+export const FeedRunDetailSchema = FeedRunSchema.extend({ rejects: z.array(FeedRunRejectSchema) })
+export type FeedRunDetail = z.infer<typeof FeedRunDetailSchema>
+
+export const FeedSchema = z.object({
+  id: Uuid,
+  name: z.string(),
+  format: FeedFormatSchema,
+  url: z.string().nullable(),
+  path: z.string().nullable(),
+  schedule: z.string().nullable(),
+  enabled: z.boolean(),
+  /** The secret is never returned, only whether there is one. */
+  hasAuth: z.boolean(),
+  authKind: z.enum(['none', 'header', 'basic']),
+  defaultTlp: TlpSchema,
+  reliability: ReliabilitySchema,
+  tags: z.array(z.string()),
+  options: z.record(z.string(), z.unknown()),
+  catalogueKey: z.string().nullable(),
+  running: z.boolean(),
+  nextRunAt: Timestamp.nullable(),
+  lastRun: FeedRunSchema.nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+})
+export type Feed = z.infer<typeof FeedSchema>
+
+const FeedFields = {
+  name: FeedName,
+  format: FeedFormatSchema,
+  url: HttpUrl.nullable(),
+  path: z.string().min(1).max(4096).nullable(),
+  schedule: CronSchema.nullable(),
+  enabled: z.boolean(),
+  auth: FeedAuthInputSchema.nullable(),
+  defaultTlp: TlpSchema,
+  reliability: ReliabilitySchema,
+  tags: FeedTags,
+  options: FeedOptions,
+}
+
+export const FeedCreateSchema = z
+  .strictObject({
+    name: FeedFields.name,
+    format: FeedFields.format,
+    url: FeedFields.url.default(null),
+    path: FeedFields.path.default(null),
+    schedule: FeedFields.schedule.default(null),
+    enabled: FeedFields.enabled.default(true),
+    auth: FeedFields.auth.default(null),
+    // Unknown sources are treated as restricted until the analyst says otherwise.
+    defaultTlp: FeedFields.defaultTlp.default('amber'),
+    reliability: FeedFields.reliability.default('F'),
+    tags: FeedFields.tags.default([]),
+    options: FeedFields.options.default({}),
+  })
+  .refine((f) => (f.url === null) !== (f.path === null), {
+    message: 'Give exactly one of url or path',
+    path: ['url'],
+  })
+export type FeedCreate = z.infer<typeof FeedCreateSchema>
+
+export const FeedPatchSchema = z.strictObject(FeedFields).partial()
+export type FeedPatch = z.infer<typeof FeedPatchSchema>
+
+export const CatalogueEntrySchema = z.object({
+  key: z.string(),
+  name: z.string(),
+  format: FeedFormatSchema,
+  url: z.string(),
+  description: z.string(),
+  defaultTlp: TlpSchema,
+  reliability: ReliabilitySchema,
+  schedule: z.string().nullable(),
+  needsAuthKey: z.boolean(),
+  /** A feed made from this entry exists already. */
+  added: z.boolean(),
+})
+export type CatalogueEntry = z.infer<typeof CatalogueEntrySchema>
+
+const ImportFormat = z.union([FeedFormatSchema, z.literal('auto')])
+
+export const DetectFormatResultSchema = z.union([
+  z.object({ format: FeedFormatSchema }),
+  z.object({ ambiguous: z.array(FeedFormatSchema) }),
+  z.object({ unknown: z.literal(true) }),
+])
+export type DetectFormatResult = z.infer<typeof DetectFormatResultSchema>
+
+export const ObservationSchema = z.object({
+  id: z.number().int(),
+  indicatorId: Uuid,
+  feedId: Uuid.nullable(),
+  /** The feed's current name, or the label of the ad-hoc import. */
+  source: z.string(),
+  firstSeen: z.string().nullable(),
+  lastSeen: z.string().nullable(),
+  confidence: z.number().int().nullable(),
+  threatType: z.string().nullable(),
+  malware: z.string().nullable(),
+  tags: z.array(z.string()),
+  reference: z.string().nullable(),
+  description: z.string().nullable(),
+  tlp: TlpSchema.nullable(),
+  port: z.number().int().nullable(),
+  raw: z.unknown().nullable(),
+  lastRunId: Uuid.nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+})
+export type Observation = z.infer<typeof ObservationSchema>
+
+export const feedsContract = {
+  'feeds.list': method({
+    summary: 'List configured feeds with their last run (secrets are never returned)',
+    input: z.strictObject({}),
+    output: z.object({ items: z.array(FeedSchema) }),
+  }),
+  'feeds.get': method({
+    summary: 'Get one feed',
+    input: z.strictObject({ id: Uuid }),
+    output: FeedSchema,
+  }),
+  'feeds.create': method({
+    summary: 'Add a feed; 409 if the name is taken',
+    input: FeedCreateSchema,
+    output: FeedSchema,
+    mutates: true,
+  }),
+  'feeds.update': method({
+    summary: 'Change a feed (auth: null removes it; omitted keeps it)',
+    input: z.strictObject({ id: Uuid, patch: FeedPatchSchema }),
+    output: FeedSchema,
+    mutates: true,
+  }),
+  'feeds.delete': method({
+    summary: 'Delete a feed with its runs and observations (indicators are kept)',
+    input: z.strictObject({ id: Uuid }),
+    output: Ok,
+    mutates: true,
+  }),
+  'feeds.catalogue': method({
+    summary: 'Built-in feed definitions addable with one click',
+    input: z.strictObject({}),
+    output: z.object({ items: z.array(CatalogueEntrySchema) }),
+  }),
+  'feeds.addFromCatalogue': method({
+    summary: 'Add a built-in feed (authKey for feeds that need an API key)',
+    input: z.strictObject({ key: z.string().min(1).max(64), authKey: z.string().min(1).max(4096).optional() }),
+    output: FeedSchema,
+    mutates: true,
+  }),
+  'feeds.run': method({
+    summary: 'Run a feed now; with wait the finished run is returned, otherwise the started one',
+    input: z.strictObject({ id: Uuid, wait: z.boolean().default(false) }),
+    output: FeedRunSchema,
+    mutates: true,
+  }),
+  'feeds.cancel': method({
+    summary: 'Cancel a running or queued run',
+    input: z.strictObject({ runId: Uuid }),
+    output: Ok,
+    mutates: true,
+  }),
+  'feeds.runs': method({
+    summary: 'Run history, newest first, of one feed or of all feeds and imports',
+    input: z.strictObject({
+      feedId: Uuid.optional(),
+      limit: PageLimit,
+      cursor: z.string().max(256).optional(),
+    }),
+    output: pageOf(FeedRunSchema),
+  }),
+  'feeds.getRun': method({
+    summary: 'One run with its rejected records (at most 1,000 listed; `rejected` counts all)',
+    input: z.strictObject({ id: Uuid }),
+    output: FeedRunDetailSchema,
+  }),
+  'feeds.importFile': method({
+    summary: 'Import a local file (CLI and desktop) and return the finished run',
+    input: z.strictObject({
+      path: z.string().min(1).max(4096),
+      format: ImportFormat.default('auto'),
+      name: FeedName.optional(),
+      wait: z.boolean().default(true),
+    }),
+    output: FeedRunSchema,
+    mutates: true,
+  }),
+  'feeds.importUrl': method({
+    summary: 'Import once from a URL without adding a feed, and return the finished run',
+    input: z.strictObject({
+      url: HttpUrl,
+      format: ImportFormat.default('auto'),
+      name: FeedName.optional(),
+      wait: z.boolean().default(true),
+    }),
+    output: FeedRunSchema,
+    mutates: true,
+  }),
+  'feeds.importText': method({
+    summary: 'Import dropped file content (browser build) and return the finished run',
+    input: z.strictObject({
+      content: z.string().max(MAX_IMPORT_TEXT_CHARS),
+      fileName: z.string().trim().min(1).max(255),
+      format: ImportFormat.default('auto'),
+    }),
+    output: FeedRunSchema,
+    mutates: true,
+  }),
+  'feeds.detectFormat': method({
+    summary: 'Detect the format of a dropped file from its first 64 KB and its name',
+    input: z.strictObject({
+      head: z.string().max(DETECT_HEAD_CHARS),
+      fileName: z.string().max(255).optional(),
+    }),
+    output: DetectFormatResultSchema,
+  }),
+  'observations.list': method({
+    summary: 'What each source reported about one indicator ("seen by N sources")',
+    input: z.strictObject({ indicatorId: Uuid, limit: PageLimit }),
+    output: z.object({ items: z.array(ObservationSchema), total: z.number().int() }),
+  }),
+} as const
+
+export const feedsEvents = {
+  /** At most every 250 ms per run, plus once per phase change. */
+  'feeds.onDidProgress': z.object({
+    runId: Uuid,
+    feedId: Uuid.nullable(),
+    phase: z.enum(RUN_PHASES),
+    bytes: z.number().int(),
+    rows: z.number().int(),
+    rowsPerSecond: z.number().int(),
+  }),
+  'feeds.onDidFinishRun': z.object({ run: FeedRunSchema }),
+  /** A feed was added, changed or removed; views refresh. */
+  'feeds.onDidChange': z.object({ kind: z.enum(['created', 'updated', 'deleted']), id: Uuid }),
+} as const

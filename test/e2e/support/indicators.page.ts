@@ -1,0 +1,203 @@
+import type { Locator, Page } from 'playwright-core'
+
+/**
+ * The indicators view as a tester drives it, shared by the HTTP and the IPC harness. Every wait is on a named
+ * state in the DOM (data-testid, data-state, an element appearing or leaving), never on elapsed time.
+ */
+export class IndicatorsPage {
+  readonly page: Page
+
+  constructor(page: Page) {
+    this.page = page
+  }
+
+  get view(): Locator {
+    return this.page.locator('[data-testid="indicators-view"]')
+  }
+
+  get table(): Locator {
+    return this.page.getByTestId('indicators-table')
+  }
+
+  get rows(): Locator {
+    return this.page.getByTestId('indicator-row')
+  }
+
+  get total(): Locator {
+    return this.page.getByTestId('total-count')
+  }
+
+  get detail(): Locator {
+    return this.page.getByTestId('detail-panel')
+  }
+
+  async waitReady(): Promise<void> {
+    await this.page.locator('[data-testid="indicators-view"][data-state="ready"]').waitFor()
+  }
+
+  /** Waits until the total reads exactly `text` (e.g. "100,000 indicators"). */
+  async waitForTotal(text: string): Promise<void> {
+    await this.page
+      .locator('[data-testid="total-count"]', { hasText: new RegExp(`^${escape(text)}$`) })
+      .waitFor()
+  }
+
+  /** The row whose displayed (defanged) value is exactly `display`. */
+  row(display: string): Locator {
+    return this.rows.filter({
+      has: this.page.getByTestId('row-value').getByText(display, { exact: true }),
+    })
+  }
+
+  // ---- create ----
+
+  async openCreate(): Promise<Locator> {
+    await this.page.getByTestId('new-indicator').click()
+    const dialog = this.page.getByTestId('create-dialog')
+    await dialog.waitFor()
+    return dialog
+  }
+
+  get createValue(): Locator {
+    return this.page.getByTestId('create-value')
+  }
+
+  get createValueError(): Locator {
+    return this.page.getByTestId('create-value-error')
+  }
+
+  get createDetected(): Locator {
+    return this.page.getByTestId('create-detected')
+  }
+
+  async submitCreate(): Promise<void> {
+    await this.page.getByTestId('create-submit').click()
+    await this.page.getByTestId('create-dialog').waitFor({ state: 'detached' })
+  }
+
+  // ---- search / sort ----
+
+  async generation(): Promise<string> {
+    return (await this.view.getAttribute('data-generation')) ?? ''
+  }
+
+  /** Waits for the results of a query started after `before` was read. */
+  async waitForNewResults(before: string): Promise<void> {
+    await this.page
+      .locator(
+        `[data-testid="indicators-view"][data-state="ready"]:not([data-generation="${before}"])`,
+      )
+      .waitFor()
+  }
+
+  async search(q: string): Promise<void> {
+    const before = await this.generation()
+    const box = this.page.getByTestId('search')
+    await box.fill(q)
+    await box.press('Enter')
+    await this.waitForNewResults(before)
+  }
+
+  async sortBy(column: string): Promise<void> {
+    const before = await this.generation()
+    await this.page.getByTestId(`sort-${column}`).click()
+    await this.waitForNewResults(before)
+  }
+
+  // ---- detail ----
+
+  async open(display: string): Promise<void> {
+    await this.row(display).click()
+    await this.detail.getByTestId('detail-value').getByText(display, { exact: true }).waitFor()
+  }
+
+  async editSeverity(severity: string): Promise<void> {
+    await this.detail.getByTestId('edit-indicator').click()
+    await this.detail.getByTestId('edit-severity').selectOption(severity)
+    await this.detail.getByTestId('save-indicator').click()
+    await this.detail.getByTestId('edit-form').waitFor({ state: 'detached' })
+  }
+
+  async toggleFalsePositive(): Promise<void> {
+    const button = this.detail.getByTestId('toggle-fp')
+    const before = await button.textContent()
+    await button.click()
+    await this.detail
+      .getByTestId('toggle-fp')
+      .filter({ hasNotText: before ?? '' })
+      .waitFor()
+  }
+
+  async deleteOpen(): Promise<void> {
+    await this.detail.getByTestId('delete-indicator').click()
+    await this.page.getByTestId('confirm-button').click()
+    await this.detail.waitFor({ state: 'detached' })
+  }
+
+  // ---- paste import ----
+
+  async openPaste(): Promise<Locator> {
+    await this.page.getByTestId('open-paste-import').click()
+    const dialog = this.page.getByTestId('paste-dialog')
+    await dialog.waitFor()
+    return dialog
+  }
+
+  async paste(text: string): Promise<void> {
+    await this.page.getByTestId('paste-text').fill(text)
+  }
+
+  async importPasted(): Promise<Locator> {
+    await this.page.getByTestId('import-submit').click()
+    const report = this.page.getByTestId('import-report')
+    await report.waitFor()
+    return report
+  }
+
+  // ---- theme ----
+
+  /** Clicks the theme toggle until the setting is `theme`, then waits for <html> to carry it. */
+  async setTheme(theme: 'light' | 'dark'): Promise<void> {
+    const toggle = this.page.getByTestId('theme-toggle')
+    for (let i = 0; i < 3; i++) {
+      if ((await toggle.getAttribute('data-theme-setting')) === theme) break
+      const before = await toggle.getAttribute('data-theme-setting')
+      await toggle.click()
+      await this.page
+        .locator(`[data-testid="theme-toggle"]:not([data-theme-setting="${before}"])`)
+        .waitFor()
+    }
+    await this.page.locator(`html[data-theme="${theme}"]`).waitFor({ state: 'attached' })
+  }
+
+  // ---- virtual scrolling ----
+
+  /** Indexes (0-based) of the rows currently in the DOM. */
+  async renderedIndexes(): Promise<number[]> {
+    const values = await this.rows.evaluateAll((els) =>
+      els.map((e) => Number(e.getAttribute('data-index'))),
+    )
+    return values.sort((a, b) => a - b)
+  }
+
+  async loadedRowCount(): Promise<number> {
+    return Number(await this.table.getAttribute('data-loaded-rows'))
+  }
+
+  /**
+   * Scrolls the table to its current bottom and waits until more rows than before are loaded (the store
+   * fetched the next keyset page) or the list is complete.
+   */
+  async scrollToBottomAndWaitForMore(): Promise<number> {
+    const before = await this.loadedRowCount()
+    await this.table.evaluate((el) => el.scrollTo({ top: el.scrollHeight }))
+    await this.page
+      .locator(
+        `[data-testid="indicators-table"]:not([data-loaded-rows="${before}"]), [data-testid="indicators-table"][data-complete="true"]`,
+      )
+      .waitFor()
+    return this.loadedRowCount()
+  }
+}
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')

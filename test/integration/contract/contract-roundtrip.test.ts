@@ -1,0 +1,265 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { HTTP_STATUS, METHODS, type ErrorCode, type Method, type RpcResult } from '../../../src/shared/contract'
+import { createCore, type Core } from '../../../src/main/core'
+import { loadOrCreateToken } from '../../../src/main/http/api-token'
+import { createHttpServer, type HttpServer } from '../../../src/main/http/server'
+import { createFixedClock } from '../../../src/main/platform/clock'
+import { createMemoryLogger } from '../../../src/main/platform/logger'
+import { inProcessContext } from '../../../src/main/rpc/handlers'
+import { createIpcDispatch } from '../../../src/main/rpc/ipc-dispatch'
+
+// Every contract method goes through every transport with the same input, against identically seeded
+// cores, and must come back the same. The case table is keyed by method: adding a method to the contract
+// without a case here fails the first test.
+
+const TRUSTED_FRAME = 'file:///opt/threateye/out/renderer/index.html'
+const isTrustedSender = (url: string | undefined) => url === TRUSTED_FRAME
+
+/** What the seed created on each core; cases build their input from it. */
+type Seed = {
+  dir: string
+  ip: string
+  doomedIndicator: string
+  project: string
+  doomedProject: string
+  listFile: string
+}
+
+type Case = {
+  input: (s: Seed) => unknown
+  /** Default 'ok'; an error code when the honest answer for this input is an error. */
+  expect?: 'ok' | ErrorCode
+}
+
+const UUID_A = '00000000-0000-4000-8000-00000000000a'
+
+/** Order matters: later cases see earlier cases' changes; destructive cases come last. */
+const CASES = {
+  'system.info': { input: () => ({}) },
+  'settings.get': { input: () => ({}) },
+  'settings.update': { input: () => ({ patch: { theme: 'dark' } }) },
+  'indicators.list': { input: () => ({ sort: { field: 'value', dir: 'asc' }, limit: 1000 }) },
+  'indicators.count': { input: () => ({ filter: { types: ['ip'] } }) },
+  'indicators.search': { input: () => ({ q: '203.0.113' }) },
+  'indicators.get': { input: (s) => ({ id: s.ip }) },
+  'indicators.lookup': { input: () => ({ value: '203.0.113.5' }) },
+  'indicators.create': { input: (s) => ({ value: 'roundtrip.example.org', tags: ['rt'], projectId: s.project }) },
+  'indicators.update': { input: (s) => ({ id: s.ip, patch: { severity: 'critical', description: 'updated' } }) },
+  'indicators.bulkCreate': {
+    input: () => ({ text: '198.51.100.1\n198.51.100.2\n', defaults: { tags: ['bulk'] } }),
+  },
+  'indicators.markFalsePositive': { input: (s) => ({ id: s.ip, reason: 'sinkhole' }) },
+  'indicators.activate': { input: (s) => ({ id: s.ip }) },
+  'indicators.recent': { input: () => ({ days: 30, limit: 1000 }) },
+  'indicators.counts': { input: () => ({}) },
+  'projects.list': { input: () => ({ includeArchived: true }) },
+  'projects.get': { input: (s) => ({ id: s.project }) },
+  'projects.create': { input: () => ({ name: 'Round trip', description: 'made by the contract test' }) },
+  'projects.update': { input: (s) => ({ id: s.project, patch: { description: 'changed' } }) },
+  'projects.archive': { input: (s) => ({ id: s.project }) },
+  'projects.unarchive': { input: (s) => ({ id: s.project }) },
+  'projects.stats': { input: (s) => ({ id: s.project }) },
+  'indicators.delete': { input: (s) => ({ id: s.doomedIndicator }) },
+  'projects.delete': { input: (s) => ({ id: s.doomedProject }) },
+} satisfies Record<Method, Case>
+
+const seed = async (core: Core, dir: string): Promise<Seed> => {
+  const listFile = join(dir, 'list.txt')
+  writeFileSync(listFile, '192.0.2.10\nseed-feed.example.com\n')
+  const project = await core.call('projects.create', { name: 'Seed project' })
+  const doomedProject = await core.call('projects.create', { name: 'Doomed project' })
+  const ip = await core.call('indicators.create', { value: '203.0.113.5', tags: ['seed'], projectId: project.id })
+  const doomed = await core.call('indicators.create', { value: 'doomed.example.org' })
+  return { dir, ip: ip.id, doomedIndicator: doomed.id, project: project.id, doomedProject: doomedProject.id, listFile }
+}
+
+type Transport = {
+  name: string
+  call(method: string, input: unknown): Promise<RpcResult<unknown>>
+}
+
+type World = { core: Core; dir: string; seed: Seed; server: HttpServer; token: string; base: string }
+
+const worlds: World[] = []
+
+const makeWorld = async (): Promise<World> => {
+  const dir = mkdtempSync(join(tmpdir(), 'te-'))
+  const core = await createCore({
+    dataDir: dir,
+    logger: createMemoryLogger(),
+    clock: createFixedClock('2026-01-15T10:00:00.000Z'),
+    validateOutput: true,
+  })
+  const token = loadOrCreateToken(dir)
+  const server = createHttpServer({ core, token, logger: createMemoryLogger() })
+  const base = await server.listen()
+  const world = { core, dir, seed: await seed(core, dir), server, token, base }
+  worlds.push(world)
+  return world
+}
+
+/** HTTP answers carry the status of the error code; the envelope must agree with it. */
+const fromHttp = (status: number, body: RpcResult<unknown>): RpcResult<unknown> => {
+  expect(status).toBe(body.ok ? 200 : HTTP_STATUS[body.error.code])
+  return body
+}
+
+const transports: Record<string, (w: World) => Transport> = {
+  'in-process': (w) => ({
+    name: 'in-process',
+    call: (m, input) => w.core.dispatch(m, input, inProcessContext()),
+  }),
+  inject: (w) => ({
+    name: 'inject',
+    call: async (m, input) => {
+      const res = await w.server.app.inject({
+        method: 'POST',
+        url: `/api/rpc/${m}`,
+        headers: { authorization: `Bearer ${w.token}`, 'content-type': 'application/json' },
+        payload: JSON.stringify(input),
+      })
+      return fromHttp(res.statusCode, JSON.parse(res.body) as RpcResult<unknown>)
+    },
+  }),
+  socket: (w) => ({
+    name: 'socket',
+    call: async (m, input) => {
+      const res = await fetch(`${w.base}/api/rpc/${m}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${w.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(input),
+      })
+      return fromHttp(res.status, (await res.json()) as RpcResult<unknown>)
+    },
+  }),
+  ipc: (w) => {
+    const invoke = createIpcDispatch({ dispatch: w.core.dispatch, isTrustedSender })
+    return { name: 'ipc', call: (m, input) => invoke(TRUSTED_FRAME, m, input) }
+  },
+}
+
+const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi
+
+/**
+ * Makes results of different cores comparable: random ids become <id:N> in order of appearance, the temp
+ * directory becomes <dir>, and opaque cursors and measured durations are reduced to their presence.
+ */
+const normalise = (value: unknown, dir: string): unknown => {
+  const ids = new Map<string, string>()
+  const text = (s: string) =>
+    s.split(dir).join('<dir>').replace(UUID_RE, (id) => {
+      if (!ids.has(id)) ids.set(id, `<id:${ids.size}>`)
+      return ids.get(id) ?? id
+    })
+  const walk = (v: unknown, key?: string): unknown => {
+    if (key === 'nextCursor' || key === 'cursor') return v === null ? null : '<cursor>'
+    if (key === 'durationMs') return v === null ? null : '<ms>'
+    if (typeof v === 'string') return text(v)
+    if (Array.isArray(v)) return v.map((x) => walk(x))
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [text(k), walk(x, k)]))
+    }
+    return v
+  }
+  // JSON round trip: HTTP serialises, IPC clones; compare what a client can actually receive.
+  return walk(JSON.parse(JSON.stringify(value)) as unknown)
+}
+
+const results: Record<string, Record<string, unknown>> = {}
+
+beforeAll(async () => {
+  for (const [name, make] of Object.entries(transports)) {
+    const world = await makeWorld()
+    const t = make(world)
+    results[name] = {}
+    for (const [method, c] of Object.entries(CASES) as [Method, Case][]) {
+      const result = await t.call(method, c.input(world.seed))
+      const expected = c.expect ?? 'ok'
+      const got = result.ok ? 'ok' : result.error.code
+      if (got !== expected) {
+        throw new Error(`${name}: ${method} answered ${got}, expected ${expected}: ${JSON.stringify(result).slice(0, 400)}`)
+      }
+      const bucket = results[name] ?? {}
+      bucket[method] = normalise(result, world.dir)
+    }
+  }
+})
+
+afterAll(async () => {
+  for (const w of worlds.splice(0)) {
+    await w.server.close()
+    await w.core.stop()
+    rmSync(w.dir, { recursive: true, force: true })
+  }
+})
+
+describe('contract round trip', () => {
+  it('has a case for every contract method and no other', () => {
+    expect(Object.keys(CASES).sort()).toEqual([...METHODS].sort())
+  })
+
+  it.each(METHODS)('%s agrees across in-process, inject, socket and IPC', (method) => {
+    const reference = results['in-process']?.[method]
+    expect(reference).toBeDefined()
+    for (const name of ['inject', 'socket', 'ipc']) {
+      expect(results[name]?.[method], `${method} via ${name}`).toEqual(reference)
+    }
+  })
+})
+
+describe('errors agree across transports', () => {
+  const check = async (method: string, input: unknown) => {
+    const w = worlds[0] ?? (await makeWorld())
+    const answers = await Promise.all(
+      Object.values(transports).map(async (make) => normalise(await make(w).call(method, input), w.dir)),
+    )
+    for (const a of answers.slice(1)) expect(a).toEqual(answers[0])
+    return answers[0] as RpcResult<unknown>
+  }
+
+  it('invalid input names the field', async () => {
+    const r = await check('indicators.get', { id: 'nope' })
+    expect(r.ok).toBe(false)
+    if (!r.ok) {
+      expect(r.error.code).toBe('invalid_input')
+      expect(r.error.message).toContain('id')
+    }
+    const unknownField = await check('projects.create', { name: 'x', colour: 'red' })
+    expect(!unknownField.ok && unknownField.error.message).toContain('colour')
+  })
+
+  it('an unknown method is unknown_method everywhere', async () => {
+    const r = await check('indicators.teleport', {})
+    expect(!r.ok && r.error.code).toBe('unknown_method')
+  })
+
+  it('a missing record is not_found everywhere', async () => {
+    const r = await check('indicators.get', { id: UUID_A })
+    expect(!r.ok && r.error.code).toBe('not_found')
+  })
+
+  it('IPC refuses an untrusted frame before dispatching', async () => {
+    const w = worlds[0] ?? (await makeWorld())
+    const invoke = createIpcDispatch({ dispatch: w.core.dispatch, isTrustedSender })
+    for (const frame of ['https://attacker.example/', 'file:///tmp/evil.html', undefined]) {
+      const r = await invoke(frame, 'indicators.create', { value: '203.0.113.250' })
+      expect(r).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    }
+    expect(await w.core.call('indicators.lookup', { value: '203.0.113.250' })).toBeNull()
+  })
+
+  it('HTTP without the token is 401 and runs nothing', async () => {
+    const w = worlds[0] ?? (await makeWorld())
+    const res = await fetch(`${w.base}/api/rpc/indicators.create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ value: '203.0.113.251' }),
+    })
+    expect(res.status).toBe(401)
+    expect(await res.json()).toMatchObject({ ok: false, error: { code: 'unauthorized' } })
+    expect(await w.core.call('indicators.lookup', { value: '203.0.113.251' })).toBeNull()
+  })
+})
