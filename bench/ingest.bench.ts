@@ -33,9 +33,31 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000)
 const STAGED = process.env.BENCH_STAGED !== '0'
 const WORK = join(import.meta.dirname, '.work')
 
-const WORDS = ['evil', 'cdn', 'login', 'update', 'secure', 'mail', 'pay', 'cloud', 'files', 'panel', 'track', 'docs']
+const WORDS = [
+  'evil',
+  'cdn',
+  'login',
+  'update',
+  'secure',
+  'mail',
+  'pay',
+  'cloud',
+  'files',
+  'panel',
+  'track',
+  'docs',
+]
 const TLDS = ['com', 'net', 'org', 'ru', 'xyz', 'top', 'info', 'io', 'de', 'online']
-const FILES = ['index.php', 'gate.php', 'update.exe', 'invoice.zip', 'doc.js', 'payload.bin', 'mozi.m', 'a.sh']
+const FILES = [
+  'index.php',
+  'gate.php',
+  'update.exe',
+  'invoice.zip',
+  'doc.js',
+  'payload.bin',
+  'mozi.m',
+  'a.sh',
+]
 const TAGS = ['elf', 'Mozi', 'exe', 'Emotet', 'doc', 'Qakbot', 'zip', 'AsyncRAT', 'sh', 'mirai']
 
 /** The i-th URL: unique by construction (the path carries i), realistic in shape. */
@@ -53,7 +75,7 @@ const write = async (path: string, lines: Iterable<string>): Promise<void> => {
   for (const line of lines) {
     buf += line
     if (buf.length > 1 << 20) {
-      if (!out.write(buf)) await new Promise((res) => out.once('drain', res))
+      if (!out.write(buf)) await new Promise<void>((res) => out.once('drain', () => res()))
       buf = ''
     }
   }
@@ -88,10 +110,17 @@ function* stixLines(n: number): Generator<string> {
   for (let i = 0; i < n; i++) {
     let pattern: string
     switch (i % 4) {
-      case 0: pattern = `[url:value = '${urlOf(i, r)}']`; break
-      case 1: pattern = `[domain-name:value = 'h${i.toString(36)}.${r.pick(WORDS)}.${r.pick(TLDS)}']`; break
-      case 2: pattern = `[ipv4-addr:value = '${10 + ((i >>> 16) & 0x7f)}.${(i >>> 8) & 0xff}.${i & 0xff}.${1 + r.int(254)}']`; break
-      default: pattern = `[file:hashes.'SHA-256' = '${r.hex(64)}']`
+      case 0:
+        pattern = `[url:value = '${urlOf(i, r)}']`
+        break
+      case 1:
+        pattern = `[domain-name:value = 'h${i.toString(36)}.${r.pick(WORDS)}.${r.pick(TLDS)}']`
+        break
+      case 2:
+        pattern = `[ipv4-addr:value = '${10 + ((i >>> 16) & 0x7f)}.${(i >>> 8) & 0xff}.${i & 0xff}.${1 + r.int(254)}']`
+        break
+      default:
+        pattern = `[file:hashes.'SHA-256' = '${r.hex(64)}']`
     }
     const ts = new Date(base + i * 1000).toISOString()
     const obj = {
@@ -135,7 +164,8 @@ const rawBaseline = (values: string[], file: string): number => {
   db.pragma('synchronous = NORMAL')
   db.exec(`CREATE TABLE raw (id INTEGER PRIMARY KEY, type TEXT NOT NULL, value TEXT NOT NULL,
     first_seen TEXT, last_seen TEXT, UNIQUE (type, value))`)
-  const upsert = db.prepare(`INSERT INTO raw (type, value, first_seen, last_seen) VALUES ('url', ?, ?, ?)
+  const upsert =
+    db.prepare(`INSERT INTO raw (type, value, first_seen, last_seen) VALUES ('url', ?, ?, ?)
     ON CONFLICT (type, value) DO UPDATE SET last_seen = excluded.last_seen`)
   const now = new Date().toISOString()
   const t0 = performance.now()
@@ -147,12 +177,27 @@ const rawBaseline = (values: string[], file: string): number => {
   return ms
 }
 
-type Result = { label: string; rows: number; ms: number; created: number; rejected: number; status: string }
+type Result = {
+  label: string
+  rows: number
+  ms: number
+  created: number
+  rejected: number
+  status: string
+}
 
 const importWith = async (
   label: string,
   dir: string,
-  call: (core: Awaited<ReturnType<typeof createCore>>) => Promise<{ status: string; rows: number; created: number; rejected: number; error: string | null }>,
+  call: (
+    core: Awaited<ReturnType<typeof createCore>>,
+  ) => Promise<{
+    status: string
+    rows: number
+    created: number
+    rejected: number
+    error: string | null
+  }>,
 ): Promise<Result> => {
   rmSync(dir, { recursive: true, force: true })
   const core = await createCore({
@@ -168,7 +213,14 @@ const importWith = async (
     const run = await call(core)
     const ms = performance.now() - t0
     if (run.status !== 'succeeded') throw new Error(`${label}: run ${run.status}: ${run.error}`)
-    return { label, rows: run.rows, ms, created: run.created, rejected: run.rejected, status: run.status }
+    return {
+      label,
+      rows: run.rows,
+      ms,
+      created: run.created,
+      rejected: run.rejected,
+      status: run.status,
+    }
   } finally {
     await core.stop()
   }
@@ -180,22 +232,39 @@ const main = async (): Promise<void> => {
   const stix = join(WORK, `stix-${ROWS}.json`)
   if (!existsSync(csv)) await write(csv, urlhausLines(ROWS))
   if (!existsSync(stix)) await write(stix, stixLines(ROWS))
-  process.stderr.write(`inputs: ${csv} (${statSync(csv).size} B), ${stix} (${statSync(stix).size} B)\n`)
+  process.stderr.write(
+    `inputs: ${csv} (${statSync(csv).size} B), ${stix} (${statSync(stix).size} B)\n`,
+  )
 
   const rss = startRssSampler(50)
   const results: Result[] = []
-  results.push(await importWith('csv (file)', join(WORK, 'db-csv'), (core) => core.call('feeds.importFile', { path: csv, format: 'urlhaus-csv' })))
+  results.push(
+    await importWith('csv (file)', join(WORK, 'db-csv'), (core) =>
+      core.call('feeds.importFile', { path: csv, format: 'urlhaus-csv' }),
+    ),
+  )
   const csvRss = rss.peakMb
-  results.push(await importWith('stix (file)', join(WORK, 'db-stix'), (core) => core.call('feeds.importFile', { path: stix, format: 'stix-bundle' })))
+  results.push(
+    await importWith('stix (file)', join(WORK, 'db-stix'), (core) =>
+      core.call('feeds.importFile', { path: stix, format: 'stix-bundle' }),
+    ),
+  )
   if (STAGED) {
     const server = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/csv', 'content-length': String(statSync(csv).size) })
+      res.writeHead(200, {
+        'content-type': 'text/csv',
+        'content-length': String(statSync(csv).size),
+      })
       createReadStream(csv).pipe(res)
     })
     await new Promise<void>((res) => server.listen(0, '127.0.0.1', res))
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/urlhaus.csv`
     try {
-      results.push(await importWith('csv (http, staged)', join(WORK, 'db-http'), (core) => core.call('feeds.importUrl', { url, format: 'urlhaus-csv' })))
+      results.push(
+        await importWith('csv (http, staged)', join(WORK, 'db-http'), (core) =>
+          core.call('feeds.importUrl', { url, format: 'urlhaus-csv' }),
+        ),
+      )
     } finally {
       server.close()
     }
@@ -215,9 +284,18 @@ const main = async (): Promise<void> => {
       ['contender', 'rows', 'created', 'rejected', 'seconds', 'rows/s', 'vs raw'],
       [
         ['raw better-sqlite3 upsert', ROWS, ROWS, 0, round(rawMs / 1000, 2), raw, '1.00'],
-        ...results.map((r) => [r.label, r.rows, r.created, r.rejected, round(r.ms / 1000, 2), rate(r.rows, r.ms), (rate(r.rows, r.ms) / raw).toFixed(2)]),
+        ...results.map((r) => [
+          r.label,
+          r.rows,
+          r.created,
+          r.rejected,
+          round(r.ms / 1000, 2),
+          rate(r.rows, r.ms),
+          (rate(r.rows, r.ms) / raw).toFixed(2),
+        ]),
       ],
-    ) + `\npeak RSS during our imports: ${peak.peakMb} MB (csv alone ${csvRss} MB), ${peak.samples} samples\n`,
+    ) +
+      `\npeak RSS during our imports: ${peak.peakMb} MB (csv alone ${csvRss} MB), ${peak.samples} samples\n`,
   )
   process.stdout.write(
     JSON.stringify({

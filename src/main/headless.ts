@@ -68,10 +68,18 @@ export const startHeadless = async (opts: HeadlessOptions): Promise<Headless> =>
       await server.close()
       const code = (e as NodeJS.ErrnoException).code
       if (code === 'EADDRINUSE') {
-        throw new AppError('conflict', `Port ${port} on ${host} is already in use; choose another with --port`, { host, port })
+        throw new AppError(
+          'conflict',
+          `Port ${port} on ${host} is already in use; choose another with --port`,
+          { host, port },
+        )
       }
       if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
-        throw new AppError('invalid_input', `Cannot listen on host ${JSON.stringify(host)}: ${code}`, { host })
+        throw new AppError(
+          'invalid_input',
+          `Cannot listen on host ${JSON.stringify(host)}: ${code}`,
+          { host },
+        )
       }
       throw e
     }

@@ -35,14 +35,35 @@
  *                                 `declaredSize` lets an entry lie about its size in the headers
  */
 import { createReadStream, statSync } from 'node:fs'
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { Readable, pipeline } from 'node:stream'
-import { brotliCompressSync, crc32, createDeflateRaw, createGzip, deflateSync, gzipSync } from 'node:zlib'
+import {
+  brotliCompressSync,
+  crc32,
+  createDeflateRaw,
+  createGzip,
+  deflateSync,
+  gzipSync,
+} from 'node:zlib'
 
-export type LoggedRequest = { method: string; path: string; headers: IncomingHttpHeaders; hit: number }
+export type LoggedRequest = {
+  method: string
+  path: string
+  headers: IncomingHttpHeaders
+  hit: number
+}
 export type RouteInfo = { hit: number; url: URL }
-export type Handler = (req: IncomingMessage, res: ServerResponse, info: RouteInfo) => void | Promise<void>
+export type Handler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  info: RouteInfo,
+) => void | Promise<void>
 
 export type FixtureServer = {
   origin: string
@@ -56,7 +77,8 @@ export type FixtureServer = {
 type Body = string | Uint8Array
 type Opts = { status?: number; contentType?: string; headers?: Record<string, string> }
 
-const toBuffer = (b: Body): Buffer => (typeof b === 'string' ? Buffer.from(b, 'utf8') : Buffer.from(b))
+const toBuffer = (b: Body): Buffer =>
+  typeof b === 'string' ? Buffer.from(b, 'utf8') : Buffer.from(b)
 
 const head = (res: ServerResponse, opts: Opts, extra: Record<string, string> = {}): void => {
   res.writeHead(opts.status ?? 200, {
@@ -74,12 +96,17 @@ export const startFixtureServer = async (): Promise<FixtureServer> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const route = routes.get(url.pathname)
     const hit = route ? ++route.hits : 0
-    requests.push({ method: req.method ?? 'GET', path: url.pathname + url.search, headers: req.headers, hit })
+    requests.push({
+      method: req.method ?? 'GET',
+      path: url.pathname + url.search,
+      headers: req.headers,
+      hit,
+    })
     if (!route) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end(`no fixture route ${url.pathname}`)
       return
     }
-    const handler = route.handlers[Math.min(hit, route.handlers.length) - 1]!
+    const handler = route.handlers[Math.min(hit, route.handlers.length) - 1]
     Promise.resolve(handler(req, res, { hit, url })).catch((e: unknown) => {
       if (!res.headersSent) res.writeHead(599)
       res.destroy(e instanceof Error ? e : new Error(String(e)))
@@ -128,7 +155,12 @@ export const serve = {
     (_req, res) => {
       const enc = opts.encoding ?? 'gzip'
       const raw = toBuffer(body)
-      const buf = enc === 'br' ? brotliCompressSync(raw) : enc === 'deflate' ? deflateSync(raw) : gzipSync(raw)
+      const buf =
+        enc === 'br'
+          ? brotliCompressSync(raw)
+          : enc === 'deflate'
+            ? deflateSync(raw)
+            : gzipSync(raw)
       head(res, opts, { 'content-encoding': enc, 'content-length': String(buf.length) })
       res.end(buf)
     },
@@ -147,7 +179,7 @@ export const serve = {
       res.flushHeaders()
       let i = 0
       const timer = setInterval(() => {
-        if (i < chunks.length) res.write(toBuffer(chunks[i++]!))
+        if (i < chunks.length) res.write(toBuffer(chunks[i++]))
         if (i >= chunks.length) {
           clearInterval(timer)
           res.end()
@@ -184,7 +216,11 @@ export const serve = {
     (code: number, body: Body = '', opts: Opts = {}): Handler =>
     (_req, res) => {
       const buf = toBuffer(body)
-      head(res, { contentType: 'text/plain', ...opts, status: code }, { 'content-length': String(buf.length) })
+      head(
+        res,
+        { contentType: 'text/plain', ...opts, status: code },
+        { 'content-length': String(buf.length) },
+      )
       res.end(buf)
     },
 
@@ -217,8 +253,16 @@ export const serve = {
       const expected = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`
       if (req.headers.authorization !== expected) {
         res
-          .writeHead(401, { 'www-authenticate': 'Basic realm="fixture"', 'content-type': 'application/json' })
-          .end(JSON.stringify({ title: 'Unauthorized', description: 'Valid credentials are required' }))
+          .writeHead(401, {
+            'www-authenticate': 'Basic realm="fixture"',
+            'content-type': 'application/json',
+          })
+          .end(
+            JSON.stringify({
+              title: 'Unauthorized',
+              description: 'Valid credentials are required',
+            }),
+          )
         return
       }
       return handler(req, res, info)
@@ -253,8 +297,7 @@ export const gzipZeros = (bytes: number): Promise<Buffer> =>
   collect(Readable.from(zeros(bytes)).pipe(createGzip({ level: 9 })))
 
 export type ZipEntry = { name: string; method?: 'deflate' | 'store'; declaredSize?: number } & (
-  | { data: Body }
-  | { zeros: number }
+  { data: Body } | { zeros: number }
 )
 
 /** A minimal zip writer (sizes in the local headers, no data descriptors, no zip64: entries < 4 GiB). */
@@ -276,7 +319,9 @@ export const zipArchive = async (entries: ZipEntry[]): Promise<Buffer> => {
       }
     }
     const data =
-      method === 'store' ? await collect(counted()) : await collect(Readable.from(counted()).pipe(createDeflateRaw({ level: 9 })))
+      method === 'store'
+        ? await collect(counted())
+        : await collect(Readable.from(counted()).pipe(createDeflateRaw({ level: 9 })))
     const declared = e.declaredSize ?? size
     const fields = (sig: number, isCentral: boolean): Buffer => {
       const b = Buffer.alloc(isCentral ? 46 : 30)

@@ -63,15 +63,32 @@ const uuidFor = (n: number): string => {
   return `5d6c1e6a-0000-4000-8000-${hex}`
 }
 
-const sendJson = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
+const sendJson = (
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void => {
   const buf = Buffer.from(JSON.stringify(body), 'utf8')
-  res.writeHead(status, { 'content-type': TAXII_MEDIA_TYPE, 'content-length': String(buf.length), ...headers }).end(buf)
+  res
+    .writeHead(status, {
+      'content-type': TAXII_MEDIA_TYPE,
+      'content-length': String(buf.length),
+      ...headers,
+    })
+    .end(buf)
 }
 
-const taxiiError = (res: ServerResponse, status: number, title: string, description: string): void =>
-  sendJson(res, status, { title, description, http_status: String(status) })
+const taxiiError = (
+  res: ServerResponse,
+  status: number,
+  title: string,
+  description: string,
+): void => sendJson(res, status, { title, description, http_status: String(status) })
 
-export const startTaxiiFixtureServer = async (opts: TaxiiFixtureOptions): Promise<TaxiiFixtureServer> => {
+export const startTaxiiFixtureServer = async (
+  opts: TaxiiFixtureOptions,
+): Promise<TaxiiFixtureServer> => {
   const server = await startFixtureServer()
   const start = Date.parse(opts.start ?? '2025-01-01T00:00:00.000Z')
   const objects: FixtureStixObject[] = []
@@ -93,7 +110,15 @@ export const startTaxiiFixtureServer = async (opts: TaxiiFixtureOptions): Promis
               valid_from: at,
               date_added: at,
             }
-          : { type: 'malware', spec_version: '2.1', id: `malware--${uuidFor(k)}`, created: at, modified: at, name: `family-${k}`, date_added: at },
+          : {
+              type: 'malware',
+              spec_version: '2.1',
+              id: `malware--${uuidFor(k)}`,
+              created: at,
+              modified: at,
+              name: `family-${k}`,
+              date_added: at,
+            },
       )
     }
   }
@@ -106,12 +131,22 @@ export const startTaxiiFixtureServer = async (opts: TaxiiFixtureOptions): Promis
       if (opts.user !== undefined) {
         const expected = `Basic ${Buffer.from(`${opts.user}:${opts.password ?? ''}`).toString('base64')}`
         if (req.headers.authorization !== expected) {
-          taxiiError(res, 401, 'Unauthorized', 'The credentials are not valid for this TAXII server.')
+          taxiiError(
+            res,
+            401,
+            'Unauthorized',
+            'The credentials are not valid for this TAXII server.',
+          )
           return
         }
       }
       if (!(req.headers.accept ?? '').includes('application/taxii+json')) {
-        taxiiError(res, 406, 'Not Acceptable', `The Accept header must include ${TAXII_MEDIA_TYPE}.`)
+        taxiiError(
+          res,
+          406,
+          'Not Acceptable',
+          `The Accept header must include ${TAXII_MEDIA_TYPE}.`,
+        )
         return
       }
       return handler(req, res, info)
@@ -121,19 +156,35 @@ export const startTaxiiFixtureServer = async (opts: TaxiiFixtureOptions): Promis
   server.route(
     '/taxii2/',
     guarded((_req, res) =>
-      sendJson(res, 200, { title: 'Fixture TAXII', default: `${origin}/api1/`, api_roots: [`${origin}/api1/`, '/api2/'] }),
+      sendJson(res, 200, {
+        title: 'Fixture TAXII',
+        default: `${origin}/api1/`,
+        api_roots: [`${origin}/api1/`, '/api2/'],
+      }),
     ),
   )
   server.route(
     '/api1/',
-    guarded((_req, res) => sendJson(res, 200, { title: 'Fixture API root', versions: [TAXII_MEDIA_TYPE], max_content_length: 10_485_760 })),
+    guarded((_req, res) =>
+      sendJson(res, 200, {
+        title: 'Fixture API root',
+        versions: [TAXII_MEDIA_TYPE],
+        max_content_length: 10_485_760,
+      }),
+    ),
   )
   server.route(
     '/api1/collections/',
     guarded((_req, res) =>
       sendJson(res, 200, {
         collections: [
-          { id: COLLECTION_ID, title: 'Indicators', can_read: true, can_write: false, media_types: ['application/stix+json;version=2.1'] },
+          {
+            id: COLLECTION_ID,
+            title: 'Indicators',
+            can_read: true,
+            can_write: false,
+            media_types: ['application/stix+json;version=2.1'],
+          },
         ],
       }),
     ),
@@ -147,12 +198,18 @@ export const startTaxiiFixtureServer = async (opts: TaxiiFixtureOptions): Promis
       const addedAfter = q.get('added_after')
       const types = q.get('match[type]')?.split(',')
       const matching = objects.filter(
-        (o) => (addedAfter === null || Date.parse(o.date_added) > Date.parse(addedAfter)) && (!types || types.includes(o.type)),
+        (o) =>
+          (addedAfter === null || Date.parse(o.date_added) > Date.parse(addedAfter)) &&
+          (!types || types.includes(o.type)),
       )
       let offset = 0
       const next = q.get('next')
       if (next !== null) {
-        offset = Number(Buffer.from(next, 'base64url').toString('utf8').replace(/^offset:/, ''))
+        offset = Number(
+          Buffer.from(next, 'base64url')
+            .toString('utf8')
+            .replace(/^offset:/, ''),
+        )
         if (!Number.isInteger(offset) || offset < 0) {
           taxiiError(res, 400, 'Bad Request', 'The next parameter is not valid.')
           return
@@ -162,17 +219,21 @@ export const startTaxiiFixtureServer = async (opts: TaxiiFixtureOptions): Promis
       const more = offset + page.length < matching.length
       const headers: Record<string, string> = {}
       if (page.length) {
-        headers['x-taxii-date-added-first'] = page[0]!.date_added
-        headers['x-taxii-date-added-last'] = page[page.length - 1]!.date_added
+        headers['x-taxii-date-added-first'] = page[0].date_added
+        headers['x-taxii-date-added-last'] = page[page.length - 1].date_added
       }
       const envelope: Record<string, unknown> = { more }
-      if (more && !opts.moreWithoutNext) envelope['next'] = Buffer.from(`offset:${offset + page.length}`).toString('base64url')
+      if (more && !opts.moreWithoutNext)
+        envelope['next'] = Buffer.from(`offset:${offset + page.length}`).toString('base64url')
       // date_added belongs to the manifest, not to the object: strip it from the envelope.
       envelope['objects'] = page.map(({ date_added: _added, ...o }) => o)
       sendJson(res, 200, envelope, headers)
     }),
   )
-  server.route('/api1/collections/unknown/objects/', guarded((_req, res) => taxiiError(res, 404, 'Not Found', 'No collection with that id.')))
+  server.route(
+    '/api1/collections/unknown/objects/',
+    guarded((_req, res) => taxiiError(res, 404, 'Not Found', 'No collection with that id.')),
+  )
   return {
     discoveryUrl: `${origin}/taxii2/`,
     apiRootUrl: `${origin}/api1/`,

@@ -1,19 +1,35 @@
 import { parseArgs } from 'node:util'
 import { resolve } from 'node:path'
 import { defaultDataDir } from '../platform/data-dir'
-import { UsageError, type CliIo, type CommandSpec, type OptionSpec, type ParsedArgs } from './cli-types'
+import {
+  UsageError,
+  type CliIo,
+  type CommandSpec,
+  type OptionSpec,
+  type ParsedArgs,
+} from './cli-types'
 
-export const HELP_OPTION: OptionSpec = { type: 'boolean', short: 'h', description: 'Show this help' }
+export const HELP_OPTION: OptionSpec = {
+  type: 'boolean',
+  short: 'h',
+  description: 'Show this help',
+}
 export const DATA_DIR_OPTION: OptionSpec = {
   type: 'string',
   arg: 'DIR',
   description: 'Data directory (default: $THREATEYE_DATA_DIR or the per-user data folder)',
 }
-export const JSON_OPTION: OptionSpec = { type: 'boolean', description: 'Print JSON instead of a table' }
+export const JSON_OPTION: OptionSpec = {
+  type: 'boolean',
+  description: 'Print JSON instead of a table',
+}
 
 /** Parses argv against a command's options. Unknown options and wrong counts are usage errors (exit 2). */
 export const parseCommandArgs = (spec: CommandSpec, argv: readonly string[]): ParsedArgs => {
-  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {}
+  const options: Record<
+    string,
+    { type: 'string' | 'boolean'; multiple?: boolean; short?: string }
+  > = {}
   for (const [name, o] of Object.entries({ ...spec.options, help: HELP_OPTION })) {
     options[name] = {
       type: o.type,
@@ -35,7 +51,9 @@ export const parseCommandArgs = (spec: CommandSpec, argv: readonly string[]): Pa
     throw new UsageError(`Missing argument: ${spec.args || 'none expected'}`)
   }
   if (n > spec.positionals.max) {
-    throw new UsageError(`Unexpected argument: ${JSON.stringify(parsed.positionals[spec.positionals.max])}`)
+    throw new UsageError(
+      `Unexpected argument: ${JSON.stringify(parsed.positionals[spec.positionals.max])}`,
+    )
   }
   return { positionals: parsed.positionals, values }
 }
@@ -61,7 +79,9 @@ export const intOpt = (
   if (v === undefined) return undefined
   const n = /^\d+$/.test(v.trim()) ? Number(v) : NaN
   if (!Number.isSafeInteger(n) || n < range.min || n > range.max) {
-    throw new UsageError(`--${name} must be a whole number from ${range.min} to ${range.max}, got ${JSON.stringify(v)}`)
+    throw new UsageError(
+      `--${name} must be a whole number from ${range.min} to ${range.max}, got ${JSON.stringify(v)}`,
+    )
   }
   return n
 }

@@ -33,7 +33,11 @@ export type CommandSpec = {
   run(args: ParsedArgs, io: CliIo): Promise<number>
 }
 
-export type CoreRunner = <T>(dataDir: string, io: CliIo, fn: (core: Core) => Promise<T>) => Promise<T>
+export type CoreRunner = <T>(
+  dataDir: string,
+  io: CliIo,
+  fn: (core: Core) => Promise<T>,
+) => Promise<T>
 
 /** Exit codes: scripts branch on these. */
 export const EXIT_OK = 0

@@ -2,8 +2,24 @@ import { resolve } from 'node:path'
 import { AppError, isAppError } from '../../shared/contract'
 import { FEED_FORMAT_NAMES, type Feed, type FeedRun } from '../../shared/contract/feeds.contract'
 import type { Core } from '../core'
-import { DATA_DIR_OPTION, JSON_OPTION, boolOpt, dataDirOf, intOpt, parseCommandArgs, stringOpt, stringsOpt } from './args'
-import { EXIT_ERROR, EXIT_OK, EXIT_USAGE, UsageError, type CliIo, type CommandSpec } from './cli-types'
+import {
+  DATA_DIR_OPTION,
+  JSON_OPTION,
+  boolOpt,
+  dataDirOf,
+  intOpt,
+  parseCommandArgs,
+  stringOpt,
+  stringsOpt,
+} from './args'
+import {
+  EXIT_ERROR,
+  EXIT_OK,
+  EXIT_USAGE,
+  UsageError,
+  type CliIo,
+  type CommandSpec,
+} from './cli-types'
 import { formatTable, safeText, toJsonLine } from './format'
 import { toImportReport } from './import.command'
 import { callFromCli, withCore } from './with-core'
@@ -17,7 +33,11 @@ const findFeed = async (core: Core, io: CliIo, nameOrId: string): Promise<Feed> 
   const feed = UUID.test(nameOrId)
     ? items.find((f) => f.id === nameOrId.toLowerCase())
     : items.find((f) => f.name.toLowerCase() === nameOrId.toLowerCase())
-  if (!feed) throw new AppError('not_found', `No feed named ${JSON.stringify(nameOrId)} (see "threateye feeds list")`)
+  if (!feed)
+    throw new AppError(
+      'not_found',
+      `No feed named ${JSON.stringify(nameOrId)} (see "threateye feeds list")`,
+    )
   return feed
 }
 
@@ -35,7 +55,20 @@ const runRow = (r: FeedRun): string[] => [
   r.durationMs === null ? '' : `${r.durationMs} ms`,
   r.error ?? '',
 ]
-const RUN_HEADERS = ['STARTED', 'SOURCE', 'TRIGGER', 'STATUS', 'ROWS', 'CREATED', 'UPDATED', 'UNCHANGED', 'DUPS', 'REJECTED', 'TOOK', 'ERROR']
+const RUN_HEADERS = [
+  'STARTED',
+  'SOURCE',
+  'TRIGGER',
+  'STATUS',
+  'ROWS',
+  'CREATED',
+  'UPDATED',
+  'UNCHANGED',
+  'DUPS',
+  'REJECTED',
+  'TOOK',
+  'ERROR',
+]
 
 export const feedsListCommand: CommandSpec = {
   path: ['feeds', 'list'],
@@ -44,7 +77,9 @@ export const feedsListCommand: CommandSpec = {
   options: { json: JSON_OPTION, 'data-dir': DATA_DIR_OPTION },
   positionals: { min: 0, max: 0 },
   run: async (args, io) => {
-    const { items } = await withCore(dataDirOf(args, io), io, (core) => callFromCli(core, io, 'feeds.list', {}))
+    const { items } = await withCore(dataDirOf(args, io), io, (core) =>
+      callFromCli(core, io, 'feeds.list', {}),
+    )
     if (boolOpt(args, 'json')) {
       io.stdout(toJsonLine(items))
       return EXIT_OK
@@ -74,16 +109,37 @@ export const feedsAddCommand: CommandSpec = {
   summary: 'Add a feed: --catalogue KEY, or --name N --format F --url U|--path P',
   options: {
     catalogue: { type: 'string', arg: 'KEY', description: 'A built-in feed (see feeds.catalogue)' },
-    'auth-key': { type: 'string', arg: 'K', description: 'API key, sent as the Auth-Key header (or --auth-header)' },
-    'auth-header': { type: 'string', arg: 'H', description: 'Header that carries --auth-key (default Auth-Key)' },
+    'auth-key': {
+      type: 'string',
+      arg: 'K',
+      description: 'API key, sent as the Auth-Key header (or --auth-header)',
+    },
+    'auth-header': {
+      type: 'string',
+      arg: 'H',
+      description: 'Header that carries --auth-key (default Auth-Key)',
+    },
     name: { type: 'string', arg: 'N', description: 'Feed name' },
-    format: { type: 'string', arg: 'F', description: `Feed format: ${FEED_FORMAT_NAMES.join(', ')}` },
+    format: {
+      type: 'string',
+      arg: 'F',
+      description: `Feed format: ${FEED_FORMAT_NAMES.join(', ')}`,
+    },
     url: { type: 'string', arg: 'U', description: 'Feed URL (http or https)' },
     path: { type: 'string', arg: 'P', description: 'Local file to read instead of a URL' },
     schedule: { type: 'string', arg: 'CRON', description: 'Cron expression, e.g. "0 */6 * * *"' },
-    tlp: { type: 'string', arg: 'T', description: 'Default TLP: clear, green, amber, amber+strict, red' },
+    tlp: {
+      type: 'string',
+      arg: 'T',
+      description: 'Default TLP: clear, green, amber, amber+strict, red',
+    },
     reliability: { type: 'string', arg: 'A-F', description: 'Source reliability (admiralty A-F)' },
-    tag: { type: 'string', arg: 'X', multiple: true, description: 'Tag applied to every indicator' },
+    tag: {
+      type: 'string',
+      arg: 'X',
+      multiple: true,
+      description: 'Tag applied to every indicator',
+    },
     disabled: { type: 'boolean', description: 'Add it without scheduling it' },
     json: JSON_OPTION,
     'data-dir': DATA_DIR_OPTION,
@@ -93,10 +149,15 @@ export const feedsAddCommand: CommandSpec = {
     const key = stringOpt(args, 'catalogue')
     const authKey = stringOpt(args, 'auth-key')
     const feed = await withCore(dataDirOf(args, io), io, async (core) => {
-      if (key) return callFromCli(core, io, 'feeds.addFromCatalogue', { key, ...(authKey ? { authKey } : {}) })
+      if (key)
+        return callFromCli(core, io, 'feeds.addFromCatalogue', {
+          key,
+          ...(authKey ? { authKey } : {}),
+        })
       const name = stringOpt(args, 'name')
       const format = stringOpt(args, 'format')
-      if (!name || !format) throw new UsageError('give --catalogue KEY, or --name and --format with --url or --path')
+      if (!name || !format)
+        throw new UsageError('give --catalogue KEY, or --name and --format with --url or --path')
       const path = stringOpt(args, 'path')
       const input: Record<string, unknown> = {
         name,
@@ -105,14 +166,19 @@ export const feedsAddCommand: CommandSpec = {
         path: path ? resolve(io.cwd, path) : null,
         schedule: stringOpt(args, 'schedule') ?? null,
         enabled: !boolOpt(args, 'disabled'),
-        auth: authKey ? { kind: 'header', name: stringOpt(args, 'auth-header') ?? 'Auth-Key', value: authKey } : null,
+        auth: authKey
+          ? { kind: 'header', name: stringOpt(args, 'auth-header') ?? 'Auth-Key', value: authKey }
+          : null,
         tags: stringsOpt(args, 'tag'),
       }
       if (stringOpt(args, 'tlp')) input.defaultTlp = stringOpt(args, 'tlp')
-      if (stringOpt(args, 'reliability')) input.reliability = stringOpt(args, 'reliability')?.toUpperCase()
+      if (stringOpt(args, 'reliability'))
+        input.reliability = stringOpt(args, 'reliability')?.toUpperCase()
       return callFromCli(core, io, 'feeds.create', input)
     })
-    io.stdout(boolOpt(args, 'json') ? toJsonLine(feed) : `Added feed ${safeText(feed.name)} (${feed.id})\n`)
+    io.stdout(
+      boolOpt(args, 'json') ? toJsonLine(feed) : `Added feed ${safeText(feed.name)} (${feed.id})\n`,
+    )
     return EXIT_OK
   },
 }
@@ -121,7 +187,11 @@ export const feedsRunCommand: CommandSpec = {
   path: ['feeds', 'run'],
   args: '<name>',
   summary: 'Run a feed now (--wait: until it finishes, printing the report)',
-  options: { wait: { type: 'boolean', description: 'Wait for the run to finish' }, json: JSON_OPTION, 'data-dir': DATA_DIR_OPTION },
+  options: {
+    wait: { type: 'boolean', description: 'Wait for the run to finish' },
+    json: JSON_OPTION,
+    'data-dir': DATA_DIR_OPTION,
+  },
   positionals: { min: 1, max: 1 },
   run: async (args, io) => {
     const wait = boolOpt(args, 'wait')
@@ -153,7 +223,11 @@ export const feedsHistoryCommand: CommandSpec = {
       const feedId = name ? (await findFeed(core, io, name)).id : undefined
       return callFromCli(core, io, 'feeds.runs', { limit, ...(feedId ? { feedId } : {}) })
     })
-    io.stdout(boolOpt(args, 'json') ? toJsonLine(page.items) : formatTable(RUN_HEADERS, page.items.map(runRow)))
+    io.stdout(
+      boolOpt(args, 'json')
+        ? toJsonLine(page.items)
+        : formatTable(RUN_HEADERS, page.items.map(runRow)),
+    )
     return EXIT_OK
   },
 }
@@ -175,14 +249,21 @@ export const importFileOrUrlCommand: CommandSpec = {
   run: async (args, io) => {
     const given = stringOpt(args, 'format') ?? 'auto'
     if (!IMPORT_FORMATS.includes(given)) {
-      throw new UsageError(`--format must be one of ${IMPORT_FORMATS.join(', ')}; got ${JSON.stringify(given)}`)
+      throw new UsageError(
+        `--format must be one of ${IMPORT_FORMATS.join(', ')}; got ${JSON.stringify(given)}`,
+      )
     }
     const format = FORMAT_ALIASES[given] ?? given
     const target = args.positionals[0] ?? ''
     const name = stringOpt(args, 'name')
     const run = await withCore(dataDirOf(args, io), io, async (core) => {
       const finished = isUrl(target)
-        ? await callFromCli(core, io, 'feeds.importUrl', { url: target, format, wait: true, ...(name ? { name } : {}) })
+        ? await callFromCli(core, io, 'feeds.importUrl', {
+            url: target,
+            format,
+            wait: true,
+            ...(name ? { name } : {}),
+          })
         : await callFromCli(core, io, 'feeds.importFile', {
             path: resolve(io.cwd, target),
             format,
@@ -194,12 +275,25 @@ export const importFileOrUrlCommand: CommandSpec = {
     if (boolOpt(args, 'json')) {
       io.stdout(toJsonLine(toImportReport(run)))
     } else {
-      io.stdout(`Imported ${safeText(run.source)} as ${run.format}: ${run.status}${run.error ? ` (${safeText(run.error)})` : ''}\n`)
+      io.stdout(
+        `Imported ${safeText(run.source)} as ${run.format}: ${run.status}${run.error ? ` (${safeText(run.error)})` : ''}\n`,
+      )
       io.stdout(formatTable(RUN_HEADERS.slice(3, 10), [runRow(run).slice(3, 10)]))
       const types = Object.entries(run.byType).sort(([a], [b]) => a.localeCompare(b))
-      if (types.length) io.stdout(formatTable(['TYPE', 'COUNT'], types.map(([t, n]) => [t, String(n)])))
+      if (types.length)
+        io.stdout(
+          formatTable(
+            ['TYPE', 'COUNT'],
+            types.map(([t, n]) => [t, String(n)]),
+          ),
+        )
       if (run.rejects.length) {
-        io.stdout(formatTable(['LINE', 'REASON', 'VALUE'], run.rejects.map((r) => [String(r.line), r.reason, r.value])))
+        io.stdout(
+          formatTable(
+            ['LINE', 'REASON', 'VALUE'],
+            run.rejects.map((r) => [String(r.line), r.reason, r.value]),
+          ),
+        )
       }
     }
     if (run.status === 'failed' || run.status === 'cancelled') {
@@ -210,7 +304,12 @@ export const importFileOrUrlCommand: CommandSpec = {
   },
 }
 
-export const FEEDS_COMMANDS: readonly CommandSpec[] = [feedsListCommand, feedsAddCommand, feedsRunCommand, feedsHistoryCommand]
+export const FEEDS_COMMANDS: readonly CommandSpec[] = [
+  feedsListCommand,
+  feedsAddCommand,
+  feedsRunCommand,
+  feedsHistoryCommand,
+]
 
 const runSpec = async (spec: CommandSpec, argv: readonly string[], io: CliIo): Promise<number> => {
   try {
@@ -220,7 +319,9 @@ const runSpec = async (spec: CommandSpec, argv: readonly string[], io: CliIo): P
       io.stderr(`threateye ${spec.path.join(' ')}: ${e.message}\n`)
       return EXIT_USAGE
     }
-    io.stderr(`threateye ${spec.path.join(' ')}: ${isAppError(e) || e instanceof Error ? e.message : String(e)}\n`)
+    io.stderr(
+      `threateye ${spec.path.join(' ')}: ${isAppError(e) || e instanceof Error ? e.message : String(e)}\n`,
+    )
     return EXIT_ERROR
   }
 }
@@ -229,7 +330,9 @@ const runSpec = async (spec: CommandSpec, argv: readonly string[], io: CliIo): P
 export const runFeedsCommand = async (argv: readonly string[], io: CliIo): Promise<number> => {
   const spec = FEEDS_COMMANDS.find((c) => c.path[1] === argv[0])
   if (!spec) {
-    io.stderr(`threateye feeds: unknown subcommand ${JSON.stringify(argv[0] ?? '')} (list, add, run, history)\n`)
+    io.stderr(
+      `threateye feeds: unknown subcommand ${JSON.stringify(argv[0] ?? '')} (list, add, run, history)\n`,
+    )
     return EXIT_USAGE
   }
   return runSpec(spec, argv.slice(1), io)

@@ -21,8 +21,13 @@ export const formatTable = (
   const cells = rows.map((r) => r.map((c) => clipText(safeText(c), maxCell)))
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)))
   const line = (r: readonly string[]) =>
-    r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n') + '\n'
+    r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd()
+  return (
+    [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n') + '\n'
+  )
 }
 
 /** Two columns of `key  value` lines, for one record. */

@@ -48,9 +48,22 @@ const reportText = (file: string, run: FeedRunDetail): string => {
     `Imported ${safeText(file)} as ${run.format}: ${run.status}${run.error ? ` (${safeText(run.error)})` : ''}\n`,
     counts,
   ]
-  if (types.length) parts.push('\n' + formatTable(['TYPE', 'COUNT'], types.map(([t, n]) => [t, String(n)])))
+  if (types.length)
+    parts.push(
+      '\n' +
+        formatTable(
+          ['TYPE', 'COUNT'],
+          types.map(([t, n]) => [t, String(n)]),
+        ),
+    )
   if (run.rejects.length) {
-    parts.push('\n' + formatTable(['LINE', 'REASON', 'VALUE'], run.rejects.map((r) => [String(r.line), r.reason, r.value])))
+    parts.push(
+      '\n' +
+        formatTable(
+          ['LINE', 'REASON', 'VALUE'],
+          run.rejects.map((r) => [String(r.line), r.reason, r.value]),
+        ),
+    )
     if (run.rejected > run.rejects.length) {
       parts.push(`(${run.rejected - run.rejects.length} more rejects not listed)\n`)
     }
@@ -58,17 +71,31 @@ const reportText = (file: string, run: FeedRunDetail): string => {
   return parts.join('')
 }
 
+const isUrl = (s: string): boolean => /^https?:\/\//i.test(s)
+
+/** A missing file is the user's typo: say which path was tried before opening the database. */
+const checkedFile = (path: string): string => {
+  let isFile = false
+  try {
+    isFile = statSync(path).isFile()
+  } catch {
+    throw new AppError('not_found', `No such file: ${path}`)
+  }
+  if (!isFile) throw new AppError('invalid_input', `Not a regular file: ${path}`)
+  return path
+}
+
 export const importCommand: CommandSpec = {
   path: ['import'],
-  args: '<file>',
-  summary: 'Import indicators from a file (text list, CSV, or any feed format), streaming',
+  args: '<file-or-url>',
+  summary: 'Import indicators from a file or URL (text list, CSV, or any feed format), streaming',
   options: {
     format: {
       type: 'string',
       arg: 'F',
       description: 'auto (default), txt, csv, or a feed format (stix-bundle, misp-event, ...)',
     },
-    name: { type: 'string', arg: 'NAME', description: 'Source name recorded on the indicators' },
+    name: { type: 'string', arg: 'NAME', description: 'Source name recorded on the observations' },
     json: JSON_OPTION,
     'data-dir': DATA_DIR_OPTION,
   },
@@ -76,32 +103,27 @@ export const importCommand: CommandSpec = {
   run: async (args, io) => {
     const given = stringOpt(args, 'format') ?? 'auto'
     if (!FORMATS.includes(given)) {
-      throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got ${JSON.stringify(given)}`)
+      throw new UsageError(
+        `--format must be one of ${FORMATS.join(', ')}; got ${JSON.stringify(given)}`,
+      )
     }
     const format = FORMAT_ALIASES[given] ?? given
-    const path = resolve(io.cwd, args.positionals[0] ?? '')
-    let isFile = false
-    try {
-      isFile = statSync(path).isFile()
-    } catch {
-      throw new AppError('not_found', `No such file: ${path}`)
-    }
-    if (!isFile) throw new AppError('invalid_input', `Not a regular file: ${path}`)
+    const target = args.positionals[0] ?? ''
+    const name = stringOpt(args, 'name')
+    const source = isUrl(target) ? target : checkedFile(resolve(io.cwd, target))
 
     // The feed engine streams the file in bounded batches (never whole in memory), with global line
     // numbers in its rejects: the same import path the desktop's drag-and-drop uses.
     const run = await withCore(dataDirOf(args, io), io, async (core) => {
-      const finished = await callFromCli(core, io, 'feeds.importFile', {
-        path,
-        format,
-        wait: true,
-        ...(stringOpt(args, 'name') ? { name: stringOpt(args, 'name') } : {}),
-      })
+      const common = { format, wait: true, ...(name ? { name } : {}) }
+      const finished = isUrl(source)
+        ? await callFromCli(core, io, 'feeds.importUrl', { url: source, ...common })
+        : await callFromCli(core, io, 'feeds.importFile', { path: source, ...common })
       return callFromCli(core, io, 'feeds.getRun', { id: finished.id })
     })
-    io.stdout(boolOpt(args, 'json') ? toJsonLine(toImportReport(run)) : reportText(path, run))
+    io.stdout(boolOpt(args, 'json') ? toJsonLine(toImportReport(run)) : reportText(source, run))
     if (run.status === 'failed' || run.status === 'cancelled') {
-      io.stderr(`threateye: import ${run.status}${run.error ? `: ${run.error}` : ''}\n`)
+      io.stderr(`threateye: import ${run.status}${run.error ? `: ${safeText(run.error)}` : ''}\n`)
       return EXIT_ERROR
     }
     return EXIT_OK

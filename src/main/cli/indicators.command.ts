@@ -27,7 +27,11 @@ export const indicatorsAddCommand: CommandSpec = {
   args: '<value>',
   summary: 'Add one indicator (its type is detected unless --type is given)',
   options: {
-    type: { type: 'string', arg: 'T', description: 'Indicator type (ip, domain, url, sha256, ...)' },
+    type: {
+      type: 'string',
+      arg: 'T',
+      description: 'Indicator type (ip, domain, url, sha256, ...)',
+    },
     severity: { type: 'string', arg: 'S', description: 'critical, high, medium, low or info' },
     tag: { type: 'string', arg: 'X', multiple: true, description: 'Tag to attach' },
     project: { type: 'string', arg: 'ID', description: 'Project id to attach it to' },
@@ -120,9 +124,15 @@ export const indicatorsGetCommand: CommandSpec = {
     const found = await withCore(dataDirOf(args, io), io, async (core) =>
       UUID.test(key)
         ? callFromCli(core, io, 'indicators.get', { id: key })
-        : callFromCli(core, io, 'indicators.lookup', defined({ value: key, type: stringOpt(args, 'type') })),
+        : callFromCli(
+            core,
+            io,
+            'indicators.lookup',
+            defined({ value: key, type: stringOpt(args, 'type') }),
+          ),
     )
-    if (!found) throw new AppError('not_found', `No indicator with the value ${JSON.stringify(key)}`)
+    if (!found)
+      throw new AppError('not_found', `No indicator with the value ${JSON.stringify(key)}`)
     io.stdout(boolOpt(args, 'json') ? toJsonLine(found) : indicatorRecord(found))
     return EXIT_OK
   },

@@ -1,6 +1,14 @@
 import { isAppError } from '../../shared/contract'
 import { parseCommandArgs } from './args'
-import { EXIT_ERROR, EXIT_OK, EXIT_USAGE, UsageError, type CliIo, type CommandSpec } from './cli-types'
+import {
+  EXIT_ERROR,
+  EXIT_OK,
+  EXIT_USAGE,
+  UsageError,
+  type CliIo,
+  type CommandSpec,
+} from './cli-types'
+import { FEEDS_COMMANDS } from './feeds.command'
 import { commandHelp, overallHelp } from './help'
 import { importCommand } from './import.command'
 import {
@@ -20,6 +28,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   indicatorsSearchCommand,
   indicatorsGetCommand,
   importCommand,
+  ...FEEDS_COMMANDS,
 ]
 
 const findCommand = (argv: readonly string[]): CommandSpec | undefined =>
@@ -46,8 +55,12 @@ export const runCli = async (argv: readonly string[], io: CliIo): Promise<number
   const command = findCommand(argv)
   if (!command) {
     const group = COMMANDS.filter((c) => c.path[0] === first)
-    const known = group.length ? group.map((c) => c.path.join(' ')).join(', ') : 'see "threateye --help"'
-    io.stderr(`threateye: unknown command ${JSON.stringify(argv.slice(0, group.length ? 2 : 1).join(' '))} (${known})\n`)
+    const known = group.length
+      ? group.map((c) => c.path.join(' ')).join(', ')
+      : 'see "threateye --help"'
+    io.stderr(
+      `threateye: unknown command ${JSON.stringify(argv.slice(0, group.length ? 2 : 1).join(' '))} (${known})\n`,
+    )
     return EXIT_USAGE
   }
   try {
@@ -59,7 +72,9 @@ export const runCli = async (argv: readonly string[], io: CliIo): Promise<number
     return await command.run(args, io)
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`threateye ${command.path.join(' ')}: ${e.message}\nRun "threateye ${command.path.join(' ')} --help" for usage.\n`)
+      io.stderr(
+        `threateye ${command.path.join(' ')}: ${e.message}\nRun "threateye ${command.path.join(' ')} --help" for usage.\n`,
+      )
       return EXIT_USAGE
     }
     const message = isAppError(e) ? e.message : e instanceof Error ? e.message : String(e)

@@ -10,7 +10,11 @@ export const serveCommand: CommandSpec = {
   options: {
     host: { type: 'string', arg: 'H', description: 'Address to listen on (default 127.0.0.1)' },
     port: { type: 'string', arg: 'P', description: 'Port (default 4517; 0 picks a free one)' },
-    'renderer-dir': { type: 'string', arg: 'DIR', description: 'Built renderer to serve (default out/renderer)' },
+    'renderer-dir': {
+      type: 'string',
+      arg: 'DIR',
+      description: 'Built renderer to serve (default out/renderer)',
+    },
     'data-dir': DATA_DIR_OPTION,
   },
   positionals: { min: 0, max: 0 },

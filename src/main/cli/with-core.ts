@@ -10,7 +10,11 @@ import type { CliIo } from './cli-types'
  * next process (or the desktop app) finds a clean database. Only warnings reach stderr: stdout is the
  * command's output and must stay parseable.
  */
-export const withCore = async <T>(dataDir: string, io: CliIo, fn: (core: Core) => Promise<T>): Promise<T> => {
+export const withCore = async <T>(
+  dataDir: string,
+  io: CliIo,
+  fn: (core: Core) => Promise<T>,
+): Promise<T> => {
   // Loaded on demand: `--help` and `token` should not pay for TypeORM and SQLite.
   const { createCore } = await import('../core')
   const core = await createCore({

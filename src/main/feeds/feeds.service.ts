@@ -19,12 +19,13 @@ import { listObservations } from './engine/observations-query'
 import { createRunManager, type LaunchSpec } from './engine/run-manager'
 import { DEFAULT_BATCH_SIZE, type PipelineDeps } from './engine/run-pipeline'
 import { createRunStore } from './engine/run-store'
+import { scrubberFor, scrubbingLogger } from './engine/secret-scrub'
 import { openFileSource, openTextSource, openUrlSource, type RemoteDeps } from './engine/sources'
 import { clearSpools } from './engine/spool'
 import type { FeedFormat } from './feed-types'
 import { detectFormat } from './formats'
 import { redactUrl } from './http/fetch-error'
-import type { FeedAuth, FetchDeps, FetchLimits } from './http/fetch-types'
+import type { FetchDeps, FetchLimits } from './http/fetch-types'
 import { createFeedScheduler } from './scheduler'
 
 export type FeedsServiceOptions = {
@@ -66,11 +67,15 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
   }
   const now = () => ctx.clock.now().toISOString()
 
-  const readAuth = async (feed: FeedRecordRow): Promise<FeedAuth | undefined> => {
+  const readAuth = async (feed: FeedRecordRow): Promise<FeedAuthInput | undefined> => {
     if (feed.authKind === 'none' || !feed.secretRef) return undefined
     const raw = await ctx.secrets.get(feed.secretRef)
-    if (!raw) throw new AppError('invalid_input', `Feed '${feed.name}' has no stored credentials any more; set its auth again`)
-    return JSON.parse(raw) as FeedAuth
+    if (!raw)
+      throw new AppError(
+        'invalid_input',
+        `Feed '${feed.name}' has no stored credentials any more; set its auth again`,
+      )
+    return JSON.parse(raw) as FeedAuthInput
   }
 
   const present = (f: FeedRecordRow): Feed => ({
@@ -103,19 +108,29 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
     confidence: RELIABILITY_CONFIDENCE[f.reliability],
   })
 
-  const importDefaults = (label: string): RunDefaults => ({ feedId: null, sourceKey: `import:${label}`, tags: [] })
+  const importDefaults = (label: string): RunDefaults => ({
+    feedId: null,
+    sourceKey: `import:${label}`,
+    tags: [],
+  })
 
   const runFeed = async (id: string, trigger: Trigger) => {
     const feed = await feeds.require(id)
     const auth = await readAuth(feed)
+    const scrub = scrubberFor(auth)
+    const runRemote: RemoteDeps = {
+      ...remote,
+      fetch: { ...remote.fetch, logger: scrubbingLogger(log, scrub) },
+    }
     return manager.launch({
       feedId: feed.id,
       source: feed.name,
       format: feed.format,
       trigger,
       defaults: feedDefaults(feed),
-      open: (signal) => openFeedSource(feed, auth, signal, remote),
+      open: (signal) => openFeedSource(feed, auth, signal, runRemote),
       saveState: (patch) => feeds.mergeState(feed.id, patch),
+      redact: scrub,
     })
   }
 
@@ -125,7 +140,9 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
     onDue: (id) => {
       // One run per feed: a tick while the last run is still going is skipped, not queued.
       if (manager.activeRunOf(id)) return
-      runFeed(id, 'schedule').catch((e: unknown) => log.warn('scheduled run did not start', { feedId: id, error: e }))
+      runFeed(id, 'schedule').catch((e: unknown) =>
+        log.warn('scheduled run did not start', { feedId: id, error: e }),
+      )
     },
   })
   const resync = async () => scheduler.sync(await feeds.list())
@@ -136,8 +153,15 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
     else await ctx.secrets.set(secretRefOf(id), JSON.stringify(auth))
   }
 
-  const checkSource = (f: { format: FeedFormat; url: string | null; path: string | null }, field = 'url') => {
-    if (f.format === 'taxii' && !f.url) throw new AppError('invalid_input', `${field}: a TAXII feed needs the discovery or API root URL`)
+  const checkSource = (
+    f: { format: FeedFormat; url: string | null; path: string | null },
+    field = 'url',
+  ) => {
+    if (f.format === 'taxii' && !f.url)
+      throw new AppError(
+        'invalid_input',
+        `${field}: a TAXII feed needs the discovery or API root URL`,
+      )
   }
 
   const create = async (input: FeedCreate, catalogueKey: string | null = null): Promise<Feed> => {
@@ -158,7 +182,11 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
   }
 
   /** A caller that waits and then gives up (Ctrl-C in the CLI) cancels the run it waits for. */
-  const settle = async (runId: string, done: Promise<FeedRun>, signal?: AbortSignal): Promise<FeedRun> => {
+  const settle = async (
+    runId: string,
+    done: Promise<FeedRun>,
+    signal?: AbortSignal,
+  ): Promise<FeedRun> => {
     if (!signal) return done
     const onAbort = () => manager.cancel(runId)
     if (signal.aborted) onAbort()
@@ -175,7 +203,11 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
     wait: boolean,
     signal?: AbortSignal,
   ): Promise<FeedRun> => {
-    const { run, done } = await manager.launch({ ...spec, feedId: null, defaults: importDefaults(spec.source) })
+    const { run, done } = await manager.launch({
+      ...spec,
+      feedId: null,
+      defaults: importDefaults(spec.source),
+    })
     return wait ? settle(run.id, done, signal) : run
   }
 
@@ -191,6 +223,8 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
       reliability: c.reliability,
       schedule: c.schedule ?? null,
       needsAuthKey: c.needsAuthKey === true,
+      needsConfiguration: c.needsConfiguration === true,
+      homepage: c.homepage,
       added: added.has(c.key),
     }))
   }
@@ -202,10 +236,19 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
     async update(id: string, patch: FeedPatch): Promise<Feed> {
       const current = await feeds.require(id)
       const { auth, ...rest } = patch
-      checkSource({ format: rest.format ?? current.format, url: rest.url ?? current.url, path: rest.path ?? current.path }, 'patch.url')
+      checkSource(
+        {
+          format: rest.format ?? current.format,
+          url: rest.url ?? current.url,
+          path: rest.path ?? current.path,
+        },
+        'patch.url',
+      )
       await storeAuth(id, auth)
       const authKind = auth === undefined ? undefined : (auth?.kind ?? 'none')
-      const row = await ctx.db.writes.run('feeds.update', () => feeds.update(current, { ...rest, authKind }, now()))
+      const row = await ctx.db.writes.run('feeds.update', () =>
+        feeds.update(current, { ...rest, authKind }, now()),
+      )
       await resync()
       ctx.events.emit('feeds.onDidChange', { kind: 'updated', id })
       return present(row)
@@ -226,9 +269,20 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
     async addFromCatalogue(key: string, authKey?: string): Promise<Feed> {
       const entry = catalogue.find((c) => c.key === key)
       if (!entry) throw new AppError('not_found', `key: no catalogue feed '${key}'`)
+      if (entry.needsConfiguration) {
+        throw new AppError(
+          'invalid_input',
+          `key: '${key}' is a template; add it with feeds.create and its own URL`,
+        )
+      }
       if (entry.needsAuthKey && !authKey) {
         throw new AppError('invalid_input', `authKey: ${entry.name} needs an API key`)
       }
+      const auth: FeedAuthInput | null = !authKey
+        ? null
+        : entry.authKeyIn === 'url'
+          ? { kind: 'url', value: authKey }
+          : { kind: 'header', name: entry.authHeader ?? 'Auth-Key', value: authKey }
       return create(
         {
           name: entry.name,
@@ -237,7 +291,7 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
           path: null,
           schedule: entry.schedule ?? null,
           enabled: true,
-          auth: authKey ? { kind: 'header', name: entry.authHeader ?? 'Auth-Key', value: authKey } : null,
+          auth,
           defaultTlp: entry.defaultTlp,
           reliability: entry.reliability,
           tags: [],
@@ -289,7 +343,8 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
           source: q.name ?? redactUrl(q.url),
           format: q.format,
           trigger,
-          open: (s) => openUrlSource({ url: q.url, format: q.format, options: {}, signal: s }, remote),
+          open: (s) =>
+            openUrlSource({ url: q.url, format: q.format, options: {}, signal: s }, remote),
         },
         q.wait,
         signal,
@@ -314,11 +369,13 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
     detectFormat(head: string, fileName?: string): DetectFormatResult {
       return detectFormat(Buffer.from(head, 'utf8'), fileName)
     },
-    observations: (indicatorId: string, limit: number) => listObservations(ctx.db.sqlite, indicatorId, limit),
+    observations: (indicatorId: string, limit: number) =>
+      listObservations(ctx.db.sqlite, indicatorId, limit),
     /** Fails runs a previous process left open, drops their spool files, starts the timers. */
     async start(): Promise<void> {
       const failed = await ctx.db.writes.run('feeds.recover', () => runs.failInterrupted(now()))
-      if (failed > 0) log.warn('runs interrupted by the last shutdown were marked failed', { count: failed })
+      if (failed > 0)
+        log.warn('runs interrupted by the last shutdown were marked failed', { count: failed })
       await clearSpools(ctx.dataDir)
       await resync()
     },

@@ -41,7 +41,9 @@ export const createFeedScheduler = (opts: {
         if (jobs.has(id)) continue
         const schedule = feed.schedule as string
         try {
-          const cron = new Cron(schedule, { paused: !opts.start, unref: true, catch: true }, () => opts.onDue(id))
+          const cron = new Cron(schedule, { paused: !opts.start, unref: true, catch: true }, () =>
+            opts.onDue(id),
+          )
           jobs.set(id, { cron, schedule })
         } catch (e) {
           // The contract validates schedules; a row written by an older version may still be bad.

@@ -21,16 +21,25 @@ export const isLoopbackHost = (host: string): boolean =>
  * server accepts only loopback names on its own port. (The token already stops data access; this also keeps
  * such a page from probing the token-less routes or tying up the server.)
  */
-export const checkHost = (hostHeader: string | undefined, port: number | undefined): RpcError | null => {
+export const checkHost = (
+  hostHeader: string | undefined,
+  port: number | undefined,
+): RpcError | null => {
   if (!hostHeader) return { code: 'forbidden', message: 'Missing Host header' }
   const m = /^(\[[0-9a-fA-F:.]+\]|[^:]+)(?::(\d+))?$/.exec(hostHeader)
   if (!m || !isLoopbackHost(m[1] ?? '')) {
-    return { code: 'forbidden', message: `Host ${JSON.stringify(hostHeader)} is not allowed; use 127.0.0.1 or localhost` }
+    return {
+      code: 'forbidden',
+      message: `Host ${JSON.stringify(hostHeader)} is not allowed; use 127.0.0.1 or localhost`,
+    }
   }
   // Without a port the client means :80; only accept that if we really listen there.
   const presented = m[2] === undefined ? 80 : Number(m[2])
   if (port !== undefined && presented !== port) {
-    return { code: 'forbidden', message: `Host ${JSON.stringify(hostHeader)} names another port than this server's` }
+    return {
+      code: 'forbidden',
+      message: `Host ${JSON.stringify(hostHeader)} names another port than this server's`,
+    }
   }
   return null
 }
@@ -54,7 +63,10 @@ export const checkOrigin = (
   const host = hostHeader?.toLowerCase()
   const own = host ? [`http://${host}`, `https://${host}`] : []
   if (!own.includes(origin.toLowerCase())) {
-    return { code: 'forbidden', message: `Requests from origin ${JSON.stringify(origin)} are not allowed` }
+    return {
+      code: 'forbidden',
+      message: `Requests from origin ${JSON.stringify(origin)} are not allowed`,
+    }
   }
   return null
 }

@@ -8,7 +8,11 @@ export const RPC_PREFIX = '/api/rpc/'
  * (`{ ok: false, error }`), every other route sends the bare `{ code, message, details }`. Which one a request
  * gets depends only on its path, so errors raised before routing (auth, body parsing) match the route too.
  */
-export const sendError = (req: FastifyRequest, reply: FastifyReply, error: RpcError): FastifyReply => {
+export const sendError = (
+  req: FastifyRequest,
+  reply: FastifyReply,
+  error: RpcError,
+): FastifyReply => {
   const status = HTTP_STATUS[error.code]
   const payload = req.url.startsWith(RPC_PREFIX) ? { ok: false, error } : error
   return reply.code(status).type('application/json; charset=utf-8').send(payload)
@@ -22,7 +26,10 @@ export const fromFastifyError = (e: unknown): RpcError => {
   const err = (e instanceof Error ? e : new Error(String(e))) as FastifyLikeError
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { code: 'payload_too_large', message: 'Request body is larger than the server accepts' }
+      return {
+        code: 'payload_too_large',
+        message: 'Request body is larger than the server accepts',
+      }
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return { code: 'unsupported', message: 'Unsupported Content-Type; send application/json' }
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':

@@ -95,7 +95,11 @@ const restOperation = (r: RestRoute) => {
     'x-rpc-method': r.method,
     ...(parameters.length ? { parameters } : {}),
     ...(body && r.input.accepts.length ? { requestBody: { required: false, content } } : {}),
-    responses: { [String(r.status)]: success, '404': { description: 'Not found', content: json(ERROR_REF) }, ...errorResponses(ERROR_REF) },
+    responses: {
+      [String(r.status)]: success,
+      '404': { description: 'Not found', content: json(ERROR_REF) },
+      ...errorResponses(ERROR_REF),
+    },
   }
 }
 
@@ -108,7 +112,8 @@ export type OpenApiOptions = {
 /** The whole HTTP surface, generated from the contract so it cannot drift from what the server accepts. */
 export const buildOpenApi = (opts: OpenApiOptions): JsonSchema => {
   const paths: Record<string, Record<string, unknown>> = {}
-  for (const name of METHODS) paths[`/api/rpc/${name}`] = { post: rpcOperation(name, contract[name]) }
+  for (const name of METHODS)
+    paths[`/api/rpc/${name}`] = { post: rpcOperation(name, contract[name]) }
   for (const r of opts.routes) {
     const path = REST_PREFIX + r.path.replace(/:(\w+)/g, '{$1}')
     paths[path] = { ...paths[path], [r.verb.toLowerCase()]: restOperation(r) }
@@ -116,7 +121,8 @@ export const buildOpenApi = (opts: OpenApiOptions): JsonSchema => {
   paths['/api/events'] = {
     get: {
       operationId: 'events',
-      summary: 'Server-Sent Events: `event: <name>` / `data: <json>`; the token may be given as ?token=',
+      summary:
+        'Server-Sent Events: `event: <name>` / `data: <json>`; the token may be given as ?token=',
       tags: ['events'],
       parameters: [{ name: 'token', in: 'query', required: false, schema: { type: 'string' } }],
       responses: {

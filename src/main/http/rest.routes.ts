@@ -15,16 +15,21 @@ import {
  * so a new domain adds its routes here and nothing else changes.
  */
 export const REST_ROUTES: readonly RestRoute[] = [
-  route('GET', '/indicators', 'indicators.list', fromQuery({
-    flatten: ['filter'],
-    alias: {
-      type: 'filter.types',
-      severity: 'filter.severities',
-      classification: 'filter.classifications',
-      sort: 'sort.field',
-      dir: 'sort.dir',
-    },
-  })),
+  route(
+    'GET',
+    '/indicators',
+    'indicators.list',
+    fromQuery({
+      flatten: ['filter'],
+      alias: {
+        type: 'filter.types',
+        severity: 'filter.severities',
+        classification: 'filter.classifications',
+        sort: 'sort.field',
+        dir: 'sort.dir',
+      },
+    }),
+  ),
   route('POST', '/indicators', 'indicators.create', fromBody(), 201),
   route('GET', '/indicators/search', 'indicators.search', fromQuery()),
   route('GET', '/indicators/recent', 'indicators.recent', fromQuery()),
@@ -33,7 +38,12 @@ export const REST_ROUTES: readonly RestRoute[] = [
   route('GET', '/indicators/:id', 'indicators.get', fromParams()),
   route('PATCH', '/indicators/:id', 'indicators.update', fromParamsAndBodyAs('patch')),
   route('DELETE', '/indicators/:id', 'indicators.delete', fromParams(), 204),
-  route('POST', '/indicators/:id/mark-false-positive', 'indicators.markFalsePositive', fromParamsAndBody()),
+  route(
+    'POST',
+    '/indicators/:id/mark-false-positive',
+    'indicators.markFalsePositive',
+    fromParamsAndBody(),
+  ),
   route('POST', '/indicators/:id/activate', 'indicators.activate', fromParams()),
 
   route('GET', '/projects', 'projects.list', fromQuery()),

@@ -54,7 +54,12 @@ const setOwn = (target: Record<string, unknown>, path: readonly string[], value:
   path.forEach((key, i) => {
     if (i === path.length - 1) {
       // defineProperty: a `__proto__` query key becomes a plain own key that the strict schema then rejects.
-      Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true })
+      Object.defineProperty(obj, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      })
       return
     }
     const next = Object.hasOwn(obj, key) ? obj[key] : undefined
@@ -62,13 +67,21 @@ const setOwn = (target: Record<string, unknown>, path: readonly string[], value:
       obj = next as Record<string, unknown>
     } else {
       const fresh: Record<string, unknown> = {}
-      Object.defineProperty(obj, key, { value: fresh, enumerable: true, writable: true, configurable: true })
+      Object.defineProperty(obj, key, {
+        value: fresh,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      })
       obj = fresh
     }
   })
 }
 
-const withParams = (parts: RestRequestParts, base: Record<string, unknown>): Record<string, unknown> => {
+const withParams = (
+  parts: RestRequestParts,
+  base: Record<string, unknown>,
+): Record<string, unknown> => {
   for (const [k, v] of Object.entries(parts.params)) setOwn(base, [k], v)
   return base
 }
@@ -149,7 +162,9 @@ export const fromParamsAndBody = (): InputMapping => ({
 export const fromBodyOrText = (): InputMapping => ({
   accepts: ['json', 'text'],
   build: (parts) =>
-    parts.bodyKind === 'text' ? { text: parts.body } : withParams(parts, { ...asObject(parts.body) }),
+    parts.bodyKind === 'text'
+      ? { text: parts.body }
+      : withParams(parts, { ...asObject(parts.body) }),
   bodySchema: (spec) => spec.input,
   queryParams: () => [],
 })
@@ -161,7 +176,9 @@ const asObject = (body: unknown): Record<string, unknown> | undefined =>
 
 const withoutKeys = (schema: z.ZodType, keys: readonly string[]): z.ZodType => {
   const s = schema as z.ZodType & { omit?: (mask: Record<string, true>) => z.ZodType }
-  return typeof s.omit === 'function' ? s.omit(Object.fromEntries(keys.map((k) => [k, true]))) : schema
+  return typeof s.omit === 'function'
+    ? s.omit(Object.fromEntries(keys.map((k) => [k, true])))
+    : schema
 }
 
 const bodyKindOf = (req: FastifyRequest): RestRequestParts['bodyKind'] => {

@@ -52,7 +52,8 @@ export const coerceQueryValue = (schema: z.ZodType | null, raw: string | string[
       .filter((v) => v !== '')
     return parts.map((p) => coerceScalar(inner.element as z.ZodType, p, false))
   }
-  if (Array.isArray(raw)) return raw.length === 1 ? coerceScalar(inner, raw[0] ?? '', nullable) : raw
+  if (Array.isArray(raw))
+    return raw.length === 1 ? coerceScalar(inner, raw[0] ?? '', nullable) : raw
   return coerceScalar(inner, raw, nullable)
 }
 

@@ -94,7 +94,10 @@ export const createHttpServer = (opts: HttpServerOptions): HttpServer => {
   })
 
   app.setNotFoundHandler((req, reply) =>
-    sendError(req, reply, { code: 'not_found', message: `No route ${req.method} ${pathOf(req.url)}` }),
+    sendError(req, reply, {
+      code: 'not_found',
+      message: `No route ${req.method} ${pathOf(req.url)}`,
+    }),
   )
 
   registerRpcRoute(app, opts.core.dispatch)
@@ -111,7 +114,9 @@ export const createHttpServer = (opts: HttpServerOptions): HttpServer => {
     )
     return reply.type('application/json; charset=utf-8').send(openApi)
   })
-  app.get('/api/docs', async (_req, reply) => reply.type('text/html; charset=utf-8').send(DOCS_HTML))
+  app.get('/api/docs', async (_req, reply) =>
+    reply.type('text/html; charset=utf-8').send(DOCS_HTML),
+  )
   app.get('/api/docs.js', async (_req, reply) =>
     reply.type('text/javascript; charset=utf-8').send(DOCS_JS),
   )
@@ -131,7 +136,9 @@ export const createHttpServer = (opts: HttpServerOptions): HttpServer => {
       const port = boundPort()
       const shownHost = host.includes(':') ? `[${host}]` : host
       if (!loopback) {
-        logger.warn('the API listens beyond this machine; anyone with the token can use it', { host })
+        logger.warn('the API listens beyond this machine; anyone with the token can use it', {
+          host,
+        })
       }
       return `http://${shownHost}:${port}`
     },

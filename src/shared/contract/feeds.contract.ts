@@ -29,7 +29,14 @@ export const FeedFormatSchema = z.enum(FEED_FORMAT_NAMES)
 export const RELIABILITIES = ['A', 'B', 'C', 'D', 'E', 'F'] as const
 export const ReliabilitySchema = z.enum(RELIABILITIES)
 
-export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'unchanged', 'failed', 'cancelled'] as const
+export const RUN_STATUSES = [
+  'queued',
+  'running',
+  'succeeded',
+  'unchanged',
+  'failed',
+  'cancelled',
+] as const
 export const RunStatusSchema = z.enum(RUN_STATUSES)
 export const RUN_TRIGGERS = ['manual', 'schedule', 'cli', 'import'] as const
 export const RunTriggerSchema = z.enum(RUN_TRIGGERS)
@@ -60,6 +67,9 @@ export const CronSchema = z
     if (err) ctx.addIssue({ code: 'custom', message: `Invalid cron expression '${expr}': ${err}` })
   })
 
+/** Where an auth of kind 'url' puts its key (so the key itself is never part of the stored URL). */
+export const AUTH_KEY_PLACEHOLDER = '{authKey}'
+
 const HttpUrl = z
   .url({ protocol: /^https?$/, hostname: z.regexes.hostname })
   .max(4096)
@@ -71,13 +81,20 @@ const FeedName = z.string().trim().min(1).max(200)
 const FeedTags = z.array(z.string().trim().min(1).max(128)).max(64)
 const FeedOptions = z
   .record(z.string(), z.unknown())
-  .refine((o) => JSON.stringify(o).length <= 64 * 1024, { message: 'options must be at most 64 KB of JSON' })
+  .refine((o) => JSON.stringify(o).length <= 64 * 1024, {
+    message: 'options must be at most 64 KB of JSON',
+  })
+
+export const AUTH_KINDS = ['none', 'header', 'basic', 'url'] as const
 
 /** Auth as given on create/update. Stored in the secret store; never returned. */
 export const FeedAuthInputSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('header'),
-    name: z.string().trim().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, 'Not an HTTP header name'),
+    name: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, 'Not an HTTP header name'),
     value: z.string().min(1).max(4096),
   }),
   z.strictObject({
@@ -85,6 +102,8 @@ export const FeedAuthInputSchema = z.discriminatedUnion('kind', [
     username: z.string().min(1).max(256),
     password: z.string().max(4096),
   }),
+  /** A key that goes into the URL path (PhishTank): the URL holds `{authKey}`, replaced at download time. */
+  z.strictObject({ kind: z.literal('url'), value: z.string().min(1).max(512) }),
 ])
 export type FeedAuthInput = z.infer<typeof FeedAuthInputSchema>
 
@@ -115,7 +134,11 @@ export const FeedRunSchema = z.object({
 })
 export type FeedRun = z.infer<typeof FeedRunSchema>
 
-export const FeedRunRejectSchema = z.object({ line: z.number().int(), value: z.string(), reason: z.string() })
+export const FeedRunRejectSchema = z.object({
+  line: z.number().int(),
+  value: z.string(),
+  reason: z.string(),
+})
 export const FeedRunDetailSchema = FeedRunSchema.extend({ rejects: z.array(FeedRunRejectSchema) })
 export type FeedRunDetail = z.infer<typeof FeedRunDetailSchema>
 
@@ -129,7 +152,7 @@ export const FeedSchema = z.object({
   enabled: z.boolean(),
   /** The secret is never returned, only whether there is one. */
   hasAuth: z.boolean(),
-  authKind: z.enum(['none', 'header', 'basic']),
+  authKind: z.enum(AUTH_KINDS),
   defaultTlp: TlpSchema,
   reliability: ReliabilitySchema,
   tags: z.array(z.string()),
@@ -176,6 +199,10 @@ export const FeedCreateSchema = z
     message: 'Give exactly one of url or path',
     path: ['url'],
   })
+  .refine((f) => f.auth?.kind !== 'url' || (f.url ?? '').includes(AUTH_KEY_PLACEHOLDER), {
+    message: 'An auth of kind url needs {authKey} in the URL',
+    path: ['url'],
+  })
 export type FeedCreate = z.infer<typeof FeedCreateSchema>
 
 export const FeedPatchSchema = z.strictObject(FeedFields).partial()
@@ -191,6 +218,9 @@ export const CatalogueEntrySchema = z.object({
   reliability: ReliabilitySchema,
   schedule: z.string().nullable(),
   needsAuthKey: z.boolean(),
+  /** A template (a TAXII server): create the feed with feeds.create and its own URL instead. */
+  needsConfiguration: z.boolean(),
+  homepage: z.string(),
   /** A feed made from this entry exists already. */
   added: z.boolean(),
 })
@@ -264,7 +294,10 @@ export const feedsContract = {
   }),
   'feeds.addFromCatalogue': method({
     summary: 'Add a built-in feed (authKey for feeds that need an API key)',
-    input: z.strictObject({ key: z.string().min(1).max(64), authKey: z.string().min(1).max(4096).optional() }),
+    input: z.strictObject({
+      key: z.string().min(1).max(64),
+      authKey: z.string().min(1).max(4096).optional(),
+    }),
     output: FeedSchema,
     mutates: true,
   }),

@@ -4,7 +4,13 @@ import { Invalid, MAX_VALUE_LENGTH, invalid, isControl, quoteChar } from './pars
 
 // Ports that WHATWG URL drops for its special schemes; a feed writing http://evil.com:80/x means the same
 // resource as http://evil.com/x, and dedup must see one value.
-const DEFAULT_PORTS: Record<string, string> = { http: '80', https: '443', ws: '80', wss: '443', ftp: '21' }
+const DEFAULT_PORTS: Record<string, string> = {
+  http: '80',
+  https: '443',
+  ws: '80',
+  wss: '443',
+  ftp: '21',
+}
 
 const isSchemeChar = (c: number, first: boolean): boolean =>
   (c >= 97 && c <= 122) ||
@@ -31,9 +37,11 @@ const allDigitsAndDots = (s: string): boolean => {
 const canonicalUrlHost = (host: string): string | Invalid => {
   if (host.length === 0) return invalid('it has no host')
   if (host.charCodeAt(0) === 91) {
-    if (host.charCodeAt(host.length - 1) !== 93) return invalid(`host '${host}' has an unclosed '['`)
+    if (host.charCodeAt(host.length - 1) !== 93)
+      return invalid(`host '${host}' has an unclosed '['`)
     const inner = host.slice(1, -1)
-    if (inner.includes('%')) return invalid('the IPv6 host has a zone id, which only means something on one machine')
+    if (inner.includes('%'))
+      return invalid('the IPv6 host has a zone id, which only means something on one machine')
     const g = parseIPv6(inner)
     if (g instanceof Invalid) return invalid(`IPv6 host '${inner}' is not valid: ${g.why}`)
     return `[${formatIPv6(g)}]`
@@ -41,12 +49,16 @@ const canonicalUrlHost = (host: string): string | Invalid => {
   if (allDigitsAndDots(host)) {
     const trimmed = host.endsWith('.') ? host.slice(0, -1) : host
     const v4 = parseIPv4(trimmed)
-    if (v4 instanceof Invalid) return invalid(`host '${host}' is not a valid IPv4 address: ${v4.why}`)
+    if (v4 instanceof Invalid)
+      return invalid(`host '${host}' is not a valid IPv4 address: ${v4.why}`)
     // Leading zeros are refused, so the dotted text that parsed is already canonical.
     return trimmed
   }
   const h = canonicalHost(host, 1)
-  if (h instanceof Invalid) return invalid(`host '${host.length > 60 ? `${host.slice(0, 60)}…` : host}' is not valid: ${h.why}`)
+  if (h instanceof Invalid)
+    return invalid(
+      `host '${host.length > 60 ? `${host.slice(0, 60)}…` : host}' is not valid: ${h.why}`,
+    )
   return h
 }
 
@@ -56,10 +68,12 @@ const canonicalUrlHost = (host: string): string | Invalid => {
  * without `scheme://` gets `http://` (the caller only does this when the type was explicitly url).
  */
 export const canonicalUrl = (input: string): string | Invalid => {
-  if (input.length > MAX_VALUE_LENGTH) return invalid(`it is longer than ${MAX_VALUE_LENGTH} characters`)
+  if (input.length > MAX_VALUE_LENGTH)
+    return invalid(`it is longer than ${MAX_VALUE_LENGTH} characters`)
   for (let i = 0; i < input.length; i++) {
     const c = input.charCodeAt(i)
-    if (isControl(c)) return invalid(`control character ${quoteChar(input[i] ?? '')} at position ${i + 1}`)
+    if (isControl(c))
+      return invalid(`control character ${quoteChar(input[i] ?? '')} at position ${i + 1}`)
   }
   let s = input
   let schemeLen = schemeLength(s)
@@ -68,7 +82,9 @@ export const canonicalUrl = (input: string): string | Invalid => {
     const next = s.charCodeAt(schemeLen + 1)
     const hasDot = s.lastIndexOf('.', schemeLen) >= 0
     if (!hasDot && !(next >= 48 && next <= 57)) {
-      return invalid(`scheme '${s.slice(0, schemeLen)}:' has no '//' authority; only URLs with a host are supported`)
+      return invalid(
+        `scheme '${s.slice(0, schemeLen)}:' has no '//' authority; only URLs with a host are supported`,
+      )
     }
     schemeLen = 0
   }
@@ -120,7 +136,8 @@ export const canonicalUrl = (input: string): string | Invalid => {
 
   let port = ''
   if (portText !== '') {
-    if (portText.length > 5 || !/^[0-9]+$/.test(portText)) return invalid(`port '${portText}' is not a number`)
+    if (portText.length > 5 || !/^[0-9]+$/.test(portText))
+      return invalid(`port '${portText}' is not a number`)
     const n = Number(portText)
     if (n > 65535) return invalid(`port ${n} > 65535`)
     const p = String(n)
@@ -140,13 +157,18 @@ export const canonicalEmail = (input: string): string | Invalid => {
   const local = s.slice(0, at).trim()
   const domain = s.slice(at + 1).trim()
   if (local.length === 0) return invalid(`the part before '@' is empty`)
-  if (local.length > 64) return invalid(`the part before '@' is ${local.length} characters long, more than 64`)
+  if (local.length > 64)
+    return invalid(`the part before '@' is ${local.length} characters long, more than 64`)
   for (let i = 0; i < local.length; i++) {
     const c = local.charCodeAt(i)
-    if (isControl(c) || c === 32 || c === 9) return invalid(`character ${quoteChar(local[i] ?? '')} is not allowed before '@'`)
+    if (isControl(c) || c === 32 || c === 9)
+      return invalid(`character ${quoteChar(local[i] ?? '')} is not allowed before '@'`)
   }
   if (domain.length === 0) return invalid(`the part after '@' is empty`)
   const d = canonicalHost(domain, 2)
-  if (d instanceof Invalid) return invalid(`domain '${domain.length > 60 ? `${domain.slice(0, 60)}…` : domain}' is not valid: ${d.why}`)
+  if (d instanceof Invalid)
+    return invalid(
+      `domain '${domain.length > 60 ? `${domain.slice(0, 60)}…` : domain}' is not valid: ${d.why}`,
+    )
   return `${local}@${d}`
 }

@@ -44,7 +44,12 @@ export const IOC_TYPE_LABELS: Record<IocType, string> = {
 }
 
 const HASH_LENGTHS = { md5: 32, sha1: 40, sha256: 64, sha512: 128 } as const
-const HASH_BY_LENGTH: Record<number, string> = { 32: 'MD5', 40: 'SHA-1', 64: 'SHA-256', 128: 'SHA-512' }
+const HASH_BY_LENGTH: Record<number, string> = {
+  32: 'MD5',
+  40: 'SHA-1',
+  64: 'SHA-256',
+  128: 'SHA-512',
+}
 
 const portHint = (s: string): Invalid | null => {
   const { port } = splitHostPort(s)
@@ -56,7 +61,8 @@ const ip = (v: string): string | Invalid => {
   if (s.includes(':')) {
     const { host } = splitHostPort(s)
     const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host
-    if (!(parseIPv6(bare) instanceof Invalid)) return invalid('it is an IPv6 address (use type ipv6)')
+    if (!(parseIPv6(bare) instanceof Invalid))
+      return invalid('it is an IPv6 address (use type ipv6)')
     const hint = portHint(s)
     if (hint !== null) return hint
   }
@@ -109,15 +115,18 @@ const cidr = (v: string): string | Invalid => {
   }
   const prefix = Number(prefixText)
   if (addr.includes(':')) {
-    if (addr.includes('%')) return invalid('the address has a zone id, which is not part of a network')
+    if (addr.includes('%'))
+      return invalid('the address has a zone id, which is not part of a network')
     if (prefix > 128) return invalid(`prefix /${prefix} is out of range 0-128 for IPv6`)
     const g = parseIPv6(addr)
-    if (g instanceof Invalid) return invalid(`address '${addr.slice(0, 60)}' is not valid IPv6: ${g.why}`)
+    if (g instanceof Invalid)
+      return invalid(`address '${addr.slice(0, 60)}' is not valid IPv6: ${g.why}`)
     return `${formatIPv6(maskIPv6(g, prefix))}/${prefix}`
   }
   if (prefix > 32) return invalid(`prefix /${prefix} is out of range 0-32 for IPv4`)
   const n = parseIPv4(addr)
-  if (n instanceof Invalid) return invalid(`address '${addr.slice(0, 60)}' is not valid IPv4: ${n.why}`)
+  if (n instanceof Invalid)
+    return invalid(`address '${addr.slice(0, 60)}' is not valid IPv4: ${n.why}`)
   return `${formatIPv4(maskIPv4(n, prefix))}/${prefix}`
 }
 
@@ -129,7 +138,8 @@ const domain = (v: string): string | Invalid => {
   if (s.includes(':')) {
     const hint = portHint(s)
     if (hint !== null) return hint
-    if (!(parseIPv6(s) instanceof Invalid)) return invalid('it is an IPv6 address, not a domain (use type ipv6)')
+    if (!(parseIPv6(s) instanceof Invalid))
+      return invalid('it is an IPv6 address, not a domain (use type ipv6)')
   }
   return canonicalHost(s, 2)
 }
@@ -147,7 +157,8 @@ const hash = (v: string, length: number): string | Invalid => {
   }
   if (v.length !== length) {
     const other = HASH_BY_LENGTH[v.length]
-    const hint = other === undefined ? '' : ` (that length is ${other === 'MD5' ? 'an' : 'a'} ${other} hash)`
+    const hint =
+      other === undefined ? '' : ` (that length is ${other === 'MD5' ? 'an' : 'a'} ${other} hash)`
     return invalid(`expected ${length} hex characters, got ${v.length}${hint}`)
   }
   return upper ? v.toLowerCase() : v
@@ -177,7 +188,9 @@ const attackTechnique = (v: string): string | Invalid => {
   const s = v.toUpperCase()
   if (TECHNIQUE.test(s)) return s
   if (TACTIC.test(s)) {
-    return invalid(`${s} is an ATT&CK tactic, not a technique (techniques look like T1059 or T1059.001)`)
+    return invalid(
+      `${s} is an ATT&CK tactic, not a technique (techniques look like T1059 or T1059.001)`,
+    )
   }
   return invalid('expected T followed by 4 digits, optionally .NNN (like T1059 or T1059.001)')
 }
@@ -220,7 +233,9 @@ const registryKey = (v: string): string | Invalid => {
   while (rest.endsWith('\\')) rest = rest.slice(0, -1)
   for (let i = 0; i < rest.length; i++) {
     if (isControl(rest.charCodeAt(i))) {
-      return invalid(`control character ${quoteChar(rest[i] ?? '')} at position ${hive.length + i + 1}`)
+      return invalid(
+        `control character ${quoteChar(rest[i] ?? '')} at position ${hive.length + i + 1}`,
+      )
     }
   }
   return `${hive}${rest}`
@@ -286,7 +301,8 @@ export const canonicalizeClean = (type: IocType, value: string): ParseResult => 
     )
   }
   const out = canonicalText(type, value)
-  if (out instanceof Invalid) return fail(value, `${quote(value)} is not a valid ${label}: ${out.why}`, type)
+  if (out instanceof Invalid)
+    return fail(value, `${quote(value)} is not a valid ${label}: ${out.why}`, type)
   return { ok: true, type, value: out }
 }
 

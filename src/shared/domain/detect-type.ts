@@ -1,12 +1,6 @@
 import { IOC_TYPE_LABELS, canonicalizeClean } from './canonicalize'
 import type { IocType } from './enums'
-import {
-  MAX_VALUE_LENGTH,
-  type ParseResult,
-  cleanValue,
-  fail,
-  quote,
-} from './parse-result'
+import { MAX_VALUE_LENGTH, type ParseResult, cleanValue, fail, quote } from './parse-result'
 import { refang } from './refang'
 
 const HASH_TYPES: Record<number, IocType> = { 32: 'md5', 40: 'sha1', 64: 'sha256', 128: 'sha512' }
@@ -49,7 +43,8 @@ const REGISTRY_SHAPE =
   /^(?:computer\\+)?(?:HKEY_[A-Z_]+|HKLM|HKCU|HKCR|HKU|HKCC):?(?:\\|$)|^\\REGISTRY\\/i
 // Letters of any script, digits, '-', '_', '*' (to explain wildcards) and dots, including the full-width
 // dots UTS #46 maps to '.'.
-const DOMAIN_SHAPE = /^[\p{L}\p{M}\p{N}_*-]+(?:[.\u3002\uff0e\uff61][\p{L}\p{M}\p{N}_*-]+)+[.\u3002\uff0e\uff61]?$/u
+const DOMAIN_SHAPE =
+  /^[\p{L}\p{M}\p{N}_*-]+(?:[.\u3002\uff0e\uff61][\p{L}\p{M}\p{N}_*-]+)+[.\u3002\uff0e\uff61]?$/u
 
 const countColons = (s: string): number => {
   let n = 0

@@ -14,7 +14,7 @@ export type Candidate = { type: IocType; raw: string }
 // does (a list of domains may hold a real .zip or .mov domain).
 const FILE_EXTENSIONS = new Set(
   (
-    'exe dll sys bat cmd com1 ps1 psm1 psd1 vbs vbe js jse mjs cjs wsf wsh hta lnk scr pif msi msp jar class py ' +
+    'exe dll sys bat cmd ps1 psm1 psd1 vbs vbe js jse mjs cjs wsf wsh hta lnk scr pif msi msp jar class py ' +
     'pyc sh bash rb pl php asp aspx jsp cgi doc docx docm dot dotm xls xlsx xlsm xlsb ppt pptx pptm rtf pdf ' +
     'txt csv tsv log json xml yml yaml ini cfg conf toml html htm xhtml css md rst png jpg jpeg gif bmp svg ' +
     'ico tif tiff webp zip rar 7z gz tgz bz2 xz tar cab iso img vhd vhdx vmdk dat bin tmp bak db sqlite ' +
@@ -26,13 +26,37 @@ const FILE_EXTENSIONS = new Set(
 const HASH_TYPES: Record<number, IocType> = { 32: 'md5', 40: 'sha1', 64: 'sha256', 128: 'sha512' }
 
 const LEADING = new Set(['"', "'", '<', '(', '[', '{', '`', '*', '«', '“', '‘', '>', '|'])
-const TRAILING = new Set(['"', "'", '>', ')', ']', '}', '`', '.', ',', ';', ':', '!', '?', '*', '»', '”', '’', '|'])
+const TRAILING = new Set([
+  '"',
+  "'",
+  '>',
+  ')',
+  ']',
+  '}',
+  '`',
+  '.',
+  ',',
+  ';',
+  ':',
+  '!',
+  '?',
+  '*',
+  '»',
+  '”',
+  '’',
+  '|',
+])
 const QUOTES = new Set(['"', "'", '`', '“', '‘'])
 const CLOSING_QUOTE: Record<string, string> = { '"': '"', "'": "'", '`': '`', '“': '”', '‘': '’' }
 
 const isHexToken = (s: string): boolean => /^[0-9a-fA-F]+$/.test(s)
 const isSchemeChar = (c: number): boolean =>
-  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46
+  (c >= 97 && c <= 122) ||
+  (c >= 65 && c <= 90) ||
+  (c >= 48 && c <= 57) ||
+  c === 43 ||
+  c === 45 ||
+  c === 46
 
 const CVE = /^CVE-[0-9]{4}-[0-9]{4,}$/i
 const TECHNIQUE = /^T[0-9]{4}(?:\.[0-9]{3})?$/
@@ -43,16 +67,32 @@ const REGISTRY = /^(?:HKEY_[A-Z_]+|HKLM|HKCU|HKCR|HKU|HKCC):?\\/
 const DOMAIN = /^[\p{L}\p{M}\p{N}_-]+(?:\.[\p{L}\p{M}\p{N}_-]+)+$/u
 const TLD = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/
 
+const count = (s: string, ch: string): number => {
+  let n = 0
+  for (let i = 0; i < s.length; i++) if (s[i] === ch) n++
+  return n
+}
+
+/** Drop closing parentheses that have no opening one inside the value ("(see http://x/a_(b))."). */
+const trimUnbalanced = (t: string): string => {
+  let s = t
+  let extra = count(s, ')') - count(s, '(')
+  while (extra > 0 && s.endsWith(')')) {
+    s = s.slice(0, -1)
+    extra--
+    while (s.length > 0 && TRAILING.has(s[s.length - 1] ?? '') && !s.endsWith(')'))
+      s = s.slice(0, -1)
+  }
+  return s
+}
+
 const stripEdges = (t: string): string => {
   let a = 0
   let b = t.length
   while (a < b && LEADING.has(t[a] ?? '')) a++
-  while (b > a && TRAILING.has(t[b - 1] ?? '')) {
-    // Keep a closing parenthesis that belongs to the value (Wikipedia-style URLs).
-    if (t[b - 1] === ')' && t.lastIndexOf('(', b - 1) >= a) break
-    b--
-  }
-  return t.slice(a, b)
+  // A closing parenthesis may belong to the value (Wikipedia-style URLs); trimUnbalanced decides.
+  while (b > a && TRAILING.has(t[b - 1] ?? '') && t[b - 1] !== ')') b--
+  return trimUnbalanced(t.slice(a, b))
 }
 
 /** What a single prose token could be. At most one candidate per token. */
@@ -65,7 +105,7 @@ export const tokenCandidate = (token: string): Candidate | null => {
     while (start > 0 && isSchemeChar(t.charCodeAt(start - 1))) start--
     // A scheme starts with a letter; "(see:http://x)" leaves punctuation before it.
     while (start < sep && !/[A-Za-z]/.test(t[start] ?? '')) start++
-    return start < sep ? { type: 'url', raw: t.slice(start) } : null
+    return start < sep ? { type: 'url', raw: trimUnbalanced(t.slice(start)) } : null
   }
   const at = t.indexOf('@')
   if (at >= 0) {
@@ -76,7 +116,8 @@ export const tokenCandidate = (token: string): Candidate | null => {
   if (REGISTRY.test(t)) return { type: 'registry-key', raw: t }
 
   const lastSep = Math.max(t.lastIndexOf(':'), t.lastIndexOf('='))
-  const hex = lastSep >= 0 && HASH_TYPES[t.length - lastSep - 1] !== undefined ? t.slice(lastSep + 1) : t
+  const hex =
+    lastSep >= 0 && HASH_TYPES[t.length - lastSep - 1] !== undefined ? t.slice(lastSep + 1) : t
   const hashType = HASH_TYPES[hex.length]
   if (hashType !== undefined && isHexToken(hex)) return { type: hashType, raw: hex }
 

@@ -17,7 +17,8 @@ export type ExtractedIndicator = { line: number; raw: string; result: ParseResul
 
 /** Values that may contain spaces and commas: a list line of these types is taken whole. */
 const WHOLE_LINE_TYPES: ReadonlySet<IocType> = new Set(['registry-key', 'mutex', 'custom'])
-const REGISTRY_START = /^(?:computer\\+)?(?:HKEY_[A-Z_]+|HKLM|HKCU|HKCR|HKU|HKCC):?(?:\\|$)|^\\REGISTRY\\/i
+const REGISTRY_START =
+  /^(?:computer\\+)?(?:HKEY_[A-Z_]+|HKLM|HKCU|HKCR|HKU|HKCC):?(?:\\|$)|^\\REGISTRY\\/i
 const NUMBERED_BULLET = /^[0-9]{1,6}[.)]\s+/
 // hosts-file blocklists: "0.0.0.0 evil.com" means evil.com.
 const HOSTS_SINK = /^(?:0\.0\.0\.0|127\.0\.0\.1|::1?|::0)\s+/
@@ -46,14 +47,16 @@ const stripInlineComment = (s: string): string => {
     const c = s.charCodeAt(i)
     if (c !== 32 && c !== 9) continue
     const n = s.charCodeAt(i + 1)
-    if (n === 35 || n === 59 || (n === 47 && s.charCodeAt(i + 2) === 47)) return s.slice(0, i).trimEnd()
+    if (n === 35 || n === 59 || (n === 47 && s.charCodeAt(i + 2) === 47))
+      return s.slice(0, i).trimEnd()
   }
   return s
 }
 
 const unquote = (s: string): string => {
   const c = s.charCodeAt(0)
-  if ((c === 34 || c === 39) && s.length >= 2 && s.charCodeAt(s.length - 1) === c) return s.slice(1, -1).trim()
+  if ((c === 34 || c === 39) && s.length >= 2 && s.charCodeAt(s.length - 1) === c)
+    return s.slice(1, -1).trim()
   return s
 }
 
@@ -128,7 +131,8 @@ const isListLike = (line: string): boolean => {
   if (tab > 0) s = s.slice(0, tab)
   const hosts = HOSTS_SINK.exec(s)
   if (hosts !== null) s = s.slice(hosts[0].length)
-  return !/\s/.test(s.trim())
+  // A value, maybe followed by one word ("evil.com c2"); prose lines have many more.
+  return s.trim().split(/\s+/).length <= 2
 }
 
 /** 'list' when at least 80% of the first content lines look like one value each, else 'text'. */
@@ -160,7 +164,11 @@ export function* extractIndicators(
     for (const [n, line] of lines(text)) {
       const raw = listCandidate(line, type)
       if (raw === null) continue
-      yield { line: n, raw, result: type === undefined ? parseIndicator(raw) : canonicalize(type, raw) }
+      yield {
+        line: n,
+        raw,
+        result: type === undefined ? parseIndicator(raw) : canonicalize(type, raw),
+      }
     }
     return
   }

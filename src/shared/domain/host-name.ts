@@ -26,7 +26,9 @@ const labelToAscii = (label: string): string | Invalid => {
   for (const ch of label) {
     count++
     if (count > MAX_U_LABEL_CODE_POINTS) {
-      return invalid(`label '${show(label)}' is too long for a label once encoded (more than 63 characters)`)
+      return invalid(
+        `label '${show(label)}' is too long for a label once encoded (more than 63 characters)`,
+      )
     }
     if (ch.charCodeAt(0) >= 0x80 && !U_LABEL_CHAR.test(ch)) {
       return invalid(`character ${quoteChar(ch)} is not allowed in a domain label`)
@@ -90,9 +92,14 @@ export const canonicalHost = (input: string, minLabels: number): string | Invali
     if (c === 46) {
       const len = i - labelStart
       if (len === 0) return invalid(i === 0 ? `it starts with '.'` : `it has an empty label ('..')`)
-      if (len > 63) return invalid(`label '${labelAt(s, labelStart, i)}' is ${len} characters long, more than 63`)
-      if (s.charCodeAt(labelStart) === 45) return invalid(`label '${labelAt(s, labelStart, i)}' starts with '-'`)
-      if (s.charCodeAt(i - 1) === 45) return invalid(`label '${labelAt(s, labelStart, i)}' ends with '-'`)
+      if (len > 63)
+        return invalid(
+          `label '${labelAt(s, labelStart, i)}' is ${len} characters long, more than 63`,
+        )
+      if (s.charCodeAt(labelStart) === 45)
+        return invalid(`label '${labelAt(s, labelStart, i)}' starts with '-'`)
+      if (s.charCodeAt(i - 1) === 45)
+        return invalid(`label '${labelAt(s, labelStart, i)}' ends with '-'`)
       if (
         len > 4 &&
         s.charCodeAt(labelStart) === 120 &&
@@ -118,7 +125,8 @@ export const canonicalHost = (input: string, minLabels: number): string | Invali
     if (c === 42) return invalid(`wildcards ('*') are patterns, not domains`)
     return invalid(`character ${quoteChar(s[i] ?? '')} is not allowed`)
   }
-  if (everyLabelDigits && labels === 4) return invalid('it is an IPv4 address, not a domain (use type ip)')
+  if (everyLabelDigits && labels === 4)
+    return invalid('it is an IPv4 address, not a domain (use type ip)')
   if (labels < minLabels) return invalid('it needs at least two labels (like example.com)')
   if (lastLabelDigits) {
     return invalid(`top-level label '${show(s.slice(s.lastIndexOf('.') + 1))}' is all digits`)

@@ -19,7 +19,14 @@ export {
   listCandidate,
   pickMode,
 } from './extract'
-export { type HostPort, formatIPv4, formatIPv6, parseIPv4, parseIPv6, splitHostPort } from './ip-address'
+export {
+  type HostPort,
+  formatIPv4,
+  formatIPv6,
+  parseIPv4,
+  parseIPv6,
+  splitHostPort,
+} from './ip-address'
 export { punycodeDecode, punycodeEncode } from './punycode'
 export { sha1 } from './sha1'
 export {

@@ -44,12 +44,12 @@ export const uuidToBytes = (uuid: string): Uint8Array => {
  */
 export const uuidFromDigest = (d: Uint8Array): string => {
   for (let i = 0; i < 16; i++) {
-    let v = d[i] as number
+    let v = d[i]
     if (i === 6) v = (v & 0x0f) | 0x50
     else if (i === 8) v = (v & 0x3f) | 0x80
-    const p = BYTE_POS[i] as number
-    uuidCodes[p] = HEX_CODES[v * 2] as number
-    uuidCodes[p + 1] = HEX_CODES[v * 2 + 1] as number
+    const p = BYTE_POS[i]
+    uuidCodes[p] = HEX_CODES[v * 2]
+    uuidCodes[p + 1] = HEX_CODES[v * 2 + 1]
   }
   return String.fromCharCode.apply(null, uuidCodes)
 }
@@ -208,7 +208,9 @@ export const createStixScoId =
   (sha1: Sha1): StixScoIdFn =>
   (type, value) => {
     const sco = scoTypeOf(type, value)
-    return sco === null ? null : `${sco}--${uuidV5(sha1, STIX_NAMESPACE_BYTES, idNameOf(type, value))}`
+    return sco === null
+      ? null
+      : `${sco}--${uuidV5(sha1, STIX_NAMESPACE_BYTES, idNameOf(type, value))}`
   }
 
 /** Pure-TS versions for code that runs in the renderer. Main-process code uses indicator-id.node.ts. */

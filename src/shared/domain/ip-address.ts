@@ -27,7 +27,9 @@ export const parseIPv4 = (s: string, from = 0, to = s.length): number | Invalid 
     }
     if (len > 1 && s.charCodeAt(start) === 48) {
       // 010 is 8 to inet_aton and 10 to most parsers: refuse rather than guess which one a feed meant.
-      return invalid(`octet '${show(s.slice(start, i))}' has a leading zero (octal or decimal is ambiguous)`)
+      return invalid(
+        `octet '${show(s.slice(start, i))}' has a leading zero (octal or decimal is ambiguous)`,
+      )
     }
     if (n > 255) return invalid(`octet ${show(s.slice(start, i))} > 255`)
     value = value * 256 + n
@@ -87,12 +89,16 @@ export const parseIPv6 = (s: string, from = 0, to = s.length): number[] | Invali
       while (end < to && s.charCodeAt(end) !== 58) end++
       if (end !== to) return invalid('an embedded IPv4 address must come last')
       const v4 = parseIPv4(s, start, to)
-      if (v4 instanceof Invalid) return invalid(`embedded IPv4 '${show(s.slice(start, to))}': ${v4.why}`)
+      if (v4 instanceof Invalid)
+        return invalid(`embedded IPv4 '${show(s.slice(start, to))}': ${v4.why}`)
       groups.push(Math.floor(v4 / 65536), v4 & 0xffff)
       break
     }
     const len = i - start
-    if (len > 4) return invalid(`group '${show(s.slice(start, Math.min(to, start + 8)))}' has more than 4 hex digits`)
+    if (len > 4)
+      return invalid(
+        `group '${show(s.slice(start, Math.min(to, start + 8)))}' has more than 4 hex digits`,
+      )
     if (len === 0) {
       if (i >= to) return invalid(`it ends with a single ':'`)
       return invalid(`character ${quoteChar(s[i] ?? '')} is not allowed`)
@@ -137,7 +143,7 @@ export const formatIPv6 = (g: readonly number[]): string => {
   }
   let bestStart = -1
   let bestLen = 1
-  for (let k = 0; k < 8; ) {
+  for (let k = 0; k < 8;) {
     if (g[k] !== 0) {
       k++
       continue

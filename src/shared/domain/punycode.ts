@@ -94,7 +94,7 @@ export const punycodeDecode = (input: string): string | null => {
   let n = INITIAL_N
   let i = 0
   let bias = INITIAL_BIAS
-  for (let pos = basicEnd > 0 ? basicEnd + 1 : 0; pos < input.length; ) {
+  for (let pos = basicEnd > 0 ? basicEnd + 1 : 0; pos < input.length;) {
     const oldI = i
     let w = 1
     for (let k = BASE; ; k += BASE) {

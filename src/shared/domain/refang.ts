@@ -43,7 +43,12 @@ const defangHost = (host: string, allDots: boolean): string => {
 
 const isIPv4Text = (s: string): boolean => /^[0-9.]+$/.test(s)
 
-const SCHEME_DEFANG: Record<string, string> = { http: 'hxxp', https: 'hxxps', ftp: 'fxp', ftps: 'fxps' }
+const SCHEME_DEFANG: Record<string, string> = {
+  http: 'hxxp',
+  https: 'hxxps',
+  ftp: 'fxp',
+  ftps: 'fxps',
+}
 
 const defangUrl = (url: string): string => {
   const sep = url.indexOf('://')
@@ -92,7 +97,9 @@ export const defang = (type: IocType, value: string): string => {
     case 'cidr': {
       if (value.includes(':')) return value.replaceAll(':', '[:]')
       const slash = value.indexOf('/')
-      return slash < 0 ? defangHost(value, false) : `${defangHost(value.slice(0, slash), false)}${value.slice(slash)}`
+      return slash < 0
+        ? defangHost(value, false)
+        : `${defangHost(value.slice(0, slash), false)}${value.slice(slash)}`
     }
     case 'ipv6':
       return value.replaceAll(':', '[:]')

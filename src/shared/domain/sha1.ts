@@ -22,7 +22,7 @@ export const sha1Into = (bytes: Uint8Array, length: number, out: Uint8Array): Ui
   if (padded.length < total) padded = new Uint8Array(total * 2)
   const m = padded
   if (length === bytes.length) m.set(bytes, 0)
-  else for (let i = 0; i < length; i++) m[i] = bytes[i] as number
+  else for (let i = 0; i < length; i++) m[i] = bytes[i]
   m.fill(0, len, total)
   m[len] = 0x80
   // Message length in bits, big-endian 64-bit. Split so lengths past 512 MiB stay exact.
@@ -104,4 +104,5 @@ export const sha1Into = (bytes: Uint8Array, length: number, out: Uint8Array): Ui
   return out
 }
 
-export const sha1 = (bytes: Uint8Array): Uint8Array => sha1Into(bytes, bytes.length, new Uint8Array(20))
+export const sha1 = (bytes: Uint8Array): Uint8Array =>
+  sha1Into(bytes, bytes.length, new Uint8Array(20))

@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
 import { launchBrowser } from './browser'
 import type { Harness, StartHarness } from './harness'
 import { IndicatorsPage } from './indicators.page'

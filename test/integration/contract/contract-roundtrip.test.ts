@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { HTTP_STATUS, METHODS, type ErrorCode, type Method, type RpcResult } from '../../../src/shared/contract'
+import {
+  HTTP_STATUS,
+  METHODS,
+  type ErrorCode,
+  type Method,
+  type RpcResult,
+} from '../../../src/shared/contract'
 import { createCore, type Core } from '../../../src/main/core'
 import { loadOrCreateToken } from '../../../src/main/http/api-token'
 import { createHttpServer, type HttpServer } from '../../../src/main/http/server'
@@ -46,8 +52,12 @@ const CASES = {
   'indicators.search': { input: () => ({ q: '203.0.113' }) },
   'indicators.get': { input: (s) => ({ id: s.ip }) },
   'indicators.lookup': { input: () => ({ value: '203.0.113.5' }) },
-  'indicators.create': { input: (s) => ({ value: 'roundtrip.example.org', tags: ['rt'], projectId: s.project }) },
-  'indicators.update': { input: (s) => ({ id: s.ip, patch: { severity: 'critical', description: 'updated' } }) },
+  'indicators.create': {
+    input: (s) => ({ value: 'roundtrip.example.org', tags: ['rt'], projectId: s.project }),
+  },
+  'indicators.update': {
+    input: (s) => ({ id: s.ip, patch: { severity: 'critical', description: 'updated' } }),
+  },
   'indicators.bulkCreate': {
     input: () => ({ text: '198.51.100.1\n198.51.100.2\n', defaults: { tags: ['bulk'] } }),
   },
@@ -57,7 +67,9 @@ const CASES = {
   'indicators.counts': { input: () => ({}) },
   'projects.list': { input: () => ({ includeArchived: true }) },
   'projects.get': { input: (s) => ({ id: s.project }) },
-  'projects.create': { input: () => ({ name: 'Round trip', description: 'made by the contract test' }) },
+  'projects.create': {
+    input: () => ({ name: 'Round trip', description: 'made by the contract test' }),
+  },
   'projects.update': { input: (s) => ({ id: s.project, patch: { description: 'changed' } }) },
   'projects.archive': { input: (s) => ({ id: s.project }) },
   'projects.unarchive': { input: (s) => ({ id: s.project }) },
@@ -71,9 +83,20 @@ const seed = async (core: Core, dir: string): Promise<Seed> => {
   writeFileSync(listFile, '192.0.2.10\nseed-feed.example.com\n')
   const project = await core.call('projects.create', { name: 'Seed project' })
   const doomedProject = await core.call('projects.create', { name: 'Doomed project' })
-  const ip = await core.call('indicators.create', { value: '203.0.113.5', tags: ['seed'], projectId: project.id })
+  const ip = await core.call('indicators.create', {
+    value: '203.0.113.5',
+    tags: ['seed'],
+    projectId: project.id,
+  })
   const doomed = await core.call('indicators.create', { value: 'doomed.example.org' })
-  return { dir, ip: ip.id, doomedIndicator: doomed.id, project: project.id, doomedProject: doomedProject.id, listFile }
+  return {
+    dir,
+    ip: ip.id,
+    doomedIndicator: doomed.id,
+    project: project.id,
+    doomedProject: doomedProject.id,
+    listFile,
+  }
 }
 
 type Transport = {
@@ -81,7 +104,14 @@ type Transport = {
   call(method: string, input: unknown): Promise<RpcResult<unknown>>
 }
 
-type World = { core: Core; dir: string; seed: Seed; server: HttpServer; token: string; base: string }
+type World = {
+  core: Core
+  dir: string
+  seed: Seed
+  server: HttpServer
+  token: string
+  base: string
+}
 
 const worlds: World[] = []
 
@@ -150,10 +180,13 @@ const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi
 const normalise = (value: unknown, dir: string): unknown => {
   const ids = new Map<string, string>()
   const text = (s: string) =>
-    s.split(dir).join('<dir>').replace(UUID_RE, (id) => {
-      if (!ids.has(id)) ids.set(id, `<id:${ids.size}>`)
-      return ids.get(id) ?? id
-    })
+    s
+      .split(dir)
+      .join('<dir>')
+      .replace(UUID_RE, (id) => {
+        if (!ids.has(id)) ids.set(id, `<id:${ids.size}>`)
+        return ids.get(id) ?? id
+      })
   const walk = (v: unknown, key?: string): unknown => {
     if (key === 'nextCursor' || key === 'cursor') return v === null ? null : '<cursor>'
     if (key === 'durationMs') return v === null ? null : '<ms>'
@@ -180,7 +213,9 @@ beforeAll(async () => {
       const expected = c.expect ?? 'ok'
       const got = result.ok ? 'ok' : result.error.code
       if (got !== expected) {
-        throw new Error(`${name}: ${method} answered ${got}, expected ${expected}: ${JSON.stringify(result).slice(0, 400)}`)
+        throw new Error(
+          `${name}: ${method} answered ${got}, expected ${expected}: ${JSON.stringify(result).slice(0, 400)}`,
+        )
       }
       const bucket = results[name] ?? {}
       bucket[method] = normalise(result, world.dir)
@@ -214,7 +249,9 @@ describe('errors agree across transports', () => {
   const check = async (method: string, input: unknown) => {
     const w = worlds[0] ?? (await makeWorld())
     const answers = await Promise.all(
-      Object.values(transports).map(async (make) => normalise(await make(w).call(method, input), w.dir)),
+      Object.values(transports).map(async (make) =>
+        normalise(await make(w).call(method, input), w.dir),
+      ),
     )
     for (const a of answers.slice(1)) expect(a).toEqual(answers[0])
     return answers[0] as RpcResult<unknown>

@@ -98,7 +98,10 @@ describe('body errors', () => {
   })
 
   it('names unknown fields', async () => {
-    const r = await rpc('settings.update', JSON.stringify({ patch: { theme: 'dark', colour: 'red' } }))
+    const r = await rpc(
+      'settings.update',
+      JSON.stringify({ patch: { theme: 'dark', colour: 'red' } }),
+    )
     expect(r.statusCode).toBe(400)
     const body = jsonOf(r.body) as Failure
     expect(body.error.code).toBe('invalid_input')
@@ -124,7 +127,11 @@ describe('body errors', () => {
     const m = await rpc('indicators.teleport', '{}')
     expect(m.statusCode).toBe(404)
     expect((jsonOf(m.body) as Failure).error).toMatchObject({ code: 'unknown_method' })
-    const route = await t.server.app.inject({ method: 'GET', url: '/api/v1/nothing', headers: t.auth })
+    const route = await t.server.app.inject({
+      method: 'GET',
+      url: '/api/v1/nothing',
+      headers: t.auth,
+    })
     expect(route.statusCode).toBe(404)
     expect(jsonOf(route.body)).toMatchObject({ code: 'not_found' })
     expect((jsonOf(route.body) as Json).message).toContain('/api/v1/nothing')
@@ -141,7 +148,11 @@ describe('authentication', () => {
     ] as const) {
       const none = await t.server.app.inject({ method, url })
       expect(none.statusCode, url).toBe(401)
-      const wrong = await t.server.app.inject({ method, url, headers: { authorization: 'Bearer nope' } })
+      const wrong = await t.server.app.inject({
+        method,
+        url,
+        headers: { authorization: 'Bearer nope' },
+      })
       expect(wrong.statusCode, url).toBe(401)
       const code = url.startsWith('/api/rpc/')
         ? (jsonOf(wrong.body) as Failure).error.code
@@ -185,7 +196,11 @@ describe('Host and Origin checks', () => {
   })
 
   it('refuses the static renderer and public docs to a rebinding Host too', async () => {
-    const r = await t.server.app.inject({ method: 'GET', url: '/api/openapi.json', headers: { host: 'attacker.example' } })
+    const r = await t.server.app.inject({
+      method: 'GET',
+      url: '/api/openapi.json',
+      headers: { host: 'attacker.example' },
+    })
     expect(r.statusCode).toBe(403)
   })
 

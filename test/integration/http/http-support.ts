@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createCore, type Core } from '../../../src/main/core'
 import { loadOrCreateToken } from '../../../src/main/http/api-token'
-import { createHttpServer, type HttpServer, type HttpServerOptions } from '../../../src/main/http/server'
+import {
+  createHttpServer,
+  type HttpServer,
+  type HttpServerOptions,
+} from '../../../src/main/http/server'
 import { createFixedClock } from '../../../src/main/platform/clock'
 import { createMemoryLogger } from '../../../src/main/platform/logger'
 
@@ -54,7 +58,10 @@ export const makeFakeRenderer = (): string => {
     join(dir, 'index.html'),
     '<!doctype html><html><head><script type="module" src="./assets/app-1a2b3c.js"></script></head><body><div id="root"></div></body></html>',
   )
-  writeFileSync(join(dir, 'assets', 'app-1a2b3c.js'), 'document.getElementById("root").textContent = "hi"\n')
+  writeFileSync(
+    join(dir, 'assets', 'app-1a2b3c.js'),
+    'document.getElementById("root").textContent = "hi"\n',
+  )
   writeFileSync(join(dir, '.secret'), 'not for the web')
   return dir
 }

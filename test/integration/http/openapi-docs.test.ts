@@ -72,8 +72,9 @@ describe('GET /api/openapi.json', () => {
   })
 
   it('describes the input schemas from the contract, field names and all', () => {
-    const schema = doc.paths['/api/rpc/indicators.create']?.post?.requestBody?.content['application/json']
-      ?.schema as { properties: Json; required: string[]; additionalProperties: unknown }
+    const schema = doc.paths['/api/rpc/indicators.create']?.post?.requestBody?.content[
+      'application/json'
+    ]?.schema as { properties: Json; required: string[]; additionalProperties: unknown }
     expect(Object.keys(schema.properties)).toContain('value')
     expect(schema.required).toEqual(['value'])
     // strictObject: unknown fields are refused, and the document says so.
@@ -91,8 +92,21 @@ describe('GET /api/openapi.json', () => {
     }
     const list = doc.paths['/api/v1/indicators']?.get
     const names = list?.parameters?.map((p) => p.name) ?? []
-    expect(names).toEqual(expect.arrayContaining(['type', 'severity', 'scoreMin', 'q', 'limit', 'cursor', 'sort', 'dir']))
-    expect(doc.paths['/api/v1/indicators/bulk']?.post?.requestBody?.content).toHaveProperty('text/plain')
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'type',
+        'severity',
+        'scoreMin',
+        'q',
+        'limit',
+        'cursor',
+        'sort',
+        'dir',
+      ]),
+    )
+    expect(doc.paths['/api/v1/indicators/bulk']?.post?.requestBody?.content).toHaveProperty(
+      'text/plain',
+    )
   })
 
   it('states the body limit and the bearer scheme, and has no dangling $ref', () => {

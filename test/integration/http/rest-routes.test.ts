@@ -3,7 +3,13 @@ import { REST_ROUTES } from '../../../src/main/http/rest.routes'
 import { jsonOf, startTestServer, type TestServer } from './http-support'
 
 type Json = Record<string, unknown>
-type IndicatorJson = { id: string; type: string; value: string; severity: string; tags: string[] } & Json
+type IndicatorJson = {
+  id: string
+  type: string
+  value: string
+  severity: string
+  tags: string[]
+} & Json
 
 let t: TestServer
 
@@ -37,7 +43,10 @@ describe('REST indicators', () => {
     expect(r.status).toBe(201)
     ip = r.body as IndicatorJson
     expect(ip).toMatchObject({ type: 'ip', value: '203.0.113.5', severity: 'high', tags: ['c2'] })
-    const d = await req('POST', '/api/v1/indicators', { value: 'evil-login.example.net', severity: 'low' })
+    const d = await req('POST', '/api/v1/indicators', {
+      value: 'evil-login.example.net',
+      severity: 'low',
+    })
     expect(d.status).toBe(201)
     domain = d.body as IndicatorJson
     expect(domain.type).toBe('domain')
@@ -74,8 +83,13 @@ describe('REST indicators', () => {
     expect(items).toEqual(['203.0.113.5', 'evil-login.example.net'])
     expect(both.body?.nextCursor).toBeNull()
 
-    const repeated = await req('GET', '/api/v1/indicators?type=domain&type=ip&limit=1&sort=value&dir=desc')
-    expect((repeated.body?.items as IndicatorJson[]).map((i) => i.value)).toEqual(['evil-login.example.net'])
+    const repeated = await req(
+      'GET',
+      '/api/v1/indicators?type=domain&type=ip&limit=1&sort=value&dir=desc',
+    )
+    expect((repeated.body?.items as IndicatorJson[]).map((i) => i.value)).toEqual([
+      'evil-login.example.net',
+    ])
     expect(typeof repeated.body?.nextCursor).toBe('string')
 
     const onlyHigh = await req('GET', '/api/v1/indicators?severity=high')
@@ -118,7 +132,9 @@ describe('REST indicators', () => {
     expect(badPatch.status).toBe(400)
     expect(String(badPatch.body?.message)).toContain('colour')
 
-    const fp = await req('POST', `/api/v1/indicators/${ip.id}/mark-false-positive`, { reason: 'CDN' })
+    const fp = await req('POST', `/api/v1/indicators/${ip.id}/mark-false-positive`, {
+      reason: 'CDN',
+    })
     expect(fp.status).toBe(200)
     expect(fp.body).toMatchObject({ falsePositive: true, active: false })
 
@@ -164,12 +180,16 @@ describe('REST projects', () => {
     const renamed = await req('PATCH', `/api/v1/projects/${id}`, { name: 'Operation Dawn' })
     expect(renamed.body).toMatchObject({ name: 'Operation Dawn' })
 
-    expect((await req('POST', `/api/v1/projects/${id}/archive`)).body).toMatchObject({ archived: true })
+    expect((await req('POST', `/api/v1/projects/${id}/archive`)).body).toMatchObject({
+      archived: true,
+    })
     const listed = await req('GET', '/api/v1/projects')
     expect((listed.body?.items as Json[]).map((p) => p.id)).not.toContain(id)
     const withArchived = await req('GET', '/api/v1/projects?includeArchived=true')
     expect((withArchived.body?.items as Json[]).map((p) => p.id)).toContain(id)
-    expect((await req('POST', `/api/v1/projects/${id}/unarchive`)).body).toMatchObject({ archived: false })
+    expect((await req('POST', `/api/v1/projects/${id}/unarchive`)).body).toMatchObject({
+      archived: false,
+    })
 
     await req('POST', '/api/v1/indicators', { value: '192.0.2.44', projectId: id })
     const stats = await req('GET', `/api/v1/projects/${id}/stats`)

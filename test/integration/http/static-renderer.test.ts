@@ -40,7 +40,10 @@ describe('static renderer', () => {
 
   it('does not serve dotfiles or escape the directory', async () => {
     expect((await t.server.app.inject({ method: 'GET', url: '/.secret' })).statusCode).toBe(404)
-    const traversal = await t.server.app.inject({ method: 'GET', url: '/assets/..%2f..%2fetc%2fpasswd' })
+    const traversal = await t.server.app.inject({
+      method: 'GET',
+      url: '/assets/..%2f..%2fetc%2fpasswd',
+    })
     expect(traversal.statusCode).toBe(404)
     expect(traversal.body).not.toContain('root:')
     const missing = await t.server.app.inject({ method: 'GET', url: '/nope.js' })

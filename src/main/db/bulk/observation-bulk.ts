@@ -58,7 +58,9 @@ ON CONFLICT (indicator_id, source_key) DO UPDATE SET
   updated_at = excluded.updated_at
 WHERE observations.last_run_id IS NOT excluded.last_run_id`
 
-export const createObservationBulkWriter = (sqlite: BetterSqlite3.Database): ObservationBulkWriter => {
+export const createObservationBulkWriter = (
+  sqlite: BetterSqlite3.Database,
+): ObservationBulkWriter => {
   const stmt = sqlite.prepare(UPSERT_OBSERVATION)
   return {
     upsert: (r, runId, now) =>
@@ -123,7 +125,9 @@ ON CONFLICT (id) DO UPDATE SET
   updated_at = excluded.updated_at
 WHERE intel_objects.modified IS NULL OR excluded.modified IS NULL OR excluded.modified >= intel_objects.modified`
 
-export const createIntelObjectBulkWriter = (sqlite: BetterSqlite3.Database): IntelObjectBulkWriter => {
+export const createIntelObjectBulkWriter = (
+  sqlite: BetterSqlite3.Database,
+): IntelObjectBulkWriter => {
   const stmt = sqlite.prepare(UPSERT_INTEL_OBJECT)
   return {
     upsert: (r, runId, now) =>
@@ -146,8 +150,13 @@ export const createIntelObjectBulkWriter = (sqlite: BetterSqlite3.Database): Int
 }
 
 /** "Seen by N sources" for many indicators at once (a range scan of the unique index per id). */
-export const countSources = (sqlite: BetterSqlite3.Database, indicatorIds: readonly string[]): Map<string, number> => {
-  const stmt = sqlite.prepare('SELECT count(*) AS n FROM observations WHERE indicator_id = ?').pluck()
+export const countSources = (
+  sqlite: BetterSqlite3.Database,
+  indicatorIds: readonly string[],
+): Map<string, number> => {
+  const stmt = sqlite
+    .prepare('SELECT count(*) AS n FROM observations WHERE indicator_id = ?')
+    .pluck()
   const out = new Map<string, number>()
   for (const id of indicatorIds) out.set(id, stmt.get(id) as number)
   return out

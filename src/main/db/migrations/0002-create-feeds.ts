@@ -207,4 +207,3 @@ export class CreateFeeds1763683300000 implements MigrationInterface {
     }
   }
 }
-

@@ -8,7 +8,7 @@ export type Peeked = {
 }
 
 const concat = (chunks: Uint8Array[], total: number): Uint8Array => {
-  if (chunks.length === 1) return chunks[0]!
+  if (chunks.length === 1) return chunks[0]
   const out = new Uint8Array(total)
   let off = 0
   for (const c of chunks) {
@@ -45,7 +45,10 @@ async function* replay(
  * Reads until `min` bytes (or the end) without losing them. The source is closed if reading the head fails;
  * otherwise ownership passes to the returned stream.
  */
-export const peekBytes = async (source: AsyncIterable<Uint8Array>, min: number): Promise<Peeked> => {
+export const peekBytes = async (
+  source: AsyncIterable<Uint8Array>,
+  min: number,
+): Promise<Peeked> => {
   const it = source[Symbol.asyncIterator]()
   const chunks: Uint8Array[] = []
   let total = 0

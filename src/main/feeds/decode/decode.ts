@@ -1,5 +1,6 @@
 import { Readable, pipeline, type Transform } from 'node:stream'
 import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib'
+import { assertNever } from '../../../shared/domain/enums'
 import { FeedFetchError, formatBytes, isFeedFetchError } from '../http/fetch-error'
 import { GZIP_MAGIC, ZIP_EMPTY_MAGIC, ZIP_MAGIC, peekBytes, startsWith } from './byte-streams'
 import { unzipFirstEntry } from './unzip'
@@ -39,11 +40,21 @@ async function* capped(
 const zlibFailure = (e: unknown, kind: string, label?: string): unknown => {
   if (isFeedFetchError(e)) return e
   const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined
-  if (typeof code !== 'string' || !(code.startsWith('Z_') || code.startsWith('ERR_BROTLI') || code.startsWith('ERR__'))) return e
+  if (
+    typeof code !== 'string' ||
+    !(code.startsWith('Z_') || code.startsWith('ERR_BROTLI') || code.startsWith('ERR__'))
+  )
+    return e
   const message = e instanceof Error ? e.message : String(e)
   if (code === 'Z_BUF_ERROR' || /unexpected end/i.test(message))
-    return new FeedFetchError('truncated', `The ${kind} data ends early${describe(label)}: the file is incomplete.`)
-  return new FeedFetchError('content-type', `The ${kind} data is corrupt${describe(label)}: ${message}.`)
+    return new FeedFetchError(
+      'truncated',
+      `The ${kind} data ends early${describe(label)}: the file is incomplete.`,
+    )
+  return new FeedFetchError(
+    'content-type',
+    `The ${kind} data is corrupt${describe(label)}: ${message}.`,
+  )
 }
 
 /** zlib's streams pull at the consumer's pace, so memory stays at a few chunks whatever the ratio. */
@@ -61,8 +72,11 @@ async function* inflate(
     // "deflate" is meant to be zlib-wrapped (RFC 9110) but some servers send raw deflate: check the header.
     const { head, stream } = await peekBytes(body, 2)
     source = stream
-    const zlibWrapped = head.length >= 2 && (head[0]! & 0x0f) === 8 && ((head[0]! << 8) | head[1]!) % 31 === 0
-    z = zlibWrapped ? createInflate({ chunkSize: ZLIB_CHUNK }) : createInflateRaw({ chunkSize: ZLIB_CHUNK })
+    const zlibWrapped =
+      head.length >= 2 && (head[0] & 0x0f) === 8 && ((head[0] << 8) | head[1]) % 31 === 0
+    z = zlibWrapped
+      ? createInflate({ chunkSize: ZLIB_CHUNK })
+      : createInflateRaw({ chunkSize: ZLIB_CHUNK })
   }
   const src = Readable.from(source, { objectMode: false })
   // Errors surface through the iteration of `z` (pipeline destroys it with the source's error).
@@ -112,7 +126,11 @@ export async function* decodeStream(
       yield* capped(
         body,
         cap,
-        () => new FeedFetchError('too-large', `The data exceeds the ${formatBytes(cap)} limit${describe(options.label)}; stopped reading.`),
+        () =>
+          new FeedFetchError(
+            'too-large',
+            `The data exceeds the ${formatBytes(cap)} limit${describe(options.label)}; stopped reading.`,
+          ),
       )
       return
     case 'gzip':
@@ -123,5 +141,7 @@ export async function* decodeStream(
     case 'zip':
       yield* unzipFirstEntry(body, { maxBytes: cap, entry: options.zipEntry, label: options.label })
       return
+    default:
+      assertNever(encoding, 'encoding')
   }
 }

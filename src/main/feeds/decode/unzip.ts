@@ -117,7 +117,9 @@ export async function* unzipFirstEntry(
   yield* drain()
   if (finished) return
   if (!chosen) {
-    const seen = names.length ? `; entries seen: ${names.map((n) => sanitiseSnippet(n, 80)).join(', ')}` : ''
+    const seen = names.length
+      ? `; entries seen: ${names.map((n) => sanitiseSnippet(n, 80)).join(', ')}`
+      : ''
     throw new FeedFetchError(
       'content-type',
       `The zip archive${describe(options.label)} has no matching data entry${seen}.`,

@@ -1,6 +1,9 @@
 import type { Database } from '../../db/data-source'
 import { createIndicatorBulkWriter } from '../../db/bulk/indicator-bulk'
-import { createIntelObjectBulkWriter, createObservationBulkWriter } from '../../db/bulk/observation-bulk'
+import {
+  createIntelObjectBulkWriter,
+  createObservationBulkWriter,
+} from '../../db/bulk/observation-bulk'
 import type { Clock } from '../../platform/clock'
 import type { PreparedBatch, RunDefaults } from './engine-types'
 import type { RunCounters } from './run-counters'
@@ -11,7 +14,14 @@ export type BatchCommitter = {
   commit(batch: PreparedBatch): Promise<void>
 }
 
-type Delta = { created: number; updated: number; unchanged: number; duplicates: number; objects: number; byType: Record<string, number> }
+type Delta = {
+  created: number
+  updated: number
+  unchanged: number
+  duplicates: number
+  objects: number
+  byType: Record<string, number>
+}
 
 /**
  * Writes prepared batches: indicator upserts (helper-2's raw writer), then one observation per record (a

@@ -1,4 +1,6 @@
+import type { FEED_FORMAT_NAMES } from '../../../shared/contract/feeds.contract'
 import type { Tlp } from '../../../shared/domain/enums'
+import type { FeedFormat } from '../feed-types'
 import type { FeedRunReject } from './run-counters'
 
 /** The admiralty reliability of a source (formats.md §3.6). */
@@ -9,7 +11,14 @@ export type Reliability = 'A' | 'B' | 'C' | 'D' | 'E' | 'F'
  * A 100, B 75, C 50, D 25, E 0, F 50 ("cannot be judged" is neutral, not bad). A record's own confidence,
  * when its source states one, wins over this.
  */
-export const RELIABILITY_CONFIDENCE: Record<Reliability, number> = { A: 100, B: 75, C: 50, D: 25, E: 0, F: 50 }
+export const RELIABILITY_CONFIDENCE: Record<Reliability, number> = {
+  A: 100,
+  B: 75,
+  C: 50,
+  D: 25,
+  E: 0,
+  F: 50,
+}
 
 /** What the engine applies to every record of a run that the record does not say itself. */
 export type RunDefaults = {
@@ -61,3 +70,8 @@ export type PreparedObject = {
 export type PreparedBatch = { records: PreparedRecord[]; objects: PreparedObject[] }
 
 export type { FeedRunReject }
+
+// The contract lists the feed formats itself (shared code cannot import main code): this fails to compile
+// the day the two lists differ.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+export const FORMAT_LISTS_AGREE: Same<FeedFormat, (typeof FEED_FORMAT_NAMES)[number]> = true

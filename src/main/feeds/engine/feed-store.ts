@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type BetterSqlite3 from 'better-sqlite3'
 import type { DataSource } from 'typeorm'
 import { AppError } from '../../../shared/contract/errors'
-import type { FeedCreate, FeedPatch } from '../../../shared/contract/feeds.contract'
+import type { AUTH_KINDS, FeedCreate, FeedPatch } from '../../../shared/contract/feeds.contract'
 import type { Tlp } from '../../../shared/domain/enums'
 import { FeedEntity } from '../../db/entities/feed.entity'
 import type { FeedFormat } from '../feed-types'
@@ -17,7 +17,7 @@ export type FeedRecordRow = {
   path: string | null
   schedule: string | null
   enabled: boolean
-  authKind: 'none' | 'header' | 'basic'
+  authKind: (typeof AUTH_KINDS)[number]
   secretRef: string | null
   defaultTlp: Tlp
   reliability: Reliability
@@ -102,15 +102,22 @@ export const createFeedStore = (dataSource: DataSource, sqlite: BetterSqlite3.Da
       return toRow(e)
     },
     async findByName(name: string): Promise<FeedRecordRow | null> {
-      const e = await repo().createQueryBuilder('f').where('lower(f.name) = lower(:name)', { name }).getOne()
+      const e = await repo()
+        .createQueryBuilder('f')
+        .where('lower(f.name) = lower(:name)', { name })
+        .getOne()
       return e ? toRow(e) : null
     },
     async insert(
-      input: Omit<FeedCreate, 'auth'> & { authKind: FeedRecordRow['authKind']; catalogueKey?: string | null },
+      input: Omit<FeedCreate, 'auth'> & {
+        authKind: FeedRecordRow['authKind']
+        catalogueKey?: string | null
+      },
       now: string,
       id: string = randomUUID(),
     ): Promise<FeedRecordRow> {
-      if (await nameTaken(input.name)) throw new AppError('conflict', `name: a feed named '${input.name}' exists already`)
+      if (await nameTaken(input.name))
+        throw new AppError('conflict', `name: a feed named '${input.name}' exists already`)
       const e = repo().create({
         id,
         name: input.name,
@@ -141,12 +148,16 @@ export const createFeedStore = (dataSource: DataSource, sqlite: BetterSqlite3.Da
       if (patch.name !== undefined && (await nameTaken(patch.name, current.id))) {
         throw new AppError('conflict', `patch.name: a feed named '${patch.name}' exists already`)
       }
-      const next = { ...current, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) }
+      const next = {
+        ...current,
+        ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
+      }
       if ((next.url === null) === (next.path === null)) {
         throw new AppError('invalid_input', 'patch.url: a feed needs exactly one of url or path')
       }
       // A different source or format makes the saved ETag and cursors meaningless.
-      const sourceChanged = next.url !== current.url || next.path !== current.path || next.format !== current.format
+      const sourceChanged =
+        next.url !== current.url || next.path !== current.path || next.format !== current.format
       await repo().update(
         { id: current.id },
         {

@@ -44,7 +44,10 @@ export const listObservations = (
        WHERE o.indicator_id = ? ORDER BY o.last_seen DESC, o.id DESC LIMIT ?`,
     )
     .all(indicatorId, limit) as Row[]
-  const total = sqlite.prepare('SELECT count(*) FROM observations WHERE indicator_id = ?').pluck().get(indicatorId) as number
+  const total = sqlite
+    .prepare('SELECT count(*) FROM observations WHERE indicator_id = ?')
+    .pluck()
+    .get(indicatorId) as number
   return {
     total,
     items: rows.map((r) => ({

@@ -25,7 +25,8 @@ const short = (s: string | undefined, max = MAX_SHORT): string | null => {
  */
 export const normaliseDate = (s: string | null | undefined): string | undefined => {
   if (!s) return undefined
-  if (s.length === 24 && s.charCodeAt(23) === 90 /* Z */ && s.charCodeAt(10) === 84 /* T */) return s
+  if (s.length === 24 && s.charCodeAt(23) === 90 /* Z */ && s.charCodeAt(10) === 84 /* T */)
+    return s
   const t = Date.parse(s)
   if (Number.isNaN(t)) return undefined
   return new Date(t).toISOString()

@@ -41,6 +41,10 @@ export const addReject = (c: RunCounters, r: FeedRunReject): void => {
   c.rows++
   c.rejected++
   if (c.rejects.length < MAX_LISTED_REJECTS) {
-    c.rejects.push({ line: r.line, value: cut(r.value, MAX_REJECT_VALUE), reason: cut(r.reason, MAX_REASON) })
+    c.rejects.push({
+      line: r.line,
+      value: cut(r.value, MAX_REJECT_VALUE),
+      reason: cut(r.reason, MAX_REASON),
+    })
   }
 }

@@ -12,8 +12,10 @@ export type LaunchSpec = {
   format: string
   trigger: FeedRun['trigger']
   defaults: RunDefaults
-  open(signal: AbortSignal): Promise<OpenedSource>
-  saveState?(patch: Record<string, unknown>): void
+  open: (signal: AbortSignal) => Promise<OpenedSource>
+  saveState?: (patch: Record<string, unknown>) => void
+  /** Removes the feed's credentials from anything the run records (its error line). */
+  redact?: (text: string) => string
 }
 
 export type RunManager = {
@@ -40,7 +42,11 @@ export const createRunManager = (deps: PipelineDeps): RunManager => {
       if (spec.feedId) {
         const current = byFeed.get(spec.feedId)
         if (current) {
-          throw new AppError('conflict', `Feed '${spec.source}' is already running (run ${current})`, { runId: current })
+          throw new AppError(
+            'conflict',
+            `Feed '${spec.source}' is already running (run ${current})`,
+            { runId: current },
+          )
         }
       }
       const runId = randomUUID()
@@ -70,6 +76,7 @@ export const createRunManager = (deps: PipelineDeps): RunManager => {
         signal: controller.signal,
         open: spec.open,
         saveState: spec.saveState,
+        redact: spec.redact,
       })
       const settled = finished
         .catch((e: unknown) => {

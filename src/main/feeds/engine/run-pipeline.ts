@@ -34,9 +34,10 @@ export type RunPlan = {
   feedId: string | null
   defaults: RunDefaults
   signal: AbortSignal
-  open(signal: AbortSignal): Promise<OpenedSource>
+  open: (signal: AbortSignal) => Promise<OpenedSource>
   /** Called inside the run's final transaction, only after success, with the source's new state. */
-  saveState?(patch: Record<string, unknown>): void
+  saveState?: (patch: Record<string, unknown>) => void
+  redact?: (text: string) => string
 }
 
 const cancelledError = (): Error => Object.assign(new Error('cancelled'), { name: 'AbortError' })
@@ -50,7 +51,8 @@ const describeError = (e: unknown): string => {
   if (isFeedFetchError(e) || isAppError(e)) return e.message
   if (e instanceof Error) {
     const code = (e as { code?: unknown }).code
-    if (typeof code === 'string' && code.startsWith('SQLITE')) return `Database error while writing a batch: ${e.message}`
+    if (typeof code === 'string' && code.startsWith('SQLITE'))
+      return `Database error while writing a batch: ${e.message}`
     return e.message.length > 500 ? `${e.message.slice(0, 500)}…` : e.message
   }
   return String(e)
@@ -86,14 +88,24 @@ export const executeRun = async (deps: PipelineDeps, plan: RunPlan): Promise<Fee
       status = 'unchanged'
     } else {
       await deps.db.writes.run('feeds.runFormat', () => deps.runs.setFormat(runId, src.format))
-      const committer = createBatchCommitter({ db: deps.db, clock: deps.clock, runId, defaults, counters, runs: deps.runs })
+      const committer = createBatchCommitter({
+        db: deps.db,
+        clock: deps.clock,
+        runId,
+        defaults,
+        counters,
+        runs: deps.runs,
+      })
       const commit = async (records: PreparedRecord[], objects: PreparedObject[]) => {
         await committer.commit({ records, objects })
         committedBatches++
       }
       const staging = src.staged ? await createSpool(deps.dataDir, runId) : null
       spool = staging
-      const sink = staging ? (records: PreparedRecord[], objects: PreparedObject[]) => staging.append({ records, objects }) : commit
+      const sink = staging
+        ? (records: PreparedRecord[], objects: PreparedObject[]) =>
+            staging.append({ records, objects })
+        : commit
       progress.phase(staging ? 'staging' : 'reading')
 
       let records: PreparedRecord[] = []
@@ -102,10 +114,13 @@ export const executeRun = async (deps: PipelineDeps, plan: RunPlan): Promise<Fee
         throwIfAborted(signal)
         prepareItems(items, defaults, counters, records, objects)
         counters.bytes = src.bytes()
-        if (records.length >= batchSize || objects.length >= OBJECT_BATCH_SIZE) {
-          await sink(records, objects)
-          records = []
+        // Exactly batchSize records per transaction, whatever the parser's own batch size.
+        while (records.length >= batchSize || objects.length >= OBJECT_BATCH_SIZE) {
+          const head = records.length > batchSize ? records.slice(0, batchSize) : records
+          records = head === records ? [] : records.slice(batchSize)
+          await sink(head, objects)
           objects = []
+          throwIfAborted(signal)
         }
         progress.tick()
       }
@@ -133,13 +148,16 @@ export const executeRun = async (deps: PipelineDeps, plan: RunPlan): Promise<Fee
           : 'Cancelled; nothing was written'
     } else {
       status = 'failed'
-      error = describeError(e)
+      error = (plan.redact ?? ((x: string) => x))(describeError(e))
       if (spool) error += ' (nothing was written: the run was staged)'
-      else if (committedBatches > 0) error += ` (the ${committedBatches} batch(es) committed before the failure were kept)`
+      else if (committedBatches > 0)
+        error += ` (the ${committedBatches} batch(es) committed before the failure were kept)`
     }
     log.warn('feed run stopped', { status, error })
   } finally {
-    await spool?.discard().catch((e: unknown) => log.warn('could not delete a spool file', { error: e }))
+    await spool
+      ?.discard()
+      .catch((e: unknown) => log.warn('could not delete a spool file', { error: e }))
   }
 
   progress.phase('finishing')

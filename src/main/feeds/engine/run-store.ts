@@ -50,10 +50,12 @@ const toRun = (r: RunRow): FeedRun => ({
   durationMs: r.duration_ms,
 })
 
-const encodeCursor = (r: FeedRun): string => Buffer.from(`${r.startedAt}|${r.id}`).toString('base64url')
+const encodeCursor = (r: FeedRun): string =>
+  Buffer.from(`${r.startedAt}|${r.id}`).toString('base64url')
 const decodeCursor = (c: string): [string, string] => {
   const [at, id] = Buffer.from(c, 'base64url').toString('utf8').split('|')
-  if (!at || !id) throw new AppError('invalid_input', `cursor: '${c.slice(0, 40)}' is not a cursor of feeds.runs`)
+  if (!at || !id)
+    throw new AppError('invalid_input', `cursor: '${c.slice(0, 40)}' is not a cursor of feeds.runs`)
   return [at, id]
 }
 
@@ -106,8 +108,23 @@ export const createRunStore = (sqlite: BetterSqlite3.Database) => {
     )
 
   return {
-    create(run: { id: string; feedId: string | null; source: string; format: string; trigger: RunTrigger; startedAt: string }) {
-      insert.run(run.id, run.feedId, run.source.slice(0, 500), run.format, run.trigger, 'queued', run.startedAt)
+    create(run: {
+      id: string
+      feedId: string | null
+      source: string
+      format: string
+      trigger: RunTrigger
+      startedAt: string
+    }) {
+      insert.run(
+        run.id,
+        run.feedId,
+        run.source.slice(0, 500),
+        run.format,
+        run.trigger,
+        'queued',
+        run.startedAt,
+      )
     },
     setStatus(id: string, status: RunStatus) {
       setStatus.run(status, id)
@@ -119,7 +136,14 @@ export const createRunStore = (sqlite: BetterSqlite3.Database) => {
     writeCounters,
     /** Final status, counters and the capped reject list, in one transaction. */
     finish: sqlite.transaction(
-      (id: string, status: RunStatus, finishedAt: string, c: RunCounters, error: string | null, durationMs: number) => {
+      (
+        id: string,
+        status: RunStatus,
+        finishedAt: string,
+        c: RunCounters,
+        error: string | null,
+        durationMs: number,
+      ) => {
         writeCounters(id, c)
         finish.run(status, finishedAt, error, durationMs, id)
         for (const r of c.rejects) insertReject.run(id, r.line, r.value, r.reason)
@@ -139,7 +163,10 @@ export const createRunStore = (sqlite: BetterSqlite3.Database) => {
       return r ? toRun(r) : null
     },
     /** Newest first, keyset-paged on (started_at, id). */
-    list(opts: { feedId?: string; limit: number; cursor?: string }): { items: FeedRun[]; nextCursor: string | null } {
+    list(opts: { feedId?: string; limit: number; cursor?: string }): {
+      items: FeedRun[]
+      nextCursor: string | null
+    } {
       const where: string[] = []
       const params: unknown[] = []
       if (opts.feedId) {
@@ -160,7 +187,10 @@ export const createRunStore = (sqlite: BetterSqlite3.Database) => {
     },
     /** After a crash or kill, runs left open are failed: nothing is running in a fresh process. */
     failInterrupted(now: string): number {
-      return interrupt.run(now, 'Interrupted: ThreatEye stopped during this run; committed batches were kept').changes
+      return interrupt.run(
+        now,
+        'Interrupted: ThreatEye stopped during this run; committed batches were kept',
+      ).changes
     },
   }
 }

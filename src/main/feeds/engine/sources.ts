@@ -6,7 +6,13 @@ import { peekBytes } from '../decode/byte-streams'
 import { decodeStream } from '../decode/decode'
 import type { FeedFormat, ParseItem } from '../feed-types'
 import { detectFormat, parsers } from '../formats'
-import { fetchFeed, type FeedAuth, type FetchDeps, type FetchExpect, type FetchLimits } from '../http/fetcher'
+import {
+  fetchFeed,
+  type FeedAuth,
+  type FetchDeps,
+  type FetchExpect,
+  type FetchLimits,
+} from '../http/fetcher'
 
 /** What the pipeline reads: parsed item batches, whether they must be staged, and what to remember after. */
 export type OpenedSource =
@@ -31,7 +37,10 @@ const DETECT_BYTES = 64 * 1024
 
 const isStreamFormat = (f: FeedFormat): f is StreamFormat => f !== 'misp-feed' && f !== 'taxii'
 
-async function* counted(src: AsyncIterable<Uint8Array>, add: (n: number) => void): AsyncGenerator<Uint8Array> {
+async function* counted(
+  src: AsyncIterable<Uint8Array>,
+  add: (n: number) => void,
+): AsyncGenerator<Uint8Array> {
   for await (const chunk of src) {
     add(chunk.length)
     yield chunk
@@ -41,7 +50,8 @@ async function* counted(src: AsyncIterable<Uint8Array>, add: (n: number) => void
 async function* bytesOfText(content: string): AsyncGenerator<Uint8Array> {
   // Slices, so one 32 MiB string does not become one 32 MiB parser chunk.
   const buf = Buffer.from(content, 'utf8')
-  for (let off = 0; off < buf.length; off += MiB) yield buf.subarray(off, Math.min(buf.length, off + MiB))
+  for (let off = 0; off < buf.length; off += MiB)
+    yield buf.subarray(off, Math.min(buf.length, off + MiB))
 }
 
 /** Picks the format of a stream when the caller said 'auto', from its first 64 KB and its name. */
@@ -63,7 +73,10 @@ export const resolveFormat = async (
       { ambiguous: found.ambiguous },
     )
   }
-  throw new AppError('invalid_input', `format: could not recognise the format of ${fileName ?? 'the input'}; choose one`)
+  throw new AppError(
+    'invalid_input',
+    `format: could not recognise the format of ${fileName ?? 'the input'}; choose one`,
+  )
 }
 
 const parse = (
@@ -73,7 +86,10 @@ const parse = (
   signal: AbortSignal,
 ): AsyncIterable<ParseItem[]> => {
   if (!isStreamFormat(format)) {
-    throw new AppError('unsupported', `format: ${format} is read from a feed URL, not from a file or a text`)
+    throw new AppError(
+      'unsupported',
+      `format: ${format} is read from a feed URL, not from a file or a text`,
+    )
   }
   return parsers[format](stream, { ...options, signal })
 }
@@ -89,13 +105,30 @@ export const openFileSource = async (opts: {
   })
   if (!info.isFile()) throw new AppError('invalid_input', `path: ${opts.path} is not a file`)
   let bytes = 0
-  const raw = counted(createReadStream(opts.path, { highWaterMark: MiB, signal: opts.signal }), (n) => {
-    bytes += n
-  })
+  const raw = counted(
+    createReadStream(opts.path, { highWaterMark: MiB, signal: opts.signal }),
+    (n) => {
+      bytes += n
+    },
+  )
   const name = basename(opts.path)
-  const decoded = decodeStream(raw, { encoding: 'auto', maxDecompressedBytes: MAX_LOCAL_DECODED_BYTES, label: name })
-  const { format, stream } = await resolveFormat(opts.format, decoded, name.replace(/\.(gz|zip)$/i, ''))
-  return { kind: 'items', format, staged: false, bytes: () => bytes, items: parse(format, stream, opts.options, opts.signal) }
+  const decoded = decodeStream(raw, {
+    encoding: 'auto',
+    maxDecompressedBytes: MAX_LOCAL_DECODED_BYTES,
+    label: name,
+  })
+  const { format, stream } = await resolveFormat(
+    opts.format,
+    decoded,
+    name.replace(/\.(gz|zip)$/i, ''),
+  )
+  return {
+    kind: 'items',
+    format,
+    staged: false,
+    bytes: () => bytes,
+    items: parse(format, stream, opts.options, opts.signal),
+  }
 }
 
 export const openTextSource = async (opts: {
@@ -110,7 +143,13 @@ export const openTextSource = async (opts: {
     bytes += n
   })
   const { format, stream } = await resolveFormat(opts.format, raw, opts.fileName)
-  return { kind: 'items', format, staged: false, bytes: () => bytes, items: parse(format, stream, opts.options, opts.signal) }
+  return {
+    kind: 'items',
+    format,
+    staged: false,
+    bytes: () => bytes,
+    items: parse(format, stream, opts.options, opts.signal),
+  }
 }
 
 const EXPECT: Record<StreamFormat, FetchExpect> = {
@@ -159,7 +198,8 @@ export const openUrlSource = async (
       auth: opts.auth,
       etag: opts.etag,
       lastModified: opts.lastModified,
-      expect: opts.format !== 'auto' && isStreamFormat(opts.format) ? EXPECT[opts.format] : 'binary',
+      expect:
+        opts.format !== 'auto' && isStreamFormat(opts.format) ? EXPECT[opts.format] : 'binary',
       limits: deps.limits,
       signal: opts.signal,
     },

@@ -39,8 +39,13 @@ export type CsvFormatSpec = {
   /** For messages: 'URLhaus CSV'. */
   label: string
   reader: CsvReaderOptions
-  /** A header (commented or not) must contain all of these normalised names to be taken as the header. */
+  /**
+   * A header (commented or not) must contain all of these normalised names to be taken as the header.
+   * Empty: the first row is the header, whatever it says.
+   */
   keyColumns: readonly string[]
+  /** The file has no header: rows are mapped by position from the start (columns are empty). */
+  noHeader?: boolean
   /** Look for the header in `#` comment lines too (abuse.ch comments out its column line). */
   headerInComments: boolean
   /** Columns to assume when the file has no header at all; without it a missing header is an error. */
@@ -84,7 +89,9 @@ export async function* runCsvFormat(
       let st = state
       if (st === undefined) {
         const trimmed = fields.map((f) => f.trim())
-        if (commentHeader !== undefined) {
+        if (spec.noHeader === true) {
+          st = begin([])
+        } else if (commentHeader !== undefined) {
           st = begin(commentHeader)
         } else if (hasKeys(trimmed)) {
           begin(trimmed)

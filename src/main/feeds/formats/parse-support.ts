@@ -211,3 +211,24 @@ export const text = (v: unknown, max = MAX_DESCRIPTION_LENGTH): string | undefin
 }
 
 export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e))
+
+const isStats = (v: unknown): v is ParseStats =>
+  isRecord(v) && typeof v.filtered === 'number' && typeof v.skipped === 'number'
+
+/** Positive integer option, or undefined when absent or not one. */
+export const positiveInt = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined
+
+/**
+ * Options arrive from a feed row's JSON (untyped): read only what has the right shape. Unknown keys are
+ * ignored, so a feed keeps working when an option is renamed.
+ */
+export const readCommonOptions = (raw: unknown): CommonParseOptions => {
+  if (!isRecord(raw)) return {}
+  const out: CommonParseOptions = {}
+  if (raw.signal instanceof AbortSignal) out.signal = raw.signal
+  if (isStats(raw.stats)) out.stats = raw.stats
+  const max = positiveInt(raw.maxLineLength)
+  if (max !== undefined) out.maxLineLength = max
+  return out
+}

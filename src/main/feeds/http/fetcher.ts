@@ -9,21 +9,40 @@ import {
   type FetchRequest,
   type FetchResult,
 } from './fetch-types'
-import { decodeContent, discard, flatHeaders, header, readErrorSnippet, statusText, wireStream, type WireCounter } from './response-body'
+import {
+  decodeContent,
+  discard,
+  flatHeaders,
+  header,
+  readErrorSnippet,
+  statusText,
+  wireStream,
+  type WireCounter,
+} from './response-body'
 import { abortableSleep, backoffMs, classifyError, parseRetryAfter } from './retry'
 import { SNIFF_BYTES, sniffBody } from './sniff'
 
 export { FeedFetchError, isFeedFetchError } from './fetch-error'
 export type { FeedFetchErrorCode } from './fetch-error'
 export { DEFAULT_FETCH_LIMITS } from './fetch-types'
-export type { FeedAuth, FetchDeps, FetchExpect, FetchLimits, FetchOk, FetchRequest, FetchResult } from './fetch-types'
+export type {
+  FeedAuth,
+  FetchDeps,
+  FetchExpect,
+  FetchLimits,
+  FetchOk,
+  FetchRequest,
+  FetchResult,
+} from './fetch-types'
 
 /** Thrown inside one attempt when another attempt may succeed (5xx, 429, network trouble before the body). */
-class Retriable {
+class Retriable extends Error {
   constructor(
     readonly error: FeedFetchError,
     readonly waitMs?: number,
-  ) {}
+  ) {
+    super(error.message)
+  }
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
@@ -39,11 +58,18 @@ const parseHttpUrl = (raw: string): URL => {
     throw new FeedFetchError('network', `Not a valid URL: ${redactUrl(raw)}.`)
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new FeedFetchError('network', `Only http and https URLs can be downloaded, not ${url.protocol} (${redactUrl(url)}).`)
+    throw new FeedFetchError(
+      'network',
+      `Only http and https URLs can be downloaded, not ${url.protocol} (${redactUrl(url)}).`,
+    )
   return url
 }
 
-const buildHeaders = (req: FetchRequest, sameOrigin: boolean, version: string): Record<string, string> => {
+const buildHeaders = (
+  req: FetchRequest,
+  sameOrigin: boolean,
+  version: string,
+): Record<string, string> => {
   const h: Record<string, string> = {}
   for (const [k, v] of Object.entries(req.headers ?? {})) {
     if (sameOrigin || !CREDENTIAL_HEADER.test(k)) h[k.toLowerCase()] = v
@@ -55,7 +81,8 @@ const buildHeaders = (req: FetchRequest, sameOrigin: boolean, version: string): 
   if (req.lastModified) h['if-modified-since'] = req.lastModified
   if (sameOrigin && req.auth?.kind === 'header') h[req.auth.name.toLowerCase()] = req.auth.value
   if (sameOrigin && req.auth?.kind === 'basic')
-    h['authorization'] = `Basic ${Buffer.from(`${req.auth.username}:${req.auth.password}`, 'utf8').toString('base64')}`
+    h['authorization'] =
+      `Basic ${Buffer.from(`${req.auth.username}:${req.auth.password}`, 'utf8').toString('base64')}`
   return h
 }
 
@@ -74,7 +101,8 @@ export const fetchFeed = async (req: FetchRequest, deps: FetchDeps): Promise<Fet
   const log = deps.logger.child({ feedUrl: label })
 
   const controller = new AbortController()
-  const cancelled = (): FeedFetchError => new FeedFetchError('cancelled', `Download of ${label} was cancelled.`, { url: label })
+  const cancelled = (): FeedFetchError =>
+    new FeedFetchError('cancelled', `Download of ${label} was cancelled.`, { url: label })
   if (req.signal?.aborted) throw cancelled()
   // Aborting also releases the connection, in case the caller holds a body it never iterates.
   const onCallerAbort = (): void => {
@@ -84,13 +112,21 @@ export const fetchFeed = async (req: FetchRequest, deps: FetchDeps): Promise<Fet
   req.signal?.addEventListener('abort', onCallerAbort, { once: true })
   const timer = setTimeout(() => {
     controller.abort(
-      new FeedFetchError('timeout', `Download of ${label} did not finish within ${formatMs(limits.totalTimeoutMs)} (total timeout).`, { url: label }),
+      new FeedFetchError(
+        'timeout',
+        `Download of ${label} did not finish within ${formatMs(limits.totalTimeoutMs)} (total timeout).`,
+        { url: label },
+      ),
     )
     release()
   }, limits.totalTimeoutMs)
   const agent: Dispatcher =
     req.dispatcher ??
-    new Agent({ connect: { timeout: limits.connectTimeoutMs }, headersTimeout: limits.headersTimeoutMs, bodyTimeout: limits.idleTimeoutMs })
+    new Agent({
+      connect: { timeout: limits.connectTimeoutMs },
+      headersTimeout: limits.headersTimeoutMs,
+      bodyTimeout: limits.idleTimeoutMs,
+    })
   let released = false
   const release = (): void => {
     if (released) return
@@ -99,14 +135,19 @@ export const fetchFeed = async (req: FetchRequest, deps: FetchDeps): Promise<Fet
     req.signal?.removeEventListener('abort', onCallerAbort)
     if (!req.dispatcher) agent.destroy().catch(() => undefined)
   }
-  const abortReason = (): unknown => (controller.signal.aborted ? controller.signal.reason : undefined)
+  // We only ever abort with a FeedFetchError; anything else (a foreign reason) still reads as a cancel.
+  const abortReason = (): FeedFetchError | undefined => {
+    if (!controller.signal.aborted) return undefined
+    const reason: unknown = controller.signal.reason
+    return reason instanceof FeedFetchError ? reason : cancelled()
+  }
   const counter: WireCounter = { bytes: 0 }
 
   /** One attempt: the redirect chain, then the status, then the head of the body. */
   const attempt = async (): Promise<FetchResult> => {
     let url = startUrl
     const visited = new Set([url.href])
-    for (let redirects = 0; ; ) {
+    for (let redirects = 0; ;) {
       const here = redactUrl(url)
       let res: Dispatcher.ResponseData
       try {
@@ -129,20 +170,40 @@ export const fetchFeed = async (req: FetchRequest, deps: FetchDeps): Promise<Fet
       if (REDIRECTS.has(status)) {
         const location = header(res.headers, 'location')
         discard(res.body)
-        if (!location) throw new FeedFetchError('http-status', `${here} answered ${statusText(status)} without a Location header.`, { url: here, status })
+        if (!location)
+          throw new FeedFetchError(
+            'http-status',
+            `${here} answered ${statusText(status)} without a Location header.`,
+            { url: here, status },
+          )
         let next: URL
         try {
           next = new URL(location, url)
         } catch {
-          throw new FeedFetchError('http-status', `${here} redirected to an invalid URL.`, { url: here, status })
+          throw new FeedFetchError('http-status', `${here} redirected to an invalid URL.`, {
+            url: here,
+            status,
+          })
         }
         if (next.protocol !== 'http:' && next.protocol !== 'https:')
-          throw new FeedFetchError('http-status', `${here} redirected to a ${next.protocol} URL; only http and https redirects are followed.`, { url: here, status })
+          throw new FeedFetchError(
+            'http-status',
+            `${here} redirected to a ${next.protocol} URL; only http and https redirects are followed.`,
+            { url: here, status },
+          )
         if (visited.has(next.href))
-          throw new FeedFetchError('redirect-loop', `${label} redirects in a loop (back to ${redactUrl(next)}).`, { url: label, status })
+          throw new FeedFetchError(
+            'redirect-loop',
+            `${label} redirects in a loop (back to ${redactUrl(next)}).`,
+            { url: label, status },
+          )
         redirects += 1
         if (redirects > limits.maxRedirects)
-          throw new FeedFetchError('redirect-loop', `${label} redirected more than ${limits.maxRedirects} times (last to ${redactUrl(next)}).`, { url: label, status })
+          throw new FeedFetchError(
+            'redirect-loop',
+            `${label} redirected more than ${limits.maxRedirects} times (last to ${redactUrl(next)}).`,
+            { url: label, status },
+          )
         visited.add(next.href)
         log.debug('feed fetch redirected', { status, to: redactUrl(next) })
         url = next
@@ -164,7 +225,10 @@ export const fetchFeed = async (req: FetchRequest, deps: FetchDeps): Promise<Fet
               `${what}. The server asks to retry after ${formatMs(waitMs)}, longer than the ${formatMs(limits.maxRetryAfterMs)} we wait; try again later.`,
               { url: here, status },
             )
-          throw new Retriable(new FeedFetchError('http-status', `${what}.`, { url: here, status }), waitMs ?? undefined)
+          throw new Retriable(
+            new FeedFetchError('http-status', `${what}.`, { url: here, status }),
+            waitMs ?? undefined,
+          )
         }
         const error = new FeedFetchError('http-status', `${what}.`, { url: here, status })
         throw status >= 500 ? new Retriable(error) : error
@@ -178,18 +242,34 @@ export const fetchFeed = async (req: FetchRequest, deps: FetchDeps): Promise<Fet
     const declared = header(res.headers, 'content-length')
     if (declared !== undefined && Number(declared) > limits.maxResponseBytes) {
       discard(res.body)
-      throw new FeedFetchError('too-large', `${here} announces ${formatBytes(Number(declared))}, more than the ${formatBytes(limits.maxResponseBytes)} limit.`, {
-        url: here,
-      })
+      throw new FeedFetchError(
+        'too-large',
+        `${here} announces ${formatBytes(Number(declared))}, more than the ${formatBytes(limits.maxResponseBytes)} limit.`,
+        {
+          url: here,
+        },
+      )
     }
     counter.bytes = 0
-    const wire = wireStream({ body: res.body, headers: res.headers, limits, counter, label: here, abortReason })
+    const wire = wireStream({
+      body: res.body,
+      headers: res.headers,
+      limits,
+      counter,
+      label: here,
+      abortReason,
+    })
     const cap = limits.maxDecompressedBytes
     const content = decodeContent(wire, res.headers, cap, here)
     const decoded =
       req.expect === 'binary'
         ? decodeStream(content, { encoding: 'none', maxDecompressedBytes: cap, label: here })
-        : decodeStream(content, { encoding: 'auto', maxDecompressedBytes: cap, zipEntry: req.zipEntry, label: here })
+        : decodeStream(content, {
+            encoding: 'auto',
+            maxDecompressedBytes: cap,
+            zipEntry: req.zipEntry,
+            label: here,
+          })
     let peeked: Awaited<ReturnType<typeof peekBytes>>
     try {
       peeked = await peekBytes(decoded, SNIFF_BYTES)
@@ -215,10 +295,14 @@ export const fetchFeed = async (req: FetchRequest, deps: FetchDeps): Promise<Fet
         const reason = abortReason()
         if (reason !== undefined) throw reason
         if (isFeedFetchError(e)) throw e
-        throw new FeedFetchError('network', `${here}: ${e instanceof Error ? e.message : String(e)}`, { url: here, bytesIn: counter.bytes })
+        throw new FeedFetchError(
+          'network',
+          `${here}: ${e instanceof Error ? e.message : String(e)}`,
+          { url: here, bytesIn: counter.bytes },
+        )
       } finally {
         release()
-        log.info('feed fetch finished', { bytesIn: counter.bytes })
+        log.info('feed download closed', { bytesIn: counter.bytes })
       }
     }
     return {
@@ -248,17 +332,24 @@ export const fetchFeed = async (req: FetchRequest, deps: FetchDeps): Promise<Fet
         if (!(e instanceof Retriable)) throw e
         if (n >= limits.retries) {
           const attempts = n + 1
-          throw new FeedFetchError(e.error.code, `${e.error.message} Gave up after ${attempts} attempt${attempts > 1 ? 's' : ''}.`, {
-            ...e.error.details,
-            attempts,
-          })
+          throw new FeedFetchError(
+            e.error.code,
+            `${e.error.message} Gave up after ${attempts} attempt${attempts > 1 ? 's' : ''}.`,
+            {
+              ...e.error.details,
+              attempts,
+            },
+          )
         }
         const waitMs = e.waitMs ?? backoffMs(n, limits.backoffBaseMs, random)
         log.warn('feed fetch failed, retrying', { attempt: n + 1, waitMs, reason: e.error.message })
         try {
           await sleep(waitMs, controller.signal)
         } catch (sleepError) {
-          throw abortReason() ?? sleepError
+          throw (
+            abortReason() ??
+            (sleepError instanceof Error ? sleepError : new Error(String(sleepError)))
+          )
         }
       }
     }

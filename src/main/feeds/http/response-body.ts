@@ -29,7 +29,8 @@ export const discard = (body: Body): void => {
   body.destroy()
 }
 
-export const statusText = (status: number): string => `HTTP ${status}${STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : ''}`
+export const statusText = (status: number): string =>
+  `HTTP ${status}${STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : ''}`
 
 const SNIPPET_BYTES = 4 * 1024
 
@@ -43,7 +44,11 @@ const contentEncodings = (value: string | undefined, label: string): DecodeEncod
       if (e === 'gzip' || e === 'x-gzip') return 'gzip'
       if (e === 'deflate') return 'deflate'
       if (e === 'br') return 'br'
-      throw new FeedFetchError('content-type', `${label} used Content-Encoding ${sanitiseSnippet(e, 40)}, which is not supported (gzip, deflate, br are).`, { url: label })
+      throw new FeedFetchError(
+        'content-type',
+        `${label} used Content-Encoding ${sanitiseSnippet(e, 40)}, which is not supported (gzip, deflate, br are).`,
+        { url: label },
+      )
     })
 }
 
@@ -54,7 +59,9 @@ export const decodeContent = (
   cap: number,
   label: string,
 ): AsyncIterable<Uint8Array> =>
-  contentEncodings(header(headers, 'content-encoding'), label).reduceRight<AsyncIterable<Uint8Array>>(
+  contentEncodings(header(headers, 'content-encoding'), label).reduceRight<
+    AsyncIterable<Uint8Array>
+  >(
     (stream, encoding) => decodeStream(stream, { encoding, maxDecompressedBytes: cap, label }),
     body,
   )
@@ -63,7 +70,11 @@ export const decodeContent = (
  * An error response's body, reduced to a short plain-text reason. A TAXII error resource or a typical JSON
  * API error ({title, description} / {message} / {error}) is preferred over the raw text.
  */
-export const readErrorSnippet = async (body: Body, headers: Headers, label: string): Promise<string> => {
+export const readErrorSnippet = async (
+  body: Body,
+  headers: Headers,
+  label: string,
+): Promise<string> => {
   try {
     const decoded = decodeContent(body, headers, 1024 * 1024, label)
     const { head, stream } = await peekBytes(decoded, SNIPPET_BYTES)
@@ -102,43 +113,68 @@ export async function* wireStream(args: {
   limits: FetchLimits
   counter: WireCounter
   label: string
-  abortReason: () => unknown
+  abortReason: () => FeedFetchError | undefined
 }): AsyncGenerator<Uint8Array> {
   const { body, limits, counter, label } = args
   const lengthHeader = header(args.headers, 'content-length')
-  const declared = lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined
+  const declared =
+    lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined
   let completed = false
   try {
     for await (const chunk of body as AsyncIterable<Buffer>) {
       counter.bytes += chunk.length
       if (counter.bytes > limits.maxResponseBytes)
-        throw new FeedFetchError('too-large', `${label} sent more than ${formatBytes(limits.maxResponseBytes)}; stopped reading.`, {
-          url: label,
-          bytesIn: counter.bytes,
-        })
+        throw new FeedFetchError(
+          'too-large',
+          `${label} sent more than ${formatBytes(limits.maxResponseBytes)}; stopped reading.`,
+          {
+            url: label,
+            bytesIn: counter.bytes,
+          },
+        )
       yield chunk
     }
     completed = true
     if (declared !== undefined && counter.bytes !== declared)
-      throw new FeedFetchError('truncated', `${label} announced ${declared} bytes but sent ${counter.bytes}; the download is incomplete.`, {
-        url: label,
-        bytesIn: counter.bytes,
-      })
+      throw new FeedFetchError(
+        'truncated',
+        `${label} announced ${declared} bytes but sent ${counter.bytes}; the download is incomplete.`,
+        {
+          url: label,
+          bytesIn: counter.bytes,
+        },
+      )
   } catch (e) {
     const reason = args.abortReason()
     if (reason !== undefined) throw reason
     if (isFeedFetchError(e)) throw e
     const c = classifyError(e, limits)
     const got = `after ${formatBytes(counter.bytes)}${declared !== undefined ? ` of ${formatBytes(declared)}` : ''}`
-    if (c.code === 'timeout') throw new FeedFetchError('timeout', `${label}: ${c.what} ${got}; the download is incomplete.`, { url: label, bytesIn: counter.bytes })
-    const closed = typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'UND_ERR_SOCKET'
-    const mismatch = typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'
+    if (c.code === 'timeout')
+      throw new FeedFetchError(
+        'timeout',
+        `${label}: ${c.what} ${got}; the download is incomplete.`,
+        { url: label, bytesIn: counter.bytes },
+      )
+    const closed =
+      typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'UND_ERR_SOCKET'
+    const mismatch =
+      typeof e === 'object' &&
+      e !== null &&
+      (e as { code?: unknown }).code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'
     if (closed || mismatch)
-      throw new FeedFetchError('truncated', `${label}: the server closed the connection ${got}; the download is incomplete.`, {
-        url: label,
-        bytesIn: counter.bytes,
-      })
-    throw new FeedFetchError('network', `${label}: ${c.what} ${got}; the download is incomplete.`, { url: label, bytesIn: counter.bytes })
+      throw new FeedFetchError(
+        'truncated',
+        `${label}: the server closed the connection ${got}; the download is incomplete.`,
+        {
+          url: label,
+          bytesIn: counter.bytes,
+        },
+      )
+    throw new FeedFetchError('network', `${label}: ${c.what} ${got}; the download is incomplete.`, {
+      url: label,
+      bytesIn: counter.bytes,
+    })
   } finally {
     if (!completed) discard(body)
   }

@@ -1,15 +1,19 @@
-import { FeedFetchError, formatMs } from './fetch-error'
+import { formatMs } from './fetch-error'
 
 /** Rejects with the signal's reason as soon as it aborts, so cancelling never waits out a backoff. */
 export const abortableSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
+    const reason = (): Error => {
+      const r: unknown = signal?.reason
+      return r instanceof Error ? r : new Error('aborted')
+    }
     if (signal?.aborted) {
-      reject(signal.reason)
+      reject(reason())
       return
     }
     const onAbort = (): void => {
       clearTimeout(timer)
-      reject(signal?.reason)
+      reject(reason())
     }
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort)
@@ -58,16 +62,31 @@ const RETRIABLE_NETWORK = new Set([
 ])
 
 /** Turns what undici/node threw into our words; unknown errors are network errors that are not retried. */
-export const classifyError = (e: unknown, limits: { connectTimeoutMs: number; headersTimeoutMs: number; idleTimeoutMs: number }): Classified => {
+export const classifyError = (
+  e: unknown,
+  limits: { connectTimeoutMs: number; headersTimeoutMs: number; idleTimeoutMs: number },
+): Classified => {
   const code = errorCode(e)
   const msg = e instanceof Error ? e.message : String(e)
   switch (code) {
     case 'UND_ERR_CONNECT_TIMEOUT':
-      return { code: 'timeout', retriable: true, what: `could not connect within ${formatMs(limits.connectTimeoutMs)}` }
+      return {
+        code: 'timeout',
+        retriable: true,
+        what: `could not connect within ${formatMs(limits.connectTimeoutMs)}`,
+      }
     case 'UND_ERR_HEADERS_TIMEOUT':
-      return { code: 'timeout', retriable: true, what: `no response headers within ${formatMs(limits.headersTimeoutMs)}` }
+      return {
+        code: 'timeout',
+        retriable: true,
+        what: `no response headers within ${formatMs(limits.headersTimeoutMs)}`,
+      }
     case 'UND_ERR_BODY_TIMEOUT':
-      return { code: 'timeout', retriable: true, what: `no data for ${formatMs(limits.idleTimeoutMs)} (idle timeout)` }
+      return {
+        code: 'timeout',
+        retriable: true,
+        what: `no data for ${formatMs(limits.idleTimeoutMs)} (idle timeout)`,
+      }
     case 'ECONNREFUSED':
       return { code: 'network', retriable: true, what: 'connection refused' }
     case 'ECONNRESET':
@@ -77,10 +96,8 @@ export const classifyError = (e: unknown, limits: { connectTimeoutMs: number; he
     case 'ENOTFOUND':
       return { code: 'network', retriable: false, what: 'host name not found' }
     default:
-      if (code !== undefined && RETRIABLE_NETWORK.has(code)) return { code: 'network', retriable: true, what: `${code}: ${msg}` }
+      if (code !== undefined && RETRIABLE_NETWORK.has(code))
+        return { code: 'network', retriable: true, what: `${code}: ${msg}` }
       return { code: 'network', retriable: false, what: code ? `${code}: ${msg}` : msg }
   }
 }
-
-export const isFeedFetchErrorCode = (e: unknown, code: FeedFetchError['code']): boolean =>
-  e instanceof FeedFetchError && e.code === code

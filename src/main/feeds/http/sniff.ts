@@ -13,7 +13,10 @@ export const parseMediaType = (value: string | undefined): MediaType | undefined
   for (const p of rest) {
     const eq = p.indexOf('=')
     if (eq < 0) continue
-    params[p.slice(0, eq).trim().toLowerCase()] = p.slice(eq + 1).trim().replace(/^"|"$/g, '')
+    params[p.slice(0, eq).trim().toLowerCase()] = p
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"|"$/g, '')
   }
   return { type: (type ?? '').trim().toLowerCase(), params }
 }
@@ -29,9 +32,11 @@ const leadingText = (head: Uint8Array): string =>
 
 const HTML_START = /^<(!doctype\s+html|html|head|body|title|meta|script|style|link)\b/i
 const PASSWORD_FORM = /<form\b[\s\S]*type\s*=\s*["']?password/i
-const LOGIN_WORDS = /log\s*-?in|sign\s*-?in|captive|portal|hotspot|wi-?fi|authenticat|password|access denied/i
+const LOGIN_WORDS =
+  /log\s*-?in|sign\s*-?in|captive|portal|hotspot|wi-?fi|authenticat|password|access denied/i
 
-const looksLikeHtmlDocument = (text: string): boolean => HTML_START.test(text) || PASSWORD_FORM.test(text)
+const looksLikeHtmlDocument = (text: string): boolean =>
+  HTML_START.test(text) || PASSWORD_FORM.test(text)
 
 const pageTitle = (text: string): string | undefined => {
   const m = /<title[^>]*>([\s\S]{0,2000}?)<\/title>/i.exec(text)
@@ -78,7 +83,8 @@ export const sniffBody = (input: {
     const version = media.params['version']
     const okTaxii = media.type === TAXII_TYPE && (version === undefined || version === '2.1')
     if (!okTaxii && media.type !== 'application/json') {
-      const hint = media.type === TAXII_TYPE ? ` (TAXII ${version ?? '?'}; only 2.1 is supported)` : ''
+      const hint =
+        media.type === TAXII_TYPE ? ` (TAXII ${version ?? '?'}; only 2.1 is supported)` : ''
       return {
         error: new FeedFetchError(
           'content-type',
@@ -89,7 +95,11 @@ export const sniffBody = (input: {
     }
   }
 
-  if (media && (media.type === 'text/html' || media.type === 'application/xhtml+xml') && expect !== 'text') {
+  if (
+    media &&
+    (media.type === 'text/html' || media.type === 'application/xhtml+xml') &&
+    expect !== 'text'
+  ) {
     // Mislabelled data is common (a mirror serving .csv or .json as text/html), so the label alone is not
     // enough to reject: when the body is unmistakably the expected data we accept it and say so in the log.
     const isData = wantsJson ? looksLikeJson(text) : text.length > 0 && !text.startsWith('<')
@@ -107,7 +117,11 @@ export const sniffBody = (input: {
   if (wantsJson && !looksLikeJson(text)) {
     const start = text.length ? `starts with ${sanitiseSnippet(text.slice(0, 60), 60)}` : 'is empty'
     return {
-      error: new FeedFetchError('content-type', `${url} should return JSON but the body ${start}.`, { url }),
+      error: new FeedFetchError(
+        'content-type',
+        `${url} should return JSON but the body ${start}.`,
+        { url },
+      ),
     }
   }
   return {}

@@ -78,7 +78,11 @@ export type TaxiiClient = {
   discover(signal?: AbortSignal): Promise<TaxiiDiscovery>
   apiRoot(url: string, signal?: AbortSignal): Promise<TaxiiApiRoot>
   collections(apiRootUrl: string, signal?: AbortSignal): Promise<TaxiiCollection[]>
-  objects(apiRootUrl: string, collectionId: string, options?: TaxiiObjectsOptions): AsyncIterable<TaxiiPage>
+  objects(
+    apiRootUrl: string,
+    collectionId: string,
+    options?: TaxiiObjectsOptions,
+  ): AsyncIterable<TaxiiPage>
 }
 
 /** TAXII resource URLs end with a slash; relative references resolve against the resource they came from. */
@@ -98,7 +102,10 @@ export const createTaxiiClient = (options: TaxiiClientOptions): TaxiiClient => {
   const maxPageBytes = options.maxPageBytes ?? 64 * MiB
   const maxPages = options.maxPages ?? 1_000_000
 
-  const getJson = async (url: string, signal?: AbortSignal): Promise<{ json: unknown; headers: Record<string, string> }> => {
+  const getJson = async (
+    url: string,
+    signal?: AbortSignal,
+  ): Promise<{ json: unknown; headers: Record<string, string> }> => {
     const r = await fetchFeed(
       {
         url,
@@ -112,7 +119,11 @@ export const createTaxiiClient = (options: TaxiiClientOptions): TaxiiClient => {
       },
       options.deps,
     )
-    if (r.status !== 'ok') throw new FeedFetchError('http-status', `${redactUrl(url)} answered 304 to an unconditional request.`)
+    if (r.status !== 'ok')
+      throw new FeedFetchError(
+        'http-status',
+        `${redactUrl(url)} answered 304 to an unconditional request.`,
+      )
     return { json: await readJsonBody(r.body, maxPageBytes, r.url), headers: r.headers }
   }
 
@@ -127,7 +138,10 @@ export const createTaxiiClient = (options: TaxiiClientOptions): TaxiiClient => {
     const root = withSlash(url, options.baseUrl)
     const { json } = await getJson(root, signal)
     const r = expectShape(ApiRootSchema, json, 'TAXII 2.1 API root', redactUrl(root))
-    if (r.versions.length && !r.versions.some((v) => v.replace(/\s/g, '').toLowerCase() === TAXII_MEDIA_TYPE))
+    if (
+      r.versions.length &&
+      !r.versions.some((v) => v.replace(/\s/g, '').toLowerCase() === TAXII_MEDIA_TYPE)
+    )
       throw new FeedFetchError(
         'content-type',
         `${redactUrl(root)} supports ${r.versions.join(', ')} but not ${TAXII_MEDIA_TYPE}.`,
@@ -136,23 +150,38 @@ export const createTaxiiClient = (options: TaxiiClientOptions): TaxiiClient => {
     return r
   }
 
-  const collections = async (apiRootUrl: string, signal?: AbortSignal): Promise<TaxiiCollection[]> => {
+  const collections = async (
+    apiRootUrl: string,
+    signal?: AbortSignal,
+  ): Promise<TaxiiCollection[]> => {
     const url = new URL('collections/', withSlash(apiRootUrl, options.baseUrl)).toString()
     const { json } = await getJson(url, signal)
-    return expectShape(CollectionsSchema, json, 'TAXII 2.1 collections resource', redactUrl(url)).collections
+    return expectShape(CollectionsSchema, json, 'TAXII 2.1 collections resource', redactUrl(url))
+      .collections
   }
 
   /**
    * Pages lazily: the next request goes out only when the consumer asks for the next page, so a consumer
    * that commits each page before pulling the next never holds more than one page.
    */
-  async function* objects(apiRootUrl: string, collectionId: string, opts: TaxiiObjectsOptions = {}): AsyncGenerator<TaxiiPage> {
-    const base = new URL(`collections/${encodeURIComponent(collectionId)}/objects/`, withSlash(apiRootUrl, options.baseUrl))
+  async function* objects(
+    apiRootUrl: string,
+    collectionId: string,
+    opts: TaxiiObjectsOptions = {},
+  ): AsyncGenerator<TaxiiPage> {
+    const base = new URL(
+      `collections/${encodeURIComponent(collectionId)}/objects/`,
+      withSlash(apiRootUrl, options.baseUrl),
+    )
     let addedAfter = opts.addedAfter ?? undefined
     let next: string | undefined
     let cursor = addedAfter
     for (let page = 1; ; page += 1) {
-      if (page > maxPages) throw new FeedFetchError('too-large', `${redactUrl(base)} still had more objects after ${maxPages} pages; stopped.`)
+      if (page > maxPages)
+        throw new FeedFetchError(
+          'too-large',
+          `${redactUrl(base)} still had more objects after ${maxPages} pages; stopped.`,
+        )
       const url = new URL(base)
       if (opts.limit) url.searchParams.set('limit', String(opts.limit))
       if (addedAfter) url.searchParams.set('added_after', addedAfter)
@@ -166,14 +195,20 @@ export const createTaxiiClient = (options: TaxiiClientOptions): TaxiiClient => {
       // Objects carry no date_added in 2.1, but some servers add it: use it when the header is missing.
       let seen: string | undefined
       for (const o of env.objects) {
-        const added = typeof o === 'object' && o !== null && 'date_added' in o ? o.date_added : undefined
-        if (typeof added === 'string' && !Number.isNaN(Date.parse(added))) seen = laterOf(seen, added)
+        const added =
+          typeof o === 'object' && o !== null && 'date_added' in o ? o.date_added : undefined
+        if (typeof added === 'string' && !Number.isNaN(Date.parse(added)))
+          seen = laterOf(seen, added)
       }
       cursor = laterOf(cursor, last ?? seen)
       yield { objects: env.objects, dateAddedLast: cursor, dateAddedFirst: first, page }
       if (!env.more) return
       if (env.next) {
-        if (env.next === next) throw new FeedFetchError('http-status', `${label} returned the same "next" token twice; stopped to avoid a loop.`)
+        if (env.next === next)
+          throw new FeedFetchError(
+            'http-status',
+            `${label} returned the same "next" token twice; stopped to avoid a loop.`,
+          )
         next = env.next
         continue
       }
@@ -185,7 +220,10 @@ export const createTaxiiClient = (options: TaxiiClientOptions): TaxiiClient => {
           `${label} says more objects are available but sent neither "next" nor X-TAXII-Date-Added-Last; cannot continue.`,
         )
       if (addedAfter && Date.parse(resumeFrom) <= Date.parse(addedAfter))
-        throw new FeedFetchError('http-status', `${label} says more objects are available but its X-TAXII-Date-Added-Last does not advance; stopped.`)
+        throw new FeedFetchError(
+          'http-status',
+          `${label} says more objects are available but its X-TAXII-Date-Added-Last does not advance; stopped.`,
+        )
       addedAfter = resumeFrom
       next = undefined
     }

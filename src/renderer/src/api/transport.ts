@@ -10,6 +10,7 @@ export type Transport = Bridge & {
 }
 
 declare global {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- augmenting Window needs declaration merging
   interface Window {
     /** Set by the preload (Electron) or by the IPC test harness; absent in a plain browser. */
     bridge?: Bridge

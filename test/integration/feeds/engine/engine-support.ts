@@ -48,7 +48,12 @@ export const openTestCore = async (feeds: FeedsServiceOptions = {}): Promise<Tes
     secrets: createMemorySecretStore(),
     clock: tickingClock(),
     validateOutput: true,
-    feeds: { schedule: false, fetchLimits: TEST_FETCH_LIMITS, sleep: async () => undefined, ...feeds },
+    feeds: {
+      schedule: false,
+      fetchLimits: TEST_FETCH_LIMITS,
+      sleep: async () => undefined,
+      ...feeds,
+    },
   })
   await core.start()
   return {
@@ -62,8 +67,10 @@ export const openTestCore = async (feeds: FeedsServiceOptions = {}): Promise<Tes
   }
 }
 
-export const countRows = (core: Core, table: 'indicators' | 'observations' | 'intel_objects'): number =>
-  core.db.sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number
+export const countRows = (
+  core: Core,
+  table: 'indicators' | 'observations' | 'intel_objects',
+): number => core.db.sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number
 
 export const writeFile = (dir: string, name: string, content: string | Uint8Array): string => {
   const path = join(dir, name)

@@ -30,7 +30,11 @@ describe('feeds configuration', () => {
   it('keeps auth secrets out of every output and log line, and sends them to the feed', async () => {
     srv.route(
       '/list.txt',
-      serve.requireHeader('X-Api-Key', SECRET, serve.bytes('198.51.100.7\n', { contentType: 'text/plain' })),
+      serve.requireHeader(
+        'X-Api-Key',
+        SECRET,
+        serve.bytes('198.51.100.7\n', { contentType: 'text/plain' }),
+      ),
     )
     const changed = nextEvent(t.core, 'feeds.onDidChange')
     const feed = await t.core.call('feeds.create', {
@@ -41,7 +45,12 @@ describe('feeds configuration', () => {
       reliability: 'B',
     })
     expect(await changed).toEqual({ kind: 'created', id: feed.id })
-    expect(feed).toMatchObject({ hasAuth: true, authKind: 'header', reliability: 'B', defaultTlp: 'amber' })
+    expect(feed).toMatchObject({
+      hasAuth: true,
+      authKind: 'header',
+      reliability: 'B',
+      defaultTlp: 'amber',
+    })
 
     const run = await t.core.call('feeds.run', { id: feed.id, wait: true })
     expect(run.status).toBe('succeeded')
@@ -69,7 +78,12 @@ describe('feeds configuration', () => {
 
   it('names the field of a bad cron expression, a URL with credentials and a taken name', async () => {
     const cron = await errorOf(
-      t.core.call('feeds.create', { name: 'x', format: 'text', url: 'https://example.org/a', schedule: '61 * * * *' }),
+      t.core.call('feeds.create', {
+        name: 'x',
+        format: 'text',
+        url: 'https://example.org/a',
+        schedule: '61 * * * *',
+      }),
     )
     expect(cron.code).toBe('invalid_input')
     expect(cron.message).toContain('schedule')
@@ -84,8 +98,15 @@ describe('feeds configuration', () => {
     const both = await errorOf(t.core.call('feeds.create', { name: 'x', format: 'text' }))
     expect(both.message).toContain('exactly one of url or path')
 
-    await t.core.call('feeds.create', { name: 'Same', format: 'text', url: 'https://example.org/a', schedule: '0 */6 * * *' })
-    const dup = await errorOf(t.core.call('feeds.create', { name: 'same', format: 'text', url: 'https://example.org/b' }))
+    await t.core.call('feeds.create', {
+      name: 'Same',
+      format: 'text',
+      url: 'https://example.org/a',
+      schedule: '0 */6 * * *',
+    })
+    const dup = await errorOf(
+      t.core.call('feeds.create', { name: 'same', format: 'text', url: 'https://example.org/b' }),
+    )
     expect(dup.code).toBe('conflict')
     expect(dup.message).toContain("'same'")
   })
@@ -104,7 +125,11 @@ describe('feeds configuration', () => {
 
   it('deletes a feed with its runs and observations but keeps the indicators', async () => {
     srv.route('/l.txt', serve.bytes('198.51.100.7\nexample.com\n', { contentType: 'text/plain' }))
-    const feed = await t.core.call('feeds.create', { name: 'L', format: 'text', url: srv.url('/l.txt') })
+    const feed = await t.core.call('feeds.create', {
+      name: 'L',
+      format: 'text',
+      url: srv.url('/l.txt'),
+    })
     const run = await t.core.call('feeds.run', { id: feed.id, wait: true })
     expect(run.created).toBe(2)
     expect(countRows(t.core, 'observations')).toBe(2)
@@ -121,17 +146,30 @@ describe('feeds configuration', () => {
     const open = items.find((c) => !c.needsAuthKey)
     if (!open) throw new Error('the catalogue has no keyless feed')
     const feed = await t.core.call('feeds.addFromCatalogue', { key: open.key })
-    expect(feed).toMatchObject({ name: open.name, format: open.format, url: open.url, catalogueKey: open.key, hasAuth: false })
-    expect((await t.core.call('feeds.catalogue', {})).items.find((c) => c.key === open.key)?.added).toBe(true)
+    expect(feed).toMatchObject({
+      name: open.name,
+      format: open.format,
+      url: open.url,
+      catalogueKey: open.key,
+      hasAuth: false,
+    })
+    expect(
+      (await t.core.call('feeds.catalogue', {})).items.find((c) => c.key === open.key)?.added,
+    ).toBe(true)
 
     const keyed = items.find((c) => c.needsAuthKey)
     if (keyed) {
       const missing = await errorOf(t.core.call('feeds.addFromCatalogue', { key: keyed.key }))
       expect(missing.message).toContain('authKey')
-      const withKey = await t.core.call('feeds.addFromCatalogue', { key: keyed.key, authKey: SECRET })
+      const withKey = await t.core.call('feeds.addFromCatalogue', {
+        key: keyed.key,
+        authKey: SECRET,
+      })
       expect(withKey.hasAuth).toBe(true)
       expect(JSON.stringify(withKey)).not.toContain(SECRET)
     }
-    expect((await errorOf(t.core.call('feeds.addFromCatalogue', { key: 'nope' }))).code).toBe('not_found')
+    expect((await errorOf(t.core.call('feeds.addFromCatalogue', { key: 'nope' }))).code).toBe(
+      'not_found',
+    )
   })
 })

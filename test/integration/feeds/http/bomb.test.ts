@@ -4,8 +4,14 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeStream } from '../../../../src/main/feeds/decode/decode'
 import { fetchFeed } from '../../../../src/main/feeds/http/fetcher'
-import { gzipZeros, serve, startFixtureServer, zipArchive, type FixtureServer } from '../../../support/fixture-server'
-import { expectFetchError, testDeps } from './helpers'
+import {
+  gzipZeros,
+  serve,
+  startFixtureServer,
+  zipArchive,
+  type FixtureServer,
+} from '../../../support/fixture-server'
+import { assertFetchError, expectFetchError, testDeps } from './helpers'
 
 const MiB = 1024 * 1024
 const GiB = 1024 * MiB
@@ -32,7 +38,9 @@ afterAll(async () => {
 })
 
 /** Reads to the end or the first error, tracking the peak RSS growth over the starting point. */
-const drain = async (body: AsyncIterable<Uint8Array>): Promise<{ error: unknown; bytes: number; rssGrowth: number }> => {
+const drain = async (
+  body: AsyncIterable<Uint8Array>,
+): Promise<{ error: unknown; bytes: number; rssGrowth: number }> => {
   const before = process.memoryUsage.rss()
   let peak = before
   let bytes = 0
@@ -57,11 +65,17 @@ describe('decompression bombs', () => {
   })
 
   it('aborts a gzip Content-Encoding bomb at the cap with bounded memory', async () => {
-    srv.route('/bomb-ce', serve.bytes(gzBomb, { contentType: 'text/csv', headers: { 'content-encoding': 'gzip' } }))
-    const r = await fetchFeed({ url: srv.url('/bomb-ce'), expect: 'csv', limits: { maxDecompressedBytes: CAP } }, testDeps())
+    srv.route(
+      '/bomb-ce',
+      serve.bytes(gzBomb, { contentType: 'text/csv', headers: { 'content-encoding': 'gzip' } }),
+    )
+    const r = await fetchFeed(
+      { url: srv.url('/bomb-ce'), expect: 'csv', limits: { maxDecompressedBytes: CAP } },
+      testDeps(),
+    )
     if (r.status !== 'ok') throw new Error('expected ok')
     const { error, bytes, rssGrowth } = await drain(r.body)
-    await expectFetchError(Promise.reject(error), 'bomb')
+    assertFetchError(error, 'bomb')
     expect(bytes).toBeLessThanOrEqual(CAP)
     expect(bytes).toBeGreaterThan(CAP - MiB)
     expect(r.bytesIn()).toBeLessThan(gzBomb.length)
@@ -70,10 +84,13 @@ describe('decompression bombs', () => {
 
   it('aborts a .gz body bomb (magic bytes, no Content-Encoding)', async () => {
     srv.route('/bomb.csv.gz', serve.bytes(gzBomb, { contentType: 'application/octet-stream' }))
-    const r = await fetchFeed({ url: srv.url('/bomb.csv.gz'), expect: 'csv', limits: { maxDecompressedBytes: CAP } }, testDeps())
+    const r = await fetchFeed(
+      { url: srv.url('/bomb.csv.gz'), expect: 'csv', limits: { maxDecompressedBytes: CAP } },
+      testDeps(),
+    )
     if (r.status !== 'ok') throw new Error('expected ok')
     const { error, rssGrowth } = await drain(r.body)
-    const err = await expectFetchError(Promise.reject(error), 'bomb')
+    const err = assertFetchError(error, 'bomb')
     expect(err.message).toContain('256.0 MiB limit')
     expect(err.message).toContain(srv.url('/bomb.csv.gz'))
     expect(rssGrowth).toBeLessThan(RSS_BOUND)
@@ -82,7 +99,10 @@ describe('decompression bombs', () => {
   it('rejects a zip entry that declares more than the cap before inflating', async () => {
     srv.route('/bomb.zip', serve.bytes(zipBomb, { contentType: 'application/zip' }))
     const err = await expectFetchError(
-      fetchFeed({ url: srv.url('/bomb.zip'), expect: 'csv', limits: { maxDecompressedBytes: CAP } }, testDeps()),
+      fetchFeed(
+        { url: srv.url('/bomb.zip'), expect: 'csv', limits: { maxDecompressedBytes: CAP } },
+        testDeps(),
+      ),
       'bomb',
     )
     expect(err.message).toContain('declares 1.0 GiB')
@@ -90,10 +110,13 @@ describe('decompression bombs', () => {
 
   it('aborts a zip bomb that lies about its size, with bounded memory', async () => {
     srv.route('/lying.zip', serve.bytes(lyingZipBomb, { contentType: 'application/zip' }))
-    const r = await fetchFeed({ url: srv.url('/lying.zip'), expect: 'csv', limits: { maxDecompressedBytes: CAP } }, testDeps())
+    const r = await fetchFeed(
+      { url: srv.url('/lying.zip'), expect: 'csv', limits: { maxDecompressedBytes: CAP } },
+      testDeps(),
+    )
     if (r.status !== 'ok') throw new Error('expected ok')
     const { error, bytes, rssGrowth } = await drain(r.body)
-    const err = await expectFetchError(Promise.reject(error), 'bomb')
+    const err = assertFetchError(error, 'bomb')
     expect(err.message).toContain('exceeds the 256.0 MiB limit')
     expect(bytes).toBeLessThanOrEqual(CAP)
     expect(rssGrowth).toBeLessThan(RSS_BOUND)
@@ -102,8 +125,10 @@ describe('decompression bombs', () => {
   it('aborts a gzip bomb read from a local file', async () => {
     const file = join(dir, 'bomb.txt.gz')
     writeFileSync(file, gzBomb)
-    const { error, rssGrowth } = await drain(decodeStream(createReadStream(file), { maxDecompressedBytes: CAP, label: 'bomb.txt.gz' }))
-    const err = await expectFetchError(Promise.reject(error), 'bomb')
+    const { error, rssGrowth } = await drain(
+      decodeStream(createReadStream(file), { maxDecompressedBytes: CAP, label: 'bomb.txt.gz' }),
+    )
+    const err = assertFetchError(error, 'bomb')
     expect(err.message).toContain('(bomb.txt.gz)')
     expect(rssGrowth).toBeLessThan(RSS_BOUND)
   })

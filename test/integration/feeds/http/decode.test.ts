@@ -25,7 +25,9 @@ const file = (name: string, data: Uint8Array | string): string => {
 }
 
 const decodeFile = (path: string, opts: Partial<DecodeOptions> = {}): Promise<string> =>
-  readText(decodeStream(createReadStream(path), { maxDecompressedBytes: 64 * MiB, label: path, ...opts }))
+  readText(
+    decodeStream(createReadStream(path), { maxDecompressedBytes: 64 * MiB, label: path, ...opts }),
+  )
 
 describe('decodeStream on local files', () => {
   it('passes a plain file through unchanged', async () => {
@@ -42,12 +44,16 @@ describe('decodeStream on local files', () => {
       { name: 'notes.txt', data: 'no' },
       { name: 'export/full.csv', data: TEXT },
     ])
-    expect(await decodeFile(file('full.zip', zip), { zipEntry: (n) => n.endsWith('.csv') })).toBe(TEXT)
+    expect(await decodeFile(file('full.zip', zip), { zipEntry: (n) => n.endsWith('.csv') })).toBe(
+      TEXT,
+    )
   })
 
   it('decodes explicit deflate (zlib-wrapped and raw) and brotli', async () => {
     expect(await decodeFile(file('z.bin', deflateSync(TEXT)), { encoding: 'deflate' })).toBe(TEXT)
-    expect(await decodeFile(file('raw.bin', deflateRawSync(TEXT)), { encoding: 'deflate' })).toBe(TEXT)
+    expect(await decodeFile(file('raw.bin', deflateRawSync(TEXT)), { encoding: 'deflate' })).toBe(
+      TEXT,
+    )
     expect(await decodeFile(file('b.bin', brotliCompressSync(TEXT)), { encoding: 'br' })).toBe(TEXT)
   })
 
@@ -57,7 +63,10 @@ describe('decodeStream on local files', () => {
 
   it('reports a truncated gzip file', async () => {
     const gz = gzipSync(TEXT.repeat(20))
-    const err = await expectFetchError(decodeFile(file('cut.gz', gz.subarray(0, gz.length - 100))), 'truncated')
+    const err = await expectFetchError(
+      decodeFile(file('cut.gz', gz.subarray(0, gz.length - 100))),
+      'truncated',
+    )
     expect(err.message).toContain('gzip data ends early')
   })
 
@@ -70,19 +79,28 @@ describe('decodeStream on local files', () => {
 
   it('reports a zip without a matching entry, listing what it saw', async () => {
     const zip = await zipArchive([{ name: 'readme.md', data: 'hi' }])
-    const err = await expectFetchError(decodeFile(file('none.zip', zip), { zipEntry: (n) => n.endsWith('.csv') }), 'content-type')
+    const err = await expectFetchError(
+      decodeFile(file('none.zip', zip), { zipEntry: (n) => n.endsWith('.csv') }),
+      'content-type',
+    )
     expect(err.message).toContain('no matching data entry; entries seen: "readme.md"')
   })
 
   it('reports a zip cut in the middle of its entry', async () => {
     const big = 'x'.repeat(MiB) + TEXT
     const zip = await zipArchive([{ name: 'a.csv', data: big, method: 'store' }])
-    const err = await expectFetchError(decodeFile(file('cut.zip', zip.subarray(0, 200_000))), 'truncated')
+    const err = await expectFetchError(
+      decodeFile(file('cut.zip', zip.subarray(0, 200_000))),
+      'truncated',
+    )
     expect(err.message).toContain('"a.csv" ends early')
   })
 
   it('caps an uncompressed file as too-large', async () => {
-    const err = await expectFetchError(decodeFile(file('big.txt', 'y'.repeat(4096)), { maxDecompressedBytes: 1000 }), 'too-large')
+    const err = await expectFetchError(
+      decodeFile(file('big.txt', 'y'.repeat(4096)), { maxDecompressedBytes: 1000 }),
+      'too-large',
+    )
     expect(err.message).toContain('1000 B limit')
   })
 

@@ -21,7 +21,10 @@ const get = (path: string, extra: Partial<FetchRequest> = {}, deps = testDeps())
   fetchFeed({ url: srv.url(path), expect: 'csv', limits: FAST, ...extra }, deps)
 
 /** Resolves the body stream of a successful fetch; its failures show up while reading. */
-const bodyOf = async (path: string, extra: Partial<FetchRequest> = {}): Promise<AsyncIterable<Uint8Array>> => {
+const bodyOf = async (
+  path: string,
+  extra: Partial<FetchRequest> = {},
+): Promise<AsyncIterable<Uint8Array>> => {
   const r = await get(path, extra)
   if (r.status !== 'ok') throw new Error(`expected ok, got ${r.status}`)
   return r.body
@@ -29,7 +32,10 @@ const bodyOf = async (path: string, extra: Partial<FetchRequest> = {}): Promise<
 
 describe('fetchFeed: failures after the body started (thrown from the body iterator)', () => {
   it('reports a body shorter than its Content-Length as truncated', async () => {
-    srv.route('/short', serve.truncated('a'.repeat(20 * KiB), 100 * KiB, { contentType: 'text/csv' }))
+    srv.route(
+      '/short',
+      serve.truncated('a'.repeat(20 * KiB), 100 * KiB, { contentType: 'text/csv' }),
+    )
     const body = await bodyOf('/short', { limits: { ...FAST, retries: 0 } })
     const err = await expectFetchError(readText(body), 'truncated')
     expect(err.message).toContain('20.0 KiB of 100.0 KiB')
@@ -65,9 +71,15 @@ describe('fetchFeed: failures after the body started (thrown from the body itera
   })
 
   it('stops a chunked body that grows past maxResponseBytes', async () => {
-    srv.route('/endless', serve.stream(async function* () {
-      for (let i = 0; i < 1000; i++) yield Buffer.alloc(64 * KiB, 0x41)
-    }, { contentType: 'text/csv' }))
+    srv.route(
+      '/endless',
+      serve.stream(
+        async function* () {
+          for (let i = 0; i < 1000; i++) yield Buffer.alloc(64 * KiB, 0x41)
+        },
+        { contentType: 'text/csv' },
+      ),
+    )
     const r = await get('/endless', { limits: { ...FAST, maxResponseBytes: 512 * KiB } })
     if (r.status !== 'ok') throw new Error('expected ok')
     const err = await expectFetchError(readText(r.body), 'too-large')
@@ -79,7 +91,10 @@ describe('fetchFeed: failures after the body started (thrown from the body itera
 describe('fetchFeed: failures before the body is handed over', () => {
   it('rejects a Content-Length above maxResponseBytes without reading', async () => {
     srv.route('/big', serve.bytes('e'.repeat(10 * KiB), { contentType: 'text/csv' }))
-    const err = await expectFetchError(get('/big', { limits: { ...FAST, maxResponseBytes: KiB } }), 'too-large')
+    const err = await expectFetchError(
+      get('/big', { limits: { ...FAST, maxResponseBytes: KiB } }),
+      'too-large',
+    )
     expect(err.message).toContain('announces 10.0 KiB')
     expect(srv.requestsTo('/big')).toHaveLength(1)
   })
@@ -87,7 +102,10 @@ describe('fetchFeed: failures before the body is handed over', () => {
   it('times out waiting for headers, with retries', async () => {
     srv.route('/hang', serve.hang())
     const deps = testDeps()
-    const err = await expectFetchError(get('/hang', { limits: { ...FAST, headersTimeoutMs: 200, retries: 1 } }, deps), 'timeout')
+    const err = await expectFetchError(
+      get('/hang', { limits: { ...FAST, headersTimeoutMs: 200, retries: 1 } }, deps),
+      'timeout',
+    )
     expect(err.message).toContain('no response headers within 200 ms')
     expect(err.message).toContain('Gave up after 2 attempts')
     expect(srv.requestsTo('/hang')).toHaveLength(2)
@@ -102,7 +120,11 @@ describe('fetchFeed: failures before the body is handed over', () => {
     })
     const controller = new AbortController()
     const deps = { ...testDeps(), sleep: undefined }
-    const pending = get('/cancel-wait', { signal: controller.signal, limits: { ...FAST, backoffBaseMs: 600_000 } }, deps)
+    const pending = get(
+      '/cancel-wait',
+      { signal: controller.signal, limits: { ...FAST, backoffBaseMs: 600_000 } },
+      deps,
+    )
     await firstHit
     controller.abort()
     const err = await expectFetchError(pending, 'cancelled')
@@ -139,7 +161,10 @@ describe('fetchFeed: content sniffing', () => {
   })
 
   it('detects a gzipped HTML page as well', async () => {
-    srv.route('/portal-gz', serve.gzip(`\uFEFF  <!-- banner -->\n${LOGIN_PAGE}`, { contentType: 'text/html' }))
+    srv.route(
+      '/portal-gz',
+      serve.gzip(`\uFEFF  <!-- banner -->\n${LOGIN_PAGE}`, { contentType: 'text/html' }),
+    )
     await expectFetchError(get('/portal-gz', { expect: 'json' }), 'captive-portal')
   })
 

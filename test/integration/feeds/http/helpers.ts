@@ -1,12 +1,19 @@
 import { expect } from 'vitest'
-import { FeedFetchError, type FeedFetchErrorCode, type FetchDeps } from '../../../../src/main/feeds/http/fetcher'
+import {
+  FeedFetchError,
+  type FeedFetchErrorCode,
+  type FetchDeps,
+} from '../../../../src/main/feeds/http/fetcher'
 import { createFixedClock } from '../../../../src/main/platform/clock'
 import { createMemoryLogger } from '../../../../src/main/platform/logger'
 
 export const CLOCK_START = '2025-06-01T12:00:00.000Z'
 
 /** Deps whose sleep records the requested waits and returns at once (still honouring the signal). */
-export const testDeps = (): FetchDeps & { sleeps: number[]; logger: ReturnType<typeof createMemoryLogger> } => {
+export const testDeps = (): FetchDeps & {
+  sleeps: number[]
+  logger: ReturnType<typeof createMemoryLogger>
+} => {
   const sleeps: number[] = []
   return {
     logger: createMemoryLogger(),
@@ -27,17 +34,27 @@ export const readAll = async (body: AsyncIterable<Uint8Array>): Promise<Buffer> 
   return Buffer.concat(parts)
 }
 
-export const readText = async (body: AsyncIterable<Uint8Array>): Promise<string> => (await readAll(body)).toString('utf8')
+export const readText = async (body: AsyncIterable<Uint8Array>): Promise<string> =>
+  (await readAll(body)).toString('utf8')
+
+/** Checks that `caught` is a FeedFetchError of `code`; returns it for more assertions. */
+export const assertFetchError = (caught: unknown, code: FeedFetchErrorCode): FeedFetchError => {
+  if (!(caught instanceof FeedFetchError))
+    throw new Error(`expected a FeedFetchError(${code}), got ${String(caught)}`)
+  expect(caught.code, caught.message).toBe(code)
+  return caught
+}
 
 /** Awaits a promise that must reject with a FeedFetchError of `code`; returns it for more assertions. */
-export const expectFetchError = async (p: Promise<unknown>, code: FeedFetchErrorCode): Promise<FeedFetchError> => {
+export const expectFetchError = async (
+  p: Promise<unknown>,
+  code: FeedFetchErrorCode,
+): Promise<FeedFetchError> => {
   let caught: unknown
   try {
     await p
   } catch (e) {
     caught = e
   }
-  if (!(caught instanceof FeedFetchError)) throw new Error(`expected a FeedFetchError(${code}), got ${String(caught)}`)
-  expect(caught.code, caught.message).toBe(code)
-  return caught
+  return assertFetchError(caught, code)
 }

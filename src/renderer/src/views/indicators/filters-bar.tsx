@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import type { IndicatorFilter } from '../../../../shared/contract/indicators.contract'
 import { CLASSIFICATIONS, IOC_TYPES, SEVERITIES } from '../../../../shared/domain/enums'
 import { useIndicators, useServices } from '../../app-context'
@@ -30,7 +30,6 @@ const ScoreInput = (props: {
   testId: string
 }) => {
   const [text, setText] = useState(props.value === undefined ? '' : String(props.value))
-  useEffect(() => setText(props.value === undefined ? '' : String(props.value)), [props.value])
   const parsed = parseScore(text)
   return (
     <label className="filter filter-score">
@@ -110,12 +109,14 @@ export const FiltersBar = () => {
         </select>
       </label>
       <ScoreInput
+        key={`min-${filter.scoreMin ?? ''}`}
         label="Score ≥"
         value={filter.scoreMin}
         testId="filter-score-min"
         onApply={(v) => set({ scoreMin: v })}
       />
       <ScoreInput
+        key={`max-${filter.scoreMax ?? ''}`}
         label="≤"
         value={filter.scoreMax}
         testId="filter-score-max"

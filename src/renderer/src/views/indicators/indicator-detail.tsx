@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react'
+import { useEffect, useState, type ReactNode } from 'react'
 import type { Indicator } from '../../../../shared/contract/indicators.contract'
 import { defang } from '../../../../shared/domain'
 import { ApiError, errorMessage } from '../../api/client'
@@ -40,27 +40,34 @@ export const IndicatorDetail = (props: { id: string }) => {
   const [busy, setBusy] = useState(false)
   const { id } = props
 
-  const load = useCallback(async () => {
-    try {
-      setIndicator(await client.call('indicators.get', { id }))
-      setError(null)
-    } catch (e) {
-      setError(
-        e instanceof ApiError && e.code === 'not_found'
-          ? 'This indicator no longer exists.'
-          : errorMessage(e),
-      )
-    }
-  }, [client, id])
-
+  // The view keys this panel by id, so a different indicator starts from fresh state.
   useEffect(() => {
-    setIndicator(null)
-    setEditing(false)
+    let live = true
+    const load = () =>
+      client.call('indicators.get', { id }).then(
+        (fresh) => {
+          if (!live) return
+          setIndicator(fresh)
+          setError(null)
+        },
+        (e: unknown) => {
+          if (!live) return
+          setError(
+            e instanceof ApiError && e.code === 'not_found'
+              ? 'This indicator no longer exists.'
+              : errorMessage(e),
+          )
+        },
+      )
     void load()
-    return client.on('indicators.onDidChange', (change) => {
+    const off = client.on('indicators.onDidChange', (change) => {
       if (change.kind === 'bulk' || change.ids?.includes(id)) void load()
     })
-  }, [client, id, load])
+    return () => {
+      live = false
+      off()
+    }
+  }, [client, id])
 
   const close = () => indicators.getState().openDetail(null)
 

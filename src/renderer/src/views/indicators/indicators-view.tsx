@@ -99,7 +99,7 @@ export const IndicatorsView = () => {
       <FiltersBar />
       <div className={detailId ? 'view-body with-detail' : 'view-body'}>
         <div className="table-area">{empty ? <EmptyState /> : <IndicatorsTable />}</div>
-        {detailId ? <IndicatorDetail id={detailId} /> : null}
+        {detailId ? <IndicatorDetail key={detailId} id={detailId} /> : null}
       </div>
     </section>
   )
