@@ -1,20 +1,28 @@
+import { useState } from 'react'
 import { useServices, useUi } from './app-context'
 import { ListIcon, ShieldIcon } from './components/icons'
 import { Toasts } from './components/toasts'
 import { TokenScreen } from './components/token-screen'
 import { TopBar } from './components/top-bar'
 import { useShortcuts } from './hooks/use-shortcuts'
+import { FeedIcon } from './views/feeds/feed-icon'
+import { FeedsView } from './views/feeds/feeds-view'
 import { CreateIndicatorDialog } from './views/indicators/create-indicator-dialog'
 import { IndicatorsView } from './views/indicators/indicators-view'
 import { PasteImportDialog } from './views/indicators/paste-import-dialog'
 
 /** Only views that work are listed; later issues add theirs here. */
-const NAV = [{ id: 'indicators', label: 'Indicators', icon: <ListIcon /> }] as const
+const NAV = [
+  { id: 'indicators', label: 'Indicators', icon: <ListIcon /> },
+  { id: 'feeds', label: 'Feeds', icon: <FeedIcon /> },
+] as const
+type ViewId = (typeof NAV)[number]['id']
 
 export const App = () => {
   const authFailed = useUi((s) => s.authFailed)
   const dialog = useUi((s) => s.dialog)
   const { ui, client } = useServices()
+  const [view, setView] = useState<ViewId>('indicators')
   useShortcuts()
 
   if (authFailed) return <TokenScreen reason="invalid" />
@@ -34,10 +42,13 @@ export const App = () => {
             <li key={item.id}>
               <a
                 href={`#${item.id}`}
-                className="nav-item active"
-                aria-current="page"
+                className={view === item.id ? 'nav-item active' : 'nav-item'}
+                aria-current={view === item.id ? 'page' : undefined}
                 data-testid={`nav-${item.id}`}
-                onClick={(e) => e.preventDefault()}
+                onClick={(e) => {
+                  e.preventDefault()
+                  setView(item.id)
+                }}
               >
                 <span aria-hidden="true">{item.icon}</span>
                 {item.label}
@@ -65,7 +76,7 @@ export const App = () => {
       </nav>
       <div className="main">
         <TopBar />
-        <IndicatorsView />
+        {view === 'feeds' ? <FeedsView /> : <IndicatorsView />}
       </div>
       <Toasts />
       {dialog === 'create-indicator' ? <CreateIndicatorDialog onClose={close} /> : null}

@@ -84,9 +84,12 @@ export const createRunManager = (deps: PipelineDeps): RunManager => {
           deps.logger.error('feed run bookkeeping failed', { runId, error: e })
           return null
         })
-        .finally(() => {
+        .then((r) => {
           active.delete(runId)
           if (spec.feedId && byFeed.get(spec.feedId) === runId) byFeed.delete(spec.feedId)
+          // After the bookkeeping, so a view refreshing on this event sees the feed as not running.
+          if (r) deps.events.emit('feeds.onDidFinishRun', { run: r })
+          return r
         })
       active.set(runId, { feedId: spec.feedId, controller, done: settled })
       const done = settled.then((r) => {

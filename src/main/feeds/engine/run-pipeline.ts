@@ -149,9 +149,9 @@ export const executeRun = async (deps: PipelineDeps, plan: RunPlan): Promise<Fee
     } else {
       status = 'failed'
       error = (plan.redact ?? ((x: string) => x))(describeError(e))
-      if (spool) error += ' (nothing was written: the run was staged)'
-      else if (committedBatches > 0)
+      if (committedBatches > 0) {
         error += ` (the ${committedBatches} batch(es) committed before the failure were kept)`
+      } else if (spool) error += ' (nothing was written: the download was staged)'
     }
     log.warn('feed run stopped', { status, error })
   } finally {
@@ -181,7 +181,7 @@ export const executeRun = async (deps: PipelineDeps, plan: RunPlan): Promise<Fee
     rejected: run.rejected,
     durationMs,
   })
-  deps.events.emit('feeds.onDidFinishRun', { run })
+  // feeds.onDidFinishRun is the run manager's: it fires once the run no longer counts as running.
   if (run.created + run.updated > 0) deps.events.emit('indicators.onDidChange', { kind: 'bulk' })
   return run
 }

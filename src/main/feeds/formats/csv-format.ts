@@ -82,7 +82,7 @@ export async function* runCsvFormat(
   }
   const sink: CsvSink = {
     row(fields, line) {
-      if (fields.length === 1 && (fields[0] as string).trim() === '') {
+      if (fields.length === 1 && fields[0].trim() === '') {
         if (stats) stats.skipped++
         return
       }
@@ -107,7 +107,7 @@ export async function* runCsvFormat(
         }
       }
       // A repeated header line (concatenated dumps) is not a data row.
-      if (normaliseColumn(fields[0] as string) === st.cols.names[0] && hasKeys(fields)) return
+      if (normaliseColumn(fields[0]) === st.cols.names[0] && hasKeys(fields)) return
       if (spec.strictFieldCount && fields.length !== st.cols.names.length) {
         out.push(
           rejectItem(

@@ -58,7 +58,15 @@ export const parsers: Record<StreamFormat, FormatParser> = {
 export { catalogue, type CatalogueFeed } from '../catalogue'
 export { type DetectResult, detectFormat } from './detect-format'
 export { type MispEventOptions, mapMispAttribute, mispEventToItems } from './misp-event.parser'
-export { type ParseStats, createParseStats } from './parse-support'
+export {
+  BATCH_SIZE,
+  Batcher,
+  type CommonParseOptions,
+  type ParseStats,
+  createParseStats,
+  rejectItem,
+} from './parse-support'
+export { type StixContext, createStixContext, mapStixObject } from './stix-objects'
 export { type StixPatternInfo, type StixPatternObservable, parseStixPattern } from './stix-pattern'
 export { type GenericCsvOptions, GenericCsvOptionsSchema } from './generic-csv.parser'
 export { type TextOptions, TextOptionsSchema } from './text.parser'

@@ -106,7 +106,7 @@ export class JsonSplitter {
       if (this.inString) {
         if (this.escape) {
           this.escape = false
-          if (this.keyParts !== null) this.keyByte(chunk[i] as number)
+          if (this.keyParts !== null) this.keyByte(chunk[i])
           i++
           continue
         }
@@ -115,15 +115,12 @@ export class JsonSplitter {
         let j = i
         let b = 0
         while (j < n) {
-          b = chunk[j] as number
+          b = chunk[j]
           if (b === QUOTE || b === BACKSLASH) break
           j++
         }
         if (this.keyParts !== null) this.keyBytes(chunk, i, j)
-        if (j >= n) {
-          i = n
-          break
-        }
+        if (j >= n) break
         if (b === BACKSLASH) {
           if (this.keyParts !== null) this.keyByte(b)
           i = j + 1
@@ -140,7 +137,7 @@ export class JsonSplitter {
         }
         continue
       }
-      const b = chunk[i] as number
+      const b = chunk[i]
       if (isSpace(b)) {
         i++
         continue
@@ -312,7 +309,7 @@ export class JsonSplitter {
   private keyBytes(chunk: Uint8Array, from: number, to: number): void {
     const parts = this.keyParts
     if (parts === null) return
-    for (let k = from; k < to && parts.length < MAX_KEY_BYTES; k++) parts.push(chunk[k] as number)
+    for (let k = from; k < to && parts.length < MAX_KEY_BYTES; k++) parts.push(chunk[k])
   }
 
   private keyByte(b: number): void {

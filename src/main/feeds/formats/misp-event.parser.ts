@@ -80,7 +80,9 @@ export const mapMispAttribute = (mispType: string, value: string): Mapped[] | nu
   if (!mispType.includes('|')) return null
   const bar = mispType === 'regkey|value' ? value.indexOf('|') : value.lastIndexOf('|')
   if (bar < 0) return `a ${mispType} value needs a '|' between its parts`
-  const [a, b] = cut(value, bar)
+  const [first, b] = cut(value, bar)
+  // "[2001:db8::1]|443": the brackets are port syntax, not part of the address.
+  const a = first.startsWith('[') && first.endsWith(']') ? first.slice(1, -1) : first
   switch (mispType) {
     case 'ip-src|port':
     case 'ip-dst|port':
@@ -161,7 +163,10 @@ const galaxies = (v: unknown, seen: Set<string>, items: ParseItem[]): string[] =
 }
 
 const eventsOf = (doc: unknown): unknown[] => {
-  if (Array.isArray(doc)) return doc.map((d) => (isRecord(d) && isRecord(d.Event) ? d.Event : d))
+  if (Array.isArray(doc)) {
+    const list: unknown[] = doc
+    return list.map((d) => (isRecord(d) && isRecord(d.Event) ? d.Event : d))
+  }
   if (!isRecord(doc)) return []
   if (isRecord(doc.Event)) return [doc.Event]
   if (Array.isArray(doc.response)) return eventsOf(doc.response)
@@ -305,7 +310,7 @@ export const mispEventToItems = (
 /**
  * A MISP event JSON file. Events are one document whose tags (needed for every attribute's TLP) come
  * AFTER the attributes in MISP's own output, so the document is read whole, up to `maxDocumentBytes`
- * (default 256 MB), and refused beyond that rather than buffered without bound.
+ * (default 64 MB), and refused beyond that rather than buffered without bound.
  */
 export const parseMispEvent: FormatParser<
   CommonParseOptions & MispEventOptions & { maxDocumentBytes?: number }

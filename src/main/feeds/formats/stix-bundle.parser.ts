@@ -1,7 +1,14 @@
 import { AppError } from '../../../shared/contract/errors'
 import type { FormatParser } from '../feed-types'
 import { JsonSplitter, type JsonSplitSink } from './json-splitter'
-import { Batcher, type CommonParseOptions, clip, rejectItem, slices } from './parse-support'
+import {
+  Batcher,
+  type CommonParseOptions,
+  DEFAULT_MAX_ELEMENT_BYTES,
+  clip,
+  rejectItem,
+  slices,
+} from './parse-support'
 import { createStixContext, mapStixObject } from './stix-objects'
 
 export type StixBundleOptions = CommonParseOptions & {
@@ -38,7 +45,7 @@ export const parseStixBundle: FormatParser<StixBundleOptions> = async function* 
         rejectItem(
           index,
           '',
-          `object ${index} is larger than the ${splitterCap(options)} byte limit (${bytes} bytes)`,
+          `object ${index} is larger than the ${options.maxElementBytes ?? DEFAULT_MAX_ELEMENT_BYTES} byte limit (${bytes} bytes)`,
         ),
       )
     },
@@ -56,5 +63,3 @@ export const parseStixBundle: FormatParser<StixBundleOptions> = async function* 
   }
   if (out.size > 0) yield out.take()
 }
-
-const splitterCap = (o: StixBundleOptions): number => o.maxElementBytes ?? 1024 * 1024

@@ -122,19 +122,22 @@ const intelObject = (obj: Record<string, unknown>, id: string, type: string): In
   return o
 }
 
+const need = (obj: Record<string, unknown>, type: string, field: string): string | null =>
+  typeof obj[field] === 'string' && obj[field] !== '' ? null : `${type} has no ${field}`
+
 /** Why an object cannot be kept, or null when it has what we need. */
 const missing = (obj: Record<string, unknown>, type: string): string | null => {
-  const need = (field: string): string | null =>
-    typeof obj[field] === 'string' && obj[field] !== '' ? null : `${type} has no ${field}`
-  if (type === 'indicator') return need('pattern')
+  if (type === 'indicator') return need(obj, type, 'pattern')
   if (type === 'relationship') {
-    return need('relationship_type') ?? need('source_ref') ?? need('target_ref')
+    return (
+      need(obj, type, 'relationship_type') ?? need(obj, type, 'source_ref') ?? need(obj, type, 'target_ref')
+    )
   }
-  if (type === 'sighting') return need('sighting_of_ref')
-  if (type in SCO_VALUE_TYPES) return need('value')
-  if (type === 'mutex') return need('name')
-  if (type === 'windows-registry-key') return need('key')
-  if (NAME_REQUIRED.has(type)) return need('name')
+  if (type === 'sighting') return need(obj, type, 'sighting_of_ref')
+  if (type in SCO_VALUE_TYPES) return need(obj, type, 'value')
+  if (type === 'mutex') return need(obj, type, 'name')
+  if (type === 'windows-registry-key') return need(obj, type, 'key')
+  if (NAME_REQUIRED.has(type)) return need(obj, type, 'name')
   return null
 }
 

@@ -1,5 +1,6 @@
 import { AppError } from '../../../shared/contract/errors'
 import type { IocType } from '../../../shared/domain/enums'
+import { KEYWORDS, OPERATOR_WORDS, type Tok, fail, tokenize } from './stix-pattern-lexer'
 
 /**
  * A small tokenizer + recursive-descent parser for the STIX 2.1 patterning grammar (observation
@@ -34,123 +35,6 @@ export type StixPatternInfo = {
 export const MAX_PATTERN_LENGTH = 64 * 1024
 const MAX_NESTING = 64
 
-type Tok =
-  | { k: 'punct'; v: string; at: number }
-  | { k: 'word'; v: string; at: number }
-  | { k: 'str'; v: string; at: number; prefix: '' | 't' | 'h' | 'b' }
-  | { k: 'num'; v: string; at: number }
-  | { k: 'end'; at: number }
-
-const KEYWORDS = new Set([
-  'AND',
-  'OR',
-  'NOT',
-  'FOLLOWEDBY',
-  'LIKE',
-  'MATCHES',
-  'ISSUBSET',
-  'ISSUPERSET',
-  'EXISTS',
-  'IN',
-  'WITHIN',
-  'SECONDS',
-  'REPEATS',
-  'TIMES',
-  'START',
-  'STOP',
-])
-const OPERATOR_WORDS = new Set(['LIKE', 'MATCHES', 'ISSUBSET', 'ISSUPERSET', 'IN'])
-
-const fail = (at: number, what: string): AppError =>
-  new AppError('invalid_input', `STIX pattern: ${what} at position ${at + 1}`, { position: at + 1 })
-
-const isWordStart = (c: number): boolean =>
-  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95
-const isWordChar = (c: number): boolean => isWordStart(c) || (c >= 48 && c <= 57) || c === 45
-const isDigit = (c: number): boolean => c >= 48 && c <= 57
-
-const tokenize = (src: string): Tok[] => {
-  const out: Tok[] = []
-  let i = 0
-  const n = src.length
-  while (i < n) {
-    const c = src.charCodeAt(i)
-    if (c === 32 || c === 9 || c === 10 || c === 13) {
-      i++
-      continue
-    }
-    const at = i
-    // Typed literal prefixes: t'…', h'…', b'…' (the letter touches the quote).
-    if ((c === 116 || c === 104 || c === 98) && src.charCodeAt(i + 1) === 39) {
-      const prefix = c === 116 ? 't' : c === 104 ? 'h' : 'b'
-      const { value, next } = readString(src, i + 1)
-      out.push({ k: 'str', v: value, at, prefix })
-      i = next
-      continue
-    }
-    if (c === 39) {
-      const { value, next } = readString(src, i)
-      out.push({ k: 'str', v: value, at, prefix: '' })
-      i = next
-      continue
-    }
-    if (isDigit(c) || (c === 45 && isDigit(src.charCodeAt(i + 1)))) {
-      let j = i + 1
-      while (j < n && (isDigit(src.charCodeAt(j)) || src.charCodeAt(j) === 46)) j++
-      out.push({ k: 'num', v: src.slice(i, j), at })
-      i = j
-      continue
-    }
-    if (isWordStart(c)) {
-      let j = i + 1
-      while (j < n && isWordChar(src.charCodeAt(j))) j++
-      out.push({ k: 'word', v: src.slice(i, j), at })
-      i = j
-      continue
-    }
-    const two = src.slice(i, i + 2)
-    if (two === '==' || two === '!=' || two === '<>' || two === '<=' || two === '>=') {
-      out.push({ k: 'punct', v: two === '==' ? '=' : two === '<>' ? '!=' : two, at })
-      i += 2
-      continue
-    }
-    const one = src[i] as string
-    if ('[]():.,=<>*'.includes(one)) {
-      out.push({ k: 'punct', v: one, at })
-      i++
-      continue
-    }
-    throw fail(at, `unexpected character '${one}'`)
-  }
-  out.push({ k: 'end', at: n })
-  return out
-}
-
-/** A single-quoted literal; only \' and \\ are escapes in STIX, other backslashes are kept as written. */
-const readString = (src: string, quoteAt: number): { value: string; next: number } => {
-  let value = ''
-  let i = quoteAt + 1
-  let from = i
-  for (;;) {
-    const q = src.indexOf("'", i)
-    const b = src.indexOf('\\', i)
-    if (q < 0) throw fail(quoteAt, 'unterminated string literal')
-    if (b >= 0 && b < q) {
-      const next = src[b + 1]
-      if (next === "'" || next === '\\') {
-        value += src.slice(from, b) + next
-        i = b + 2
-        from = i
-        continue
-      }
-      i = b + 1
-      continue
-    }
-    value += src.slice(from, q)
-    return { value, next: q + 1 }
-  }
-}
-
 type Leaf = {
   objectPath: string
   type: IocType | undefined
@@ -170,11 +54,11 @@ class Parser {
   constructor(private readonly toks: Tok[]) {}
 
   private peek(): Tok {
-    return this.toks[this.pos] as Tok
+    return this.toks[this.pos]
   }
 
   private next(): Tok {
-    return this.toks[this.pos++] as Tok
+    return this.toks[this.pos++]
   }
 
   private isWord(v: string): boolean {
@@ -359,7 +243,7 @@ class Parser {
     }
     this.expectPunct(':')
     const parts: string[] = [this.pathComponent()]
-    let written = `${t.v}:${displayPart(parts[0] as string)}`
+    let written = `${t.v}:${displayPart(parts[0])}`
     for (;;) {
       if (this.isPunct('.')) {
         this.next()
@@ -412,14 +296,14 @@ const VALUE_TYPES: Readonly<Record<string, IocType>> = {
 /** The object paths we turn into indicators; anything else (x509, network-traffic…) is not mapped. */
 const mapPath = (objectType: string, parts: string[]): IocType | undefined => {
   if (parts.length === 1) {
-    const p = parts[0] as string
+    const p = parts[0]
     if (p === 'value') return VALUE_TYPES[objectType]
     if (objectType === 'windows-registry-key' && p === 'key') return 'registry-key'
     if (objectType === 'mutex' && p === 'name') return 'mutex'
     return undefined
   }
   if (objectType === 'file' && parts.length === 2 && parts[0] === 'hashes') {
-    return HASH_TYPES[(parts[1] as string).toUpperCase().replace(/-/g, '')]
+    return HASH_TYPES[parts[1].toUpperCase().replace(/-/g, '')]
   }
   return undefined
 }
@@ -437,14 +321,14 @@ const SIMPLE =
 const simpleComparison = (pattern: string): StixPatternInfo | null => {
   const m = SIMPLE.exec(pattern)
   if (m === null) return null
-  const objectType = m[1] as string
-  const rawPath = m[2] as string
+  const objectType = m[1]
+  const rawPath = m[2]
   const dot = rawPath.indexOf('.')
   const parts =
     dot < 0 ? [rawPath] : [rawPath.slice(0, dot), rawPath.slice(dot + 1).replace(/^'(.*)'$/, '$1')]
   const type = mapPath(objectType, parts)
   if (type === undefined) return null
-  const written = m[3] as string
+  const written = m[3]
   const value = written.includes('\\') ? written.replace(/\\(['\\])/g, '$1') : written
   const objectPath = `${objectType}:${parts.map(displayPart).join('.')}`
   return {

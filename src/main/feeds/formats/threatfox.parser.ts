@@ -4,14 +4,9 @@ import type { FeedRecord, FormatParser, ParseItem } from '../feed-types'
 import { type Columns, type RowMapper, field, runCsvFormat } from './csv-format'
 import { type JsonRecordsOptions, runJsonRecords } from './json-records'
 import {
-  Batcher,
   type CommonParseOptions,
-  clip,
-  errorMessage,
-  isRecord,
   noneToNull,
   rejectItem,
-  slices,
   splitTags,
   str,
   toConfidence,
@@ -110,7 +105,7 @@ const threatFoxItem = (f: ThreatFoxFields, line: number): ParseItem => {
   if (confidence !== undefined) r.confidence = confidence
   if (f.threat_type !== null) r.threatType = f.threat_type
   if (f.malware_printable !== null) r.malware = f.malware_printable
-  const tags = splitTags(f.tags, /,/)
+  const tags = splitTags(f.tags, ',')
   if (tags.length > 0) r.tags = tags
   // The source's own link for the IOC; the external `reference` (a tweet, a blog) is kept in raw.
   if (f.ioc_id !== null)
@@ -195,9 +190,14 @@ export const parseThreatFoxJson: FormatParser<JsonRecordsOptions> = (input, opti
     rootKind: 'object',
     map(v, index, key, out) {
       const f = fieldsFrom((n) => jsonString(v[n]))
-      // The JSON export names the Malpedia id `malware`, and keys each record by its ioc_id.
+      // The JSON export names the Malpedia id `malware` and keys each record by its ioc_id; the API's
+      // `{"data": [...]}` answers say id, ioc, first_seen, last_seen. Both read the same.
       if (f.fk_malware === null) f.fk_malware = jsonString(v.malware)
-      if (f.ioc_id === null && key !== undefined && /^\d+$/.test(key)) f.ioc_id = key
+      if (f.ioc_id === null)
+        f.ioc_id = key !== undefined && /^\d+$/.test(key) ? key : jsonString(v.id)
+      if (f.ioc_value === null) f.ioc_value = jsonString(v.ioc)
+      if (f.first_seen_utc === null) f.first_seen_utc = jsonString(v.first_seen)
+      if (f.last_seen_utc === null) f.last_seen_utc = jsonString(v.last_seen)
       if (Array.isArray(v.tags)) f.tags = v.tags.filter((t) => typeof t === 'string').join(',')
       out.push(threatFoxItem(f, index))
     },

@@ -32,7 +32,14 @@ const urlhausMapper = (cols: Columns): RowMapper => {
   const threat = cols.index('threat')
   const tags = cols.index('tags')
   const link = cols.index('urlhaus_link')
-  const rawCols = cols.names.map((n, i) => [n, i] as const).filter(([n]) => !MAPPED.has(n))
+  const rawIdx: number[] = []
+  const rawNames: string[] = []
+  cols.names.forEach((n, i) => {
+    if (!MAPPED.has(n)) {
+      rawIdx.push(i)
+      rawNames.push(n)
+    }
+  })
   return (fields, line, out) => {
     const value = field(fields, url).trim()
     if (value === '') {
@@ -46,14 +53,14 @@ const urlhausMapper = (cols: Columns): RowMapper => {
     if (last !== null) r.lastSeen = last
     const t = field(fields, threat).trim()
     if (t !== '') r.threatType = t
-    const tagList = splitTags(field(fields, tags), /,/)
+    const tagList = splitTags(field(fields, tags), ',')
     if (tagList.length > 0) r.tags = tagList
     const ref = field(fields, link).trim()
     if (ref !== '') r.reference = ref
     const raw: Record<string, string> = {}
-    for (const [name, i] of rawCols) {
-      const v = field(fields, i)
-      if (v !== '') raw[name] = v
+    for (let k = 0; k < rawIdx.length; k++) {
+      const v = field(fields, rawIdx[k])
+      if (v !== '') raw[rawNames[k]] = v
     }
     r.raw = raw
     out.push({ kind: 'record', record: r })

@@ -78,7 +78,7 @@ describe('feed runs over HTTP', () => {
     })
   })
 
-  const misbehaving: [string, () => Handler | Promise<Handler>, RegExp][] = [
+  const misbehaving: [string, () => Handler | Promise<Handler>, RegExp, ('text' | 'stix-bundle')?][] = [
     [
       'an idle server (slow drip)',
       () => serve.stall(LIST.slice(0, 60), text),
@@ -102,12 +102,10 @@ describe('feed runs over HTTP', () => {
       /bomb|limit|exceeds/i,
     ],
     [
-      'a wrong content type',
-      () =>
-        serve.bytes(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]), {
-          contentType: 'image/png',
-        }),
-      /content|type|png|image/i,
+      'a wrong content type (CSV where a STIX bundle is expected)',
+      () => serve.bytes(LIST, { contentType: 'text/csv' }),
+      /JSON/,
+      'stix-bundle',
     ],
     [
       'a login page instead of data',
@@ -120,11 +118,11 @@ describe('feed runs over HTTP', () => {
     ],
   ]
 
-  for (const [what, handler, reason] of misbehaving) {
+  for (const [what, handler, reason, format = 'text'] of misbehaving) {
     it(`fails the run and writes nothing on ${what}`, async () => {
       const path = `/bad-${what.replace(/\W+/g, '-')}`
       srv.route(path, await handler())
-      const feed = await feedAt(path)
+      const feed = await feedAt(path, format)
       const run = await t.core.call('feeds.run', { id: feed.id, wait: true })
       expect(run.status).toBe('failed')
       expect(run.error).toMatch(reason)

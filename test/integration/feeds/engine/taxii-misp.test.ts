@@ -64,8 +64,8 @@ const taxiiServer = (srv: FixtureServer, user: string, pass: string) => {
       const more = from + limit < visible.length
       const headers: Record<string, string> = {}
       if (page.length) {
-        headers['x-taxii-date-added-first'] = page[0]!.added
-        headers['x-taxii-date-added-last'] = page[page.length - 1]!.added
+        headers['x-taxii-date-added-first'] = page[0].added
+        headers['x-taxii-date-added-last'] = page[page.length - 1].added
       }
       return json(
         { more, ...(more ? { next: String(from + limit) } : {}), objects: page.map((s) => s.obj) },
@@ -126,7 +126,7 @@ describe('TAXII and MISP feeds', () => {
     expect(second).toMatchObject({ status: 'succeeded', rows: 2, created: 2, unchanged: 0 })
     const incremental = taxii.objectRequests().slice(3)
     expect(incremental).toHaveLength(1)
-    expect(new URL(incremental[0]!.path, srv.origin).searchParams.get('added_after')).toBe(
+    expect(new URL(incremental[0].path, srv.origin).searchParams.get('added_after')).toBe(
       '2025-05-01T00:00:06.000Z',
     )
     expect(countRows(t.core, 'indicators')).toBe(7)
@@ -200,11 +200,11 @@ describe('TAXII and MISP feeds', () => {
         { contentType: 'application/json' },
       )
     const body = (e: unknown) => serve.bytes(JSON.stringify(e), { contentType: 'application/json' })
-    srv.route('/misp/manifest.json', manifest({ [uuids[0]!]: 1000, [uuids[1]!]: 1000 }))
+    srv.route('/misp/manifest.json', manifest({ [uuids[0]]: 1000, [uuids[1]]: 1000 }))
     srv.route(
       `/misp/${uuids[0]}.json`,
       body(
-        event(uuids[0]!, 1000, [
+        event(uuids[0], 1000, [
           ['ip-dst', '203.0.113.50'],
           ['domain', 'bad.example.net'],
         ]),
@@ -212,7 +212,7 @@ describe('TAXII and MISP feeds', () => {
     )
     srv.route(
       `/misp/${uuids[1]}.json`,
-      body(event(uuids[1]!, 1000, [['url', 'http://bad.example.net/x']])),
+      body(event(uuids[1], 1000, [['url', 'http://bad.example.net/x']])),
     )
     const feed = await t.core.call('feeds.create', {
       name: 'MISP',
@@ -225,12 +225,12 @@ describe('TAXII and MISP feeds', () => {
     // Event 2 changed, event 3 is new, event 1 did not change: only 2 and 3 are fetched.
     srv.route(
       '/misp/manifest.json',
-      manifest({ [uuids[0]!]: 1000, [uuids[1]!]: 2000, [uuids[2]!]: 2000 }),
+      manifest({ [uuids[0]]: 1000, [uuids[1]]: 2000, [uuids[2]]: 2000 }),
     )
     srv.route(
       `/misp/${uuids[1]}.json`,
       body(
-        event(uuids[1]!, 2000, [
+        event(uuids[1], 2000, [
           ['url', 'http://bad.example.net/x'],
           ['ip-dst', '203.0.113.51'],
         ]),
@@ -238,7 +238,7 @@ describe('TAXII and MISP feeds', () => {
     )
     srv.route(
       `/misp/${uuids[2]}.json`,
-      body(event(uuids[2]!, 2000, [['md5', 'd41d8cd98f00b204e9800998ecf8427e']])),
+      body(event(uuids[2], 2000, [['md5', 'd41d8cd98f00b204e9800998ecf8427e']])),
     )
     const second = await t.core.call('feeds.run', { id: feed.id, wait: true })
     expect(second).toMatchObject({ status: 'succeeded', created: 2, rejected: 0 })

@@ -13,6 +13,7 @@ import {
 } from '../../components/badges'
 import { CopyButton } from '../../components/copy-button'
 import { ConfirmDialog } from '../../components/modal'
+import { ObservationsList } from '../../components/observations-list'
 import { TYPE_LABELS, formatDateTime } from './format'
 import { IndicatorEditForm } from './indicator-edit-form'
 import { useProjects } from './use-projects'
@@ -219,6 +220,7 @@ export const IndicatorDetail = (props: { id: string }) => {
               ) : null}
             </dl>
           )}
+          <ObservationsList indicatorId={indicator.id} />
         </div>
       ) : null}
       {confirmDelete && indicator ? (

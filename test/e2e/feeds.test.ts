@@ -1,0 +1,302 @@
+import { readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { MAX_IMPORT_TEXT_CHARS } from '../../src/shared/contract/feeds.contract'
+import { defang } from '../../src/shared/domain'
+import { serve, startFixtureServer, type FixtureServer } from '../support/fixture-server'
+import { launchBrowser } from './support/browser'
+import { FeedsPage } from './support/feeds.page'
+import {
+  SHOTS_DIR,
+  startHttpHarness,
+  startIpcHarness,
+  type Harness,
+  type StartHarness,
+} from './support/harness'
+import { IndicatorsPage } from './support/indicators.page'
+
+const FIXTURES = resolve(__dirname, '../fixtures/feeds')
+const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8')
+
+const URLHAUS = fixture('urlhaus-recent.csv')
+const API_KEY = 's3cret-e2e-header-key'
+const CATALOGUE_KEY = 'pt-e2e-key-never-shown-0123456789'
+
+/** What urlhaus-recent.csv holds, counted by hand: see the comments in the fixture generator. */
+const URLHAUS_RUN = {
+  rows: 0,
+  created: 0,
+  updated: 0,
+  unchanged: 0,
+  duplicates: 0,
+  rejected: 0,
+}
+
+/** Splits a body into `n` pieces so the fixture server drips it and the run lasts long enough to watch. */
+const pieces = (text: string, n: number): string[] => {
+  const size = Math.ceil(text.length / n)
+  return Array.from({ length: n }, (_, i) => text.slice(i * size, (i + 1) * size)).filter(Boolean)
+}
+
+const describeFeedFlows = (start: StartHarness) => {
+  let browser: Browser
+  let h: Harness
+  let srv: FixtureServer
+  let feeds: FeedsPage
+  let indicators: IndicatorsPage
+
+  const shot = async (name: string) => {
+    await h.page.screenshot({ path: join(SHOTS_DIR, `feeds-${h.kind}-${name}.png`) })
+  }
+
+  beforeAll(async () => {
+    srv = await startFixtureServer()
+    browser = await launchBrowser()
+    h = await start(browser)
+    feeds = new FeedsPage(h.page)
+    indicators = new IndicatorsPage(h.page)
+    await h.open()
+  })
+
+  afterAll(async () => {
+    await h?.close()
+    await browser?.close()
+    await srv?.close()
+  })
+
+  afterEach(() => {
+    // No uncaught errors and no CSP violations in any flow.
+    expect(h.problems.splice(0)).toEqual([])
+  })
+
+  it('adds a built-in feed with its API key and never shows the key again', async () => {
+    await feeds.open()
+    await h.page.getByTestId('feeds-empty').waitFor()
+    await feeds.tab('catalogue')
+    expect(await h.page.getByTestId('catalogue-entry').count()).toBeGreaterThanOrEqual(10)
+    await shot('catalogue')
+
+    await feeds.addFromCatalogue('phishtank-online-valid', CATALOGUE_KEY)
+    await feeds.tab('feeds')
+    const row = feeds.row('PhishTank: verified online phishing')
+    await row.waitFor()
+    expect(await row.getByTestId('feed-auth').textContent()).toBe('auth configured (key in URL)')
+    expect(await h.page.content()).not.toContain(CATALOGUE_KEY)
+    const stored = (await h.core.call('feeds.list', {})).items
+    expect(stored).toHaveLength(1)
+    expect(stored[0]).toMatchObject({ hasAuth: true, authKind: 'url', enabled: true })
+    expect(JSON.stringify(stored)).not.toContain(CATALOGUE_KEY)
+
+    // The enabled switch is a real setting, not only a picture.
+    await row.locator('.switch').click()
+    await row.locator('[data-testid="feed-enabled"]:not(:checked)').waitFor({ state: 'attached' })
+    await expect
+      .poll(async () => (await h.core.call('feeds.list', {})).items[0]?.enabled)
+      .toBe(false)
+
+    await row.getByTestId('feed-delete').click()
+    await h.page.getByTestId('confirm-button').click()
+    await row.waitFor({ state: 'detached' })
+    expect((await h.core.call('feeds.list', {})).items).toEqual([])
+  })
+
+  it("shows the API's per-field errors, then adds a custom feed with a header key", async () => {
+    await feeds.openAddForm()
+    await feeds.fillForm({ name: ' ', url: 'ftp://feeds.example/list.txt', schedule: 'every day' })
+    await feeds.submitExpectingErrors()
+    expect(await feeds.fieldError('feed-schedule').textContent()).toContain(
+      "Invalid cron expression 'every day'",
+    )
+    await feeds.fieldError('feed-name').waitFor()
+    await feeds.fieldError('feed-source').waitFor()
+    await shot('form-errors')
+
+    srv.route(
+      '/urlhaus.csv',
+      serve.requireHeader(
+        'X-Api-Key',
+        API_KEY,
+        serve.drip(pieces(URLHAUS, 16), 80, { contentType: 'text/csv; charset=utf-8' }),
+      ),
+    )
+    await feeds.fillForm({
+      name: 'URLhaus fixture',
+      format: 'urlhaus-csv',
+      url: srv.url('/urlhaus.csv'),
+      schedule: '0 3 * * *',
+      reliability: 'B',
+      tags: 'e2e, urlhaus',
+      auth: { kind: 'header', name: 'X-Api-Key', value: API_KEY },
+    })
+    // Editing a field clears its error.
+    await feeds.fieldError('feed-schedule').waitFor({ state: 'detached' })
+    await shot('form-valid')
+    await feeds.submitForm()
+
+    const row = feeds.row('URLhaus fixture')
+    await row.waitFor()
+    expect(await row.getByTestId('feed-source').textContent()).toBe(srv.url('/urlhaus.csv'))
+    expect(await row.getByTestId('feed-schedule').textContent()).toBe('0 3 * * *')
+    expect(await row.getByTestId('feed-auth').textContent()).toBe(
+      'auth configured (API-key header)',
+    )
+    expect(await h.page.content()).not.toContain(API_KEY)
+    // Both failed submits answered 400 (invalid_input); that is the point of this test.
+    h.problems.splice(0)
+  })
+
+  it('runs the feed with live progress and shows the exact counts', async () => {
+    await feeds.runNow('URLhaus fixture')
+    const progress = await feeds.waitForRunning('URLhaus fixture')
+    await progress.getByTestId('progress-rows').waitFor()
+    await shot('run-progress')
+    await feeds.waitForLastStatus('URLhaus fixture', 'succeeded')
+    const row = feeds.row('URLhaus fixture')
+    const { rows: _rows, ...counts } = URLHAUS_RUN
+    expect(await feeds.counts(row)).toEqual(counts)
+    expect(srv.requestsTo('/urlhaus.csv')[0]?.headers['x-api-key']).toBe(API_KEY)
+    await shot('run-finished')
+  })
+
+  it('opens the run report with every rejected row as text', async () => {
+    const dialog = await feeds.openLastRun('URLhaus fixture')
+    expect(await feeds.reportNumbers(dialog)).toEqual(URLHAUS_RUN)
+    const rejects = await feeds.rejects(dialog)
+    expect(rejects).toHaveLength(URLHAUS_RUN.rejected)
+    // Feed text is never markup: nothing in the report became an element.
+    expect(await dialog.locator('script, img, iframe, a[href]').count()).toBe(0)
+    await shot('run-report')
+    await feeds.closeDialog('run-detail')
+  })
+
+  it('imports a dropped file after detecting its format, and shows its report', async () => {
+    const dialog = await feeds.dropFile('urlhaus-recent.csv', URLHAUS, 'text/csv')
+    await feeds.waitImportStep('done')
+    await dialog.getByTestId('run-report').waitFor()
+    expect(await feeds.reportNumbers(dialog)).toEqual({
+      ...URLHAUS_RUN,
+    })
+    await shot('import-done')
+    await dialog.getByTestId('import-close').click()
+    await dialog.waitFor({ state: 'detached' })
+  })
+
+  it('asks which format an ambiguous file is in', async () => {
+    const dialog = await feeds.dropFile('generic.csv', fixture('generic.csv'), 'text/csv')
+    const body = await feeds.waitImportStep('pick')
+    expect(
+      await body
+        .locator('input[name="import-format"]')
+        .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)),
+    ).toEqual(['generic-csv', 'text'])
+    await shot('import-ambiguous')
+    await dialog.getByTestId('import-format-text').check()
+    await dialog.getByTestId('import-format-submit').click()
+    await feeds.waitImportStep('done')
+    expect((await h.core.call('feeds.runs', { limit: 1 })).items[0]).toMatchObject({
+      source: 'generic.csv',
+      format: 'text',
+      status: 'succeeded',
+    })
+    await dialog.getByTestId('import-close').click()
+  })
+
+  it('sends a file above the import limit to the command line', async () => {
+    const dialog = await feeds.dropGeneratedFile('huge dump.csv', MAX_IMPORT_TEXT_CHARS + 1)
+    const body = await feeds.waitImportStep('too-big')
+    expect(await body.textContent()).toContain('threateye import "huge dump.csv"')
+    await shot('import-too-big')
+    await dialog.getByTestId('import-close').click()
+  })
+
+  it('shows which sources reported an indicator and what each said', async () => {
+    await h.page.getByTestId('nav-indicators').click()
+    await indicators.waitReady()
+    await indicators.search('115.55.117.42')
+    const display = defang('url', 'http://115.55.117.42:39958/i')
+    await indicators.open(display)
+    const panel = indicators.detail
+    await panel.getByTestId('observations-count').getByText('seen by 2 sources').waitFor()
+    const observations = panel.getByTestId('observation')
+    expect(
+      (
+        await observations.evaluateAll((els) => els.map((e) => e.getAttribute('data-source')))
+      ).sort(),
+    ).toEqual(['URLhaus fixture', 'urlhaus-recent.csv'])
+    const fromFeed = panel.locator('[data-testid="observation"][data-source="URLhaus fixture"]')
+    expect(await fromFeed.getByTestId('observation-threat').textContent()).toBe('malware_download')
+    expect(await fromFeed.getByTestId('observation-reference').inputValue()).toBe(
+      'https://urlhaus.abuse.ch/url/2869870/',
+    )
+    expect(await fromFeed.getByTestId('observation-tags').textContent()).toContain('Mozi')
+    // References are text to copy, never links into remote content.
+    expect(await panel.locator('a[href]').count()).toBe(0)
+    await shot('indicator-sources')
+    await indicators.search('')
+  })
+
+  it('cancels a running feed', async () => {
+    srv.route('/stall.txt', serve.stall('198.51.100.1\n', { contentType: 'text/plain' }))
+    await h.core.call('feeds.create', {
+      name: 'Stalled list',
+      format: 'text',
+      url: srv.url('/stall.txt'),
+    })
+    await feeds.open()
+    await feeds.runNow('Stalled list')
+    await feeds.waitForRunning('Stalled list')
+    await feeds.row('Stalled list').getByTestId('feed-cancel').click()
+    await feeds.waitForLastStatus('Stalled list', 'cancelled')
+  })
+
+  it('shows why a run failed', async () => {
+    srv.route(
+      '/login',
+      serve.bytes(
+        '<!DOCTYPE html><html><head><title>Sign in</title></head><body><form action="/login"><input type="password" name="p"></form></body></html>',
+        { contentType: 'text/html' },
+      ),
+    )
+    await h.core.call('feeds.create', {
+      name: 'Captive portal',
+      format: 'text',
+      url: srv.url('/login'),
+    })
+    const row = feeds.row('Captive portal')
+    await row.waitFor()
+    await feeds.runNow('Captive portal')
+    await feeds.waitForLastStatus('Captive portal', 'failed')
+    expect(await row.getByTestId('last-run-error').textContent()).toMatch(/login|captive|html/i)
+    await shot('run-failed')
+  })
+
+  it('pages through the run history with a cursor', async () => {
+    for (let i = 0; i < 26; i++) {
+      await h.core.call('feeds.importText', {
+        content: `198.51.100.${i + 10}\n`,
+        fileName: `seed-${i}.txt`,
+        format: 'text',
+      })
+    }
+    const total = (await h.core.call('feeds.runs', { limit: 1000 })).items.length
+    await feeds.tab('history')
+    const list = h.page.getByTestId('history-list')
+    await h.page.locator('[data-testid="history-list"][data-count="25"]').waitFor()
+    await h.page.getByTestId('history-more').click()
+    await h.page.locator(`[data-testid="history-list"][data-count="${total}"]`).waitFor()
+    await h.page.getByTestId('history-more').waitFor({ state: 'detached' })
+    await shot('history')
+    await list.locator('[data-testid="history-row"][data-status="cancelled"]').click()
+    await h.page.getByTestId('run-detail-body').waitFor()
+    await feeds.closeDialog('run-detail')
+  })
+}
+
+describe('feeds in a browser over HTTP', () => {
+  describeFeedFlows(startHttpHarness)
+})
+
+describe('feeds in the desktop renderer over the IPC bridge', () => {
+  describeFeedFlows(startIpcHarness)
+})
