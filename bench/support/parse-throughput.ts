@@ -69,7 +69,7 @@ const STIX_TYPES = Object.keys(PATTERN_OF) as IocType[]
 function* stixElements(rows: number, seed: number): Generator<string> {
   const gen = createIndicatorGenerator(seed)
   for (let i = 0; i < rows; i++) {
-    const type = STIX_TYPES[i % STIX_TYPES.length] as IocType
+    const type = STIX_TYPES[i % STIX_TYPES.length]
     const pattern = (PATTERN_OF[type] as (v: string) => string)(gen.value(type))
     const obj = {
       type: 'indicator',

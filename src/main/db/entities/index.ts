@@ -2,14 +2,19 @@ import type { MixedList } from 'typeorm'
 import { FeedRunRejectEntity } from './feed-run-reject.entity'
 import { FeedRunEntity } from './feed-run.entity'
 import { FeedEntity } from './feed.entity'
+import { IndicatorEntity } from './indicator.entity'
 import { IntelObjectEntity } from './intel-object.entity'
 import { ObservationEntity } from './observation.entity'
+import { ProjectEntity } from './project.entity'
 import { SettingEntity } from './setting.entity'
 
 // Every entity class, in one list for the DataSource (SQLite on the desktop, PostgreSQL on the team server).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const entities: MixedList<Function> = [
   SettingEntity,
+  // indicators (migration 0001)
+  ProjectEntity,
+  IndicatorEntity,
   // feeds (migration 0002)
   FeedEntity,
   FeedRunEntity,

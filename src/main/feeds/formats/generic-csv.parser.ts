@@ -3,7 +3,14 @@ import { AppError } from '../../../shared/contract/errors'
 import type { IocType } from '../../../shared/domain/enums'
 import type { FeedRecord, FormatParser } from '../feed-types'
 import { type Columns, type RowMapper, field, normaliseColumn, runCsvFormat } from './csv-format'
-import { type CommonParseOptions, rejectItem, splitTags, text, toIsoUtc } from './parse-support'
+import {
+  type CommonParseOptions,
+  rejectItem,
+  splitTags,
+  text,
+  toIsoUtc,
+  own,
+} from './parse-support'
 
 const Column = z.union([z.string().min(1).max(256), z.number().int().min(0).max(10_000)])
 
@@ -62,7 +69,7 @@ const TYPE_ALIASES: Readonly<Record<string, IocType>> = {
 }
 
 const typeFromName = (name: string): IocType | undefined => {
-  const t = TYPE_ALIASES[name.trim().toLowerCase()]
+  const t = own(TYPE_ALIASES, name.trim().toLowerCase())
   if (t === 'ip' && name.includes(':')) return undefined
   return t
 }

@@ -16,6 +16,7 @@ import {
   str,
   text,
   toIsoUtc,
+  own,
 } from './parse-support'
 import { stricterTlp, tlpFromTag } from './tlp'
 
@@ -67,9 +68,9 @@ const cut = (v: string, at: number): [string, string] => [
  */
 export const mapMispAttribute = (mispType: string, value: string): Mapped[] | null | string => {
   if (mispType === 'ip-src' || mispType === 'ip-dst') return [{ type: ipType(value), value }]
-  const simple = SIMPLE_TYPES[mispType]
+  const simple = own(SIMPLE_TYPES, mispType)
   if (simple !== undefined) return [{ type: simple, value }]
-  const hash = FILE_HASHES[mispType]
+  const hash = own(FILE_HASHES, mispType)
   if (hash !== undefined) {
     // The hash never holds a '|'; a file name may, so split at the last one.
     const bar = value.lastIndexOf('|')

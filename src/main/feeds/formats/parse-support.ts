@@ -270,3 +270,10 @@ export const readCommonOptions = (raw: unknown): CommonParseOptions => {
   if (max !== undefined) out.maxLineLength = max
   return out
 }
+
+/**
+ * A table lookup that only sees the table's own keys: feed data decides the key, and `table['constructor']`
+ * or `table['__proto__']` must not come back as a function or an object.
+ */
+export const own = <T>(table: Readonly<Record<string, T>>, key: string): T | undefined =>
+  Object.hasOwn(table, key) ? table[key] : undefined

@@ -6,6 +6,7 @@ import {
   type CommonParseOptions,
   DEFAULT_MAX_ELEMENT_BYTES,
   clip,
+  errorMessage,
   rejectItem,
   slices,
 } from './parse-support'
@@ -15,8 +16,6 @@ export type StixBundleOptions = CommonParseOptions & {
   /** Cap on one object's JSON text (default 1 MB). */
   maxElementBytes?: number
 }
-
-const parseError = (e: unknown): string => (e instanceof Error ? e.message : String(e))
 
 /**
  * A STIX 2.1 bundle (or a TAXII envelope, or a bare array of objects) of any size: objects are cut out of
@@ -34,7 +33,7 @@ export const parseStixBundle: FormatParser<StixBundleOptions> = async function* 
         obj = JSON.parse(textOf)
       } catch (e) {
         out.push(
-          rejectItem(index, clip(textOf), `object ${index} is not valid JSON: ${parseError(e)}`),
+          rejectItem(index, clip(textOf), `object ${index} is not valid JSON: ${errorMessage(e)}`),
         )
         return
       }

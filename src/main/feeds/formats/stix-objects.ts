@@ -11,6 +11,7 @@ import {
   text,
   toConfidence,
   toIsoUtc,
+  own,
 } from './parse-support'
 import { parseStixPattern } from './stix-pattern'
 import { STIX_TLP_MARKINGS, stricterTlp, tlpFromName } from './tlp'
@@ -67,7 +68,7 @@ const strings = (v: unknown): string[] =>
 const tlpOf = (obj: Record<string, unknown>, ctx: StixContext): Tlp | undefined => {
   let tlp: Tlp | undefined
   for (const ref of strings(obj.object_marking_refs)) {
-    tlp = stricterTlp(tlp, STIX_TLP_MARKINGS[ref] ?? ctx.markings.get(ref))
+    tlp = stricterTlp(tlp, own(STIX_TLP_MARKINGS, ref) ?? ctx.markings.get(ref))
   }
   return tlp
 }
@@ -130,11 +131,13 @@ const missing = (obj: Record<string, unknown>, type: string): string | null => {
   if (type === 'indicator') return need(obj, type, 'pattern')
   if (type === 'relationship') {
     return (
-      need(obj, type, 'relationship_type') ?? need(obj, type, 'source_ref') ?? need(obj, type, 'target_ref')
+      need(obj, type, 'relationship_type') ??
+      need(obj, type, 'source_ref') ??
+      need(obj, type, 'target_ref')
     )
   }
   if (type === 'sighting') return need(obj, type, 'sighting_of_ref')
-  if (type in SCO_VALUE_TYPES) return need(obj, type, 'value')
+  if (own(SCO_VALUE_TYPES, type) !== undefined) return need(obj, type, 'value')
   if (type === 'mutex') return need(obj, type, 'name')
   if (type === 'windows-registry-key') return need(obj, type, 'key')
   if (NAME_REQUIRED.has(type)) return need(obj, type, 'name')
@@ -168,7 +171,7 @@ export const mapStixObject = (obj: unknown, n: number, ctx: StixContext, out: Ba
     return
   }
   const tlp = tlpOf(obj, ctx)
-  const scoType = SCO_VALUE_TYPES[type]
+  const scoType = own(SCO_VALUE_TYPES, type)
   if (scoType !== undefined && typeof obj.value === 'string') {
     const value = obj.value
     const t: IocType =
@@ -234,7 +237,7 @@ const file = (
   let any = false
   if (isRecord(obj.hashes)) {
     for (const [k, v] of Object.entries(obj.hashes)) {
-      const t = HASH_KEYS[k.toUpperCase().replace(/-/g, '')]
+      const t = own(HASH_KEYS, k.toUpperCase().replace(/-/g, ''))
       if (t === undefined || typeof v !== 'string') continue
       const r = scoRecord(n, v, t, id, tlp)
       if (typeof obj.name === 'string') r.raw = { id, name: clip(obj.name, 1024) }
@@ -246,7 +249,7 @@ const file = (
 }
 
 const rememberMarking = (obj: Record<string, unknown>, id: string, ctx: StixContext): void => {
-  if (id in STIX_TLP_MARKINGS || ctx.markings.size >= MAX_CUSTOM_MARKINGS) return
+  if (own(STIX_TLP_MARKINGS, id) !== undefined || ctx.markings.size >= MAX_CUSTOM_MARKINGS) return
   // TLP 1.0 style: definition_type 'tlp', definition { tlp: 'green' }; otherwise a name like "TLP:GREEN".
   const def = obj.definition
   const named =

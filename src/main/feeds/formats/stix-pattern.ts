@@ -1,6 +1,7 @@
 import { AppError } from '../../../shared/contract/errors'
 import type { IocType } from '../../../shared/domain/enums'
 import { KEYWORDS, OPERATOR_WORDS, type Tok, fail, tokenize } from './stix-pattern-lexer'
+import { own } from './parse-support'
 
 /**
  * A small tokenizer + recursive-descent parser for the STIX 2.1 patterning grammar (observation
@@ -297,13 +298,13 @@ const VALUE_TYPES: Readonly<Record<string, IocType>> = {
 const mapPath = (objectType: string, parts: string[]): IocType | undefined => {
   if (parts.length === 1) {
     const p = parts[0]
-    if (p === 'value') return VALUE_TYPES[objectType]
+    if (p === 'value') return own(VALUE_TYPES, objectType)
     if (objectType === 'windows-registry-key' && p === 'key') return 'registry-key'
     if (objectType === 'mutex' && p === 'name') return 'mutex'
     return undefined
   }
   if (objectType === 'file' && parts.length === 2 && parts[0] === 'hashes') {
-    return HASH_TYPES[parts[1].toUpperCase().replace(/-/g, '')]
+    return own(HASH_TYPES, parts[1].toUpperCase().replace(/-/g, ''))
   }
   return undefined
 }

@@ -11,6 +11,7 @@ import {
   str,
   toConfidence,
   toIsoUtc,
+  own,
 } from './parse-support'
 
 /** The 15-column header of current exports; older dumps lack is_compromised (so we go by name). */
@@ -94,7 +95,7 @@ const threatFoxItem = (f: ThreatFoxFields, line: number): ParseItem => {
     if (port !== undefined) r.port = port
   } else {
     // Unknown ioc_types (new ones appear) are left for the engine to detect rather than dropped.
-    const t = TYPES[iocType]
+    const t = own(TYPES, iocType)
     if (t !== undefined) r.type = t
   }
   const first = toIsoUtc(f.first_seen_utc)

@@ -1,4 +1,5 @@
 import { TLP_LEVELS, type Tlp } from '../../../shared/domain/enums'
+import { own } from './parse-support'
 
 /** The fixed STIX marking-definition ids for TLP 1.0 and TLP 2.0 (formats.md §3.1). */
 export const STIX_TLP_MARKINGS: Readonly<Record<string, Tlp>> = {
@@ -39,14 +40,15 @@ const TLP_NAMES: Readonly<Record<string, Tlp>> = {
 /** `tlp:amber`, `TLP:WHITE`, `tlp:amber+strict` (MISP tags, free-text labels) → our TLP; else undefined. */
 export const tlpFromTag = (tag: string): Tlp | undefined => {
   if (tag.length > 20 || !/^tlp\s*:/i.test(tag)) return undefined
-  return TLP_NAMES[
+  return own(
+    TLP_NAMES,
     tag
       .slice(tag.indexOf(':') + 1)
       .trim()
-      .toLowerCase()
-  ]
+      .toLowerCase(),
+  )
 }
 
 /** A TLP name as written in a STIX marking definition's `definition.tlp` or `name` ("TLP:GREEN"). */
 export const tlpFromName = (name: string): Tlp | undefined =>
-  TLP_NAMES[name.trim().toLowerCase()] ?? tlpFromTag(name)
+  own(TLP_NAMES, name.trim().toLowerCase()) ?? tlpFromTag(name)

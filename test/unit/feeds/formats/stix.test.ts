@@ -304,3 +304,31 @@ describe('parseStixPattern', () => {
     expect(() => parseStixPattern(pattern)).toThrow(message)
   })
 })
+
+describe('hostile type names', () => {
+  it('never resolves prototype keys (constructor, __proto__) as mapped types', async () => {
+    const text = JSON.stringify({
+      type: 'bundle',
+      id: 'bundle--1',
+      objects: [
+        { type: 'constructor', id: 'constructor--1', value: 'x' },
+        { type: 'file', id: 'file--1', hashes: { constructor: 'x', toString: 'y' } },
+        {
+          type: 'indicator',
+          id: 'indicator--1',
+          pattern: "[toString:value = 'x']",
+          object_marking_refs: ['__proto__'],
+        },
+      ],
+    })
+    const o = await parseAll(parsers['stix-bundle'], bytesOf(text))
+    expect(o.records).toEqual([])
+    expect(o.objects.map((x) => x.type)).toEqual(['constructor', 'file', 'indicator'])
+    const tf = await parseAll(
+      parsers['threatfox-csv'],
+      bytesOf('# "ioc_value","ioc_type"\n"a.example", "constructor"\n'),
+    )
+    expect(tf.records).toEqual([expect.objectContaining({ value: 'a.example' })])
+    expect(tf.records[0]?.type).toBeUndefined()
+  })
+})

@@ -1,0 +1,152 @@
+import {
+  Table,
+  TableForeignKey,
+  TableIndex,
+  TableUnique,
+  type MigrationInterface,
+  type QueryRunner,
+} from 'typeorm'
+
+/**
+ * Projects, indicators, settings and (SQLite only) the indicator search index.
+ *
+ * Portable Table API: the same schema runs on PostgreSQL (test/integration/db/migration-postgres.test.ts).
+ * Timestamps are ISO-8601 text from `Date#toISOString()` (so text order is time order), JSON lists are
+ * text, booleans are `boolean` (0/1 on SQLite), ids are UUID strings.
+ *
+ * Indexes, and why there are so few: measured on 1M rows (bench/indicators.bench.ts), every index on a
+ * random key costs 2-3 µs per imported row and rewrites most of its pages at every batch commit, and the
+ * table already has two (the UUID primary key and UNIQUE(type, value)). So only:
+ * - UNIQUE(type, value): the upsert key and lookup; its `type` prefix also serves type filters and counts;
+ * - updated_at: the default sort and `recent`; an import writes one value per batch, so new entries append;
+ * - last_seen: the analysts' usual sort ("what is active now");
+ * - score: the risk sort; only 101 distinct values, so inserts land at 101 places, not at random;
+ * - project_id, partial (IS NOT NULL): project filters, stats and the ON DELETE SET NULL, at no cost for
+ *   the many indicators without a project.
+ * Other sorts (severity, confidence, first seen, value, type, created) scan and sort: correct, slower.
+ *
+ * Search index (SQLite only): FTS5 over value, tags and description, chosen by measurement
+ * (bench/indicators.bench.ts and the figures in the issue notes; 300k-1M rows on the 2-core box):
+ * - Per-row triggers are out: FTS5 flushes its in-memory term buffer at every savepoint, and a trigger
+ *   runs in a statement savepoint, so triggers wrote one tiny segment per row (~54 µs/row against
+ *   ~3 µs/row for the same index fed directly, and the ~5x of toolchain.md §4). The writers therefore
+ *   feed the index themselves (src/main/db/bulk/indicator-bulk.ts: one INSERT ... SELECT per batch for
+ *   new rows; indicators.repository.ts for single writes). EVERY write of value/tags/description or
+ *   delete of an indicator must go through those two modules.
+ * - Contentless (content='') with contentless_delete=1: the text already lives in `indicators`; a
+ *   second copy would double the I/O. Rows are deleted by rowid, without the old text.
+ * - detail=full (positions): the same ingest cost as detail=none/column here (within noise), and it
+ *   allows phrase queries, which give substring semantics at word starts ('evil-corp' =
+ *   "evil corp"*, '203.0.113.' = "203 0 113"). detail=none needed a verification pass to tell
+ *   '113.0.203' from '203.0.113' and was slower to query.
+ * - unicode61 tokenizer, not trigram: trigram on value alone cost +6.7 µs/row (2x the whole FTS5 index)
+ *   and a much bigger index, for mid-word matches ('vil-cor') that analysts rarely type.
+ * - hashsize 16 MiB (default 1 MiB): fewer, larger segments per batch, so less merge work (~-2 µs/row).
+ * The index keeps the rowid of `indicators`, which is why that table must never become WITHOUT ROWID.
+ */
+export class CreateIndicators1763683200000 implements MigrationInterface {
+  name = 'CreateIndicators1763683200000'
+
+  async up(q: QueryRunner): Promise<void> {
+    const uuid = (name: string, nullable = false) =>
+      ({ name, type: 'varchar', length: '36', isNullable: nullable }) as const
+    const ts = (name: string, nullable = false) =>
+      ({ name, type: 'varchar', length: '40', isNullable: nullable }) as const
+    const short = (name: string, def: string) =>
+      ({ name, type: 'varchar', length: '16', default: `'${def}'` }) as const
+    const int = (name: string, def: number) => ({ name, type: 'integer', default: def }) as const
+    const jsonList = (name: string) => ({ name, type: 'text', default: "'[]'" }) as const
+
+    await q.createTable(
+      new Table({
+        name: 'projects',
+        columns: [
+          { ...uuid('id'), isPrimary: true },
+          { name: 'name', type: 'varchar', length: '200' },
+          { name: 'description', type: 'text', default: "''" },
+          { name: 'archived', type: 'boolean', default: false },
+          ts('created_at'),
+          ts('updated_at'),
+        ],
+        uniques: [new TableUnique({ name: 'UQ_projects_name', columnNames: ['name'] })],
+      }),
+    )
+
+    await q.createTable(
+      new Table({
+        name: 'indicators',
+        columns: [
+          { ...uuid('id'), isPrimary: true },
+          { name: 'type', type: 'varchar', length: '32' },
+          { name: 'value', type: 'text' },
+          short('classification', 'unknown'),
+          int('confidence', 50),
+          short('severity', 'medium'),
+          int('severity_rank', 2),
+          int('score', 50),
+          short('risk_level', 'medium'),
+          short('tlp', 'amber'),
+          ts('first_seen', true),
+          ts('last_seen', true),
+          { name: 'description', type: 'text', default: "''" },
+          jsonList('tags'),
+          jsonList('mitre_tactics'),
+          jsonList('mitre_techniques'),
+          { name: 'active', type: 'boolean', default: true },
+          { name: 'false_positive', type: 'boolean', default: false },
+          { name: 'enrichment', type: 'text', isNullable: true },
+          uuid('project_id', true),
+          ts('created_at'),
+          ts('updated_at'),
+        ],
+        uniques: [new TableUnique({ name: 'UQ_indicators_type_value', columnNames: ['type', 'value'] })],
+        foreignKeys: [
+          new TableForeignKey({
+            name: 'FK_indicators_project',
+            columnNames: ['project_id'],
+            referencedTableName: 'projects',
+            referencedColumnNames: ['id'],
+            onDelete: 'SET NULL',
+          }),
+        ],
+      }),
+    )
+    for (const index of [
+      new TableIndex({ name: 'IDX_indicators_updated_at', columnNames: ['updated_at'] }),
+      new TableIndex({ name: 'IDX_indicators_last_seen', columnNames: ['last_seen'] }),
+      new TableIndex({ name: 'IDX_indicators_score', columnNames: ['score'] }),
+      new TableIndex({
+        name: 'IDX_indicators_project',
+        columnNames: ['project_id'],
+        where: 'project_id IS NOT NULL',
+      }),
+    ]) {
+      await q.createIndex('indicators', index)
+    }
+
+    await q.createTable(
+      new Table({
+        name: 'settings',
+        columns: [
+          { name: 'key', type: 'varchar', length: '100', isPrimary: true },
+          { name: 'value', type: 'text' },
+          ts('updated_at'),
+        ],
+      }),
+    )
+
+    if (q.connection.driver.options.type === 'better-sqlite3') {
+      await q.query(
+        `CREATE VIRTUAL TABLE indicators_fts USING fts5(value, tags, description, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`,
+      )
+      await q.query(`INSERT INTO indicators_fts(indicators_fts, rank) VALUES ('hashsize', 16777216)`)
+    }
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    if (q.connection.driver.options.type === 'better-sqlite3') {
+      await q.query('DROP TABLE IF EXISTS indicators_fts')
+    }
+    for (const t of ['settings', 'indicators', 'projects']) await q.dropTable(t, true)
+  }
+}
