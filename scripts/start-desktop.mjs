@@ -37,7 +37,6 @@ try {
     `The Electron ${electronVersion} binary is not available (${error instanceof Error ? error.message.split('\n')[0] : String(error)}).`,
     'It is downloaded from GitHub on first use, which needs internet access. Fix, on a connected machine:',
     '    npx install-electron',
-    '(or delete node_modules/electron and run `npm install` again).',
   ])
 }
 

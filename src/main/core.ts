@@ -96,7 +96,8 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     handlers,
     dispatch,
     settings,
-    call: async (method, input, callCtx) => unwrap(await dispatch(method, input, callCtx ?? inProcessContext())),
+    call: async (method, input, callCtx) =>
+      unwrap<typeof method>(await dispatch(method, input, callCtx ?? inProcessContext())),
     setHttpUrl: (url) => {
       httpUrl = url
     },

@@ -9,6 +9,9 @@ import type { CliIo } from './cli-types'
  * Opens the core on a data directory for one command and always closes it: the WAL is folded back and the
  * next process (or the desktop app) finds a clean database. Only warnings reach stderr: stdout is the
  * command's output and must stay parseable.
+ *
+ * A one-shot command never calls core.start(): that would arm the feed schedule in a process about to exit
+ * and mark runs of a `serve` or desktop process working on the same data as interrupted.
  */
 export const withCore = async <T>(
   dataDir: string,
@@ -20,9 +23,9 @@ export const withCore = async <T>(
   const core = await createCore({
     dataDir,
     logger: createLogger({ level: 'warn', write: (line) => io.stderr(line + '\n') }),
+    feeds: { schedule: false },
   })
   try {
-    await core.start()
     return await fn(core)
   } finally {
     await core.stop()

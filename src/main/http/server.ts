@@ -59,6 +59,9 @@ export const createHttpServer = (opts: HttpServerOptions): HttpServer => {
     keepAliveTimeout: 5_000,
     trustProxy: false,
     return503OnClosing: true,
+    // Closing means the user stopped the server: cut keep-alive sockets and in-flight requests rather than
+    // wait for browsers to let go (a cut request's signal aborts its handler; bulk imports are idempotent).
+    forceCloseConnections: true,
   })
 
   registerBodyParsers(app)

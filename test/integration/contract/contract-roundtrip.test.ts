@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -32,6 +34,13 @@ type Seed = {
   project: string
   doomedProject: string
   listFile: string
+  feed: string
+  doomedFeed: string
+  run: string
+  /** An indicator the seed's feed run reported, so it has an observation. */
+  observed: string
+  /** A 127.0.0.1 server holding list.txt, for feeds.importUrl. */
+  fixtureUrl: string
 }
 
 type Case = {
@@ -74,13 +83,33 @@ const CASES = {
   'projects.archive': { input: (s) => ({ id: s.project }) },
   'projects.unarchive': { input: (s) => ({ id: s.project }) },
   'projects.stats': { input: (s) => ({ id: s.project }) },
+  'feeds.list': { input: () => ({}) },
+  'feeds.catalogue': { input: () => ({}) },
+  'feeds.get': { input: (s) => ({ id: s.feed }) },
+  'feeds.create': { input: (s) => ({ name: 'Round trip list', format: 'text', path: s.listFile }) },
+  'feeds.update': { input: (s) => ({ id: s.feed, patch: { tags: ['rt'], reliability: 'B' } }) },
+  'feeds.addFromCatalogue': { input: () => ({ key: 'spamhaus-drop-v4' }) },
+  'feeds.run': { input: (s) => ({ id: s.feed, wait: true }) },
+  'feeds.runs': { input: (s) => ({ feedId: s.feed }) },
+  'feeds.getRun': { input: (s) => ({ id: s.run }) },
+  'feeds.cancel': { input: (s) => ({ runId: s.run }) },
+  'feeds.importFile': { input: (s) => ({ path: s.listFile, format: 'text' }) },
+  'feeds.importUrl': { input: (s) => ({ url: `${s.fixtureUrl}/list.txt`, format: 'text' }) },
+  'feeds.importText': {
+    input: () => ({ content: '192.0.2.77\n', fileName: 'dropped.txt', format: 'text' }),
+  },
+  'feeds.detectFormat': {
+    input: () => ({ head: '192.0.2.1\nexample.org\n', fileName: 'list.txt' }),
+  },
+  'observations.list': { input: (s) => ({ indicatorId: s.observed }) },
   'indicators.delete': { input: (s) => ({ id: s.doomedIndicator }) },
   'projects.delete': { input: (s) => ({ id: s.doomedProject }) },
+  'feeds.delete': { input: (s) => ({ id: s.doomedFeed }) },
 } satisfies Record<Method, Case>
 
-const seed = async (core: Core, dir: string): Promise<Seed> => {
+const seed = async (core: Core, dir: string, fixtureUrl: string): Promise<Seed> => {
   const listFile = join(dir, 'list.txt')
-  writeFileSync(listFile, '192.0.2.10\nseed-feed.example.com\n')
+  writeFileSync(listFile, LIST)
   const project = await core.call('projects.create', { name: 'Seed project' })
   const doomedProject = await core.call('projects.create', { name: 'Doomed project' })
   const ip = await core.call('indicators.create', {
@@ -89,6 +118,19 @@ const seed = async (core: Core, dir: string): Promise<Seed> => {
     projectId: project.id,
   })
   const doomed = await core.call('indicators.create', { value: 'doomed.example.org' })
+  const feed = await core.call('feeds.create', {
+    name: 'Seed list',
+    format: 'text',
+    path: listFile,
+  })
+  const doomedFeed = await core.call('feeds.create', {
+    name: 'Doomed list',
+    format: 'text',
+    path: listFile,
+  })
+  const run = await core.call('feeds.run', { id: feed.id, wait: true })
+  const observed = await core.call('indicators.lookup', { value: '192.0.2.10' })
+  if (!observed) throw new Error('the seed feed run did not create 192.0.2.10')
   return {
     dir,
     ip: ip.id,
@@ -96,8 +138,17 @@ const seed = async (core: Core, dir: string): Promise<Seed> => {
     project: project.id,
     doomedProject: doomedProject.id,
     listFile,
+    feed: feed.id,
+    doomedFeed: doomedFeed.id,
+    run: run.id,
+    observed: observed.id,
+    fixtureUrl,
   }
 }
+
+const LIST = '192.0.2.10\nseed-feed.example.com\n'
+let fixture: Server
+let fixtureUrl = ''
 
 type Transport = {
   name: string
@@ -122,11 +173,13 @@ const makeWorld = async (): Promise<World> => {
     logger: createMemoryLogger(),
     clock: createFixedClock('2026-01-15T10:00:00.000Z'),
     validateOutput: true,
+    // No timers: scheduled feeds (the catalogue one) must not reach the internet from a test.
+    feeds: { schedule: false },
   })
   const token = loadOrCreateToken(dir)
   const server = createHttpServer({ core, token, logger: createMemoryLogger() })
   const base = await server.listen()
-  const world = { core, dir, seed: await seed(core, dir), server, token, base }
+  const world = { core, dir, seed: await seed(core, dir, fixtureUrl), server, token, base }
   worlds.push(world)
   return world
 }
@@ -189,7 +242,8 @@ const normalise = (value: unknown, dir: string): unknown => {
       })
   const walk = (v: unknown, key?: string): unknown => {
     if (key === 'nextCursor' || key === 'cursor') return v === null ? null : '<cursor>'
-    if (key === 'durationMs') return v === null ? null : '<ms>'
+    // Measured, or computed by croner from the real time (not the core's clock).
+    if (key === 'durationMs' || key === 'nextRunAt') return v === null ? null : '<time>'
     if (typeof v === 'string') return text(v)
     if (Array.isArray(v)) return v.map((x) => walk(x))
     if (v && typeof v === 'object') {
@@ -204,6 +258,12 @@ const normalise = (value: unknown, dir: string): unknown => {
 const results: Record<string, Record<string, unknown>> = {}
 
 beforeAll(async () => {
+  fixture = createServer((req, res) => {
+    if (req.url === '/list.txt') res.writeHead(200, { 'content-type': 'text/plain' }).end(LIST)
+    else res.writeHead(404).end()
+  })
+  await new Promise<void>((r) => fixture.listen(0, '127.0.0.1', r))
+  fixtureUrl = `http://127.0.0.1:${(fixture.address() as AddressInfo).port}`
   for (const [name, make] of Object.entries(transports)) {
     const world = await makeWorld()
     const t = make(world)
@@ -229,6 +289,7 @@ afterAll(async () => {
     await w.core.stop()
     rmSync(w.dir, { recursive: true, force: true })
   }
+  await new Promise((r) => fixture.close(r))
 })
 
 describe('contract round trip', () => {

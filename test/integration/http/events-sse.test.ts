@@ -82,6 +82,7 @@ describe('GET /api/events', () => {
   it('accepts the bearer header as well and refuses a wrong query token', async () => {
     const wrong = await fetch(`${base}/api/events?token=not-it`)
     expect(wrong.status).toBe(401)
+    expect(await wrong.json()).toMatchObject({ code: 'unauthorized' })
     const controller = new AbortController()
     const ok = await fetch(`${base}/api/events`, { headers: t.auth, signal: controller.signal })
     expect(ok.status).toBe(200)

@@ -33,6 +33,7 @@ export const startTestServer = async (
     logger,
     clock: createFixedClock(FIXED_NOW),
     validateOutput: true,
+    feeds: { schedule: false },
   })
   const token = loadOrCreateToken(dir)
   const server = createHttpServer({ core, token, logger, ...opts })

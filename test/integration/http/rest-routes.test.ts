@@ -150,11 +150,12 @@ describe('REST indicators', () => {
 
   it('imports in bulk from JSON and from a text/plain body', async () => {
     const j = await req('POST', '/api/v1/indicators/bulk', {
-      text: '198.51.100.7\nnot an indicator\n',
+      text: '198.51.100.7\n999.1.1.1\n',
       defaults: { severity: 'medium' },
     })
     expect(j.status).toBe(200)
-    expect(j.body).toMatchObject({ created: 1, rejected: 1 })
+    expect(j.body).toMatchObject({ total: 2, created: 1, rejected: 1 })
+    expect((j.body?.rejects as { line: number }[])[0]?.line).toBe(2)
 
     const text = await t.server.app.inject({
       method: 'POST',

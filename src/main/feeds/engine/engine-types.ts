@@ -1,5 +1,5 @@
 import type { FEED_FORMAT_NAMES } from '../../../shared/contract/feeds.contract'
-import type { Tlp } from '../../../shared/domain/enums'
+import type { IocType, Tlp } from '../../../shared/domain/enums'
 import type { FeedFormat } from '../feed-types'
 import type { FeedRunReject } from './run-counters'
 
@@ -38,7 +38,7 @@ export type RunDefaults = {
  */
 export type PreparedRecord = {
   line: number
-  type: string
+  type: IocType
   value: string
   confidence?: number
   tlp?: Tlp

@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, describe, expect, it } from 'vitest'
+import { AppError } from '../../../src/shared/contract/errors'
+import { openDatabase } from '../../../src/main/db/data-source'
+import { CreateIndicators1763683200000 } from '../../../src/main/db/migrations/0001-create-indicators'
+import { createMemoryLogger } from '../../../src/main/platform/logger'
+
+const dirs: string[] = []
+const tempFile = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'te-'))
+  dirs.push(dir)
+  return join(dir, 'threateye.sqlite')
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+const names = (file: string, type: string): string[] => {
+  const db = new Database(file, { readonly: true })
+  try {
+    return (db.prepare('SELECT name FROM sqlite_master WHERE type = ? ORDER BY name').all(type) as { name: string }[]).map(
+      (r) => r.name,
+    )
+  } finally {
+    db.close()
+  }
+}
+
+describe('migration 0001 (indicators, projects, settings, search index)', () => {
+  it('creates the schema on a fresh database', async () => {
+    const file = tempFile()
+    const db = await openDatabase({ file, logger: createMemoryLogger() })
+    await db.close()
+    expect(names(file, 'table')).toEqual(
+      expect.arrayContaining(['indicators', 'indicators_fts', 'migrations', 'projects', 'settings']),
+    )
+    expect(names(file, 'index')).toEqual(
+      expect.arrayContaining([
+        'IDX_indicators_last_seen',
+        'IDX_indicators_project',
+        'IDX_indicators_score',
+        'IDX_indicators_updated_at',
+      ]),
+    )
+    // No triggers: the writers keep the search index themselves (see the migration's comment).
+    expect(names(file, 'trigger')).toEqual([])
+    const raw = new Database(file, { readonly: true })
+    try {
+      const ddl = (raw.prepare("SELECT sql FROM sqlite_master WHERE name = 'indicators'").pluck().get() as string)
+      expect(ddl).not.toMatch(/WITHOUT ROWID/i)
+      expect(ddl).toMatch(/UNIQUE \("type", "value"\)/)
+      expect(ddl).toMatch(/REFERENCES "projects" \("id"\) ON DELETE SET NULL/)
+      const applied = raw.prepare('SELECT name FROM migrations').pluck().all()
+      expect(applied).toContain(new CreateIndicators1763683200000().name)
+      expect(new CreateIndicators1763683200000().name).toBe('CreateIndicators1763683200000')
+    } finally {
+      raw.close()
+    }
+  })
+
+  it('re-opening an up-to-date database runs nothing and changes nothing', async () => {
+    const file = tempFile()
+    await (await openDatabase({ file, logger: createMemoryLogger() })).close()
+    const before = names(file, 'table').concat(names(file, 'index'))
+    const logger = createMemoryLogger()
+    const db = await openDatabase({ file, logger })
+    const count = db.sqlite.prepare('SELECT count(*) FROM migrations').pluck().get()
+    await db.close()
+    expect(logger.lines.filter((l) => l.includes('migrations applied'))).toEqual([])
+    expect(names(file, 'table').concat(names(file, 'index'))).toEqual(before)
+    expect(count).toBeGreaterThanOrEqual(1)
+  })
+
+  it('refuses a database written by a newer version and leaves the file untouched', async () => {
+    const file = tempFile()
+    await (await openDatabase({ file, logger: createMemoryLogger() })).close()
+    const raw = new Database(file)
+    raw.prepare('INSERT INTO migrations (timestamp, name) VALUES (?, ?)').run(9999999999999, 'FromTheFuture9999999999999')
+    raw.pragma('wal_checkpoint(TRUNCATE)')
+    raw.close()
+    const digest = () => createHash('sha256').update(readFileSync(file)).digest('hex')
+    const before = digest()
+    const err = await openDatabase({ file, logger: createMemoryLogger() }).then(
+      () => null,
+      (e: unknown) => e,
+    )
+    expect(err).toBeInstanceOf(AppError)
+    expect((err as AppError).code).toBe('database_too_new')
+    expect((err as AppError).message).toContain('FromTheFuture9999999999999')
+    expect(digest()).toBe(before)
+  })
+})
