@@ -58,7 +58,8 @@ const sampleKeys = (stride: number): { type: IocType; value: string }[] => {
   return keys
 }
 
-type QueryClass = 'domain fragment' | 'ip prefix' | 'hash prefix' | 'tag' | 'description' | 'whole value' | 'miss'
+type QueryClass =
+  'domain fragment' | 'ip prefix' | 'hash prefix' | 'tag' | 'description' | 'whole value' | 'miss'
 
 const queryMix = (keys: { type: IocType; value: string }[]): { q: string; kind: QueryClass }[] => {
   const r = createRandom(7)
@@ -75,15 +76,37 @@ const queryMix = (keys: { type: IocType; value: string }[]): { q: string; kind: 
   for (let i = 0; i < 20; i++) {
     out.push({ q: labelFragment(r.pick(domains).value), kind: 'domain fragment' })
     const ip = r.pick(ips).value.split('.')
-    out.push({ q: i % 2 === 0 ? `${ip[0]}.${ip[1]}.${ip[2]}.` : `${ip[0]}.${ip[1]}`, kind: 'ip prefix' })
-    out.push({ q: r.pick(hashes).value.slice(0, 8 + r.int(8)).toLowerCase(), kind: 'hash prefix' })
-    out.push({ q: r.pick(['emotet', 'cobalt-strike', 'feed:urlhaus', 'apt28', 'c2', 'tor-exit']), kind: 'tag' })
     out.push({
-      q: r.pick(['ransomware', 'exfiltration', 'phishing page', 'command and control', 'wordpress', 'vpn appliances']),
+      q: i % 2 === 0 ? `${ip[0]}.${ip[1]}.${ip[2]}.` : `${ip[0]}.${ip[1]}`,
+      kind: 'ip prefix',
+    })
+    out.push({
+      q: r
+        .pick(hashes)
+        .value.slice(0, 8 + r.int(8))
+        .toLowerCase(),
+      kind: 'hash prefix',
+    })
+    out.push({
+      q: r.pick(['emotet', 'cobalt-strike', 'feed:urlhaus', 'apt28', 'c2', 'tor-exit']),
+      kind: 'tag',
+    })
+    out.push({
+      q: r.pick([
+        'ransomware',
+        'exfiltration',
+        'phishing page',
+        'command and control',
+        'wordpress',
+        'vpn appliances',
+      ]),
       kind: 'description',
     })
     out.push({ q: r.pick(all).value, kind: 'whole value' })
-    out.push({ q: r.pick(['nonexistent-zzz', 'qqqqqq.invalid', '999.888.', 'ffffffff0000ffff']), kind: 'miss' })
+    out.push({
+      q: r.pick(['nonexistent-zzz', 'qqqqqq.invalid', '999.888.', 'ffffffff0000ffff']),
+      kind: 'miss',
+    })
   }
   return out
 }
@@ -141,7 +164,9 @@ const main = async (): Promise<void> => {
     rss.sample()
     if (process.env.BENCH_DEBUG) {
       const m = process.memoryUsage()
-      console.error(`rss ${mbOf(m.rss)} heap ${mbOf(m.heapUsed)}/${mbOf(m.heapTotal)} ext ${mbOf(m.external)} ab ${mbOf(m.arrayBuffers)}`)
+      console.error(
+        `rss ${mbOf(m.rss)} heap ${mbOf(m.heapUsed)}/${mbOf(m.heapTotal)} ext ${mbOf(m.external)} ab ${mbOf(m.arrayBuffers)}`,
+      )
     }
   }
   const oursBytes = fileSize(join(work, 'ours', 'threateye.sqlite'))
@@ -191,12 +216,24 @@ const main = async (): Promise<void> => {
       [
         ['rows', ROWS],
         ['raw upsert, 1 transaction (rows/s)', Math.round(rawRate)],
-        [`ours bulkCreate, ${CALL_ROWS.toLocaleString('en-US')} items/call (rows/s)`, Math.round(oursRate)],
+        [
+          `ours bulkCreate, ${CALL_ROWS.toLocaleString('en-US')} items/call (rows/s)`,
+          Math.round(oursRate),
+        ],
         ['ratio ours / raw', round(oursRate / rawRate, 3)],
-        ['ours created / updated / unchanged / rejected', `${totals.created} / ${totals.updated} / ${totals.unchanged} / ${totals.rejected}`],
+        [
+          'ours created / updated / unchanged / rejected',
+          `${totals.created} / ${totals.updated} / ${totals.unchanged} / ${totals.rejected}`,
+        ],
         ['database size raw / ours (MB)', `${mb(raw.bytes)} / ${mb(oursBytes)}`],
-        [`lookup p50 / p99 (ms, ${LOOKUPS} keys, ${hits} hits)`, `${round(percentile(lookupMs, 50), 3)} / ${round(percentile(lookupMs, 99), 3)}`],
-        [`search p50 / p95 (ms, ${searchMs.length} queries)`, `${round(percentile(searchMs, 50), 2)} / ${round(percentile(searchMs, 95), 2)}`],
+        [
+          `lookup p50 / p99 (ms, ${LOOKUPS} keys, ${hits} hits)`,
+          `${round(percentile(lookupMs, 50), 3)} / ${round(percentile(lookupMs, 99), 3)}`,
+        ],
+        [
+          `search p50 / p95 (ms, ${searchMs.length} queries)`,
+          `${round(percentile(searchMs, 50), 2)} / ${round(percentile(searchMs, 95), 2)}`,
+        ],
         ...[...byKind].map(([kind, ms]): [string, string] => [
           `  search ${kind}: p50 / p95 (ms), items on page 1`,
           `${round(percentile(ms, 50), 2)} / ${round(percentile(ms, 95), 2)}, ${matches.get(kind) ?? 0}`,

@@ -277,8 +277,8 @@ const main = async (): Promise<void> => {
 
   const rate = (rows: number, ms: number) => Math.round(rows / (ms / 1000))
   const raw = rate(ROWS, rawMs)
-  const csvRate = rate(results[0]!.rows, results[0]!.ms)
-  const stixRate = rate(results[1]!.rows, results[1]!.ms)
+  const csvRate = rate(results[0].rows, results[0].ms)
+  const stixRate = rate(results[1].rows, results[1].ms)
   process.stdout.write(
     formatTable(
       ['contender', 'rows', 'created', 'rejected', 'seconds', 'rows/s', 'vs raw'],

@@ -96,6 +96,7 @@ console.log(
   `  source copy: ${relative(root, workDir) || workDir}   headers: ${distUrl}   cache: ${devDir}`,
 )
 
+const outDirExisted = existsSync(outDir)
 rmSync(workDir, { recursive: true, force: true })
 mkdirSync(outDir, { recursive: true })
 // The copy leaves out build/: the Node build is not needed and must not be at risk.
@@ -150,6 +151,8 @@ const nodeBuildNote = nodeBuildUntouched
 
 if (code !== 0) {
   rmSync(workDir, { recursive: true, force: true })
+  // Leave no empty .electron-native/ behind: its presence would suggest a build exists.
+  if (!outDirExisted) rmSync(outDir, { recursive: true, force: true })
   const output = tail.join('\n')
   const network =
     /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|fetch failed|getaddrinfo|network|\b40[34]\b|tunneling socket/i

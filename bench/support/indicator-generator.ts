@@ -17,20 +17,132 @@ export type GeneratedIndicator = {
 }
 
 const WORDS = [
-  'evil', 'corp', 'secure', 'login', 'update', 'cdn', 'mail', 'bank', 'pay', 'account', 'verify', 'cloud',
-  'micro', 'soft', 'office', 'portal', 'auth', 'support', 'service', 'online', 'shop', 'drive', 'docs',
-  'static', 'api', 'track', 'invoice', 'delivery', 'wallet', 'crypto', 'vpn', 'remote', 'admin', 'panel',
+  'evil',
+  'corp',
+  'secure',
+  'login',
+  'update',
+  'cdn',
+  'mail',
+  'bank',
+  'pay',
+  'account',
+  'verify',
+  'cloud',
+  'micro',
+  'soft',
+  'office',
+  'portal',
+  'auth',
+  'support',
+  'service',
+  'online',
+  'shop',
+  'drive',
+  'docs',
+  'static',
+  'api',
+  'track',
+  'invoice',
+  'delivery',
+  'wallet',
+  'crypto',
+  'vpn',
+  'remote',
+  'admin',
+  'panel',
 ] as const
-const TLDS = ['com', 'net', 'org', 'ru', 'cn', 'xyz', 'top', 'info', 'io', 'co', 'de', 'br', 'in', 'online'] as const
-const IDN_LABELS = ['пример', 'банк', 'почта', 'bücher', 'münchen', 'café', 'straße', '例え', '테스트', 'δοκιμή'] as const
+const TLDS = [
+  'com',
+  'net',
+  'org',
+  'ru',
+  'cn',
+  'xyz',
+  'top',
+  'info',
+  'io',
+  'co',
+  'de',
+  'br',
+  'in',
+  'online',
+] as const
+const IDN_LABELS = [
+  'пример',
+  'банк',
+  'почта',
+  'bücher',
+  'münchen',
+  'café',
+  'straße',
+  '例え',
+  '테스트',
+  'δοκιμή',
+] as const
 const IDN_TLDS = ['рф', 'de', 'com', 'jp', 'kr', 'gr'] as const
-const PATHS = ['wp-admin', 'wp-content', 'uploads', 'admin', 'login', 'gate', 'panel', 'files', 'dl', 'bin', 'js'] as const
-const FILES = ['index.php', 'gate.php', 'update.exe', 'invoice.zip', 'doc.js', 'payload.bin', 'a.sh', 'load.ps1'] as const
-const FIRST_NAMES = ['john', 'maria', 'wei', 'olga', 'ahmed', 'lena', 'carlos', 'yuki', 'admin', 'billing'] as const
+const PATHS = [
+  'wp-admin',
+  'wp-content',
+  'uploads',
+  'admin',
+  'login',
+  'gate',
+  'panel',
+  'files',
+  'dl',
+  'bin',
+  'js',
+] as const
+const FILES = [
+  'index.php',
+  'gate.php',
+  'update.exe',
+  'invoice.zip',
+  'doc.js',
+  'payload.bin',
+  'a.sh',
+  'load.ps1',
+] as const
+const FIRST_NAMES = [
+  'john',
+  'maria',
+  'wei',
+  'olga',
+  'ahmed',
+  'lena',
+  'carlos',
+  'yuki',
+  'admin',
+  'billing',
+] as const
 const TAGS = [
-  'malware', 'phishing', 'c2', 'botnet', 'ransomware', 'emotet', 'qakbot', 'cobalt-strike', 'apt28', 'apt29',
-  'lazarus', 'scanner', 'tor-exit', 'spam', 'exploit', 'loader', 'stealer', 'redline', 'mirai', 'asyncrat',
-  'feed:urlhaus', 'feed:threatfox', 'feed:feodo', 'feed:openphish', 'tlp:amber', 'campaign:2025-q3',
+  'malware',
+  'phishing',
+  'c2',
+  'botnet',
+  'ransomware',
+  'emotet',
+  'qakbot',
+  'cobalt-strike',
+  'apt28',
+  'apt29',
+  'lazarus',
+  'scanner',
+  'tor-exit',
+  'spam',
+  'exploit',
+  'loader',
+  'stealer',
+  'redline',
+  'mirai',
+  'asyncrat',
+  'feed:urlhaus',
+  'feed:threatfox',
+  'feed:feodo',
+  'feed:openphish',
+  'tlp:amber',
+  'campaign:2025-q3',
 ] as const
 const DESCRIPTIONS = [
   'Command and control server for the Emotet botnet',
@@ -46,17 +158,28 @@ const DESCRIPTIONS = [
 ] as const
 
 const TYPE_MIX: readonly [IocType, number][] = [
-  ['ip', 0.25], ['domain', 0.19], ['url', 0.2], ['sha256', 0.12], ['md5', 0.06], ['sha1', 0.05],
-  ['ipv6', 0.04], ['email', 0.06], ['cve', 0.03],
+  ['ip', 0.25],
+  ['domain', 0.19],
+  ['url', 0.2],
+  ['sha256', 0.12],
+  ['md5', 0.06],
+  ['sha1', 0.05],
+  ['ipv6', 0.04],
+  ['email', 0.06],
+  ['cve', 0.03],
 ]
 
 const label = (r: Random): string => {
   const w = r.pick(WORDS)
   switch (r.int(4)) {
-    case 0: return `${w}-${r.pick(WORDS)}`
-    case 1: return `${w}${r.int(10000)}`
-    case 2: return `${w}-${r.pick(WORDS)}${r.int(1000)}`
-    default: return `${r.hex(2 + r.int(6))}${w}`
+    case 0:
+      return `${w}-${r.pick(WORDS)}`
+    case 1:
+      return `${w}${r.int(10000)}`
+    case 2:
+      return `${w}-${r.pick(WORDS)}${r.int(1000)}`
+    default:
+      return `${r.hex(2 + r.int(6))}${w}`
   }
 }
 
@@ -69,16 +192,22 @@ const domain = (r: Random): string => {
 
 const ipv4 = (r: Random): string => {
   switch (r.int(5)) {
-    case 0: return `203.0.${113 + r.int(8)}.${r.int(256)}`
-    case 1: return `45.${r.int(256)}.${r.int(256)}.${r.int(256)}`
-    case 2: return `185.${r.int(256)}.${r.int(256)}.${r.int(256)}`
-    default: return `${1 + r.int(223)}.${r.int(256)}.${r.int(256)}.${r.int(256)}`
+    case 0:
+      return `203.0.${113 + r.int(8)}.${r.int(256)}`
+    case 1:
+      return `45.${r.int(256)}.${r.int(256)}.${r.int(256)}`
+    case 2:
+      return `185.${r.int(256)}.${r.int(256)}.${r.int(256)}`
+    default:
+      return `${1 + r.int(223)}.${r.int(256)}.${r.int(256)}.${r.int(256)}`
   }
 }
 
 const ipv6 = (r: Random): string => {
   const groups = Array.from({ length: 6 }, () => r.int(0x10000).toString(16))
-  return r.chance(0.5) ? `2001:db8:${groups.slice(0, 2).join(':')}::${groups[2]}` : `2a02:${groups.join(':')}:1`
+  return r.chance(0.5)
+    ? `2001:db8:${groups.slice(0, 2).join(':')}::${groups[2]}`
+    : `2a02:${groups.join(':')}:1`
 }
 
 const url = (r: Random): string => {
@@ -95,16 +224,26 @@ const url = (r: Random): string => {
 
 const value = (r: Random, type: IocType): string => {
   switch (type) {
-    case 'ip': return ipv4(r)
-    case 'ipv6': return ipv6(r)
-    case 'domain': return domain(r)
-    case 'url': return url(r)
-    case 'md5': return r.chance(0.2) ? r.hex(32).toUpperCase() : r.hex(32)
-    case 'sha1': return r.hex(40)
-    case 'sha256': return r.chance(0.1) ? r.hex(64).toUpperCase() : r.hex(64)
-    case 'email': return `${r.pick(FIRST_NAMES)}.${label(r)}@${domain(r).toLowerCase()}`
-    case 'cve': return `CVE-${2015 + r.int(11)}-${1000 + r.int(60000)}`
-    default: return r.hex(16)
+    case 'ip':
+      return ipv4(r)
+    case 'ipv6':
+      return ipv6(r)
+    case 'domain':
+      return domain(r)
+    case 'url':
+      return url(r)
+    case 'md5':
+      return r.chance(0.2) ? r.hex(32).toUpperCase() : r.hex(32)
+    case 'sha1':
+      return r.hex(40)
+    case 'sha256':
+      return r.chance(0.1) ? r.hex(64).toUpperCase() : r.hex(64)
+    case 'email':
+      return `${r.pick(FIRST_NAMES)}.${label(r)}@${domain(r).toLowerCase()}`
+    case 'cve':
+      return `CVE-${2015 + r.int(11)}-${1000 + r.int(60000)}`
+    default:
+      return r.hex(16)
   }
 }
 

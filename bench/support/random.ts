@@ -24,7 +24,7 @@ export const createRandom = (seed: number): Random => {
   return {
     next,
     int,
-    pick: <T>(items: readonly T[]): T => items[int(items.length)] as T,
+    pick: <T>(items: readonly T[]): T => items[int(items.length)],
     hex: (length) => {
       let s = ''
       while (s.length < length) s += int(0x100000000).toString(16).padStart(8, '0')

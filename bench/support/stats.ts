@@ -3,7 +3,7 @@ export const percentile = (samples: readonly number[], p: number): number => {
   if (samples.length === 0) return Number.NaN
   const sorted = [...samples].sort((x, y) => x - y)
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
-  return sorted[rank] as number
+  return sorted[rank]
 }
 
 export const round = (n: number, digits = 2): number => {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { AppError } from '../shared/contract'
 import { APP_VERSION, createCore, type Core } from './core'
 import { loadOrCreateToken } from './http/api-token'
@@ -30,11 +30,26 @@ export type Headless = {
   stopped: Promise<void>
 }
 
-/** The built renderer next to this file: out/main/cli.js → out/renderer; src/main (tsx) → out/renderer. */
-export const defaultRendererDir = (): string | undefined =>
-  [join(__dirname, '..', 'renderer'), join(__dirname, '..', '..', 'out', 'renderer')].find((d) =>
-    existsSync(join(d, 'index.html')),
-  )
+const isBuiltRenderer = (dir: string): boolean =>
+  existsSync(join(dir, 'index.html')) && existsSync(join(dir, 'assets'))
+
+/**
+ * The built renderer: `out/renderer` beside the bundle (out/main/cli.js, or a chunk in out/main/chunks/) or
+ * under the project root when running from source. A built one has assets/, which tells it apart from the
+ * source folder src/renderer.
+ */
+export const defaultRendererDir = (from: string = __dirname): string | undefined => {
+  let dir = from
+  for (let i = 0; i < 5; i++) {
+    for (const candidate of [join(dir, 'out', 'renderer'), join(dir, 'renderer')]) {
+      if (isBuiltRenderer(candidate)) return candidate
+    }
+    const parent = dirname(dir)
+    if (parent === dir) break
+    dir = parent
+  }
+  return undefined
+}
 
 /**
  * `threateye serve`: the core plus the HTTP server (API, events, renderer) without Electron, for a browser on

@@ -23,14 +23,18 @@ const URLHAUS = fixture('urlhaus-recent.csv')
 const API_KEY = 's3cret-e2e-header-key'
 const CATALOGUE_KEY = 'pt-e2e-key-never-shown-0123456789'
 
-/** What urlhaus-recent.csv holds, counted by hand: see the comments in the fixture generator. */
+/**
+ * What urlhaus-recent.csv holds (see test/fixtures/feeds/make-fixtures.ts): 11 records, 6 distinct valid
+ * URLs, one repeated row, and 4 malformed rows (short row, empty url, a line break inside the url, junk
+ * after a closing quote).
+ */
 const URLHAUS_RUN = {
-  rows: 0,
-  created: 0,
+  rows: 11,
+  created: 6,
   updated: 0,
   unchanged: 0,
-  duplicates: 0,
-  rejected: 0,
+  duplicates: 1,
+  rejected: 4,
 }
 
 /** Splits a body into `n` pieces so the fixture server drips it and the run lasts long enough to watch. */
@@ -47,6 +51,7 @@ const describeFeedFlows = (start: StartHarness) => {
   let indicators: IndicatorsPage
 
   const shot = async (name: string) => {
+    await feeds.dismissToasts()
     await h.page.screenshot({ path: join(SHOTS_DIR, `feeds-${h.kind}-${name}.png`) })
   }
 
@@ -105,6 +110,14 @@ const describeFeedFlows = (start: StartHarness) => {
     await feeds.openAddForm()
     await feeds.fillForm({ name: ' ', url: 'ftp://feeds.example/list.txt', schedule: 'every day' })
     await feeds.submitExpectingErrors()
+    // The browser logs the refused request (HTTP 400 invalid_input); over IPC nothing is logged.
+    expect(h.problems.splice(0)).toEqual(
+      h.kind === 'http'
+        ? [
+            'console: Failed to load resource: the server responded with a status of 400 (Bad Request)',
+          ]
+        : [],
+    )
     expect(await feeds.fieldError('feed-schedule').textContent()).toContain(
       "Invalid cron expression 'every day'",
     )
@@ -142,14 +155,12 @@ const describeFeedFlows = (start: StartHarness) => {
       'auth configured (API-key header)',
     )
     expect(await h.page.content()).not.toContain(API_KEY)
-    // Both failed submits answered 400 (invalid_input); that is the point of this test.
-    h.problems.splice(0)
   })
 
   it('runs the feed with live progress and shows the exact counts', async () => {
     await feeds.runNow('URLhaus fixture')
     const progress = await feeds.waitForRunning('URLhaus fixture')
-    await progress.getByTestId('progress-rows').waitFor()
+    expect(await progress.getByRole('progressbar').getAttribute('aria-valuetext')).toBeTruthy()
     await shot('run-progress')
     await feeds.waitForLastStatus('URLhaus fixture', 'succeeded')
     const row = feeds.row('URLhaus fixture')
@@ -159,11 +170,44 @@ const describeFeedFlows = (start: StartHarness) => {
     await shot('run-finished')
   })
 
+  it('shows live bytes, rows and rate while a big feed downloads', async () => {
+    // 40,000 addresses dripped in 40 pieces: the parser's batches (2,000 records) complete while the body
+    // is still arriving, so progress events carry real numbers before the run ends.
+    const list = Array.from({ length: 40_000 }, (_, i) => `198.18.${i >> 8}.${i & 255}`).join('\n')
+    srv.route('/big.txt', serve.drip(pieces(list, 40), 60, { contentType: 'text/plain' }))
+    await h.core.call('feeds.create', {
+      name: 'Big list',
+      format: 'text',
+      url: srv.url('/big.txt'),
+    })
+    const row = feeds.row('Big list')
+    await row.waitFor()
+    await feeds.runNow('Big list')
+    const live = row.locator(
+      '[data-testid="run-progress"]:not([data-rows="0"]):not([data-bytes="0"])',
+    )
+    await live.waitFor()
+    expect(Number(await live.getAttribute('data-rows'))).toBeLessThan(40_000)
+    expect(await live.getByTestId('progress-rate').textContent()).toMatch(/^[\d,]+ rows\/s$/)
+    await shot('run-live')
+    await feeds.waitForLastStatus('Big list', 'succeeded')
+    expect(await feeds.counts(row)).toEqual({
+      created: 40_000,
+      updated: 0,
+      unchanged: 0,
+      duplicates: 0,
+      rejected: 0,
+    })
+  })
+
   it('opens the run report with every rejected row as text', async () => {
     const dialog = await feeds.openLastRun('URLhaus fixture')
     expect(await feeds.reportNumbers(dialog)).toEqual(URLHAUS_RUN)
     const rejects = await feeds.rejects(dialog)
-    expect(rejects).toHaveLength(URLHAUS_RUN.rejected)
+    expect(rejects.map((r) => r.line)).toEqual([16, 18, 19, 21])
+    expect(rejects[0]?.text).toContain('expected 9 fields, found 4')
+    expect(rejects[1]?.text).toContain('the url field is empty')
+    expect(rejects[3]?.text).toContain('unexpected text after the closing quote of field 3')
     // Feed text is never markup: nothing in the report became an element.
     expect(await dialog.locator('script, img, iframe, a[href]').count()).toBe(0)
     await shot('run-report')
@@ -174,9 +218,14 @@ const describeFeedFlows = (start: StartHarness) => {
     const dialog = await feeds.dropFile('urlhaus-recent.csv', URLHAUS, 'text/csv')
     await feeds.waitImportStep('done')
     await dialog.getByTestId('run-report').waitFor()
+    // Same file, another source: every URL exists already, each gains a second observation.
     expect(await feeds.reportNumbers(dialog)).toEqual({
       ...URLHAUS_RUN,
+      created: 0,
+      unchanged: 6,
     })
+    await dialog.getByTestId('reject-list').waitFor()
+    expect(await feeds.rejects(dialog)).toHaveLength(4)
     await shot('import-done')
     await dialog.getByTestId('import-close').click()
     await dialog.waitFor({ state: 'detached' })
@@ -194,6 +243,14 @@ const describeFeedFlows = (start: StartHarness) => {
     await dialog.getByTestId('import-format-text').check()
     await dialog.getByTestId('import-format-submit').click()
     await feeds.waitImportStep('done')
+    expect(await feeds.reportNumbers(dialog)).toEqual({
+      rows: 5,
+      created: 1,
+      updated: 0,
+      unchanged: 0,
+      duplicates: 0,
+      rejected: 4,
+    })
     expect((await h.core.call('feeds.runs', { limit: 1 })).items[0]).toMatchObject({
       source: 'generic.csv',
       format: 'text',
@@ -232,6 +289,12 @@ const describeFeedFlows = (start: StartHarness) => {
     expect(await fromFeed.getByTestId('observation-tags').textContent()).toContain('Mozi')
     // References are text to copy, never links into remote content.
     expect(await panel.locator('a[href]').count()).toBe(0)
+    await fromFeed.getByTestId('copy-reference').click()
+    await fromFeed.locator('[data-testid="copy-reference"][data-copied="true"]').waitFor()
+    expect(await h.page.evaluate('navigator.clipboard.readText()')).toBe(
+      'https://urlhaus.abuse.ch/url/2869870/',
+    )
+    await panel.getByTestId('observations').scrollIntoViewIfNeeded()
     await shot('indicator-sources')
     await indicators.search('')
   })
@@ -286,6 +349,7 @@ const describeFeedFlows = (start: StartHarness) => {
     await h.page.getByTestId('history-more').click()
     await h.page.locator(`[data-testid="history-list"][data-count="${total}"]`).waitFor()
     await h.page.getByTestId('history-more').waitFor({ state: 'detached' })
+    await h.page.locator('.feeds-body').evaluate((el) => el.scrollTo({ top: 0 }))
     await shot('history')
     await list.locator('[data-testid="history-row"][data-status="cancelled"]').click()
     await h.page.getByTestId('run-detail-body').waitFor()

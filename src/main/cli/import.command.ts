@@ -97,7 +97,7 @@ const isUrl = (s: string): boolean => /^https?:\/\//i.test(s)
 
 /** A missing file is the user's typo: say which path was tried before opening the database. */
 const checkedFile = (path: string): string => {
-  let isFile = false
+  let isFile: boolean
   try {
     isFile = statSync(path).isFile()
   } catch {

@@ -81,12 +81,12 @@ export const openDatabase = async (opts: {
 
 const refuseNewerSchema = async (dataSource: DataSource): Promise<void> => {
   const table = dataSource.options.migrationsTableName ?? 'migrations'
-  const exists = (await dataSource.query(
+  const exists = await dataSource.query<unknown[]>(
     `SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?`,
     [table],
-  )) as unknown[]
+  )
   if (exists.length === 0) return
-  const applied = (await dataSource.query(`SELECT name FROM "${table}"`)) as { name: string }[]
+  const applied = await dataSource.query<{ name: string }[]>(`SELECT name FROM "${table}"`)
   const known = new Set(migrationNames())
   const unknown = applied.map((r) => r.name).filter((n) => !known.has(n))
   if (unknown.length > 0) {

@@ -2,7 +2,11 @@ import type { FastifyRequest } from 'fastify'
 import type { RpcError } from '../../shared/contract'
 import { tokenMatches } from './api-token'
 
-/** Routes that need no token: the API's shape is not data (it ships with the app), and neither is the UI. */
+/**
+ * /api routes that need no token. The OpenAPI document and the docs page describe the API's shape, which
+ * ships with the app and is public in its source; they hold no indicator, project or setting, so a tool or a
+ * person can discover the API before holding the token. The Host/Origin checks still apply to them.
+ */
 export const PUBLIC_API_PATHS: ReadonlySet<string> = new Set([
   '/api/openapi.json',
   '/api/docs',

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { z } from 'zod'
+import { z } from 'zod'
 import { contract, type Method, type MethodSpec } from '../../shared/contract'
 import type { Dispatch } from '../rpc/dispatch'
 import { isJsonContentType, isTextContentType } from './body-parsers'
 import { dispatchForRequest } from './call'
 import { sendError } from './http-errors'
-import { coerceQueryValue, objectShape, schemaAt } from './schema-walk'
+import { coerceQueryValue, objectShape, schemaAt, unwrapSchema } from './schema-walk'
 
 export const REST_PREFIX = '/api/v1'
 
@@ -153,8 +153,8 @@ export const fromParamsAndBodyAs = (key: string): InputMapping => ({
 export const fromParamsAndBody = (): InputMapping => ({
   ...fromBody(),
   bodySchema: (spec) => {
-    const shape = objectShape(spec.input)
-    return shape ? withoutKeys(spec.input, ['id']) : null
+    const { inner } = unwrapSchema(spec.input)
+    return inner instanceof z.ZodObject ? inner.omit({ id: true }) : null
   },
 })
 
@@ -173,13 +173,6 @@ const asObject = (body: unknown): Record<string, unknown> | undefined =>
   body !== null && typeof body === 'object' && !Array.isArray(body)
     ? (body as Record<string, unknown>)
     : undefined
-
-const withoutKeys = (schema: z.ZodType, keys: readonly string[]): z.ZodType => {
-  const s = schema as z.ZodType & { omit?: (mask: Record<string, true>) => z.ZodType }
-  return typeof s.omit === 'function'
-    ? s.omit(Object.fromEntries(keys.map((k) => [k, true])))
-    : schema
-}
 
 const bodyKindOf = (req: FastifyRequest): RestRequestParts['bodyKind'] => {
   if (req.body === undefined) return 'none'

@@ -23,7 +23,7 @@ export const unwrapSchema = (schema: z.ZodType): { inner: z.ZodType; nullable: b
 
 export const objectShape = (schema: z.ZodType): Record<string, z.ZodType> | null => {
   const { inner } = unwrapSchema(schema)
-  return inner instanceof z.ZodObject ? (inner.shape as Record<string, z.ZodType>) : null
+  return inner instanceof z.ZodObject ? inner.shape : null
 }
 
 /** The schema at a dotted path of nested objects, or null when the path leaves the schema. */

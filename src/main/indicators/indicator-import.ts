@@ -11,6 +11,7 @@ import {
   createIndicatorBulkWriter,
   type IndicatorBulkWriter,
   type IndicatorUpsertRow,
+  type UpsertOutcome,
 } from '../db/bulk/indicator-bulk'
 import { dedupStrings, normalizeTimestamp } from './indicator-row'
 import { assertProjectExists, type IndicatorsDeps } from './indicators.service'
@@ -22,6 +23,8 @@ import { assertProjectExists, type IndicatorsDeps } from './indicators.service'
  * budget and block the event loop for about a second per batch; the write queue lets other writes in between.
  */
 export const BULK_BATCH_ROWS = 50_000
+/** Rows handed to the bulk writer at a time inside a batch's transaction. */
+const CHUNK_ROWS = 1000
 
 type Input = ParsedIn<'indicators.bulkCreate'>
 type Defaults = Input['defaults']
@@ -37,7 +40,7 @@ function* candidates(input: Input): Generator<Candidate> {
     // Items are numbered after the text's lines when both are given, so every reject has one position.
     const offset = input.text === undefined ? 0 : input.text.split(/\r\n|\r|\n/).length
     for (let i = 0; i < input.items.length; i++) {
-      const item = input.items[i] as IndicatorCreate
+      const item = input.items[i]
       yield { line: offset + i + 1, result: parseIndicator(item.value, item.type), item }
     }
   }
@@ -49,7 +52,8 @@ const toRow = (
   d: Defaults,
   item: IndicatorCreate | undefined,
 ): IndicatorUpsertRow => {
-  const tags = item?.tags === undefined ? d.tags : d.tags === undefined ? item.tags : [...d.tags, ...item.tags]
+  const tags =
+    item?.tags === undefined ? d.tags : d.tags === undefined ? item.tags : [...d.tags, ...item.tags]
   return {
     type,
     value,
@@ -76,7 +80,8 @@ const itemProblem = (item: IndicatorCreate | undefined): string | null => {
   if (item === undefined) return null
   const first = normalizeTimestamp(item.firstSeen)
   const last = normalizeTimestamp(item.lastSeen)
-  if (first !== null && last !== null && first > last) return `firstSeen (${first}) is after lastSeen (${last})`
+  if (first !== null && last !== null && first > last)
+    return `firstSeen (${first}) is after lastSeen (${last})`
   return null
 }
 
@@ -110,10 +115,6 @@ export const importIndicators = async (
     rejects: [],
     byType: {},
   }
-  const reject = (r: BulkReject) => {
-    report.rejected++
-    if (report.rejects.length < MAX_LISTED_REJECTS) report.rejects.push(r)
-  }
   const knownProjects = new Set<string>()
   const projectOk = (id: string | null | undefined): boolean => {
     if (id === null || id === undefined || knownProjects.has(id)) return true
@@ -128,51 +129,100 @@ export const importIndicators = async (
   // A wrong default project would reject every line: say so once, up front.
   assertProjectExists(db.sqlite, input.defaults.projectId)
 
-  let batch: IndicatorUpsertRow[] = []
-  let changed = false
-  const flush = async () => {
-    if (batch.length === 0) return
-    const rows = batch
-    batch = []
-    opts.signal?.throwIfAborted()
-    const { outcomes } = await db.writes.run('indicators.bulkCreate', () =>
-      writer.upsertBatch(rows, clock.now().toISOString()),
-    )
-    for (let i = 0; i < rows.length; i++) {
-      const outcome = outcomes[i] as 'created' | 'updated' | 'unchanged'
-      report[outcome]++
-      const type = (rows[i] as IndicatorUpsertRow).type
-      report.byType[type] = (report.byType[type] ?? 0) + 1
-    }
-    if (report.created + report.updated > 0) changed = true
+  /** The row to write, or why the candidate is rejected. */
+  const accept = (c: Candidate): IndicatorUpsertRow | string => {
+    if (!c.result.ok) return c.result.reason
+    const problem = itemProblem(c.item)
+    if (problem !== null) return problem
+    const row = toRow(c.result.type, c.result.value, input.defaults, c.item)
+    return projectOk(row.projectId) ? row : `no project has id ${String(row.projectId)}`
   }
 
-  try {
-    for (const c of candidates(input)) {
-      report.total++
-      if (!c.result.ok) {
-        reject({ line: c.line, value: c.result.value, reason: c.result.reason })
-        continue
+  const it = candidates(input)[Symbol.iterator]()
+  type Delta = Omit<BulkReport, 'rejects' | 'byType'> & {
+    rejects: BulkReject[]
+    byType: Map<string, number>
+  }
+
+  /**
+   * One batch = one transaction, run synchronously: candidates are parsed and written in chunks of
+   * CHUNK_ROWS, so a 50,000-row batch never holds 50,000 row objects (they would all survive into V8's old
+   * space and inflate memory). Counts go to a delta that joins the report only once the batch committed.
+   */
+  const writeBatch = (delta: Delta): boolean => {
+    const now = clock.now().toISOString()
+    let inBatch = 0
+    let chunk: IndicatorUpsertRow[] = []
+    const flushChunk = () => {
+      if (chunk.length === 0) return
+      const { outcomes } = writer.upsertMany(chunk, now)
+      for (let i = 0; i < chunk.length; i++) {
+        delta[outcomes[i] as UpsertOutcome]++
+        const type = (chunk[i] as IndicatorUpsertRow).type
+        delta.byType.set(type, (delta.byType.get(type) ?? 0) + 1)
       }
-      const problem = itemProblem(c.item)
-      if (problem !== null) {
-        reject({ line: c.line, value: c.result.value, reason: problem })
-        continue
-      }
-      const row = toRow(c.result.type, c.result.value, input.defaults, c.item)
-      if (!projectOk(row.projectId)) {
-        reject({ line: c.line, value: c.result.value, reason: `no project has id ${String(row.projectId)}` })
-        continue
-      }
-      batch.push(row)
-      if (batch.length >= batchSize) await flush()
+      chunk = []
     }
-    await flush()
+    for (;;) {
+      if (inBatch >= batchSize) {
+        flushChunk()
+        return false
+      }
+      const next = it.next()
+      if (next.done === true) {
+        flushChunk()
+        return true
+      }
+      const c = next.value
+      delta.total++
+      const row = accept(c)
+      if (typeof row === 'string') {
+        delta.rejected++
+        if (report.rejects.length + delta.rejects.length < MAX_LISTED_REJECTS) {
+          delta.rejects.push({ line: c.line, value: c.result.value, reason: row })
+        }
+        continue
+      }
+      chunk.push(row)
+      inBatch++
+      if (chunk.length >= CHUNK_ROWS) flushChunk()
+    }
+  }
+
+  let changed = false
+  try {
+    for (let done = false; !done;) {
+      opts.signal?.throwIfAborted()
+      const delta: Delta = {
+        total: 0,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        rejected: 0,
+        rejects: [],
+        byType: new Map(),
+      }
+      done = await db.writes.run('indicators.bulkCreate', () =>
+        db.sqlite.transaction(writeBatch)(delta),
+      )
+      report.total += delta.total
+      report.created += delta.created
+      report.updated += delta.updated
+      report.unchanged += delta.unchanged
+      report.rejected += delta.rejected
+      report.rejects.push(...delta.rejects)
+      for (const [type, n] of delta.byType) report.byType[type] = (report.byType[type] ?? 0) + n
+      if (delta.created + delta.updated > 0) changed = true
+    }
   } catch (e) {
     if (e instanceof Error && e.name === 'AbortError') {
-      throw new AppError('cancelled', `indicators.bulkCreate was cancelled after ${report.total} lines`, {
-        committed: report.created + report.updated + report.unchanged,
-      })
+      throw new AppError(
+        'cancelled',
+        `indicators.bulkCreate was cancelled after ${report.total} lines`,
+        {
+          committed: report.created + report.updated + report.unchanged,
+        },
+      )
     }
     throw e
   } finally {

@@ -52,7 +52,9 @@ export const buildFilterWhere = (f: IndicatorFilter): SqlWhere => {
   if (f.tag !== undefined) {
     const phrase = tagPhrase(f.tag)
     if (phrase !== null) {
-      clauses.push('indicators.rowid IN (SELECT rowid FROM indicators_fts WHERE indicators_fts MATCH ?)')
+      clauses.push(
+        'indicators.rowid IN (SELECT rowid FROM indicators_fts WHERE indicators_fts MATCH ?)',
+      )
       params.push(phrase)
     }
     clauses.push('EXISTS (SELECT 1 FROM json_each(indicators.tags) WHERE json_each.value = ?)')
@@ -63,7 +65,9 @@ export const buildFilterWhere = (f: IndicatorFilter): SqlWhere => {
     if (plan === null) {
       clauses.push('0')
     } else {
-      clauses.push('indicators.rowid IN (SELECT rowid FROM indicators_fts WHERE indicators_fts MATCH ?)')
+      clauses.push(
+        'indicators.rowid IN (SELECT rowid FROM indicators_fts WHERE indicators_fts MATCH ?)',
+      )
       params.push(plan.match)
       clauses.push(
         `${SEARCH_MATCH_FN}(indicators.value, indicators.description, indicators.tags, ?) = 1`,
@@ -100,7 +104,11 @@ const badCursor = (why: string): AppError =>
   })
 
 /** Parses a cursor and checks it fits the sort it is used with (a cursor of another sort is refused). */
-export const decodeCursor = (raw: string, kind: SortSpec['kind'] | 'rowid', nullable: boolean): Cursor => {
+export const decodeCursor = (
+  raw: string,
+  kind: SortSpec['kind'] | 'rowid',
+  nullable: boolean,
+): Cursor => {
   let parsed: unknown
   try {
     parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'))

@@ -1,11 +1,5 @@
 import type { Indicator } from '../../shared/contract/indicators.contract'
-import type {
-  Classification,
-  IocType,
-  RiskLevel,
-  Severity,
-  Tlp,
-} from '../../shared/domain/enums'
+import type { Classification, IocType, RiskLevel, Severity, Tlp } from '../../shared/domain/enums'
 
 /** What a new indicator gets for every field the caller leaves out. */
 export const INDICATOR_DEFAULTS = {
@@ -66,7 +60,9 @@ const parseStringArray = (json: string): string[] => {
 const parseObject = (json: string | null): Record<string, unknown> | null => {
   if (json === null) return null
   const v: unknown = JSON.parse(json)
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : null
 }
 
 export const rowToIndicator = (r: IndicatorRow): Indicator => ({

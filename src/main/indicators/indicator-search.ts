@@ -11,6 +11,8 @@
  * finds candidates fast; a substring check of each term on the row's text makes the result exact.
  */
 
+import { punycodeDecode } from '../../shared/domain'
+
 /** Bounds the work one query can ask for (each term is a phrase in the FTS query). */
 export const MAX_SEARCH_TERMS = 16
 /** Shorter last words are matched whole: a 1-2 character prefix expands to thousands of index terms. */
@@ -28,7 +30,16 @@ export type SearchPlan = {
 
 /** Lower case without accents, in the same spirit as the index's unicode61 remove_diacritics tokenizer. */
 export const normalizeForSearch = (s: string): string =>
-  s.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase()
+  // Most indicator text is ASCII: skip the Unicode decomposition for it (a search checks thousands of rows).
+  ASCII.test(s)
+    ? s.toLowerCase()
+    : s
+        .normalize('NFKD')
+        .replace(/\p{M}+/gu, '')
+        .toLowerCase()
+
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\x00-\x7f]*$/
 
 /** Splits on whitespace, keeping "double-quoted phrases" together. */
 export const splitTerms = (q: string): string[] => {
@@ -47,7 +58,7 @@ export const termPhrase = (term: string): string | null => {
   const words = term.match(WORD) ?? []
   if (words.length === 0) return null
   let prefix = ENDS_IN_WORD.test(term)
-  const last = words[words.length - 1] as string
+  const last = words[words.length - 1]
   if (prefix && last.length < MIN_PREFIX_LENGTH) {
     if (words.length > 1) words.pop()
     prefix = false
@@ -63,6 +74,21 @@ export const planSearch = (q: string): SearchPlan | null => {
   return { match: phrases.join(' AND '), terms: terms.map(normalizeForSearch) }
 }
 
+const PUNYCODE_LABEL = /xn--([a-z0-9-]+)/gi
+
+/**
+ * The text the index holds for a value: IDN hosts are stored in Punycode (canonical form), but analysts type
+ * them in their script, so the Unicode spelling is indexed (and checked) next to the stored one.
+ */
+export const searchableValue = (value: string): string => {
+  if (!value.includes('xn--')) return value
+  const unicode = value.replace(
+    PUNYCODE_LABEL,
+    (label, body: string) => punycodeDecode(body) ?? label,
+  )
+  return unicode === value ? value : `${value} ${unicode}`
+}
+
 /** The exact check on a candidate row; tags are given as their stored JSON text. */
 export const rowMatchesTerms = (
   terms: readonly string[],
@@ -70,7 +96,7 @@ export const rowMatchesTerms = (
   description: string,
   tagsJson: string,
 ): boolean => {
-  const v = normalizeForSearch(value)
+  const v = normalizeForSearch(searchableValue(value))
   const d = description === '' ? '' : normalizeForSearch(description)
   const t = tagsJson === '[]' ? '' : normalizeForSearch(tagsJson)
   for (const term of terms) {

@@ -1,7 +1,12 @@
 import { AppError } from '../../shared/contract/errors'
 import type { IndicatorPatch } from '../../shared/contract/indicators.contract'
 import { SEVERITY_RANK, riskLevelFromScore, type IocType } from '../../shared/domain/enums'
-import { INDICATOR_DEFAULTS, dedupStrings, normalizeTimestamp, type IndicatorRow } from './indicator-row'
+import {
+  INDICATOR_DEFAULTS,
+  dedupStrings,
+  normalizeTimestamp,
+  type IndicatorRow,
+} from './indicator-row'
 import type { IndicatorWrite } from './indicators.repository'
 
 /**
@@ -21,7 +26,11 @@ const checkSeenOrder = (first: string | null, last: string | null): void => {
 }
 
 /** The row as it is after `patch` (replace semantics: a given field replaces the stored one). */
-export const patchedRow = (current: IndicatorWrite, patch: IndicatorPatch, nowIso: string): IndicatorWrite => {
+export const patchedRow = (
+  current: IndicatorWrite,
+  patch: IndicatorPatch,
+  nowIso: string,
+): IndicatorWrite => {
   const next: IndicatorWrite = { ...current }
   if (patch.classification !== undefined) next.classification = patch.classification
   if (patch.confidence !== undefined) next.confidence = patch.confidence

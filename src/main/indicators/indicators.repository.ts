@@ -1,8 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3'
-import type {
-  IndicatorFilter,
-  IndicatorSort,
-} from '../../shared/contract/indicators.contract'
+import type { IndicatorFilter, IndicatorSort } from '../../shared/contract/indicators.contract'
 import type { IocType } from '../../shared/domain/enums'
 import { createSearchIndexWriter } from '../db/bulk/indicator-search-index'
 import {
@@ -28,11 +25,15 @@ import { planSearch, rowMatchesTerms } from './indicator-search'
 export const LOOKUP_SQL = `SELECT ${INDICATOR_SELECT} FROM indicators WHERE type = ? AND value = ?`
 export const GET_BY_ID_SQL = `SELECT ${INDICATOR_SELECT} FROM indicators WHERE id = ?`
 const GET_BY_ROWID_SQL = `SELECT ${INDICATOR_SELECT} FROM indicators WHERE rowid = ?`
-// FTS5 walks its matches in rowid order (newest first) and stops with the page: no sort, no count.
-export const SEARCH_SQL = `SELECT ${INDICATOR_SELECT}
+// FTS5 walks its matches in rowid order (newest first) and stops with the page: no sort, no count. Only the
+// searched text is read for the exact check; whole rows are read for the matches alone.
+export const SEARCH_SQL = `SELECT indicators.rowid AS rowid, indicators.value, indicators.description,
+  indicators.tags
 FROM indicators_fts JOIN indicators ON indicators.rowid = indicators_fts.rowid
 WHERE indicators_fts MATCH ? AND indicators_fts.rowid < ?
 ORDER BY indicators_fts.rowid DESC`
+
+type SearchCandidate = Pick<IndicatorRow, 'rowid' | 'value' | 'description' | 'tags'>
 
 /** Candidates a search call looks at before it returns a short page with a cursor to go on from. */
 export const SEARCH_MAX_EXAMINED = 5000
@@ -105,7 +106,7 @@ export const createIndicatorRepository = (sqlite: BetterSqlite3.Database): Indic
   const lookup = sqlite.prepare<[string, string], IndicatorRow>(LOOKUP_SQL)
   const getById = sqlite.prepare<[string], IndicatorRow>(GET_BY_ID_SQL)
   const getByRowid = sqlite.prepare<[number], IndicatorRow>(GET_BY_ROWID_SQL)
-  const search = sqlite.prepare<[string, number], IndicatorRow>(SEARCH_SQL)
+  const search = sqlite.prepare<[string, number], SearchCandidate>(SEARCH_SQL)
   const insert = sqlite.prepare(INSERT_SQL)
   const update = sqlite.prepare(UPDATE_SQL)
   const remove = sqlite.prepare('DELETE FROM indicators WHERE rowid = ?')
@@ -123,9 +124,15 @@ export const createIndicatorRepository = (sqlite: BetterSqlite3.Database): Indic
     return st
   }
 
-  const keysetPage = (where: SqlWhere, sort: IndicatorSort, limit: number, rawCursor?: string): Page => {
+  const keysetPage = (
+    where: SqlWhere,
+    sort: IndicatorSort,
+    limit: number,
+    rawCursor?: string,
+  ): Page => {
     const spec = SORT_COLUMNS[sort.field]
-    const cursor = rawCursor === undefined ? null : decodeCursor(rawCursor, spec.kind, spec.nullable)
+    const cursor =
+      rawCursor === undefined ? null : decodeCursor(rawCursor, spec.kind, spec.nullable)
     const rows: IndicatorRow[] = []
     for (const seg of keysetSegments({ select: INDICATOR_SELECT, where, sort, cursor })) {
       const want = limit + 1 - rows.length
@@ -134,8 +141,8 @@ export const createIndicatorRepository = (sqlite: BetterSqlite3.Database): Indic
     }
     if (rows.length <= limit) return { rows, nextCursor: null }
     rows.length = limit
-    const last = rows[limit - 1] as IndicatorRow
-    const value = last[spec.column as keyof IndicatorRow] as string | number | null
+    const last = rows[limit - 1]
+    const value = last[spec.column as keyof IndicatorRow]
     return { rows, nextCursor: encodeCursor({ value, rowid: last.rowid }) }
   }
 
@@ -143,37 +150,41 @@ export const createIndicatorRepository = (sqlite: BetterSqlite3.Database): Indic
     getById: (id) => getById.get(id),
     getByRowid: (rowid) => getByRowid.get(rowid),
     lookup: (type, value) => lookup.get(type, value),
-    page: ({ filter, sort, limit, cursor }) => keysetPage(buildFilterWhere(filter), sort, limit, cursor),
+    page: ({ filter, sort, limit, cursor }) =>
+      keysetPage(buildFilterWhere(filter), sort, limit, cursor),
     count: (filter) => {
       const where = buildFilterWhere(filter)
       const sql = `SELECT count(*) FROM indicators${where.clauses.length ? ` WHERE ${where.clauses.join(' AND ')}` : ''}`
-      return prepared(sql).pluck().get(...where.params) as number
+      return prepared(sql)
+        .pluck()
+        .get(...where.params) as number
     },
     search: ({ q, limit, cursor }) => {
       const plan = planSearch(q)
       if (plan === null) return { rows: [], nextCursor: null }
       const after: Cursor | null = cursor === undefined ? null : decodeCursor(cursor, 'int', false)
-      const rows: IndicatorRow[] = []
+      const found: number[] = []
       let examined = 0
       let lastRowid = 0
       let more = false
-      for (const row of search.iterate(plan.match, after?.rowid ?? Number.MAX_SAFE_INTEGER)) {
-        if (rowMatchesTerms(plan.terms, row.value, row.description, row.tags)) {
-          if (rows.length === limit) {
+      for (const c of search.iterate(plan.match, after?.rowid ?? Number.MAX_SAFE_INTEGER)) {
+        if (rowMatchesTerms(plan.terms, c.value, c.description, c.tags)) {
+          if (found.length === limit) {
             more = true
             break
           }
-          rows.push(row)
+          found.push(c.rowid)
         }
-        lastRowid = row.rowid
+        lastRowid = c.rowid
         if (++examined >= SEARCH_MAX_EXAMINED) {
           // Rare terms among many candidates: return what was found, and where to go on from.
           more = true
           break
         }
       }
+      const rows = found.map((rowid) => getByRowid.get(rowid) as IndicatorRow)
       if (!more) return { rows, nextCursor: null }
-      const from = rows.length === limit ? (rows[limit - 1] as IndicatorRow).rowid : lastRowid
+      const from = found.length === limit ? (found[limit - 1] as number) : lastRowid
       return { rows, nextCursor: encodeCursor({ value: from, rowid: from }) }
     },
     recent: ({ sinceIso, limit, cursor }) =>

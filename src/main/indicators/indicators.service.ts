@@ -15,7 +15,10 @@ import { createIndicatorRepository, type IndicatorRepository } from './indicator
 export type IndicatorsDeps = Pick<CoreContext, 'db' | 'clock' | 'events' | 'logger'>
 
 /** The canonical (type, value) of user input, or an invalid_input error naming the value and why. */
-export const parseOrThrow = (value: string, type: IocType | undefined): { type: IocType; value: string } => {
+export const parseOrThrow = (
+  value: string,
+  type: IocType | undefined,
+): { type: IocType; value: string } => {
   const r = parseIndicator(value, type)
   if (!r.ok) {
     throw new AppError('invalid_input', `value: ${r.reason}`, { field: 'value', value: r.value })
@@ -23,7 +26,10 @@ export const parseOrThrow = (value: string, type: IocType | undefined): { type: 
   return { type: r.type, value: r.value }
 }
 
-export const assertProjectExists = (sqlite: BetterSqlite3.Database, projectId: string | null | undefined): void => {
+export const assertProjectExists = (
+  sqlite: BetterSqlite3.Database,
+  projectId: string | null | undefined,
+): void => {
   if (projectId === null || projectId === undefined) return
   const found = sqlite.prepare('SELECT 1 FROM projects WHERE id = ?').get(projectId)
   if (found === undefined) {
@@ -55,7 +61,8 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
 
   const reread = (rowid: number): Indicator => {
     const row = repo.getByRowid(rowid)
-    if (row === undefined) throw new Error(`indicator rowid ${rowid} vanished inside the write queue`)
+    if (row === undefined)
+      throw new Error(`indicator rowid ${rowid} vanished inside the write queue`)
     return rowToIndicator(row)
   }
 
@@ -98,7 +105,8 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
       deps.logger.info('indicator false-positive mark', { id, falsePositive, reason })
       return patch('indicators.markFalsePositive', id, { falsePositive })
     },
-    activate: (id: string) => patch('indicators.activate', id, { active: true, falsePositive: false }),
+    activate: (id: string) =>
+      patch('indicators.activate', id, { active: true, falsePositive: false }),
     delete: (id: string): Promise<{ ok: true }> =>
       db.writes.run('indicators.delete', () => {
         const row = mustGet(id)
@@ -113,6 +121,7 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
       return row === undefined ? null : rowToIndicator(row)
     },
     /** Start of the `recent` window, from the core's clock. */
-    since: (days: number): string => new Date(clock.now().getTime() - days * 86_400_000).toISOString(),
+    since: (days: number): string =>
+      new Date(clock.now().getTime() - days * 86_400_000).toISOString(),
   }
 }

@@ -37,7 +37,10 @@ export const createProjectHandlers = (ctx: CoreContext): HandlerMap<ProjectMetho
   const assertNameFree = async (name: string, exceptId?: string): Promise<void> => {
     const other = await repo().byName(name)
     if (other !== null && other.id !== exceptId) {
-      throw new AppError('conflict', `A project named '${name}' already exists`, { id: other.id, field: 'name' })
+      throw new AppError('conflict', `A project named '${name}' already exists`, {
+        id: other.id,
+        field: 'name',
+      })
     }
   }
   const setArchived = (label: string, id: string, archived: boolean) =>
@@ -81,7 +84,10 @@ export const createProjectHandlers = (ctx: CoreContext): HandlerMap<ProjectMetho
       ctx.db.writes.run('projects.delete', async () => {
         await mustGet(id)
         // ON DELETE SET NULL detaches the project's indicators; they are kept.
-        const detached = ctx.db.sqlite.prepare('SELECT count(*) FROM indicators WHERE project_id = ?').pluck().get(id) as number
+        const detached = ctx.db.sqlite
+          .prepare('SELECT count(*) FROM indicators WHERE project_id = ?')
+          .pluck()
+          .get(id) as number
         await repo().delete(id)
         if (detached > 0) ctx.events.emit('indicators.onDidChange', { kind: 'bulk' })
         return { ok: true as const }

@@ -8,7 +8,10 @@ export const createProjectsRepository = (manager: EntityManager) => {
   const repo = manager.getRepository(ProjectEntity)
   return {
     list: (includeArchived: boolean): Promise<ProjectEntity[]> =>
-      repo.find({ where: includeArchived ? {} : { archived: false }, order: { name: 'ASC', id: 'ASC' } }),
+      repo.find({
+        where: includeArchived ? {} : { archived: false },
+        order: { name: 'ASC', id: 'ASC' },
+      }),
     byId: (id: string): Promise<ProjectEntity | null> => repo.findOneBy({ id }),
     byName: (name: string): Promise<ProjectEntity | null> => repo.findOneBy({ name }),
     save: (p: ProjectEntity): Promise<ProjectEntity> => repo.save(p),
@@ -18,7 +21,14 @@ export const createProjectsRepository = (manager: EntityManager) => {
   }
 }
 
-type StatsGroup = { type: string; severity: string; n: number; active: number; fp: number; last: string | null }
+type StatsGroup = {
+  type: string
+  severity: string
+  n: number
+  active: number
+  fp: number
+  last: string | null
+}
 
 /** One pass over the project's indicators (the partial project_id index), grouped by type and severity. */
 export const PROJECT_STATS_SQL = `SELECT type, severity, count(*) AS n, sum(active) AS active,
@@ -42,7 +52,8 @@ export const projectStats = (sqlite: BetterSqlite3.Database, projectId: string):
     stats.falsePositiveCount += g.fp
     stats.byType[g.type] = (stats.byType[g.type] ?? 0) + g.n
     stats.bySeverity[g.severity] = (stats.bySeverity[g.severity] ?? 0) + g.n
-    if (g.last !== null && (stats.lastActivity === null || g.last > stats.lastActivity)) stats.lastActivity = g.last
+    if (g.last !== null && (stats.lastActivity === null || g.last > stats.lastActivity))
+      stats.lastActivity = g.last
   }
   return stats
 }

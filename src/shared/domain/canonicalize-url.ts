@@ -75,7 +75,7 @@ export const canonicalUrl = (input: string): string | Invalid => {
     if (isControl(c))
       return invalid(`control character ${quoteChar(input[i] ?? '')} at position ${i + 1}`)
   }
-  let s = input
+  const s = input
   let schemeLen = schemeLength(s)
   if (schemeLen > 0 && !s.startsWith('//', schemeLen + 1)) {
     // `evil.com:8080/x` is host:port, but `mailto:x@y` is an opaque URI we cannot key by host.

@@ -142,7 +142,7 @@ export const tokenCandidate = (token: string): Candidate | null => {
     const lower = t.toLowerCase()
     const tld = lower.slice(lower.lastIndexOf('.') + 1)
     // Non-ASCII TLDs are IDN ccTLDs (.рф); ASCII ones must look like letters, not "1.2.3" or "e.g".
-    if (/[^\x00-\x7f]/.test(tld) || (TLD.test(tld) && !FILE_EXTENSIONS.has(tld))) {
+    if (/[^\p{ASCII}]/u.test(tld) || (TLD.test(tld) && !FILE_EXTENSIONS.has(tld))) {
       return { type: 'domain', raw: t }
     }
   }

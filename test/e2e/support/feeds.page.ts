@@ -42,6 +42,14 @@ export class FeedsPage {
     return this.page.locator(`[data-testid="feed-row"][data-name="${cssString(name)}"]`)
   }
 
+  /** Closes every notification so a screenshot shows what is under them. */
+  async dismissToasts(): Promise<void> {
+    const close = this.page
+      .getByTestId('toasts')
+      .getByRole('button', { name: 'Dismiss notification' })
+    while ((await close.count()) > 0) await close.first().click()
+  }
+
   // ---- catalogue ----
 
   catalogueEntry(key: string): Locator {

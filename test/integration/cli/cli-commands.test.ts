@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from './cli-support'
+import { ROOT, runCli } from './cli-support'
 
 type Indicator = {
   id: string
@@ -62,6 +63,25 @@ describe('help and usage', () => {
     const badLimit = await cli('indicators', 'list', '--limit', 'lots')
     expect(badLimit.code).toBe(2)
     expect(badLimit.stderr).toContain('--limit')
+  })
+})
+
+describe('bin/threateye.cjs', () => {
+  it('explains how to build when out/ is missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'te-'))
+    try {
+      mkdirSync(join(dir, 'bin'))
+      copyFileSync(join(ROOT, 'bin', 'threateye.cjs'), join(dir, 'bin', 'threateye.cjs'))
+      const r = spawnSync(process.execPath, [join(dir, 'bin', 'threateye.cjs'), '--help'], {
+        encoding: 'utf8',
+      })
+      expect(r.status).toBe(1)
+      expect(r.stderr).toContain(join(dir, 'out', 'main', 'cli.js'))
+      expect(r.stderr).toContain('npm install')
+      expect(r.stderr).toContain('npm run build')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 

@@ -92,7 +92,8 @@ const CASES = {
   'feeds.run': { input: (s) => ({ id: s.feed, wait: true }) },
   'feeds.runs': { input: (s) => ({ feedId: s.feed }) },
   'feeds.getRun': { input: (s) => ({ id: s.run }) },
-  'feeds.cancel': { input: (s) => ({ runId: s.run }) },
+  // The seed's run has finished: cancelling it is a conflict, and must be the same conflict everywhere.
+  'feeds.cancel': { input: (s) => ({ runId: s.run }), expect: 'conflict' },
   'feeds.importFile': { input: (s) => ({ path: s.listFile, format: 'text' }) },
   'feeds.importUrl': { input: (s) => ({ url: `${s.fixtureUrl}/list.txt`, format: 'text' }) },
   'feeds.importText': {
@@ -107,28 +108,38 @@ const CASES = {
   'feeds.delete': { input: (s) => ({ id: s.doomedFeed }) },
 } satisfies Record<Method, Case>
 
-const seed = async (core: Core, dir: string, fixtureUrl: string): Promise<Seed> => {
+type TestClock = ReturnType<typeof createFixedClock>
+
+const seed = async (
+  core: Core,
+  dir: string,
+  fixtureUrl: string,
+  clock: TestClock,
+): Promise<Seed> => {
   const listFile = join(dir, 'list.txt')
   writeFileSync(listFile, LIST)
-  const project = await core.call('projects.create', { name: 'Seed project' })
-  const doomedProject = await core.call('projects.create', { name: 'Doomed project' })
-  const ip = await core.call('indicators.create', {
-    value: '203.0.113.5',
-    tags: ['seed'],
-    projectId: project.id,
-  })
-  const doomed = await core.call('indicators.create', { value: 'doomed.example.org' })
-  const feed = await core.call('feeds.create', {
-    name: 'Seed list',
-    format: 'text',
-    path: listFile,
-  })
-  const doomedFeed = await core.call('feeds.create', {
-    name: 'Doomed list',
-    format: 'text',
-    path: listFile,
-  })
-  const run = await core.call('feeds.run', { id: feed.id, wait: true })
+  // Each step a second later: runs and rows get distinct timestamps, so every ordering is total.
+  const tick = <T>(v: T): T => {
+    clock.advance(1000)
+    return v
+  }
+  const project = tick(await core.call('projects.create', { name: 'Seed project' }))
+  const doomedProject = tick(await core.call('projects.create', { name: 'Doomed project' }))
+  const ip = tick(
+    await core.call('indicators.create', {
+      value: '203.0.113.5',
+      tags: ['seed'],
+      projectId: project.id,
+    }),
+  )
+  const doomed = tick(await core.call('indicators.create', { value: 'doomed.example.org' }))
+  const feed = tick(
+    await core.call('feeds.create', { name: 'Seed list', format: 'text', path: listFile }),
+  )
+  const doomedFeed = tick(
+    await core.call('feeds.create', { name: 'Doomed list', format: 'text', path: listFile }),
+  )
+  const run = tick(await core.call('feeds.run', { id: feed.id, wait: true }))
   const observed = await core.call('indicators.lookup', { value: '192.0.2.10' })
   if (!observed) throw new Error('the seed feed run did not create 192.0.2.10')
   return {
@@ -157,6 +168,8 @@ type Transport = {
 
 type World = {
   core: Core
+  /** Moved one second per call, the same in every world. */
+  clock: TestClock
   dir: string
   seed: Seed
   server: HttpServer
@@ -168,10 +181,11 @@ const worlds: World[] = []
 
 const makeWorld = async (): Promise<World> => {
   const dir = mkdtempSync(join(tmpdir(), 'te-'))
+  const clock = createFixedClock('2026-01-15T10:00:00.000Z')
   const core = await createCore({
     dataDir: dir,
     logger: createMemoryLogger(),
-    clock: createFixedClock('2026-01-15T10:00:00.000Z'),
+    clock,
     validateOutput: true,
     // No timers: scheduled feeds (the catalogue one) must not reach the internet from a test.
     feeds: { schedule: false },
@@ -179,7 +193,15 @@ const makeWorld = async (): Promise<World> => {
   const token = loadOrCreateToken(dir)
   const server = createHttpServer({ core, token, logger: createMemoryLogger() })
   const base = await server.listen()
-  const world = { core, dir, seed: await seed(core, dir, fixtureUrl), server, token, base }
+  const world = {
+    core,
+    clock,
+    dir,
+    seed: await seed(core, dir, fixtureUrl, clock),
+    server,
+    token,
+    base,
+  }
   worlds.push(world)
   return world
 }
@@ -270,6 +292,7 @@ beforeAll(async () => {
     results[name] = {}
     for (const [method, c] of Object.entries(CASES) as [Method, Case][]) {
       const result = await t.call(method, c.input(world.seed))
+      world.clock.advance(1000)
       const expected = c.expect ?? 'ok'
       const got = result.ok ? 'ok' : result.error.code
       if (got !== expected) {

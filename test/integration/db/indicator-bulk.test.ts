@@ -20,7 +20,10 @@ beforeEach(async () => {
 afterEach(() => t.dispose())
 
 const row = (id: string) =>
-  t.core.db.sqlite.prepare('SELECT rowid, * FROM indicators WHERE id = ?').get(id) as Record<string, unknown>
+  t.core.db.sqlite.prepare('SELECT rowid, * FROM indicators WHERE id = ?').get(id) as Record<
+    string,
+    unknown
+  >
 
 const ftsRowids = (match: string): number[] =>
   t.core.db.sqlite
@@ -36,14 +39,25 @@ describe('indicator bulk writer', () => {
     ]
     const r = w.upsertBatch(rows, NOW)
     expect(r.outcomes).toEqual(['created', 'created'])
-    expect(r.ids).toEqual([indicatorId('ip', '203.0.113.5'), indicatorId('domain', 'evil-corp.example')])
-    const d = row(r.ids[1] as string)
-    expect(d).toMatchObject({ score: 90, risk_level: 'critical', severity: 'high', severity_rank: 3, active: 1 })
+    expect(r.ids).toEqual([
+      indicatorId('ip', '203.0.113.5'),
+      indicatorId('domain', 'evil-corp.example'),
+    ])
+    const d = row(r.ids[1])
+    expect(d).toMatchObject({
+      score: 90,
+      risk_level: 'critical',
+      severity: 'high',
+      severity_rank: 3,
+      active: 1,
+    })
     expect(d.created_at).toBe(NOW)
   })
 
   it('refuses to run outside a transaction', () => {
-    expect(() => w.upsertMany([{ type: 'ip', value: '203.0.113.5' }], NOW)).toThrow(/inside a transaction/)
+    expect(() => w.upsertMany([{ type: 'ip', value: '203.0.113.5' }], NOW)).toThrow(
+      /inside a transaction/,
+    )
   })
 
   it('is idempotent: the same rows again are unchanged and not written', () => {
@@ -55,7 +69,7 @@ describe('indicator bulk writer', () => {
     const again = w.upsertBatch(rows, LATER)
     expect(again.outcomes).toEqual(['unchanged', 'unchanged'])
     expect(again.ids).toEqual(first.ids)
-    expect(row(first.ids[0] as string).updated_at).toBe(NOW)
+    expect(row(first.ids[0]).updated_at).toBe(NOW)
   })
 
   it('merges: tags union, seen range widens, max score and confidence, higher severity, stricter TLP', () => {
@@ -94,7 +108,7 @@ describe('indicator bulk writer', () => {
       LATER,
     )
     expect(r.outcomes).toEqual(['updated'])
-    expect(row(id as string)).toMatchObject({
+    expect(row(id)).toMatchObject({
       tags: '["a","b","c"]',
       first_seen: '2025-01-31T23:00:00.000Z',
       last_seen: '2025-03-05T00:00:00.000Z',
@@ -128,13 +142,21 @@ describe('indicator bulk writer', () => {
       LATER,
     )
     expect(r.outcomes).toEqual(['updated', 'unchanged'])
-    expect(row(fp as string)).toMatchObject({ false_positive: 1, active: 0, classification: 'unknown', score: 95 })
-    expect(row(benign as string)).toMatchObject({ classification: 'benign' })
+    expect(row(fp)).toMatchObject({
+      false_positive: 1,
+      active: 0,
+      classification: 'unknown',
+      score: 95,
+    })
+    expect(row(benign)).toMatchObject({ classification: 'benign' })
     // Otherwise the more severe classification wins.
-    const [plain] = w.upsertBatch([{ type: 'ip', value: '198.51.100.3', classification: 'suspicious' }], NOW).ids
+    const [plain] = w.upsertBatch(
+      [{ type: 'ip', value: '198.51.100.3', classification: 'suspicious' }],
+      NOW,
+    ).ids
     w.upsertBatch([{ type: 'ip', value: '198.51.100.3', classification: 'malicious' }], LATER)
     w.upsertBatch([{ type: 'ip', value: '198.51.100.3', classification: 'unknown' }], LATER)
-    expect(row(plain as string).classification).toBe('malicious')
+    expect(row(plain).classification).toBe('malicious')
   })
 
   it('handles the same value twice in one batch (created, then merged)', () => {
@@ -154,10 +176,16 @@ describe('indicator bulk writer', () => {
   })
 
   it('keeps the search index in step with created and updated rows', () => {
-    const [id] = w.upsertBatch([{ type: 'domain', value: 'fts.example', description: 'old words' }], NOW).ids
-    const rowid = row(id as string).rowid as number
+    const [id] = w.upsertBatch(
+      [{ type: 'domain', value: 'fts.example', description: 'old words' }],
+      NOW,
+    ).ids
+    const rowid = row(id).rowid as number
     expect(ftsRowids('"old"')).toEqual([rowid])
-    w.upsertBatch([{ type: 'domain', value: 'fts.example', description: 'new words', tags: ['emotet'] }], LATER)
+    w.upsertBatch(
+      [{ type: 'domain', value: 'fts.example', description: 'new words', tags: ['emotet'] }],
+      LATER,
+    )
     expect(ftsRowids('"old"')).toEqual([])
     expect(ftsRowids('"new"')).toEqual([rowid])
     expect(ftsRowids('tags : "emotet"')).toEqual([rowid])
@@ -186,7 +214,9 @@ describe('indicator bulk writer', () => {
 
   it('refuses a caller-supplied id that belongs to another indicator', () => {
     const [id] = w.upsertBatch([{ type: 'ip', value: '192.0.2.20' }], NOW).ids
-    expect(() => w.upsertBatch([{ type: 'ip', value: '192.0.2.21', id }], NOW)).toThrow(/already belongs/)
+    expect(() => w.upsertBatch([{ type: 'ip', value: '192.0.2.21', id }], NOW)).toThrow(
+      /already belongs/,
+    )
   })
 
   it('clamps hostile numbers and drops unparseable dates', () => {
@@ -194,6 +224,6 @@ describe('indicator bulk writer', () => {
       [{ type: 'ip', value: '192.0.2.30', score: 1e9, confidence: -5, firstSeen: 'yesterday-ish' }],
       NOW,
     ).ids
-    expect(row(id as string)).toMatchObject({ score: 100, confidence: 0, first_seen: null })
+    expect(row(id)).toMatchObject({ score: 100, confidence: 0, first_seen: null })
   })
 })

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { INDICATOR_SORT_FIELDS, type IndicatorSort } from '../../../src/shared/contract/indicators.contract'
+import {
+  INDICATOR_SORT_FIELDS,
+  type IndicatorSort,
+} from '../../../src/shared/contract/indicators.contract'
 import {
   SORT_COLUMNS,
   buildFilterWhere,
@@ -35,24 +38,33 @@ beforeAll(async () => {
 afterAll(() => t.dispose())
 
 const pagePlans = (sort: IndicatorSort, cursor: Cursor | null, filter = {}) =>
-  keysetSegments({ select: INDICATOR_SELECT, where: buildFilterWhere(filter), sort, cursor }).map((s) =>
-    queryPlan(t.core, s.sql, [...s.params, 101]),
+  keysetSegments({ select: INDICATOR_SELECT, where: buildFilterWhere(filter), sort, cursor }).map(
+    (s) => queryPlan(t.core, s.sql, [...s.params, 101]),
   )
 
 describe('query plans of the hot paths', () => {
   it('lookup by type and value uses UNIQUE(type, value)', () => {
     const plan = queryPlan(t.core, LOOKUP_SQL, ['ip', '192.0.2.1'])
-    expect(plan).toEqual([expect.stringMatching(/^SEARCH indicators USING INDEX sqlite_autoindex_indicators_\d \(type=\? AND value=\?\)$/)])
+    expect(plan).toEqual([
+      expect.stringMatching(
+        /^SEARCH indicators USING INDEX sqlite_autoindex_indicators_\d \(type=\? AND value=\?\)$/,
+      ),
+    ])
   })
 
   it('get by id uses the primary key index', () => {
     expect(queryPlan(t.core, GET_BY_ID_SQL, ['x'])).toEqual([
-      expect.stringMatching(/^SEARCH indicators USING INDEX sqlite_autoindex_indicators_\d \(id=\?\)$/),
+      expect.stringMatching(
+        /^SEARCH indicators USING INDEX sqlite_autoindex_indicators_\d \(id=\?\)$/,
+      ),
     ])
   })
 
   it('search walks the FTS5 index in rowid order and fetches rows by rowid, without sorting', () => {
-    const plan = queryPlan(t.core, SEARCH_SQL, [planSearch('evil-corp')?.match, Number.MAX_SAFE_INTEGER])
+    const plan = queryPlan(t.core, SEARCH_SQL, [
+      planSearch('evil-corp')?.match,
+      Number.MAX_SAFE_INTEGER,
+    ])
     expect(plan[0]).toMatch(/^SCAN indicators_fts VIRTUAL TABLE INDEX/)
     expect(plan[1]).toBe('SEARCH indicators USING INTEGER PRIMARY KEY (rowid=?)')
     expect(plan.join('\n')).not.toMatch(/TEMP B-TREE/)
@@ -68,7 +80,11 @@ describe('query plans of the hot paths', () => {
       it(`a keyset page sorted by ${field} ${dir} is a range of ${index}, first page and later pages`, () => {
         const sort = { field, dir } as IndicatorSort
         const value = SORT_COLUMNS[sort.field].kind === 'int' ? 50 : '2025-06-01T00:00:00.000Z'
-        for (const cursor of [null, { value, rowid: 100 }, ...(SORT_COLUMNS[sort.field].nullable ? [{ value: null, rowid: 100 }] : [])]) {
+        for (const cursor of [
+          null,
+          { value, rowid: 100 },
+          ...(SORT_COLUMNS[sort.field].nullable ? [{ value: null, rowid: 100 }] : []),
+        ]) {
           for (const plan of pagePlans(sort, cursor)) {
             expect(plan).toEqual([expect.stringContaining(`USING INDEX ${index}`)])
             expect(plan.join('\n')).not.toMatch(/TEMP B-TREE/)
@@ -91,7 +107,9 @@ describe('query plans of the hot paths', () => {
     })
     expect(fullScan(plan ?? [])).toBe(false)
     expect(queryPlan(t.core, PROJECT_STATS_SQL, ['00000000-0000-4000-8000-000000000001'])).toEqual(
-      expect.arrayContaining([expect.stringContaining('USING INDEX IDX_indicators_project (project_id=?)')]),
+      expect.arrayContaining([
+        expect.stringContaining('USING INDEX IDX_indicators_project (project_id=?)'),
+      ]),
     )
   })
 

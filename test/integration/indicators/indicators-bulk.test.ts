@@ -13,9 +13,13 @@ beforeEach(async () => {
 })
 afterEach(() => t.dispose())
 
-const count = () => t.core.db.sqlite.prepare('SELECT count(*) FROM indicators').pluck().get() as number
+const count = () =>
+  t.core.db.sqlite.prepare('SELECT count(*) FROM indicators').pluck().get() as number
 const ftsCount = () =>
-  t.core.db.sqlite.prepare("SELECT count(*) FROM indicators_fts WHERE indicators_fts MATCH 'bulk'").pluck().get() as number
+  t.core.db.sqlite
+    .prepare("SELECT count(*) FROM indicators_fts WHERE indicators_fts MATCH 'bulk'")
+    .pluck()
+    .get() as number
 
 const PASTE = [
   '# IOCs from the incident report', // 1: comment
@@ -31,7 +35,10 @@ const PASTE = [
 
 describe('indicators.bulkCreate', () => {
   it('imports pasted text: rejects carry their line number and reason, duplicates merge', async () => {
-    const r = await t.core.call('indicators.bulkCreate', { text: PASTE, defaults: { tags: ['bulk'], severity: 'high' } })
+    const r = await t.core.call('indicators.bulkCreate', {
+      text: PASTE,
+      defaults: { tags: ['bulk'], severity: 'high' },
+    })
     expect(r).toMatchObject({ total: 7, created: 4, updated: 0, unchanged: 1, rejected: 2 })
     expect(r.byType).toEqual({ ip: 2, url: 1, md5: 1, domain: 1 })
     expect(r.rejects.map((x) => x.line)).toEqual([5, 9])
@@ -75,22 +82,36 @@ describe('indicators.bulkCreate', () => {
     ])
     expect(r.rejects[1]?.reason).toMatch(/firstSeen .* is after lastSeen/)
     const ip = await t.core.call('indicators.lookup', { value: '198.51.100.10' })
-    expect(ip).toMatchObject({ score: 90, confidence: 80, tags: ['op-dusk', 'c2'], projectId: p.id, lastSeen: '2025-11-20T00:00:00.000Z' })
+    expect(ip).toMatchObject({
+      score: 90,
+      confidence: 80,
+      tags: ['op-dusk', 'c2'],
+      projectId: p.id,
+      lastSeen: '2025-11-20T00:00:00.000Z',
+    })
     const cve = await t.core.call('indicators.lookup', { type: 'cve', value: 'CVE-2024-3400' })
     expect(cve?.description).toBe('PAN-OS command injection')
   })
 
   it('refuses an unknown default project before importing anything', async () => {
     const e = await t.core
-      .call('indicators.bulkCreate', { text: '203.0.113.9', defaults: { projectId: '00000000-0000-4000-8000-0000000000aa' } })
-      .then(() => null, (x: unknown) => x)
+      .call('indicators.bulkCreate', {
+        text: '203.0.113.9',
+        defaults: { projectId: '00000000-0000-4000-8000-0000000000aa' },
+      })
+      .then(
+        () => null,
+        (x: unknown) => x,
+      )
     expect(e).toBeInstanceOf(AppError)
     expect((e as AppError).message).toMatch(/projectId/)
     expect(count()).toBe(0)
   })
 
   it(`counts every reject but lists at most ${MAX_LISTED_REJECTS}`, async () => {
-    const text = Array.from({ length: MAX_LISTED_REJECTS + 200 }, (_, i) => `bad_value_${i}`).join('\n')
+    const text = Array.from({ length: MAX_LISTED_REJECTS + 200 }, (_, i) => `bad_value_${i}`).join(
+      '\n',
+    )
     const r = await t.core.call('indicators.bulkCreate', { text })
     expect(r.rejected).toBe(MAX_LISTED_REJECTS + 200)
     expect(r.rejects).toHaveLength(MAX_LISTED_REJECTS)
@@ -104,14 +125,21 @@ describe('indicators.bulkCreate', () => {
       WHEN new.value = 'host179.crash.example' BEGIN SELECT RAISE(ABORT, 'simulated crash'); END`)
     const input = { text: values.join('\n'), defaults: { tags: ['bulk'] } }
     const deps = t.core
-    const failed = await importIndicators(deps, { ...input, defaults: input.defaults }, { batchSize: 75 }).then(
+    const failed = await importIndicators(
+      deps,
+      { ...input, defaults: input.defaults },
+      { batchSize: 75 },
+    ).then(
       () => null,
       (e: unknown) => e,
     )
     expect(String(failed)).toMatch(/simulated crash/)
     expect(count()).toBe(150)
     expect(ftsCount()).toBe(150)
-    const stored = t.core.db.sqlite.prepare('SELECT value FROM indicators ORDER BY rowid').pluck().all()
+    const stored = t.core.db.sqlite
+      .prepare('SELECT value FROM indicators ORDER BY rowid')
+      .pluck()
+      .all()
     expect(stored).toEqual(values.slice(0, 150))
     expect(changes).toEqual([{ kind: 'bulk' }])
 
@@ -126,9 +154,16 @@ describe('indicators.bulkCreate', () => {
     const controller = new AbortController()
     const text = Array.from({ length: 100 }, (_, i) => `h${i}.cancel.example`).join('\n')
     t.core.events.on('indicators.onDidChange', () => undefined)
-    const job = importIndicators(t.core, { text, defaults: {} }, { batchSize: 10, signal: controller.signal })
+    const job = importIndicators(
+      t.core,
+      { text, defaults: {} },
+      { batchSize: 10, signal: controller.signal },
+    )
     controller.abort()
-    const e = await job.then(() => null, (x: unknown) => x)
+    const e = await job.then(
+      () => null,
+      (x: unknown) => x,
+    )
     expect(e).toBeInstanceOf(AppError)
     expect((e as AppError).code).toBe('cancelled')
     expect(count()).toBeLessThan(100)

@@ -52,7 +52,9 @@ describe('indicators: single writes and reads', () => {
 
   it('refuses a duplicate with 409 conflict and the existing id', async () => {
     const a = await t.core.call('indicators.create', { value: '203.0.113.5' })
-    const e = await rejection(t.core.call('indicators.create', { value: '203.0.113.5', type: 'ip' }))
+    const e = await rejection(
+      t.core.call('indicators.create', { value: '203.0.113.5', type: 'ip' }),
+    )
     expect(e.code).toBe('conflict')
     expect(e.details).toEqual({ id: a.id })
   })
@@ -70,7 +72,10 @@ describe('indicators: single writes and reads', () => {
     )
     expect(e2.message).toMatch(/firstSeen .* is after lastSeen/)
     const e3 = await rejection(
-      t.core.call('indicators.create', { value: 'b.example', projectId: '00000000-0000-4000-8000-000000000009' }),
+      t.core.call('indicators.create', {
+        value: 'b.example',
+        projectId: '00000000-0000-4000-8000-000000000009',
+      }),
     )
     expect(e3.message).toMatch(/projectId: no project has id/)
   })
@@ -78,24 +83,46 @@ describe('indicators: single writes and reads', () => {
   it('looks up by type and value after canonicalising, with or without the type', async () => {
     const a = await t.core.call('indicators.create', { value: 'D41D8CD98F00B204E9800998ECF8427E' })
     expect(a.type).toBe('md5')
-    expect(await t.core.call('indicators.lookup', { value: 'd41d8cd98f00b204e9800998ecf8427e' })).toEqual(a)
-    expect(await t.core.call('indicators.lookup', { type: 'md5', value: ' D41D8CD98F00B204E9800998ECF8427E ' })).toEqual(a)
-    expect(await t.core.call('indicators.lookup', { value: 'ffffffffffffffffffffffffffffffff' })).toBeNull()
+    expect(
+      await t.core.call('indicators.lookup', { value: 'd41d8cd98f00b204e9800998ecf8427e' }),
+    ).toEqual(a)
+    expect(
+      await t.core.call('indicators.lookup', {
+        type: 'md5',
+        value: ' D41D8CD98F00B204E9800998ECF8427E ',
+      }),
+    ).toEqual(a)
+    expect(
+      await t.core.call('indicators.lookup', { value: 'ffffffffffffffffffffffffffffffff' }),
+    ).toBeNull()
   })
 
   it('updates editable fields, keeps the search index in step, and announces it', async () => {
-    const a = await t.core.call('indicators.create', { value: 'update.example', description: 'before text' })
+    const a = await t.core.call('indicators.create', {
+      value: 'update.example',
+      description: 'before text',
+    })
     t.clock.advance(60_000)
     const u = await t.core.call('indicators.update', {
       id: a.id,
       patch: { description: 'after text', tags: ['emotet'], severity: 'critical', score: 10 },
     })
-    expect(u).toMatchObject({ description: 'after text', tags: ['emotet'], severity: 'critical', score: 10, riskLevel: 'safe' })
+    expect(u).toMatchObject({
+      description: 'after text',
+      tags: ['emotet'],
+      severity: 'critical',
+      score: 10,
+      riskLevel: 'safe',
+    })
     expect(u.updatedAt).toBe('2025-11-21T10:01:00.000Z')
     expect(u.createdAt).toBe(a.createdAt)
     expect((await t.core.call('indicators.search', { q: 'before' })).items).toEqual([])
-    expect((await t.core.call('indicators.search', { q: 'after' })).items.map((i) => i.id)).toEqual([a.id])
-    expect((await t.core.call('indicators.search', { q: 'emotet' })).items.map((i) => i.id)).toEqual([a.id])
+    expect((await t.core.call('indicators.search', { q: 'after' })).items.map((i) => i.id)).toEqual(
+      [a.id],
+    )
+    expect(
+      (await t.core.call('indicators.search', { q: 'emotet' })).items.map((i) => i.id),
+    ).toEqual([a.id])
     expect(changes.at(-1)).toEqual({ kind: 'updated', ids: [a.id] })
     // A patch that changes nothing writes nothing.
     const n = changes.length
@@ -106,13 +133,22 @@ describe('indicators: single writes and reads', () => {
 
   it('marks and clears false positives; activate reactivates', async () => {
     const a = await t.core.call('indicators.create', { value: '198.51.100.7' })
-    const fp = await t.core.call('indicators.markFalsePositive', { id: a.id, reason: 'CDN address' })
+    const fp = await t.core.call('indicators.markFalsePositive', {
+      id: a.id,
+      reason: 'CDN address',
+    })
     expect(fp).toMatchObject({ falsePositive: true, active: false })
     expect(t.logger.lines.some((l) => l.includes('CDN address'))).toBe(true)
-    const cleared = await t.core.call('indicators.markFalsePositive', { id: a.id, falsePositive: false })
+    const cleared = await t.core.call('indicators.markFalsePositive', {
+      id: a.id,
+      falsePositive: false,
+    })
     expect(cleared).toMatchObject({ falsePositive: false, active: false })
     await t.core.call('indicators.markFalsePositive', { id: a.id })
-    expect(await t.core.call('indicators.activate', { id: a.id })).toMatchObject({ falsePositive: false, active: true })
+    expect(await t.core.call('indicators.activate', { id: a.id })).toMatchObject({
+      falsePositive: false,
+      active: true,
+    })
   })
 
   it('deletes, removes it from search, and 404s afterwards', async () => {
@@ -126,7 +162,11 @@ describe('indicators: single writes and reads', () => {
 
   it('counts by type and severity, optionally per project', async () => {
     const p = await t.core.call('projects.create', { name: 'Case 1' })
-    await t.core.call('indicators.create', { value: '203.0.113.1', severity: 'high', projectId: p.id })
+    await t.core.call('indicators.create', {
+      value: '203.0.113.1',
+      severity: 'high',
+      projectId: p.id,
+    })
     await t.core.call('indicators.create', { value: '203.0.113.2', severity: 'high' })
     await t.core.call('indicators.create', { value: 'x.example', severity: 'low', projectId: p.id })
     expect(await t.core.call('indicators.counts', {})).toEqual({
@@ -156,7 +196,11 @@ describe('indicators: single writes and reads', () => {
     expect(page.items.map((i) => i.id)).not.toContain(old.id)
     const all = await t.core.call('indicators.recent', { days: 30, limit: 1 })
     expect(all.items).toHaveLength(1)
-    const next = await t.core.call('indicators.recent', { days: 30, limit: 5, cursor: all.nextCursor ?? undefined })
+    const next = await t.core.call('indicators.recent', {
+      days: 30,
+      limit: 5,
+      cursor: all.nextCursor ?? undefined,
+    })
     expect([...all.items, ...next.items].map((i) => i.id)).toEqual([fresh.id, seen.id, old.id])
   })
 })

@@ -38,7 +38,7 @@ beforeAll(async () => {
         ...valueOf(i),
         score: (i * 37) % 101,
         confidence: (i * 53) % 101,
-        severity: SEVERITIES[i % 5] as Severity,
+        severity: SEVERITIES[i % 5],
         classification: (['malicious', 'suspicious', 'unknown', 'benign'] as const)[i % 4],
         tags: i % 10 === 0 ? ['emotet'] : i % 10 === 1 ? ['cobalt-strike', 'c2'] : [],
         ...(i % 7 === 0 ? {} : { lastSeen: day(200 + ((i * 13) % 150)) }),
@@ -73,7 +73,11 @@ const sortKey: Record<IndicatorSort['field'], (i: Indicator) => string | number 
   updatedAt: (i) => i.updatedAt,
 }
 
-const walk = async (sort: IndicatorSort, filter: IndicatorFilter = {}, limit = 997): Promise<Indicator[]> => {
+const walk = async (
+  sort: IndicatorSort,
+  filter: IndicatorFilter = {},
+  limit = 997,
+): Promise<Indicator[]> => {
   const out: Indicator[] = []
   let cursor: string | undefined
   for (let pages = 0; pages < 100; pages++) {
@@ -87,8 +91,13 @@ const walk = async (sort: IndicatorSort, filter: IndicatorFilter = {}, limit = 9
 }
 
 /** SQLite order: NULLs first ascending, last descending. */
-const inOrder = (a: string | number | null, b: string | number | null, dir: 'asc' | 'desc'): boolean => {
-  if (a === null || b === null) return dir === 'asc' ? a === null || b !== null : b === null || a !== null
+const inOrder = (
+  a: string | number | null,
+  b: string | number | null,
+  dir: 'asc' | 'desc',
+): boolean => {
+  if (a === null || b === null)
+    return dir === 'asc' ? a === null || b !== null : b === null || a !== null
   return dir === 'asc' ? a <= b : a >= b
 }
 
@@ -105,8 +114,8 @@ describe('indicators.list: keyset pagination', () => {
         expect(new Set(rows.map((r) => r.id)).size).toBe(N)
         const key = sortKey[field]
         for (let i = 1; i < rows.length; i++) {
-          if (!inOrder(key(rows[i - 1] as Indicator), key(rows[i] as Indicator), dir)) {
-            throw new Error(`out of order at ${i}: ${key(rows[i - 1] as Indicator)} then ${key(rows[i] as Indicator)}`)
+          if (!inOrder(key(rows[i - 1]), key(rows[i]), dir)) {
+            throw new Error(`out of order at ${i}: ${key(rows[i - 1])} then ${key(rows[i])}`)
           }
         }
       })
@@ -114,7 +123,12 @@ describe('indicators.list: keyset pagination', () => {
   }
 
   it('walks a filtered sort and agrees with count', async () => {
-    const filter: IndicatorFilter = { types: ['ip', 'md5'], scoreMin: 20, scoreMax: 80, active: true }
+    const filter: IndicatorFilter = {
+      types: ['ip', 'md5'],
+      scoreMin: 20,
+      scoreMax: 80,
+      active: true,
+    }
     const rows = await walk({ field: 'lastSeen', dir: 'desc' }, filter, 333)
     const { total } = await t.core.call('indicators.count', { filter })
     expect(rows).toHaveLength(total)
@@ -122,18 +136,27 @@ describe('indicators.list: keyset pagination', () => {
   })
 
   it('refuses a cursor of another sort, and garbage', async () => {
-    const page = await t.core.call('indicators.list', { sort: { field: 'score', dir: 'desc' }, limit: 5 })
+    const page = await t.core.call('indicators.list', {
+      sort: { field: 'score', dir: 'desc' },
+      limit: 5,
+    })
     const cursor = page.nextCursor ?? ''
     for (const bad of [cursor.slice(0, -3) + 'zzz', 'not-a-cursor']) {
       const e = await t.core
         .call('indicators.list', { sort: { field: 'lastSeen', dir: 'desc' }, cursor: bad })
-        .then(() => null, (x: unknown) => x)
+        .then(
+          () => null,
+          (x: unknown) => x,
+        )
       expect(e).toBeInstanceOf(AppError)
       expect((e as AppError).code).toBe('invalid_input')
     }
     const e = await t.core
       .call('indicators.list', { sort: { field: 'lastSeen', dir: 'desc' }, cursor })
-      .then(() => null, (x: unknown) => x)
+      .then(
+        () => null,
+        (x: unknown) => x,
+      )
     expect((e as AppError).message).toMatch(/cursor is not valid/)
   })
 })
@@ -142,7 +165,11 @@ describe('indicators.list: filters', () => {
   const ids = (rows: Indicator[]) => rows.map((r) => r.id).sort()
   const cases: [string, IndicatorFilter, (i: Indicator) => boolean][] = [
     ['types', { types: ['domain'] }, (i) => i.type === 'domain'],
-    ['classifications', { classifications: ['malicious', 'benign'] }, (i) => ['malicious', 'benign'].includes(i.classification)],
+    [
+      'classifications',
+      { classifications: ['malicious', 'benign'] },
+      (i) => ['malicious', 'benign'].includes(i.classification),
+    ],
     ['severities', { severities: ['critical'] }, (i) => i.severity === 'critical'],
     ['score range', { scoreMin: 90, scoreMax: 95 }, (i) => i.score >= 90 && i.score <= 95],
     ['tag', { tag: 'c2' }, (i) => i.tags.includes('c2')],

@@ -140,7 +140,7 @@ describe('indicator ids', () => {
     const pluggable = createIndicatorId(nodeSha1)
     const pluggableSco = createStixScoId(sha1)
     for (let i = 0; i < 1000; i++) {
-      const [type, value] = gens[i % gens.length]!()
+      const [type, value] = gens[i % gens.length]()
       const id = indicatorId(type, value)
       expect(nodeIndicatorId(type, value)).toBe(id)
       expect(pluggable(type, value)).toBe(id)

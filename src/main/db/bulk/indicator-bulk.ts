@@ -9,9 +9,18 @@ import {
   type Tlp,
 } from '../../../shared/domain/enums'
 import { indicatorId } from '../../indicators/indicator-id.node'
-import { INDICATOR_DEFAULTS, dedupStrings, normalizeTimestamp } from '../../indicators/indicator-row'
+import {
+  INDICATOR_DEFAULTS,
+  dedupStrings,
+  normalizeTimestamp,
+} from '../../indicators/indicator-row'
 import { createSearchIndexWriter } from './indicator-search-index'
-import { mergeIndicator, searchTextChanged, type MergeInput, type MergeState } from './indicator-merge'
+import {
+  mergeIndicator,
+  searchTextChanged,
+  type MergeInput,
+  type MergeState,
+} from './indicator-merge'
 
 /**
  * The indicator upsert hot path (bulk import, feeds): raw prepared statements on TypeORM's own
@@ -48,9 +57,15 @@ export type UpsertOutcome = 'created' | 'updated' | 'unchanged'
 
 export type IndicatorBulkWriter = {
   /** Must be called inside a transaction the caller opened (sqlite.transaction(...)). Same order as rows. */
-  upsertMany(rows: readonly IndicatorUpsertRow[], nowIso: string): { outcomes: UpsertOutcome[]; ids: string[] }
+  upsertMany(
+    rows: readonly IndicatorUpsertRow[],
+    nowIso: string,
+  ): { outcomes: UpsertOutcome[]; ids: string[] }
   /** Convenience: one transaction around upsertMany. */
-  upsertBatch(rows: readonly IndicatorUpsertRow[], nowIso: string): { outcomes: UpsertOutcome[]; ids: string[] }
+  upsertBatch(
+    rows: readonly IndicatorUpsertRow[],
+    nowIso: string,
+  ): { outcomes: UpsertOutcome[]; ids: string[] }
 }
 
 /** Feed text is hostile: a description longer than the contract allows analysts is cut, not stored. */
@@ -132,7 +147,8 @@ const toMergeInput = (r: IndicatorUpsertRow): MergeInput => ({
   mitreTechniques: r.mitreTechniques === undefined ? undefined : dedupStrings(r.mitreTechniques),
   active: r.active,
   falsePositive: r.falsePositive,
-  enrichmentJson: r.enrichment === undefined || r.enrichment === null ? undefined : JSON.stringify(r.enrichment),
+  enrichmentJson:
+    r.enrichment === undefined || r.enrichment === null ? undefined : JSON.stringify(r.enrichment),
   projectId: r.projectId,
 })
 
@@ -152,7 +168,9 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
     nowIso: string,
   ): { outcomes: UpsertOutcome[]; ids: string[] } => {
     if (!sqlite.inTransaction) {
-      throw new Error('upsertMany must run inside a transaction (use upsertBatch or sqlite.transaction)')
+      throw new Error(
+        'upsertMany must run inside a transaction (use upsertBatch or sqlite.transaction)',
+      )
     }
     // Rows inserted by this call get rowids above this mark: the search index takes them in one
     // INSERT ... SELECT at the end, which is cheaper than a statement per row.
@@ -160,7 +178,7 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
     const outcomes = new Array<UpsertOutcome>(rows.length)
     const ids = new Array<string>(rows.length)
     for (let i = 0; i < rows.length; i++) {
-      const r = rows[i] as IndicatorUpsertRow
+      const r = rows[i]
       const m = toMergeInput(r)
       const id = r.id ?? indicatorId(r.type, r.value)
       const falsePositive = m.falsePositive ?? false
@@ -198,7 +216,9 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
       const existing = selectExisting.get(r.type, r.value)
       if (existing === undefined) {
         // The id is taken by a row with another (type, value): only a caller-supplied id can do that.
-        throw new AppError('conflict', `Indicator id ${id} already belongs to another indicator`, { id })
+        throw new AppError('conflict', `Indicator id ${id} already belongs to another indicator`, {
+          id,
+        })
       }
       ids[i] = existing.id
       const before = toState(existing)

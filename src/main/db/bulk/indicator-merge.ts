@@ -124,7 +124,9 @@ export const mergeIndicator = (s: MergeState, r: MergeInput): MergeState | null 
     if (r.falsePositive) active = false
   }
   const severity =
-    r.severity !== undefined && SEVERITY_RANK[r.severity] > SEVERITY_RANK[s.severity] ? r.severity : s.severity
+    r.severity !== undefined && SEVERITY_RANK[r.severity] > SEVERITY_RANK[s.severity]
+      ? r.severity
+      : s.severity
   const tlp = r.tlp !== undefined && TLP_RANK[r.tlp] > TLP_RANK[s.tlp] ? r.tlp : s.tlp
   const next: MergeState = {
     classification,
@@ -134,14 +136,17 @@ export const mergeIndicator = (s: MergeState, r: MergeInput): MergeState | null 
     tlp,
     firstSeen: minIso(s.firstSeen, r.firstSeen),
     lastSeen: maxIso(s.lastSeen, r.lastSeen),
-    description: r.description !== undefined && r.description !== '' ? r.description : s.description,
+    description:
+      r.description !== undefined && r.description !== '' ? r.description : s.description,
     tagsJson: unionJson(s.tagsJson, r.tags),
     mitreTacticsJson: unionJson(s.mitreTacticsJson, r.mitreTactics),
     mitreTechniquesJson: unionJson(s.mitreTechniquesJson, r.mitreTechniques),
     active,
     falsePositive,
     enrichmentJson:
-      s.enrichmentJson === null && r.enrichmentJson !== undefined ? r.enrichmentJson : s.enrichmentJson,
+      s.enrichmentJson === null && r.enrichmentJson !== undefined
+        ? r.enrichmentJson
+        : s.enrichmentJson,
     projectId: r.projectId !== undefined && r.projectId !== null ? r.projectId : s.projectId,
   }
   return sameState(s, next) ? null : next

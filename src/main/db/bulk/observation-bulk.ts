@@ -7,6 +7,8 @@ import type BetterSqlite3 from 'better-sqlite3'
 
 export type ObservationUpsertRow = {
   indicatorId: string
+  /** The key on SQLite (see migration 0002): increasing for new indicators, so inserts append. */
+  indicatorRowid: number
   feedId: string | null
   sourceKey: string
   firstSeen: string | null
@@ -38,10 +40,10 @@ export type ObservationBulkWriter = {
 // about threat type, confidence, tags and link replaces what it said before.
 const UPSERT_OBSERVATION = `
 INSERT INTO observations (
-  indicator_id, feed_id, source_key, first_seen, last_seen, confidence, threat_type, malware, tags,
-  reference, description, tlp, port, raw, first_run_id, last_run_id, created_at, updated_at
+  indicator_id, indicator_rowid, feed_id, source_key, first_seen, last_seen, confidence, threat_type,
+  malware, tags, reference, description, tlp, port, raw, last_run_id, created_at, updated_at
 ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (indicator_id, source_key) DO UPDATE SET
+ON CONFLICT (indicator_rowid, source_key) DO UPDATE SET
   feed_id = excluded.feed_id,
   first_seen = coalesce(min(observations.first_seen, excluded.first_seen), observations.first_seen, excluded.first_seen),
   last_seen = coalesce(max(observations.last_seen, excluded.last_seen), observations.last_seen, excluded.last_seen),
@@ -66,6 +68,7 @@ export const createObservationBulkWriter = (
     upsert: (r, runId, now) =>
       stmt.run(
         r.indicatorId,
+        r.indicatorRowid,
         r.feedId,
         r.sourceKey,
         r.firstSeen,
@@ -79,7 +82,6 @@ export const createObservationBulkWriter = (
         r.tlp,
         r.port,
         r.raw,
-        runId,
         runId,
         now,
         now,
@@ -149,15 +151,45 @@ export const createIntelObjectBulkWriter = (
   }
 }
 
-/** "Seen by N sources" for many indicators at once (a range scan of the unique index per id). */
+/** "Seen by N sources" for many indicators at once (a range scan of the unique index per indicator). */
 export const countSources = (
   sqlite: BetterSqlite3.Database,
   indicatorIds: readonly string[],
 ): Map<string, number> => {
   const stmt = sqlite
-    .prepare('SELECT count(*) AS n FROM observations WHERE indicator_id = ?')
+    .prepare(
+      `SELECT count(*) FROM observations
+       WHERE indicator_rowid = (SELECT rowid FROM indicators WHERE id = ?)`,
+    )
     .pluck()
   const out = new Map<string, number>()
   for (const id of indicatorIds) out.set(id, stmt.get(id) as number)
   return out
+}
+
+/**
+ * Rowids of the indicators a writer call just upserted, for the observation key. New rows get consecutive
+ * rowids (SQLite gives max(rowid) + 1 to a new row of a table without AUTOINCREMENT), so when the table grew
+ * by exactly the number of created rows their rowids are known without a read; every other row (and any
+ * surprise) costs one primary-key lookup.
+ */
+export const createIndicatorRowidResolver = (sqlite: BetterSqlite3.Database) => {
+  const maxRowid = sqlite.prepare('SELECT max(rowid) FROM indicators').pluck()
+  const byId = sqlite.prepare('SELECT rowid FROM indicators WHERE id = ?').pluck()
+  const lookup = (id: string): number => {
+    const rowid = byId.get(id) as number | undefined
+    if (rowid === undefined) throw new Error(`indicator ${id} vanished inside its own batch`)
+    return rowid
+  }
+  return {
+    /** Before the writer runs. */
+    mark: (): number => (maxRowid.get() as number | null) ?? 0,
+    resolve(before: number, outcomes: readonly string[], ids: readonly string[]): number[] {
+      let created = 0
+      for (const o of outcomes) if (o === 'created') created++
+      const sequential = created > 0 && maxRowid.get() === before + created
+      let next = before
+      return ids.map((id, i) => (sequential && outcomes[i] === 'created' ? ++next : lookup(id)))
+    },
+  }
 }

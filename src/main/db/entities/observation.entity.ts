@@ -3,11 +3,11 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm'
 /**
  * One source's report of one indicator: the indicator row is canonical and shared, this row keeps what this
  * source said (its own dates, confidence, threat type, tags, link, raw record). "Seen by N sources" is a count
- * over the (indicator_id, source_key) unique index. Created by migration 0002; written in bulk by
+ * over the unique index UQ_observations_indicator_source: (indicator_rowid, source_key) on SQLite,
+ * (indicator_id, source_key) on PostgreSQL (see migration 0002 for why). Written in bulk by
  * src/main/db/bulk/observation-bulk.ts.
  */
 @Entity({ name: 'observations' })
-@Index('UQ_observations_indicator_source', ['indicatorId', 'sourceKey'], { unique: true })
 @Index('IDX_observations_feed', ['feedId'])
 export class ObservationEntity {
   @PrimaryGeneratedColumn('increment')
@@ -15,6 +15,10 @@ export class ObservationEntity {
 
   @Column({ name: 'indicator_id', type: 'varchar', length: 36 })
   indicatorId: string
+
+  /** SQLite: the indicator's rowid, the key of the unique index and of the delete cascade. */
+  @Column({ name: 'indicator_rowid', type: 'integer', nullable: true })
+  indicatorRowid: number | null
 
   /** Null for ad-hoc imports. */
   @Column({ name: 'feed_id', type: 'varchar', length: 36, nullable: true })
@@ -58,9 +62,6 @@ export class ObservationEntity {
   /** The source record as JSON, at most 8 KB. */
   @Column({ type: 'text', nullable: true })
   raw: string | null
-
-  @Column({ name: 'first_run_id', type: 'varchar', length: 36, nullable: true })
-  firstRunId: string | null
 
   /** The run that last reported it: a second record in the same run is a duplicate. */
   @Column({ name: 'last_run_id', type: 'varchar', length: 36, nullable: true })

@@ -99,7 +99,9 @@ export class CreateIndicators1763683200000 implements MigrationInterface {
           ts('created_at'),
           ts('updated_at'),
         ],
-        uniques: [new TableUnique({ name: 'UQ_indicators_type_value', columnNames: ['type', 'value'] })],
+        uniques: [
+          new TableUnique({ name: 'UQ_indicators_type_value', columnNames: ['type', 'value'] }),
+        ],
         foreignKeys: [
           new TableForeignKey({
             name: 'FK_indicators_project',
@@ -139,7 +141,9 @@ export class CreateIndicators1763683200000 implements MigrationInterface {
       await q.query(
         `CREATE VIRTUAL TABLE indicators_fts USING fts5(value, tags, description, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`,
       )
-      await q.query(`INSERT INTO indicators_fts(indicators_fts, rank) VALUES ('hashsize', 16777216)`)
+      await q.query(
+        `INSERT INTO indicators_fts(indicators_fts, rank) VALUES ('hashsize', 16777216)`,
+      )
     }
   }
 

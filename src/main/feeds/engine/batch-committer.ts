@@ -1,6 +1,7 @@
 import type { Database } from '../../db/data-source'
-import { createIndicatorBulkWriter } from '../../db/bulk/indicator-bulk'
+import { createIndicatorBulkWriter, type UpsertOutcome } from '../../db/bulk/indicator-bulk'
 import {
+  createIndicatorRowidResolver,
   createIntelObjectBulkWriter,
   createObservationBulkWriter,
 } from '../../db/bulk/observation-bulk'
@@ -42,18 +43,25 @@ export const createBatchCommitter = (deps: {
   const indicators = createIndicatorBulkWriter(sqlite)
   const observations = createObservationBulkWriter(sqlite)
   const objects = createIntelObjectBulkWriter(sqlite)
+  const rowidsOf = createIndicatorRowidResolver(sqlite)
 
   const write = sqlite.transaction((batch: PreparedBatch): Delta => {
     const now = deps.clock.now().toISOString()
     const d: Delta = { created: 0, updated: 0, unchanged: 0, duplicates: 0, objects: 0, byType: {} }
     const recs = batch.records
     if (recs.length > 0) {
-      const { outcomes, ids } = indicators.upsertMany(recs, now)
+      const before = rowidsOf.mark()
+      const result: { outcomes: UpsertOutcome[]; ids: string[]; rowids?: number[] } =
+        indicators.upsertMany(recs, now)
+      const { outcomes, ids } = result
+      // The writer may hand rowids back; otherwise they are derived (see createIndicatorRowidResolver).
+      const rowids = result.rowids ?? rowidsOf.resolve(before, outcomes, ids)
       for (let i = 0; i < recs.length; i++) {
-        const r = recs[i]!
+        const r = recs[i]
         const fresh = observations.upsert(
           {
-            indicatorId: ids[i]!,
+            indicatorId: ids[i],
+            indicatorRowid: rowids[i],
             feedId: defaults.feedId,
             sourceKey: defaults.sourceKey,
             firstSeen: r.firstSeen ?? null,
@@ -75,7 +83,7 @@ export const createBatchCommitter = (deps: {
           d.duplicates++
           continue
         }
-        d[outcomes[i]!]++
+        d[outcomes[i]]++
         d.byType[r.type] = (d.byType[r.type] ?? 0) + 1
       }
     }

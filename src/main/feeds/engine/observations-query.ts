@@ -32,7 +32,7 @@ const parse = (s: string | null): unknown => {
   }
 }
 
-/** Both statements are range scans of UQ_observations_indicator_source (its leading column). */
+/** Both statements are range scans of UQ_observations_indicator_source (see migration 0002). */
 export const listObservations = (
   sqlite: BetterSqlite3.Database,
   indicatorId: string,

@@ -69,11 +69,9 @@ export const CatalogueList = (props: { onConfigure: (initial: Partial<FeedDraft>
               {c.needsAuthKey ? <span className="needs-key">needs an API key</span> : null}
             </div>
             <div className="catalogue-actions">
-              <span
-                className="mono muted catalogue-home"
-                title="Homepage (copy to open it in a browser)"
-              >
-                {c.homepage}
+              <span className="catalogue-home" title="Homepage: copy it to open it in a browser">
+                <span className="muted">Homepage </span>
+                <span className="mono">{c.homepage}</span>
               </span>
               <button
                 type="button"
@@ -161,6 +159,7 @@ const AuthKeyDialog = (props: { entry: CatalogueEntry; onClose: () => void }) =>
         <div className="field-wide">
           <SecretField
             label="API key"
+            autoFocus
             value={key}
             error={error ?? undefined}
             testId="auth-key"

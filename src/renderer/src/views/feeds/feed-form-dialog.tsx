@@ -436,6 +436,7 @@ export const SecretField = (props: {
   value: string
   error?: string
   testId: string
+  autoFocus?: boolean
   onChange: (v: string) => void
 }) => (
   <Field label={props.label} error={props.error} testId={props.testId}>
@@ -446,6 +447,7 @@ export const SecretField = (props: {
         value={props.value}
         autoComplete="new-password"
         spellCheck={false}
+        data-autofocus={props.autoFocus ? true : undefined}
         aria-invalid={!!props.error}
         aria-describedby={d}
         data-testid={props.testId}

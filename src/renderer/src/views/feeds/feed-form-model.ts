@@ -176,9 +176,15 @@ export const fieldOfPath = (path: string): FieldKey => {
   return FIELD_OF_PATH[head] ?? 'form'
 }
 
+/** zod's generic wording, said the way the form's fields are named. */
 const cleanMessage = (path: string, message: string): string => {
-  const tag = /^tags\[(\d+)\]$/.exec(path.replace(/^patch\./, ''))
-  return tag ? `Tag ${Number(tag[1]) + 1}: ${message}` : message
+  const p = path.replace(/^patch\./, '')
+  const tag = /^tags\[(\d+)\]$/.exec(p)
+  if (tag) return `Tag ${Number(tag[1]) + 1}: ${message}`
+  if (p === 'name' && /^Too small/.test(message)) return 'Give the feed a name'
+  if (p === 'url' && message === 'Invalid URL')
+    return 'Not a feed URL: give an http:// or https:// address'
+  return message
 }
 
 /**

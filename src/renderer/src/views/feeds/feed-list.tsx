@@ -169,7 +169,11 @@ const FeedRow = (props: {
             </span>
             <RunCountsLine run={last} />
             {last.error ? (
-              <span className="last-run-error" data-testid="last-run-error">
+              <span
+                className={last.status === 'cancelled' ? 'last-run-error muted' : 'last-run-error'}
+                data-testid="last-run-error"
+                title={clip(last.error, 1000)}
+              >
                 {clip(last.error, 200)}
               </span>
             ) : null}

@@ -70,6 +70,16 @@ export const formatBytes = (n: number): string => {
   return `${text} ${UNITS[unit] ?? 'B'}`
 }
 
+const pad = (n: number) => String(n).padStart(2, '0')
+
+/** Local date and time to the second: runs minutes apart must still read in order. */
+export const formatDateTimeSeconds = (iso: string | null): string => {
+  if (!iso) return '—'
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return '—'
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
+}
+
 export const formatDuration = (ms: number | null): string => {
   if (ms === null) return '—'
   if (ms < 1000) return `${ms} ms`

@@ -1,7 +1,7 @@
 import { RUN_PHASES, type FeedRun } from '../../../../shared/contract/feeds.contract'
 import type { RunProgress } from '../../stores/feeds.store'
 import { formatCount } from '../indicators/format'
-import { PHASE_LABELS, STATUS_LABELS, formatBytes, type RunStatus } from './feeds-format'
+import { PHASE_LABELS, STATUS_LABELS, formatBytes, plural, type RunStatus } from './feeds-format'
 
 export const RunStatusBadge = (props: { status: RunStatus }) => (
   <span
@@ -16,6 +16,13 @@ export const RunStatusBadge = (props: { status: RunStatus }) => (
 /** One line an analyst can scan: what the run did to the database. */
 export const RunCountsLine = (props: { run: FeedRun }) => {
   const r = props.run
+  // A download that failed or was cancelled before any record: the error says it all.
+  if (r.rows === 0 && (r.status === 'failed' || r.status === 'cancelled'))
+    return (
+      <span className="run-counts muted" data-testid="run-counts">
+        nothing written
+      </span>
+    )
   const parts: [string, number, string][] = [
     ['new', r.created, 'created'],
     ['updated', r.updated, 'updated'],
@@ -25,7 +32,7 @@ export const RunCountsLine = (props: { run: FeedRun }) => {
   ]
   return (
     <span className="run-counts" data-testid="run-counts">
-      <span className="run-count-rows">{formatCount(r.rows)} rows</span>
+      <span className="run-count-rows">{plural(r.rows, 'row')}</span>
       {parts.map(([label, n, key]) => (
         <span
           key={key}
@@ -49,7 +56,13 @@ export const RunProgressBar = (props: { progress: RunProgress | null; label?: st
   const phaseIndex = p ? RUN_PHASES.indexOf(p.phase) : 0
   const percent = Math.round(((phaseIndex + 1) / RUN_PHASES.length) * 100)
   return (
-    <div className="run-progress" data-testid="run-progress" data-phase={p?.phase ?? 'connecting'}>
+    <div
+      className="run-progress"
+      data-testid="run-progress"
+      data-phase={p?.phase ?? 'connecting'}
+      data-bytes={p?.bytes ?? 0}
+      data-rows={p?.rows ?? 0}
+    >
       <div
         className="run-progress-track"
         role="progressbar"

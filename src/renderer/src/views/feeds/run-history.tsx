@@ -2,9 +2,8 @@ import { useEffect, useState } from 'react'
 import type { FeedRun } from '../../../../shared/contract/feeds.contract'
 import { errorMessage } from '../../api/client'
 import { useClient } from '../../app-context'
-import { formatDateTime } from '../indicators/format'
 import { useFeeds } from './feeds-context'
-import { formatDuration } from './feeds-format'
+import { formatDateTimeSeconds, formatDuration } from './feeds-format'
 import { RunCountsLine, RunStatusBadge } from './run-bits'
 import { RunDetailDialog } from './run-report'
 
@@ -114,7 +113,7 @@ export const RunHistory = (props: {
               >
                 <RunStatusBadge status={r.status} />
                 <span className="history-source">{r.source}</span>
-                <span className="muted history-time">{formatDateTime(r.startedAt)}</span>
+                <span className="muted history-time">{formatDateTimeSeconds(r.startedAt)}</span>
                 <span className="muted history-duration">{formatDuration(r.durationMs)}</span>
                 <RunCountsLine run={r} />
               </button>

@@ -4,8 +4,14 @@ import type { IocType } from '../../../../shared/domain/enums'
 import { errorMessage } from '../../api/client'
 import { useClient } from '../../app-context'
 import { Modal } from '../../components/modal'
-import { TYPE_LABELS, formatCount, formatDateTime } from '../indicators/format'
-import { clip, formatBytes, formatDuration, formatLabel } from './feeds-format'
+import { TYPE_LABELS, formatCount } from '../indicators/format'
+import {
+  clip,
+  formatBytes,
+  formatDateTimeSeconds,
+  formatDuration,
+  formatLabel,
+} from './feeds-format'
 import { RunStatusBadge } from './run-bits'
 
 const TRIGGER_LABELS: Record<FeedRun['trigger'], string> = {
@@ -41,11 +47,11 @@ export const RunReport = (props: { run: FeedRun }) => {
       <dl className="run-meta">
         <div>
           <dt>Started</dt>
-          <dd>{formatDateTime(r.startedAt)}</dd>
+          <dd>{formatDateTimeSeconds(r.startedAt)}</dd>
         </div>
         <div>
           <dt>Finished</dt>
-          <dd>{formatDateTime(r.finishedAt)}</dd>
+          <dd>{formatDateTimeSeconds(r.finishedAt)}</dd>
         </div>
         <div>
           <dt>Duration</dt>
