@@ -106,6 +106,17 @@ const describeFeedFlows = (start: StartHarness) => {
     expect((await h.core.call('feeds.list', {})).items).toEqual([])
   })
 
+  it('opens a template entry (a TAXII server) as a prefilled form', async () => {
+    await feeds.tab('catalogue')
+    await feeds.catalogueEntry('taxii-example').getByTestId('catalogue-add').click()
+    await feeds.form.waitFor()
+    expect(await feeds.form.getByTestId('feed-format').inputValue()).toBe('taxii')
+    expect(await feeds.form.getByTestId('feed-name').inputValue()).toBe('TAXII 2.1 collection')
+    await h.page.keyboard.press('Escape')
+    await feeds.form.waitFor({ state: 'detached' })
+    await feeds.tab('feeds')
+  })
+
   it("shows the API's per-field errors, then adds a custom feed with a header key", async () => {
     await feeds.openAddForm()
     await feeds.fillForm({ name: ' ', url: 'ftp://feeds.example/list.txt', schedule: 'every day' })
@@ -168,6 +179,40 @@ const describeFeedFlows = (start: StartHarness) => {
     expect(await feeds.counts(row)).toEqual(counts)
     expect(srv.requestsTo('/urlhaus.csv')[0]?.headers['x-api-key']).toBe(API_KEY)
     await shot('run-finished')
+  })
+
+  it('edits a feed without ever showing its stored key', async () => {
+    await feeds.row('URLhaus fixture').getByTestId('feed-edit').click()
+    await feeds.form.waitFor()
+    const auth = feeds.form.getByTestId('feed-auth')
+    expect(await auth.inputValue()).toBe('keep')
+    expect(await auth.locator('option:checked').textContent()).toBe(
+      'Keep the configured credentials (API key in a header)',
+    )
+    expect(await feeds.form.getByTestId('feed-auth-key').count()).toBe(0)
+    await feeds.fillForm({ schedule: '61 * * * *' })
+    await feeds.submitExpectingErrors()
+    expect(await feeds.fieldError('feed-schedule').textContent()).toContain(
+      "Invalid cron expression '61 * * * *'",
+    )
+    expect(h.problems.splice(0)).toEqual(
+      h.kind === 'http'
+        ? [
+            'console: Failed to load resource: the server responded with a status of 400 (Bad Request)',
+          ]
+        : [],
+    )
+    await feeds.fillForm({ schedule: '15 */2 * * *' })
+    await feeds.submitForm()
+    await feeds
+      .row('URLhaus fixture')
+      .getByTestId('feed-schedule')
+      .getByText('15 */2 * * *')
+      .waitFor()
+    const feed = (await h.core.call('feeds.list', {})).items.find(
+      (f) => f.name === 'URLhaus fixture',
+    )
+    expect(feed).toMatchObject({ schedule: '15 */2 * * *', hasAuth: true, authKind: 'header' })
   })
 
   it('shows live bytes, rows and rate while a big feed downloads', async () => {
@@ -353,6 +398,16 @@ const describeFeedFlows = (start: StartHarness) => {
     await shot('history')
     await list.locator('[data-testid="history-row"][data-status="cancelled"]').click()
     await h.page.getByTestId('run-detail-body').waitFor()
+    await feeds.closeDialog('run-detail')
+  })
+
+  it('reads in the dark theme too', async () => {
+    await indicators.setTheme('dark')
+    await feeds.tab('feeds')
+    await feeds.row('URLhaus fixture').waitFor()
+    await shot('list-dark')
+    await feeds.openLastRun('URLhaus fixture')
+    await shot('run-report-dark')
     await feeds.closeDialog('run-detail')
   })
 }

@@ -17,7 +17,7 @@ import { openFeedSource } from './engine/feed-sources'
 import { createFeedStore, secretRefOf, type FeedRecordRow } from './engine/feed-store'
 import { listObservations } from './engine/observations-query'
 import { createRunManager, type LaunchSpec } from './engine/run-manager'
-import { DEFAULT_BATCH_SIZE, type PipelineDeps } from './engine/run-pipeline'
+import type { PipelineDeps } from './engine/run-pipeline'
 import { createRunStore } from './engine/run-store'
 import { scrubberFor, scrubbingLogger } from './engine/secret-scrub'
 import { openFileSource, openTextSource, openUrlSource, type RemoteDeps } from './engine/sources'
@@ -35,6 +35,7 @@ export type FeedsServiceOptions = {
   fetchLimits?: Partial<FetchLimits>
   /** Wait between download retries (tests inject one that records instead of waiting). */
   sleep?: FetchDeps['sleep']
+  /** Records per transaction; default: adaptive (see createBatchSizer). */
   batchSize?: number
   version?: string
 }
@@ -58,7 +59,7 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
     events: ctx.events,
     dataDir: ctx.dataDir,
     runs,
-    batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE,
+    batchSize: opts.batchSize,
   }
   const manager = createRunManager(pipeline)
   const remote: RemoteDeps = {

@@ -9,6 +9,7 @@ export const DOCS_HTML = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>ThreatEye API</title>
+<link rel="icon" href="data:,">
 <style>
   body { font: 14px/1.45 system-ui, sans-serif; margin: 0; color: #1d2330; background: #f6f7f9; }
   header { padding: 16px 24px; background: #18202f; color: #fff; }

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import type { RpcError } from '../../shared/contract'
 import { tokenMatches } from './api-token'
+import { isApiPath, routePathOf } from './http-errors'
 
 /**
  * /api routes that need no token. The OpenAPI document and the docs page describe the API's shape, which
@@ -82,9 +83,8 @@ const bearer = (header: string | undefined): string | undefined => {
 
 /** Every /api route needs the token, as a Bearer header; the SSE stream may also take `?token=` (EventSource). */
 export const checkToken = (req: FastifyRequest, token: string): RpcError | null => {
-  const path = pathOf(req.url)
-  if (!path.startsWith('/api/') && path !== '/api') return null
-  if (PUBLIC_API_PATHS.has(path)) return null
+  const path = routePathOf(req)
+  if (!isApiPath(path) || PUBLIC_API_PATHS.has(path)) return null
   let presented = bearer(req.headers.authorization)
   if (presented === undefined && path === EVENTS_PATH) {
     const q = (req.query as Record<string, unknown> | undefined)?.token
@@ -98,9 +98,4 @@ export const checkToken = (req: FastifyRequest, token: string): RpcError | null 
         ? 'Missing API token: send "Authorization: Bearer <token>" (see `threateye token`)'
         : 'Invalid API token',
   }
-}
-
-export const pathOf = (url: string): string => {
-  const q = url.indexOf('?')
-  return q === -1 ? url : url.slice(0, q)
 }

@@ -3,6 +3,32 @@ import { HTTP_STATUS, isAppError, type RpcError } from '../../shared/contract'
 
 export const RPC_PREFIX = '/api/rpc/'
 
+export const pathOf = (url: string): string => {
+  const q = url.indexOf('?')
+  return q === -1 ? url : url.slice(0, q)
+}
+
+/**
+ * What a request addresses, for every decision made before or around its handler (token, origin check,
+ * error shape, caching): the pattern of the route it matched (`/api/rpc/:method`), or for an unmatched or
+ * wildcard-matched request its percent-decoded path. Never the raw URL: the router decodes `/%61pi/...` to
+ * `/api/...`, so a check on the raw text could be walked around.
+ */
+export const routePathOf = (req: FastifyRequest): string => {
+  const pattern = req.routeOptions.url
+  // A wildcard (the renderer's `/*`) says nothing about the path: /api/unknown is still an API path.
+  if (pattern !== undefined && !pattern.includes('*')) return pattern
+  const path = pathOf(req.url)
+  try {
+    return decodeURIComponent(path)
+  } catch {
+    return path
+  }
+}
+
+export const isApiPath = (routePath: string): boolean =>
+  routePath === '/api' || routePath.startsWith('/api/')
+
 /**
  * Two error shapes leave this server: the rpc route wraps errors in the same envelope as IPC
  * (`{ ok: false, error }`), every other route sends the bare `{ code, message, details }`. Which one a request
@@ -14,7 +40,7 @@ export const sendError = (
   error: RpcError,
 ): FastifyReply => {
   const status = HTTP_STATUS[error.code]
-  const payload = req.url.startsWith(RPC_PREFIX) ? { ok: false, error } : error
+  const payload = routePathOf(req).startsWith(RPC_PREFIX) ? { ok: false, error } : error
   return reply.code(status).type('application/json; charset=utf-8').send(payload)
 }
 

@@ -4,8 +4,8 @@ import { createLogger, type Logger } from '../platform/logger'
 import { registerBodyParsers } from './body-parsers'
 import { DOCS_HTML, DOCS_JS } from './docs-page'
 import { registerEventsRoute } from './events.route'
-import { checkHost, checkOrigin, checkToken, isLoopbackHost, pathOf } from './guards'
-import { fromFastifyError, sendError } from './http-errors'
+import { checkHost, checkOrigin, checkToken, isLoopbackHost } from './guards'
+import { fromFastifyError, isApiPath, pathOf, routePathOf, sendError } from './http-errors'
 import { buildOpenApi } from './openapi'
 import { registerRestRoutes } from './rest'
 import { REST_ROUTES } from './rest.routes'
@@ -73,7 +73,7 @@ export const createHttpServer = (opts: HttpServerOptions): HttpServer => {
     const hostError = loopback ? checkHost(host, req.socket.localPort) : null
     const denied =
       hostError ??
-      (pathOf(req.url).startsWith('/api')
+      (isApiPath(routePathOf(req))
         ? (checkOrigin(req.headers.origin, headerOf(req.headers['sec-fetch-site']), host) ??
           checkToken(req, opts.token))
         : null)
@@ -85,7 +85,7 @@ export const createHttpServer = (opts: HttpServerOptions): HttpServer => {
 
   app.addHook('onSend', async (req, reply, payload) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v)
-    if (pathOf(req.url).startsWith('/api')) reply.header('cache-control', API_CACHE_CONTROL)
+    if (isApiPath(routePathOf(req))) reply.header('cache-control', API_CACHE_CONTROL)
     return payload
   })
 

@@ -11,7 +11,6 @@ import {
   createIndicatorBulkWriter,
   type IndicatorBulkWriter,
   type IndicatorUpsertRow,
-  type UpsertOutcome,
 } from '../db/bulk/indicator-bulk'
 import { dedupStrings, normalizeTimestamp } from './indicator-row'
 import { assertProjectExists, type IndicatorsDeps } from './indicators.service'
@@ -157,8 +156,8 @@ export const importIndicators = async (
       if (chunk.length === 0) return
       const { outcomes } = writer.upsertMany(chunk, now)
       for (let i = 0; i < chunk.length; i++) {
-        delta[outcomes[i] as UpsertOutcome]++
-        const type = (chunk[i] as IndicatorUpsertRow).type
+        delta[outcomes[i]]++
+        const type = chunk[i].type
         delta.byType.set(type, (delta.byType.get(type) ?? 0) + 1)
       }
       chunk = []

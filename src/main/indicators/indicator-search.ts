@@ -15,9 +15,6 @@ import { punycodeDecode } from '../../shared/domain'
 
 /** Bounds the work one query can ask for (each term is a phrase in the FTS query). */
 export const MAX_SEARCH_TERMS = 16
-/** Shorter last words are matched whole: a 1-2 character prefix expands to thousands of index terms. */
-const MIN_PREFIX_LENGTH = 3
-
 const WORD = /[\p{L}\p{N}\p{Co}]+/gu
 const ENDS_IN_WORD = /[\p{L}\p{N}\p{Co}]$/u
 
@@ -53,18 +50,16 @@ export const splitTerms = (q: string): string[] => {
   return terms
 }
 
-/** The FTS5 phrase of one term, or null when the term has no words (e.g. '://'): it is then only checked. */
+/**
+ * The FTS5 phrase of one term, or null when the term has no words (e.g. '://'): it is then only checked. The
+ * last word is a prefix unless the term ends with a separator ('203.0.113.' wants 113 whole); one- and
+ * two-character prefixes ('185.9') are served by the index's prefix='1 2' option.
+ */
 export const termPhrase = (term: string): string | null => {
-  const words = term.match(WORD) ?? []
-  if (words.length === 0) return null
-  let prefix = ENDS_IN_WORD.test(term)
-  const last = words[words.length - 1]
-  if (prefix && last.length < MIN_PREFIX_LENGTH) {
-    if (words.length > 1) words.pop()
-    prefix = false
-  }
+  const words = term.match(WORD)
+  if (words === null) return null
   // Words contain no quotes (they are letters and digits), so the phrase needs no escaping.
-  return `"${words.join(' ')}"${prefix ? '*' : ''}`
+  return `"${words.join(' ')}"${ENDS_IN_WORD.test(term) ? '*' : ''}`
 }
 
 export const planSearch = (q: string): SearchPlan | null => {

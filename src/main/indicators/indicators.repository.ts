@@ -184,7 +184,7 @@ export const createIndicatorRepository = (sqlite: BetterSqlite3.Database): Indic
       }
       const rows = found.map((rowid) => getByRowid.get(rowid) as IndicatorRow)
       if (!more) return { rows, nextCursor: null }
-      const from = found.length === limit ? (found[limit - 1] as number) : lastRowid
+      const from = found.length === limit ? found[limit - 1] : lastRowid
       return { rows, nextCursor: encodeCursor({ value: from, rowid: from }) }
     },
     recent: ({ sinceIso, limit, cursor }) =>

@@ -33,9 +33,12 @@ export const describeIndicatorFlows = (start: StartHarness) => {
   it('starts empty, with the navigation, the search box and the total', async () => {
     await ui.waitForTotal('0 indicators')
     await h.page.getByTestId('empty-state').waitFor()
-    expect(
-      await h.page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents(),
-    ).toEqual([expect.stringContaining('Indicators')])
+    const nav = h.page.getByRole('navigation', { name: 'Main' })
+    await nav
+      .getByRole('link', { name: 'Indicators' })
+      .and(nav.locator('[aria-current="page"]'))
+      .waitFor()
+    await h.page.getByRole('searchbox', { name: 'Search indicators' }).waitFor()
     await h.screenshot('empty-light')
   })
 
@@ -78,6 +81,10 @@ export const describeIndicatorFlows = (start: StartHarness) => {
     const error = h.page.getByTestId('create-error')
     await error.waitFor()
     expect(await error.textContent()).toContain('hxxp://evil-create[.]example/payload')
+    // Chromium logs every 4xx fetch; over HTTP the refused create is exactly one 409, and expected.
+    if (h.kind === 'http') {
+      expect(h.problems.splice(0)).toEqual([expect.stringContaining('409 (Conflict)')])
+    }
     await h.page.keyboard.press('Escape')
     await h.page.getByTestId('create-dialog').waitFor({ state: 'detached' })
   })
@@ -103,6 +110,11 @@ export const describeIndicatorFlows = (start: StartHarness) => {
     expect(await h.core.call('indicators.lookup', { value: 'betasearch.example' })).toMatchObject({
       severity: 'critical',
     })
+    // An edit made elsewhere (CLI, a feed) reaches the table through the change event.
+    const other = await h.core.call('indicators.lookup', { value: 'alphasearch.example' })
+    if (!other) throw new Error('alphasearch.example should exist')
+    await h.core.call('indicators.update', { id: other.id, patch: { severity: 'high' } })
+    await ui.row('alphasearch[.]example').getByTestId('severity').getByText('high').waitFor()
   })
 
   it('shows a per-field message for an out-of-range score and does not save it', async () => {
@@ -145,8 +157,9 @@ export const describeIndicatorFlows = (start: StartHarness) => {
   })
 
   it('drives the table from the keyboard', async () => {
-    await h.page.keyboard.press('Escape')
-    await ui.detail.waitFor({ state: 'detached' })
+    // A fresh page: no selection yet, focus on the document.
+    await h.page.reload()
+    await ui.waitReady()
     await h.page.keyboard.press('/')
     expect(await h.page.evaluate('document.activeElement && document.activeElement.id')).toBe(
       'global-search',
@@ -234,7 +247,7 @@ export const describeIndicatorFlows = (start: StartHarness) => {
     await ui.open('hxxp://evil-create[.]example/payload')
     await h.screenshot('detail-dark')
     await ui.openPaste()
-    await ui.paste('hxxp://dark-one[.]example\nbad line here\n198.51.100.9')
+    await ui.paste('hxxp://dark-one[.]example\nnot-valid!!\n198.51.100.9')
     await h.page.locator('[data-testid="reject-count"]', { hasText: /^1$/ }).waitFor()
     await h.screenshot('paste-dark')
     await h.page.keyboard.press('Escape')

@@ -161,6 +161,17 @@ describe('authentication', () => {
     }
   })
 
+  it('cannot be walked around with a percent-encoded path', async () => {
+    // The router decodes /%61pi/... to /api/...: the check must see what the router sees.
+    const rest = await t.server.app.inject({ method: 'GET', url: '/%61pi/v1/indicators' })
+    expect(rest.statusCode).toBe(401)
+    const rpcRes = await t.server.app.inject({ method: 'POST', url: '/%61pi/rpc/system.info' })
+    expect(rpcRes.statusCode).toBe(401)
+    expect((jsonOf(rpcRes.body) as Failure).error.code).toBe('unauthorized')
+    const slash = await t.server.app.inject({ method: 'GET', url: '/api%2Fv1/indicators' })
+    expect(slash.statusCode).toBe(401)
+  })
+
   it('accepts ?token= only on the event stream', async () => {
     const rpcWithQuery = await t.server.app.inject({
       method: 'POST',

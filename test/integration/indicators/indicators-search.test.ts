@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Indicator } from '../../../src/shared/contract/indicators.contract'
+import type { Indicator, IndicatorPage } from '../../../src/shared/contract/indicators.contract'
 import { SEARCH_MAX_EXAMINED } from '../../../src/main/indicators/indicators.repository'
 import { planSearch } from '../../../src/main/indicators/indicator-search'
 import { openTestCore, type TestCore } from '../db/core-fixture'
@@ -74,7 +74,11 @@ describe('indicators.search semantics', () => {
     const seen: string[] = []
     let cursor: string | undefined
     do {
-      const page = await t.core.call('indicators.search', { q: '203 OR evil', limit: 1, cursor })
+      const page: IndicatorPage = await t.core.call('indicators.search', {
+        q: '203 OR evil',
+        limit: 1,
+        cursor,
+      })
       seen.push(...page.items.map((i) => i.value))
       cursor = page.nextCursor ?? undefined
     } while (cursor !== undefined)
@@ -83,7 +87,11 @@ describe('indicators.search semantics', () => {
     const all: string[] = []
     cursor = undefined
     do {
-      const page = await t.core.call('indicators.search', { q: 'evil', limit: 1, cursor })
+      const page: IndicatorPage = await t.core.call('indicators.search', {
+        q: 'evil',
+        limit: 1,
+        cursor,
+      })
       all.push(...page.items.map((i) => i.value))
       cursor = page.nextCursor ?? undefined
     } while (cursor !== undefined)
@@ -100,23 +108,23 @@ describe('indicators.search bounds', () => {
   it(`looks at most ${SEARCH_MAX_EXAMINED} candidates per call and hands back a cursor to go on`, async () => {
     const local = await import('../db/core-fixture').then((m) => m.openTestCore())
     try {
-      // Every row has the word '10' but only the oldest contains '10-9': the newest first call gives up
-      // after the cap with a cursor, and the next call finds it.
+      // Every row matches the words of 'a.b' but only the oldest contains 'a.b' itself: the first call
+      // gives up after the cap with a cursor, and a later call finds it.
       const items = [
-        { value: 'a.10-9.example' },
+        { value: 'a.b.example' },
         ...Array.from({ length: SEARCH_MAX_EXAMINED + 500 }, (_, i) => ({
-          value: `10.${(i >> 8) & 255}.${i & 255}.1`,
+          value: `a-b-${i}.example`,
         })),
       ]
       await local.core.call('indicators.bulkCreate', { items })
-      const first = await local.core.call('indicators.search', { q: '10-9' })
+      const first = await local.core.call('indicators.search', { q: 'a.b' })
       expect(first.items).toEqual([])
       expect(first.nextCursor).not.toBeNull()
       const second = await local.core.call('indicators.search', {
-        q: '10-9',
+        q: 'a.b',
         cursor: first.nextCursor ?? undefined,
       })
-      expect(second.items.map((i) => i.value)).toEqual(['a.10-9.example'])
+      expect(second.items.map((i) => i.value)).toEqual(['a.b.example'])
       expect(second.nextCursor).toBeNull()
     } finally {
       await local.dispose()

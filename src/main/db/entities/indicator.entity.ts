@@ -9,13 +9,14 @@ import type {
 
 /**
  * One indicator of compromise, unique by (type, canonical value). Created by migration 0001, which also
- * adds the SQLite search index and its maintenance. The hot paths (bulk upsert, lookup, search, keyset
+ * adds the SQLite search index. The hot paths (bulk upsert, lookup, search, keyset
  * pages) use raw statements (src/main/indicators/indicators.repository.ts, src/main/db/bulk/); this entity
  * serves ordinary TypeORM reads. Every column type is explicit: esbuild/tsx emit no decorator metadata,
  * and the same types must mean the same thing on PostgreSQL.
  *
- * Writers must keep the search index in step: on SQLite that happens in triggers, so TypeORM writes are
- * safe, but `severity_rank` and `risk_level` are derived columns the writer sets (see indicator-row.ts).
+ * Reads through this entity are fine. Writes are not: the search index (SQLite FTS5) has no triggers, so
+ * every insert, delete or change of value/tags/description must go through the indicators repository or the
+ * bulk writer, which keep it in step; they also set the derived `severity_rank` and `risk_level`.
  */
 @Entity({ name: 'indicators' })
 @Unique('UQ_indicators_type_value', ['type', 'value'])

@@ -11,8 +11,11 @@ import type { RunCounters } from './run-counters'
 import type { RunStore } from './run-store'
 
 export type BatchCommitter = {
-  /** One write-queue job, one SQLite transaction: all of the batch or none of it. */
-  commit(batch: PreparedBatch): Promise<void>
+  /**
+   * One write-queue job, one SQLite transaction: all of the batch or none of it. Resolves with the time the
+   * transaction itself took (not the wait in the queue), for the batch sizing.
+   */
+  commit(batch: PreparedBatch): Promise<number>
 }
 
 type Delta = {
@@ -97,7 +100,13 @@ export const createBatchCommitter = (deps: {
 
   return {
     commit: async (batch) => {
-      const d = await db.writes.run('feeds.batch', () => write(batch))
+      let ms = 0
+      const d = await db.writes.run('feeds.batch', () => {
+        const t0 = performance.now()
+        const delta = write(batch)
+        ms = performance.now() - t0
+        return delta
+      })
       const next = applied(counters, d)
       counters.created = next.created
       counters.updated = next.updated
@@ -105,6 +114,7 @@ export const createBatchCommitter = (deps: {
       counters.duplicates = next.duplicates
       counters.objects = next.objects
       counters.byType = next.byType
+      return ms
     },
   }
 }

@@ -20,6 +20,19 @@ export const Modal = (props: {
   const panel = useRef<HTMLDivElement>(null)
   const { onClose } = props
 
+  // Escape is caught on the window, not the panel: a button that disables itself while busy drops focus to
+  // <body>, and the dialog must still close.
+  useEffect(() => {
+    const onEscape = (e: globalThis.KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return
+      e.preventDefault()
+      onClose()
+    }
+    // Capture phase: the dialog hears Escape before the app's shortcuts (which would close the panel under it).
+    window.addEventListener('keydown', onEscape, true)
+    return () => window.removeEventListener('keydown', onEscape, true)
+  }, [onClose])
+
   useEffect(() => {
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null
     const first =
@@ -30,12 +43,6 @@ export const Modal = (props: {
   }, [])
 
   const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === 'Escape') {
-      e.preventDefault()
-      e.stopPropagation()
-      onClose()
-      return
-    }
     if (e.key !== 'Tab' || !panel.current) return
     const items = [...panel.current.querySelectorAll<HTMLElement>(FOCUSABLE)]
     const first = items[0]

@@ -78,7 +78,12 @@ describe('feed runs over HTTP', () => {
     })
   })
 
-  const misbehaving: [string, () => Handler | Promise<Handler>, RegExp, ('text' | 'stix-bundle')?][] = [
+  const misbehaving: [
+    string,
+    () => Handler | Promise<Handler>,
+    RegExp,
+    ('text' | 'stix-bundle')?,
+  ][] = [
     [
       'an idle server (slow drip)',
       () => serve.stall(LIST.slice(0, 60), text),

@@ -62,6 +62,14 @@ export const IndicatorDetail = (props: { id: string }) => {
       )
     void load()
     const off = client.on('indicators.onDidChange', (change) => {
+      if (change.kind === 'deleted') {
+        // Deleted elsewhere (or here, while the panel closes): say so instead of asking for a missing row.
+        if (change.ids?.includes(id) && live) {
+          setIndicator(null)
+          setError('This indicator was deleted.')
+        }
+        return
+      }
       if (change.kind === 'bulk' || change.ids?.includes(id)) void load()
     })
     return () => {
