@@ -16,10 +16,11 @@ import { dedupStrings, normalizeTimestamp } from './indicator-row'
 import { assertProjectExists, type IndicatorsDeps } from './indicators.service'
 
 /**
- * Rows per transaction. Measured on 1M rows (bench/indicators.bench.ts): every commit rewrites most pages of
- * the two random-key indexes (the UUID and (type, value)) and checkpoints them, so 5,000-row batches spent
- * most of their time in I/O (~30k rows/s against ~60k/s for 50,000). 50,000 rows stay well inside the memory
- * budget and block the event loop for about a second per batch; the write queue lets other writes in between.
+ * Rows per transaction. Measured on 1M rows: every commit rewrites most pages of the two random-key indexes
+ * (the UUID and (type, value)) and checkpoints them, so small batches are I/O-bound (the table and its
+ * indexes alone: 30.6k rows/s with 5,000-row batches, 58.9k/s with 50,000). 50,000 rows stay inside the
+ * memory budget (rows are built 1,000 at a time) and block the event loop for one to two seconds per batch;
+ * the write queue lets other writes in between batches.
  */
 export const BULK_BATCH_ROWS = 50_000
 /** Rows handed to the bulk writer at a time inside a batch's transaction. */

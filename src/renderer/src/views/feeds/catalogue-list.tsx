@@ -6,7 +6,7 @@ import { TlpBadge } from '../../components/badges'
 import { Modal } from '../../components/modal'
 import { useFeeds, useFeedsStore } from './feeds-context'
 import { FORMAT_LABELS, RELIABILITY_LABELS } from './feeds-format'
-import { SecretField } from './feed-form-dialog'
+import { SecretField } from './feed-auth-fields'
 import type { FeedDraft } from './feed-form-model'
 
 /** Built-in feeds, each added with one click (after asking for its key when it needs one). */

@@ -8,6 +8,7 @@ import { TLP_LEVELS } from '../../../../shared/domain/enums'
 import { useServices } from '../../app-context'
 import { Modal } from '../../components/modal'
 import { Field } from '../indicators/indicator-edit-form'
+import { AuthFields } from './feed-auth-fields'
 import { useFeedsStore } from './feeds-context'
 import { FORMAT_LABELS, RELIABILITY_LABELS } from './feeds-format'
 import {
@@ -21,13 +22,6 @@ import {
   type FieldErrors,
   type FieldKey,
 } from './feed-form-model'
-
-const AUTH_LABELS: Record<Exclude<AuthChoice, 'keep'>, string> = {
-  none: 'None',
-  header: 'API key in a header',
-  basic: 'Basic auth (user + password)',
-  url: 'API key in the URL ({authKey})',
-}
 
 /** Which draft fields clear which error when edited. */
 const FIELD_OF_DRAFT: Partial<Record<keyof FeedDraft, FieldKey>> = {
@@ -333,126 +327,3 @@ export const FeedFormDialog = (props: { target: FeedFormTarget; onClose: () => v
     </Modal>
   )
 }
-
-/** Credentials are write-only: an existing secret is only ever "configured", never shown or prefilled. */
-const AuthFields = (props: {
-  draft: FeedDraft
-  errors: FieldErrors
-  editing: Feed | null
-  change: <K extends keyof FeedDraft>(key: K, value: FeedDraft[K]) => void
-}) => {
-  const { draft, errors, editing, change } = props
-  const choices: AuthChoice[] = editing?.hasAuth
-    ? ['keep', 'none', 'header', 'basic', 'url']
-    : ['none', 'header', 'basic', 'url']
-  return (
-    <>
-      <Field label="Authentication" error={errors.auth} wide testId="feed-auth">
-        {(id, d) => (
-          <select
-            id={id}
-            value={draft.auth}
-            aria-describedby={d}
-            data-testid="feed-auth"
-            onChange={(e) =>
-              change('auth', choices.find((c) => c === e.target.value) ?? draft.auth)
-            }
-          >
-            {choices.map((c) => (
-              <option key={c} value={c}>
-                {c === 'keep'
-                  ? `Keep the configured credentials (${editing ? AUTH_LABELS[editing.authKind] : ''})`
-                  : c === 'none' && editing?.hasAuth
-                    ? 'None (remove the stored credentials)'
-                    : AUTH_LABELS[c]}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      {draft.auth === 'header' ? (
-        <>
-          <Field label="Header name" error={errors['auth.name']} testId="feed-auth-header">
-            {(id, d) => (
-              <input
-                id={id}
-                className="mono"
-                value={draft.headerName}
-                aria-invalid={!!errors['auth.name']}
-                aria-describedby={d}
-                data-testid="feed-auth-header"
-                onChange={(e) => change('headerName', e.target.value)}
-              />
-            )}
-          </Field>
-          <SecretField
-            label="API key"
-            error={errors['auth.value']}
-            value={draft.headerValue}
-            testId="feed-auth-key"
-            onChange={(v) => change('headerValue', v)}
-          />
-        </>
-      ) : null}
-      {draft.auth === 'basic' ? (
-        <>
-          <Field label="User name" error={errors['auth.username']} testId="feed-auth-user">
-            {(id, d) => (
-              <input
-                id={id}
-                value={draft.username}
-                autoComplete="off"
-                aria-invalid={!!errors['auth.username']}
-                aria-describedby={d}
-                data-testid="feed-auth-user"
-                onChange={(e) => change('username', e.target.value)}
-              />
-            )}
-          </Field>
-          <SecretField
-            label="Password"
-            error={errors['auth.password']}
-            value={draft.password}
-            testId="feed-auth-password"
-            onChange={(v) => change('password', v)}
-          />
-        </>
-      ) : null}
-      {draft.auth === 'url' ? (
-        <SecretField
-          label="API key (replaces {authKey} in the URL)"
-          error={errors['auth.value']}
-          value={draft.urlKey}
-          testId="feed-auth-key"
-          onChange={(v) => change('urlKey', v)}
-        />
-      ) : null}
-    </>
-  )
-}
-
-export const SecretField = (props: {
-  label: string
-  value: string
-  error?: string
-  testId: string
-  autoFocus?: boolean
-  onChange: (v: string) => void
-}) => (
-  <Field label={props.label} error={props.error} testId={props.testId}>
-    {(id, d) => (
-      <input
-        id={id}
-        type="password"
-        value={props.value}
-        autoComplete="new-password"
-        spellCheck={false}
-        data-autofocus={props.autoFocus ? true : undefined}
-        aria-invalid={!!props.error}
-        aria-describedby={d}
-        data-testid={props.testId}
-        onChange={(e) => props.onChange(e.target.value)}
-      />
-    )}
-  </Field>
-)
