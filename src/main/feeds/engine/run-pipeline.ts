@@ -21,7 +21,7 @@ const STAGE_CHUNK = 5000
 
 /**
  * Records per transaction. Every commit rewrites the pages the batch dirtied in the indicators' random-key
- * indexes, so bigger batches import faster (measured: 5,000-row batches cost ~20% more CPU than 50,000 and
+ * indexes, so bigger batches import faster (measured: 5,000-row batches cost ~20% more CPU than 50,000, and
  * much more wall time on a busy disk); but a batch holds the one write queue, and a UI edit waits for it. So
  * the size adapts: each transaction aims at TARGET_TX_MS of work, between MIN and MAX_BATCH records. A fixed
  * `batchSize` (tests) turns this off.
@@ -29,7 +29,7 @@ const STAGE_CHUNK = 5000
 export const TARGET_TX_MS = 250
 export const INITIAL_BATCH = 5000
 export const MIN_BATCH = 1000
-export const MAX_BATCH = 50_000
+export const MAX_BATCH = 20_000
 
 export type BatchSizer = { readonly size: number; observe(rows: number, ms: number): void }
 

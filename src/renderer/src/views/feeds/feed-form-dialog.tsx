@@ -17,7 +17,6 @@ import {
   draftOfFeed,
   emptyDraft,
   errorsOf,
-  type AuthChoice,
   type FeedDraft,
   type FieldErrors,
   type FieldKey,
