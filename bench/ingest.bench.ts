@@ -189,9 +189,7 @@ type Result = {
 const importWith = async (
   label: string,
   dir: string,
-  call: (
-    core: Awaited<ReturnType<typeof createCore>>,
-  ) => Promise<{
+  call: (core: Awaited<ReturnType<typeof createCore>>) => Promise<{
     status: string
     rows: number
     created: number

@@ -6,7 +6,12 @@ import { projectsContract } from './projects.contract'
 import { settingsContract, settingsEvents } from './settings.contract'
 
 // Add a domain's contract and events here; mergeContracts refuses duplicate names.
-export const contract = mergeContracts(indicatorsContract, projectsContract, settingsContract, feedsContract)
+export const contract = mergeContracts(
+  indicatorsContract,
+  projectsContract,
+  settingsContract,
+  feedsContract,
+)
 export const events = mergeEvents(indicatorsEvents, settingsEvents, feedsEvents)
 
 export type Contract = typeof contract

@@ -89,11 +89,42 @@ const SELECT_EXISTING = `SELECT rowid, id, classification, confidence, severity,
   project_id
 FROM indicators WHERE type = ? AND value = ?`
 
-const UPDATE = `UPDATE indicators SET classification = ?, confidence = ?, severity = ?, severity_rank = ?,
-  score = ?, risk_level = ?, tlp = ?, first_seen = ?, last_seen = ?, description = ?, tags = ?,
-  mitre_tactics = ?, mitre_techniques = ?, active = ?, false_positive = ?, enrichment = ?, project_id = ?,
-  updated_at = ?
-WHERE rowid = ?`
+/**
+ * The SET list of an update: only the columns the merge changed (plus updated_at). Rewriting an unchanged
+ * indexed column still costs an index delete and insert on cold pages; a feed refresh typically changes
+ * last_seen alone. Statements are cached per column list (a handful in practice).
+ */
+const changedColumns = (a: MergeState, b: MergeState): [string[], unknown[]] => {
+  const cols: string[] = []
+  const vals: unknown[] = []
+  const set = (col: string, v: unknown) => {
+    cols.push(col)
+    vals.push(v)
+  }
+  if (a.classification !== b.classification) set('classification', b.classification)
+  if (a.confidence !== b.confidence) set('confidence', b.confidence)
+  if (a.severity !== b.severity) {
+    set('severity', b.severity)
+    set('severity_rank', SEVERITY_RANK[b.severity])
+  }
+  if (a.score !== b.score) {
+    set('score', b.score)
+    set('risk_level', riskLevelFromScore(b.score))
+  }
+  if (a.tlp !== b.tlp) set('tlp', b.tlp)
+  if (a.firstSeen !== b.firstSeen) set('first_seen', b.firstSeen)
+  if (a.lastSeen !== b.lastSeen) set('last_seen', b.lastSeen)
+  if (a.description !== b.description) set('description', b.description)
+  if (a.tagsJson !== b.tagsJson) set('tags', b.tagsJson)
+  if (a.mitreTacticsJson !== b.mitreTacticsJson) set('mitre_tactics', b.mitreTacticsJson)
+  if (a.mitreTechniquesJson !== b.mitreTechniquesJson)
+    set('mitre_techniques', b.mitreTechniquesJson)
+  if (a.active !== b.active) set('active', b.active ? 1 : 0)
+  if (a.falsePositive !== b.falsePositive) set('false_positive', b.falsePositive ? 1 : 0)
+  if (a.enrichmentJson !== b.enrichmentJson) set('enrichment', b.enrichmentJson)
+  if (a.projectId !== b.projectId) set('project_id', b.projectId)
+  return [cols, vals]
+}
 
 type ExistingRow = {
   rowid: number
@@ -159,7 +190,18 @@ const listJson = (items: readonly string[] | undefined): string =>
 export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): IndicatorBulkWriter => {
   const insert = sqlite.prepare(INSERT)
   const selectExisting = sqlite.prepare<[string, string], ExistingRow>(SELECT_EXISTING)
-  const update = sqlite.prepare(UPDATE)
+  const updates = new Map<string, BetterSqlite3.Statement>()
+  const update = (rowid: number, cols: string[], vals: unknown[], nowIso: string) => {
+    const key = cols.join(',')
+    let st = updates.get(key)
+    if (st === undefined) {
+      st = sqlite.prepare(
+        `UPDATE indicators SET ${cols.map((c) => `${c} = ?, `).join('')}updated_at = ? WHERE rowid = ?`,
+      )
+      updates.set(key, st)
+    }
+    st.run(...vals, nowIso, rowid)
+  }
   const maxRowid = sqlite.prepare<[], number | null>('SELECT max(rowid) FROM indicators').pluck()
   const search = createSearchIndexWriter(sqlite)
 
@@ -227,27 +269,8 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
         outcomes[i] = 'unchanged'
         continue
       }
-      update.run(
-        next.classification,
-        next.confidence,
-        next.severity,
-        SEVERITY_RANK[next.severity],
-        next.score,
-        riskLevelFromScore(next.score),
-        next.tlp,
-        next.firstSeen,
-        next.lastSeen,
-        next.description,
-        next.tagsJson,
-        next.mitreTacticsJson,
-        next.mitreTechniquesJson,
-        next.active ? 1 : 0,
-        next.falsePositive ? 1 : 0,
-        next.enrichmentJson,
-        next.projectId,
-        nowIso,
-        existing.rowid,
-      )
+      const [cols, vals] = changedColumns(before, next)
+      update(existing.rowid, cols, vals, nowIso)
       // A row created earlier in this call is indexed with its final text by indexFrom() below.
       if (existing.rowid < firstNewRowid && searchTextChanged(before, next)) {
         search.replace(existing.rowid, r.value, next.tagsJson, next.description)

@@ -14,9 +14,10 @@ import {
  * Timestamps are ISO-8601 text from `Date#toISOString()` (so text order is time order), JSON lists are
  * text, booleans are `boolean` (0/1 on SQLite), ids are UUID strings.
  *
- * Indexes, and why there are so few: measured on 1M rows (bench/indicators.bench.ts), every index on a
- * random key costs 2-3 µs per imported row and rewrites most of its pages at every batch commit, and the
- * table already has two (the UUID primary key and UNIQUE(type, value)). So only:
+ * Indexes, and why there are so few: measured on 300k-1M rows, an index on a random key (last_seen from
+ * feeds) costs 2-3 µs per imported row, even a cheap one ~0.5-1 µs, and random-key indexes have most of
+ * their pages rewritten at every batch commit; the table already has two of those (the UUID primary key
+ * and UNIQUE(type, value)), which are most of the import cost. So only:
  * - UNIQUE(type, value): the upsert key and lookup; its `type` prefix also serves type filters and counts;
  * - updated_at: the default sort and `recent`; an import writes one value per batch, so new entries append;
  * - last_seen: the analysts' usual sort ("what is active now");
@@ -25,26 +26,29 @@ import {
  *   the many indicators without a project.
  * Other sorts (severity, confidence, first seen, value, type, created) scan and sort: correct, slower.
  *
- * Search index (SQLite only): FTS5 over value, tags and description, chosen by measurement
- * (bench/indicators.bench.ts and the figures in the issue notes; 300k-1M rows on the 2-core box):
+ * Search index (SQLite only): FTS5 over value, tags and description, chosen by measurement (CPU time per
+ * imported row, 300k-1M rows on the 2-core box, table and indexes included; figures in the issue notes):
  * - Per-row triggers are out: FTS5 flushes its in-memory term buffer at every savepoint, and a trigger
- *   runs in a statement savepoint, so triggers wrote one tiny segment per row (~54 µs/row against
- *   ~3 µs/row for the same index fed directly, and the ~5x of toolchain.md §4). The writers therefore
+ *   runs in a statement savepoint, so a trigger wrote one tiny segment per row: 54-57 µs/row with an
+ *   AFTER INSERT trigger against 13-16 µs/row with the same index fed directly (the ~5x of
+ *   toolchain.md §4 is this). The writers therefore
  *   feed the index themselves (src/main/db/bulk/indicator-bulk.ts: one INSERT ... SELECT per batch for
  *   new rows; indicators.repository.ts for single writes). EVERY write of value/tags/description or
  *   delete of an indicator must go through those two modules.
  * - Contentless (content='') with contentless_delete=1: the text already lives in `indicators`; a
  *   second copy would double the I/O. Rows are deleted by rowid, without the old text.
- * - detail=full (positions): the same ingest cost as detail=none/column here (within noise), and it
- *   allows phrase queries, which give substring semantics at word starts ('evil-corp' =
- *   "evil corp"*, '203.0.113.' = "203 0 113"). detail=none needed a verification pass to tell
- *   '113.0.203' from '203.0.113' and was slower to query.
- * - unicode61 tokenizer, not trigram: trigram on value alone cost +6.7 µs/row (2x the whole FTS5 index)
- *   and a much bigger index, for mid-word matches ('vil-cor') that analysts rarely type.
+ * - detail=full (positions): the same ingest cost as detail=none/column (13.0 / 13.7 / 13.0 µs/row), it
+ *   allows phrase queries, which give substring semantics at word starts ('evil-corp' = "evil corp"*,
+ *   '203.0.113.' = "203 0 113"), and it queried 1.5-7x faster than detail=none on 500k rows (a tag
+ *   prefix 1.6 vs 4.2 ms, 'cobalt strike' 1.1 vs 7.6 ms).
+ * - unicode61 tokenizer, not trigram: trigram on value alone cost +6.7 µs/row against +3.1 µs/row for
+ *   unicode61 over all three columns (trigram on all three: +10.8), for mid-word matches ('vil-cor')
+ *   that analysts rarely type.
  * - prefix='1 2': an IP prefix ends in a short number ('185.9', '45.1'); a 1-2 character prefix otherwise
  *   expands to thousands of index terms (hash words start with every digit): "45 1"* took 27-62 ms on 300k
  *   rows, 0.1 ms with the prefix index, for +1.4 µs/row of ingest.
- * - hashsize 16 MiB (default 1 MiB): fewer, larger segments per batch, so less merge work (~-2 µs/row).
+ * - hashsize 4 MiB (default 1 MiB): fewer, larger segments per batch, so less merge work (the default was
+ *   ~2 µs/row slower on 1M rows; 16 MiB measured the same as 4 MiB and costs more memory).
  * The index keeps the rowid of `indicators`, which is why that table must never become WITHOUT ROWID.
  */
 export class CreateIndicators1763683200000 implements MigrationInterface {
@@ -144,9 +148,7 @@ export class CreateIndicators1763683200000 implements MigrationInterface {
       await q.query(
         `CREATE VIRTUAL TABLE indicators_fts USING fts5(value, tags, description, content='', contentless_delete=1, prefix='1 2', tokenize='unicode61 remove_diacritics 2')`,
       )
-      await q.query(
-        `INSERT INTO indicators_fts(indicators_fts, rank) VALUES ('hashsize', 16777216)`,
-      )
+      await q.query(`INSERT INTO indicators_fts(indicators_fts, rank) VALUES ('hashsize', 4194304)`)
     }
   }
 

@@ -56,6 +56,8 @@ export type PipelineDeps = {
   dataDir: string
   runs: RunStore
   batchSize?: number
+  /** Checkpoint tuning shared by all runs of this core (see import-tuning.ts). */
+  tuning?: { enter(): void; exit(): void }
 }
 
 export type RunPlan = {
@@ -108,6 +110,7 @@ export const executeRun = async (deps: PipelineDeps, plan: RunPlan): Promise<Fee
   let spool: Spool | null = null
   let committedBatches = 0
 
+  deps.tuning?.enter()
   try {
     await deps.db.writes.run('feeds.runStart', () => deps.runs.setStatus(runId, 'running'))
     throwIfAborted(signal)
@@ -199,6 +202,7 @@ export const executeRun = async (deps: PipelineDeps, plan: RunPlan): Promise<Fee
     }
     log.warn('feed run stopped', { status, error })
   } finally {
+    deps.tuning?.exit()
     await spool
       ?.discard()
       .catch((e: unknown) => log.warn('could not delete a spool file', { error: e }))

@@ -113,6 +113,18 @@ describe('importing local files', () => {
     })
   })
 
+  it('lists the first 1,000 rejects of a run and counts them all', async () => {
+    const lines = Array.from({ length: 1200 }, (_, i) => `nonsense${i}`)
+    lines.push('198.51.100.77')
+    const path = writeFile(t.dataDir, 'bad.txt', lines.join('\n'))
+    const run = await t.core.call('feeds.importFile', { path, format: 'text' })
+    expect(countsOf(run)).toMatchObject({ status: 'succeeded', rows: 1201, created: 1, rejected: 1200 })
+    const detail = await t.core.call('feeds.getRun', { id: run.id })
+    expect(detail.rejects).toHaveLength(1000)
+    expect(detail.rejects[0]).toMatchObject({ line: 1, value: 'nonsense0' })
+    expect(detail.rejects[999]?.line).toBe(1000)
+  })
+
   it('fails an import with a reason when the file is missing, and lists it in history', async () => {
     const run = await t.core.call('feeds.importFile', {
       path: `${t.dataDir}/nope.csv`,

@@ -72,8 +72,8 @@ describe('scheduler and bounded memory', () => {
     off()
     expect(run).toMatchObject({ status: 'succeeded', rows: 200_000, created: 200_000 })
     expect(countRows(t.core, 'indicators')).toBe(200_000)
-    expect(samples).toBeGreaterThan(2)
     const mb = (n: number) => n / 1024 / 1024
+    expect(samples).toBeGreaterThan(2)
     // 200,000 prepared records alone would be ~140 MB of live objects; a batch (at most 20,000) is ~15 MB.
     expect(mb(livePeak - liveBefore)).toBeLessThan(60)
     // RSS also holds SQLite's page cache (64 MB) and garbage V8 has not collected yet.

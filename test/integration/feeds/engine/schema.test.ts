@@ -95,6 +95,19 @@ describe('migration 0002 and the engine’s statements', () => {
     expect((await t.core.call('observations.list', { indicatorId: ip.id })).total).toBe(0)
   })
 
+  it('checkpoints less often while a run writes, and restores the setting after', async () => {
+    const autocheckpoint = () => t.core.db.sqlite.pragma('wal_autocheckpoint', { simple: true }) as number
+    const before = autocheckpoint()
+    const seen: number[] = []
+    const off = t.core.events.on('feeds.onDidProgress', () => seen.push(autocheckpoint()))
+    const path = writeFile(t.dataDir, 'list.txt', '198.51.100.1\n')
+    await t.core.call('feeds.importFile', { path, format: 'text' })
+    off()
+    expect(seen.length).toBeGreaterThan(0)
+    expect(seen[0]).toBe(16_384)
+    expect(autocheckpoint()).toBe(before)
+  })
+
   it('fails runs a crash left open when the core starts again', async () => {
     const path = writeFile(t.dataDir, 'list.txt', '198.51.100.1\n')
     const run = await t.core.call('feeds.importFile', { path, format: 'text' })

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { jsonOf, startTestServer, type TestServer } from './http-support'
+
+type Json = Record<string, unknown>
+
+let t: TestServer
+
+beforeAll(async () => {
+  t = await startTestServer()
+})
+afterAll(async () => {
+  await t.close()
+})
+
+const req = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown) => {
+  const res = await t.server.app.inject({
+    method,
+    url,
+    headers: t.auth,
+    ...(body === undefined ? {} : { payload: body as Json }),
+  })
+  return { status: res.statusCode, body: res.body ? (jsonOf(res.body) as Json) : null }
+}
+
+describe('REST feeds', () => {
+  it('lists the catalogue and adds a feed, never returning its secret', async () => {
+    const cat = await req('GET', '/api/v1/feeds/catalogue')
+    expect(cat.status).toBe(200)
+    const items = cat.body?.items as { key: string }[]
+    expect(items.length).toBeGreaterThan(5)
+
+    const created = await req('POST', '/api/v1/feeds', {
+      name: 'team list',
+      format: 'text',
+      url: 'http://127.0.0.1:9/list.txt',
+      auth: { kind: 'header', name: 'Auth-Key', value: 'super-secret-key' },
+    })
+    expect(created.status).toBe(201)
+    expect(JSON.stringify(created.body)).not.toContain('super-secret-key')
+    const id = created.body?.id as string
+
+    const listed = await req('GET', '/api/v1/feeds')
+    expect((listed.body?.items as { id: string }[]).map((f) => f.id)).toContain(id)
+    expect(JSON.stringify(listed.body)).not.toContain('super-secret-key')
+
+    const patched = await req('PATCH', `/api/v1/feeds/${id}`, { enabled: false })
+    expect(patched.status).toBe(200)
+    expect(patched.body?.enabled).toBe(false)
+
+    expect((await req('DELETE', `/api/v1/feeds/${id}`)).status).toBe(204)
+    expect((await req('GET', `/api/v1/feeds/${id}`)).status).toBe(404)
+  })
+
+  it('imports dropped text, shows the run with its rejects and the observations', async () => {
+    const run = await req('POST', '/api/v1/feeds/import', {
+      content: '203.0.113.77\n1.2.3.999\nevil-rest.example\nfoo-rest.example\n',
+      fileName: 'list.txt',
+      format: 'text',
+    })
+    expect(run.status).toBe(200)
+    expect(run.body).toMatchObject({ status: 'succeeded', created: 3, rejected: 1 })
+
+    const detail = await req('GET', `/api/v1/feeds/runs/${run.body?.id as string}`)
+    expect(detail.status).toBe(200)
+    expect((detail.body?.rejects as { line: number }[]).map((r) => r.line)).toEqual([2])
+
+    const history = await req('GET', '/api/v1/feeds/runs')
+    expect((history.body?.items as { id: string }[])[0]?.id).toBe(run.body?.id)
+
+    const found = await req('GET', '/api/v1/indicators/search?q=evil-rest')
+    const indicator = (found.body?.items as { id: string }[])[0]
+    expect(indicator).toBeDefined()
+    const obs = await req('GET', `/api/v1/indicators/${indicator!.id}/observations`)
+    expect(obs.status).toBe(200)
+    expect(obs.body?.total).toBe(1)
+  })
+
+  it('names the field when a feed is invalid', async () => {
+    const bad = await req('POST', '/api/v1/feeds', {
+      name: 'x',
+      format: 'text',
+      url: 'http://127.0.0.1:9/x',
+      schedule: 'every day',
+    })
+    expect(bad.status).toBe(400)
+    expect(bad.body?.code).toBe('invalid_input')
+    expect(String(bad.body?.message)).toContain('schedule')
+  })
+})
