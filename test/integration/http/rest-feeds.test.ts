@@ -70,7 +70,7 @@ describe('REST feeds', () => {
     const found = await req('GET', '/api/v1/indicators/search?q=evil-rest')
     const indicator = (found.body?.items as { id: string }[])[0]
     expect(indicator).toBeDefined()
-    const obs = await req('GET', `/api/v1/indicators/${indicator!.id}/observations`)
+    const obs = await req('GET', `/api/v1/indicators/${indicator.id}/observations`)
     expect(obs.status).toBe(200)
     expect(obs.body?.total).toBe(1)
   })

@@ -118,7 +118,12 @@ describe('importing local files', () => {
     lines.push('198.51.100.77')
     const path = writeFile(t.dataDir, 'bad.txt', lines.join('\n'))
     const run = await t.core.call('feeds.importFile', { path, format: 'text' })
-    expect(countsOf(run)).toMatchObject({ status: 'succeeded', rows: 1201, created: 1, rejected: 1200 })
+    expect(countsOf(run)).toMatchObject({
+      status: 'succeeded',
+      rows: 1201,
+      created: 1,
+      rejected: 1200,
+    })
     const detail = await t.core.call('feeds.getRun', { id: run.id })
     expect(detail.rejects).toHaveLength(1000)
     expect(detail.rejects[0]).toMatchObject({ line: 1, value: 'nonsense0' })

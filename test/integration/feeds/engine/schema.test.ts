@@ -96,7 +96,8 @@ describe('migration 0002 and the engine’s statements', () => {
   })
 
   it('checkpoints less often while a run writes, and restores the setting after', async () => {
-    const autocheckpoint = () => t.core.db.sqlite.pragma('wal_autocheckpoint', { simple: true }) as number
+    const autocheckpoint = () =>
+      t.core.db.sqlite.pragma('wal_autocheckpoint', { simple: true }) as number
     const before = autocheckpoint()
     const seen: number[] = []
     const off = t.core.events.on('feeds.onDidProgress', () => seen.push(autocheckpoint()))
