@@ -12,7 +12,7 @@ import {
   type IndicatorBulkWriter,
   type IndicatorUpsertRow,
 } from '../db/bulk/indicator-bulk'
-import { dedupStrings, normalizeTimestamp } from './indicator-row'
+import { normalizeTimestamp } from './indicator-row'
 import { assertProjectExists, type IndicatorsDeps } from './indicators.service'
 
 /**
@@ -65,7 +65,8 @@ const toRow = (
     firstSeen: item?.firstSeen,
     lastSeen: item?.lastSeen,
     description: item?.description ?? d.description,
-    tags: tags === undefined ? undefined : dedupStrings(tags),
+    // Deduplicated by the bulk writer (which must do it for feeds anyway), not twice.
+    tags,
     mitreTactics: item?.mitreTactics ?? d.mitreTactics,
     mitreTechniques: item?.mitreTechniques ?? d.mitreTechniques,
     active: item?.active ?? d.active,
@@ -150,12 +151,13 @@ export const importIndicators = async (
    * space and inflate memory). Counts go to a delta that joins the report only once the batch committed.
    */
   const writeBatch = (delta: Delta): boolean => {
-    const now = clock.now().toISOString()
+    // One session per transaction: the search index takes the batch's new rows once, at the end.
+    const session = writer.openSession(clock.now().toISOString())
     let inBatch = 0
     let chunk: IndicatorUpsertRow[] = []
     const flushChunk = () => {
       if (chunk.length === 0) return
-      const { outcomes } = writer.upsertMany(chunk, now)
+      const { outcomes } = session.add(chunk)
       for (let i = 0; i < chunk.length; i++) {
         delta[outcomes[i]]++
         const type = chunk[i].type
@@ -166,11 +168,13 @@ export const importIndicators = async (
     for (;;) {
       if (inBatch >= batchSize) {
         flushChunk()
+        session.close()
         return false
       }
       const next = it.next()
       if (next.done === true) {
         flushChunk()
+        session.close()
         return true
       }
       const c = next.value

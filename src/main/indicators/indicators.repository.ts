@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import type { IndicatorFilter, IndicatorSort } from '../../shared/contract/indicators.contract'
 import type { IocType } from '../../shared/domain/enums'
 import { createSearchIndexWriter } from '../db/bulk/indicator-search-index'
+import { indicatorId } from './indicator-id.node'
 import {
   SEARCH_MATCH_FN,
   SORT_COLUMNS,
@@ -22,7 +23,10 @@ import { planSearch, rowMatchesTerms } from './indicator-search'
  * here, so what is tested is what runs.
  */
 
-export const LOOKUP_SQL = `SELECT ${INDICATOR_SELECT} FROM indicators WHERE type = ? AND value = ?`
+// The id is UUIDv5 of (type, value) and the table has no (type, value) index (migration 0001): a lookup
+// computes the id and reads the primary key; type and value are compared as well, so a row whose id does
+// not match its value could never be returned for it.
+export const LOOKUP_SQL = `SELECT ${INDICATOR_SELECT} FROM indicators WHERE id = ? AND type = ? AND value = ?`
 export const GET_BY_ID_SQL = `SELECT ${INDICATOR_SELECT} FROM indicators WHERE id = ?`
 const GET_BY_ROWID_SQL = `SELECT ${INDICATOR_SELECT} FROM indicators WHERE rowid = ?`
 // FTS5 walks its matches in rowid order (newest first) and stops with the page: no sort, no count. Only the
@@ -103,7 +107,7 @@ const registerSearchFunction = (sqlite: BetterSqlite3.Database): void => {
 
 export const createIndicatorRepository = (sqlite: BetterSqlite3.Database): IndicatorRepository => {
   registerSearchFunction(sqlite)
-  const lookup = sqlite.prepare<[string, string], IndicatorRow>(LOOKUP_SQL)
+  const lookup = sqlite.prepare<[string, string, string], IndicatorRow>(LOOKUP_SQL)
   const getById = sqlite.prepare<[string], IndicatorRow>(GET_BY_ID_SQL)
   const getByRowid = sqlite.prepare<[number], IndicatorRow>(GET_BY_ROWID_SQL)
   const search = sqlite.prepare<[string, number], SearchCandidate>(SEARCH_SQL)
@@ -149,7 +153,7 @@ export const createIndicatorRepository = (sqlite: BetterSqlite3.Database): Indic
   return {
     getById: (id) => getById.get(id),
     getByRowid: (rowid) => getByRowid.get(rowid),
-    lookup: (type, value) => lookup.get(type, value),
+    lookup: (type, value) => lookup.get(indicatorId(type, value), type, value),
     page: ({ filter, sort, limit, cursor }) =>
       keysetPage(buildFilterWhere(filter), sort, limit, cursor),
     count: (filter) => {

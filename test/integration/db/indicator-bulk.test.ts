@@ -219,6 +219,57 @@ describe('indicator bulk writer', () => {
     )
   })
 
+  it('refuses a caller-supplied id that is not the UUIDv5 of its type and value', () => {
+    expect(() =>
+      w.upsertBatch(
+        [{ type: 'ip', value: '192.0.2.22', id: '6f1d2c3b-0000-4000-8000-0000000000aa' }],
+        NOW,
+      ),
+    ).toThrow(/is not the id of ip '192.0.2.22'/)
+    const id = indicatorId('ip', '192.0.2.22')
+    expect(w.upsertBatch([{ type: 'ip', value: '192.0.2.22', id }], NOW).ids).toEqual([id])
+  })
+
+  it('hands back the rowid of every row, created or merged', () => {
+    const r = w.upsertBatch(
+      [
+        { type: 'ip', value: '192.0.2.40' },
+        { type: 'ip', value: '192.0.2.41' },
+        { type: 'ip', value: '192.0.2.40', tags: ['again'] },
+      ],
+      NOW,
+    )
+    expect(r.rowids).toEqual(r.ids.map((id) => row(id).rowid))
+    expect(r.rowids[0]).toBe(r.rowids[2])
+  })
+
+  it('a session over several chunks indexes its new rows once, at close, with their final text', () => {
+    const sqlite = t.core.db.sqlite
+    const [old] = w.upsertBatch([{ type: 'domain', value: 'old.example', description: 'alpha' }], NOW)
+      .ids
+    sqlite.transaction(() => {
+      const s = w.openSession(LATER)
+      const a = s.add([{ type: 'domain', value: 'one.example', description: 'bravo' }])
+      const b = s.add([
+        { type: 'domain', value: 'one.example', description: 'charlie' },
+        { type: 'domain', value: 'old.example', description: 'delta' },
+      ])
+      expect(a.outcomes).toEqual(['created'])
+      expect(b.outcomes).toEqual(['updated', 'updated'])
+      // The older row was re-indexed at once; the session's own rows wait for close().
+      expect(ftsRowids('"delta"')).toEqual([row(old).rowid])
+      expect(ftsRowids('"charlie"')).toEqual([])
+      s.close()
+    })()
+    const one = row(indicatorId('domain', 'one.example')).rowid as number
+    expect(ftsRowids('"charlie"')).toEqual([one])
+    expect(ftsRowids('"bravo" OR "alpha"')).toEqual([])
+    const before = ftsRowids('"example"')
+    createSearchIndexWriter(sqlite).rebuild()
+    expect(ftsRowids('"example"')).toEqual(before)
+    expect(() => w.openSession(NOW)).toThrow(/inside a transaction/)
+  })
+
   it('clamps hostile numbers and drops unparseable dates', () => {
     const [id] = w.upsertBatch(
       [{ type: 'ip', value: '192.0.2.30', score: 1e9, confidence: -5, firstSeen: 'yesterday-ish' }],

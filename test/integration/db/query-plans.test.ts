@@ -10,6 +10,7 @@ import {
   type Cursor,
 } from '../../../src/main/indicators/indicator-query'
 import { INDICATOR_SELECT } from '../../../src/main/indicators/indicator-row'
+import { indicatorId } from '../../../src/main/indicators/indicator-id.node'
 import { planSearch } from '../../../src/main/indicators/indicator-search'
 import {
   GET_BY_ID_SQL,
@@ -43,11 +44,11 @@ const pagePlans = (sort: IndicatorSort, cursor: Cursor | null, filter = {}) =>
   )
 
 describe('query plans of the hot paths', () => {
-  it('lookup by type and value uses UNIQUE(type, value)', () => {
-    const plan = queryPlan(t.core, LOOKUP_SQL, ['ip', '192.0.2.1'])
+  it('lookup by type and value reads the primary key (the id is UUIDv5 of type and value)', () => {
+    const plan = queryPlan(t.core, LOOKUP_SQL, [indicatorId('ip', '192.0.2.1'), 'ip', '192.0.2.1'])
     expect(plan).toEqual([
       expect.stringMatching(
-        /^SEARCH indicators USING INDEX sqlite_autoindex_indicators_\d \(type=\? AND value=\?\)$/,
+        /^SEARCH indicators USING INDEX sqlite_autoindex_indicators_\d \(id=\?\)$/,
       ),
     ])
   })

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn, Unique } from 'typeorm'
+import { Column, Entity, PrimaryColumn } from 'typeorm'
 import type {
   Classification,
   IocType,
@@ -18,8 +18,8 @@ import type {
  * every insert, delete or change of value/tags/description must go through the indicators repository or the
  * bulk writer, which keep it in step; they also set the derived `severity_rank` and `risk_level`.
  */
+// No @Unique(type, value): the id is UUIDv5 of both, so the primary key holds that (migration 0001).
 @Entity({ name: 'indicators' })
-@Unique('UQ_indicators_type_value', ['type', 'value'])
 export class IndicatorEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string
