@@ -245,8 +245,10 @@ describe('indicator bulk writer', () => {
 
   it('a session over several chunks indexes its new rows once, at close, with their final text', () => {
     const sqlite = t.core.db.sqlite
-    const [old] = w.upsertBatch([{ type: 'domain', value: 'old.example', description: 'alpha' }], NOW)
-      .ids
+    const [old] = w.upsertBatch(
+      [{ type: 'domain', value: 'old.example', description: 'alpha' }],
+      NOW,
+    ).ids
     sqlite.transaction(() => {
       const s = w.openSession(LATER)
       const a = s.add([{ type: 'domain', value: 'one.example', description: 'bravo' }])

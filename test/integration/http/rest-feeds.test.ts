@@ -87,3 +87,24 @@ describe('REST feeds', () => {
     expect(String(bad.body?.message)).toContain('schedule')
   })
 })
+
+describe('local paths over HTTP', () => {
+  it('refuses to import or add a feed from a path on the server, naming why', async () => {
+    const file = await req('POST', '/api/rpc/feeds.importFile', {
+      path: '/etc/passwd',
+      format: 'text',
+    })
+    expect(file.status).toBe(403)
+    expect(file.body).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    expect(JSON.stringify(file.body)).toContain('not offered over HTTP')
+
+    const feed = await req('POST', '/api/v1/feeds', {
+      name: 'passwd',
+      format: 'text',
+      path: '/etc/passwd',
+    })
+    expect(feed.status).toBe(403)
+    expect(feed.body?.code).toBe('forbidden')
+    expect((await req('GET', '/api/v1/feeds')).body?.items).toEqual([])
+  })
+})

@@ -272,7 +272,9 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
       const mitreTactics = cleanList(r.mitreTactics)
       const mitreTechniques = cleanList(r.mitreTechniques)
       const enrichmentJson =
-        r.enrichment === undefined || r.enrichment === null ? undefined : JSON.stringify(r.enrichment)
+        r.enrichment === undefined || r.enrichment === null
+          ? undefined
+          : JSON.stringify(r.enrichment)
       const falsePositive = r.falsePositive ?? false
       const severity = r.severity ?? INDICATOR_DEFAULTS.severity
       const storedScore = score ?? INDICATOR_DEFAULTS.score
