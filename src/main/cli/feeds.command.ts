@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { AppError, isAppError } from '../../shared/contract'
+import { AppError } from '../../shared/contract'
 import { FEED_FORMAT_NAMES, type Feed, type FeedRun } from '../../shared/contract/feeds.contract'
 import type { Core } from '../core'
 import {
@@ -8,14 +8,12 @@ import {
   boolOpt,
   dataDirOf,
   intOpt,
-  parseCommandArgs,
   stringOpt,
   stringsOpt,
 } from './args'
 import {
   EXIT_ERROR,
   EXIT_OK,
-  EXIT_USAGE,
   UsageError,
   type CliIo,
   type CommandSpec,
@@ -25,8 +23,6 @@ import { toImportReport } from './import.command'
 import { callFromCli, withCore } from './with-core'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-const FORMAT_ALIASES: Readonly<Record<string, string>> = { txt: 'text', csv: 'generic-csv' }
-const IMPORT_FORMATS = ['auto', ...Object.keys(FORMAT_ALIASES), ...FEED_FORMAT_NAMES]
 
 const findFeed = async (core: Core, io: CliIo, nameOrId: string): Promise<Feed> => {
   const { items } = await callFromCli(core, io, 'feeds.list', {})
@@ -232,112 +228,9 @@ export const feedsHistoryCommand: CommandSpec = {
   },
 }
 
-const isUrl = (s: string): boolean => /^https?:\/\//i.test(s)
-
-/** `threateye import <file-or-url>`: the file path of import.command.ts plus one-off URL downloads. */
-export const importFileOrUrlCommand: CommandSpec = {
-  path: ['import'],
-  args: '<file-or-url>',
-  summary: 'Import indicators from a file or a URL in any feed format, and print the run report',
-  options: {
-    format: { type: 'string', arg: 'F', description: 'auto (default), txt, csv, or a feed format' },
-    name: { type: 'string', arg: 'NAME', description: 'Source name recorded on the observations' },
-    json: JSON_OPTION,
-    'data-dir': DATA_DIR_OPTION,
-  },
-  positionals: { min: 1, max: 1 },
-  run: async (args, io) => {
-    const given = stringOpt(args, 'format') ?? 'auto'
-    if (!IMPORT_FORMATS.includes(given)) {
-      throw new UsageError(
-        `--format must be one of ${IMPORT_FORMATS.join(', ')}; got ${JSON.stringify(given)}`,
-      )
-    }
-    const format = FORMAT_ALIASES[given] ?? given
-    const target = args.positionals[0] ?? ''
-    const name = stringOpt(args, 'name')
-    const run = await withCore(dataDirOf(args, io), io, async (core) => {
-      const finished = isUrl(target)
-        ? await callFromCli(core, io, 'feeds.importUrl', {
-            url: target,
-            format,
-            wait: true,
-            ...(name ? { name } : {}),
-          })
-        : await callFromCli(core, io, 'feeds.importFile', {
-            path: resolve(io.cwd, target),
-            format,
-            wait: true,
-            ...(name ? { name } : {}),
-          })
-      return callFromCli(core, io, 'feeds.getRun', { id: finished.id })
-    })
-    if (boolOpt(args, 'json')) {
-      io.stdout(toJsonLine(toImportReport(run)))
-    } else {
-      io.stdout(
-        `Imported ${safeText(run.source)} as ${run.format}: ${run.status}${run.error ? ` (${safeText(run.error)})` : ''}\n`,
-      )
-      io.stdout(formatTable(RUN_HEADERS.slice(3, 10), [runRow(run).slice(3, 10)]))
-      const types = Object.entries(run.byType).sort(([a], [b]) => a.localeCompare(b))
-      if (types.length)
-        io.stdout(
-          formatTable(
-            ['TYPE', 'COUNT'],
-            types.map(([t, n]) => [t, String(n)]),
-          ),
-        )
-      if (run.rejects.length) {
-        io.stdout(
-          formatTable(
-            ['LINE', 'REASON', 'VALUE'],
-            run.rejects.map((r) => [String(r.line), r.reason, r.value]),
-          ),
-        )
-      }
-    }
-    if (run.status === 'failed' || run.status === 'cancelled') {
-      io.stderr(`threateye: import ${run.status}${run.error ? `: ${safeText(run.error)}` : ''}\n`)
-      return EXIT_ERROR
-    }
-    return EXIT_OK
-  },
-}
-
 export const FEEDS_COMMANDS: readonly CommandSpec[] = [
   feedsListCommand,
   feedsAddCommand,
   feedsRunCommand,
   feedsHistoryCommand,
 ]
-
-const runSpec = async (spec: CommandSpec, argv: readonly string[], io: CliIo): Promise<number> => {
-  try {
-    return await spec.run(parseCommandArgs(spec, argv), io)
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr(`threateye ${spec.path.join(' ')}: ${e.message}\n`)
-      return EXIT_USAGE
-    }
-    io.stderr(
-      `threateye ${spec.path.join(' ')}: ${isAppError(e) || e instanceof Error ? e.message : String(e)}\n`,
-    )
-    return EXIT_ERROR
-  }
-}
-
-/** `threateye feeds <list|add|run|history> ...` (argv after "feeds"). */
-export const runFeedsCommand = async (argv: readonly string[], io: CliIo): Promise<number> => {
-  const spec = FEEDS_COMMANDS.find((c) => c.path[1] === argv[0])
-  if (!spec) {
-    io.stderr(
-      `threateye feeds: unknown subcommand ${JSON.stringify(argv[0] ?? '')} (list, add, run, history)\n`,
-    )
-    return EXIT_USAGE
-  }
-  return runSpec(spec, argv.slice(1), io)
-}
-
-/** `threateye import <file-or-url> --format <fmt|auto> [--json]` (argv after "import"). */
-export const runImportCommand = (argv: readonly string[], io: CliIo): Promise<number> =>
-  runSpec(importFileOrUrlCommand, argv, io)

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { runFeedsCommand, runImportCommand } from '../../../../src/main/cli/feeds.command'
+import { runCli } from '../../../../src/main/cli/run'
 import type { CliIo } from '../../../../src/main/cli/cli-types'
 import { serve, startFixtureServer, type FixtureServer } from '../../../support/fixture-server'
 
@@ -41,8 +41,8 @@ describe('threateye feeds / import', () => {
 
   it('imports a file and prints the run report as JSON', async () => {
     writeFileSync(join(dir, 'list.txt'), LIST)
-    const code = await runImportCommand(
-      ['list.txt', '--format', 'text', '--json', ...dataDir()],
+    const code = await runCli(
+      ['import', 'list.txt', '--format', 'text', '--json', ...dataDir()],
       io,
     )
     expect(err.join('')).toBe('')
@@ -62,8 +62,8 @@ describe('threateye feeds / import', () => {
   })
 
   it('imports from a URL and prints a table', async () => {
-    const code = await runImportCommand(
-      [srv.url('/list.txt'), '--format', 'auto', ...dataDir()],
+    const code = await runCli(
+      ['import', srv.url('/list.txt'), '--format', 'auto', ...dataDir()],
       io,
     )
     expect(code).toBe(0)
@@ -73,8 +73,9 @@ describe('threateye feeds / import', () => {
 
   it('adds, lists, runs and shows the history of a feed', async () => {
     expect(
-      await runFeedsCommand(
+      await runCli(
         [
+          'feeds',
           'add',
           '--name',
           'List',
@@ -89,20 +90,20 @@ describe('threateye feeds / import', () => {
         io,
       ),
     ).toBe(0)
-    expect(await runFeedsCommand(['list', '--json', ...dataDir()], io)).toBe(0)
+    expect(await runCli(['feeds', 'list', '--json', ...dataDir()], io)).toBe(0)
     const listed = JSON.parse(out.pop() ?? '[]') as { name: string; hasAuth: boolean }[]
     expect(listed).toMatchObject([{ name: 'List', hasAuth: true }])
-    expect(await runFeedsCommand(['run', 'list', '--wait', '--json', ...dataDir()], io)).toBe(0)
+    expect(await runCli(['feeds', 'run', 'list', '--wait', '--json', ...dataDir()], io)).toBe(0)
     expect(JSON.parse(out.pop() ?? '{}')).toMatchObject({
       status: 'succeeded',
       created: 2,
       duplicates: 1,
     })
-    expect(await runFeedsCommand(['history', 'List', ...dataDir()], io)).toBe(0)
+    expect(await runCli(['feeds', 'history', 'List', ...dataDir()], io)).toBe(0)
     expect(out.pop()).toMatch(/List\s+cli\s+succeeded/)
     expect(out.join('') + err.join('')).not.toContain('sekrit-key-123')
-    expect(await runFeedsCommand(['run', 'nope', ...dataDir()], io)).toBe(1)
+    expect(await runCli(['feeds', 'run', 'nope', ...dataDir()], io)).toBe(1)
     expect(err.pop()).toContain('No feed named "nope"')
-    expect(await runFeedsCommand(['frobnicate'], io)).toBe(2)
+    expect(await runCli(['feeds', 'frobnicate'], io)).toBe(2)
   })
 })
