@@ -44,22 +44,6 @@ export type FormatParser<O = unknown> = (
   options: O & { signal?: AbortSignal },
 ) => AsyncIterable<ParseItem[]>
 
-export const FEED_FORMATS = [
-  'urlhaus-csv',
-  'threatfox-csv',
-  'threatfox-json',
-  'feodo-csv',
-  'feodo-json',
-  'openphish-txt',
-  'phishtank-csv',
-  'phishtank-json',
-  'spamhaus-drop',
-  'generic-csv',
-  'text',
-  'misp-event',
-  'misp-feed',
-  'stix-bundle',
-  'taxii',
-] as const
-
-export type FeedFormat = (typeof FEED_FORMATS)[number]
+// One list of formats, declared with the contract (main may import shared; not the other way round).
+export { FEED_FORMAT_NAMES as FEED_FORMATS } from '../../shared/contract/feeds.contract'
+export type { FeedFormat } from '../../shared/contract/feeds.contract'

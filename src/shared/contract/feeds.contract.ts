@@ -4,8 +4,6 @@ import { TlpSchema } from './indicators.contract'
 import { Ok, PageLimit, Timestamp, Uuid, pageOf } from './common.schemas'
 import { method } from './define'
 
-// The same list as FEED_FORMATS in src/main/feeds/feed-types.ts (shared code cannot import main code); the
-// engine asserts at compile time that the two never drift apart.
 export const FEED_FORMAT_NAMES = [
   'urlhaus-csv',
   'threatfox-csv',
@@ -24,6 +22,7 @@ export const FEED_FORMAT_NAMES = [
   'taxii',
 ] as const
 export const FeedFormatSchema = z.enum(FEED_FORMAT_NAMES)
+export type FeedFormat = (typeof FEED_FORMAT_NAMES)[number]
 
 /** Admiralty source reliability: A completely reliable ... E unreliable, F cannot be judged. */
 export const RELIABILITIES = ['A', 'B', 'C', 'D', 'E', 'F'] as const

@@ -163,7 +163,14 @@ describe('import boundaries', () => {
 describe('type-aware rules', () => {
   it('flag floating promises and explicit any in real project files', async () => {
     // Full type-aware config, on a path inside tsconfig.node.json's program.
-    const typed = new ESLint({ cwd: root })
+    // typescript-eslint treats CI=true as a single lint run and then reads files from disk, not lintText's
+    // source: turn that inference off so this test means the same on a developer's machine and in CI.
+    const typed = new ESLint({
+      cwd: root,
+      overrideConfig: {
+        languageOptions: { parserOptions: { disallowAutomaticSingleRunInference: true } },
+      },
+    })
     const [result] = await typed.lintText(
       lines(
         'const work = async (): Promise<number> => 1',

@@ -1,6 +1,4 @@
-import type { FEED_FORMAT_NAMES } from '../../../shared/contract/feeds.contract'
 import type { IocType, Tlp } from '../../../shared/domain/enums'
-import type { FeedFormat } from '../feed-types'
 import type { FeedRunReject } from './run-counters'
 
 /** The admiralty reliability of a source (formats.md §3.6). */
@@ -70,8 +68,3 @@ export type PreparedObject = {
 export type PreparedBatch = { records: PreparedRecord[]; objects: PreparedObject[] }
 
 export type { FeedRunReject }
-
-// The contract lists the feed formats itself (shared code cannot import main code): this fails to compile
-// the day the two lists differ.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
-export const FORMAT_LISTS_AGREE: Same<FeedFormat, (typeof FEED_FORMAT_NAMES)[number]> = true
