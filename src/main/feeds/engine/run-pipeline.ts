@@ -116,6 +116,7 @@ export const executeRun = async (deps: PipelineDeps, plan: RunPlan): Promise<Fee
     throwIfAborted(signal)
     progress.phase('connecting')
     const src = await plan.open(signal)
+    if (src.kind !== 'not-modified') progress.watchBytes(() => src.bytes())
     if (src.kind === 'not-modified') {
       status = 'unchanged'
     } else {
@@ -209,6 +210,7 @@ export const executeRun = async (deps: PipelineDeps, plan: RunPlan): Promise<Fee
   }
 
   progress.phase('finishing')
+  progress.close()
   const finishedAt = deps.clock.now().toISOString()
   const durationMs = Math.round(performance.now() - t0)
   await deps.db.writes.run('feeds.runFinish', () =>

@@ -35,6 +35,31 @@ describe('feed runs over HTTP', () => {
     name = path,
   ) => t.core.call('feeds.create', { name, format, url: srv.url(path) })
 
+  it('reports download progress between batches and ends on the final counts', async () => {
+    // 2,000 addresses (~28 KB) in eight chunks 300 ms apart: past the fetcher's 8 KiB sniff, slower than the
+    // progress interval, and each chunk far below a parser batch.
+    const many = Array.from({ length: 2000 }, (_, i) => `10.77.${i >> 8}.${i & 255}`)
+    const body = many.join('\n') + '\n'
+    const chunks = Array.from(
+      { length: 8 },
+      (_, k) => many.slice(k * 250, k * 250 + 250).join('\n') + '\n',
+    )
+    srv.route('/drip.txt', serve.drip(chunks, 300, text))
+    const feed = await feedAt('/drip.txt')
+    const seen: { phase: string; bytes: number; rows: number }[] = []
+    const off = t.core.events.on('feeds.onDidProgress', (p) => {
+      if (p.feedId === feed.id) seen.push({ phase: p.phase, bytes: p.bytes, rows: p.rows })
+    })
+    const run = await t.core.call('feeds.run', { id: feed.id, wait: true })
+    off()
+    expect(run.rows).toBe(2000)
+    // Bytes moved while the body was still arriving, before the whole list was read.
+    const downloading = seen.filter((p) => p.phase === 'staging' && p.bytes > 0)
+    expect(downloading.some((p) => p.bytes < body.length)).toBe(true)
+    // The last event is the final state, not whatever the throttle let through last.
+    expect(seen.at(-1)).toEqual({ phase: 'finishing', bytes: body.length, rows: 2000 })
+  })
+
   it('records a 304 as an "unchanged" run and keeps the ETag only after a good run', async () => {
     srv.route('/etag.txt', serve.etag('"v1"', serve.bytes(LIST, text)))
     const feed = await feedAt('/etag.txt')
