@@ -30,7 +30,7 @@
  *   requireHeader(name, value, handler)             401 unless the header has that value (e.g. Auth-Key)
  *
  * Archive helpers, built at test time without holding the expansion in memory:
- *   gzipZeros(bytes)              gzip of `bytes` zero bytes (1 GiB → ~1 MiB, a decompression bomb)
+ *   gzipZeros(bytes)              gzip of `bytes` filler bytes (spaces; 1 GiB → ~1 MiB, a decompression bomb)
  *   zipArchive(entries)           a zip (deflate or store) of { name, data } or { name, zeros } entries;
  *                                 `declaredSize` lets an entry lie about its size in the headers
  */
@@ -279,7 +279,9 @@ export const serve = {
     },
 }
 
-const ZERO_CHUNK = Buffer.alloc(1024 * 1024)
+// Spaces, not NUL bytes: a bomb must look like text to get past the fetcher's binary sniff and reach the
+// decompressed-size cap it exists to test. Any repeated byte compresses the same (1 GiB → ~1 MiB).
+const ZERO_CHUNK = Buffer.alloc(1024 * 1024, 0x20)
 
 async function* zeros(bytes: number): AsyncGenerator<Buffer> {
   for (let left = bytes; left > 0; left -= ZERO_CHUNK.length)

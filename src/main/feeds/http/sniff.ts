@@ -24,11 +24,20 @@ export const parseMediaType = (value: string | undefined): MediaType | undefined
 const decoder = new TextDecoder('utf-8', { fatal: false })
 
 /** The head as text without BOM, leading whitespace, XML prolog or HTML comments. */
-const leadingText = (head: Uint8Array): string =>
-  decoder
+const LEADING_NOISE = /^(?:<\?xml[^>]{0,200}\?>|<!--[\s\S]{0,2000}?-->)/i
+
+// A loop, not one `(\s|…)+` regex: a body of 8 KiB of whitespace made that pattern overflow V8's regex stack
+// (a hostile feed could crash the fetch with it).
+const leadingText = (head: Uint8Array): string => {
+  let text = decoder
     .decode(head)
     .replace(/^\uFEFF/, '')
-    .replace(/^(\s|<\?xml[^>]{0,200}\?>|<!--[\s\S]{0,2000}?-->)+/i, '')
+    .trimStart()
+  for (let m = LEADING_NOISE.exec(text); m; m = LEADING_NOISE.exec(text)) {
+    text = text.slice(m[0].length).trimStart()
+  }
+  return text
+}
 
 const HTML_START = /^<(!doctype\s+html|html|head|body|title|meta|script|style|link)\b/i
 const PASSWORD_FORM = /<form\b[\s\S]*type\s*=\s*["']?password/i
@@ -45,6 +54,20 @@ const pageTitle = (text: string): string | undefined => {
 }
 
 const looksLikeJson = (text: string): boolean => text.startsWith('{') || text.startsWith('[')
+
+const MAGIC: readonly [string, readonly number[]][] = [
+  ['a PNG image', [0x89, 0x50, 0x4e, 0x47]],
+  ['a JPEG image', [0xff, 0xd8, 0xff]],
+  ['a GIF image', [0x47, 0x49, 0x46, 0x38]],
+  ['a PDF document', [0x25, 0x50, 0x44, 0x46]],
+  ['UTF-16 text', [0xff, 0xfe]],
+  ['UTF-16 text', [0xfe, 0xff]],
+]
+
+const describeMagic = (head: Uint8Array): string => {
+  const hit = MAGIC.find(([, bytes]) => bytes.every((b, i) => head[i] === b))
+  return hit ? `; it looks like ${hit[0]}` : ''
+}
 
 export type SniffVerdict = { error: FeedFetchError } | { warning?: string }
 
@@ -64,8 +87,23 @@ export const sniffBody = (input: {
   const { expect, url } = input
   if (expect === 'binary') return {}
   const media = parseMediaType(input.contentType)
-  const text = leadingText(input.head)
+  // The head can be a whole decompressed chunk (megabytes from an archive): look at the first bytes only.
+  const head = input.head.subarray(0, SNIFF_BYTES)
+  const text = leadingText(head)
   const wantsJson = expect === 'json' || expect === 'taxii'
+
+  // Text, CSV and JSON feeds never contain NUL bytes: an image, a PDF or an unrecognised archive would
+  // otherwise parse as text with nothing in it and end as a "successful" run of 0 rows.
+  const nul = head.indexOf(0)
+  if (nul !== -1) {
+    return {
+      error: new FeedFetchError(
+        'content-type',
+        `${url} returned binary data (a NUL byte at offset ${nul}${describeMagic(head)}) where ${expect} data was expected.`,
+        { url },
+      ),
+    }
+  }
 
   if (looksLikeHtmlDocument(text)) {
     const title = pageTitle(text)

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fetchFeed, type FetchRequest } from '../../../../src/main/feeds/http/fetcher'
-import { serve, startFixtureServer, type FixtureServer } from '../../../support/fixture-server'
+import {
+  serve,
+  startFixtureServer,
+  zipArchive,
+  type FixtureServer,
+} from '../../../support/fixture-server'
 import { expectFetchError, readText, testDeps } from './helpers'
 
 const KiB = 1024
@@ -153,6 +158,25 @@ describe('fetchFeed: content sniffing', () => {
     const err = await expectFetchError(get('/portal'), 'captive-portal')
     expect(err.message).toContain(srv.url('/portal'))
     expect(err.message).toContain('login or captive-portal page titled "Guest Wi-Fi &amp; Login"')
+  })
+
+  it('sniffs megabytes of leading whitespace (one unzipped chunk) without overflowing the regex stack', async () => {
+    const blank = ' '.repeat(4 * 1024 * KiB)
+    const zip = await zipArchive([{ name: 'blank.csv', data: blank }])
+    srv.route('/blank.zip', serve.bytes(zip, { contentType: 'application/zip' }))
+    const r = await get('/blank.zip')
+    expect(r.status).toBe('ok')
+    if (r.status === 'ok') expect((await readText(r.body)).length).toBe(blank.length)
+  })
+
+  it('refuses binary data (an image) where text was expected, naming what it looks like', async () => {
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
+      Buffer.from('IHDR'),
+    ])
+    srv.route('/image', serve.bytes(png, { contentType: 'text/plain' }))
+    const err = await expectFetchError(get('/image', { expect: 'text' }), 'content-type')
+    expect(err.message).toContain('binary data (a NUL byte at offset 8; it looks like a PNG image)')
   })
 
   it('sees through a login page that claims to be CSV', async () => {
