@@ -313,9 +313,12 @@ const describeFeedFlows = (start: StartHarness) => {
   })
 
   it('shows which sources reported an indicator and what each said', async () => {
-    await h.page.getByTestId('nav-indicators').click()
-    await indicators.waitReady()
-    await indicators.search('115.55.117.42')
+    // The search box searches indicators: typing in it on the Feeds view brings the indicators forward.
+    await h.page.getByTestId('nav-feeds').click()
+    await h.page.getByTestId('search').fill('115.55.117.42')
+    await h.page
+      .locator('[data-testid="indicators-view"][data-state="ready"][data-query="115.55.117.42"]')
+      .waitFor()
     const display = defang('url', 'http://115.55.117.42:39958/i')
     await indicators.open(display)
     const panel = indicators.detail

@@ -23,7 +23,7 @@ export const App = () => {
   const dialog = useUi((s) => s.dialog)
   const { ui, client } = useServices()
   const [view, setView] = useState<ViewId>('indicators')
-  useShortcuts()
+  useShortcuts(view === 'indicators')
 
   if (authFailed) return <TokenScreen reason="invalid" />
   const close = () => ui.getState().openDialog(null)
@@ -75,7 +75,7 @@ export const App = () => {
         </div>
       </nav>
       <div className="main">
-        <TopBar />
+        <TopBar onSearch={() => setView('indicators')} />
         {view === 'feeds' ? <FeedsView /> : <IndicatorsView />}
       </div>
       <Toasts />

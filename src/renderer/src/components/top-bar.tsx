@@ -9,7 +9,8 @@ const SEARCH_DEBOUNCE_MS = 250
 const THEME_LABEL = { system: 'System theme', light: 'Light theme', dark: 'Dark theme' } as const
 const THEME_ICON = { system: '◐', light: '☀', dark: '☾' } as const
 
-export const TopBar = () => {
+/** `onSearch`: the search box searches indicators, so typing in it brings their view forward. */
+export const TopBar = ({ onSearch }: { onSearch?: () => void }) => {
   const { ui, indicators } = useServices()
   const theme = useUi((s) => s.theme)
   const applied = useIndicators((s) => s.filter.q ?? '')
@@ -42,7 +43,10 @@ export const TopBar = () => {
           autoComplete="off"
           spellCheck={false}
           data-testid="search"
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => {
+            setText(e.target.value)
+            onSearch?.()
+          }}
           onKeyDown={(e) => {
             if (e.key === 'Enter') indicators.getState().setFilter({ q: text.trim() || undefined })
           }}

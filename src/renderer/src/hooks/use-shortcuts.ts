@@ -16,7 +16,8 @@ const isInteractive = (target: EventTarget | null): boolean =>
  * The analyst's keyboard: `/` search, `j`/`k` move, Enter open, Escape close, `n` new indicator. Keys typed
  * into a field belong to the field; an open dialog owns the keyboard (it handles its own Escape).
  */
-export const useShortcuts = (): void => {
+/** `tableShortcuts`: j/k/Enter act on the indicators table only while it is the view on screen. */
+export const useShortcuts = (tableShortcuts = true): void => {
   const { ui, indicators } = useServices()
   useEffect(() => {
     const onKeyDown = (e: KeyboardEvent) => {
@@ -36,11 +37,18 @@ export const useShortcuts = (): void => {
       }
       if (typing) return
       const state = indicators.getState()
+      if (e.key === '/') {
+        e.preventDefault()
+        document.getElementById(SEARCH_INPUT_ID)?.focus()
+        return
+      }
+      if (e.key === 'n') {
+        e.preventDefault()
+        ui.getState().openDialog('create-indicator')
+        return
+      }
+      if (!tableShortcuts) return
       switch (e.key) {
-        case '/':
-          e.preventDefault()
-          document.getElementById(SEARCH_INPUT_ID)?.focus()
-          return
         case 'j':
           e.preventDefault()
           state.moveSelection(1)
@@ -48,10 +56,6 @@ export const useShortcuts = (): void => {
         case 'k':
           e.preventDefault()
           state.moveSelection(-1)
-          return
-        case 'n':
-          e.preventDefault()
-          ui.getState().openDialog('create-indicator')
           return
         case 'Enter':
           if (isInteractive(e.target) || state.selectedId === null) return
@@ -64,5 +68,5 @@ export const useShortcuts = (): void => {
     }
     window.addEventListener('keydown', onKeyDown)
     return () => window.removeEventListener('keydown', onKeyDown)
-  }, [ui, indicators])
+  }, [ui, indicators, tableShortcuts])
 }

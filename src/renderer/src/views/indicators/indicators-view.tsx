@@ -56,6 +56,7 @@ export const IndicatorsView = () => {
   // Tests (and screen readers, through aria-busy) wait for this instead of for time to pass.
   const ready = useIndicators((s) => s.total !== null && s.window.slots[0]?.loadedOnce === true)
   const generation = useIndicators((s) => s.generation)
+  const query = useIndicators((s) => s.filter.q ?? '')
 
   return (
     <section
@@ -65,6 +66,7 @@ export const IndicatorsView = () => {
       data-testid="indicators-view"
       data-state={ready ? 'ready' : 'loading'}
       data-generation={generation}
+      data-query={query}
     >
       <div className="view-header">
         <h1 id="indicators-title">Indicators</h1>
