@@ -26,7 +26,12 @@ const resolvePage = (): AppPage => {
     isPackaged: app.isPackaged,
     indexFileUrl: pathToFileURL(join(__dirname, '..', 'renderer', 'index.html')).href,
   })
-  return { url, dev, preload: join(__dirname, '..', 'preload', 'index.js') }
+  return {
+    url,
+    dev,
+    preload: join(__dirname, '..', 'preload', 'index.js'),
+    icon: join(appRoot, 'resources', 'icon.png'),
+  }
 }
 
 const ABI_MISMATCH =

@@ -14,6 +14,8 @@ export type AppPage = {
   dev: boolean
   /** Absolute path of out/preload/index.js. */
   preload: string
+  /** Absolute path of resources/icon.png (the window icon on Linux and Windows). */
+  icon: string
 }
 
 /**
@@ -69,6 +71,7 @@ export const createMainWindow = async (page: AppPage, logger: Logger): Promise<B
     minHeight: 600,
     show: false,
     title: 'ThreatEye',
+    icon: page.icon,
     autoHideMenuBar: false,
     webPreferences: hardenedWebPreferences(page.preload),
   })
