@@ -1,3 +1,5 @@
+import { expect } from 'vitest'
+import { AppError } from '../../../src/shared/contract'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -45,3 +47,13 @@ export const queryPlan = (core: Core, sql: string, params: readonly unknown[]): 
   (core.db.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map(
     (r) => r.detail,
   )
+
+/** The AppError a call rejects with (the test fails if it resolves or throws something else). */
+export const appErrorOf = async (p: Promise<unknown>): Promise<AppError> => {
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  )
+  expect(e).toBeInstanceOf(AppError)
+  return e as AppError
+}

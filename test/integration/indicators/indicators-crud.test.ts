@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { AppError, type EventPayload } from '../../../src/shared/contract'
+import type { EventPayload } from '../../../src/shared/contract'
 import { indicatorId } from '../../../src/main/indicators/indicator-id.node'
-import { openTestCore, type TestCore } from '../db/core-fixture'
+import { appErrorOf as rejection, openTestCore, type TestCore } from '../db/core-fixture'
 
 let t: TestCore
 let changes: EventPayload<'indicators.onDidChange'>[]
@@ -11,15 +11,6 @@ beforeEach(async () => {
   t.core.events.on('indicators.onDidChange', (e) => changes.push(e))
 })
 afterEach(() => t.dispose())
-
-const rejection = async (p: Promise<unknown>): Promise<AppError> => {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  )
-  expect(e).toBeInstanceOf(AppError)
-  return e as AppError
-}
 
 describe('indicators: single writes and reads', () => {
   it('creates with canonicalisation, detection, defaults and a deterministic id', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { AppError, type EventPayload } from '../../../src/shared/contract'
-import { openTestCore, type TestCore } from '../db/core-fixture'
+import type { EventPayload } from '../../../src/shared/contract'
+import { appErrorOf as errorOf, openTestCore, type TestCore } from '../db/core-fixture'
 
 let t: TestCore
 let changes: EventPayload<'indicators.onDidChange'>[]
@@ -10,15 +10,6 @@ beforeEach(async () => {
   t.core.events.on('indicators.onDidChange', (e) => changes.push(e))
 })
 afterEach(() => t.dispose())
-
-const errorOf = async (p: Promise<unknown>): Promise<AppError> => {
-  const e = await p.then(
-    () => null,
-    (x: unknown) => x,
-  )
-  expect(e).toBeInstanceOf(AppError)
-  return e as AppError
-}
 
 describe('projects', () => {
   it('creates, gets, lists (archived hidden by default), renames and describes', async () => {

@@ -17,6 +17,7 @@ import { Modal } from '../../components/modal'
 import { firstIssue } from './field-validation'
 import { Field } from './indicator-edit-form'
 import { TYPE_LABELS, capitalise, splitList } from './format'
+import { EnumSelect, upperCase } from '../../components/enum-select'
 
 const F = IndicatorCreateSchema.shape
 const AUTO = ''
@@ -156,56 +157,38 @@ export const CreateIndicatorDialog = (props: { onClose: () => void }) => {
         </Field>
         <Field label="Severity">
           {(id) => (
-            <select
+            <EnumSelect
               id={id}
+              options={SEVERITIES}
               value={severity}
+              label={capitalise}
               data-testid="create-severity"
-              onChange={(e) =>
-                setSeverity(SEVERITIES.find((s) => s === e.target.value) ?? severity)
-              }
-            >
-              {SEVERITIES.map((s) => (
-                <option key={s} value={s}>
-                  {capitalise(s)}
-                </option>
-              ))}
-            </select>
+              onChange={setSeverity}
+            />
           )}
         </Field>
         <Field label="Classification">
           {(id) => (
-            <select
+            <EnumSelect
               id={id}
+              options={CLASSIFICATIONS}
               value={classification}
+              label={capitalise}
               data-testid="create-classification"
-              onChange={(e) =>
-                setClassification(
-                  CLASSIFICATIONS.find((c) => c === e.target.value) ?? classification,
-                )
-              }
-            >
-              {CLASSIFICATIONS.map((c) => (
-                <option key={c} value={c}>
-                  {capitalise(c)}
-                </option>
-              ))}
-            </select>
+              onChange={setClassification}
+            />
           )}
         </Field>
         <Field label="TLP">
           {(id) => (
-            <select
+            <EnumSelect
               id={id}
+              options={TLP_LEVELS}
               value={tlp}
+              label={upperCase}
               data-testid="create-tlp"
-              onChange={(e) => setTlp(TLP_LEVELS.find((t) => t === e.target.value) ?? tlp)}
-            >
-              {TLP_LEVELS.map((t) => (
-                <option key={t} value={t}>
-                  {t.toUpperCase()}
-                </option>
-              ))}
-            </select>
+              onChange={setTlp}
+            />
           )}
         </Field>
         <Field label="Tags (comma separated)" error={tagsError ?? undefined} wide>

@@ -10,6 +10,7 @@ import { useClient, useServices } from '../../app-context'
 import { firstIssue, parseWhole, wholeNumberIssue } from './field-validation'
 import { capitalise, splitList } from './format'
 import { useProjects } from './use-projects'
+import { EnumSelect, upperCase } from '../../components/enum-select'
 
 const F = IndicatorPatchSchema.shape
 
@@ -179,59 +180,38 @@ export const IndicatorEditForm = (props: {
       <div className="form-grid">
         <Field label="Classification">
           {(id) => (
-            <select
+            <EnumSelect
               id={id}
+              options={CLASSIFICATIONS}
               value={draft.classification}
+              label={capitalise}
               data-testid="edit-classification"
-              onChange={(e) =>
-                change(
-                  'classification',
-                  CLASSIFICATIONS.find((c) => c === e.target.value) ?? draft.classification,
-                )
-              }
-            >
-              {CLASSIFICATIONS.map((c) => (
-                <option key={c} value={c}>
-                  {capitalise(c)}
-                </option>
-              ))}
-            </select>
+              onChange={(v) => change('classification', v)}
+            />
           )}
         </Field>
         <Field label="Severity">
           {(id) => (
-            <select
+            <EnumSelect
               id={id}
+              options={SEVERITIES}
               value={draft.severity}
+              label={capitalise}
               data-testid="edit-severity"
-              onChange={(e) =>
-                change('severity', SEVERITIES.find((s) => s === e.target.value) ?? draft.severity)
-              }
-            >
-              {SEVERITIES.map((s) => (
-                <option key={s} value={s}>
-                  {capitalise(s)}
-                </option>
-              ))}
-            </select>
+              onChange={(v) => change('severity', v)}
+            />
           )}
         </Field>
         <Field label="TLP">
           {(id) => (
-            <select
+            <EnumSelect
               id={id}
+              options={TLP_LEVELS}
               value={draft.tlp}
+              label={upperCase}
               data-testid="edit-tlp"
-              onChange={(e) =>
-                change('tlp', TLP_LEVELS.find((t) => t === e.target.value) ?? draft.tlp)
-              }
-            >
-              {TLP_LEVELS.map((t) => (
-                <option key={t} value={t}>
-                  {t.toUpperCase()}
-                </option>
-              ))}
-            </select>
+              onChange={(v) => change('tlp', v)}
+            />
           )}
         </Field>
         <Field label="Score (0–100)" error={errors.score} testId="edit-score">

@@ -14,6 +14,7 @@ import { errorMessage } from '../../api/client'
 import { useClient, useServices } from '../../app-context'
 import { Modal } from '../../components/modal'
 import { TYPE_LABELS, capitalise, formatCount, splitList } from './format'
+import { EnumSelect, upperCase } from '../../components/enum-select'
 
 /** A paste bigger than this is a file: the desktop's import (not a textarea) is the tool for it. */
 const MAX_PASTE_CHARS = 5_000_000
@@ -245,48 +246,25 @@ export const PasteImportDialog = (props: { onClose: () => void }) => {
               </fieldset>
               <label className="filter">
                 <span>Severity</span>
-                <select
+                <EnumSelect
+                  options={SEVERITIES}
                   value={severity}
-                  onChange={(e) =>
-                    setSeverity(SEVERITIES.find((s) => s === e.target.value) ?? severity)
-                  }
-                >
-                  {SEVERITIES.map((s) => (
-                    <option key={s} value={s}>
-                      {capitalise(s)}
-                    </option>
-                  ))}
-                </select>
+                  label={capitalise}
+                  onChange={setSeverity}
+                />
               </label>
               <label className="filter">
                 <span>Classification</span>
-                <select
+                <EnumSelect
+                  options={CLASSIFICATIONS}
                   value={classification}
-                  onChange={(e) =>
-                    setClassification(
-                      CLASSIFICATIONS.find((c) => c === e.target.value) ?? classification,
-                    )
-                  }
-                >
-                  {CLASSIFICATIONS.map((c) => (
-                    <option key={c} value={c}>
-                      {capitalise(c)}
-                    </option>
-                  ))}
-                </select>
+                  label={capitalise}
+                  onChange={setClassification}
+                />
               </label>
               <label className="filter">
                 <span>TLP</span>
-                <select
-                  value={tlp}
-                  onChange={(e) => setTlp(TLP_LEVELS.find((t) => t === e.target.value) ?? tlp)}
-                >
-                  {TLP_LEVELS.map((t) => (
-                    <option key={t} value={t}>
-                      {t.toUpperCase()}
-                    </option>
-                  ))}
-                </select>
+                <EnumSelect options={TLP_LEVELS} value={tlp} label={upperCase} onChange={setTlp} />
               </label>
               <label className="filter">
                 <span>Tags</span>
