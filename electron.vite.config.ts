@@ -11,6 +11,9 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli.ts'),
+          // Worker threads (src/main/workers/spawn-worker.ts finds them next to the main bundle).
+          'bulk-writer': resolve(__dirname, 'src/main/db/bulk-worker/bulk-writer.worker.ts'),
+          'search-indexer': resolve(__dirname, 'src/main/db/search/search-indexer.worker.ts'),
         },
       },
     },

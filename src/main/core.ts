@@ -2,6 +2,12 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { In, Method, Out } from '../shared/contract'
 import { openDatabase, type Database } from './db/data-source'
+import {
+  attachSearchIndex,
+  createSearchIndexer,
+  detachSearchIndex,
+  type SearchIndexer,
+} from './db/search/search-indexer'
 import { createEventHub, type EventHub } from './events/event-hub'
 import { createFeedHandlers } from './feeds/feeds.handlers'
 import { createFeedsService, type FeedsServiceOptions } from './feeds/feeds.service'
@@ -41,6 +47,8 @@ export type CoreContext = {
   logger: Logger
   secrets: SecretStore
   events: EventHub
+  /** The search index's worker: readers call search.catchUp() to see their own writes. */
+  search: SearchIndexer
 }
 
 export type Core = CoreContext & {
@@ -59,11 +67,9 @@ export type Core = CoreContext & {
 export const createCore = async (opts: CoreOptions): Promise<Core> => {
   mkdirSync(opts.dataDir, { recursive: true })
   const logger = opts.logger ?? createLogger()
-  const db = await openDatabase({
-    file: join(opts.dataDir, 'threateye.sqlite'),
-    nativeBinding: opts.nativeBinding,
-    logger,
-  })
+  const mainFile = join(opts.dataDir, 'threateye.sqlite')
+  const db = await openDatabase({ file: mainFile, nativeBinding: opts.nativeBinding, logger })
+  const search = await startSearchIndexer(db, mainFile, opts, logger)
   const events = createEventHub((e) => logger.warn('event listener failed', { error: e }))
   const ctx: CoreContext = {
     dataDir: opts.dataDir,
@@ -73,6 +79,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     logger,
     secrets: opts.secrets ?? createFileSecretStore(opts.dataDir),
     events,
+    search,
   }
   let httpUrl: string | null = null
   const settings = createSettingsService(ctx)
@@ -90,6 +97,11 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   const idlers: (() => Promise<void>)[] = [() => db.writes.waitForIdle()]
   stoppers.push(() => feeds.stop())
   idlers.push(() => feeds.waitForIdle())
+  idlers.push(async () => {
+    if (!(await search.catchUp(SEARCH_IDLE_TIMEOUT_MS))) {
+      logger.warn('search index still catching up')
+    }
+  })
 
   return {
     ...ctx,
@@ -109,7 +121,53 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     },
     stop: async () => {
       for (const stop of stoppers.reverse()) await stop()
+      // Writes may still be queued: they only append to the log, which the next start applies.
+      await db.writes.waitForIdle()
+      await search.stop()
+      try {
+        detachSearchIndex(db.sqlite)
+      } catch (e) {
+        // Closing the connection releases it anyway; only its final checkpoint would touch search.sqlite.
+        logger.warn('search index detach failed', { error: e })
+      }
       await db.close()
     },
   }
+}
+
+/** waitForIdle's bound on the index catching up (a million-row import takes well under this). */
+const SEARCH_IDLE_TIMEOUT_MS = 600_000
+
+/**
+ * Starts the indexer worker on `<dataDir>/search.sqlite` and attaches that file to the main connection as
+ * `search` (the queries read `search.indicators_fts`). Every write-queue job may have appended to the log,
+ * so each one wakes the worker; the worker also polls, for writes on other connections.
+ */
+const startSearchIndexer = async (
+  db: Database,
+  mainFile: string,
+  opts: CoreOptions,
+  logger: Logger,
+): Promise<SearchIndexer> => {
+  const search = createSearchIndexer({
+    dataDir: opts.dataDir,
+    mainFile,
+    sqlite: db.sqlite,
+    nativeBinding: opts.nativeBinding,
+    logger,
+    prune: (below) =>
+      db.writes.run('search-log.prune', () => {
+        db.sqlite.prepare('DELETE FROM search_log WHERE seq < ?').run(below)
+      }),
+  })
+  try {
+    await search.ready
+    attachSearchIndex(db.sqlite, search.file)
+  } catch (e) {
+    await search.stop()
+    await db.close()
+    throw e
+  }
+  db.writes.onDidRun(() => search.notify())
+  return search
 }

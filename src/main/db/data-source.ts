@@ -1,6 +1,8 @@
 import 'reflect-metadata'
 import type BetterSqlite3 from 'better-sqlite3'
 import { DataSource } from 'typeorm'
+import { createBulkWriter, type BulkWriter } from './bulk-worker/bulk-writer-client'
+import { applyConnectionPragmas } from './connection-pragmas'
 import { AppError } from '../../shared/contract'
 import type { Logger } from '../platform/logger'
 import { entities } from './entities'
@@ -12,6 +14,11 @@ export type Database = {
   /** TypeORM's own better-sqlite3 handle: the hot paths prepare raw statements on it. */
   sqlite: BetterSqlite3.Database
   writes: WriteQueue
+  /**
+   * Big imports (indicators.bulkCreate, feed batches) write through a second connection on a worker thread,
+   * started on first use; only inside a `writes` job. See src/main/db/bulk-worker.
+   */
+  bulk: BulkWriter
   schemaVersion: number
   close(): Promise<void>
 }
@@ -31,14 +38,7 @@ export const createSqliteDataSource = (file: string, nativeBinding?: string): Da
     migrationsRun: false,
     // Lets the desktop load an Electron-ABI build of better-sqlite3 while tests and headless use Node's.
     ...(nativeBinding ? { nativeBinding } : {}),
-    prepareDatabase: (db: BetterSqlite3.Database) => {
-      db.pragma('journal_mode = WAL')
-      db.pragma('synchronous = NORMAL')
-      db.pragma('foreign_keys = ON')
-      db.pragma('busy_timeout = 5000')
-      db.pragma('temp_store = MEMORY')
-      db.pragma('cache_size = -65536')
-    },
+    prepareDatabase: (db: BetterSqlite3.Database) => applyConnectionPragmas(db, 32),
   })
 
 /**
@@ -63,13 +63,20 @@ export const openDatabase = async (opts: {
   const sqlite = (dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database })
     .databaseConnection
   const writes = createWriteQueue()
+  const bulk = createBulkWriter({
+    file: opts.file,
+    nativeBinding: opts.nativeBinding,
+    logger: opts.logger,
+  })
   return {
     dataSource,
     sqlite,
     writes,
+    bulk,
     schemaVersion: SCHEMA_VERSION,
     close: async () => {
       await writes.waitForIdle()
+      await bulk.stop()
       if (dataSource.isInitialized) {
         // Fold the WAL back so the file is self-contained when the app is closed.
         sqlite.pragma('wal_checkpoint(TRUNCATE)')

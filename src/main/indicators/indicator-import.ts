@@ -7,11 +7,8 @@ import {
   type IndicatorCreate,
 } from '../../shared/contract/indicators.contract'
 import { extractIndicators, parseIndicator, type ParseResult } from '../../shared/domain'
-import {
-  createIndicatorBulkWriter,
-  type IndicatorBulkWriter,
-  type IndicatorUpsertRow,
-} from '../db/bulk/indicator-bulk'
+import type { IocType } from '../../shared/domain/enums'
+import { prepareUpsertRows, type IndicatorUpsertRow } from '../db/bulk/indicator-bulk'
 import { normalizeTimestamp } from './indicator-row'
 import { assertProjectExists, type IndicatorsDeps } from './indicators.service'
 
@@ -89,8 +86,6 @@ const itemProblem = (item: IndicatorCreate | undefined): string | null => {
 export type ImportOptions = {
   batchSize?: number
   signal?: AbortSignal
-  /** Reused across calls by the handlers (preparing the statements costs more than a small import). */
-  writer?: IndicatorBulkWriter
 }
 
 /**
@@ -106,7 +101,6 @@ export const importIndicators = async (
 ): Promise<BulkReport> => {
   const { db, clock, events } = deps
   const batchSize = opts.batchSize ?? BULK_BATCH_ROWS
-  const writer = opts.writer ?? createIndicatorBulkWriter(db.sqlite)
   const report: BulkReport = {
     total: 0,
     created: 0,
@@ -145,52 +139,73 @@ export const importIndicators = async (
     byType: Map<string, number>
   }
 
+  // Checked here, on the main thread, because the worker only sees prepared rows: an item's id must be the
+  // deterministic one (indicator-bulk.ts explains why), and the error says whether it belongs to another.
+  const idTaken = db.sqlite
+    .prepare<[string], number>('SELECT 1 FROM indicators WHERE id = ?')
+    .pluck()
+  const refuseForeignId = (given: string, type: IocType, value: string, id: string): never => {
+    if (idTaken.get(given) !== undefined) {
+      throw new AppError('conflict', `Indicator id ${given} already belongs to another indicator`, {
+        id: given,
+      })
+    }
+    throw new AppError(
+      'invalid_input',
+      `id ${given} is not the id of ${type} '${value}' (ids are UUIDv5 of type and value: ${id})`,
+      { field: 'id', id: given, expected: id },
+    )
+  }
+
   /**
-   * One batch = one transaction, run synchronously: candidates are parsed and written in chunks of
-   * CHUNK_ROWS, so a 50,000-row batch never holds 50,000 row objects (they would all survive into V8's old
-   * space and inflate memory). Counts go to a delta that joins the report only once the batch committed.
+   * One batch = one transaction on the bulk writer's worker. Candidates are parsed and prepared here in
+   * chunks of CHUNK_ROWS and handed over as they are ready, so the worker writes one chunk while this thread
+   * parses the next (two cores), and a 50,000-row batch never holds 50,000 row objects. Counts go to a
+   * delta that joins the report only once the batch committed.
    */
-  const writeBatch = (delta: Delta): boolean => {
-    // One session per transaction: the search index takes the batch's new rows once, at the end.
-    const session = writer.openSession(clock.now().toISOString())
+  const writeBatch = async (delta: Delta): Promise<boolean> => {
+    const tx = db.bulk.begin(clock.now().toISOString())
     let inBatch = 0
     let chunk: IndicatorUpsertRow[] = []
     const flushChunk = () => {
       if (chunk.length === 0) return
-      const { outcomes } = session.add(chunk)
-      for (let i = 0; i < chunk.length; i++) {
-        delta[outcomes[i]]++
-        const type = chunk[i].type
-        delta.byType.set(type, (delta.byType.get(type) ?? 0) + 1)
-      }
+      for (const row of chunk) delta.byType.set(row.type, (delta.byType.get(row.type) ?? 0) + 1)
+      tx.indicators(prepareUpsertRows(chunk, refuseForeignId))
       chunk = []
     }
-    for (;;) {
-      if (inBatch >= batchSize) {
-        flushChunk()
-        session.close()
-        return false
-      }
-      const next = it.next()
-      if (next.done === true) {
-        flushChunk()
-        session.close()
-        return true
-      }
-      const c = next.value
-      delta.total++
-      const row = accept(c)
-      if (typeof row === 'string') {
-        delta.rejected++
-        if (report.rejects.length + delta.rejects.length < MAX_LISTED_REJECTS) {
-          delta.rejects.push({ line: c.line, value: c.result.value, reason: row })
+    let done = false
+    try {
+      for (;;) {
+        if (inBatch >= batchSize) break
+        const next = it.next()
+        if (next.done === true) {
+          done = true
+          break
         }
-        continue
+        const c = next.value
+        delta.total++
+        const row = accept(c)
+        if (typeof row === 'string') {
+          delta.rejected++
+          if (report.rejects.length + delta.rejects.length < MAX_LISTED_REJECTS) {
+            delta.rejects.push({ line: c.line, value: c.result.value, reason: row })
+          }
+          continue
+        }
+        chunk.push(row)
+        inBatch++
+        if (chunk.length >= CHUNK_ROWS) flushChunk()
       }
-      chunk.push(row)
-      inBatch++
-      if (chunk.length >= CHUNK_ROWS) flushChunk()
+      flushChunk()
+    } catch (e) {
+      await tx.rollback()
+      throw e
     }
+    const { delta: d } = await tx.commit()
+    delta.created += d.created
+    delta.updated += d.updated
+    delta.unchanged += d.unchanged
+    return done
   }
 
   let changed = false
@@ -206,9 +221,7 @@ export const importIndicators = async (
         rejects: [],
         byType: new Map(),
       }
-      done = await db.writes.run('indicators.bulkCreate', () =>
-        db.sqlite.transaction(writeBatch)(delta),
-      )
+      done = await db.writes.run('indicators.bulkCreate', () => writeBatch(delta))
       report.total += delta.total
       report.created += delta.created
       report.updated += delta.updated

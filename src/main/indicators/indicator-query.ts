@@ -53,7 +53,7 @@ export const buildFilterWhere = (f: IndicatorFilter): SqlWhere => {
     const phrase = tagPhrase(f.tag)
     if (phrase !== null) {
       clauses.push(
-        'indicators.rowid IN (SELECT rowid FROM indicators_fts WHERE indicators_fts MATCH ?)',
+        'indicators.rowid IN (SELECT rowid FROM search.indicators_fts WHERE indicators_fts MATCH ?)',
       )
       params.push(phrase)
     }
@@ -66,7 +66,7 @@ export const buildFilterWhere = (f: IndicatorFilter): SqlWhere => {
       clauses.push('0')
     } else {
       clauses.push(
-        'indicators.rowid IN (SELECT rowid FROM indicators_fts WHERE indicators_fts MATCH ?)',
+        'indicators.rowid IN (SELECT rowid FROM search.indicators_fts WHERE indicators_fts MATCH ?)',
       )
       params.push(plan.match)
       clauses.push(

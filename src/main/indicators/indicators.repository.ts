@@ -30,10 +30,12 @@ export const LOOKUP_SQL = `SELECT ${INDICATOR_SELECT} FROM indicators WHERE id =
 export const GET_BY_ID_SQL = `SELECT ${INDICATOR_SELECT} FROM indicators WHERE id = ?`
 const GET_BY_ROWID_SQL = `SELECT ${INDICATOR_SELECT} FROM indicators WHERE rowid = ?`
 // FTS5 walks its matches in rowid order (newest first) and stops with the page: no sort, no count. Only the
-// searched text is read for the exact check; whole rows are read for the matches alone.
+// searched text is read for the exact check; whole rows are read for the matches alone. The index is
+// search.sqlite, attached as `search` (src/main/db/search); it may trail the table, and the exact check on
+// the row as it is now keeps a stale entry from ever returning a row that does not match.
 export const SEARCH_SQL = `SELECT indicators.rowid AS rowid, indicators.value, indicators.description,
   indicators.tags
-FROM indicators_fts JOIN indicators ON indicators.rowid = indicators_fts.rowid
+FROM search.indicators_fts JOIN indicators ON indicators.rowid = indicators_fts.rowid
 WHERE indicators_fts MATCH ? AND indicators_fts.rowid < ?
 ORDER BY indicators_fts.rowid DESC`
 

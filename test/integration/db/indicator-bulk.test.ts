@@ -25,11 +25,20 @@ const row = (id: string) =>
     unknown
   >
 
-const ftsRowids = (match: string): number[] =>
-  t.core.db.sqlite
-    .prepare('SELECT rowid FROM indicators_fts WHERE indicators_fts MATCH ? ORDER BY rowid')
+/** What the search index (search.sqlite, built by the indexer worker) matches, once it has caught up. */
+const ftsRowids = async (match: string): Promise<number[]> => {
+  expect(await t.core.search.catchUp(30_000)).toBe(true)
+  return t.core.db.sqlite
+    .prepare('SELECT rowid FROM search.indicators_fts WHERE indicators_fts MATCH ? ORDER BY rowid')
     .pluck()
     .all(match) as number[]
+}
+
+/** Rebuilds the index from the table and waits for it. */
+const rebuildIndex = async () => {
+  createSearchIndexWriter(t.core.db.sqlite).rebuild()
+  expect(await t.core.search.catchUp(30_000)).toBe(true)
+}
 
 describe('indicator bulk writer', () => {
   it('creates rows with deterministic ids and reports outcomes in input order', () => {
@@ -159,7 +168,7 @@ describe('indicator bulk writer', () => {
     expect(row(plain).classification).toBe('malicious')
   })
 
-  it('handles the same value twice in one batch (created, then merged)', () => {
+  it('handles the same value twice in one batch (created, then merged)', async () => {
     const r = w.upsertBatch(
       [
         { type: 'ip', value: '192.0.2.1', tags: ['x'] },
@@ -171,31 +180,31 @@ describe('indicator bulk writer', () => {
     expect(r.outcomes).toEqual(['created', 'updated', 'unchanged'])
     expect(new Set(r.ids).size).toBe(1)
     // Indexed once, with its final text.
-    expect(ftsRowids('"x"')).toEqual(ftsRowids('"y"'))
-    expect(ftsRowids('"192 0 2 1"')).toHaveLength(1)
+    expect(await ftsRowids('"x"')).toEqual(await ftsRowids('"y"'))
+    expect(await ftsRowids('"192 0 2 1"')).toHaveLength(1)
   })
 
-  it('keeps the search index in step with created and updated rows', () => {
+  it('keeps the search index in step with created and updated rows', async () => {
     const [id] = w.upsertBatch(
       [{ type: 'domain', value: 'fts.example', description: 'old words' }],
       NOW,
     ).ids
     const rowid = row(id).rowid as number
-    expect(ftsRowids('"old"')).toEqual([rowid])
+    expect(await ftsRowids('"old"')).toEqual([rowid])
     w.upsertBatch(
       [{ type: 'domain', value: 'fts.example', description: 'new words', tags: ['emotet'] }],
       LATER,
     )
-    expect(ftsRowids('"old"')).toEqual([])
-    expect(ftsRowids('"new"')).toEqual([rowid])
-    expect(ftsRowids('tags : "emotet"')).toEqual([rowid])
+    expect(await ftsRowids('"old"')).toEqual([])
+    expect(await ftsRowids('"new"')).toEqual([rowid])
+    expect(await ftsRowids('tags : "emotet"')).toEqual([rowid])
     // The incremental index equals a rebuild from the table.
-    const before = ftsRowids('"fts" OR "emotet" OR "words"')
-    createSearchIndexWriter(t.core.db.sqlite).rebuild()
-    expect(ftsRowids('"fts" OR "emotet" OR "words"')).toEqual(before)
+    const before = await ftsRowids('"fts" OR "emotet" OR "words"')
+    await rebuildIndex()
+    expect(await ftsRowids('"fts" OR "emotet" OR "words"')).toEqual(before)
   })
 
-  it('rolls the whole batch back when a row fails, and the caller can retry', () => {
+  it('rolls the whole batch back when a row fails, and the caller can retry', async () => {
     const sqlite = t.core.db.sqlite
     const missingProject = '00000000-0000-4000-8000-000000000001'
     expect(() =>
@@ -208,7 +217,9 @@ describe('indicator bulk writer', () => {
       ),
     ).toThrow(/FOREIGN KEY/)
     expect(sqlite.prepare('SELECT count(*) FROM indicators').pluck().get()).toBe(0)
-    expect(ftsRowids('"192"')).toEqual([])
+    expect(await ftsRowids('"192"')).toEqual([])
+    // Nor did it leave an entry for the indexer.
+    expect(sqlite.prepare('SELECT count(*) FROM search_log').pluck().get()).toBe(0)
     expect(w.upsertBatch([{ type: 'ip', value: '192.0.2.10' }], NOW).outcomes).toEqual(['created'])
   })
 
@@ -243,12 +254,13 @@ describe('indicator bulk writer', () => {
     expect(r.rowids[0]).toBe(r.rowids[2])
   })
 
-  it('a session over several chunks indexes its new rows once, at close, with their final text', () => {
+  it('a session over several chunks indexes its new rows once, at close, with their final text', async () => {
     const sqlite = t.core.db.sqlite
     const [old] = w.upsertBatch(
       [{ type: 'domain', value: 'old.example', description: 'alpha' }],
       NOW,
     ).ids
+    const seqBefore = sqlite.prepare('SELECT max(seq) FROM search_log').pluck().get() as number
     sqlite.transaction(() => {
       const s = w.openSession(LATER)
       const a = s.add([{ type: 'domain', value: 'one.example', description: 'bravo' }])
@@ -258,17 +270,24 @@ describe('indicator bulk writer', () => {
       ])
       expect(a.outcomes).toEqual(['created'])
       expect(b.outcomes).toEqual(['updated', 'updated'])
-      // The older row was re-indexed at once; the session's own rows wait for close().
-      expect(ftsRowids('"delta"')).toEqual([row(old).rowid])
-      expect(ftsRowids('"charlie"')).toEqual([])
       s.close()
     })()
     const one = row(indicatorId('domain', 'one.example')).rowid as number
-    expect(ftsRowids('"charlie"')).toEqual([one])
-    expect(ftsRowids('"bravo" OR "alpha"')).toEqual([])
-    const before = ftsRowids('"example"')
-    createSearchIndexWriter(sqlite).rebuild()
-    expect(ftsRowids('"example"')).toEqual(before)
+    // The older row's change is one log entry; the session's own rows one range, logged at close().
+    expect(
+      sqlite
+        .prepare('SELECT kind, from_rowid, to_rowid FROM search_log WHERE seq > ? ORDER BY seq')
+        .all(seqBefore),
+    ).toEqual([
+      { kind: 'row', from_rowid: row(old).rowid, to_rowid: row(old).rowid },
+      { kind: 'range', from_rowid: one, to_rowid: one },
+    ])
+    expect(await ftsRowids('"delta"')).toEqual([row(old).rowid])
+    expect(await ftsRowids('"charlie"')).toEqual([one])
+    expect(await ftsRowids('"bravo" OR "alpha"')).toEqual([])
+    const before = await ftsRowids('"example"')
+    await rebuildIndex()
+    expect(await ftsRowids('"example"')).toEqual(before)
     expect(() => w.openSession(NOW)).toThrow(/inside a transaction/)
   })
 

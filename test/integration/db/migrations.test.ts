@@ -7,7 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { AppError } from '../../../src/shared/contract/errors'
 import { openDatabase } from '../../../src/main/db/data-source'
 import { CreateIndicators1763683200000 } from '../../../src/main/db/migrations/0001-create-indicators'
+import { CreateSearchLog1763683400000 } from '../../../src/main/db/migrations/0003-create-search-log'
 import { createMemoryLogger } from '../../../src/main/platform/logger'
+import { databaseAt0002 } from './search-support'
 
 const dirs: string[] = []
 const tempFile = () => {
@@ -38,14 +40,10 @@ describe('migration 0001 (indicators, projects, settings, search index)', () => 
     const db = await openDatabase({ file, logger: createMemoryLogger() })
     await db.close()
     expect(names(file, 'table')).toEqual(
-      expect.arrayContaining([
-        'indicators',
-        'indicators_fts',
-        'migrations',
-        'projects',
-        'settings',
-      ]),
+      expect.arrayContaining(['indicators', 'migrations', 'projects', 'search_log', 'settings']),
     )
+    // The search index lives in search.sqlite since 0003, built from search_log by a worker thread.
+    expect(names(file, 'table').filter((n) => n.startsWith('indicators_fts'))).toEqual([])
     expect(names(file, 'index')).toEqual(
       expect.arrayContaining([
         'IDX_indicators_last_seen',
@@ -63,7 +61,7 @@ describe('migration 0001 (indicators, projects, settings, search index)', () => 
         .pluck()
         .all() as string[]
       for (const sql of triggers) {
-        expect(sql).not.toMatch(/indicators_fts/)
+        expect(sql).not.toMatch(/indicators_fts|search_log/)
         expect(sql).not.toMatch(/\b(BEFORE|AFTER)\s+INSERT\b/i)
       }
       const ddl = raw
@@ -114,5 +112,53 @@ describe('migration 0001 (indicators, projects, settings, search index)', () => 
     expect((err as AppError).code).toBe('database_too_new')
     expect((err as AppError).message).toContain('FromTheFuture9999999999999')
     expect(digest()).toBe(before)
+  })
+})
+
+describe('migration 0003 (search log; the index leaves this file)', () => {
+  it('creates search_log keyed by the rowid, and logs nothing on a fresh database', async () => {
+    const file = tempFile()
+    await (await openDatabase({ file, logger: createMemoryLogger() })).close()
+    const raw = new Database(file, { readonly: true })
+    try {
+      const cols = raw.prepare('PRAGMA table_info(search_log)').all() as {
+        name: string
+        type: string
+        pk: number
+        notnull: number
+      }[]
+      expect(cols.map((c) => [c.name, c.type.toUpperCase(), c.pk])).toEqual([
+        ['seq', 'INTEGER', 1],
+        ['kind', 'TEXT', 0],
+        ['from_rowid', 'INTEGER', 0],
+        ['to_rowid', 'INTEGER', 0],
+      ])
+      // INTEGER PRIMARY KEY is the rowid itself: no second B-tree to feed per entry.
+      expect(names(file, 'index').filter((n) => n.includes('search_log'))).toEqual([])
+      expect(raw.prepare('SELECT count(*) FROM search_log').pluck().get()).toBe(0)
+      expect(raw.prepare('SELECT name FROM migrations').pluck().all()).toContain(
+        new CreateSearchLog1763683400000().name,
+      )
+    } finally {
+      raw.close()
+    }
+  })
+
+  it('upgrades a database with the old in-file index: drops it and queues every indicator', async () => {
+    const file = tempFile()
+    await databaseAt0002(file, 300)
+    expect(names(file, 'table')).toContain('indicators_fts')
+    const logger = createMemoryLogger()
+    await (await openDatabase({ file, logger })).close()
+    expect(logger.lines.join('\n')).toContain('CreateSearchLog1763683400000')
+    expect(names(file, 'table').filter((n) => n.startsWith('indicators_fts'))).toEqual([])
+    const raw = new Database(file, { readonly: true })
+    try {
+      expect(raw.prepare('SELECT kind, from_rowid, to_rowid FROM search_log').all()).toEqual([
+        { kind: 'range', from_rowid: 1, to_rowid: 300 },
+      ])
+    } finally {
+      raw.close()
+    }
   })
 })

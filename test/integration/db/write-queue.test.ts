@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createWriteQueue } from '../../../src/main/db/write-queue'
 import { openTestCore, type TestCore } from './core-fixture'
 
 let t: TestCore
@@ -49,5 +50,24 @@ describe('the write queue under concurrent calls', () => {
     ])
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
     expect(t.core.db.sqlite.prepare('SELECT count(*) FROM indicators').pluck().get()).toBe(2)
+  })
+
+  it('tells listeners after every job, failed ones too, and a failing listener stops nothing', async () => {
+    const q = createWriteQueue()
+    const seen: number[] = []
+    q.onDidRun(() => {
+      throw new Error('listener bug')
+    })
+    q.onDidRun(() => seen.push(q.pending))
+    const results = await Promise.allSettled([
+      q.run('a', () => 1),
+      q.run('b', () => {
+        throw new Error('job failed')
+      }),
+      q.run('c', () => 3),
+    ])
+    await q.waitForIdle()
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect(seen).toEqual([2, 1, 0])
   })
 })

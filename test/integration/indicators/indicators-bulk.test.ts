@@ -15,11 +15,14 @@ afterEach(() => t.dispose())
 
 const count = () =>
   t.core.db.sqlite.prepare('SELECT count(*) FROM indicators').pluck().get() as number
-const ftsCount = () =>
-  t.core.db.sqlite
-    .prepare("SELECT count(*) FROM indicators_fts WHERE indicators_fts MATCH 'bulk'")
+/** Rows the search index finds for 'bulk', once it has caught up with every write so far. */
+const ftsCount = async () => {
+  expect(await t.core.search.catchUp(30_000)).toBe(true)
+  return t.core.db.sqlite
+    .prepare("SELECT count(*) FROM search.indicators_fts WHERE indicators_fts MATCH 'bulk'")
     .pluck()
     .get() as number
+}
 
 const PASTE = [
   '# IOCs from the incident report', // 1: comment
@@ -46,7 +49,7 @@ describe('indicators.bulkCreate', () => {
     expect(r.rejects[0]?.reason).toMatch(/999/)
     const url = await t.core.call('indicators.lookup', { value: 'http://evil-corp.com/gate.php' })
     expect(url).toMatchObject({ tags: ['bulk'], severity: 'high', type: 'url' })
-    expect(ftsCount()).toBe(4)
+    expect(await ftsCount()).toBe(4)
     expect(changes).toEqual([{ kind: 'bulk' }])
   })
 
@@ -120,8 +123,9 @@ describe('indicators.bulkCreate', () => {
 
   it('a crash mid-import keeps earlier batches, rolls the failing batch back whole, and a re-run completes', async () => {
     const values = Array.from({ length: 250 }, (_, i) => `host${i}.crash.example`)
-    // A real failure inside SQLite, on the 180th row: the third batch of 75 fails halfway through.
-    t.core.db.sqlite.exec(`CREATE TEMP TRIGGER crash BEFORE INSERT ON indicators
+    // A real failure inside SQLite, on the 180th row: the third batch of 75 fails halfway through. A real
+    // (not TEMP) trigger, because the bulk writer's worker writes through its own connection.
+    t.core.db.sqlite.exec(`CREATE TRIGGER crash BEFORE INSERT ON indicators
       WHEN new.value = 'host179.crash.example' BEGIN SELECT RAISE(ABORT, 'simulated crash'); END`)
     const input = { text: values.join('\n'), defaults: { tags: ['bulk'] } }
     const deps = t.core
@@ -135,7 +139,7 @@ describe('indicators.bulkCreate', () => {
     )
     expect(String(failed)).toMatch(/simulated crash/)
     expect(count()).toBe(150)
-    expect(ftsCount()).toBe(150)
+    expect(await ftsCount()).toBe(150)
     const stored = t.core.db.sqlite
       .prepare('SELECT value FROM indicators ORDER BY rowid')
       .pluck()
@@ -143,11 +147,11 @@ describe('indicators.bulkCreate', () => {
     expect(stored).toEqual(values.slice(0, 150))
     expect(changes).toEqual([{ kind: 'bulk' }])
 
-    t.core.db.sqlite.exec('DROP TRIGGER temp.crash')
+    t.core.db.sqlite.exec('DROP TRIGGER crash')
     const rerun = await importIndicators(deps, input, { batchSize: 75 })
     expect(rerun).toMatchObject({ total: 250, created: 100, unchanged: 150, rejected: 0 })
     expect(count()).toBe(250)
-    expect(ftsCount()).toBe(250)
+    expect(await ftsCount()).toBe(250)
   })
 
   it('stops between batches when the call is cancelled', async () => {

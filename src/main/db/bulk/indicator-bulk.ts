@@ -64,6 +64,8 @@ export type UpsertResult = { outcomes: UpsertOutcome[]; ids: string[]; rowids: n
 /** Chunks of one import batch in one caller transaction; the search index is fed once, at close(). */
 export type UpsertSession = {
   add(rows: readonly IndicatorUpsertRow[]): UpsertResult
+  /** Rows already normalised by prepareUpsertRows (possibly on another thread). */
+  addPrepared(flat: PreparedRows): UpsertResult
   /** Indexes the rows the session created; must run before the transaction commits. */
   close(): void
 }
@@ -196,8 +198,101 @@ const cleanList = (items: readonly string[] | undefined): readonly string[] | un
 }
 
 const EMPTY_LIST = '[]'
-const listJson = (items: readonly string[] | undefined): string =>
-  items === undefined || items.length === 0 ? EMPTY_LIST : JSON.stringify(items)
+
+/**
+ * Rows normalised for the writer, flat: UPSERT_STRIDE values per row, in this order, null for "not given"
+ * (the merge treats a missing field as "keep what is stored"):
+ *   0 id, 1 type, 2 value, 3 classification, 4 confidence, 5 severity, 6 score, 7 tlp, 8 first_seen,
+ *   9 last_seen, 10 description, 11 tags JSON, 12 MITRE tactics JSON, 13 MITRE techniques JSON,
+ *   14 active (1/0), 15 false_positive (1/0), 16 enrichment JSON, 17 project id.
+ * Flat because the rows cross a thread boundary (src/main/db/bulk-worker): V8's structured clone copies an
+ * array of primitives several times faster than the same rows as objects (it writes every property name
+ * of every object).
+ */
+export type PreparedRows = unknown[]
+export const UPSERT_STRIDE = 18
+
+/** Everything of an upsert that needs no database: the id, clamping, timestamps, list cleaning, JSON. */
+export const prepareUpsertRows = (
+  rows: readonly IndicatorUpsertRow[],
+  refuseForeignId: (given: string, type: IocType, value: string, id: string) => never = (
+    given,
+    type,
+    value,
+    id,
+  ) => {
+    throw foreignIdError(given, type, value, id)
+  },
+  out: PreparedRows = [],
+): PreparedRows => {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]
+    const type = r.type
+    const value = r.value
+    const id = indicatorId(type, value)
+    if (r.id !== undefined && r.id !== id) refuseForeignId(r.id, type, value, id)
+    const tags = cleanList(r.tags)
+    const mitreTactics = cleanList(r.mitreTactics)
+    const mitreTechniques = cleanList(r.mitreTechniques)
+    out.push(
+      id,
+      type,
+      value,
+      r.classification ?? null,
+      clampScore(r.confidence) ?? null,
+      r.severity ?? null,
+      clampScore(r.score) ?? null,
+      r.tlp ?? null,
+      normalizeTimestamp(r.firstSeen),
+      normalizeTimestamp(r.lastSeen),
+      r.description === undefined
+        ? null
+        : r.description.length > MAX_DESCRIPTION
+          ? r.description.slice(0, MAX_DESCRIPTION)
+          : r.description,
+      tags === undefined || tags.length === 0 ? null : JSON.stringify(tags),
+      mitreTactics === undefined || mitreTactics.length === 0 ? null : JSON.stringify(mitreTactics),
+      mitreTechniques === undefined || mitreTechniques.length === 0
+        ? null
+        : JSON.stringify(mitreTechniques),
+      r.active === undefined ? null : r.active ? 1 : 0,
+      r.falsePositive === undefined ? null : r.falsePositive ? 1 : 0,
+      r.enrichment === undefined || r.enrichment === null ? null : JSON.stringify(r.enrichment),
+      r.projectId ?? null,
+    )
+  }
+  return out
+}
+
+const listOf = (json: unknown): string[] | undefined =>
+  json === null ? undefined : (JSON.parse(json as string) as string[])
+const flagOf = (v: unknown): boolean | undefined => (v === null ? undefined : v === 1)
+
+/** The merge's view of a prepared row (only built for rows that already exist). */
+const mergeInputOf = (flat: PreparedRows, o: number): MergeInput => ({
+  classification: (flat[o + 3] as Classification | null) ?? undefined,
+  confidence: (flat[o + 4] as number | null) ?? undefined,
+  severity: (flat[o + 5] as Severity | null) ?? undefined,
+  score: (flat[o + 6] as number | null) ?? undefined,
+  tlp: (flat[o + 7] as Tlp | null) ?? undefined,
+  firstSeen: flat[o + 8] as string | null,
+  lastSeen: flat[o + 9] as string | null,
+  description: (flat[o + 10] as string | null) ?? undefined,
+  tags: listOf(flat[o + 11]),
+  mitreTactics: listOf(flat[o + 12]),
+  mitreTechniques: listOf(flat[o + 13]),
+  active: flagOf(flat[o + 14]),
+  falsePositive: flagOf(flat[o + 15]),
+  enrichmentJson: (flat[o + 16] as string | null) ?? undefined,
+  projectId: flat[o + 17] as string | null,
+})
+
+const foreignIdError = (given: string, type: IocType, value: string, id: string): AppError =>
+  new AppError(
+    'invalid_input',
+    `id ${given} is not the id of ${type} '${value}' (ids are UUIDv5 of type and value: ${id})`,
+    { field: 'id', id: given, expected: id },
+  )
 
 export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): IndicatorBulkWriter => {
   const insert = sqlite.prepare(INSERT)
@@ -233,72 +328,47 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
         id: given,
       })
     }
-    throw new AppError(
-      'invalid_input',
-      `id ${given} is not the id of ${type} '${value}' (ids are UUIDv5 of type and value: ${id})`,
-      { field: 'id', id: given, expected: id },
-    )
+    throw foreignIdError(given, type, value, id)
   }
 
   /**
    * Rows inserted since `firstNewRowid` are indexed later by search.indexFrom(firstNewRowid), with their
    * final text; only older rows whose searchable text changed are re-indexed here.
    */
-  const upsertRows = (
-    rows: readonly IndicatorUpsertRow[],
-    nowIso: string,
-    firstNewRowid: number,
-  ): UpsertResult => {
-    const n = rows.length
+  const upsertFlat = (flat: PreparedRows, nowIso: string, firstNewRowid: number): UpsertResult => {
+    const n = flat.length / UPSERT_STRIDE
     const outcomes = new Array<UpsertOutcome>(n)
     const ids = new Array<string>(n)
     const rowids = new Array<number>(n)
-    for (let i = 0; i < n; i++) {
-      const r = rows[i]
-      const type = r.type
-      const value = r.value
-      const id = indicatorId(type, value)
-      if (r.id !== undefined && r.id !== id) refuseForeignId(r.id, type, value, id)
-      // Normalised once, into locals: the insert (the common case) needs no intermediate object.
-      const confidence = clampScore(r.confidence)
-      const score = clampScore(r.score)
-      const firstSeen = normalizeTimestamp(r.firstSeen)
-      const lastSeen = normalizeTimestamp(r.lastSeen)
-      const description =
-        r.description !== undefined && r.description.length > MAX_DESCRIPTION
-          ? r.description.slice(0, MAX_DESCRIPTION)
-          : r.description
-      const tags = cleanList(r.tags)
-      const mitreTactics = cleanList(r.mitreTactics)
-      const mitreTechniques = cleanList(r.mitreTechniques)
-      const enrichmentJson =
-        r.enrichment === undefined || r.enrichment === null
-          ? undefined
-          : JSON.stringify(r.enrichment)
-      const falsePositive = r.falsePositive ?? false
-      const severity = r.severity ?? INDICATOR_DEFAULTS.severity
-      const storedScore = score ?? INDICATOR_DEFAULTS.score
+    for (let i = 0, o = 0; i < n; i++, o += UPSERT_STRIDE) {
+      const id = flat[o] as string
+      const type = flat[o + 1] as IocType
+      const value = flat[o + 2] as string
+      const severity = (flat[o + 5] as Severity | null) ?? INDICATOR_DEFAULTS.severity
+      const storedScore = (flat[o + 6] as number | null) ?? INDICATOR_DEFAULTS.score
+      const active = flat[o + 14] as number | null
+      const falsePositive = flat[o + 15] === 1
       const inserted = insert.run(
         id,
         type,
         value,
-        r.classification ?? INDICATOR_DEFAULTS.classification,
-        confidence ?? INDICATOR_DEFAULTS.confidence,
+        flat[o + 3] ?? INDICATOR_DEFAULTS.classification,
+        flat[o + 4] ?? INDICATOR_DEFAULTS.confidence,
         severity,
         SEVERITY_RANK[severity],
         storedScore,
         riskLevelFromScore(storedScore),
-        r.tlp ?? INDICATOR_DEFAULTS.tlp,
-        firstSeen,
-        lastSeen,
-        description ?? '',
-        listJson(tags),
-        listJson(mitreTactics),
-        listJson(mitreTechniques),
-        falsePositive ? 0 : (r.active ?? true) ? 1 : 0,
+        flat[o + 7] ?? INDICATOR_DEFAULTS.tlp,
+        flat[o + 8],
+        flat[o + 9],
+        flat[o + 10] ?? '',
+        flat[o + 11] ?? EMPTY_LIST,
+        flat[o + 12] ?? EMPTY_LIST,
+        flat[o + 13] ?? EMPTY_LIST,
+        falsePositive ? 0 : (active ?? 1),
         falsePositive ? 1 : 0,
-        enrichmentJson ?? null,
-        r.projectId ?? null,
+        flat[o + 16],
+        flat[o + 17],
         nowIso,
         nowIso,
       )
@@ -316,25 +386,8 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
         })
       }
       rowids[i] = existing.rowid
-      const m: MergeInput = {
-        classification: r.classification,
-        confidence,
-        severity: r.severity,
-        score,
-        tlp: r.tlp,
-        firstSeen,
-        lastSeen,
-        description,
-        tags,
-        mitreTactics,
-        mitreTechniques,
-        active: r.active,
-        falsePositive: r.falsePositive,
-        enrichmentJson,
-        projectId: r.projectId,
-      }
       const before = toState(existing)
-      const next = mergeIndicator(before, m)
+      const next = mergeIndicator(before, mergeInputOf(flat, o))
       if (next === null) {
         outcomes[i] = 'unchanged'
         continue
@@ -348,6 +401,12 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
     }
     return { outcomes, ids, rowids }
   }
+
+  const upsertRows = (
+    rows: readonly IndicatorUpsertRow[],
+    nowIso: string,
+    firstNewRowid: number,
+  ): UpsertResult => upsertFlat(prepareUpsertRows(rows, refuseForeignId), nowIso, firstNewRowid)
 
   const nextRowid = () => (maxRowid.get() ?? 0) + 1
 
@@ -372,6 +431,10 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
         add: (rows) => {
           assertInTransaction()
           return upsertRows(rows, nowIso, from)
+        },
+        addPrepared: (flat) => {
+          assertInTransaction()
+          return upsertFlat(flat, nowIso, from)
         },
         close: () => {
           assertInTransaction()

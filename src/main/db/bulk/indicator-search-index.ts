@@ -1,62 +1,49 @@
 import type BetterSqlite3 from 'better-sqlite3'
-import { searchableValue } from '../../indicators/indicator-search'
 
 /**
- * Keeps `indicators_fts` (migration 0001) in step with `indicators`. There are no triggers (they made FTS5
- * flush a segment per row, see the migration), so every writer of indicators calls one of these in the same
- * transaction as its write. The tags column is indexed as its JSON text: brackets, quotes and commas are
- * separators to the tokenizer, so the tokens are the tags' words.
+ * Keeps the search index in step with `indicators` by appending to `search_log` (migration 0003) in the
+ * caller's transaction; the indexer worker (src/main/db/search/) applies the log to `search.sqlite` on the
+ * other core. EVERY write of value/tags/description or delete of an indicator must call one of these, in the
+ * same transaction as the write: a committed change then always has its entry, a rolled-back one never does.
+ *
+ * An entry names rows, not text: the worker reads each row as it is when it applies the entry. So the text
+ * arguments of add/replace are unused; they stay in the signature so the writers need not change.
  */
 export type SearchIndexWriter = {
-  /** Indexes every indicator with rowid >= `fromRowid` (the rows a batch just inserted). */
+  /** Queues every indicator with rowid >= `fromRowid` (the rows a batch just inserted): one log row. */
   indexFrom(fromRowid: number): void
-  add(rowid: number, value: string, tagsJson: string, description: string): void
-  replace(rowid: number, value: string, tagsJson: string, description: string): void
+  add(rowid: number, value?: string, tagsJson?: string, description?: string): void
+  replace(rowid: number, value?: string, tagsJson?: string, description?: string): void
   remove(rowid: number): void
-  /** Drops and rebuilds the whole index from the table (repair; tests use it to compare). */
+  /** Queues a rebuild of the whole index from the table (repair; tests use it to compare). */
   rebuild(): void
 }
 
 export const createSearchIndexWriter = (sqlite: BetterSqlite3.Database): SearchIndexWriter => {
-  // One INSERT ... SELECT for a batch's new rows, except IDN values (Punycode), which are indexed one by one
-  // with their Unicode spelling added (searchableValue); they are a small minority.
-  const indexFrom = sqlite.prepare(
-    `INSERT INTO indicators_fts (rowid, value, tags, description)
-     SELECT rowid, value, tags, description FROM indicators WHERE rowid >= ? AND instr(value, 'xn--') = 0`,
+  // max(rowid) is the last entry of the table's B-tree: O(log n), and nothing is logged when the batch
+  // inserted no row.
+  const range = sqlite.prepare(
+    `INSERT INTO search_log (kind, from_rowid, to_rowid)
+     SELECT 'range', ?, max(rowid) FROM indicators HAVING max(rowid) >= ?`,
   )
-  const idnFrom = sqlite.prepare<
-    [number],
-    { rowid: number; value: string; tags: string; description: string }
-  >(
-    `SELECT rowid, value, tags, description FROM indicators WHERE rowid >= ? AND instr(value, 'xn--') > 0`,
+  const row = sqlite.prepare(
+    `INSERT INTO search_log (kind, from_rowid, to_rowid) VALUES ('row', ?, ?)`,
   )
-  const insert = sqlite.prepare(
-    'INSERT INTO indicators_fts (rowid, value, tags, description) VALUES (?, ?, ?, ?)',
+  const rebuild = sqlite.prepare(
+    `INSERT INTO search_log (kind, from_rowid, to_rowid) VALUES ('rebuild', 0, 0)`,
   )
-  const remove = sqlite.prepare('DELETE FROM indicators_fts WHERE rowid = ?')
-  const add = (rowid: number, value: string, tagsJson: string, description: string) => {
-    insert.run(rowid, searchableValue(value), tagsJson, description)
-  }
-  const fromRowid = (from: number) => {
-    indexFrom.run(from)
-    for (const r of idnFrom.all(from)) add(r.rowid, r.value, r.tags, r.description)
+  const touch = (rowid: number) => {
+    row.run(rowid, rowid)
   }
   return {
-    indexFrom: fromRowid,
-    add,
-    replace: (rowid, value, tagsJson, description) => {
-      remove.run(rowid)
-      add(rowid, value, tagsJson, description)
+    indexFrom: (fromRowid) => {
+      range.run(fromRowid, fromRowid)
     },
-    remove: (rowid) => {
-      remove.run(rowid)
-    },
+    add: touch,
+    replace: touch,
+    remove: touch,
     rebuild: () => {
-      sqlite.transaction(() => {
-        sqlite.exec(`INSERT INTO indicators_fts (indicators_fts) VALUES ('delete-all')`)
-        fromRowid(0)
-        sqlite.exec(`INSERT INTO indicators_fts (indicators_fts) VALUES ('optimize')`)
-      })()
+      rebuild.run()
     },
   }
 }

@@ -60,6 +60,9 @@ import {
  *   bulk importer feeds the index once per transaction (one segment per 4 MiB of text), which keeps the
  *   number of small segments down.
  * The index keeps the rowid of `indicators`, which is why that table must never become WITHOUT ROWID.
+ * Since 0003 the index lives in its own file, built by a worker thread from a change log (search_log): the
+ * settings above still apply there (src/main/db/search/search-file.ts); 'the writers feed it' now means
+ * they append to the log.
  */
 export class CreateIndicators1763683200000 implements MigrationInterface {
   name = 'CreateIndicators1763683200000'

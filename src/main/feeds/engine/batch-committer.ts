@@ -1,37 +1,63 @@
 import type { Database } from '../../db/data-source'
-import { createIndicatorBulkWriter, type UpsertOutcome } from '../../db/bulk/indicator-bulk'
-import {
-  createIndicatorRowidResolver,
-  createIntelObjectBulkWriter,
-  createObservationBulkWriter,
-} from '../../db/bulk/observation-bulk'
+import { prepareUpsertRows } from '../../db/bulk/indicator-bulk'
+import type { BulkTransaction } from '../../db/bulk-worker/bulk-writer-client'
+import { OBSERVATION_STRIDE } from '../../db/bulk-worker/protocol'
 import type { Clock } from '../../platform/clock'
-import type { PreparedBatch, RunDefaults } from './engine-types'
+import type { PreparedObject, PreparedRecord, RunDefaults } from './engine-types'
 import type { RunCounters } from './run-counters'
-import type { RunStore } from './run-store'
+
+/** Records per message to the bulk writer. */
+const POST_CHUNK = 5000
+/** Messages the worker may have queued and not yet written before the pipeline waits (memory bound). */
+const MAX_PARTS_IN_FLIGHT = 2
 
 export type BatchCommitter = {
   /**
-   * One write-queue job, one SQLite transaction: all of the batch or none of it. Resolves with the time the
-   * transaction itself took (not the wait in the queue), for the batch sizing.
+   * Opens the next batch: one write-queue job and one SQLite transaction on the bulk writer's worker, held
+   * until commit() or abort(). The caller must end every batch it opened, or the write queue stays blocked.
    */
-  commit(batch: PreparedBatch): Promise<number>
+  open(): Promise<OpenBatch>
 }
 
-type Delta = {
-  created: number
-  updated: number
-  unchanged: number
-  duplicates: number
-  objects: number
-  byType: Record<string, number>
+export type OpenBatch = {
+  /** Records added so far. */
+  readonly records: number
+  /**
+   * Prepares records and objects here and hands them to the worker, which writes them while the caller
+   * parses more. Resolves once the worker has room for more (a bounded queue between the threads).
+   */
+  add(records: PreparedRecord[], objects: PreparedObject[]): Promise<void>
+  /** All of the batch or none of it. Resolves with the time the transaction took, for the batch sizing. */
+  commit(): Promise<number>
+  abort(): Promise<void>
+}
+
+const observationsOf = (recs: readonly PreparedRecord[]): unknown[] => {
+  const out = new Array<unknown>(recs.length * OBSERVATION_STRIDE)
+  for (let i = 0, o = 0; i < recs.length; i++, o += OBSERVATION_STRIDE) {
+    const r = recs[i]
+    out[o] = r.firstSeen ?? null
+    out[o + 1] = r.lastSeen ?? null
+    out[o + 2] = r.confidence ?? null
+    out[o + 3] = r.threatType
+    out[o + 4] = r.malware
+    out[o + 5] = r.tagsJson
+    out[o + 6] = r.reference
+    out[o + 7] = r.description ?? null
+    out[o + 8] = r.tlp ?? null
+    out[o + 9] = r.port
+    out[o + 10] = r.raw
+  }
+  return out
 }
 
 /**
- * Writes prepared batches: indicator upserts (helper-2's raw writer), then one observation per record (a
- * repeat of the same indicator in the same run is a duplicate, detected by the observation's last_run_id),
- * then intel objects, then the run's counters, all inside one transaction. Counters in memory move only
- * after the commit, so a failed batch leaves both the tables and the report as they were.
+ * Writes batches: indicator upserts, then one observation per record (a repeat of the same indicator in
+ * the same run is a duplicate, detected by the observation's last_run_id), then intel objects, then the
+ * run's counters, all inside one transaction (src/main/db/bulk-worker/bulk-write-host.ts). The rows are
+ * prepared here (ids, normalisation) and written there, chunk by chunk: two cores, and neither thread holds
+ * a whole batch. Counters in memory move only after the commit, so a failed batch leaves both the tables
+ * and the report as they were.
  */
 export const createBatchCommitter = (deps: {
   db: Database
@@ -39,96 +65,95 @@ export const createBatchCommitter = (deps: {
   runId: string
   defaults: RunDefaults
   counters: RunCounters
-  runs: RunStore
 }): BatchCommitter => {
   const { db, runId, defaults, counters } = deps
-  const sqlite = db.sqlite
-  const indicators = createIndicatorBulkWriter(sqlite)
-  const observations = createObservationBulkWriter(sqlite)
-  const objects = createIntelObjectBulkWriter(sqlite)
-  const rowidsOf = createIndicatorRowidResolver(sqlite)
 
-  const write = sqlite.transaction((batch: PreparedBatch): Delta => {
-    const now = deps.clock.now().toISOString()
-    const d: Delta = { created: 0, updated: 0, unchanged: 0, duplicates: 0, objects: 0, byType: {} }
-    const recs = batch.records
-    if (recs.length > 0) {
-      const before = rowidsOf.mark()
-      const result: { outcomes: UpsertOutcome[]; ids: string[]; rowids?: number[] } =
-        indicators.upsertMany(recs, now)
-      const { outcomes, ids } = result
-      // The writer may hand rowids back; otherwise they are derived (see createIndicatorRowidResolver).
-      const rowids = result.rowids ?? rowidsOf.resolve(before, outcomes, ids)
-      for (let i = 0; i < recs.length; i++) {
-        const r = recs[i]
-        const fresh = observations.upsert(
-          {
-            indicatorId: ids[i],
-            indicatorRowid: rowids[i],
-            feedId: defaults.feedId,
-            sourceKey: defaults.sourceKey,
-            firstSeen: r.firstSeen ?? null,
-            lastSeen: r.lastSeen ?? null,
-            confidence: r.confidence ?? null,
-            threatType: r.threatType,
-            malware: r.malware,
-            tags: r.tagsJson,
-            reference: r.reference,
-            description: r.description ?? null,
-            tlp: r.tlp ?? null,
-            port: r.port,
-            raw: r.raw,
-          },
-          runId,
-          now,
-        )
-        if (!fresh) {
-          d.duplicates++
-          continue
-        }
-        d[outcomes[i]]++
-        d.byType[r.type] = (d.byType[r.type] ?? 0) + 1
-      }
-    }
-    for (const o of batch.objects) {
-      objects.upsert({ ...o, feedId: defaults.feedId }, runId, now)
-      d.objects++
-    }
-    deps.runs.writeCounters(runId, applied(counters, d))
-    return d
-  })
-
-  return {
-    commit: async (batch) => {
-      let ms = 0
-      const d = await db.writes.run('feeds.batch', () => {
-        const t0 = performance.now()
-        const delta = write(batch)
-        ms = performance.now() - t0
-        return delta
+  const post = (tx: BulkTransaction, records: PreparedRecord[], objects: PreparedObject[]) => {
+    for (let from = 0; from < records.length || from === 0; from += POST_CHUNK) {
+      const part = records.length > POST_CHUNK ? records.slice(from, from + POST_CHUNK) : records
+      tx.feed({
+        runId,
+        feedId: defaults.feedId,
+        sourceKey: defaults.sourceKey,
+        rows: prepareUpsertRows(part),
+        observations: observationsOf(part),
+        objects: from === 0 ? objects : [],
       })
-      const next = applied(counters, d)
-      counters.created = next.created
-      counters.updated = next.updated
-      counters.unchanged = next.unchanged
-      counters.duplicates = next.duplicates
-      counters.objects = next.objects
-      counters.byType = next.byType
-      return ms
-    },
+    }
   }
-}
 
-const applied = (c: RunCounters, d: Delta): RunCounters => {
-  const byType = { ...c.byType }
-  for (const [t, n] of Object.entries(d.byType)) byType[t] = (byType[t] ?? 0) + n
+  const applyDelta = (d: Awaited<ReturnType<BulkTransaction['commit']>>['delta']) => {
+    counters.created += d.created
+    counters.updated += d.updated
+    counters.unchanged += d.unchanged
+    counters.duplicates += d.duplicates
+    counters.objects += d.objects
+    const byType = { ...counters.byType }
+    for (const [t, n] of Object.entries(d.byType)) byType[t] = (byType[t] ?? 0) + n
+    counters.byType = byType
+  }
+
   return {
-    ...c,
-    created: c.created + d.created,
-    updated: c.updated + d.updated,
-    unchanged: c.unchanged + d.unchanged,
-    duplicates: c.duplicates + d.duplicates,
-    objects: c.objects + d.objects,
-    byType,
+    open: () =>
+      new Promise<OpenBatch>((resolveOpen, rejectOpen) => {
+        db.writes
+          .run(
+            'feeds.batch',
+            () =>
+              new Promise<void>((endJob) => {
+                const tx = db.bulk.begin(deps.clock.now().toISOString())
+                let records = 0
+                let ended = false
+                const end = () => {
+                  ended = true
+                  endJob()
+                }
+                resolveOpen({
+                  get records() {
+                    return records
+                  },
+                  add: async (recs, objects) => {
+                    if (ended) throw new Error('this batch is already committed or aborted')
+                    if (recs.length === 0 && objects.length === 0) return
+                    post(tx, recs, objects)
+                    records += recs.length
+                    await tx.room(MAX_PARTS_IN_FLIGHT)
+                  },
+                  commit: async () => {
+                    if (ended) throw new Error('this batch is already committed or aborted')
+                    // The run row is written in the batch's transaction with the counters as they will be
+                    // once it commits.
+                    const base = {
+                      bytes: counters.bytes,
+                      rows: counters.rows,
+                      created: counters.created,
+                      updated: counters.updated,
+                      unchanged: counters.unchanged,
+                      duplicates: counters.duplicates,
+                      rejected: counters.rejected,
+                      objects: counters.objects,
+                      byType: counters.byType,
+                    }
+                    try {
+                      const { delta, ms } = await tx.commit({ id: runId, counters: base })
+                      applyDelta(delta)
+                      return ms
+                    } finally {
+                      end()
+                    }
+                  },
+                  abort: async () => {
+                    if (ended) return
+                    try {
+                      await tx.rollback()
+                    } finally {
+                      end()
+                    }
+                  },
+                })
+              }),
+          )
+          .catch(rejectOpen)
+      }),
   }
 }
