@@ -101,7 +101,7 @@ export const createBulkWriter = (opts: {
       init,
       // It holds one chunk (1,000-5,000 rows) at a time; the cap bounds the process's memory during imports
       // (V8 would otherwise let garbage grow far past that before collecting).
-      { maxOldGenerationSizeMb: 96 },
+      { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 16 },
     )
     w.on('message', (reply: BulkReply) => {
       if ('ready' in reply) return
