@@ -92,6 +92,36 @@ describe('search indexer (search.sqlite, built by a worker from search_log)', ()
     expect(found.items.map((i) => i.value)).toEqual(['xn--mnchen-3ya.example'])
   })
 
+  it('a re-import that changes many rows applies their row entries together, with the same result as a rebuild', async () => {
+    const t = await open()
+    await t.core.call('indicators.bulkCreate', { items: items(2000, 'group') })
+    await caughtUp(t)
+    // Every other row gets a new tag and a description: one 'row' log entry each, interleaved with the
+    // 'range' entry of the new rows the same batch adds.
+    const changed = items(2000, 'group')
+      .filter((_, i) => i % 2 === 0)
+      .map((it) => ({ ...it, tags: ['regrouped'], description: 'moved to the new cluster' }))
+    const report = await t.core.call('indicators.bulkCreate', {
+      items: [...changed, ...items(500, 'fresh')],
+    })
+    expect(report).toMatchObject({ created: 500, updated: 1000 })
+    const kinds = t.core.db.sqlite
+      .prepare(
+        'SELECT kind, count(*) AS n FROM search_log WHERE seq > 1 GROUP BY kind ORDER BY kind',
+      )
+      .all()
+    expect(kinds).toEqual([
+      { kind: 'range', n: 1 },
+      { kind: 'row', n: 1000 },
+    ])
+    await caughtUp(t)
+    expect(matches(t, 'regrouped')).toHaveLength(1000)
+    expect(matches(t, '"new cluster"')).toHaveLength(1000)
+    expect(matches(t, '"group tag"')).toHaveLength(2000)
+    expect(matches(t, '"fresh tag"')).toHaveLength(500)
+    await expectEqualToRebuild(t)
+  })
+
   it('a delete removes the row from the index', async () => {
     const t = await open()
     const a = await t.core.call('indicators.create', { value: 'gone.example' })

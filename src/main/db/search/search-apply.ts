@@ -76,7 +76,19 @@ export const createSearchApplier = (
   const insertRange = db.prepare<[number, number]>(
     `INSERT INTO indicators_fts (rowid, value, tags, description) ${selectRows}`,
   )
-  const deleteRow = db.prepare<[number]>('DELETE FROM indicators_fts WHERE rowid = ?')
+  // 'row' entries are applied a group at a time, in two statements: FTS5 flushes its pending terms into a
+  // new segment at the end of every statement that writes it, so a statement per row left one tiny segment
+  // per edited row and the merges that follow (measured: a feed re-run that changes the tags of 5% of its
+  // rows tripled the index's cost per imported row).
+  const deleteRows = db.prepare<[string]>(
+    'DELETE FROM indicators_fts WHERE rowid IN (SELECT value FROM json_each(?))',
+  )
+  const insertRows = db.prepare<[string]>(
+    `INSERT INTO indicators_fts (rowid, value, tags, description) ${selectRows.replace(
+      'WHERE rowid BETWEEN ? AND ?',
+      'WHERE rowid IN (SELECT value FROM json_each(?))',
+    )}`,
+  )
   const deleteAll = db.prepare(`INSERT INTO indicators_fts (indicators_fts) VALUES ('delete-all')`)
   const optimize = db.prepare(`INSERT INTO indicators_fts (indicators_fts) VALUES ('optimize')`)
 
@@ -107,13 +119,25 @@ export const createSearchApplier = (
     let budget = chunk
     let seq = s.seq
     let rangeCursor = s.range_cursor
+    // Consecutive 'row' entries, applied together before anything that follows them in the log.
+    let rows = new Set<number>()
+    const flushRows = () => {
+      if (rows.size === 0) return
+      const ids = JSON.stringify([...rows])
+      deleteRows.run(ids)
+      insertRows.run(ids)
+      rows = new Set()
+    }
     for (const e of list) {
       if (budget <= 0) break
       if (e.kind === 'row') {
-        deleteRow.run(e.from_rowid)
-        insertRange.run(e.from_rowid, e.from_rowid)
+        rows.add(e.from_rowid)
         budget--
-      } else if (e.kind === 'range') {
+        seq = e.seq
+        continue
+      }
+      flushRows()
+      if (e.kind === 'range') {
         const start = Math.max(e.from_rowid, (rangeCursor ?? 0) + 1)
         const end = Math.min(e.to_rowid, start + budget - 1)
         if (start <= end) {
@@ -126,6 +150,7 @@ export const createSearchApplier = (
         }
         rangeCursor = null
       } else if (e.kind === 'rebuild') {
+        // The rows gathered before it were applied just above; the rebuild starts from an empty index.
         deleteAll.run()
         writeState.run(e.seq, 0, null)
         return { worked: true, rows: chunk - budget }
@@ -134,6 +159,7 @@ export const createSearchApplier = (
       }
       seq = e.seq
     }
+    flushRows()
     writeState.run(seq, null, rangeCursor)
     return { worked: true, rows: chunk - budget }
   }
