@@ -9,7 +9,7 @@ import type {
   BulkReply,
   BulkRequest,
   CloseRequest,
-  IntelObjectPart,
+  FeedPart,
   RunCountersSnapshot,
   SerializedError,
   WorkerInit,
@@ -39,14 +39,7 @@ export type BulkTransaction = {
    */
   room(max?: number): Promise<void>
   /** Queues a feed batch: rows, their observations (OBSERVATION_STRIDE values each), intel objects. */
-  feed(part: {
-    runId: string
-    feedId: string | null
-    sourceKey: string
-    rows: PreparedRows
-    observations: unknown[]
-    objects: IntelObjectPart[]
-  }): void
+  feed(part: FeedPart): void
   /** Commits (writing the run's counters first, when given) and says what the transaction did. */
   commit(run?: {
     id: string

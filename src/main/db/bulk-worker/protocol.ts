@@ -1,4 +1,5 @@
 import type { PreparedRows } from '../bulk/indicator-bulk'
+import type { IntelObjectUpsertRow } from '../bulk/observation-bulk'
 
 /**
  * Messages between the main thread and the bulk-writer worker (bulk-writer.worker.ts). A transaction is
@@ -14,48 +15,8 @@ export const OBSERVATION_STRIDE = 11
 // 0 first_seen, 1 last_seen, 2 confidence, 3 threat_type, 4 malware, 5 tags JSON, 6 reference,
 // 7 description, 8 tlp, 9 port, 10 raw JSON
 
-export type IntelObjectPart = {
-  id: string
-  type: string
-  name: string | null
-  created: string | null
-  modified: string | null
-  sourceRef: string | null
-  targetRef: string | null
-  relationshipType: string | null
-  data: string
-}
-
-export type RunCountersSnapshot = {
-  bytes: number
-  rows: number
-  created: number
-  updated: number
-  unchanged: number
-  duplicates: number
-  rejected: number
-  objects: number
-  byType: Record<string, number>
-}
-
-export type BulkRequest =
-  | { op: 'begin'; tx: number; nowIso: string }
-  /** indicators.bulkCreate: upsert only. */
-  | { op: 'indicators'; tx: number; rows: PreparedRows }
-  /** A feed batch: upsert, then one observation per record, then intel objects. */
-  | {
-      op: 'feed'
-      tx: number
-      runId: string
-      feedId: string | null
-      sourceKey: string
-      rows: PreparedRows
-      observations: unknown[]
-      objects: IntelObjectPart[]
-    }
-  /** With `run`, the run's counters (base + this transaction's delta) are written before the commit. */
-  | { op: 'commit'; tx: number; run?: { id: string; counters: RunCountersSnapshot } }
-  | { op: 'rollback'; tx: number }
+/** An intel object of a feed batch; the feed id comes with the part. */
+export type IntelObjectPart = Omit<IntelObjectUpsertRow, 'feedId'>
 
 /** What one transaction did. byType counts the records that were not duplicates within their run. */
 export type BulkDelta = {
@@ -66,6 +27,32 @@ export type BulkDelta = {
   objects: number
   byType: Record<string, number>
 }
+
+/**
+ * A run's numbers as feed_runs stores them: what its transactions did, plus what reading did (the feed
+ * engine's RunCounters adds the listed rejects).
+ */
+export type RunCountersSnapshot = BulkDelta & { bytes: number; rows: number; rejected: number }
+
+/** A chunk of a feed batch: prepared rows, their observations, intel objects. */
+export type FeedPart = {
+  runId: string
+  feedId: string | null
+  sourceKey: string
+  rows: PreparedRows
+  observations: unknown[]
+  objects: IntelObjectPart[]
+}
+
+export type BulkRequest =
+  | { op: 'begin'; tx: number; nowIso: string }
+  /** indicators.bulkCreate: upsert only. */
+  | { op: 'indicators'; tx: number; rows: PreparedRows }
+  /** A feed batch: upsert, then one observation per record, then intel objects. */
+  | ({ op: 'feed'; tx: number } & FeedPart)
+  /** With `run`, the run's counters (base + this transaction's delta) are written before the commit. */
+  | { op: 'commit'; tx: number; run?: { id: string; counters: RunCountersSnapshot } }
+  | { op: 'rollback'; tx: number }
 
 export type SerializedError = {
   name: string

@@ -1,3 +1,4 @@
+import type { RunCountersSnapshot } from '../../db/bulk-worker/protocol'
 import { MAX_LISTED_REJECTS } from '../../../shared/contract/indicators.contract'
 
 export type FeedRunReject = { line: number; value: string; reason: string }
@@ -7,16 +8,7 @@ export const MAX_REJECT_VALUE = 200
 const MAX_REASON = 480
 
 /** The numbers of one run. Mutated in place by the pipeline; copied into feed_runs as batches commit. */
-export type RunCounters = {
-  bytes: number
-  rows: number
-  created: number
-  updated: number
-  unchanged: number
-  duplicates: number
-  rejected: number
-  objects: number
-  byType: Record<string, number>
+export type RunCounters = RunCountersSnapshot & {
   /** The first MAX_LISTED_REJECTS rejects (`rejected` counts all of them). */
   rejects: FeedRunReject[]
 }
