@@ -17,6 +17,12 @@ export const applyConnectionPragmas = (db: BetterSqlite3.Database, cacheMib = 64
   db.pragma('busy_timeout = 5000')
   db.pragma('temp_store = MEMORY')
   db.pragma(`cache_size = -${cacheMib * 1024}`)
+  // Checkpoint every 64 MiB of WAL instead of SQLite's 4 MiB. An import batch rewrites most pages of the
+  // indicators' random-key id index; with the default nearly every batch was followed by a checkpoint
+  // copying those pages (with an fsync), and consecutive batches' copies of the same page are folded into
+  // one checkpoint here (measured on 400,000 URLhaus rows: -16% CPU, +15% rows/s). The same on every
+  // connection, so a small write on the main thread never picks up a large checkpoint an import left.
+  db.pragma('wal_autocheckpoint = 16384')
   // Process-wide (one SQLite library serves every thread): all the connections' page caches together stop
   // growing past this and recycle their oldest pages instead. Without it the three connections of a big
   // import (main, bulk writer, search indexer) could each fill their own cache; measured on 1M rows, 80 MiB

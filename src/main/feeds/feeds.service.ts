@@ -15,7 +15,6 @@ import { catalogue } from './catalogue'
 import { RELIABILITY_CONFIDENCE, type RunDefaults } from './engine/engine-types'
 import { openFeedSource } from './engine/feed-sources'
 import { createFeedStore, secretRefOf, type FeedRecordRow } from './engine/feed-store'
-import { createImportTuning } from './engine/import-tuning'
 import { listObservations } from './engine/observations-query'
 import { createRunManager, type LaunchSpec } from './engine/run-manager'
 import type { PipelineDeps } from './engine/run-pipeline'
@@ -61,7 +60,6 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
     dataDir: ctx.dataDir,
     runs,
     batchSize: opts.batchSize,
-    tuning: createImportTuning(ctx.db.sqlite),
   }
   const manager = createRunManager(pipeline)
   const remote: RemoteDeps = {

@@ -17,10 +17,6 @@ try {
     init.nativeBinding ? { nativeBinding: init.nativeBinding } : {},
   )
   applyConnectionPragmas(db)
-  // This connection only ever runs imports: checkpoint every 64 MiB of WAL rather than every 4 MiB, so
-  // consecutive batches' copies of the same index pages fold into one checkpoint (see
-  // src/main/feeds/engine/import-tuning.ts for the measurement).
-  db.pragma('wal_autocheckpoint = 16384')
   const host = createBulkWriteHost(db)
   port.on('message', (req: BulkRequest | CloseRequest) => {
     if (req.op === 'close') {

@@ -57,8 +57,6 @@ export type PipelineDeps = {
   dataDir: string
   runs: RunStore
   batchSize?: number
-  /** Checkpoint tuning shared by all runs of this core (see import-tuning.ts). */
-  tuning?: { enter(): void; exit(): void }
 }
 
 export type RunPlan = {
@@ -122,7 +120,6 @@ export const executeRun = async (deps: PipelineDeps, plan: RunPlan): Promise<Fee
     sizer.observe(b.records, ms)
   }
 
-  deps.tuning?.enter()
   try {
     await deps.db.writes.run('feeds.runStart', () => deps.runs.setStatus(runId, 'running'))
     throwIfAborted(signal)
@@ -224,7 +221,6 @@ export const executeRun = async (deps: PipelineDeps, plan: RunPlan): Promise<Fee
     }
     log.warn('feed run stopped', { status, error })
   } finally {
-    deps.tuning?.exit()
     await spool
       ?.discard()
       .catch((e: unknown) => log.warn('could not delete a spool file', { error: e }))
