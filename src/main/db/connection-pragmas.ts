@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3'
 
 /** SQLite's memory for the whole process: see applyConnectionPragmas. */
-export const SOFT_HEAP_LIMIT_MIB = 80
+export const SOFT_HEAP_LIMIT_MIB = 64
 
 /**
  * The settings of every connection to threateye.sqlite: TypeORM's (data-source.ts) and the bulk writer
@@ -25,7 +25,7 @@ export const applyConnectionPragmas = (db: BetterSqlite3.Database, cacheMib = 64
   db.pragma('wal_autocheckpoint = 16384')
   // Process-wide (one SQLite library serves every thread): all the connections' page caches together stop
   // growing past this and recycle their oldest pages instead. Without it the three connections of a big
-  // import (main, bulk writer, search indexer) could each fill their own cache; measured on 1M rows, 80 MiB
-  // costs no import speed, lookup or search time, and keeps the process under its memory budget.
+  // import (main, bulk writer, search indexer) could each fill their own cache; measured on 1M rows, 64 MiB
+  // costs no import speed, lookup or search time (against 80 and 160 MiB), and saves memory.
   db.pragma(`soft_heap_limit = ${SOFT_HEAP_LIMIT_MIB * 1024 * 1024}`)
 }

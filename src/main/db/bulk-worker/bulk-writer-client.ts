@@ -94,7 +94,7 @@ export const createBulkWriter = (opts: {
       init,
       // It holds one chunk (1,000-5,000 rows) at a time; the cap bounds the process's memory during imports
       // (V8 would otherwise let garbage grow far past that before collecting).
-      { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 16 },
+      { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 },
     )
     w.on('message', (reply: BulkReply) => {
       if ('ready' in reply) return

@@ -68,7 +68,7 @@ export const createSearchIndexer = (opts: SearchIndexerOptions): SearchIndexer =
     { name: 'search-indexer', source: join(__dirname, 'search-indexer.worker.ts') },
     data,
     // The worker holds a statement's rows at most; SQLite's caches are outside the JS heap (search-file.ts).
-    { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 },
+    { maxOldGenerationSizeMb: 24, maxYoungGenerationSizeMb: 4 },
   )
   let progress: Progress | null = null
   let running = true
