@@ -20,8 +20,10 @@ import { assertProjectExists, type IndicatorsDeps } from './indicators.service'
  * the write queue lets other writes in between batches.
  */
 export const BULK_BATCH_ROWS = 50_000
-/** Rows handed to the bulk writer at a time inside a batch's transaction. */
+/** Rows handed to the bulk writer at a time inside a batch's transaction, and at most about this much text
+ * (a description may be 20,000 characters). */
 const CHUNK_ROWS = 1000
+const CHUNK_CHARS = 4 * 1024 * 1024
 
 type Input = ParsedIn<'indicators.bulkCreate'>
 type Defaults = Input['defaults']
@@ -167,11 +169,13 @@ export const importIndicators = async (
     const tx = db.bulk.begin(clock.now().toISOString())
     let inBatch = 0
     let chunk: IndicatorUpsertRow[] = []
+    let chunkChars = 0
     const flushChunk = () => {
       if (chunk.length === 0) return
       for (const row of chunk) delta.byType.set(row.type, (delta.byType.get(row.type) ?? 0) + 1)
       tx.indicators(prepareUpsertRows(chunk, refuseForeignId))
       chunk = []
+      chunkChars = 0
     }
     let done = false
     try {
@@ -194,7 +198,12 @@ export const importIndicators = async (
         }
         chunk.push(row)
         inBatch++
-        if (chunk.length >= CHUNK_ROWS) flushChunk()
+        chunkChars += row.value.length + (row.description?.length ?? 0)
+        if (chunk.length >= CHUNK_ROWS || chunkChars >= CHUNK_CHARS) {
+          flushChunk()
+          // A bounded queue between the threads: parse on only while the worker has little waiting.
+          await tx.room(4)
+        }
       }
       flushChunk()
     } catch (e) {

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { AppError } from '../../../src/shared/contract'
 import { prepareUpsertRows } from '../../../src/main/db/bulk/indicator-bulk'
@@ -123,5 +125,54 @@ describe('bulk writer worker', () => {
     expect(order).toEqual(['count', 'import'])
     // Whole batches only (BULK_BATCH_ROWS = 50,000): never a half-written one.
     expect([0, 50_000, 60_000]).toContain(seen)
+  })
+})
+
+describe('bulk writer worker: hostile sizes', () => {
+  // The worker runs with a capped V8 heap; senders split what they hand over by size as well as by count,
+  // so tens of MB of descriptions and raw records cross the thread boundary in parts of a few MB.
+
+  it('imports 3,000 indicators with 20,000-character descriptions', async () => {
+    const description = 'x'.repeat(20_000)
+    const items = Array.from({ length: 3000 }, (_, i) => ({
+      type: 'domain' as const,
+      value: `long${i}.example`,
+      description,
+    }))
+    const report = await t.core.call('indicators.bulkCreate', { items })
+    expect(report).toMatchObject({ created: 3000, rejected: 0 })
+    const stored = t.core.db.sqlite
+      .prepare("SELECT length(description) FROM indicators WHERE value = 'long2999.example'")
+      .pluck()
+      .get()
+    expect(stored).toBe(20_000)
+  })
+
+  it('imports a 65 MB STIX bundle of 3,000 indicators with 20,000-character descriptions', async () => {
+    const objects = Array.from({ length: 3000 }, (_, i) => ({
+      type: 'indicator',
+      spec_version: '2.1',
+      id: `indicator--${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`,
+      created: '2025-01-01T00:00:00.000Z',
+      modified: '2025-01-01T00:00:00.000Z',
+      name: `long ${i}`,
+      description: `d${i} `.padEnd(20_000, 'y'),
+      pattern: `[domain-name:value = 'stix${i}.example']`,
+      pattern_type: 'stix',
+      valid_from: '2025-01-01T00:00:00.000Z',
+    }))
+    // ~65 MB: more than the HTTP and importText limits, so a local file (the desktop's and the CLI's way).
+    const path = join(t.dir, 'long-bundle.json')
+    writeFileSync(path, JSON.stringify({ type: 'bundle', id: 'bundle--1', objects }))
+    const run = await t.core.call('feeds.importFile', { path, format: 'stix-bundle' })
+    expect(run).toMatchObject({ status: 'succeeded', created: 3000, rejected: 0 })
+    // Feed descriptions are cut to the engine's 4,000 characters (prepare.ts); each record has its observation.
+    const kept = t.core.db.sqlite
+      .prepare(
+        "SELECT count(*), min(length(i.description)) FROM observations o JOIN indicators i ON i.rowid = o.indicator_rowid WHERE i.value LIKE 'stix%.example'",
+      )
+      .raw()
+      .get()
+    expect(kept).toEqual([3000, 4000])
   })
 })

@@ -92,9 +92,10 @@ export const createBulkWriter = (opts: {
     const w = spawnWorker(
       { name: 'bulk-writer', source: join(__dirname, 'bulk-writer.worker.ts') },
       init,
-      // It holds one chunk (1,000-5,000 rows) at a time; the cap bounds the process's memory during imports
-      // (V8 would otherwise let garbage grow far past that before collecting).
-      { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 },
+      // It holds one message at a time, which senders keep to a few MB of text (feed rows, intel objects
+      // of up to 1 MiB, descriptions of up to 20,000 characters); the cap bounds the process's memory
+      // during imports (V8 would otherwise let garbage grow far past that before collecting).
+      { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 },
     )
     w.on('message', (reply: BulkReply) => {
       if ('ready' in reply) return

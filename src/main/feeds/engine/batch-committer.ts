@@ -6,8 +6,14 @@ import type { Clock } from '../../platform/clock'
 import type { PreparedObject, PreparedRecord, RunDefaults } from './engine-types'
 import type { RunCounters } from './run-counters'
 
-/** Records per message to the bulk writer. */
+/** Records per message to the bulk writer, and at most about this much text (feed text is hostile: 5,000
+ * records with 8 KiB of raw JSON and a 20,000-character description each would be a 140 MB message). */
 const POST_CHUNK = 5000
+const POST_CHUNK_CHARS = 4 * 1024 * 1024
+
+/** Roughly the characters a record carries across the thread boundary (its big strings). */
+const charsOf = (r: PreparedRecord): number =>
+  r.value.length + (r.raw?.length ?? 0) + (r.description?.length ?? 0) + r.tagsJson.length
 /** Messages the worker may have queued and not yet written before the pipeline waits (memory bound). */
 const MAX_PARTS_IN_FLIGHT = 2
 
@@ -69,16 +75,35 @@ export const createBatchCommitter = (deps: {
   const { db, runId, defaults, counters } = deps
 
   const post = (tx: BulkTransaction, records: PreparedRecord[], objects: PreparedObject[]) => {
-    for (let from = 0; from < records.length || from === 0; from += POST_CHUNK) {
-      const part = records.length > POST_CHUNK ? records.slice(from, from + POST_CHUNK) : records
+    const feedPart = (part: PreparedRecord[], objs: PreparedObject[]) =>
       tx.feed({
         runId,
         feedId: defaults.feedId,
         sourceKey: defaults.sourceKey,
         rows: prepareUpsertRows(part),
         observations: observationsOf(part),
-        objects: from === 0 ? objects : [],
+        objects: objs,
       })
+    for (let from = 0; from < records.length;) {
+      let to = from
+      let chars = 0
+      while (to < records.length && to - from < POST_CHUNK && chars < POST_CHUNK_CHARS) {
+        chars += charsOf(records[to])
+        to++
+      }
+      feedPart(from === 0 && to === records.length ? records : records.slice(from, to), [])
+      from = to
+    }
+    // Intel objects keep up to MAX_OBJECT_JSON (1 MiB) of JSON each: they go in parts of their own.
+    for (let from = 0; from < objects.length;) {
+      let to = from
+      let chars = 0
+      while (to < objects.length && chars < POST_CHUNK_CHARS) {
+        chars += objects[to].data.length
+        to++
+      }
+      feedPart([], objects.slice(from, to))
+      from = to
     }
   }
 
