@@ -92,12 +92,12 @@ describe('bulk writer worker', () => {
     const doomed = t.core.db.bulk.begin(T0)
     doomed.indicators(rows('d', 1000))
     await t.core.db.bulk.terminate()
-    // Its transaction died with it: committing it now is refused, not half-done.
+    // Its transaction died with it: committing it now is refused, with the reason, not half-done.
     const outcome = await doomed.commit().then(
       () => 'committed',
       (e: unknown) => String(e),
     )
-    expect(outcome).toMatch(/is not open/)
+    expect(outcome).toMatch(/bulk writer stopped.*rolled back/)
     expect(count()).toBe(1000)
     expect(t.core.db.sqlite.pragma('integrity_check', { simple: true })).toBe('ok')
 

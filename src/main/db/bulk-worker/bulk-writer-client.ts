@@ -77,7 +77,14 @@ export const createBulkWriter = (opts: {
     roomWaiters = still
   }
 
+  // Transactions begun on the current worker and not yet finished; when it dies they are lost, and a later
+  // commit of one is refused with that reason (not the new worker's "not open").
+  const openTx = new Set<number>()
+  const lostTx = new Map<number, Error>()
+
   const failAll = (e: Error) => {
+    for (const tx of openTx) lostTx.set(tx, e)
+    openTx.clear()
     for (const w of waiting.values()) w.reject(e)
     waiting.clear()
     // The parts died with the worker: nobody should wait for their acknowledgement.
@@ -147,6 +154,13 @@ export const createBulkWriter = (opts: {
     begin(nowIso) {
       const tx = nextTx++
       send({ op: 'begin', tx, nowIso })
+      openTx.add(tx)
+      const lost = () => {
+        const e = lostTx.get(tx)
+        if (e === undefined) return
+        lostTx.delete(tx)
+        throw e
+      }
       return {
         indicators: (rows) => {
           inFlightParts++
@@ -161,13 +175,15 @@ export const createBulkWriter = (opts: {
             ? Promise.resolve()
             : new Promise<void>((resolve) => roomWaiters.push({ max, resolve })),
         commit: async (run) => {
-          const reply = await request({ op: 'commit', tx, run })
+          lost()
+          const reply = await request({ op: 'commit', tx, run }).finally(() => openTx.delete(tx))
           if ('ok' in reply && reply.ok) return { delta: reply.delta, ms: reply.ms }
           if ('error' in reply) throw deserializeError(reply.error)
           throw new Error('unexpected reply from the bulk writer')
         },
         rollback: async () => {
-          await request({ op: 'rollback', tx })
+          if (lostTx.delete(tx)) return
+          await request({ op: 'rollback', tx }).finally(() => openTx.delete(tx))
         },
       }
     },
