@@ -1,5 +1,16 @@
 import type BetterSqlite3 from 'better-sqlite3'
 
+/**
+ * Page size of a new database (an existing one keeps its own: SQLite fixes it when the first table is
+ * created, and in WAL mode for good). Measured on 1M indicator upserts in 50,000-row transactions, the
+ * schema's table and indexes alone: 11.6 µs/row at 4 KiB, 10.1 at 8 KiB, 9.2 at 16 KiB, most of it in the
+ * commit, which writes far fewer WAL frames for the same random-key index pages.
+ */
+export const PAGE_SIZE = 16_384
+
+/** WAL size that triggers a checkpoint: see applyConnectionPragmas. */
+const WAL_CHECKPOINT_BYTES = 64 * 1024 * 1024
+
 /** SQLite's memory for the whole process: see applyConnectionPragmas. */
 export const SOFT_HEAP_LIMIT_MIB = 64
 
@@ -11,6 +22,7 @@ export const SOFT_HEAP_LIMIT_MIB = 64
  * one.
  */
 export const applyConnectionPragmas = (db: BetterSqlite3.Database, cacheMib = 64): void => {
+  db.pragma(`page_size = ${PAGE_SIZE}`)
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
   db.pragma('foreign_keys = ON')
@@ -22,7 +34,8 @@ export const applyConnectionPragmas = (db: BetterSqlite3.Database, cacheMib = 64
   // copying those pages (with an fsync), and consecutive batches' copies of the same page are folded into
   // one checkpoint here (measured on 400,000 URLhaus rows: -16% CPU, +15% rows/s). The same on every
   // connection, so a small write on the main thread never picks up a large checkpoint an import left.
-  db.pragma('wal_autocheckpoint = 16384')
+  const pageSize = db.pragma('page_size', { simple: true }) as number
+  db.pragma(`wal_autocheckpoint = ${Math.round(WAL_CHECKPOINT_BYTES / pageSize)}`)
   // Process-wide (one SQLite library serves every thread): all the connections' page caches together stop
   // growing past this and recycle their oldest pages instead. Without it the three connections of a big
   // import (main, bulk writer, search indexer) could each fill their own cache; measured on 1M rows, 64 MiB
