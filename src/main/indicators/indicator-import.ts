@@ -7,8 +7,11 @@ import {
   type IndicatorCreate,
 } from '../../shared/contract/indicators.contract'
 import { extractIndicators, parseIndicator, type ParseResult } from '../../shared/domain'
-import type { IocType } from '../../shared/domain/enums'
-import { prepareUpsertRows, type IndicatorUpsertRow } from '../db/bulk/indicator-bulk'
+import {
+  createForeignIdRefuser,
+  prepareUpsertRows,
+  type IndicatorUpsertRow,
+} from '../db/bulk/indicator-bulk'
 import { normalizeTimestamp } from './indicator-row'
 import { assertProjectExists, type IndicatorsDeps } from './indicators.service'
 
@@ -141,23 +144,8 @@ export const importIndicators = async (
     byType: Map<string, number>
   }
 
-  // Checked here, on the main thread, because the worker only sees prepared rows: an item's id must be the
-  // deterministic one (indicator-bulk.ts explains why), and the error says whether it belongs to another.
-  const idTaken = db.sqlite
-    .prepare<[string], number>('SELECT 1 FROM indicators WHERE id = ?')
-    .pluck()
-  const refuseForeignId = (given: string, type: IocType, value: string, id: string): never => {
-    if (idTaken.get(given) !== undefined) {
-      throw new AppError('conflict', `Indicator id ${given} already belongs to another indicator`, {
-        id: given,
-      })
-    }
-    throw new AppError(
-      'invalid_input',
-      `id ${given} is not the id of ${type} '${value}' (ids are UUIDv5 of type and value: ${id})`,
-      { field: 'id', id: given, expected: id },
-    )
-  }
+  // Checked here, on the main thread, because the worker only sees prepared rows.
+  const refuseForeignId = createForeignIdRefuser(db.sqlite)
 
   /**
    * One batch = one transaction on the bulk writer's worker. Candidates are parsed and prepared here in

@@ -220,16 +220,16 @@ export const createIndicatorRepository = (sqlite: BetterSqlite3.Database): Indic
     },
     insert: (row) => {
       const rowid = Number(insert.run(row).lastInsertRowid)
-      index.add(rowid, row.value, row.tags, row.description)
+      index.changed(rowid)
       return rowid
     },
     update: (rowid, row, textChanged) => {
       update.run({ ...row, rowid })
-      if (textChanged) index.replace(rowid, row.value, row.tags, row.description)
+      if (textChanged) index.changed(rowid)
     },
     remove: (rowid) => {
       remove.run(rowid)
-      index.remove(rowid)
+      index.changed(rowid)
     },
   }
 }

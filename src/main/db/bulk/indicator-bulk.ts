@@ -13,6 +13,7 @@ import {
   INDICATOR_DEFAULTS,
   dedupStrings,
   normalizeTimestamp,
+  type IndicatorRow,
 } from '../../indicators/indicator-row'
 import { createSearchIndexWriter } from './indicator-search-index'
 import {
@@ -143,26 +144,11 @@ const changedColumns = (a: MergeState, b: MergeState): [string[], unknown[]] => 
   return [cols, vals]
 }
 
-type ExistingRow = {
-  rowid: number
-  type: IocType
-  value: string
-  classification: Classification
-  confidence: number
-  severity: Severity
-  score: number
-  tlp: Tlp
-  first_seen: string | null
-  last_seen: string | null
-  description: string
-  tags: string
-  mitre_tactics: string
-  mitre_techniques: string
-  active: number
-  false_positive: number
-  enrichment: string | null
-  project_id: string | null
-}
+/** The columns of a stored row the merge reads (SELECT_EXISTING). */
+type ExistingRow = Omit<
+  IndicatorRow,
+  'id' | 'severity_rank' | 'risk_level' | 'created_at' | 'updated_at'
+>
 
 const toState = (e: ExistingRow): MergeState => ({
   classification: e.classification,
@@ -294,10 +280,26 @@ const foreignIdError = (given: string, type: IocType, value: string, id: string)
     { field: 'id', id: given, expected: id },
   )
 
+/**
+ * Refuses a caller-supplied id other than the deterministic one (it would let a (type, value) exist twice),
+ * saying whether the id belongs to another indicator (conflict) or is simply wrong (invalid input).
+ */
+export const createForeignIdRefuser = (sqlite: BetterSqlite3.Database) => {
+  const idTaken = sqlite.prepare<[string], number>('SELECT 1 FROM indicators WHERE id = ?').pluck()
+  return (given: string, type: IocType, value: string, id: string): never => {
+    if (idTaken.get(given) !== undefined) {
+      throw new AppError('conflict', `Indicator id ${given} already belongs to another indicator`, {
+        id: given,
+      })
+    }
+    throw foreignIdError(given, type, value, id)
+  }
+}
+
 export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): IndicatorBulkWriter => {
   const insert = sqlite.prepare(INSERT)
   const selectExisting = sqlite.prepare<[string], ExistingRow>(SELECT_EXISTING)
-  const idTaken = sqlite.prepare<[string], number>('SELECT 1 FROM indicators WHERE id = ?').pluck()
+  const refuseForeignId = createForeignIdRefuser(sqlite)
   const updates = new Map<string, BetterSqlite3.Statement>()
   const update = (rowid: number, cols: string[], vals: unknown[], nowIso: string) => {
     const key = cols.join(',')
@@ -319,16 +321,6 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
         'upsertMany must run inside a transaction (use upsertBatch or sqlite.transaction)',
       )
     }
-  }
-
-  /** A caller-supplied id other than the deterministic one would let a (type, value) exist twice. */
-  const refuseForeignId = (given: string, type: IocType, value: string, id: string): never => {
-    if (idTaken.get(given) !== undefined) {
-      throw new AppError('conflict', `Indicator id ${given} already belongs to another indicator`, {
-        id: given,
-      })
-    }
-    throw foreignIdError(given, type, value, id)
   }
 
   /**
@@ -395,7 +387,7 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
       const [cols, vals] = changedColumns(before, next)
       update(existing.rowid, cols, vals, nowIso)
       if (existing.rowid < firstNewRowid && searchTextChanged(before, next)) {
-        search.replace(existing.rowid, value, next.tagsJson, next.description)
+        search.changed(existing.rowid)
       }
       outcomes[i] = 'updated'
     }

@@ -6,15 +6,13 @@ import type BetterSqlite3 from 'better-sqlite3'
  * other core. EVERY write of value/tags/description or delete of an indicator must call one of these, in the
  * same transaction as the write: a committed change then always has its entry, a rolled-back one never does.
  *
- * An entry names rows, not text: the worker reads each row as it is when it applies the entry. So the text
- * arguments of add/replace are unused; they stay in the signature so the writers need not change.
+ * An entry names rows, not text: the worker reads each row as it is when it applies the entry.
  */
 export type SearchIndexWriter = {
   /** Queues every indicator with rowid >= `fromRowid` (the rows a batch just inserted): one log row. */
   indexFrom(fromRowid: number): void
-  add(rowid: number, value?: string, tagsJson?: string, description?: string): void
-  replace(rowid: number, value?: string, tagsJson?: string, description?: string): void
-  remove(rowid: number): void
+  /** Queues one row whose searchable text (value, tags, description) appeared, changed or went away. */
+  changed(rowid: number): void
   /** Queues a rebuild of the whole index from the table (repair; tests use it to compare). */
   rebuild(): void
 }
@@ -32,16 +30,13 @@ export const createSearchIndexWriter = (sqlite: BetterSqlite3.Database): SearchI
   const rebuild = sqlite.prepare(
     `INSERT INTO search_log (kind, from_rowid, to_rowid) VALUES ('rebuild', 0, 0)`,
   )
-  const touch = (rowid: number) => {
-    row.run(rowid, rowid)
-  }
   return {
     indexFrom: (fromRowid) => {
       range.run(fromRowid, fromRowid)
     },
-    add: touch,
-    replace: touch,
-    remove: touch,
+    changed: (rowid) => {
+      row.run(rowid, rowid)
+    },
     rebuild: () => {
       rebuild.run()
     },

@@ -166,30 +166,3 @@ export const countSources = (
   for (const id of indicatorIds) out.set(id, stmt.get(id) as number)
   return out
 }
-
-/**
- * Rowids of the indicators a writer call just upserted, for the observation key. New rows get consecutive
- * rowids (SQLite gives max(rowid) + 1 to a new row of a table without AUTOINCREMENT), so when the table grew
- * by exactly the number of created rows their rowids are known without a read; every other row (and any
- * surprise) costs one primary-key lookup.
- */
-export const createIndicatorRowidResolver = (sqlite: BetterSqlite3.Database) => {
-  const maxRowid = sqlite.prepare('SELECT max(rowid) FROM indicators').pluck()
-  const byId = sqlite.prepare('SELECT rowid FROM indicators WHERE id = ?').pluck()
-  const lookup = (id: string): number => {
-    const rowid = byId.get(id) as number | undefined
-    if (rowid === undefined) throw new Error(`indicator ${id} vanished inside its own batch`)
-    return rowid
-  }
-  return {
-    /** Before the writer runs. */
-    mark: (): number => (maxRowid.get() as number | null) ?? 0,
-    resolve(before: number, outcomes: readonly string[], ids: readonly string[]): number[] {
-      let created = 0
-      for (const o of outcomes) if (o === 'created') created++
-      const sequential = created > 0 && maxRowid.get() === before + created
-      let next = before
-      return ids.map((id, i) => (sequential && outcomes[i] === 'created' ? ++next : lookup(id)))
-    },
-  }
-}
