@@ -139,6 +139,14 @@ export const importIndicators = async (
   }
 
   const it = candidates(input)[Symbol.iterator]()
+  // One candidate is read ahead at a full batch, so an input that fills its last batch exactly ends with it
+  // instead of costing one more, empty, transaction.
+  let peeked: IteratorResult<Candidate> | null = null
+  const pull = (): IteratorResult<Candidate> => {
+    const p = peeked ?? it.next()
+    peeked = null
+    return p
+  }
   type Delta = Omit<BulkReport, 'rejects' | 'byType'> & {
     rejects: BulkReject[]
     byType: Map<string, number>
@@ -165,11 +173,15 @@ export const importIndicators = async (
       chunk = []
       chunkChars = 0
     }
-    let done = false
+    let done: boolean
     try {
       for (;;) {
-        if (inBatch >= batchSize) break
-        const next = it.next()
+        if (inBatch >= batchSize) {
+          peeked = it.next()
+          done = peeked.done === true
+          break
+        }
+        const next = pull()
         if (next.done === true) {
           done = true
           break

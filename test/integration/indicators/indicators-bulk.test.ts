@@ -154,6 +154,22 @@ describe('indicators.bulkCreate', () => {
     expect(await ftsCount()).toBe(250)
   })
 
+  it('an input that fills its batches exactly takes exactly that many transactions', async () => {
+    // Counts the import's write-queue jobs (other jobs, like the search log's pruning, may run meanwhile).
+    let jobs = 0
+    const writes = t.core.db.writes
+    const run = writes.run.bind(writes)
+    writes.run = (label, job) => {
+      if (label === 'indicators.bulkCreate') jobs++
+      return run(label, job)
+    }
+    const text = Array.from({ length: 150 }, (_, i) => `h${i}.exact.example`).join('\n')
+    const r = await importIndicators(t.core, { text, defaults: {} }, { batchSize: 75 })
+    expect(r).toMatchObject({ total: 150, created: 150 })
+    // One write-queue job per batch: two, and no third, empty, transaction after the last full one.
+    expect(jobs).toBe(2)
+  })
+
   it('stops between batches when the call is cancelled', async () => {
     const controller = new AbortController()
     const text = Array.from({ length: 100 }, (_, i) => `h${i}.cancel.example`).join('\n')
