@@ -12,7 +12,9 @@
  *           spool (parse while downloading, commit after) — the price of "nothing written from a failed
  *           download". BENCH_STAGED=0 skips it.
  * Peak RSS is sampled every 50 ms during our imports (the raw baseline runs last). The search index is built
- * on its own thread; an import counts as done when the index has caught up. Prints a table, then one JSON line.
+ * on its own thread; an import counts as done when the index has caught up. Also prints each import's CPU time
+ * per thread: SQLite takes one writer at a time, so the bulk writer's CPU per row is a ceiling on the rate
+ * that no spreading of the other work can lift. Prints a table, then one JSON line.
  */
 import { createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
@@ -28,6 +30,7 @@ import { createRandom } from './support/random'
 import { startRssSampler } from './support/rss-sampler'
 import { forceGc, round } from './support/stats'
 import { formatTable } from './support/table'
+import { threadCpuDelta, threadCpuMs } from './support/thread-cpu'
 import { MAX_BATCH } from '../src/main/feeds/engine/run-pipeline'
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000)
@@ -226,6 +229,7 @@ const importWith = async (
   await core.start()
   try {
     forceGc()
+    const threads0 = threadCpuMs()
     const t0 = performance.now()
     const run = await call(core)
     // The search index is built on its own thread, in step with the import; the import is done when the
@@ -235,6 +239,8 @@ const importWith = async (
       throw new Error(`${label}: search index did not catch up`)
     const ms = performance.now() - t0
     indexTailMs.set(label, performance.now() - tIndex)
+    // Before stop(): the worker threads end with the core.
+    threadMs.set(label, threadCpuDelta(threads0, threadCpuMs()))
     if (run.status !== 'succeeded') throw new Error(`${label}: run ${run.status}: ${run.error}`)
     return {
       label,
@@ -251,6 +257,22 @@ const importWith = async (
 
 /** Per contender: how long the search index still took after the run itself had finished. */
 const indexTailMs = new Map<string, number>()
+/** Per contender: CPU time per thread during the import (main first, then the busiest). */
+const threadMs = new Map<string, { tid: number; ms: number }[]>()
+
+/**
+ * Per contender: CPU seconds per thread, and the ceiling the busiest worker thread sets. SQLite has one
+ * writer at a time, so the bulk writer's CPU per row bounds the rate however the rest is spread.
+ */
+const threadLines = (results: readonly Result[]): string =>
+  results
+    .map((r) => {
+      const t = threadMs.get(r.label) ?? []
+      const busiestWorker = t.slice(1).reduce((m, x) => Math.max(m, x.ms), 0)
+      const ceiling = busiestWorker > 0 ? Math.round(r.rows / (busiestWorker / 1000)) : 0
+      return `  ${r.label}: ${t.map((x) => round(x.ms / 1000, 1)).join(' / ')}; the busiest worker alone allows at most ${ceiling.toLocaleString('en-US')} rows/s`
+    })
+    .join('\n')
 
 const main = async (): Promise<void> => {
   mkdirSync(WORK, { recursive: true })
@@ -351,7 +373,9 @@ const main = async (): Promise<void> => {
       ],
     ) +
       `\nagainst the raw run with the same commits: ${results.map((r) => `${r.label} ${(rate(r.rows, r.ms) / rate(ROWS, rawBatchedMs)).toFixed(2)}`).join(', ')}` +
-      `\npeak RSS during our imports: ${peak.peakMb} MB (csv alone ${csvRss} MB), ${peak.samples} samples\n`,
+      `\npeak RSS during our imports: ${peak.peakMb} MB (csv alone ${csvRss} MB), ${peak.samples} samples` +
+      `\nCPU s per thread during each import (main first, then the busiest: bulk writer, search indexer, V8 helpers):\n` +
+      `${threadLines(results)}\n`,
   )
   process.stdout.write(
     JSON.stringify({
