@@ -68,3 +68,21 @@ export const makeFakeRenderer = (): string => {
 }
 
 export const jsonOf = (body: string): unknown => JSON.parse(body) as unknown
+
+type Json = Record<string, unknown>
+
+/** A REST call through fastify's inject with the token: the status, the parsed body (or null) and the response. */
+export const restCall = async (
+  t: TestServer,
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  url: string,
+  body?: unknown,
+) => {
+  const res = await t.server.app.inject({
+    method,
+    url,
+    headers: t.auth,
+    ...(body === undefined ? {} : { payload: body as Json }),
+  })
+  return { status: res.statusCode, body: res.body ? (jsonOf(res.body) as Json) : null, res }
+}

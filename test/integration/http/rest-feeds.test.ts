@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { jsonOf, startTestServer, type TestServer } from './http-support'
-
-type Json = Record<string, unknown>
+import { restCall, startTestServer, type TestServer } from './http-support'
 
 let t: TestServer
 
@@ -12,15 +10,8 @@ afterAll(async () => {
   await t.close()
 })
 
-const req = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown) => {
-  const res = await t.server.app.inject({
-    method,
-    url,
-    headers: t.auth,
-    ...(body === undefined ? {} : { payload: body as Json }),
-  })
-  return { status: res.statusCode, body: res.body ? (jsonOf(res.body) as Json) : null }
-}
+const req = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown) =>
+  restCall(t, method, url, body)
 
 describe('REST feeds', () => {
   it('lists the catalogue and adds a feed, never returning its secret', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { REST_ROUTES } from '../../../src/main/http/rest.routes'
-import { jsonOf, startTestServer, type TestServer } from './http-support'
+import { jsonOf, restCall, startTestServer, type TestServer } from './http-support'
 
 type Json = Record<string, unknown>
 type IndicatorJson = {
@@ -20,15 +20,8 @@ afterAll(async () => {
   await t.close()
 })
 
-const req = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown) => {
-  const res = await t.server.app.inject({
-    method,
-    url,
-    headers: t.auth,
-    ...(body === undefined ? {} : { payload: body as Json }),
-  })
-  return { status: res.statusCode, body: res.body ? (jsonOf(res.body) as Json) : null, res }
-}
+const req = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown) =>
+  restCall(t, method, url, body)
 
 describe('REST indicators', () => {
   let ip: IndicatorJson
