@@ -142,11 +142,6 @@ export const importIndicators = async (
   // One candidate is read ahead at a full batch, so an input that fills its last batch exactly ends with it
   // instead of costing one more, empty, transaction.
   let peeked: IteratorResult<Candidate> | null = null
-  const pull = (): IteratorResult<Candidate> => {
-    const p = peeked ?? it.next()
-    peeked = null
-    return p
-  }
   type Delta = Omit<BulkReport, 'rejects' | 'byType'> & {
     rejects: BulkReject[]
     byType: Map<string, number>
@@ -181,7 +176,8 @@ export const importIndicators = async (
           done = peeked.done === true
           break
         }
-        const next = pull()
+        const next = peeked ?? it.next()
+        peeked = null
         if (next.done === true) {
           done = true
           break
