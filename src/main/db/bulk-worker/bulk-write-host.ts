@@ -84,23 +84,12 @@ export const createBulkWriteHost = (sqlite: BetterSqlite3.Database): BulkWriteHo
     const d = tx.delta
     for (let i = 0, o = 0; i < outcomes.length; i++, o += OBSERVATION_STRIDE) {
       const fresh = observations.upsert(
-        {
-          indicatorId: ids[i],
-          indicatorRowid: rowids[i],
-          feedId: req.feedId,
-          sourceKey: req.sourceKey,
-          firstSeen: obs[o] as string | null,
-          lastSeen: obs[o + 1] as string | null,
-          confidence: obs[o + 2] as number | null,
-          threatType: obs[o + 3] as string | null,
-          malware: obs[o + 4] as string | null,
-          tags: obs[o + 5] as string,
-          reference: obs[o + 6] as string | null,
-          description: obs[o + 7] as string | null,
-          tlp: obs[o + 8] as string | null,
-          port: obs[o + 9] as number | null,
-          raw: obs[o + 10] as string | null,
-        },
+        ids[i],
+        rowids[i],
+        req.feedId,
+        req.sourceKey,
+        obs,
+        o,
         req.runId,
         tx.nowIso,
       )

@@ -5,33 +5,25 @@ import type BetterSqlite3 from 'better-sqlite3'
  * record, run inside the caller's batch transaction. TypeORM would cost ~20x here (see toolchain.md §4).
  */
 
-export type ObservationUpsertRow = {
-  indicatorId: string
-  /** The key on SQLite (see migration 0002): increasing for new indicators, so inserts append. */
-  indicatorRowid: number
-  feedId: string | null
-  sourceKey: string
-  firstSeen: string | null
-  lastSeen: string | null
-  confidence: number | null
-  threatType: string | null
-  malware: string | null
-  /** JSON array. */
-  tags: string
-  reference: string | null
-  description: string | null
-  tlp: string | null
-  port: number | null
-  /** JSON, already bounded by the engine. */
-  raw: string | null
-}
-
 export type ObservationBulkWriter = {
   /**
-   * Inserts or refreshes the observation of (indicator, source) for `runId`. Returns false when this run has
-   * already reported the indicator: the record is a duplicate within the feed and nothing was changed.
+   * Inserts or refreshes the observation of (indicator, source) for `runId` from the record's flat
+   * observation fields, OBSERVATION_STRIDE values at `offset` of `fields` (order: src/main/db/bulk-worker/
+   * protocol.ts), as they crossed the thread boundary: no object per record on the writer's hot path.
+   * Returns false when this run has already reported the indicator: the record is a duplicate within the
+   * feed and nothing was changed.
    */
-  upsert(row: ObservationUpsertRow, runId: string, nowIso: string): boolean
+  upsert(
+    indicatorId: string,
+    /** The key on SQLite (see migration 0002): increasing for new indicators, so inserts append. */
+    indicatorRowid: number,
+    feedId: string | null,
+    sourceKey: string,
+    fields: readonly unknown[],
+    offset: number,
+    runId: string,
+    nowIso: string,
+  ): boolean
 }
 
 // The WHERE on the upsert makes a repeat within one run a no-op (changes() = 0): duplicates are detected by
@@ -65,23 +57,23 @@ export const createObservationBulkWriter = (
 ): ObservationBulkWriter => {
   const stmt = sqlite.prepare(UPSERT_OBSERVATION)
   return {
-    upsert: (r, runId, now) =>
+    upsert: (indicatorId, indicatorRowid, feedId, sourceKey, f, o, runId, now) =>
       stmt.run(
-        r.indicatorId,
-        r.indicatorRowid,
-        r.feedId,
-        r.sourceKey,
-        r.firstSeen,
-        r.lastSeen,
-        r.confidence,
-        r.threatType,
-        r.malware,
-        r.tags,
-        r.reference,
-        r.description,
-        r.tlp,
-        r.port,
-        r.raw,
+        indicatorId,
+        indicatorRowid,
+        feedId,
+        sourceKey,
+        f[o], // first_seen
+        f[o + 1], // last_seen
+        f[o + 2], // confidence
+        f[o + 3], // threat_type
+        f[o + 4], // malware
+        f[o + 5], // tags JSON
+        f[o + 6], // reference
+        f[o + 7], // description
+        f[o + 8], // tlp
+        f[o + 9], // port
+        f[o + 10], // raw JSON
         runId,
         now,
         now,
