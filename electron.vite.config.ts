@@ -10,10 +10,10 @@ export default defineConfig({
       rolldownOptions: {
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
-          cli: resolve(__dirname, 'src/main/cli.ts'),
-          // Worker threads (src/main/workers/spawn-worker.ts finds them next to the main bundle).
-          'bulk-writer': resolve(__dirname, 'src/main/db/bulk-worker/bulk-writer.worker.ts'),
-          'search-indexer': resolve(__dirname, 'src/main/db/search/search-indexer.worker.ts'),
+          cli: resolve(__dirname, 'src/main/cli/main.ts'),
+          // Worker threads (src/main/core/workers/spawn-worker.ts finds them next to the main bundle).
+          'bulk-writer': resolve(__dirname, 'src/main/core/db/bulk-worker/bulk-writer.worker.ts'),
+          'search-indexer': resolve(__dirname, 'src/main/core/db/search/search-indexer.worker.ts'),
         },
       },
     },

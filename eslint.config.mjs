@@ -40,12 +40,12 @@ const serverPackages = {
     'Database and server libraries belong to src/main; reach them through the contract instead.',
 }
 const mainOrPreload = {
-  regex: '^(\\.\\./)+(src/)?(main|preload)(/|$)',
+  regex: '^((\\.\\./)+(src/)?(main|preload)(/|$)|#(core|server|desktop|cli)(/|$))',
   message:
     'src/main and src/preload are other runtimes; talk to them through the contract (src/shared/contract).',
 }
 const mainCode = {
-  regex: '^(\\.\\./)+(src/)?main(/|$)',
+  regex: '^((\\.\\./)+(src/)?main(/|$)|#(core|server|desktop|cli)(/|$))',
   message: 'The preload bundle may not pull in main-process code; share it through src/shared.',
 }
 const preloadCode = {
@@ -55,6 +55,20 @@ const preloadCode = {
 const rendererCode = {
   regex: '^(\\.\\./)+(src/)?renderer(/|$)',
   message: 'src/renderer is browser code; main-process and shared code may not depend on it.',
+}
+const transports = {
+  regex: '^((\\.\\./)+(desktop|server|cli)(/|$)|#(desktop|server|cli)(/|$))',
+  message:
+    'core/ knows no transport: desktop/, server/ and cli/ build on the core, never the other way round.',
+}
+const coreInternals = {
+  regex: '^((\\.\\.?/)+core(/|$)|#core/)',
+  message:
+    "Reach the core through its public index ('#core'); its domains and infrastructure are private to it.",
+}
+const deepRelative = {
+  regex: '^(\\.\\./){3,}',
+  message: "Use a subpath import ('#shared/...', '#core/...') instead of climbing three folders.",
 }
 const restrict = (...patterns) => ['error', { patterns }]
 
@@ -172,13 +186,39 @@ export default defineConfig(
   {
     files: ['src/main/**/*.ts'],
     rules: {
-      'no-restricted-imports': restrict(electron, rendererCode, preloadCode),
+      'no-restricted-imports': restrict(electron, rendererCode, preloadCode, deepRelative),
       'no-restricted-globals': noDomGlobals,
     },
   },
   {
+    files: ['src/main/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        electron,
+        rendererCode,
+        preloadCode,
+        deepRelative,
+        transports,
+      ),
+    },
+  },
+  {
+    files: ['src/main/server/**/*.ts', 'src/main/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        electron,
+        rendererCode,
+        preloadCode,
+        deepRelative,
+        coreInternals,
+      ),
+    },
+  },
+  {
     files: ['src/main/index.ts', 'src/main/desktop/**/*.ts'],
-    rules: { 'no-restricted-imports': restrict(rendererCode, preloadCode) },
+    rules: {
+      'no-restricted-imports': restrict(rendererCode, preloadCode, deepRelative, coreInternals),
+    },
   },
   {
     files: ['src/preload/**/*.ts'],

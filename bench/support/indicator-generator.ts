@@ -1,4 +1,4 @@
-import type { IocType } from '../../src/shared/domain/enums'
+import type { IocType } from '#shared/domain/enums'
 import { createRandom, type Random } from './random'
 
 /**

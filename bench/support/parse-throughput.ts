@@ -4,9 +4,9 @@
  * dropped. Not a test: run
  * `node --expose-gc --import tsx bench/support/parse-throughput.ts [rows]`. Last line is JSON.
  */
-import type { FormatParser } from '../../src/main/feeds/feed-types'
-import { parsers } from '../../src/main/feeds/formats'
-import type { IocType } from '../../src/shared/domain/enums'
+import type { FormatParser } from '#core/feeds/feed-types'
+import { parsers } from '#core/feeds/formats/index'
+import type { IocType } from '#shared/domain/enums'
 import { createIndicatorGenerator } from './indicator-generator'
 import { startRssSampler } from './rss-sampler'
 import { forceGc, round } from './stats'

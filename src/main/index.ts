@@ -1,16 +1,20 @@
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { app, BrowserWindow, dialog } from 'electron'
-import { createCore, type Core } from './core'
+import {
+  createCore,
+  createLogger,
+  defaultDataDir,
+  resolveElectronNativeBinding,
+  type Core,
+  type Logger,
+} from '#core'
 import { createDesktopHttpToggle, type HttpToggle } from './desktop/http-toggle'
 import { registerIpc } from './desktop/ipc'
 import { installAppMenu } from './desktop/menu'
 import { createSafeStorageSecretStore } from './desktop/secrets'
 import { createMainWindow, guardAllWebContents, type AppPage } from './desktop/window'
-import { defaultDataDir } from './platform/data-dir'
-import { createLogger, type Logger } from './platform/logger'
-import { resolveElectronNativeBinding } from './platform/native-binding'
-import { resolveRendererUrl } from './security/app-url'
+import { resolveRendererUrl } from './desktop/app-url'
 
 /**
  * The Electron entry: lifecycle only. Everything the app does lives in the core (plain Node); this file gives it

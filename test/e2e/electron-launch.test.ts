@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { _electron, type ElectronApplication } from 'playwright-core'
 import { afterEach, describe, expect, it } from 'vitest'
-import { findElectronBinary } from '../../src/main/platform/electron-binary'
-import { createLogger } from '../../src/main/platform/logger'
-import { resolveElectronNativeBinding } from '../../src/main/platform/native-binding'
+import { findElectronBinary } from '#desktop/electron-binary'
+import { createLogger } from '#core/platform/logger'
+import { resolveElectronNativeBinding } from '#core/platform/native-binding'
 import { IndicatorsPage } from './support/indicators.page'
 
 /**
@@ -108,7 +108,7 @@ describe('desktop app (Electron)', () => {
     // is imported here, not at the top: a machine that skips this test need not load it.
     await app.close()
     app = undefined
-    const { createCore } = await import('../../src/main/core')
+    const { createCore } = await import('#core/create-core')
     const core = await createCore({ dataDir, logger: createLogger({ level: 'warn' }) })
     try {
       const stored = await core.call('indicators.lookup', { value: 'electron-e2e.example' })

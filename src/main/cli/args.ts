@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { resolve } from 'node:path'
-import { defaultDataDir } from '../platform/data-dir'
+import { defaultDataDir } from '#core'
 import {
   UsageError,
   type CliIo,

@@ -1,4 +1,4 @@
-import type { Core } from '../core'
+import type { Core } from '#core'
 
 /** Where a command writes and what it may read of its environment: tests pass their own. */
 export type CliIo = {

@@ -1,17 +1,21 @@
 import { createHash } from 'node:crypto'
-import { AppError } from '../../shared/contract'
+import { AppError } from '#shared/contract'
 import {
   IndicatorCreateSchema,
   MAX_LISTED_REJECTS,
   type BulkReport,
-} from '../../shared/contract/indicators.contract'
-import { parseIndicator } from '../../shared/domain'
-import { IOC_TYPES, type IocType } from '../../shared/domain/enums'
-import { formatIssuePath } from '../rpc/dispatch'
-import { columnsOf, field } from '../feeds/formats/csv-format'
-import { CsvReader, type CsvSink } from '../feeds/formats/csv-reader'
-import { decodeText } from '../feeds/formats/line-splitter'
-import { splitTags } from '../feeds/formats/parse-support'
+} from '#shared/contract/indicators.contract'
+import { parseIndicator } from '#shared/domain'
+import { IOC_TYPES, type IocType } from '#shared/domain/enums'
+import {
+  CsvReader,
+  columnsOf,
+  decodeText,
+  field,
+  formatIssuePath,
+  splitTags,
+  type CsvSink,
+} from '#core'
 
 /**
  * The analyst's CSV: a header row naming a value column (`value`, `indicator` or `ioc`, any case) and,

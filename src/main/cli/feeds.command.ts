@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
-import { AppError } from '../../shared/contract'
-import { FEED_FORMAT_NAMES, type Feed, type FeedRun } from '../../shared/contract/feeds.contract'
-import type { Core } from '../core'
+import { AppError } from '#shared/contract'
+import { FEED_FORMAT_NAMES, type Feed, type FeedRun } from '#shared/contract/feeds.contract'
+import type { Core } from '#core'
 import {
   DATA_DIR_OPTION,
   JSON_OPTION,
@@ -11,13 +11,7 @@ import {
   stringOpt,
   stringsOpt,
 } from './args'
-import {
-  EXIT_ERROR,
-  EXIT_OK,
-  UsageError,
-  type CliIo,
-  type CommandSpec,
-} from './cli-types'
+import { EXIT_ERROR, EXIT_OK, UsageError, type CliIo, type CommandSpec } from './cli-types'
 import { formatTable, safeText, toJsonLine } from './format'
 import { toImportReport } from './import.command'
 import { callFromCli, withCore } from './with-core'

@@ -1,4 +1,4 @@
-import { AppError } from '../../shared/contract'
+import { AppError } from '#shared/contract'
 import {
   DATA_DIR_OPTION,
   JSON_OPTION,

@@ -1,4 +1,4 @@
-import type { Indicator } from '../../shared/contract/indicators.contract'
+import type { Indicator } from '#shared/contract/indicators.contract'
 import { formatRecord, formatTable } from './format'
 
 export const indicatorTable = (items: readonly Indicator[]): string =>

@@ -1,4 +1,4 @@
-import { isAppError } from '../../shared/contract'
+import { isAppError } from '#shared/contract'
 import { parseCommandArgs } from './args'
 import {
   EXIT_ERROR,
@@ -48,7 +48,7 @@ export const runCli = async (argv: readonly string[], io: CliIo): Promise<number
     return EXIT_OK
   }
   if (first === '--version' || first === '-v') {
-    const { APP_VERSION } = await import('../core')
+    const { APP_VERSION } = await import('#core')
     io.stdout(`threateye ${APP_VERSION}\n`)
     return EXIT_OK
   }

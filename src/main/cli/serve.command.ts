@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { createLogger } from '../platform/logger'
+import { createLogger } from '#core'
 import { DATA_DIR_OPTION, dataDirOf, intOpt, stringOpt } from './args'
 import { EXIT_OK, type CommandSpec } from './cli-types'
 
@@ -20,7 +20,7 @@ export const serveCommand: CommandSpec = {
   positionals: { min: 0, max: 0 },
   run: async (args, io) => {
     const rendererDir = stringOpt(args, 'renderer-dir')
-    const { startHeadless } = await import('../headless')
+    const { startHeadless } = await import('../server/headless')
     const server = await startHeadless({
       dataDir: dataDirOf(args, io),
       host: stringOpt(args, 'host'),

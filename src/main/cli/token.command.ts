@@ -1,4 +1,4 @@
-import { loadOrCreateToken } from '../http/api-token'
+import { loadOrCreateToken } from '../server/api-token'
 import { DATA_DIR_OPTION, dataDirOf } from './args'
 import { EXIT_OK, type CommandSpec } from './cli-types'
 

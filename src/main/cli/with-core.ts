@@ -1,8 +1,5 @@
-import type { Method, Out } from '../../shared/contract'
-import type { Core } from '../core'
-import { createLogger } from '../platform/logger'
-import { unwrap } from '../rpc/dispatch'
-import type { CallContext } from '../rpc/handlers'
+import type { Method, Out } from '#shared/contract'
+import { createLogger, unwrap, type CallContext, type Core } from '#core'
 import type { CliIo } from './cli-types'
 
 /**
@@ -19,7 +16,7 @@ export const withCore = async <T>(
   fn: (core: Core) => Promise<T>,
 ): Promise<T> => {
   // Loaded on demand: `--help` and `token` should not pay for TypeORM and SQLite.
-  const { createCore } = await import('../core')
+  const { createCore } = await import('#core')
   const core = await createCore({
     dataDir,
     logger: createLogger({ level: 'warn', write: (line) => io.stderr(line + '\n') }),

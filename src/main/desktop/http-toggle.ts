@@ -1,8 +1,7 @@
-import type { Settings } from '../../shared/contract/settings.contract'
-import { APP_VERSION, type Core } from '../core'
-import { loadOrCreateToken } from '../http/api-token'
-import { createHttpServer } from '../http/server'
-import type { Logger } from '../platform/logger'
+import type { Settings } from '#shared/contract/settings.contract'
+import { APP_VERSION, type Core, type Logger } from '#core'
+import { loadOrCreateToken } from '../server/api-token'
+import { createHttpServer } from '../server/server'
 
 export type RunningHttpServer = { url: string; close(): Promise<void> }
 export type StartHttpServer = (where: { host: string; port: number }) => Promise<RunningHttpServer>

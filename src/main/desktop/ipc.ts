@@ -1,9 +1,8 @@
 import { BrowserWindow, ipcMain } from 'electron'
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../shared/bridge'
-import type { Core } from '../core'
-import type { Logger } from '../platform/logger'
-import { createIpcDispatch } from '../rpc/ipc-dispatch'
-import { createTrustedSenderCheck } from '../security/app-url'
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '#shared/bridge'
+import type { Core, Logger } from '#core'
+import { createIpcDispatch } from './ipc-dispatch'
+import { createTrustedSenderCheck } from './app-url'
 
 /**
  * The Electron transport: one invoke channel for every contract call, one event channel for every core event.

@@ -1,9 +1,6 @@
 import { safeStorage } from 'electron'
-import {
-  createEncryptedFileSecretStore,
-  type SecretCipher,
-} from '../platform/encrypted-secret-store'
-import type { SecretStore } from '../platform/secret-store'
+import { createEncryptedFileSecretStore, type SecretCipher } from './encrypted-secret-store'
+import type { SecretStore } from '#core'
 
 /**
  * safeStorage as a SecretCipher. Call after app 'ready' (safeStorage is not usable before). On Linux the

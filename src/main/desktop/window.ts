@@ -1,12 +1,8 @@
 import { app, BrowserWindow, session, type Session, type WebContents } from 'electron'
-import type { Logger } from '../platform/logger'
-import { buildContentSecurityPolicy, withContentSecurityPolicy } from '../security/csp'
-import { isTrustedAppUrl } from '../security/app-url'
-import {
-  hardenedWebPreferences,
-  isNavigationAllowed,
-  isPermissionAllowed,
-} from '../security/web-policy'
+import type { Logger } from '#core'
+import { buildContentSecurityPolicy, withContentSecurityPolicy } from './csp'
+import { isTrustedAppUrl } from './app-url'
+import { hardenedWebPreferences, isNavigationAllowed, isPermissionAllowed } from './web-policy'
 
 export type AppPage = {
   /** The URL the window loads: file://…/out/renderer/index.html, or the loopback dev server in development. */

@@ -1,11 +1,5 @@
 import { z } from 'zod'
-import {
-  CLASSIFICATIONS,
-  IOC_TYPES,
-  RISK_LEVELS,
-  SEVERITIES,
-  TLP_LEVELS,
-} from '../domain/enums'
+import { CLASSIFICATIONS, IOC_TYPES, RISK_LEVELS, SEVERITIES, TLP_LEVELS } from '../domain/enums'
 import { Ok, PageLimit, Timestamp, Uuid, pageOf } from './common.schemas'
 import { method } from './define'
 

@@ -41,7 +41,10 @@ export const projectsContract = {
   }),
   'projects.create': method({
     summary: 'Create a project; 409 if the name is taken',
-    input: z.strictObject({ name: ProjectFields.name, description: ProjectFields.description.default('') }),
+    input: z.strictObject({
+      name: ProjectFields.name,
+      description: ProjectFields.description.default(''),
+    }),
     output: ProjectSchema,
     mutates: true,
   }),

@@ -1,6 +1,6 @@
-import type { Core } from '../../../src/main/core'
-import type { IndicatorCreate } from '../../../src/shared/contract/indicators.contract'
-import { SEVERITIES, TLP_LEVELS } from '../../../src/shared/domain/enums'
+import type { Core } from '#core/create-core'
+import type { IndicatorCreate } from '#shared/contract/indicators.contract'
+import { SEVERITIES, TLP_LEVELS } from '#shared/domain/enums'
 
 const BATCH = 10_000
 

@@ -12,11 +12,15 @@ export type CliResult = { code: number | null; stdout: string; stderr: string }
  * Node tsconfig: the TypeORM entities need its decorator settings.
  */
 export const spawnCli = (args: readonly string[], env: Record<string, string> = {}): ChildProcess =>
-  spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main', 'cli.ts'), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.node.json'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'src', 'main', 'cli', 'main.ts'), ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.node.json'), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
 
 export const runCli = (
   args: readonly string[],

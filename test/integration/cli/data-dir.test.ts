@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { defaultDataDir } from '../../../src/main/platform/data-dir'
+import { defaultDataDir } from '#core/platform/data-dir'
 
 const home = '/home/ana'
 

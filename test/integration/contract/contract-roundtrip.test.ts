@@ -4,20 +4,14 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  HTTP_STATUS,
-  METHODS,
-  type ErrorCode,
-  type Method,
-  type RpcResult,
-} from '../../../src/shared/contract'
-import { createCore, type Core } from '../../../src/main/core'
-import { loadOrCreateToken } from '../../../src/main/http/api-token'
-import { createHttpServer, type HttpServer } from '../../../src/main/http/server'
-import { createFixedClock } from '../../../src/main/platform/clock'
-import { createMemoryLogger } from '../../../src/main/platform/logger'
-import { inProcessContext } from '../../../src/main/rpc/handlers'
-import { createIpcDispatch } from '../../../src/main/rpc/ipc-dispatch'
+import { HTTP_STATUS, METHODS, type ErrorCode, type Method, type RpcResult } from '#shared/contract'
+import { createCore, type Core } from '#core/create-core'
+import { loadOrCreateToken } from '#server/api-token'
+import { createHttpServer, type HttpServer } from '#server/server'
+import { createFixedClock } from '#core/platform/clock'
+import { createMemoryLogger } from '#core/platform/logger'
+import { inProcessContext } from '#core/rpc/handlers'
+import { createIpcDispatch } from '#desktop/ipc-dispatch'
 
 // Every contract method goes through every transport with the same input, against identically seeded
 // cores, and must come back the same. The case table is keyed by method: adding a method to the contract

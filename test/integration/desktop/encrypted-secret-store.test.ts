@@ -3,11 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { isAppError } from '../../../src/shared/contract'
-import {
-  createEncryptedFileSecretStore,
-  type SecretCipher,
-} from '../../../src/main/platform/encrypted-secret-store'
+import { isAppError } from '#shared/contract'
+import { createEncryptedFileSecretStore, type SecretCipher } from '#desktop/encrypted-secret-store'
 
 /** A real AES-256-GCM cipher standing in for the OS keychain (safeStorage needs Electron). */
 const aesCipher = (opts: {

@@ -3,10 +3,10 @@ import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createCore, type Core } from '../../../src/main/core'
-import { createDesktopHttpToggle, type HttpToggle } from '../../../src/main/desktop/http-toggle'
-import { loadOrCreateToken } from '../../../src/main/http/api-token'
-import { createMemoryLogger } from '../../../src/main/platform/logger'
+import { createCore, type Core } from '#core/create-core'
+import { createDesktopHttpToggle, type HttpToggle } from '#desktop/http-toggle'
+import { loadOrCreateToken } from '#server/api-token'
+import { createMemoryLogger } from '#core/platform/logger'
 
 /** The desktop's optional REST port, driven through the real settings service and the real HTTP server. */
 let dir: string

@@ -46,7 +46,7 @@ describe('import boundaries', () => {
         "import Fastify from 'fastify'", //                             7
         "import { request } from 'undici'", //                          8
         "import { ipcRenderer } from 'electron'", //                    9
-        "import { createCore } from '../../main/core'", //              10
+        "import { createCore } from '#core'", //                         10
         "import { x } from '../../preload/index'", //                   11
         "import { App } from '../../renderer/src/app'", //              12
         "import { z } from 'zod'", //                                   13 allowed
@@ -72,7 +72,7 @@ describe('import boundaries', () => {
     )
     expect(flagged(shared, 'no-restricted-globals')).toEqual([1, 2])
     const main = await lint(
-      'src/main/feeds/probe.ts',
+      'src/main/core/feeds/probe.ts',
       lines('export const a = window.location.href', 'export const b = document.title'),
     )
     expect(flagged(main, 'no-restricted-globals')).toEqual([1, 2])
@@ -104,7 +104,7 @@ describe('import boundaries', () => {
 
   it('src/main may use Node and the database but not Electron or renderer code (outside desktop/)', async () => {
     const findings = await lint(
-      'src/main/feeds/probe.ts',
+      'src/main/core/feeds/probe.ts',
       lines(
         "import { readFileSync } from 'node:fs'", //                     1 allowed
         "import { DataSource } from 'typeorm'", //                       2 allowed
@@ -112,11 +112,49 @@ describe('import boundaries', () => {
         "import { app } from 'electron'", //                             4
         "import { App } from '../../renderer/src/app'", //               5
         "import { bridge } from '../../preload/index'", //               6
-        "import { createEventHub } from '../events/event-hub'", //        7 allowed: main's own folder named like a Node module
-        'export const all = [readFileSync, DataSource, Fastify, app, App, bridge, createEventHub]',
+        "import { createEventHub } from '../events/event-hub'", //        7 allowed: core's own folder named like a Node module
+        "import { x } from '../../../../src/shared/domain'", //            8
+        'export const all = [readFileSync, DataSource, Fastify, app, App, bridge, createEventHub, x]',
       ),
     )
-    expect(flagged(findings, 'no-restricted-imports')).toEqual([4, 5, 6])
+    expect(flagged(findings, 'no-restricted-imports')).toEqual([4, 5, 6, 8])
+  })
+
+  it('core/ imports no transport; desktop/, server/ and cli/ reach the core only through #core', async () => {
+    const core = await lint(
+      'src/main/core/indicators/probe.ts',
+      lines(
+        "import { createHttpServer } from '#server/server'", //           1
+        "import { runCli } from '../../cli/run'", //                      2
+        "import { createWindow } from '#desktop/window'", //              3
+        "import { openDatabase } from '../db/data-source'", //            4 allowed
+        "import { AppError } from '#shared/contract'", //                 5 allowed
+        "import { x } from '#core/db/write-queue'", //                    6 allowed inside the core
+        'export const all = [createHttpServer, runCli, createWindow, openDatabase, AppError, x]',
+      ),
+    )
+    expect(flagged(core, 'no-restricted-imports')).toEqual([1, 2, 3])
+    for (const file of [
+      'src/main/server/probe.ts',
+      'src/main/cli/probe.ts',
+      'src/main/desktop/probe.ts',
+    ]) {
+      const shell = await lint(
+        file,
+        lines(
+          "import { createCore } from '#core'", //                         1 allowed
+          "import { openDatabase } from '#core/db/data-source'", //        2
+          "import { createLogger } from '../core/platform/logger'", //      3
+          'export const all = [createCore, openDatabase, createLogger]',
+        ),
+      )
+      expect(flagged(shell, 'no-restricted-imports'), file).toEqual([2, 3])
+    }
+    const entry = await lint(
+      'src/main/index.ts',
+      lines("import { createCore } from './core/create-core'", 'export const c = createCore'),
+    )
+    expect(flagged(entry, 'no-restricted-imports')).toEqual([1])
   })
 
   it('Electron is allowed in src/main/index.ts, src/main/desktop/ and src/preload/ only', async () => {
@@ -126,7 +164,9 @@ describe('import boundaries', () => {
       [],
     )
     expect(flagged(await lint('src/preload/index.ts', code), 'no-restricted-imports')).toEqual([])
-    expect(flagged(await lint('src/main/core.ts', code), 'no-restricted-imports')).toEqual([1])
+    expect(
+      flagged(await lint('src/main/core/create-core.ts', code), 'no-restricted-imports'),
+    ).toEqual([1])
     expect(
       flagged(await lint('test/integration/probe.test.ts', code), 'no-restricted-imports'),
     ).toEqual([1])
@@ -139,7 +179,7 @@ describe('import boundaries', () => {
       lines(
         "import { contextBridge } from 'electron'", //                   1 allowed
         "import { readFileSync } from 'node:fs'", //                     2
-        "import { createCore } from '../main/core'", //                  3
+        "import { createCore } from '#core'", //                         3
         "import { IPC_INVOKE_CHANNEL } from '../shared/bridge'", //      4 allowed
         'export const all = [contextBridge, readFileSync, createCore, IPC_INVOKE_CHANNEL]',
       ),
@@ -179,7 +219,7 @@ describe('type-aware rules', () => {
         '}',
         'export const loose = (x: any): unknown => x',
       ),
-      { filePath: resolve(root, 'src/main/security/app-url.ts') },
+      { filePath: resolve(root, 'src/main/desktop/app-url.ts') },
     )
     const rules = (result?.messages ?? []).map((m) => m.ruleId)
     expect(rules).toContain('@typescript-eslint/no-floating-promises')

@@ -2,12 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { findElectronBinary } from '../../../src/main/platform/electron-binary'
+import { findElectronBinary } from '#desktop/electron-binary'
 import {
   ELECTRON_NATIVE_BINDING_FILE,
   ELECTRON_NATIVE_DIR,
   resolveElectronNativeBinding,
-} from '../../../src/main/platform/native-binding'
+} from '#core/platform/native-binding'
 
 let dir: string
 beforeEach(() => {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { runInNewContext } from 'node:vm'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { Bridge } from '../../../src/shared/bridge'
+import type { Bridge } from '#shared/bridge'
 
 /**
  * The BUILT preload (out/preload/index.js, made by `electron-vite build` before the tests in `npm test`), run in

@@ -4,16 +4,13 @@ import {
   isLoopbackHttpUrl,
   isTrustedAppUrl,
   resolveRendererUrl,
-} from '../../../src/main/security/app-url'
-import {
-  buildContentSecurityPolicy,
-  withContentSecurityPolicy,
-} from '../../../src/main/security/csp'
+} from '#desktop/app-url'
+import { buildContentSecurityPolicy, withContentSecurityPolicy } from '#desktop/csp'
 import {
   hardenedWebPreferences,
   isNavigationAllowed,
   isPermissionAllowed,
-} from '../../../src/main/security/web-policy'
+} from '#desktop/web-policy'
 
 const FILE_APP = 'file:///opt/threateye/out/renderer/index.html'
 const DEV_APP = 'http://localhost:5173/'

@@ -1,4 +1,4 @@
-import type { ErrorCode, EventName, EventPayload, In, Method, Out } from '../../../shared/contract'
+import type { ErrorCode, EventName, EventPayload, In, Method, Out } from '#shared/contract'
 import type { Transport } from './transport'
 import { createHttpTransport, takeApiToken } from './transports/http'
 import { createIpcTransport } from './transports/ipc'

@@ -1,4 +1,4 @@
-import type { Bridge } from '../../../shared/bridge'
+import type { Bridge } from '#shared/bridge'
 
 /**
  * What the typed client talks to: the same two operations as the preload's `Bridge`, whichever way the calls

@@ -1,4 +1,4 @@
-import type { Classification, RiskLevel, Severity, Tlp } from '../../../shared/domain/enums'
+import type { Classification, RiskLevel, Severity, Tlp } from '#shared/domain/enums'
 
 export const SeverityBadge = (props: { value: Severity }) => (
   <span className={`badge sev-${props.value}`} data-testid="severity">

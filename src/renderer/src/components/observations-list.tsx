@@ -1,5 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react'
-import type { Observation } from '../../../shared/contract/feeds.contract'
+import type { Observation } from '#shared/contract/feeds.contract'
 import { errorMessage } from '../api/client'
 import { useClient, useServices } from '../app-context'
 import { formatCount, formatDateTime } from '../views/indicators/format'

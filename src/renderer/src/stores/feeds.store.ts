@@ -1,6 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import type { EventPayload, In } from '../../../shared/contract'
-import type { CatalogueEntry, Feed, FeedRun } from '../../../shared/contract/feeds.contract'
+import type { EventPayload, In } from '#shared/contract'
+import type { CatalogueEntry, Feed, FeedRun } from '#shared/contract/feeds.contract'
 import { ApiError, errorMessage, type Client } from '../api/client'
 
 export type RunProgress = EventPayload<'feeds.onDidProgress'>

@@ -3,7 +3,7 @@ import type {
   Indicator,
   IndicatorFilter,
   IndicatorSort,
-} from '../../../shared/contract/indicators.contract'
+} from '#shared/contract/indicators.contract'
 import { errorMessage, type Client } from '../api/client'
 import {
   emptyWindow,

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import type { Settings } from '../../../shared/contract/settings.contract'
+import type { Settings } from '#shared/contract/settings.contract'
 import { errorMessage, type Client } from '../api/client'
 
 export type ThemeSetting = Settings['theme']

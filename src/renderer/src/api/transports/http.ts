@@ -1,4 +1,4 @@
-import { ERROR_CODES, type RpcError, type RpcResult } from '../../../../shared/contract'
+import { ERROR_CODES, type RpcError, type RpcResult } from '#shared/contract'
 import type { Transport } from '../transport'
 
 const TOKEN_KEY = 'threateye.apiToken'

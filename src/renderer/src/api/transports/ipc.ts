@@ -1,5 +1,5 @@
-import type { Bridge } from '../../../../shared/bridge'
-import type { RpcResult } from '../../../../shared/contract'
+import type { Bridge } from '#shared/bridge'
+import type { RpcResult } from '#shared/contract'
 import type { Transport } from '../transport'
 
 /**

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import type { CatalogueEntry } from '../../../../shared/contract/feeds.contract'
+import type { CatalogueEntry } from '#shared/contract/feeds.contract'
 import { errorMessage } from '../../api/client'
 import { useServices } from '../../app-context'
 import { TlpBadge } from '../../components/badges'

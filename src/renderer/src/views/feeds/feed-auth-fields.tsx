@@ -1,4 +1,4 @@
-import type { Feed } from '../../../../shared/contract/feeds.contract'
+import type { Feed } from '#shared/contract/feeds.contract'
 import { Field } from '../indicators/indicator-edit-form'
 import type { AuthChoice, FeedDraft, FieldErrors } from './feed-form-model'
 

@@ -1,10 +1,6 @@
 import { useState } from 'react'
-import {
-  FEED_FORMAT_NAMES,
-  RELIABILITIES,
-  type Feed,
-} from '../../../../shared/contract/feeds.contract'
-import { TLP_LEVELS } from '../../../../shared/domain/enums'
+import { FEED_FORMAT_NAMES, RELIABILITIES, type Feed } from '#shared/contract/feeds.contract'
+import { TLP_LEVELS } from '#shared/domain/enums'
 import { useServices } from '../../app-context'
 import { Modal } from '../../components/modal'
 import { Field } from '../indicators/indicator-edit-form'

@@ -1,6 +1,6 @@
-import type { In } from '../../../../shared/contract'
-import type { Feed, FeedAuthInput, FeedPatch } from '../../../../shared/contract/feeds.contract'
-import type { Tlp } from '../../../../shared/domain/enums'
+import type { In } from '#shared/contract'
+import type { Feed, FeedAuthInput, FeedPatch } from '#shared/contract/feeds.contract'
+import type { Tlp } from '#shared/domain/enums'
 import { ApiError, errorMessage } from '../../api/client'
 import { parseTags, type FeedFormat, type Reliability } from './feeds-format'
 

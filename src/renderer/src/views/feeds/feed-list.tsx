@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import type { Feed } from '../../../../shared/contract/feeds.contract'
+import type { Feed } from '#shared/contract/feeds.contract'
 import { TlpBadge, TagList } from '../../components/badges'
 import { ConfirmDialog } from '../../components/modal'
 import { formatDateTime } from '../indicators/format'

@@ -1,5 +1,5 @@
-import type { FeedRun, RELIABILITIES, RUN_PHASES } from '../../../../shared/contract/feeds.contract'
-import type { FEED_FORMAT_NAMES } from '../../../../shared/contract/feeds.contract'
+import type { FeedRun, RELIABILITIES, RUN_PHASES } from '#shared/contract/feeds.contract'
+import type { FEED_FORMAT_NAMES } from '#shared/contract/feeds.contract'
 import { formatCount } from '../indicators/format'
 
 export type FeedFormat = (typeof FEED_FORMAT_NAMES)[number]

@@ -1,5 +1,5 @@
 import { useRef, useState, type DragEvent } from 'react'
-import { MAX_IMPORT_TEXT_CHARS } from '../../../../shared/contract/feeds.contract'
+import { MAX_IMPORT_TEXT_CHARS } from '#shared/contract/feeds.contract'
 import { CatalogueList } from './catalogue-list'
 import { FeedFormDialog, type FeedFormTarget } from './feed-form-dialog'
 import { FeedList } from './feed-list'

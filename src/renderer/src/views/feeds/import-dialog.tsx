@@ -4,7 +4,7 @@ import {
   FEED_FORMAT_NAMES,
   MAX_IMPORT_TEXT_CHARS,
   type FeedRun,
-} from '../../../../shared/contract/feeds.contract'
+} from '#shared/contract/feeds.contract'
 import { ApiError, errorMessage } from '../../api/client'
 import { useClient, useServices } from '../../app-context'
 import { Modal } from '../../components/modal'

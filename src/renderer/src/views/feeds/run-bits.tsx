@@ -1,4 +1,4 @@
-import { RUN_PHASES, type FeedRun } from '../../../../shared/contract/feeds.contract'
+import { RUN_PHASES, type FeedRun } from '#shared/contract/feeds.contract'
 import type { RunProgress } from '../../stores/feeds.store'
 import { formatCount } from '../indicators/format'
 import { PHASE_LABELS, STATUS_LABELS, formatBytes, plural, type RunStatus } from './feeds-format'

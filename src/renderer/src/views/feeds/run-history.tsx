@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import type { FeedRun } from '../../../../shared/contract/feeds.contract'
+import type { FeedRun } from '#shared/contract/feeds.contract'
 import { errorMessage } from '../../api/client'
 import { useClient } from '../../app-context'
 import { useFeeds } from './feeds-context'

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
-import type { FeedRun, FeedRunDetail } from '../../../../shared/contract/feeds.contract'
-import type { IocType } from '../../../../shared/domain/enums'
+import type { FeedRun, FeedRunDetail } from '#shared/contract/feeds.contract'
+import type { IocType } from '#shared/domain/enums'
 import { errorMessage } from '../../api/client'
 import { useClient } from '../../app-context'
 import { Modal } from '../../components/modal'

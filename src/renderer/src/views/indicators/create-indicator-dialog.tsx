@@ -1,6 +1,6 @@
 import { useDeferredValue, useState } from 'react'
-import { IndicatorCreateSchema } from '../../../../shared/contract/indicators.contract'
-import { defang, parseIndicator } from '../../../../shared/domain'
+import { IndicatorCreateSchema } from '#shared/contract/indicators.contract'
+import { defang, parseIndicator } from '#shared/domain'
 import {
   CLASSIFICATIONS,
   IOC_TYPES,
@@ -10,7 +10,7 @@ import {
   type IocType,
   type Severity,
   type Tlp,
-} from '../../../../shared/domain/enums'
+} from '#shared/domain/enums'
 import { ApiError, errorMessage, issuesOf } from '../../api/client'
 import { useClient, useServices } from '../../app-context'
 import { Modal } from '../../components/modal'

@@ -1,6 +1,6 @@
 import { useState } from 'react'
-import type { IndicatorFilter } from '../../../../shared/contract/indicators.contract'
-import { CLASSIFICATIONS, IOC_TYPES, SEVERITIES } from '../../../../shared/domain/enums'
+import type { IndicatorFilter } from '#shared/contract/indicators.contract'
+import { CLASSIFICATIONS, IOC_TYPES, SEVERITIES } from '#shared/domain/enums'
 import { useIndicators, useServices } from '../../app-context'
 import { TYPE_LABELS, capitalise } from './format'
 import { useProjects } from './use-projects'

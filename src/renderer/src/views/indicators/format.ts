@@ -1,4 +1,4 @@
-import type { IocType } from '../../../../shared/domain/enums'
+import type { IocType } from '#shared/domain/enums'
 
 const COUNT = new Intl.NumberFormat('en-US')
 

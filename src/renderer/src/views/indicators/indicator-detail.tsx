@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react'
-import type { Indicator } from '../../../../shared/contract/indicators.contract'
-import { defang } from '../../../../shared/domain'
+import type { Indicator } from '#shared/contract/indicators.contract'
+import { defang } from '#shared/domain'
 import { ApiError, errorMessage } from '../../api/client'
 import { useClient, useServices } from '../../app-context'
 import {

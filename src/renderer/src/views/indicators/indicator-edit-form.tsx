@@ -3,8 +3,8 @@ import {
   IndicatorPatchSchema,
   type Indicator,
   type IndicatorPatch,
-} from '../../../../shared/contract/indicators.contract'
-import { CLASSIFICATIONS, SEVERITIES, TLP_LEVELS } from '../../../../shared/domain/enums'
+} from '#shared/contract/indicators.contract'
+import { CLASSIFICATIONS, SEVERITIES, TLP_LEVELS } from '#shared/domain/enums'
 import { errorMessage, issuesOf } from '../../api/client'
 import { useClient, useServices } from '../../app-context'
 import { firstIssue, parseWhole, wholeNumberIssue } from './field-validation'

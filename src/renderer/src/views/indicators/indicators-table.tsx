@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useRef } from 'react'
-import type { Indicator, IndicatorSort } from '../../../../shared/contract/indicators.contract'
-import { defang } from '../../../../shared/domain'
+import type { Indicator, IndicatorSort } from '#shared/contract/indicators.contract'
+import { defang } from '#shared/domain'
 import { useIndicators, useServices } from '../../app-context'
 import {
   ClassificationBadge,

@@ -1,6 +1,6 @@
 import { useDeferredValue, useMemo, useState } from 'react'
-import type { BulkReport } from '../../../../shared/contract/indicators.contract'
-import { defang, extractIndicators, pickMode, type ExtractMode } from '../../../../shared/domain'
+import type { BulkReport } from '#shared/contract/indicators.contract'
+import { defang, extractIndicators, pickMode, type ExtractMode } from '#shared/domain'
 import {
   CLASSIFICATIONS,
   SEVERITIES,
@@ -9,7 +9,7 @@ import {
   type IocType,
   type Severity,
   type Tlp,
-} from '../../../../shared/domain/enums'
+} from '#shared/domain/enums'
 import { errorMessage } from '../../api/client'
 import { useClient, useServices } from '../../app-context'
 import { Modal } from '../../components/modal'

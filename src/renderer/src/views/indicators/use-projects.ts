@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import type { Project } from '../../../../shared/contract/projects.contract'
+import type { Project } from '#shared/contract/projects.contract'
 import { useClient } from '../../app-context'
 
 /** Projects for pickers. A failure leaves the list empty: the filter simply offers no projects. */

@@ -1,0 +1,159 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { In, Method, Out } from '#shared/contract'
+import { openDatabase, type Database } from './db/data-source'
+import {
+  attachSearchIndex,
+  createSearchIndexer,
+  detachSearchIndex,
+  type SearchIndexer,
+} from './db/search/search-indexer'
+import { APP_VERSION, type CoreContext } from './core-context'
+import { createEventHub } from './events/event-hub'
+import { createFeedHandlers } from './feeds/feeds.handlers'
+import { createFeedsService, type FeedsServiceOptions } from './feeds/feeds.service'
+import { createIndicatorHandlers } from './indicators/indicators.handlers'
+import { systemClock, type Clock } from './platform/clock'
+import { createLogger, type Logger } from './platform/logger'
+import { createFileSecretStore, type SecretStore } from './platform/secret-store'
+import { createProjectHandlers } from './projects/projects.handlers'
+import { createDispatcher, unwrap, type Dispatch } from './rpc/dispatch'
+import { inProcessContext, type CallContext, type Handlers } from './rpc/handlers'
+import { createSettingsService, type SettingsService } from './settings/settings.service'
+import { createSystemHandlers } from './system/system.handlers'
+
+export type CoreOptions = {
+  dataDir: string
+  clock?: Clock
+  /** Used by every fetcher; tests pass one bound to a 127.0.0.1 fixture server. */
+  fetch?: typeof globalThis.fetch
+  logger?: Logger
+  secrets?: SecretStore
+  /** Path to an Electron-ABI better_sqlite3.node for the desktop; Node's build otherwise. */
+  nativeBinding?: string
+  /** Check every handler's output against the contract (tests turn this on). */
+  validateOutput?: boolean
+  /** Feed engine knobs: scheduler on/off, download limits (tests shorten timeouts). */
+  feeds?: FeedsServiceOptions
+}
+
+export type Core = CoreContext & {
+  handlers: Handlers
+  dispatch: Dispatch
+  settings: SettingsService
+  /** Typed in-process call through the same dispatcher the transports use (validation included). */
+  call<K extends Method>(method: K, input: In<K>, ctx?: CallContext): Promise<Out<K>>
+  /** The HTTP transport reports where it listens, for system.info and the CLI. */
+  setHttpUrl(url: string | null): void
+  start(): Promise<void>
+  waitForIdle(): Promise<void>
+  stop(): Promise<void>
+}
+
+export const createCore = async (opts: CoreOptions): Promise<Core> => {
+  mkdirSync(opts.dataDir, { recursive: true })
+  const logger = opts.logger ?? createLogger()
+  const mainFile = join(opts.dataDir, 'threateye.sqlite')
+  const db = await openDatabase({ file: mainFile, nativeBinding: opts.nativeBinding, logger })
+  const search = await startSearchIndexer(db, mainFile, opts, logger)
+  const events = createEventHub((e) => logger.warn('event listener failed', { error: e }))
+  const ctx: CoreContext = {
+    dataDir: opts.dataDir,
+    db,
+    clock: opts.clock ?? systemClock,
+    fetch: opts.fetch ?? globalThis.fetch,
+    logger,
+    secrets: opts.secrets ?? createFileSecretStore(opts.dataDir),
+    events,
+    search,
+  }
+  let httpUrl: string | null = null
+  const settings = createSettingsService(ctx)
+  const feeds = createFeedsService(ctx, { version: APP_VERSION, ...opts.feeds })
+  const handlers: Handlers = {
+    ...createFeedHandlers(feeds),
+    ...createIndicatorHandlers(ctx),
+    ...createProjectHandlers(ctx),
+    ...settings.handlers,
+    ...createSystemHandlers({ ...ctx, version: APP_VERSION, httpUrl: () => httpUrl }),
+  }
+  const dispatch = createDispatcher({ handlers, logger, validateOutput: opts.validateOutput })
+  // Background engines (feed scheduler, ...) register here so stop() can drain them.
+  const stoppers: (() => Promise<void>)[] = []
+  const idlers: (() => Promise<void>)[] = [() => db.writes.waitForIdle()]
+  stoppers.push(() => feeds.stop())
+  idlers.push(() => feeds.waitForIdle())
+  idlers.push(async () => {
+    if (!(await search.catchUp(SEARCH_IDLE_TIMEOUT_MS))) {
+      logger.warn('search index still catching up')
+    }
+  })
+
+  return {
+    ...ctx,
+    handlers,
+    dispatch,
+    settings,
+    call: async (method, input, callCtx) =>
+      unwrap<typeof method>(await dispatch(method, input, callCtx ?? inProcessContext())),
+    setHttpUrl: (url) => {
+      httpUrl = url
+    },
+    start: async () => {
+      await feeds.start()
+    },
+    waitForIdle: async () => {
+      for (const idle of idlers) await idle()
+    },
+    stop: async () => {
+      for (const stop of stoppers.reverse()) await stop()
+      // Writes may still be queued: they only append to the log, which the next start applies.
+      await db.writes.waitForIdle()
+      await search.stop()
+      try {
+        detachSearchIndex(db.sqlite)
+      } catch (e) {
+        // Closing the connection releases it anyway; only its final checkpoint would touch search.sqlite.
+        logger.warn('search index detach failed', { error: e })
+      }
+      await db.close()
+    },
+  }
+}
+
+/** waitForIdle's bound on the index catching up (a million-row import takes well under this). */
+const SEARCH_IDLE_TIMEOUT_MS = 600_000
+
+/**
+ * Starts the indexer worker on `<dataDir>/search.sqlite` and attaches that file to the main connection as
+ * `search` (the queries read `search.indicators_fts`). Every write-queue job may have appended to the log,
+ * so each one wakes the worker; the worker also polls, for writes on other connections.
+ */
+const startSearchIndexer = async (
+  db: Database,
+  mainFile: string,
+  opts: CoreOptions,
+  logger: Logger,
+): Promise<SearchIndexer> => {
+  const search = createSearchIndexer({
+    dataDir: opts.dataDir,
+    mainFile,
+    sqlite: db.sqlite,
+    nativeBinding: opts.nativeBinding,
+    logger,
+    prune: (below) =>
+      db.writes.run('search-log.prune', () => {
+        db.sqlite.prepare('DELETE FROM search_log WHERE seq < ?').run(below)
+      }),
+  })
+  try {
+    await search.ready
+    attachSearchIndex(db.sqlite, search.file)
+  } catch (e) {
+    await search.stop()
+    await db.close()
+    throw e
+  }
+  db.writes.onDidRun(() => search.notify())
+  return search
+}

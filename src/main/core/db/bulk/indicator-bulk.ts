@@ -1,0 +1,438 @@
+import type BetterSqlite3 from 'better-sqlite3'
+import { AppError } from '#shared/contract/errors'
+import {
+  SEVERITY_RANK,
+  riskLevelFromScore,
+  type Classification,
+  type IocType,
+  type Severity,
+  type Tlp,
+} from '#shared/domain/enums'
+import { indicatorId } from '#core/indicators/indicator-id.node'
+import {
+  INDICATOR_DEFAULTS,
+  dedupStrings,
+  normalizeTimestamp,
+  type IndicatorRow,
+} from '#core/indicators/indicator-row'
+import { createSearchIndexWriter } from './indicator-search-index'
+import {
+  mergeIndicator,
+  searchTextChanged,
+  type MergeInput,
+  type MergeState,
+} from './indicator-merge'
+
+/**
+ * The indicator upsert hot path (bulk import, feeds): raw prepared statements on TypeORM's own
+ * better-sqlite3 handle. Merge rules on conflict: see indicator-merge.ts.
+ */
+
+export type IndicatorUpsertRow = {
+  type: IocType
+  /** Already canonical (src/shared/domain canonicalize). */
+  value: string
+  /**
+   * Optional, and if given it must be indicatorId(type, value): the id is what makes a (type, value)
+   * unique (migration 0001 has no separate unique index), so no other id is accepted.
+   */
+  id?: string
+  classification?: Classification
+  confidence?: number
+  severity?: Severity
+  score?: number
+  tlp?: Tlp
+  firstSeen?: string | null
+  lastSeen?: string | null
+  description?: string
+  tags?: string[]
+  projectId?: string | null
+  // Analyst-only fields (indicators.bulkCreate); feeds leave them out.
+  mitreTactics?: string[]
+  mitreTechniques?: string[]
+  /** Set explicitly: applied even to an existing row (an analyst's bulk decision). */
+  active?: boolean
+  falsePositive?: boolean
+  /** Only fills a row that has no enrichment yet. */
+  enrichment?: Record<string, unknown> | null
+}
+
+export type UpsertOutcome = 'created' | 'updated' | 'unchanged'
+
+/** Per input row, in input order: what happened, the indicator's id and its rowid. */
+export type UpsertResult = { outcomes: UpsertOutcome[]; ids: string[]; rowids: number[] }
+
+/** Chunks of one import batch in one caller transaction; the search index is fed once, at close(). */
+export type UpsertSession = {
+  add(rows: readonly IndicatorUpsertRow[]): UpsertResult
+  /** Rows already normalised by prepareUpsertRows (possibly on another thread). */
+  addPrepared(flat: PreparedRows): UpsertResult
+  /** Indexes the rows the session created; must run before the transaction commits. */
+  close(): void
+}
+
+export type IndicatorBulkWriter = {
+  /** Must be called inside a transaction the caller opened (sqlite.transaction(...)). Same order as rows. */
+  upsertMany(rows: readonly IndicatorUpsertRow[], nowIso: string): UpsertResult
+  /** Convenience: one transaction around upsertMany. */
+  upsertBatch(rows: readonly IndicatorUpsertRow[], nowIso: string): UpsertResult
+  /**
+   * For an importer that hands a large transaction over in chunks (to bound memory): FTS5 writes a
+   * segment for every statement that feeds it inside a transaction, so indexing once per transaction
+   * instead of once per chunk leaves fewer, larger segments and less merge work. Same rules as upsertMany.
+   */
+  openSession(nowIso: string): UpsertSession
+}
+
+/** Feed text is hostile: a description longer than the contract allows analysts is cut, not stored. */
+const MAX_DESCRIPTION = 20_000
+
+const clampScore = (n: number | undefined): number | undefined =>
+  n === undefined || !Number.isFinite(n) ? undefined : Math.min(100, Math.max(0, Math.round(n)))
+
+// The id is UUIDv5 of (type, canonical value), so the primary key is the upsert key: one random-key index
+// per row instead of two (dropping UNIQUE(type, value) saved ~4 µs of the ~11 µs/row the insert cost).
+// DO NOTHING on conflict: a new row costs one statement; only a conflicting one pays for the SELECT and
+// the merge. Inserting first (rather than looking up first) saves a lookup per row on the common path of
+// an import, new values.
+const INSERT = `INSERT INTO indicators (
+  id, type, value, classification, confidence, severity, severity_rank, score, risk_level, tlp,
+  first_seen, last_seen, description, tags, mitre_tactics, mitre_techniques, active, false_positive,
+  enrichment, project_id, created_at, updated_at
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO NOTHING`
+
+const SELECT_EXISTING = `SELECT rowid, type, value, classification, confidence, severity, score, tlp,
+  first_seen, last_seen, description, tags, mitre_tactics, mitre_techniques, active, false_positive,
+  enrichment, project_id
+FROM indicators WHERE id = ?`
+
+/**
+ * The SET list of an update: only the columns the merge changed (plus updated_at). Rewriting an unchanged
+ * indexed column still costs an index delete and insert on cold pages; a feed refresh typically changes
+ * last_seen alone. Statements are cached per column list (a handful in practice).
+ */
+const changedColumns = (a: MergeState, b: MergeState): [string[], unknown[]] => {
+  const cols: string[] = []
+  const vals: unknown[] = []
+  const set = (col: string, v: unknown) => {
+    cols.push(col)
+    vals.push(v)
+  }
+  if (a.classification !== b.classification) set('classification', b.classification)
+  if (a.confidence !== b.confidence) set('confidence', b.confidence)
+  if (a.severity !== b.severity) {
+    set('severity', b.severity)
+    set('severity_rank', SEVERITY_RANK[b.severity])
+  }
+  if (a.score !== b.score) {
+    set('score', b.score)
+    set('risk_level', riskLevelFromScore(b.score))
+  }
+  if (a.tlp !== b.tlp) set('tlp', b.tlp)
+  if (a.firstSeen !== b.firstSeen) set('first_seen', b.firstSeen)
+  if (a.lastSeen !== b.lastSeen) set('last_seen', b.lastSeen)
+  if (a.description !== b.description) set('description', b.description)
+  if (a.tagsJson !== b.tagsJson) set('tags', b.tagsJson)
+  if (a.mitreTacticsJson !== b.mitreTacticsJson) set('mitre_tactics', b.mitreTacticsJson)
+  if (a.mitreTechniquesJson !== b.mitreTechniquesJson)
+    set('mitre_techniques', b.mitreTechniquesJson)
+  if (a.active !== b.active) set('active', b.active ? 1 : 0)
+  if (a.falsePositive !== b.falsePositive) set('false_positive', b.falsePositive ? 1 : 0)
+  if (a.enrichmentJson !== b.enrichmentJson) set('enrichment', b.enrichmentJson)
+  if (a.projectId !== b.projectId) set('project_id', b.projectId)
+  return [cols, vals]
+}
+
+/** The columns of a stored row the merge reads (SELECT_EXISTING). */
+type ExistingRow = Omit<
+  IndicatorRow,
+  'id' | 'severity_rank' | 'risk_level' | 'created_at' | 'updated_at'
+>
+
+const toState = (e: ExistingRow): MergeState => ({
+  classification: e.classification,
+  confidence: e.confidence,
+  severity: e.severity,
+  score: e.score,
+  tlp: e.tlp,
+  firstSeen: e.first_seen,
+  lastSeen: e.last_seen,
+  description: e.description,
+  tagsJson: e.tags,
+  mitreTacticsJson: e.mitre_tactics,
+  mitreTechniquesJson: e.mitre_techniques,
+  active: e.active === 1,
+  falsePositive: e.false_positive === 1,
+  enrichmentJson: e.enrichment,
+  projectId: e.project_id,
+})
+
+/**
+ * dedupStrings' result without its copy and Set for the usual case, a short list that is already clean
+ * (what the importer hands over, and most feed tag lists): the list itself is returned, it is only read.
+ */
+const cleanList = (items: readonly string[] | undefined): readonly string[] | undefined => {
+  if (items === undefined || items.length === 0) return items
+  if (items.length > 16) return dedupStrings(items)
+  for (let i = 0; i < items.length; i++) {
+    const s = items[i]
+    if (s === '' || s.trim() !== s) return dedupStrings(items)
+    for (let j = 0; j < i; j++) if (items[j] === s) return dedupStrings(items)
+  }
+  return items
+}
+
+const EMPTY_LIST = '[]'
+
+/**
+ * Rows normalised for the writer, flat: UPSERT_STRIDE values per row, in this order, null for "not given"
+ * (the merge treats a missing field as "keep what is stored"):
+ *   0 id, 1 type, 2 value, 3 classification, 4 confidence, 5 severity, 6 score, 7 tlp, 8 first_seen,
+ *   9 last_seen, 10 description, 11 tags JSON, 12 MITRE tactics JSON, 13 MITRE techniques JSON,
+ *   14 active (1/0), 15 false_positive (1/0), 16 enrichment JSON, 17 project id.
+ * Flat because the rows cross a thread boundary (src/main/db/bulk-worker): V8's structured clone copies an
+ * array of primitives several times faster than the same rows as objects (it writes every property name
+ * of every object).
+ */
+export type PreparedRows = unknown[]
+export const UPSERT_STRIDE = 18
+
+/** Everything of an upsert that needs no database: the id, clamping, timestamps, list cleaning, JSON. */
+export const prepareUpsertRows = (
+  rows: readonly IndicatorUpsertRow[],
+  refuseForeignId: (given: string, type: IocType, value: string, id: string) => never = (
+    given,
+    type,
+    value,
+    id,
+  ) => {
+    throw foreignIdError(given, type, value, id)
+  },
+  out: PreparedRows = [],
+): PreparedRows => {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]
+    const type = r.type
+    const value = r.value
+    const id = indicatorId(type, value)
+    if (r.id !== undefined && r.id !== id) refuseForeignId(r.id, type, value, id)
+    const tags = cleanList(r.tags)
+    const mitreTactics = cleanList(r.mitreTactics)
+    const mitreTechniques = cleanList(r.mitreTechniques)
+    out.push(
+      id,
+      type,
+      value,
+      r.classification ?? null,
+      clampScore(r.confidence) ?? null,
+      r.severity ?? null,
+      clampScore(r.score) ?? null,
+      r.tlp ?? null,
+      normalizeTimestamp(r.firstSeen),
+      normalizeTimestamp(r.lastSeen),
+      r.description === undefined
+        ? null
+        : r.description.length > MAX_DESCRIPTION
+          ? r.description.slice(0, MAX_DESCRIPTION)
+          : r.description,
+      tags === undefined || tags.length === 0 ? null : JSON.stringify(tags),
+      mitreTactics === undefined || mitreTactics.length === 0 ? null : JSON.stringify(mitreTactics),
+      mitreTechniques === undefined || mitreTechniques.length === 0
+        ? null
+        : JSON.stringify(mitreTechniques),
+      r.active === undefined ? null : r.active ? 1 : 0,
+      r.falsePositive === undefined ? null : r.falsePositive ? 1 : 0,
+      r.enrichment === undefined || r.enrichment === null ? null : JSON.stringify(r.enrichment),
+      r.projectId ?? null,
+    )
+  }
+  return out
+}
+
+const listOf = (json: unknown): string[] | undefined =>
+  json === null ? undefined : (JSON.parse(json as string) as string[])
+const flagOf = (v: unknown): boolean | undefined => (v === null ? undefined : v === 1)
+
+/** The merge's view of a prepared row (only built for rows that already exist). */
+const mergeInputOf = (flat: PreparedRows, o: number): MergeInput => ({
+  classification: (flat[o + 3] as Classification | null) ?? undefined,
+  confidence: (flat[o + 4] as number | null) ?? undefined,
+  severity: (flat[o + 5] as Severity | null) ?? undefined,
+  score: (flat[o + 6] as number | null) ?? undefined,
+  tlp: (flat[o + 7] as Tlp | null) ?? undefined,
+  firstSeen: flat[o + 8] as string | null,
+  lastSeen: flat[o + 9] as string | null,
+  description: (flat[o + 10] as string | null) ?? undefined,
+  tags: listOf(flat[o + 11]),
+  mitreTactics: listOf(flat[o + 12]),
+  mitreTechniques: listOf(flat[o + 13]),
+  active: flagOf(flat[o + 14]),
+  falsePositive: flagOf(flat[o + 15]),
+  enrichmentJson: (flat[o + 16] as string | null) ?? undefined,
+  projectId: flat[o + 17] as string | null,
+})
+
+const foreignIdError = (given: string, type: IocType, value: string, id: string): AppError =>
+  new AppError(
+    'invalid_input',
+    `id ${given} is not the id of ${type} '${value}' (ids are UUIDv5 of type and value: ${id})`,
+    { field: 'id', id: given, expected: id },
+  )
+
+/**
+ * Refuses a caller-supplied id other than the deterministic one (it would let a (type, value) exist twice),
+ * saying whether the id belongs to another indicator (conflict) or is simply wrong (invalid input).
+ */
+export const createForeignIdRefuser = (sqlite: BetterSqlite3.Database) => {
+  const idTaken = sqlite.prepare<[string], number>('SELECT 1 FROM indicators WHERE id = ?').pluck()
+  return (given: string, type: IocType, value: string, id: string): never => {
+    if (idTaken.get(given) !== undefined) {
+      throw new AppError('conflict', `Indicator id ${given} already belongs to another indicator`, {
+        id: given,
+      })
+    }
+    throw foreignIdError(given, type, value, id)
+  }
+}
+
+export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): IndicatorBulkWriter => {
+  const insert = sqlite.prepare(INSERT)
+  const selectExisting = sqlite.prepare<[string], ExistingRow>(SELECT_EXISTING)
+  const refuseForeignId = createForeignIdRefuser(sqlite)
+  const updates = new Map<string, BetterSqlite3.Statement>()
+  const update = (rowid: number, cols: string[], vals: unknown[], nowIso: string) => {
+    const key = cols.join(',')
+    let st = updates.get(key)
+    if (st === undefined) {
+      st = sqlite.prepare(
+        `UPDATE indicators SET ${cols.map((c) => `${c} = ?, `).join('')}updated_at = ? WHERE rowid = ?`,
+      )
+      updates.set(key, st)
+    }
+    st.run(...vals, nowIso, rowid)
+  }
+  const maxRowid = sqlite.prepare<[], number | null>('SELECT max(rowid) FROM indicators').pluck()
+  const search = createSearchIndexWriter(sqlite)
+
+  const assertInTransaction = () => {
+    if (!sqlite.inTransaction) {
+      throw new Error(
+        'upsertMany must run inside a transaction (use upsertBatch or sqlite.transaction)',
+      )
+    }
+  }
+
+  /**
+   * Rows inserted since `firstNewRowid` are indexed later by search.indexFrom(firstNewRowid), with their
+   * final text; only older rows whose searchable text changed are re-indexed here.
+   */
+  const upsertFlat = (flat: PreparedRows, nowIso: string, firstNewRowid: number): UpsertResult => {
+    const n = flat.length / UPSERT_STRIDE
+    const outcomes = new Array<UpsertOutcome>(n)
+    const ids = new Array<string>(n)
+    const rowids = new Array<number>(n)
+    for (let i = 0, o = 0; i < n; i++, o += UPSERT_STRIDE) {
+      const id = flat[o] as string
+      const type = flat[o + 1] as IocType
+      const value = flat[o + 2] as string
+      const severity = (flat[o + 5] as Severity | null) ?? INDICATOR_DEFAULTS.severity
+      const storedScore = (flat[o + 6] as number | null) ?? INDICATOR_DEFAULTS.score
+      const active = flat[o + 14] as number | null
+      const falsePositive = flat[o + 15] === 1
+      const inserted = insert.run(
+        id,
+        type,
+        value,
+        flat[o + 3] ?? INDICATOR_DEFAULTS.classification,
+        flat[o + 4] ?? INDICATOR_DEFAULTS.confidence,
+        severity,
+        SEVERITY_RANK[severity],
+        storedScore,
+        riskLevelFromScore(storedScore),
+        flat[o + 7] ?? INDICATOR_DEFAULTS.tlp,
+        flat[o + 8],
+        flat[o + 9],
+        flat[o + 10] ?? '',
+        flat[o + 11] ?? EMPTY_LIST,
+        flat[o + 12] ?? EMPTY_LIST,
+        flat[o + 13] ?? EMPTY_LIST,
+        falsePositive ? 0 : (active ?? 1),
+        falsePositive ? 1 : 0,
+        flat[o + 16],
+        flat[o + 17],
+        nowIso,
+        nowIso,
+      )
+      ids[i] = id
+      if (inserted.changes === 1) {
+        outcomes[i] = 'created'
+        rowids[i] = Number(inserted.lastInsertRowid)
+        continue
+      }
+      const existing = selectExisting.get(id)
+      if (existing === undefined || existing.type !== type || existing.value !== value) {
+        // Only a UUIDv5 collision (or a row written around this module) can get here.
+        throw new AppError('conflict', `Indicator id ${id} already belongs to another indicator`, {
+          id,
+        })
+      }
+      rowids[i] = existing.rowid
+      const before = toState(existing)
+      const next = mergeIndicator(before, mergeInputOf(flat, o))
+      if (next === null) {
+        outcomes[i] = 'unchanged'
+        continue
+      }
+      const [cols, vals] = changedColumns(before, next)
+      update(existing.rowid, cols, vals, nowIso)
+      if (existing.rowid < firstNewRowid && searchTextChanged(before, next)) {
+        search.changed(existing.rowid)
+      }
+      outcomes[i] = 'updated'
+    }
+    return { outcomes, ids, rowids }
+  }
+
+  const upsertRows = (
+    rows: readonly IndicatorUpsertRow[],
+    nowIso: string,
+    firstNewRowid: number,
+  ): UpsertResult => upsertFlat(prepareUpsertRows(rows, refuseForeignId), nowIso, firstNewRowid)
+
+  const nextRowid = () => (maxRowid.get() ?? 0) + 1
+
+  const upsertMany = (rows: readonly IndicatorUpsertRow[], nowIso: string): UpsertResult => {
+    assertInTransaction()
+    // Rows inserted by this call get rowids above this mark: the search index takes them in one
+    // INSERT ... SELECT at the end, which is cheaper than a statement per row.
+    const from = nextRowid()
+    const result = upsertRows(rows, nowIso, from)
+    search.indexFrom(from)
+    return result
+  }
+
+  const batch = sqlite.transaction(upsertMany)
+  return {
+    upsertMany,
+    upsertBatch: (rows, nowIso) => batch(rows, nowIso),
+    openSession: (nowIso) => {
+      assertInTransaction()
+      const from = nextRowid()
+      return {
+        add: (rows) => {
+          assertInTransaction()
+          return upsertRows(rows, nowIso, from)
+        },
+        addPrepared: (flat) => {
+          assertInTransaction()
+          return upsertFlat(flat, nowIso, from)
+        },
+        close: () => {
+          assertInTransaction()
+          search.indexFrom(from)
+        },
+      }
+    },
+  }
+}

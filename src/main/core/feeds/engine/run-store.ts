@@ -1,0 +1,196 @@
+import type BetterSqlite3 from 'better-sqlite3'
+import { AppError } from '#shared/contract/errors'
+import type { FeedRun, FeedRunDetail } from '#shared/contract/feeds.contract'
+import type { RunCounters } from './run-counters'
+
+type RunStatus = FeedRun['status']
+type RunTrigger = FeedRun['trigger']
+
+type RunRow = {
+  id: string
+  feed_id: string | null
+  source: string
+  format: string
+  trigger: string
+  status: string
+  started_at: string
+  finished_at: string | null
+  bytes: number
+  rows: number
+  created: number
+  updated: number
+  unchanged: number
+  duplicates: number
+  rejected: number
+  objects: number
+  by_type: string
+  error: string | null
+  duration_ms: number | null
+}
+
+const toRun = (r: RunRow): FeedRun => ({
+  id: r.id,
+  feedId: r.feed_id,
+  source: r.source,
+  format: r.format,
+  trigger: r.trigger as RunTrigger,
+  status: r.status as RunStatus,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  bytes: r.bytes,
+  rows: r.rows,
+  created: r.created,
+  updated: r.updated,
+  unchanged: r.unchanged,
+  duplicates: r.duplicates,
+  rejected: r.rejected,
+  objects: r.objects,
+  byType: JSON.parse(r.by_type) as Record<string, number>,
+  error: r.error,
+  durationMs: r.duration_ms,
+})
+
+const encodeCursor = (r: FeedRun): string =>
+  Buffer.from(`${r.startedAt}|${r.id}`).toString('base64url')
+const decodeCursor = (c: string): [string, string] => {
+  const [at, id] = Buffer.from(c, 'base64url').toString('utf8').split('|')
+  if (!at || !id)
+    throw new AppError('invalid_input', `cursor: '${c.slice(0, 40)}' is not a cursor of feeds.runs`)
+  return [at, id]
+}
+
+/**
+ * feed_runs and feed_run_rejects through raw statements: the counters are updated inside every batch
+ * transaction, so the run row always matches what is committed. Callers run writes on the write queue.
+ */
+export type RunStore = ReturnType<typeof createRunStore>
+
+export const createRunStore = (sqlite: BetterSqlite3.Database) => {
+  const insert = sqlite.prepare(
+    `INSERT INTO feed_runs (id, feed_id, source, format, trigger, status, started_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  )
+  const setStatus = sqlite.prepare('UPDATE feed_runs SET status = ? WHERE id = ?')
+  const setFormat = sqlite.prepare('UPDATE feed_runs SET format = ? WHERE id = ?')
+  const setCounters = sqlite.prepare(
+    `UPDATE feed_runs SET bytes = ?, rows = ?, created = ?, updated = ?, unchanged = ?, duplicates = ?,
+       rejected = ?, objects = ?, by_type = ? WHERE id = ?`,
+  )
+  const finish = sqlite.prepare(
+    'UPDATE feed_runs SET status = ?, finished_at = ?, error = ?, duration_ms = ? WHERE id = ?',
+  )
+  const insertReject = sqlite.prepare(
+    'INSERT INTO feed_run_rejects (run_id, line, value, reason) VALUES (?, ?, ?, ?)',
+  )
+  const get = sqlite.prepare('SELECT * FROM feed_runs WHERE id = ?')
+  const rejects = sqlite.prepare(
+    'SELECT line, value, reason FROM feed_run_rejects WHERE run_id = ? ORDER BY line, id',
+  )
+  const lastOfFeed = sqlite.prepare(
+    'SELECT * FROM feed_runs WHERE feed_id = ? ORDER BY started_at DESC, id DESC LIMIT 1',
+  )
+  const interrupt = sqlite.prepare(
+    `UPDATE feed_runs SET status = 'failed', finished_at = ?, error = ? WHERE status IN ('queued', 'running')`,
+  )
+
+  const writeCounters = (id: string, c: RunCounters) =>
+    setCounters.run(
+      c.bytes,
+      c.rows,
+      c.created,
+      c.updated,
+      c.unchanged,
+      c.duplicates,
+      c.rejected,
+      c.objects,
+      JSON.stringify(c.byType),
+      id,
+    )
+
+  return {
+    create(run: {
+      id: string
+      feedId: string | null
+      source: string
+      format: string
+      trigger: RunTrigger
+      startedAt: string
+    }) {
+      insert.run(
+        run.id,
+        run.feedId,
+        run.source.slice(0, 500),
+        run.format,
+        run.trigger,
+        'queued',
+        run.startedAt,
+      )
+    },
+    setStatus(id: string, status: RunStatus) {
+      setStatus.run(status, id)
+    },
+    setFormat(id: string, format: string) {
+      setFormat.run(format, id)
+    },
+    /** Inside a batch transaction: the row then always agrees with the committed batches. */
+    writeCounters,
+    /** Final status, counters and the capped reject list, in one transaction. */
+    finish: sqlite.transaction(
+      (
+        id: string,
+        status: RunStatus,
+        finishedAt: string,
+        c: RunCounters,
+        error: string | null,
+        durationMs: number,
+      ) => {
+        writeCounters(id, c)
+        finish.run(status, finishedAt, error, durationMs, id)
+        for (const r of c.rejects) insertReject.run(id, r.line, r.value, r.reason)
+      },
+    ),
+    get(id: string): FeedRun | null {
+      const r = get.get(id) as RunRow | undefined
+      return r ? toRun(r) : null
+    },
+    getDetail(id: string): FeedRunDetail | null {
+      const r = get.get(id) as RunRow | undefined
+      if (!r) return null
+      return { ...toRun(r), rejects: rejects.all(id) as FeedRunDetail['rejects'] }
+    },
+    lastOfFeed(feedId: string): FeedRun | null {
+      const r = lastOfFeed.get(feedId) as RunRow | undefined
+      return r ? toRun(r) : null
+    },
+    /** Newest first, keyset-paged on (started_at, id). */
+    list(opts: { feedId?: string; limit: number; cursor?: string }): {
+      items: FeedRun[]
+      nextCursor: string | null
+    } {
+      const where: string[] = []
+      const params: unknown[] = []
+      if (opts.feedId) {
+        where.push('feed_id = ?')
+        params.push(opts.feedId)
+      }
+      if (opts.cursor) {
+        const [at, id] = decodeCursor(opts.cursor)
+        where.push('(started_at < ? OR (started_at = ? AND id < ?))')
+        params.push(at, at, id)
+      }
+      const sql = `SELECT * FROM feed_runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY started_at DESC, id DESC LIMIT ?`
+      const rows = sqlite.prepare(sql).all(...params, opts.limit + 1) as RunRow[]
+      const items = rows.slice(0, opts.limit).map(toRun)
+      const last = items[items.length - 1]
+      return { items, nextCursor: rows.length > opts.limit && last ? encodeCursor(last) : null }
+    },
+    /** After a crash or kill, runs left open are failed: nothing is running in a fresh process. */
+    failInterrupted(now: string): number {
+      return interrupt.run(
+        now,
+        'Interrupted: ThreatEye stopped during this run; committed batches were kept',
+      ).changes
+    },
+  }
+}

@@ -1,0 +1,75 @@
+import { AppError } from '#shared/contract'
+import type { FeedRun } from '#shared/contract/feeds.contract'
+import type { CallContext, HandlerMap } from '../rpc/handlers'
+import type { FeedsService } from './feeds.service'
+
+type FeedMethod =
+  | 'feeds.list'
+  | 'feeds.get'
+  | 'feeds.create'
+  | 'feeds.update'
+  | 'feeds.delete'
+  | 'feeds.catalogue'
+  | 'feeds.addFromCatalogue'
+  | 'feeds.run'
+  | 'feeds.cancel'
+  | 'feeds.runs'
+  | 'feeds.getRun'
+  | 'feeds.importFile'
+  | 'feeds.importUrl'
+  | 'feeds.importText'
+  | 'feeds.detectFormat'
+  | 'observations.list'
+
+/**
+ * A local path names a file on the machine running the core. The desktop (IPC), the CLI and tests may use one;
+ * an HTTP caller may not, or the API (and, later, the team server) would read any file the process can read
+ * and hand its lines back in reject reports. Browsers upload content instead (feeds.importText).
+ */
+const refuseLocalPathOverHttp = (ctx: CallContext, what: string): void => {
+  if (ctx.caller === 'http') {
+    throw new AppError(
+      'forbidden',
+      `${what} reads files on the machine running ThreatEye and is not offered over HTTP: upload the content (feeds.importText), give a URL, or use the threateye CLI`,
+      { field: 'path' },
+    )
+  }
+}
+
+/** Runs started from the command line are recorded as such in the history. */
+const trigger = (ctx: CallContext, otherwise: FeedRun['trigger']): FeedRun['trigger'] =>
+  ctx.caller === 'cli' ? 'cli' : otherwise
+
+export const createFeedHandlers = (feeds: FeedsService): HandlerMap<FeedMethod> => ({
+  'feeds.list': async () => ({ items: await feeds.list() }),
+  'feeds.get': ({ id }) => feeds.get(id),
+  'feeds.create': (input, ctx) => {
+    if (input.path !== null) refuseLocalPathOverHttp(ctx, 'A feed with a local path')
+    return feeds.create(input)
+  },
+  'feeds.update': ({ id, patch }, ctx) => {
+    if (patch.path) refuseLocalPathOverHttp(ctx, 'A feed with a local path')
+    return feeds.update(id, patch)
+  },
+  'feeds.delete': async ({ id }) => {
+    await feeds.remove(id)
+    return { ok: true }
+  },
+  'feeds.catalogue': async () => ({ items: await feeds.catalogue() }),
+  'feeds.addFromCatalogue': ({ key, authKey }) => feeds.addFromCatalogue(key, authKey),
+  'feeds.run': ({ id, wait }, ctx) => feeds.run(id, trigger(ctx, 'manual'), wait, ctx.signal),
+  'feeds.cancel': async ({ runId }) => {
+    feeds.cancel(runId)
+    return { ok: true }
+  },
+  'feeds.runs': async (q) => feeds.runs(q),
+  'feeds.getRun': async ({ id }) => feeds.getRun(id),
+  'feeds.importFile': (q, ctx) => {
+    refuseLocalPathOverHttp(ctx, 'Importing a local file')
+    return feeds.importFile(q, trigger(ctx, 'import'), ctx.signal)
+  },
+  'feeds.importUrl': (q, ctx) => feeds.importUrl(q, trigger(ctx, 'import'), ctx.signal),
+  'feeds.importText': (q, ctx) => feeds.importText(q, trigger(ctx, 'import'), ctx.signal),
+  'feeds.detectFormat': async ({ head, fileName }) => feeds.detectFormat(head, fileName),
+  'observations.list': async ({ indicatorId, limit }) => feeds.observations(indicatorId, limit),
+})

@@ -1,0 +1,127 @@
+import type BetterSqlite3 from 'better-sqlite3'
+import { AppError } from '#shared/contract/errors'
+import type {
+  Indicator,
+  IndicatorCreate,
+  IndicatorPatch,
+} from '#shared/contract/indicators.contract'
+import { parseIndicator, type IocType } from '#shared/domain'
+import type { CoreContext } from '../core-context'
+import { indicatorId } from './indicator-id.node'
+import { rowToIndicator, type IndicatorRow } from './indicator-row'
+import { newRow, patchedRow, sameContent, toWrite } from './indicator-write'
+import { createIndicatorRepository, type IndicatorRepository } from './indicators.repository'
+
+export type IndicatorsDeps = Pick<CoreContext, 'db' | 'clock' | 'events' | 'logger'>
+
+/** The canonical (type, value) of user input, or an invalid_input error naming the value and why. */
+export const parseOrThrow = (
+  value: string,
+  type: IocType | undefined,
+): { type: IocType; value: string } => {
+  const r = parseIndicator(value, type)
+  if (!r.ok) {
+    throw new AppError('invalid_input', `value: ${r.reason}`, { field: 'value', value: r.value })
+  }
+  return { type: r.type, value: r.value }
+}
+
+export const assertProjectExists = (
+  sqlite: BetterSqlite3.Database,
+  projectId: string | null | undefined,
+): void => {
+  if (projectId === null || projectId === undefined) return
+  const found = sqlite.prepare('SELECT 1 FROM projects WHERE id = ?').get(projectId)
+  if (found === undefined) {
+    throw new AppError('invalid_input', `projectId: no project has id ${projectId}`, {
+      field: 'projectId',
+      projectId,
+    })
+  }
+}
+
+export type IndicatorsService = ReturnType<typeof createIndicatorsService>
+
+/**
+ * Single-indicator writes and the reads. Every write runs in the write queue and one SQLite transaction,
+ * keeps the search index in step (through the repository) and announces itself on
+ * `indicators.onDidChange`. Bulk import lives in indicator-import.ts.
+ */
+export const createIndicatorsService = (deps: IndicatorsDeps) => {
+  const { db, clock, events } = deps
+  const sqlite = db.sqlite
+  const repo: IndicatorRepository = createIndicatorRepository(sqlite)
+  const nowIso = () => clock.now().toISOString()
+
+  const mustGet = (id: string): IndicatorRow => {
+    const row = repo.getById(id)
+    if (row === undefined) throw new AppError('not_found', `No indicator has id ${id}`, { id })
+    return row
+  }
+
+  const reread = (rowid: number): Indicator => {
+    const row = repo.getByRowid(rowid)
+    if (row === undefined)
+      throw new Error(`indicator rowid ${rowid} vanished inside the write queue`)
+    return rowToIndicator(row)
+  }
+
+  /** Applies a patch to one indicator; no write (and no event) when nothing changes. */
+  const patch = (label: string, id: string, p: IndicatorPatch): Promise<Indicator> =>
+    db.writes.run(label, () => {
+      const row = mustGet(id)
+      assertProjectExists(sqlite, p.projectId)
+      const current = toWrite(row)
+      const next = patchedRow(current, p, nowIso())
+      if (sameContent(current, next)) return rowToIndicator(row)
+      const textChanged = next.tags !== current.tags || next.description !== current.description
+      sqlite.transaction(() => repo.update(row.rowid, next, textChanged))()
+      events.emit('indicators.onDidChange', { kind: 'updated', ids: [id] })
+      return reread(row.rowid)
+    })
+
+  return {
+    repo,
+    create: (input: IndicatorCreate): Promise<Indicator> => {
+      const { type, value } = parseOrThrow(input.value, input.type)
+      const { type: _t, value: _v, ...fields } = input
+      return db.writes.run('indicators.create', () => {
+        const existing = repo.lookup(type, value)
+        if (existing !== undefined) {
+          throw new AppError('conflict', `The ${type} indicator '${value}' already exists`, {
+            id: existing.id,
+          })
+        }
+        assertProjectExists(sqlite, fields.projectId)
+        const row = newRow({ id: indicatorId(type, value), type, value }, fields, nowIso())
+        const rowid = sqlite.transaction(() => repo.insert(row))()
+        events.emit('indicators.onDidChange', { kind: 'created', ids: [row.id] })
+        return reread(rowid)
+      })
+    },
+    update: (id: string, p: IndicatorPatch) => patch('indicators.update', id, p),
+    markFalsePositive: (id: string, falsePositive: boolean, reason: string | undefined) => {
+      // The reason is for the audit trail; until that exists it goes to the log, not into the indicator.
+      deps.logger.info('indicator false-positive mark', { id, falsePositive, reason })
+      return patch('indicators.markFalsePositive', id, { falsePositive })
+    },
+    activate: (id: string) =>
+      patch('indicators.activate', id, { active: true, falsePositive: false }),
+    delete: (id: string): Promise<{ ok: true }> =>
+      db.writes.run('indicators.delete', () => {
+        const row = mustGet(id)
+        sqlite.transaction(() => repo.remove(row.rowid))()
+        events.emit('indicators.onDidChange', { kind: 'deleted', ids: [id] })
+        return { ok: true as const }
+      }),
+    get: (id: string): Indicator => rowToIndicator(mustGet(id)),
+    lookup: (value: string, type: IocType | undefined): Indicator | null => {
+      const key = parseOrThrow(value, type)
+      const row = repo.lookup(key.type, key.value)
+      return row === undefined ? null : rowToIndicator(row)
+    },
+    /** Start of the `recent` window, from the core's clock. */
+    since: (days: number): string =>
+      new Date(clock.now().getTime() - days * 86_400_000).toISOString(),
+  }
+}

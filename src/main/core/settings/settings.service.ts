@@ -1,0 +1,45 @@
+import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from '#shared/contract/settings.contract'
+import type { Database } from '../db/data-source'
+import { SettingEntity } from '../db/entities/setting.entity'
+import type { EventHub } from '../events/event-hub'
+import type { Clock } from '../platform/clock'
+import type { HandlerMap } from '../rpc/handlers'
+
+const KEY = 'app'
+
+export type SettingsService = {
+  read(): Promise<Settings>
+  handlers: HandlerMap<'settings.get' | 'settings.update'>
+}
+
+export const createSettingsService = (deps: {
+  db: Database
+  clock: Clock
+  events: EventHub
+}): SettingsService => {
+  const repo = () => deps.db.dataSource.getRepository(SettingEntity)
+  const read = async (): Promise<Settings> => {
+    const row = await repo().findOneBy({ key: KEY })
+    if (!row) return DEFAULT_SETTINGS
+    // A value from an older version may lack newer keys: defaults fill them in.
+    const parsed = SettingsSchema.partial().safeParse(JSON.parse(row.value))
+    return { ...DEFAULT_SETTINGS, ...(parsed.success ? parsed.data : {}) }
+  }
+  return {
+    read,
+    handlers: {
+      'settings.get': () => read(),
+      'settings.update': ({ patch }) =>
+        deps.db.writes.run('settings.update', async () => {
+          const next = { ...(await read()), ...patch }
+          await repo().save({
+            key: KEY,
+            value: JSON.stringify(next),
+            updatedAt: deps.clock.now().toISOString(),
+          })
+          deps.events.emit('settings.onDidChange', next)
+          return next
+        }),
+    },
+  }
+}

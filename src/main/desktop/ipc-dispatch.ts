@@ -1,0 +1,32 @@
+import type { RpcResult } from '#shared/contract'
+import type { Dispatch } from '#core'
+
+/**
+ * The IPC adapter's logic without Electron, so tests run it under plain Node: check the sender's frame URL
+ * against the app's own origin, then dispatch. src/main/desktop/ipc.ts binds it to ipcMain.handle.
+ */
+export const createIpcDispatch = (opts: {
+  dispatch: Dispatch
+  /** True when the calling frame is our renderer (file:// of out/renderer or the dev server URL). */
+  isTrustedSender: (frameUrl: string | undefined) => boolean
+}) => {
+  return async (
+    frameUrl: string | undefined,
+    method: unknown,
+    input: unknown,
+  ): Promise<RpcResult<unknown>> => {
+    if (!opts.isTrustedSender(frameUrl)) {
+      return {
+        ok: false,
+        error: { code: 'forbidden', message: 'IPC call from an untrusted frame' },
+      }
+    }
+    if (typeof method !== 'string') {
+      return {
+        ok: false,
+        error: { code: 'unknown_method', message: 'Method name must be a string' },
+      }
+    }
+    return opts.dispatch(method, input, { caller: 'ipc', signal: new AbortController().signal })
+  }
+}

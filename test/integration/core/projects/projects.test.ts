@@ -1,0 +1,97 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { EventPayload } from '#shared/contract'
+import { appErrorOf as errorOf, openTestCore, type TestCore } from '../db/core-fixture'
+
+let t: TestCore
+let changes: EventPayload<'indicators.onDidChange'>[]
+beforeEach(async () => {
+  t = await openTestCore()
+  changes = []
+  t.core.events.on('indicators.onDidChange', (e) => changes.push(e))
+})
+afterEach(() => t.dispose())
+
+describe('projects', () => {
+  it('creates, gets, lists (archived hidden by default), renames and describes', async () => {
+    const a = await t.core.call('projects.create', {
+      name: 'Operation Dusk',
+      description: 'APT28 case',
+    })
+    expect(a).toMatchObject({ name: 'Operation Dusk', description: 'APT28 case', archived: false })
+    expect(a.createdAt).toBe('2025-11-21T10:00:00.000Z')
+    const b = await t.core.call('projects.create', { name: 'Alpha' })
+    expect(await t.core.call('projects.get', { id: a.id })).toEqual(a)
+    expect((await t.core.call('projects.list', {})).items.map((p) => p.name)).toEqual([
+      'Alpha',
+      'Operation Dusk',
+    ])
+    t.clock.advance(1000)
+    const renamed = await t.core.call('projects.update', {
+      id: b.id,
+      patch: { name: 'Beta', description: 'x' },
+    })
+    expect(renamed).toMatchObject({
+      name: 'Beta',
+      description: 'x',
+      updatedAt: '2025-11-21T10:00:01.000Z',
+    })
+    expect(renamed.createdAt).toBe(b.createdAt)
+  })
+
+  it('refuses a taken name with 409 and the holder id, on create and on rename', async () => {
+    const a = await t.core.call('projects.create', { name: 'Case' })
+    const b = await t.core.call('projects.create', { name: 'Other' })
+    const e = await errorOf(t.core.call('projects.create', { name: 'Case' }))
+    expect(e.code).toBe('conflict')
+    expect(e.details).toMatchObject({ id: a.id })
+    expect(
+      (await errorOf(t.core.call('projects.update', { id: b.id, patch: { name: 'Case' } }))).code,
+    ).toBe('conflict')
+    // Renaming to its own name is not a conflict.
+    expect(
+      await t.core.call('projects.update', { id: a.id, patch: { name: 'Case' } }),
+    ).toMatchObject({ name: 'Case' })
+  })
+
+  it('archives and unarchives', async () => {
+    const a = await t.core.call('projects.create', { name: 'Old case' })
+    expect(await t.core.call('projects.archive', { id: a.id })).toMatchObject({ archived: true })
+    expect((await t.core.call('projects.list', {})).items).toEqual([])
+    expect(
+      (await t.core.call('projects.list', { includeArchived: true })).items.map((p) => p.id),
+    ).toEqual([a.id])
+    expect(await t.core.call('projects.unarchive', { id: a.id })).toMatchObject({ archived: false })
+    expect((await t.core.call('projects.list', {})).items.map((p) => p.id)).toEqual([a.id])
+  })
+
+  it('stats count the project indicators by type and severity', async () => {
+    const p = await t.core.call('projects.create', { name: 'Stats' })
+    await t.core.call('indicators.bulkCreate', {
+      text: '203.0.113.1\n203.0.113.2\nevil.example',
+      defaults: { projectId: p.id, severity: 'high' },
+    })
+    const fp = await t.core.call('indicators.lookup', { value: '203.0.113.2' })
+    t.clock.advance(60_000)
+    await t.core.call('indicators.markFalsePositive', { id: fp?.id as string })
+    await t.core.call('indicators.create', { value: 'elsewhere.example' })
+    expect(await t.core.call('projects.stats', { id: p.id })).toEqual({
+      projectId: p.id,
+      indicatorCount: 3,
+      activeCount: 2,
+      falsePositiveCount: 1,
+      byType: { ip: 2, domain: 1 },
+      bySeverity: { high: 3 },
+      lastActivity: '2025-11-21T10:01:00.000Z',
+    })
+  })
+
+  it('deleting a project keeps its indicators, detached, and says so', async () => {
+    const p = await t.core.call('projects.create', { name: 'Doomed' })
+    const i = await t.core.call('indicators.create', { value: 'kept.example', projectId: p.id })
+    expect(await t.core.call('projects.delete', { id: p.id })).toEqual({ ok: true })
+    expect(await t.core.call('indicators.get', { id: i.id })).toMatchObject({ projectId: null })
+    expect(changes.at(-1)).toEqual({ kind: 'bulk' })
+    expect((await errorOf(t.core.call('projects.get', { id: p.id }))).code).toBe('not_found')
+    expect((await errorOf(t.core.call('projects.stats', { id: p.id }))).code).toBe('not_found')
+  })
+})
