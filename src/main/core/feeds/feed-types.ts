@@ -1,4 +1,4 @@
-import type { IocType, Tlp } from '#shared/domain/enums'
+import type { Classification, IocType, Severity, Tlp } from '#shared/domain/enums'
 
 /** One value a source reported. `value` is raw (not yet canonical); the engine canonicalises. */
 export type FeedRecord = {
@@ -8,11 +8,15 @@ export type FeedRecord = {
   firstSeen?: string | null // ISO-8601 UTC
   lastSeen?: string | null
   confidence?: number // 0-100 as the source stated
+  classification?: Classification // what the source says the thing is (a blocklist says malicious)
+  severity?: Severity // the source's own severity (or the MISP threat level); never invented
   threatType?: string // e.g. malware_download, botnet_cc, phishing
   malware?: string
   tags?: string[]
   reference?: string // the source's link for this record
   description?: string
+  /** A title of the report or event that carried the record (MISP event info, STIX report name). */
+  eventTitle?: string
   tlp?: Tlp
   port?: number
   raw?: unknown // the source record, JSON-able; the engine bounds its size (≤ 8 KB) before storing
