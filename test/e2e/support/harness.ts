@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { createCore, type Core } from '#core/create-core'
+import type { Core } from '#core/create-core'
+import { openCore } from '../../support/test-core'
 import { loadOrCreateToken } from '#server/api-token'
 import { createHttpServer } from '#server/server'
 import { createLogger } from '#core/platform/logger'
@@ -39,14 +39,8 @@ export type StartHarness = (browser: Browser, opts?: HarnessOptions) => Promise<
 const VIEWPORT = { width: 1280, height: 800 }
 
 const newCore = async (): Promise<{ core: Core; dataDir: string }> => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'te-'))
-  const core = await createCore({
-    dataDir,
-    validateOutput: true,
-    logger: createLogger({ level: 'warn' }),
-  })
-  await core.start()
-  return { core, dataDir }
+  const { core, dir } = await openCore({ logger: createLogger({ level: 'warn' }), start: true })
+  return { core, dataDir: dir }
 }
 
 const watchProblems = (page: Page): string[] => {

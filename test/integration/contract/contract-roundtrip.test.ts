@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HTTP_STATUS, METHODS, type ErrorCode, type Method, type RpcResult } from '#shared/contract'
-import { createCore, type Core } from '#core/create-core'
+import type { Core } from '#core/create-core'
+import { openCore } from '../../support/test-core'
 import { loadOrCreateToken } from '#server/api-token'
 import { createHttpServer, type HttpServer } from '#server/server'
 import { createFixedClock } from '#core/platform/clock'
@@ -184,15 +184,8 @@ type World = {
 const worlds: World[] = []
 
 const makeWorld = async (): Promise<World> => {
-  const dir = mkdtempSync(join(tmpdir(), 'te-'))
-  const clock = createFixedClock('2026-01-15T10:00:00.000Z')
-  const core = await createCore({
-    dataDir: dir,
-    logger: createMemoryLogger(),
-    clock,
-    validateOutput: true,
-    // No timers: scheduled feeds (the catalogue one) must not reach the internet from a test.
-    feeds: { schedule: false },
+  const { core, dir, clock } = await openCore({
+    clock: createFixedClock('2026-01-15T10:00:00.000Z'),
   })
   const token = loadOrCreateToken(dir)
   const server = createHttpServer({ core, token, logger: createMemoryLogger() })

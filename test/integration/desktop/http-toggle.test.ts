@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createCore, type Core } from '#core/create-core'
+import type { Core } from '#core/create-core'
+import { openCore } from '../../support/test-core'
 import { createDesktopHttpToggle, type HttpToggle } from '#desktop/http-toggle'
 import { loadOrCreateToken } from '#server/api-token'
 import { createMemoryLogger } from '#core/platform/logger'
@@ -13,20 +11,17 @@ let dir: string
 let core: Core
 let toggle: HttpToggle
 let logger: ReturnType<typeof createMemoryLogger>
+let dispose: () => Promise<void>
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'te-'))
-  logger = createMemoryLogger()
-  core = await createCore({ dataDir: dir, logger })
-  await core.start()
+  ;({ core, dir, logger, dispose } = await openCore({ start: true }))
   toggle = createDesktopHttpToggle({ core, logger })
   await toggle.watch()
 })
 
 afterEach(async () => {
   await toggle.stop()
-  await core.stop()
-  rmSync(dir, { recursive: true, force: true })
+  await dispose()
 })
 
 const setHttp = async (patch: { httpEnabled?: boolean; httpPort?: number; httpHost?: string }) => {

@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createCore, type Core } from '#core/create-core'
+import type { Core } from '#core/create-core'
+import { openCore } from '../../support/test-core'
 import { loadOrCreateToken } from '#server/api-token'
 import { createHttpServer, type HttpServer, type HttpServerOptions } from '#server/server'
 import { createFixedClock } from '#core/platform/clock'
-import { createMemoryLogger } from '#core/platform/logger'
 
 export const FIXED_NOW = '2026-01-15T10:00:00.000Z'
 
@@ -22,15 +22,7 @@ export type TestServer = {
 export const startTestServer = async (
   opts: Partial<Omit<HttpServerOptions, 'core' | 'token'>> = {},
 ): Promise<TestServer> => {
-  const dir = mkdtempSync(join(tmpdir(), 'te-'))
-  const logger = createMemoryLogger()
-  const core = await createCore({
-    dataDir: dir,
-    logger,
-    clock: createFixedClock(FIXED_NOW),
-    validateOutput: true,
-    feeds: { schedule: false },
-  })
+  const { core, dir, logger, dispose } = await openCore({ clock: createFixedClock(FIXED_NOW) })
   const token = loadOrCreateToken(dir)
   const server = createHttpServer({ core, token, logger, ...opts })
   return {
@@ -41,8 +33,7 @@ export const startTestServer = async (
     auth: { authorization: `Bearer ${token}` },
     close: async () => {
       await server.close()
-      await core.stop()
-      rmSync(dir, { recursive: true, force: true })
+      await dispose()
     },
   }
 }

@@ -1,46 +1,14 @@
 import { expect } from 'vitest'
 import { AppError } from '#shared/contract'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createCore, type Core } from '#core/create-core'
-import { createFixedClock } from '#core/platform/clock'
-import { createMemoryLogger } from '#core/platform/logger'
-import { createMemorySecretStore } from '#core/platform/secret-store'
+import type { Core } from '#core/create-core'
+import { openCore, T0 } from '../../../support/test-core'
 
-export type TestCore = {
-  core: Core
-  dir: string
-  clock: ReturnType<typeof createFixedClock>
-  logger: ReturnType<typeof createMemoryLogger>
-  /** Stops the core and removes its directory. */
-  dispose(): Promise<void>
-}
+export type TestCore = Awaited<ReturnType<typeof openTestCore>>
 
-export const T0 = '2025-11-21T10:00:00.000Z'
+export { T0 }
 
 /** A real core on a fresh temp directory, with a hand-moved clock and output validation on. */
-export const openTestCore = async (dir = mkdtempSync(join(tmpdir(), 'te-'))): Promise<TestCore> => {
-  const clock = createFixedClock(T0)
-  const logger = createMemoryLogger()
-  const core = await createCore({
-    dataDir: dir,
-    clock,
-    logger,
-    secrets: createMemorySecretStore(),
-    validateOutput: true,
-  })
-  return {
-    core,
-    dir,
-    clock,
-    logger,
-    dispose: async () => {
-      await core.stop()
-      rmSync(dir, { recursive: true, force: true })
-    },
-  }
-}
+export const openTestCore = async (dir?: string) => openCore({ dir })
 
 /** EXPLAIN QUERY PLAN of a statement, one detail line per step. */
 export const queryPlan = (core: Core, sql: string, params: readonly unknown[]): string[] =>

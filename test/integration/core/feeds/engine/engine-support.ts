@@ -1,12 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { EventName, EventPayload } from '#shared/contract'
-import { createCore, type Core } from '#core/create-core'
+import type { Core } from '#core/create-core'
 import type { FeedsServiceOptions } from '#core/feeds/feeds.service'
 import type { Clock } from '#core/platform/clock'
 import { createMemoryLogger } from '#core/platform/logger'
-import { createMemorySecretStore } from '#core/platform/secret-store'
+import { openCore } from '../../../../support/test-core'
 
 /** A clock that moves one second per reading: run history has a strict order without real waiting. */
 export const tickingClock = (start = '2025-06-01T00:00:00.000Z'): Clock => {
@@ -40,31 +39,12 @@ export const TEST_FETCH_LIMITS = {
 }
 
 export const openTestCore = async (feeds: FeedsServiceOptions = {}): Promise<TestCore> => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'te-'))
-  const logger = createMemoryLogger()
-  const core = await createCore({
-    dataDir,
-    logger,
-    secrets: createMemorySecretStore(),
+  const t = await openCore({
     clock: tickingClock(),
-    validateOutput: true,
-    feeds: {
-      schedule: false,
-      fetchLimits: TEST_FETCH_LIMITS,
-      sleep: async () => undefined,
-      ...feeds,
-    },
+    feeds: { fetchLimits: TEST_FETCH_LIMITS, sleep: async () => undefined, ...feeds },
+    start: true,
   })
-  await core.start()
-  return {
-    core,
-    dataDir,
-    logger,
-    close: async () => {
-      await core.stop()
-      rmSync(dataDir, { recursive: true, force: true })
-    },
-  }
+  return { core: t.core, dataDir: t.dir, logger: t.logger, close: t.dispose }
 }
 
 export const countRows = (
