@@ -32,13 +32,13 @@ export const applyConnectionPragmas = (db: BetterSqlite3.Database, cacheMib = 64
   // Checkpoint every 64 MiB of WAL instead of SQLite's 4 MiB. An import batch rewrites most pages of the
   // indicators' random-key id index; with the default nearly every batch was followed by a checkpoint
   // copying those pages (with an fsync), and consecutive batches' copies of the same page are folded into
-  // one checkpoint here (measured on 400,000 URLhaus rows: -16% CPU, +15% rows/s). The same on every
+  // one checkpoint here (less CPU, more rows/s: docs/performance.md). The same on every
   // connection, so a small write on the main thread never picks up a large checkpoint an import left.
   const pageSize = db.pragma('page_size', { simple: true }) as number
   db.pragma(`wal_autocheckpoint = ${Math.round(WAL_CHECKPOINT_BYTES / pageSize)}`)
   // Process-wide (one SQLite library serves every thread): all the connections' page caches together stop
   // growing past this and recycle their oldest pages instead. Without it the three connections of a big
-  // import (main, bulk writer, search indexer) could each fill their own cache; measured on 1M rows, 64 MiB
-  // costs no import speed, lookup or search time (against 80 and 160 MiB), and saves memory.
+  // import (main, bulk writer, search indexer) could each fill their own cache; the limit measured at no cost
+  // in import speed, lookup or search time against larger ones (docs/performance.md), and saves memory.
   db.pragma(`soft_heap_limit = ${SOFT_HEAP_LIMIT_MIB * 1024 * 1024}`)
 }

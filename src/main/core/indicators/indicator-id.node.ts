@@ -12,9 +12,8 @@ import {
 } from '#shared/domain/indicator-id'
 
 // The same ids as src/shared/domain/indicator-id.ts, on the bulk-import hot path (one id per row).
-// Measured on this 2-core box (bench numbers in the domain layer's report): OpenSSL's one-shot
-// `crypto.hash` costs ~1.5 µs of fixed overhead per call, the pure-TS SHA-1 ~0.3-0.5 µs per 64-byte block.
-// So short names (nearly every IP, domain, hash) go through the allocation-free pure path and long ones
+// OpenSSL's one-shot `crypto.hash` has a fixed overhead per call that dwarfs the pure-TS SHA-1's cost per
+// 64-byte block (docs/performance.md). So short names (nearly every IP, domain, hash) go through the allocation-free pure path and long ones
 // (URLs, registry keys) through OpenSSL. Both give identical ids; the tests hold them to it.
 const PURE_MAX_NAME_LENGTH = 160
 

@@ -14,16 +14,16 @@ import {
  * Timestamps are ISO-8601 text from `Date#toISOString()` (so text order is time order), JSON lists are
  * text, booleans are `boolean` (0/1 on SQLite), ids are UUID strings.
  *
- * Indexes, and why there are so few: measured on 300k-1M rows, an index on a random key (last_seen from
- * feeds) costs 2-3 µs per imported row, even a cheap one ~0.5-1 µs, and random-key indexes have most of
- * their pages rewritten at every batch commit. So only:
+ * Indexes, and why there are so few (the measurements are in docs/performance.md): an index on a random key
+ * (last_seen from feeds) costs microseconds of every imported row, and random-key indexes have most of their
+ * pages rewritten at every batch commit. So only:
  * - the primary key, the id: it is UUIDv5 of (type, canonical value) (src/shared/domain/indicator-id.ts),
  *   so it is also the uniqueness of (type, value), the upsert key and the lookup (which computes the id).
- *   There is deliberately no UNIQUE(type, value): it was a second random-key index on the same fact,
- *   ~4 µs of every imported row. The price: every writer must use the deterministic id (the bulk writer
- *   and the service do; the bulk writer refuses any other), and a `type` filter or per-type count walks
- *   the table or another index instead of a (type, ...) prefix (type has ten values: such an index would
- *   select a tenth of the table, no better than the sort index it competes with);
+ *   There is deliberately no UNIQUE(type, value): it was a second random-key index on the same fact. The
+ *   price: every writer must use the deterministic id (the bulk writer and the service do; the bulk writer
+ *   refuses any other), and a `type` filter or per-type count walks the table or another index instead of a
+ *   (type, ...) prefix (type has a dozen values: such an index would select a small part of the table, no
+ *   better than the sort index it competes with);
  * - updated_at: the default sort and `recent`; an import writes one value per batch, so new entries append;
  * - last_seen: the analysts' usual sort ("what is active now");
  * - score: the risk sort; only 101 distinct values, so inserts land at 101 places, not at random;
@@ -31,38 +31,29 @@ import {
  *   the many indicators without a project.
  * Other sorts (severity, confidence, first seen, value, type, created) scan and sort: correct, slower.
  *
- * Search index (SQLite only): FTS5 over value, tags and description, chosen by measurement (CPU time per
- * imported row, 300k-1M rows on the 2-core box, table and indexes included; figures in the issue notes):
- * - Per-row triggers are out: FTS5 flushes its in-memory term buffer at every savepoint, and a trigger
- *   runs in a statement savepoint, so a trigger wrote one tiny segment per row: 54-57 µs/row with an
- *   AFTER INSERT trigger against 13-16 µs/row with the same index fed directly (the ~5x of
- *   toolchain.md §4 is this). The writers therefore
- *   feed the index themselves (src/main/db/bulk/indicator-bulk.ts: one INSERT ... SELECT per batch for
- *   new rows; indicators.repository.ts for single writes). EVERY write of value/tags/description or
- *   delete of an indicator must go through those two modules.
+ * Search index (SQLite only): FTS5 over value, tags and description, each setting chosen by measuring the
+ * CPU time per imported row and the query times (docs/performance.md):
+ * - No per-row triggers: FTS5 flushes its in-memory term buffer at every savepoint, and a trigger runs in a
+ *   statement savepoint, so a trigger wrote one tiny segment per row. The writers feed the index themselves,
+ *   once per batch.
  * - Contentless (content='') with contentless_delete=1: the text already lives in `indicators`; a
  *   second copy would double the I/O. Rows are deleted by rowid, without the old text.
- * - detail=full (positions): the same ingest cost as detail=none/column (13.0 / 13.7 / 13.0 µs/row), it
- *   allows phrase queries, which give substring semantics at word starts ('evil-corp' = "evil corp"*,
- *   '203.0.113.' = "203 0 113"), and it queried 1.5-7x faster than detail=none on 500k rows (a tag
- *   prefix 1.6 vs 4.2 ms, 'cobalt strike' 1.1 vs 7.6 ms).
- * - unicode61 tokenizer, not trigram: trigram on value alone cost +6.7 µs/row against +3.1 µs/row for
- *   unicode61 over all three columns (trigram on all three: +10.8), for mid-word matches ('vil-cor')
- *   that analysts rarely type.
+ * - detail=full (positions): no dearer to ingest than detail=none/column, it allows phrase queries, which
+ *   give substring semantics at word starts ('evil-corp' = "evil corp"*, '203.0.113.' = "203 0 113"), and it
+ *   queries faster.
+ * - unicode61 tokenizer, not trigram: trigram costs more per row for mid-word matches ('vil-cor') that
+ *   analysts rarely type.
  * - prefix='1 2': an IP prefix ends in a short number ('185.9', '45.1'); a 1-2 character prefix otherwise
- *   expands to thousands of index terms (hash words start with every digit): "45 1"* took 27-62 ms on 300k
- *   rows, 0.1 ms with the prefix index, for +1.4 µs/row of ingest.
- * - hashsize 4 MiB (default 1 MiB): fewer, larger segments per batch, so less merge work (the default was
- *   ~2 µs/row slower on 1M rows; 16 MiB measured the same as 4 MiB and costs more memory).
+ *   expands to thousands of index terms (hash words start with every digit).
+ * - hashsize 4 MiB (default 1 MiB): fewer, larger segments per batch, so less merge work (larger measured
+ *   the same and costs more memory).
  * - automerge 0 (default 4): segments are merged only when 16 pile up on a level (crisismerge), so each
- *   entry is rewritten about log16(n) times instead of log4(n): 300k rows, CPU per imported row 26.8 ->
- *   22.7 µs with search p95 unchanged (2.7 / 2.8 ms); a query reads at most 15 segments per level. The
- *   bulk importer feeds the index once per transaction (one segment per 4 MiB of text), which keeps the
- *   number of small segments down.
+ *   entry is rewritten about log16(n) times instead of log4(n), with search times unchanged; a query reads
+ *   at most 15 segments per level. The bulk importer feeds the index once per transaction (one segment per
+ *   4 MiB of text), which keeps the number of small segments down.
  * The index keeps the rowid of `indicators`, which is why that table must never become WITHOUT ROWID.
- * Since 0003 the index lives in its own file, built by a worker thread from a change log (search_log): the
- * settings above still apply there (src/main/db/search/search-file.ts); 'the writers feed it' now means
- * they append to the log.
+ * Since 0003 the index lives in its own file, built by a worker thread from a log: the settings above still
+ * apply there (src/main/core/db/search/search-file.ts); 'the writers feed it' now means they append to the log.
  */
 export class CreateIndicators1763683200000 implements MigrationInterface {
   name = 'CreateIndicators1763683200000'

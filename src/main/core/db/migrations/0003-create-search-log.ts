@@ -3,8 +3,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm'
 /**
  * Moves the search index out of this file (SQLite only; PostgreSQL has no FTS5 index and this does nothing).
  *
- * Feeding FTS5 in the writers' transactions cost ~7 µs per imported row on the one thread that does every
- * write. The index now lives in `<dataDir>/search.sqlite`, built by a worker thread on the second core
+ * Feeding FTS5 in the writers' transactions was a large share of every imported row's cost on the one thread
+ * that does every write (docs/performance.md). The index now lives in `<dataDir>/search.sqlite`, built by a worker thread on the second core
  * (src/main/db/search/). What stays here is `search_log`: the writers append one entry per change in their
  * own transaction (one per batch for an import), so a committed write always has its entry and a rolled-back
  * one never does. The worker applies the entries in seq order and records how far it got in its own file.
