@@ -2,9 +2,8 @@ import type BetterSqlite3 from 'better-sqlite3'
 
 /**
  * Page size of a new database (an existing one keeps its own: SQLite fixes it when the first table is
- * created, and in WAL mode for good). Measured on 1M indicator upserts in 50,000-row transactions, the
- * schema's table and indexes alone: 11.6 µs/row at 4 KiB, 10.1 at 8 KiB, 9.2 at 16 KiB, most of it in the
- * commit, which writes far fewer WAL frames for the same random-key index pages.
+ * created, and in WAL mode for good). Larger pages make an import batch's commit write far fewer WAL frames
+ * for the same random-key index pages (docs/performance.md has the per-row cost at 4, 8 and 16 KiB).
  */
 export const PAGE_SIZE = 16_384
 
