@@ -1,4 +1,5 @@
 import { isAppError } from '#shared/contract'
+import { APP_VERSION } from '#core'
 import { parseCommandArgs } from './args'
 import {
   EXIT_ERROR,
@@ -48,7 +49,6 @@ export const runCli = async (argv: readonly string[], io: CliIo): Promise<number
     return EXIT_OK
   }
   if (first === '--version' || first === '-v') {
-    const { APP_VERSION } = await import('#core')
     io.stdout(`threateye ${APP_VERSION}\n`)
     return EXIT_OK
   }

@@ -1,5 +1,5 @@
 import type { Method, Out } from '#shared/contract'
-import { createLogger, unwrap, type CallContext, type Core } from '#core'
+import { createCore, createLogger, unwrap, type CallContext, type Core } from '#core'
 import type { CliIo } from './cli-types'
 
 /**
@@ -15,8 +15,6 @@ export const withCore = async <T>(
   io: CliIo,
   fn: (core: Core) => Promise<T>,
 ): Promise<T> => {
-  // Loaded on demand: `--help` and `token` should not pay for TypeORM and SQLite.
-  const { createCore } = await import('#core')
   const core = await createCore({
     dataDir,
     logger: createLogger({ level: 'warn', write: (line) => io.stderr(line + '\n') }),

@@ -1,8 +1,18 @@
 // The core's public face: the only module desktop/, server/ and cli/ may import from core/ (a lint rule).
 // Everything a transport or shell needs to build a core, call it and host it is here; the domains stay private.
+//
+// This module stays light: nothing here loads TypeORM, SQLite or the domains until a core is created, so
+// `threateye --help`, `threateye token` and the desktop's first paint do not pay for them.
 
-export { APP_VERSION, type CoreContext } from './core-context'
-export { createCore, type Core, type CoreOptions } from './create-core'
+import type { Core, CoreOptions } from './create-core'
+
+export { APP_VERSION } from './core-context'
+export type { CoreContext } from './core-context'
+export type { Core, CoreOptions } from './create-core'
+
+/** Opens a core on a data directory (database, migrations, search index, services). */
+export const createCore = async (opts: CoreOptions): Promise<Core> =>
+  (await import('./create-core')).createCore(opts)
 export { createDispatcher, formatIssuePath, unwrap, type Dispatch } from './rpc/dispatch'
 export { inProcessContext, type CallContext, type Handlers } from './rpc/handlers'
 export type { EventHub } from './events/event-hub'
