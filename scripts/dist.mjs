@@ -12,9 +12,10 @@
 // Runs under tsx (see package.json) so that it finds Electron and the binding with the app's own code.
 
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, join, relative, resolve } from 'node:path'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
   ELECTRON_NATIVE_DIR,
@@ -133,13 +134,12 @@ const electronDist =
 const config = [`-c.electronDist=${electronDist}`]
 if (platforms.includes('mac')) {
   // icns needs a 512x512 source; resources/icon.png is 256x256.
-  const macIcon = join(root, 'release', '.icon-source', 'icon-512.png')
-  mkdirSync(dirname(macIcon), { recursive: true })
+  const macIcon = join(mkdtempSync(join(tmpdir(), 'threateye-icon-')), 'icon-512.png')
   writeFileSync(
     macIcon,
     upscalePng(readFileSync(join(root, 'resources', 'icon.png')), 2, 'resources/icon.png'),
   )
-  config.push(`-c.mac.icon=${relative(root, macIcon)}`)
+  config.push(`-c.mac.icon=${macIcon}`)
 }
 const publish = passThrough.some(
   (a) => a === '--publish' || a.startsWith('--publish=') || a === '-p',
