@@ -112,7 +112,11 @@ describe('bulk writer worker', () => {
     const order: string[] = []
     // Each batch (BULK_BATCH_ROWS = 50,000) is one write-queue job: the first one settling is the moment the
     // import is half done, with the second batch still to parse and write.
-    const firstBatchDone = new Promise<void>((resolve) => t.core.db.writes.onDidRun(resolve))
+    const firstBatchDone = new Promise<void>((resolve) =>
+      t.core.db.writes.onDidRun(() => {
+        if (count() > 0) resolve()
+      }),
+    )
     const job = t.core.call('indicators.bulkCreate', { text }).then((r) => {
       order.push('import')
       return r
