@@ -106,6 +106,7 @@ export default defineConfig(
     'test/.tmp/',
     'coverage/',
     'shots/',
+    'release/',
   ]),
 
   {

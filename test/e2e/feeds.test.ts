@@ -93,12 +93,19 @@ const describeFeedFlows = (start: StartHarness) => {
     expect(stored[0]).toMatchObject({ hasAuth: true, authKind: 'url', enabled: true })
     expect(JSON.stringify(stored)).not.toContain(CATALOGUE_KEY)
 
-    // The enabled switch is a real setting, not only a picture.
+    // The enabled switch is a real setting, not only a picture: the core reports the feed updated.
+    const feedId = stored[0]?.id
+    const updated = new Promise<void>((resolve) => {
+      const off = h.core.events.on('feeds.onDidChange', (p) => {
+        if (p.kind !== 'updated' || p.id !== feedId) return
+        off()
+        resolve()
+      })
+    })
     await row.locator('.switch').click()
     await row.locator('[data-testid="feed-enabled"]:not(:checked)').waitFor({ state: 'attached' })
-    await expect
-      .poll(async () => (await h.core.call('feeds.list', {})).items[0]?.enabled)
-      .toBe(false)
+    await updated
+    expect((await h.core.call('feeds.list', {})).items[0]?.enabled).toBe(false)
 
     await row.getByTestId('feed-delete').click()
     await h.page.getByTestId('confirm-button').click()

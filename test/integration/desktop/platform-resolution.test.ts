@@ -28,6 +28,17 @@ describe('resolveElectronNativeBinding', () => {
     )
   })
 
+  it('in a package, finds the copy electron-builder unpacked beside app.asar', () => {
+    // electron-builder.yml asarUnpacks .electron-native/: the OS loader cannot open a file inside the archive.
+    const appRoot = join(dir, 'resources', 'app.asar')
+    const unpacked = join(dir, 'resources', 'app.asar.unpacked', ELECTRON_NATIVE_DIR)
+    mkdirSync(unpacked, { recursive: true })
+    writeFileSync(join(unpacked, ELECTRON_NATIVE_BINDING_FILE), 'x')
+    expect(resolveElectronNativeBinding({ appRoot, env: {} })).toBe(
+      join(unpacked, ELECTRON_NATIVE_BINDING_FILE),
+    )
+  })
+
   it('prefers $THREATEYE_NATIVE_BINDING', () => {
     expect(
       resolveElectronNativeBinding({

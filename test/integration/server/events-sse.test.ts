@@ -1,11 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from './http-support'
 
 let t: TestServer
 let base: string
+/** One per /api/events request, settled when the server has seen its response close (and unsubscribed it). */
+const streamsOnServer: Promise<void>[] = []
+const allStreamsClosedOnServer = () => Promise.all(streamsOnServer)
 
 beforeAll(async () => {
   t = await startTestServer()
+  // A second 'request' listener beside fastify's: it sees the same response object, and its 'close' runs
+  // the route's own close handler before this promise's continuation.
+  t.server.app.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (req.url?.startsWith('/api/events')) {
+      streamsOnServer.push(new Promise((closed) => res.on('close', () => closed())))
+    }
+  })
   base = await t.server.listen()
 })
 afterAll(async () => {
@@ -91,13 +102,15 @@ describe('GET /api/events', () => {
 
   it('unsubscribes a client that disconnects: later events still reach the others', async () => {
     // Streams aborted by the tests above close asynchronously on the server.
-    await vi.waitFor(() => expect(t.server.openEventStreams()).toBe(0))
+    await allStreamsClosedOnServer()
+    expect(t.server.openEventStreams()).toBe(0)
     const gone = new AbortController()
     const first = await fetch(`${base}/api/events`, { headers: t.auth, signal: gone.signal })
     await untilReady(sseReader(first.body as ReadableStream<Uint8Array>))
     expect(t.server.openEventStreams()).toBe(1)
     gone.abort()
-    await vi.waitFor(() => expect(t.server.openEventStreams()).toBe(0))
+    await allStreamsClosedOnServer()
+    expect(t.server.openEventStreams()).toBe(0)
 
     const stays = new AbortController()
     const second = await fetch(`${base}/api/events`, { headers: t.auth, signal: stays.signal })

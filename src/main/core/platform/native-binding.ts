@@ -15,9 +15,9 @@ export type NativeBindingMeta = { electronVersion: string; abi: string; builtAt:
 
 /**
  * The better-sqlite3 binding the desktop passes to TypeORM as `nativeBinding`: $THREATEYE_NATIVE_BINDING if set
- * (packagers put the file elsewhere), else `<appRoot>/.electron-native/better_sqlite3.node` if it exists. Undefined
- * means "none found": the caller reports it, because better-sqlite3's own default build is Node's and would not
- * load in Electron.
+ * (packagers put the file elsewhere), else `<appRoot>/.electron-native/better_sqlite3.node` if it exists (in a
+ * package, its copy in app.asar.unpacked). Undefined means "none found": the caller reports it, because
+ * better-sqlite3's own default build is Node's and would not load in Electron.
  */
 export const resolveElectronNativeBinding = (opts: {
   appRoot: string
@@ -28,5 +28,9 @@ export const resolveElectronNativeBinding = (opts: {
   const fromEnv = opts.env?.THREATEYE_NATIVE_BINDING
   if (fromEnv) return fromEnv
   const candidate = join(opts.appRoot, ELECTRON_NATIVE_DIR, ELECTRON_NATIVE_BINDING_FILE)
+  // Packaged, appRoot is resources/app.asar and electron-builder's asarUnpack (electron-builder.yml) puts the
+  // binding beside it in app.asar.unpacked: the OS loader needs a real file, not an archive entry.
+  const unpacked = candidate.replace(/\.asar(?=[\\/])/, '.asar.unpacked')
+  if (unpacked !== candidate && exists(unpacked)) return unpacked
   return exists(candidate) ? candidate : undefined
 }

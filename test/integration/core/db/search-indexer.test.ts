@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { createSearchIndexWriter } from '#core/db/bulk/indicator-search-index'
 import { createSearchApplier } from '#core/db/search/search-apply'
 import { openSearchFile } from '#core/db/search/search-file'
@@ -214,8 +214,16 @@ describe('search indexer (search.sqlite, built by a worker from search_log)', ()
         return s
       }
       const first = start()
+      // Subscribed in the same tick as the start: no message from the worker can have arrived yet.
+      const halfway = new Promise<void>((resolve) => {
+        const off = first.onDidProgress((p) => {
+          if (!p.partial) return
+          off()
+          resolve()
+        })
+      })
       await first.ready
-      await vi.waitFor(() => expect(first.status().partial).toBe(true), { interval: 1 })
+      await halfway
       if (how === 'stop') await first.stop()
       else await first.terminate()
       // It stopped inside the import's range: that range is half applied, the edit's entry after it not

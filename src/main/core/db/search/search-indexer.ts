@@ -23,6 +23,8 @@ export type SearchIndexer = {
   /** Resolves true once every log entry that existed at the call is in the index, false on timeout. */
   catchUp(timeoutMs: number): Promise<boolean>
   status(): SearchIndexStatus
+  /** Calls `listener` with each progress report from the worker; returns the unsubscribe. */
+  onDidProgress(listener: (progress: Progress) => void): () => void
   /** Lets the worker finish its step, checkpoint and close. Pending entries wait for the next start. */
   stop(): Promise<void>
   /** Ends the worker at once, as a crash would (its open transaction is lost, nothing else). */
@@ -76,6 +78,7 @@ export const createSearchIndexer = (opts: SearchIndexerOptions): SearchIndexer =
   let lastPrune = 0
   type Waiter = { target: number; resolve: (done: boolean) => void; timer: NodeJS.Timeout }
   const waiters = new Set<Waiter>()
+  const progressListeners = new Set<(progress: Progress) => void>()
   let settleReady: { resolve: () => void; reject: (e: Error) => void } | null = null
   const ready = new Promise<void>((resolve, reject) => {
     settleReady = { resolve, reject }
@@ -118,6 +121,7 @@ export const createSearchIndexer = (opts: SearchIndexerOptions): SearchIndexer =
           settleReady?.resolve()
         }
         for (const w of waiters) if (doneThrough(w.target)) settle(w, true)
+        for (const listener of progressListeners) listener(progress)
         if (m.type === 'progress' && m.idle) maybePrune()
         break
       case 'log':
@@ -159,6 +163,10 @@ export const createSearchIndexer = (opts: SearchIndexerOptions): SearchIndexer =
       const logSeq = logEnd()
       const p = progress ?? { doneSeq: 0, partial: false, rebuilding: true }
       return { ...p, logSeq, pending: logSeq - (p.rebuilding ? 0 : p.doneSeq), running }
+    },
+    onDidProgress: (listener) => {
+      progressListeners.add(listener)
+      return () => progressListeners.delete(listener)
     },
     stop: async () => {
       if (!running) return exited
