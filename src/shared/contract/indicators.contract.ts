@@ -146,6 +146,17 @@ export const indicatorsContract = {
     }),
     output: IndicatorPageSchema,
   }),
+  'indicators.listAt': method({
+    summary:
+      'The page of indicators starting at a 0-based position of the same filter and sort as indicators.list; its nextCursor continues with indicators.list',
+    input: z.strictObject({
+      filter: IndicatorFilterSchema.default({}),
+      sort: IndicatorSortSchema.default({ field: 'updatedAt', dir: 'desc' }),
+      offset: z.number().int().min(0).max(1_000_000_000),
+      limit: PageLimit,
+    }),
+    output: IndicatorPageSchema,
+  }),
   'indicators.count': method({
     summary: 'Count indicators matching a filter',
     input: z.strictObject({ filter: IndicatorFilterSchema.default({}) }),
