@@ -102,6 +102,8 @@ export const IndicatorFilterSchema = z.strictObject({
   lastSeenTo: Timestamp.optional(),
   /** Full-text / substring search over value, description and tags. */
   q: z.string().trim().max(512).optional(),
+  /** Only these indicators (e.g. "is the one on screen still in this result?"). */
+  ids: z.array(Uuid).max(1000).optional(),
 })
 export type IndicatorFilter = z.infer<typeof IndicatorFilterSchema>
 

@@ -26,6 +26,7 @@ export const buildFilterWhere = (f: IndicatorFilter): SqlWhere => {
     clauses.push(`indicators.${column} ${op} ?`)
     params.push(value)
   }
+  inList('id', f.ids)
   inList('type', f.types)
   inList('classification', f.classifications)
   inList('severity', f.severities)

@@ -210,6 +210,18 @@ describe('indicators.list: filters', () => {
     const rows = await walk({ field: 'score', dir: 'desc' }, { projectId }, 1000)
     expect(ids(rows)).toEqual(ids(all.filter((i) => i.projectId === projectId)))
   })
+
+  it('ids filter: only those indicators, and only if the other filters hold', async () => {
+    const fp = all.find((i) => i.falsePositive)
+    const clean = all.find((i) => !i.falsePositive)
+    if (!fp || !clean) throw new Error('the seed has both kinds')
+    const both = [fp.id, clean.id]
+    expect(ids(await walk({ field: 'value', dir: 'asc' }, { ids: both }))).toEqual(both.sort())
+    const { total } = await t.core.call('indicators.count', {
+      filter: { ids: both, falsePositive: false },
+    })
+    expect(total).toBe(1)
+  })
 })
 
 describe('indicators.listAt: the page at a position', () => {
