@@ -237,7 +237,17 @@ describe('indicators.listAt: the page at a position', () => {
       const rows = await walk(sort)
       // Around the NULL boundary of the nullable sorts, and the ends.
       const nullAt = rows.findIndex((r) => sortKey[sort.field](r) === null)
-      const offsets = [0, 1, 999, 4321, N - 7, N - 1, ...(nullAt > 0 ? [nullAt - 2, nullAt] : [])]
+      const offsets = [
+        0,
+        1,
+        999,
+        4321,
+        N / 2,
+        N / 2 + 1,
+        N - 7,
+        N - 1,
+        ...(nullAt > 0 ? [nullAt - 2, nullAt] : []),
+      ]
       for (const offset of offsets) {
         const page = await t.core.call('indicators.listAt', { sort, offset, limit: 5 })
         expect(page.items.map((r) => r.id)).toEqual(rows.slice(offset, offset + 5).map((r) => r.id))
