@@ -168,8 +168,6 @@ export const createIndicatorsStore = (
         total: null,
         stale: false,
         loadError: null,
-        selectedIndex: -1,
-        selectedId: null,
       }))
       visible = { first: 0, last: 0 }
       void fetchPage(0)
@@ -193,7 +191,8 @@ export const createIndicatorsStore = (
 
     /** A new query: a history entry (so back returns to the previous one), a fresh result. */
     const applyQuery = (filter: IndicatorFilter, sort: IndicatorSort, push: boolean) => {
-      set({ filter: cleanFilter(filter), sort })
+      // Another result: the selection by position means nothing in it.
+      set({ filter: cleanFilter(filter), sort, selectedIndex: -1, selectedId: null })
       if (push) {
         const search = searchFromQuery(window.location.search, { filter, sort }, DEFAULT_SORT)
         const { pathname, hash } = window.location
