@@ -209,8 +209,19 @@ export const describePaging = (start: StartHarness) => {
     await h.page.mouse.down()
     await h.page.mouse.move(handle.x + handle.width / 2 + 60, y, { steps: 4 })
     await h.page.mouse.up()
+    const dragged = (await header.boundingBox())?.width ?? 0
+    expect(dragged).toBeGreaterThanOrEqual(before + 55)
+    // The keyboard resizes too: the edge is focusable and arrows move it.
+    await h.page.getByTestId('resize-type').focus()
+    await h.page.keyboard.press('ArrowRight')
+    await h.page.waitForFunction(
+      (w) =>
+        (document.querySelector('[data-testid="header-type"]')?.getBoundingClientRect().width ??
+          0) >
+        w + 8,
+      dragged,
+    )
     const after = (await header.boundingBox())?.width ?? 0
-    expect(after).toBeGreaterThanOrEqual(before + 55)
     await h.screenshot('columns-changed')
 
     await h.page.reload()

@@ -60,7 +60,15 @@ const HeaderCell = (props: {
         role="separator"
         aria-orientation="vertical"
         aria-label={`Resize ${column.label}`}
+        aria-valuenow={props.width}
+        tabIndex={0}
         data-testid={`resize-${column.id}`}
+        onKeyDown={(e) => {
+          // The keyboard's way to resize: arrows move the edge.
+          if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return
+          e.preventDefault()
+          props.onResize(props.width + (e.key === 'ArrowRight' ? 16 : -16))
+        }}
         onPointerDown={(e) => {
           e.preventDefault()
           const startX = e.clientX
