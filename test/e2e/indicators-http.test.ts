@@ -10,7 +10,7 @@ describe('indicators in a browser over HTTP', () => {
   describeIndicatorFlows(startHttpHarness)
 })
 
-describe('100,000 indicators in a browser over HTTP', () => {
+describe('200,000 indicators in a browser over HTTP', () => {
   describePaging(startHttpHarness)
 })
 

@@ -9,6 +9,6 @@ describe('indicators in the desktop renderer over the IPC bridge', () => {
   describeIndicatorFlows(startIpcHarness)
 })
 
-describe('100,000 indicators in the desktop renderer over the IPC bridge', () => {
+describe('200,000 indicators in the desktop renderer over the IPC bridge', () => {
   describePaging(startIpcHarness)
 })

@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { useServices, useUi } from './app-context'
 import { ListIcon, ShieldIcon } from './components/icons'
+import { ShortcutHint, ShortcutsDialog } from './components/shortcuts-dialog'
 import { Toasts } from './components/toasts'
 import { TokenScreen } from './components/token-screen'
 import { TopBar } from './components/top-bar'
@@ -57,21 +58,7 @@ export const App = () => {
           ))}
         </ul>
         <div className="sidebar-footer">
-          <div className="shortcut-help" aria-label="Keyboard shortcuts">
-            <div>
-              <kbd>/</kbd> search
-            </div>
-            <div>
-              <kbd>j</kbd>
-              <kbd>k</kbd> move
-            </div>
-            <div>
-              <kbd>↵</kbd> open <kbd>esc</kbd> close
-            </div>
-            <div>
-              <kbd>n</kbd> new indicator
-            </div>
-          </div>
+          <ShortcutHint />
         </div>
       </nav>
       <div className="main">
@@ -81,6 +68,7 @@ export const App = () => {
       <Toasts />
       {dialog === 'create-indicator' ? <CreateIndicatorDialog onClose={close} /> : null}
       {dialog === 'paste-import' ? <PasteImportDialog onClose={close} /> : null}
+      {dialog === 'shortcuts' ? <ShortcutsDialog onClose={close} /> : null}
     </div>
   )
 }

@@ -102,6 +102,8 @@ export const IndicatorFilterSchema = z.strictObject({
   lastSeenTo: Timestamp.optional(),
   /** Full-text / substring search over value, description and tags. */
   q: z.string().trim().max(512).optional(),
+  /** Only these indicators (e.g. "is the one on screen still in this result?"). */
+  ids: z.array(Uuid).max(1000).optional(),
 })
 export type IndicatorFilter = z.infer<typeof IndicatorFilterSchema>
 
@@ -143,6 +145,17 @@ export const indicatorsContract = {
       sort: IndicatorSortSchema.default({ field: 'updatedAt', dir: 'desc' }),
       limit: PageLimit,
       cursor: z.string().max(1024).optional(),
+    }),
+    output: IndicatorPageSchema,
+  }),
+  'indicators.listAt': method({
+    summary:
+      'The page of indicators starting at a 0-based position of the same filter and sort as indicators.list; its nextCursor continues with indicators.list',
+    input: z.strictObject({
+      filter: IndicatorFilterSchema.default({}),
+      sort: IndicatorSortSchema.default({ field: 'updatedAt', dir: 'desc' }),
+      offset: z.number().int().min(0).max(1_000_000_000),
+      limit: PageLimit,
     }),
     output: IndicatorPageSchema,
   }),

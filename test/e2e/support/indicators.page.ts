@@ -180,23 +180,61 @@ export class IndicatorsPage {
     return values.sort((a, b) => a - b)
   }
 
-  async loadedRowCount(): Promise<number> {
-    return Number(await this.table.getAttribute('data-loaded-rows'))
+  /** The rendered row at 0-based position `index` once its page has loaded. */
+  rowAt(index: number): Locator {
+    return this.page.locator(`[data-testid="indicator-row"][data-index="${index}"]`)
+  }
+
+  /** Rendered, loaded rows: their position and indicator id. */
+  async renderedRows(): Promise<{ index: number; id: string }[]> {
+    return this.rows.evaluateAll((els) =>
+      els.map((e) => ({
+        index: Number(e.getAttribute('data-index')),
+        id: e.getAttribute('data-id') ?? '',
+      })),
+    )
+  }
+
+  async residentRows(): Promise<number> {
+    return Number(await this.table.getAttribute('data-resident-rows'))
+  }
+
+  /** Whether a row lies wholly inside the table's viewport, below its sticky header. */
+  async isInView(row: Locator): Promise<boolean> {
+    const [r, t, head] = await Promise.all([
+      row.boundingBox(),
+      this.table.boundingBox(),
+      this.page.locator('.table-header').boundingBox(),
+    ])
+    if (!r || !t || !head) return false
+    return r.y >= head.y + head.height - 1 && r.y + r.height <= t.y + t.height + 1
   }
 
   /**
-   * Scrolls the table to its current bottom and waits until more rows than before are loaded (the store
-   * fetched the next keyset page) or the list is complete.
+   * Moves the table's scrollbar to `fraction` (0 top, 1 bottom) of its track, as dragging its thumb does.
+   * Headless Chromium draws no scrollbar to grab, so this sets what a drag sets: the element's scrollTop,
+   * which fires the same scroll event.
    */
-  async scrollToBottomAndWaitForMore(): Promise<number> {
-    const before = await this.loadedRowCount()
-    await this.table.evaluate((el) => el.scrollTo({ top: el.scrollHeight }))
-    await this.page
-      .locator(
-        `[data-testid="indicators-table"]:not([data-loaded-rows="${before}"]), [data-testid="indicators-table"][data-complete="true"]`,
-      )
-      .waitFor()
-    return this.loadedRowCount()
+  async dragScrollbarTo(fraction: number): Promise<void> {
+    await this.table.evaluate((el, f) => {
+      el.scrollTop = Math.round(f * (el.scrollHeight - el.clientHeight))
+    }, fraction)
+  }
+
+  /** Waits until loaded rows around `center` (± `tolerance`) are rendered; returns their indexes. */
+  async waitForRowsNear(center: number, tolerance: number): Promise<number[]> {
+    await this.page.waitForFunction(
+      ([c, tol]) => {
+        const rows = [...document.querySelectorAll('[data-testid="indicator-row"]')]
+        return (
+          rows.length > 0 &&
+          document.querySelectorAll('[data-testid="placeholder-row"]').length === 0 &&
+          rows.every((r) => Math.abs(Number(r.getAttribute('data-index')) - c) <= tol)
+        )
+      },
+      [center, tolerance] as const,
+    )
+    return this.renderedIndexes()
   }
 }
 

@@ -267,4 +267,41 @@ export const describeIndicatorFlows = (start: StartHarness) => {
     await ui.setTheme('light')
     await h.screenshot('table-light')
   })
+  it('keeps source cards inside the detail panel, whatever the feed sent', async () => {
+    // One unbroken 1,500-character URL, and a threat type, tag and link with no place to break.
+    const path = 'a'.repeat(1500)
+    const long = 'x'.repeat(300)
+    const csv = [
+      '# id,dateadded,url,url_status,last_online,threat,tags,urlhaus_link,reporter',
+      `"1","2024-05-01 10:02:07","http://overflow.example/${path}","online","","${long}","${long},elf","https://urlhaus.abuse.ch/url/${long}/","${long}"`,
+      '',
+    ].join('\n')
+    await h.core.call('feeds.importText', {
+      content: csv,
+      fileName: `${long.slice(0, 120)}.csv`,
+      format: 'urlhaus-csv',
+    })
+    await ui.search('overflow.example')
+    await ui.rows.first().click()
+    const card = ui.detail.getByTestId('observation').first()
+    await card.waitFor()
+    const sizes = await ui.detail.evaluate((panel) => {
+      const box = panel.getBoundingClientRect()
+      return [
+        ...panel.querySelectorAll('[data-testid="observation"], [data-testid="observation"] *'),
+      ]
+        .map((el) => ({ el, r: el.getBoundingClientRect() }))
+        .filter(({ r }) => r.width > 0)
+        .map(({ el, r }) => ({
+          name: `${el.tagName}.${el.className}`,
+          overflowRight: Math.round(r.right - box.right),
+        }))
+        .filter((x) => x.overflowRight > 1)
+    })
+    expect(sizes).toEqual([])
+    expect(await ui.detail.evaluate((panel) => panel.scrollWidth <= panel.clientWidth)).toBe(true)
+    await card.scrollIntoViewIfNeeded()
+    await h.screenshot('detail-long-source')
+    await ui.search('')
+  })
 }

@@ -55,6 +55,9 @@ const CASES = {
   'settings.get': { input: () => ({}) },
   'settings.update': { input: () => ({ patch: { theme: 'dark' } }) },
   'indicators.list': { input: () => ({ sort: { field: 'value', dir: 'asc' }, limit: 1000 }) },
+  'indicators.listAt': {
+    input: () => ({ sort: { field: 'value', dir: 'asc' }, offset: 1, limit: 2 }),
+  },
   'indicators.count': { input: () => ({ filter: { types: ['ip'] } }) },
   'indicators.search': { input: () => ({ q: '203.0.113' }) },
   'indicators.get': { input: (s) => ({ id: s.ip }) },

@@ -26,6 +26,7 @@ export const buildFilterWhere = (f: IndicatorFilter): SqlWhere => {
     clauses.push(`indicators.${column} ${op} ?`)
     params.push(value)
   }
+  inList('id', f.ids)
   inList('type', f.types)
   inList('classification', f.classifications)
   inList('severity', f.severities)
@@ -90,6 +91,13 @@ export const SORT_COLUMNS: Record<IndicatorSort['field'], SortSpec> = {
   type: { column: 'type', nullable: false, kind: 'text' },
   createdAt: { column: 'created_at', nullable: false, kind: 'text' },
   updatedAt: { column: 'updated_at', nullable: false, kind: 'text' },
+}
+
+/** The sorts migration 0001 indexes. */
+const SORT_INDEXES: Partial<Record<IndicatorSort['field'], string>> = {
+  updatedAt: 'IDX_indicators_updated_at',
+  lastSeen: 'IDX_indicators_last_seen',
+  score: 'IDX_indicators_score',
 }
 
 /** The keyset position after the last row of a page: its sort value and its rowid. */
@@ -182,3 +190,35 @@ export const keysetSegments = (opts: {
   if (c === null) return [nulls(null), valued(null)]
   return c.value === null ? [nulls(c.rowid), valued(null)] : [valued(c)]
 }
+
+/**
+ * The sort value and rowid of the row at a position of a sorted, filtered result: the keyset cursor a page
+ * starting right after it uses. One ORDER BY gives the same order as the keyset segments (SQLite sorts NULL
+ * lowest: last when descending, first when ascending, which is where the segments put the rows without a
+ * value), so the index of the sort walks the skipped rows without reading the table when nothing else filters.
+ */
+export const positionSql = (
+  where: SqlWhere,
+  sort: IndicatorSort,
+  textFiltered: boolean,
+): Segment => {
+  const spec = SORT_COLUMNS[sort.field]
+  const col = `indicators.${spec.column}`
+  const dir = sort.dir === 'desc' ? 'DESC' : 'ASC'
+  const filtered = where.clauses.length ? ` WHERE ${where.clauses.join(' AND ')}` : ''
+  // Without a range on the sort column the planner guesses that other filters leave few rows and sorts
+  // them all; walking the sort's index stops at the position instead. A text filter is the exception: its
+  // few search-index matches are cheaper sorted than found along the whole index.
+  const index = SORT_INDEXES[sort.field]
+  const hint = index !== undefined && !textFiltered ? ` INDEXED BY ${index}` : ''
+  return {
+    sql: `SELECT ${col} AS value, indicators.rowid AS rowid FROM indicators${hint}${filtered} ORDER BY ${col} ${dir}, indicators.rowid ${dir} LIMIT 1 OFFSET ?`,
+    params: where.params,
+  }
+}
+
+/** Counting the rows a filter matches: SQLite counts over its smallest index when nothing filters. */
+export const countSql = (where: SqlWhere): Segment => ({
+  sql: `SELECT count(*) FROM indicators${where.clauses.length ? ` WHERE ${where.clauses.join(' AND ')}` : ''}`,
+  params: where.params,
+})

@@ -6,6 +6,7 @@ import { createIndicatorsService } from './indicators.service'
 
 type IndicatorMethod =
   | 'indicators.list'
+  | 'indicators.listAt'
   | 'indicators.count'
   | 'indicators.search'
   | 'indicators.get'
@@ -44,6 +45,10 @@ export const createIndicatorHandlers = (
     'indicators.list': async (input) => {
       await fresh(input.filter)
       return page(svc.repo.page(input))
+    },
+    'indicators.listAt': async (input) => {
+      await fresh(input.filter)
+      return page(svc.repo.pageAt(input))
     },
     'indicators.count': async ({ filter }) => {
       await fresh(filter)

@@ -7,9 +7,11 @@ import {
   SEARCH_MATCH_FN,
   SORT_COLUMNS,
   buildFilterWhere,
+  countSql,
   decodeCursor,
   encodeCursor,
   keysetSegments,
+  positionSql,
   type Cursor,
   type SqlWhere,
 } from './indicator-query'
@@ -78,6 +80,13 @@ export type IndicatorRepository = {
   getByRowid(rowid: number): IndicatorRow | undefined
   lookup(type: IocType, value: string): IndicatorRow | undefined
   page(opts: { filter: IndicatorFilter; sort: IndicatorSort; limit: number; cursor?: string }): Page
+  /** The page starting at a 0-based position of the same order (where a dragged scrollbar lands). */
+  pageAt(opts: {
+    filter: IndicatorFilter
+    sort: IndicatorSort
+    limit: number
+    offset: number
+  }): Page
   count(filter: IndicatorFilter): number
   search(opts: { q: string; limit: number; cursor?: string }): Page
   /** Changed (or seen) since `sinceIso`, most recently changed first. */
@@ -130,15 +139,47 @@ export const createIndicatorRepository = (sqlite: BetterSqlite3.Database): Indic
     return st
   }
 
+  // A table of a million rows is counted in tens of milliseconds, and the view asks again on every change
+  // event: a count is kept until something writes to the database (this connection or the bulk writer's).
+  const dataVersion = sqlite.prepare('PRAGMA main.data_version').pluck()
+  const totalChanges = sqlite.prepare('SELECT total_changes()').pluck()
+  const counted = new Map<string, number>()
+  let countedAt = ''
+  const cachedCount = (filter: IndicatorFilter): number => {
+    const { sql, params } = countSql(buildFilterWhere(filter))
+    const run = () =>
+      prepared(sql)
+        .pluck()
+        .get(...params) as number
+    // Text filters depend on the search index, which another thread keeps: never cached.
+    if ((filter.q ?? '') !== '' || filter.tag !== undefined) return run()
+    const stamp = `${String(dataVersion.get())}:${String(totalChanges.get())}`
+    if (stamp !== countedAt) {
+      counted.clear()
+      countedAt = stamp
+    }
+    const key = `${sql}\0${JSON.stringify(params)}`
+    const hit = counted.get(key)
+    if (hit !== undefined) return hit
+    const n = run()
+    if (counted.size >= 100) counted.delete(counted.keys().next().value as string)
+    counted.set(key, n)
+    return n
+  }
+
   const keysetPage = (
     where: SqlWhere,
     sort: IndicatorSort,
     limit: number,
-    rawCursor?: string,
+    rawCursor?: string | Cursor,
   ): Page => {
     const spec = SORT_COLUMNS[sort.field]
     const cursor =
-      rawCursor === undefined ? null : decodeCursor(rawCursor, spec.kind, spec.nullable)
+      rawCursor === undefined
+        ? null
+        : typeof rawCursor === 'string'
+          ? decodeCursor(rawCursor, spec.kind, spec.nullable)
+          : rawCursor
     const rows: IndicatorRow[] = []
     for (const seg of keysetSegments({ select: INDICATOR_SELECT, where, sort, cursor })) {
       const want = limit + 1 - rows.length
@@ -158,13 +199,27 @@ export const createIndicatorRepository = (sqlite: BetterSqlite3.Database): Indic
     lookup: (type, value) => lookup.get(indicatorId(type, value), type, value),
     page: ({ filter, sort, limit, cursor }) =>
       keysetPage(buildFilterWhere(filter), sort, limit, cursor),
-    count: (filter) => {
+    pageAt: ({ filter, sort, limit, offset }) => {
       const where = buildFilterWhere(filter)
-      const sql = `SELECT count(*) FROM indicators${where.clauses.length ? ` WHERE ${where.clauses.join(' AND ')}` : ''}`
-      return prepared(sql)
-        .pluck()
-        .get(...where.params) as number
+      if (offset === 0) return keysetPage(where, sort, limit)
+      const textFiltered = (filter.q ?? '') !== '' || filter.tag !== undefined
+      // The row just before the position becomes the cursor: the page is then an ordinary keyset page. It
+      // is found from the nearer end (End and the lower half walk the reversed order), which halves the
+      // rows skipped, and makes the last page as quick as the first for the sorts without an index.
+      const total = textFiltered ? null : cachedCount(filter)
+      if (total !== null && offset >= total) return { rows: [], nextCursor: null }
+      const fromEnd = total !== null && offset - 1 >= total / 2
+      const at = positionSql(
+        where,
+        fromEnd ? { ...sort, dir: sort.dir === 'asc' ? 'desc' : 'asc' } : sort,
+        textFiltered,
+      )
+      const skip = fromEnd && total !== null ? total - offset : offset - 1
+      const before = prepared(at.sql).get(...at.params, skip) as Cursor | undefined
+      if (before === undefined) return { rows: [], nextCursor: null }
+      return keysetPage(where, sort, limit, before)
     },
+    count: cachedCount,
     search: ({ q, limit, cursor }) => {
       const plan = planSearch(q)
       if (plan === null) return { rows: [], nextCursor: null }

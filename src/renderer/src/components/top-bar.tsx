@@ -15,6 +15,14 @@ export const TopBar = ({ onSearch }: { onSearch?: () => void }) => {
   const theme = useUi((s) => s.theme)
   const applied = useIndicators((s) => s.filter.q ?? '')
   const [text, setText] = useState(applied)
+  const urlSeq = useIndicators((s) => s.urlSeq)
+
+  const [seenUrlSeq, setSeenUrlSeq] = useState(urlSeq)
+  // Back/forward brought another query: the box shows it (typing is left alone otherwise).
+  if (seenUrlSeq !== urlSeq) {
+    setSeenUrlSeq(urlSeq)
+    setText(applied)
+  }
 
   useEffect(() => {
     if (text.trim() === applied) return

@@ -12,11 +12,14 @@ const isInteractive = (target: EventTarget | null): boolean =>
   target instanceof HTMLElement &&
   (isTyping(target) || ['BUTTON', 'A', 'SUMMARY'].includes(target.tagName))
 
+/** The "go to row" field of the indicators view. */
+export const GOTO_INPUT_ID = 'goto-row'
+
 /**
- * The analyst's keyboard: `/` search, `j`/`k` move, Enter open, Escape close, `n` new indicator. Keys typed
- * into a field belong to the field; an open dialog owns the keyboard (it handles its own Escape).
+ * The analyst's keyboard, as listed in shortcuts.ts (the `?` dialog and the sidebar show that list). Keys
+ * typed into a field belong to the field; an open dialog owns the keyboard (it handles its own Escape).
+ * `tableShortcuts`: the table's keys act only while the indicators view is on screen.
  */
-/** `tableShortcuts`: j/k/Enter act on the indicators table only while it is the view on screen. */
 export const useShortcuts = (tableShortcuts = true): void => {
   const { ui, indicators } = useServices()
   useEffect(() => {
@@ -47,6 +50,11 @@ export const useShortcuts = (tableShortcuts = true): void => {
         ui.getState().openDialog('create-indicator')
         return
       }
+      if (e.key === '?') {
+        e.preventDefault()
+        ui.getState().openDialog('shortcuts')
+        return
+      }
       if (!tableShortcuts) return
       switch (e.key) {
         case 'j':
@@ -56,6 +64,18 @@ export const useShortcuts = (tableShortcuts = true): void => {
         case 'k':
           e.preventDefault()
           state.moveSelection(-1)
+          return
+        case 'Home':
+          e.preventDefault()
+          state.select(0)
+          return
+        case 'End':
+          e.preventDefault()
+          state.select(state.total ?? Number.MAX_SAFE_INTEGER)
+          return
+        case 'g':
+          e.preventDefault()
+          document.getElementById(GOTO_INPUT_ID)?.focus()
           return
         case 'Enter':
           if (isInteractive(e.target) || state.selectedId === null) return

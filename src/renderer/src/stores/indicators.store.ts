@@ -5,17 +5,20 @@ import type {
   IndicatorSort,
 } from '#shared/contract/indicators.contract'
 import { errorMessage, type Client } from '../api/client'
+import { queryFromSearch, searchFromQuery } from './indicators-url'
 import {
+  cursorFor,
   emptyWindow,
   evict,
   indexOfId,
+  pageOf,
+  pagesToLoad,
   rowAt,
   rowCount,
-  slotOf,
-  slotsToLoad,
   withPage,
   withRemoved,
   withReplaced,
+  withTotal,
   type PageWindow,
 } from './page-window'
 
@@ -39,6 +42,10 @@ export type IndicatorsState = {
   selectedId: string | null
   /** Indicator shown in the detail panel. */
   detailId: string | null
+  /** Bumped by every select(): the table brings the selected row into view, even when it is the same. */
+  revealSeq: number
+  /** Bumped when back/forward changed the query: inputs holding their own text take the URL's. */
+  urlSeq: number
 
   setFilter(patch: Partial<IndicatorFilter>): void
   clearFilters(): void
@@ -46,6 +53,7 @@ export type IndicatorsState = {
   /** Called by the table with the rows it renders; fetches what is missing, evicts what is far. */
   showRange(first: number, last: number): void
   reload(): void
+  /** Selects row `index` (clamped to the result); the table scrolls it into view. */
   select(index: number): void
   moveSelection(delta: number): void
   openDetail(id: string | null): void
@@ -72,6 +80,13 @@ const cleanFilter = (f: IndicatorFilter): IndicatorFilter => {
   return out
 }
 
+const sameFilter = (a: IndicatorFilter, b: IndicatorFilter) =>
+  JSON.stringify(cleanFilter(a)) === JSON.stringify(cleanFilter(b))
+
+/**
+ * The indicators view's state: the filter and sort (mirrored in the URL's query string, so a reload and
+ * back/forward keep them), the page window, the selection and the detail panel.
+ */
 export const createIndicatorsStore = (
   client: Client,
   onError: (message: string) => void,
@@ -79,30 +94,31 @@ export const createIndicatorsStore = (
   const inFlight = new Set<string>()
   let visible = { first: 0, last: 0 }
   let refreshTimer: number | undefined
+  const initial = queryFromSearch(window.location.search)
 
   const store = createStore<IndicatorsState>()((set, get) => {
-    const fetchSlot = async (slot: number) => {
+    const fetchPage = async (page: number) => {
       const { window: w, generation, filter, sort } = get()
-      const key = `${generation}:${slot}`
-      const target = w.slots[slot]
-      if (!target || inFlight.has(key)) return
+      const key = `${generation}:${page}`
+      if (w.pages.has(page) || inFlight.has(key)) return
       inFlight.add(key)
       try {
-        const page = await client.call('indicators.list', {
-          filter: cleanFilter(filter),
-          sort,
-          limit: PAGE_SIZE,
-          ...(target.cursor === null ? {} : { cursor: target.cursor }),
-        })
+        const cursor = cursorFor(w, page)
+        const base = { filter: cleanFilter(filter), sort, limit: PAGE_SIZE }
+        // Next to a loaded page the keyset cursor is the cheapest way on; anywhere else, the position.
+        const result =
+          cursor === undefined
+            ? await client.call('indicators.listAt', { ...base, offset: page * PAGE_SIZE })
+            : await client.call('indicators.list', cursor === null ? base : { ...base, cursor })
         if (get().generation !== generation) return
-        const focus = slotOf(get().window, Math.floor((visible.first + visible.last) / 2))
+        const focus = pageOf(get().window, Math.floor((visible.first + visible.last) / 2))
         const next = evict(
-          withPage(get().window, slot, page.items, page.nextCursor),
+          withPage(get().window, page, result.items, result.nextCursor),
           focus,
           MAX_LOADED_PAGES,
         )
-        set({ window: next, loadError: null, ...resyncSelection(next) })
-        // The viewport may already show the next missing page (a fast scroll, a short first page).
+        set({ window: next, total: next.total, loadError: null, ...resyncSelection(next) })
+        // The count may have arrived meanwhile, or the viewport moved on.
         loadVisible()
       } catch (e) {
         if (get().generation === generation) set({ loadError: errorMessage(e) })
@@ -112,17 +128,22 @@ export const createIndicatorsStore = (
     }
 
     const loadVisible = () => {
-      for (const slot of slotsToLoad(get().window, visible.first, visible.last))
-        void fetchSlot(slot)
+      for (const page of pagesToLoad(get().window, visible.first, visible.last))
+        void fetchPage(page)
     }
 
-    /** After a reset the selected row may sit elsewhere (or be gone): follow it by id. */
-    const resyncSelection = (w: PageWindow<Indicator>) => {
-      const { selectedId, selectedIndex } = get()
-      if (selectedId === null) return {}
+    /** The selected row may have moved (a reset) or arrived (a page loaded under it): follow it. */
+    const resyncSelection = (w: PageWindow<Indicator>): Partial<IndicatorsState> => {
+      const { selectedId, selectedIndex, detailId } = get()
       const at = rowAt(w, selectedIndex)
+      if (selectedId === null) {
+        if (at === null) return {}
+        // j/k into a page that was still loading: the detail follows once the row is there.
+        return { selectedId: at.id, ...(detailId !== null ? { detailId: at.id } : {}) }
+      }
       if (at?.id === selectedId) return {}
-      return { selectedIndex: indexOfId(w, selectedId) }
+      const found = indexOfId(w, selectedId)
+      return found >= 0 ? { selectedIndex: found } : {}
     }
 
     const refreshCount = async () => {
@@ -131,7 +152,10 @@ export const createIndicatorsStore = (
         const { total } = await client.call('indicators.count', {
           filter: cleanFilter(get().filter),
         })
-        if (get().generation === generation) set({ total })
+        if (get().generation !== generation) return
+        const w = withTotal(get().window, total)
+        set({ window: w, total })
+        loadVisible()
       } catch (e) {
         if (get().generation === generation) set({ total: null, loadError: errorMessage(e) })
       }
@@ -140,15 +164,58 @@ export const createIndicatorsStore = (
     const reset = () => {
       set((s) => ({
         generation: s.generation + 1,
-        window: emptyWindow<Indicator>(),
+        window: emptyWindow<Indicator>(PAGE_SIZE),
         total: null,
         stale: false,
         loadError: null,
       }))
       visible = { first: 0, last: 0 }
-      void fetchSlot(0)
+      void fetchPage(0)
       void refreshCount()
     }
+
+    /** A new filter may exclude the indicator in the detail panel: then the panel closes. */
+    const checkDetailStillMatches = async () => {
+      const { detailId, filter, generation } = get()
+      if (detailId === null) return
+      try {
+        const { total } = await client.call('indicators.count', {
+          filter: { ...cleanFilter(filter), ids: [detailId] },
+        })
+        if (total === 0 && get().detailId === detailId && get().generation === generation)
+          set({ detailId: null })
+      } catch (e) {
+        onError(errorMessage(e))
+      }
+    }
+
+    /** A new query: a history entry (so back returns to the previous one), a fresh result. */
+    const applyQuery = (filter: IndicatorFilter, sort: IndicatorSort, push: boolean) => {
+      // Another result: the selection by position means nothing in it.
+      set({ filter: cleanFilter(filter), sort, selectedIndex: -1, selectedId: null })
+      if (push) {
+        const search = searchFromQuery(window.location.search, { filter, sort }, DEFAULT_SORT)
+        const { pathname, hash } = window.location
+        window.history.pushState(window.history.state, '', `${pathname}${search}${hash}`)
+      }
+      reset()
+      void checkDetailStillMatches()
+    }
+
+    const onPopState = () => {
+      const q = queryFromSearch(window.location.search)
+      const sort = q.sort ?? DEFAULT_SORT
+      const { filter: current, sort: currentSort } = get()
+      if (
+        sameFilter(q.filter, current) &&
+        sort.field === currentSort.field &&
+        sort.dir === currentSort.dir
+      )
+        return
+      applyQuery(q.filter, sort, false)
+      set((s) => ({ urlSeq: s.urlSeq + 1 }))
+    }
+    window.addEventListener('popstate', onPopState)
 
     const refreshRows = async (ids: string[]) => {
       const loaded = ids.filter((id) => indexOfId(get().window, id) >= 0)
@@ -171,14 +238,21 @@ export const createIndicatorsStore = (
       }, REFRESH_DEBOUNCE_MS)
     }
 
+    const removeRows = (ids: string[]) => {
+      const w = withRemoved(get().window, ids)
+      if (w === get().window) return false
+      set({ window: w, total: w.total, ...resyncSelection(w) })
+      loadVisible()
+      return true
+    }
+
     const unsubscribe = client.on('indicators.onDidChange', (change) => {
       if (change.kind === 'updated' && change.ids && change.ids.length <= 50) {
         refreshRows(change.ids).catch((e: unknown) => onError(errorMessage(e)))
         return
       }
       if (change.kind === 'deleted' && change.ids) {
-        const w = withRemoved(get().window, change.ids)
-        if (w !== get().window) set({ window: w, ...resyncSelection(w) })
+        removeRows(change.ids)
         void refreshCount()
         return
       }
@@ -186,9 +260,9 @@ export const createIndicatorsStore = (
     })
 
     return {
-      filter: {},
-      sort: DEFAULT_SORT,
-      window: emptyWindow<Indicator>(),
+      filter: cleanFilter(initial.filter),
+      sort: initial.sort ?? DEFAULT_SORT,
+      window: emptyWindow<Indicator>(PAGE_SIZE),
       generation: 0,
       total: null,
       loadError: null,
@@ -196,27 +270,27 @@ export const createIndicatorsStore = (
       selectedIndex: -1,
       selectedId: null,
       detailId: null,
+      revealSeq: 0,
+      urlSeq: 0,
 
       setFilter: (patch) => {
         const next = cleanFilter({ ...get().filter, ...patch })
         // Enter after the debounce already applied the same query must not start a second one.
-        if (JSON.stringify(next) === JSON.stringify(cleanFilter(get().filter))) return
-        set({ filter: next })
-        reset()
+        if (sameFilter(next, get().filter)) return
+        applyQuery(next, get().sort, true)
       },
       clearFilters: () => {
         // The search box lives in the top bar and keeps its text.
-        set((s) => ({ filter: s.filter.q ? { q: s.filter.q } : {} }))
-        reset()
+        const q = get().filter.q
+        applyQuery(q ? { q } : {}, get().sort, true)
       },
       setSort: (field) => {
-        set((s) => ({
-          sort:
-            s.sort.field === field
-              ? { field, dir: s.sort.dir === 'asc' ? 'desc' : 'asc' }
-              : { field, dir: ASC_FIRST.has(field) ? 'asc' : 'desc' },
-        }))
-        reset()
+        const s = get().sort
+        const sort: IndicatorSort =
+          s.field === field
+            ? { field, dir: s.dir === 'asc' ? 'desc' : 'asc' }
+            : { field, dir: ASC_FIRST.has(field) ? 'asc' : 'desc' }
+        applyQuery(get().filter, sort, true)
       },
       showRange: (first, last) => {
         visible = { first, last }
@@ -224,24 +298,28 @@ export const createIndicatorsStore = (
       },
       reload: reset,
       select: (index) => {
-        const row = rowAt(get().window, index)
-        set({ selectedIndex: index, selectedId: row?.id ?? null })
-      },
-      moveSelection: (delta) => {
         const count = rowCount(get().window)
         if (count === 0) return
+        const clamped = Math.max(0, Math.min(count - 1, index))
+        const row = rowAt(get().window, clamped)
+        set((s) => ({
+          selectedIndex: clamped,
+          selectedId: row?.id ?? null,
+          revealSeq: s.revealSeq + 1,
+          // An open detail panel follows the selection.
+          detailId: s.detailId !== null && row !== null ? row.id : s.detailId,
+        }))
+      },
+      moveSelection: (delta) => {
         const { selectedIndex } = get()
-        const next = selectedIndex < 0 ? 0 : Math.max(0, Math.min(count - 1, selectedIndex + delta))
-        get().select(next)
+        get().select(selectedIndex < 0 ? 0 : selectedIndex + delta)
       },
       openDetail: (id) => set({ detailId: id }),
       forgetRow: (id) => {
-        const w = withRemoved(get().window, [id])
+        removeRows([id])
         set((s) => ({
-          window: w,
           detailId: s.detailId === id ? null : s.detailId,
           selectedId: s.selectedId === id ? null : s.selectedId,
-          total: s.total === null ? null : Math.max(0, s.total - (w === s.window ? 0 : 1)),
         }))
       },
       replaceRow: (row) => set({ window: withReplaced(get().window, [row]) }),
@@ -249,6 +327,7 @@ export const createIndicatorsStore = (
       dispose: () => {
         unsubscribe()
         window.clearTimeout(refreshTimer)
+        window.removeEventListener('popstate', onPopState)
       },
     }
   })

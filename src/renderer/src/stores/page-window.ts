@@ -1,116 +1,87 @@
 /**
- * The rows of a keyset-paged list as the table sees them: a sequence of page slots, each knowing the cursor
- * that fetches it. Only a bounded number of slots hold their rows; the others keep their size (so the
- * scroll height does not jump) and their cursor (so they can be fetched again when scrolled back into view).
+ * The rows of a paged list as the table sees them: fixed-size pages addressed by position. Page k holds rows
+ * [k * size, (k + 1) * size). The total comes from a count, so the table knows its full height before any
+ * page beyond the first is loaded; a page is fetched by the keyset cursor of the page before it when that one
+ * is loaded, by its position otherwise (a dragged scrollbar). Only a bounded number of pages hold rows.
  * Pure and immutable: the store swaps whole windows, React compares references.
  */
-export type PageSlot<T> = {
-  /** Cursor that fetches this page; null for the first page. */
-  cursor: string | null
-  /** Null when never loaded or evicted. */
-  rows: T[] | null
-  /** Row count this slot occupies: 0 until first loaded. */
-  size: number
-  loadedOnce: boolean
+export type LoadedPage<T> = {
+  rows: T[]
+  /** Keyset cursor of the page after this one; null at the end. */
+  nextCursor: string | null
 }
 
 export type PageWindow<T> = {
-  slots: PageSlot<T>[]
-  /** offsets[i] = index of the first row of slot i; offsets[slots.length] = rowCount. */
-  offsets: number[]
-  /** True once a page came back without a next cursor. */
-  complete: boolean
+  size: number
+  /** Rows in the result; null until counted. */
+  total: number | null
+  pages: ReadonlyMap<number, LoadedPage<T>>
 }
 
-export const emptyWindow = <T>(): PageWindow<T> => ({
-  slots: [{ cursor: null, rows: null, size: 0, loadedOnce: false }],
-  offsets: [0, 0],
-  complete: false,
+export const emptyWindow = <T>(size: number): PageWindow<T> => ({
+  size,
+  total: null,
+  pages: new Map(),
 })
 
-const withOffsets = <T>(slots: PageSlot<T>[], complete: boolean): PageWindow<T> => {
-  const offsets = [0]
-  let acc = 0
-  for (const s of slots) {
-    acc += s.size
-    offsets.push(acc)
-  }
-  return { slots, offsets, complete }
-}
+/** Rows the table spans: the count, or what the first page showed while the count is on its way. */
+export const rowCount = <T>(w: PageWindow<T>): number => w.total ?? w.pages.get(0)?.rows.length ?? 0
 
-/** Rows known to exist (loaded now or before); the table adds one "loading more" row when not complete. */
-export const rowCount = <T>(w: PageWindow<T>): number => w.offsets[w.slots.length] ?? 0
-
-/** Slot holding row `index`, by binary search over the offsets. */
-export const slotOf = <T>(w: PageWindow<T>, index: number): number => {
-  let lo = 0
-  let hi = w.slots.length - 1
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1
-    if ((w.offsets[mid] ?? 0) <= index) lo = mid
-    else hi = mid - 1
-  }
-  return lo
-}
+export const pageOf = <T>(w: PageWindow<T>, index: number): number => Math.floor(index / w.size)
 
 export const rowAt = <T>(w: PageWindow<T>, index: number): T | null => {
   if (index < 0 || index >= rowCount(w)) return null
-  const s = slotOf(w, index)
-  return w.slots[s]?.rows?.[index - (w.offsets[s] ?? 0)] ?? null
+  return w.pages.get(pageOf(w, index))?.rows[index % w.size] ?? null
 }
 
-/**
- * Slots that must be fetched to show rows [first, last]. `last` may be rowCount (the loading row): that asks
- * for the next page, which is the last slot when it was never loaded.
- */
-export const slotsToLoad = <T>(w: PageWindow<T>, first: number, last: number): number[] => {
-  const count = rowCount(w)
+/** Pages that must be fetched to show rows [first, last]. Before the count, only the first. */
+export const pagesToLoad = <T>(w: PageWindow<T>, first: number, last: number): number[] => {
+  if (w.total === null) return w.pages.has(0) ? [] : [0]
+  const count = w.total
+  if (count === 0) return w.pages.has(0) ? [] : [0]
   const out: number[] = []
-  if (count > 0 && first < count) {
-    const from = slotOf(w, Math.max(0, first))
-    const to = slotOf(w, Math.min(last, count - 1))
-    for (let s = from; s <= to; s++) if (w.slots[s]?.rows === null) out.push(s)
-  }
-  const tail = w.slots.length - 1
-  if (!w.complete && last >= count && w.slots[tail]?.loadedOnce === false && !out.includes(tail)) {
-    out.push(tail)
-  }
+  const from = pageOf(w, Math.max(0, Math.min(first, count - 1)))
+  const to = pageOf(w, Math.max(0, Math.min(last, count - 1)))
+  for (let p = from; p <= to; p++) if (!w.pages.has(p)) out.push(p)
   return out
 }
 
-/** Stores a fetched page and, if it is the newest, opens a slot for the page after it (or marks the end). */
+/** The cursor that fetches page `page` by keyset, when the page before it is loaded. */
+export const cursorFor = <T>(w: PageWindow<T>, page: number): string | null | undefined => {
+  if (page === 0) return null
+  const before = w.pages.get(page - 1)
+  if (before === undefined || before.rows.length < w.size) return undefined
+  return before.nextCursor ?? undefined
+}
+
+export const withTotal = <T>(w: PageWindow<T>, total: number): PageWindow<T> => ({ ...w, total })
+
+/**
+ * Stores a fetched page. A page that ends the result (no next cursor) fixes the total: rows written or
+ * deleted since the count was taken must not leave a tail of rows that never load.
+ */
 export const withPage = <T>(
   w: PageWindow<T>,
-  slot: number,
+  page: number,
   rows: T[],
   nextCursor: string | null,
 ): PageWindow<T> => {
-  const current = w.slots[slot]
-  if (!current) return w
-  const slots = w.slots.slice()
-  slots[slot] = { ...current, rows, size: rows.length, loadedOnce: true }
-  let complete = w.complete
-  if (slot === slots.length - 1) {
-    if (nextCursor !== null)
-      slots.push({ cursor: nextCursor, rows: null, size: 0, loadedOnce: false })
-    else complete = true
-  }
-  return withOffsets(slots, complete)
+  const pages = new Map(w.pages)
+  pages.set(page, { rows, nextCursor })
+  let total = w.total
+  const end = page * w.size + rows.length
+  if (nextCursor === null) total = end
+  else if (nextCursor !== null && total !== null && total <= end) total = end + 1
+  return { ...w, pages, total }
 }
 
-/** Drops the rows of the slots farthest from `focus` until at most `max` slots hold rows. */
-export const evict = <T>(w: PageWindow<T>, focusSlot: number, max: number): PageWindow<T> => {
-  const loaded = w.slots.flatMap((s, i) => (s.rows !== null ? [i] : []))
-  if (loaded.length <= max) return w
-  const drop = new Set(
-    loaded
-      .sort((a, b) => Math.abs(b - focusSlot) - Math.abs(a - focusSlot))
-      .slice(0, loaded.length - max),
-  )
-  return {
-    ...w,
-    slots: w.slots.map((s, i) => (drop.has(i) ? { ...s, rows: null } : s)),
-  }
+/** Drops the pages farthest from `focus` until at most `max` hold rows. */
+export const evict = <T>(w: PageWindow<T>, focus: number, max: number): PageWindow<T> => {
+  if (w.pages.size <= max) return w
+  const keep = [...w.pages.keys()]
+    .sort((a, b) => Math.abs(a - focus) - Math.abs(b - focus))
+    .slice(0, max)
+  return { ...w, pages: new Map(keep.map((k) => [k, w.pages.get(k) as LoadedPage<T>])) }
 }
 
 /** Replaces rows in place (an edit elsewhere); returns the same window when none of them is loaded. */
@@ -120,35 +91,51 @@ export const withReplaced = <T extends { id: string }>(
 ): PageWindow<T> => {
   const byId = new Map(fresh.map((r) => [r.id, r]))
   let changed = false
-  const slots = w.slots.map((s) => {
-    if (!s.rows || !s.rows.some((r) => byId.has(r.id))) return s
-    changed = true
-    return { ...s, rows: s.rows.map((r) => byId.get(r.id) ?? r) }
-  })
-  return changed ? { ...w, slots } : w
+  const pages = new Map<number, LoadedPage<T>>()
+  for (const [k, p] of w.pages) {
+    if (p.rows.some((r) => byId.has(r.id))) {
+      changed = true
+      pages.set(k, { ...p, rows: p.rows.map((r) => byId.get(r.id) ?? r) })
+    } else pages.set(k, p)
+  }
+  return changed ? { ...w, pages } : w
 }
 
-/** Removes rows (a delete made here) without refetching, so the analyst keeps their scroll position. */
+/**
+ * Removes rows (deleted). Every row after the first removed one moves up, so the pages from there on are
+ * dropped and fetched again at their new positions; the pages before keep the analyst's place.
+ */
 export const withRemoved = <T extends { id: string }>(
   w: PageWindow<T>,
   ids: string[],
 ): PageWindow<T> => {
   const gone = new Set(ids)
-  let changed = false
-  const slots = w.slots.map((s) => {
-    if (!s.rows || !s.rows.some((r) => gone.has(r.id))) return s
-    changed = true
-    const rows = s.rows.filter((r) => !gone.has(r.id))
-    return { ...s, rows, size: rows.length }
-  })
-  return changed ? withOffsets(slots, w.complete) : w
+  let firstHit = Infinity
+  let removed = 0
+  for (const [k, p] of w.pages) {
+    const n = p.rows.filter((r) => gone.has(r.id)).length
+    if (n > 0) {
+      firstHit = Math.min(firstHit, k)
+      removed += n
+    }
+  }
+  if (removed === 0) return w
+  const pages = new Map([...w.pages].filter(([k]) => k < firstHit))
+  return { ...w, pages, total: w.total === null ? null : Math.max(0, w.total - removed) }
 }
 
 /** Index of a loaded row by id, or -1. */
 export const indexOfId = <T extends { id: string }>(w: PageWindow<T>, id: string): number => {
-  for (let s = 0; s < w.slots.length; s++) {
-    const i = w.slots[s]?.rows?.findIndex((r) => r.id === id) ?? -1
-    if (i >= 0) return (w.offsets[s] ?? 0) + i
+  for (const [k, p] of w.pages) {
+    const i = p.rows.findIndex((r) => r.id === id)
+    if (i >= 0) return k * w.size + i
   }
   return -1
+}
+
+/** Rows held in memory, across the loaded pages. */
+export const residentRows = <T>(w: PageWindow<T>): number => {
+  let n = 0
+  for (const p of w.pages.values()) n += p.rows.length
+  return n
 }

@@ -3,7 +3,9 @@ import { INDICATOR_SORT_FIELDS, type IndicatorSort } from '#shared/contract/indi
 import {
   SORT_COLUMNS,
   buildFilterWhere,
+  countSql,
   keysetSegments,
+  positionSql,
   type Cursor,
 } from '#core/indicators/indicator-query'
 import { INDICATOR_SELECT } from '#core/indicators/indicator-row'
@@ -88,6 +90,49 @@ describe('query plans of the hot paths', () => {
       })
     }
   }
+
+  for (const [field, index] of Object.entries(indexed)) {
+    for (const dir of ['asc', 'desc'] as const) {
+      it(`a position page sorted by ${field} ${dir} skips along ${index}, reading no table rows`, () => {
+        const sort = { field, dir } as IndicatorSort
+        const at = positionSql(buildFilterWhere({}), sort, false)
+        const plan = queryPlan(t.core, at.sql, [...at.params, 100])
+        // Covering: the sort value and the rowid are both in the index.
+        expect(plan).toEqual([expect.stringMatching(new RegExp(`USING COVERING INDEX ${index}`))])
+        expect(plan.join('\n')).not.toMatch(/TEMP B-TREE/)
+      })
+    }
+  }
+
+  it('a filtered position page still walks the index of its sort', () => {
+    const at = positionSql(
+      buildFilterWhere({ types: ['ip'], active: true }),
+      {
+        field: 'lastSeen',
+        dir: 'desc',
+      },
+      false,
+    )
+    const plan = queryPlan(t.core, at.sql, [...at.params, 100])
+    expect(plan).toEqual([expect.stringContaining('USING INDEX IDX_indicators_last_seen')])
+    expect(plan.join('\n')).not.toMatch(/TEMP B-TREE/)
+    // A search filter sorts its few matches instead.
+    const q = positionSql(
+      buildFilterWhere({ q: 'evil-corp' }),
+      { field: 'lastSeen', dir: 'desc' },
+      true,
+    )
+    expect(queryPlan(t.core, q.sql, [...q.params, 100]).join('\n')).toMatch(
+      /SCAN search\.indicators_fts VIRTUAL TABLE/,
+    )
+  })
+
+  it('an unfiltered count reads an index, not the table', () => {
+    const c = countSql(buildFilterWhere({}))
+    expect(queryPlan(t.core, c.sql, c.params)).toEqual([
+      expect.stringMatching(/^SCAN indicators USING COVERING INDEX IDX_indicators_/),
+    ])
+  })
 
   it('every other sort is correct without an index (scan and sort), as the migration documents', () => {
     for (const field of INDICATOR_SORT_FIELDS.filter((f) => !(f in indexed))) {

@@ -210,4 +210,86 @@ describe('indicators.list: filters', () => {
     const rows = await walk({ field: 'score', dir: 'desc' }, { projectId }, 1000)
     expect(ids(rows)).toEqual(ids(all.filter((i) => i.projectId === projectId)))
   })
+
+  it('ids filter: only those indicators, and only if the other filters hold', async () => {
+    const fp = all.find((i) => i.falsePositive)
+    const clean = all.find((i) => !i.falsePositive)
+    if (!fp || !clean) throw new Error('the seed has both kinds')
+    const both = [fp.id, clean.id]
+    expect(ids(await walk({ field: 'value', dir: 'asc' }, { ids: both }))).toEqual(both.sort())
+    const { total } = await t.core.call('indicators.count', {
+      filter: { ids: both, falsePositive: false },
+    })
+    expect(total).toBe(1)
+  })
+})
+
+describe('indicators.listAt: the page at a position', () => {
+  const sorts: IndicatorSort[] = [
+    { field: 'updatedAt', dir: 'desc' },
+    { field: 'lastSeen', dir: 'desc' },
+    { field: 'lastSeen', dir: 'asc' },
+    { field: 'score', dir: 'asc' },
+    { field: 'value', dir: 'asc' },
+  ]
+  for (const sort of sorts) {
+    it(`is the same slice a keyset walk reaches, sorted by ${sort.field} ${sort.dir}`, async () => {
+      const rows = await walk(sort)
+      // Around the NULL boundary of the nullable sorts, and the ends.
+      const nullAt = rows.findIndex((r) => sortKey[sort.field](r) === null)
+      const offsets = [
+        0,
+        1,
+        999,
+        4321,
+        N / 2,
+        N / 2 + 1,
+        N - 7,
+        N - 1,
+        ...(nullAt > 0 ? [nullAt - 2, nullAt] : []),
+      ]
+      for (const offset of offsets) {
+        const page = await t.core.call('indicators.listAt', { sort, offset, limit: 5 })
+        expect(page.items.map((r) => r.id)).toEqual(rows.slice(offset, offset + 5).map((r) => r.id))
+        if (page.nextCursor === null) {
+          expect(offset + 5).toBeGreaterThanOrEqual(N)
+          continue
+        }
+        // Its cursor goes on with ordinary keyset pages.
+        const next = await t.core.call('indicators.list', {
+          sort,
+          cursor: page.nextCursor,
+          limit: 3,
+        })
+        expect(next.items.map((r) => r.id)).toEqual(
+          rows.slice(offset + 5, offset + 8).map((r) => r.id),
+        )
+      }
+    })
+  }
+
+  it('filters like indicators.list, and is empty past the end', async () => {
+    const filter: IndicatorFilter = { types: ['domain'], falsePositive: false }
+    const sort: IndicatorSort = { field: 'firstSeen', dir: 'desc' }
+    const rows = await walk(sort, filter)
+    const { total } = await t.core.call('indicators.count', { filter })
+    expect(rows).toHaveLength(total)
+    const mid = Math.floor(total / 2)
+    const page = await t.core.call('indicators.listAt', { filter, sort, offset: mid, limit: 10 })
+    expect(page.items.map((r) => r.id)).toEqual(rows.slice(mid, mid + 10).map((r) => r.id))
+    const past = await t.core.call('indicators.listAt', { filter, sort, offset: total, limit: 10 })
+    expect(past).toEqual({ items: [], nextCursor: null })
+  })
+
+  it('counts again once something was written (a count is not kept across writes)', async () => {
+    const filter: IndicatorFilter = { types: ['url'] }
+    expect((await t.core.call('indicators.count', { filter })).total).toBe(0)
+    expect((await t.core.call('indicators.count', { filter })).total).toBe(0)
+    const made = await t.core.call('indicators.create', { value: 'http://count.example/x' })
+    expect((await t.core.call('indicators.count', { filter })).total).toBe(1)
+    await t.core.call('indicators.bulkCreate', { text: 'http://count.example/y\n' })
+    expect((await t.core.call('indicators.count', { filter })).total).toBe(2)
+    await t.core.call('indicators.delete', { id: made.id })
+    expect((await t.core.call('indicators.count', { filter })).total).toBe(1)
+  })
 })

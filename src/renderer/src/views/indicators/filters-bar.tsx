@@ -58,6 +58,13 @@ export const FiltersBar = () => {
   const filter = useIndicators((s) => s.filter)
   const projects = useProjects()
   const [tag, setTag] = useState(filter.tag ?? '')
+  const urlSeq = useIndicators((s) => s.urlSeq)
+  const [seenUrlSeq, setSeenUrlSeq] = useState(urlSeq)
+  // Back/forward brought another query: the tag box shows its tag.
+  if (seenUrlSeq !== urlSeq) {
+    setSeenUrlSeq(urlSeq)
+    setTag(filter.tag ?? '')
+  }
   const set = (patch: Partial<IndicatorFilter>) => indicators.getState().setFilter(patch)
   const active = Object.entries(filter).filter(([k, v]) => k !== 'q' && v !== undefined).length
 

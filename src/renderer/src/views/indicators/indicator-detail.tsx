@@ -113,7 +113,12 @@ export const IndicatorDetail = (props: { id: string }) => {
   }
 
   return (
-    <aside className="detail" aria-label="Indicator details" data-testid="detail-panel">
+    <aside
+      className="detail"
+      aria-label="Indicator details"
+      data-testid="detail-panel"
+      data-indicator-id={id}
+    >
       <header className="detail-header">
         <h2 className="detail-title">Indicator</h2>
         <button

@@ -1,9 +1,11 @@
+import { useEffect, useRef, useState } from 'react'
 import { useIndicators, useServices } from '../../app-context'
-import { rowCount } from '../../stores/page-window'
+import { GOTO_INPUT_ID } from '../../hooks/use-shortcuts'
 import { FiltersBar } from './filters-bar'
 import { formatCount } from './format'
 import { IndicatorDetail } from './indicator-detail'
 import { IndicatorsTable } from './indicators-table'
+import { COLUMNS, useColumnLayout, type ColumnLayout } from './table-columns'
 
 const EmptyState = () => {
   const { ui, indicators } = useServices()
@@ -46,15 +48,118 @@ const EmptyState = () => {
   )
 }
 
+const ColumnsMenu = (props: { layout: ColumnLayout }) => {
+  const [open, setOpen] = useState(false)
+  const menu = useRef<HTMLDivElement>(null)
+  const { layout } = props
+  // A click anywhere else closes the menu, as menus do.
+  useEffect(() => {
+    if (!open) return
+    const onPointerDown = (e: PointerEvent) => {
+      if (e.target instanceof Node && !menu.current?.contains(e.target)) setOpen(false)
+    }
+    document.addEventListener('pointerdown', onPointerDown)
+    return () => document.removeEventListener('pointerdown', onPointerDown)
+  }, [open])
+  return (
+    <div className="columns-menu" ref={menu}>
+      <button
+        type="button"
+        className="button button-small"
+        aria-expanded={open}
+        aria-haspopup="true"
+        data-testid="columns-button"
+        onClick={() => setOpen(!open)}
+      >
+        Columns
+      </button>
+      {open ? (
+        <div
+          className="columns-popover"
+          role="group"
+          aria-label="Columns shown"
+          data-testid="columns-menu"
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              e.preventDefault()
+              setOpen(false)
+            }
+          }}
+        >
+          {COLUMNS.map((c) => (
+            <label key={c.id} className="columns-option">
+              <input
+                type="checkbox"
+                checked={!layout.hidden.has(c.id)}
+                disabled={c.required === true}
+                data-testid={`column-toggle-${c.id}`}
+                onChange={() => layout.toggle(c.id)}
+              />
+              {c.label}
+            </label>
+          ))}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              layout.reset()
+              setOpen(false)
+            }}
+          >
+            Reset widths and columns
+          </button>
+        </div>
+      ) : null}
+    </div>
+  )
+}
+
+/** "Go to row N" (1-based, as the analyst counts). */
+const GoToRow = () => {
+  const { indicators } = useServices()
+  const total = useIndicators((s) => s.total)
+  const [text, setText] = useState('')
+  const n = Number(text)
+  const valid = text === '' || (Number.isInteger(n) && n >= 1 && total !== null && n <= total)
+  return (
+    <form
+      className="goto-row"
+      onSubmit={(e) => {
+        e.preventDefault()
+        if (text === '' || !valid) return
+        indicators.getState().select(n - 1)
+        document.querySelector<HTMLElement>('[data-testid="indicators-table"]')?.focus()
+      }}
+    >
+      <label>
+        <span className="visually-hidden">Go to row</span>
+        <input
+          id={GOTO_INPUT_ID}
+          type="number"
+          min={1}
+          max={total ?? undefined}
+          placeholder="Go to row"
+          value={text}
+          aria-invalid={!valid}
+          data-testid="goto-row"
+          onChange={(e) => setText(e.target.value)}
+        />
+      </label>
+    </form>
+  )
+}
+
 export const IndicatorsView = () => {
+  const layout = useColumnLayout()
   const { indicators } = useServices()
   const total = useIndicators((s) => s.total)
   const stale = useIndicators((s) => s.stale)
   const loadError = useIndicators((s) => s.loadError)
   const detailId = useIndicators((s) => s.detailId)
-  const empty = useIndicators((s) => s.window.complete && rowCount(s.window) === 0)
+  const firstPage = useIndicators((s) => s.window.pages.has(0))
+  const empty = firstPage && total === 0
   // Tests (and screen readers, through aria-busy) wait for this instead of for time to pass.
-  const ready = useIndicators((s) => s.total !== null && s.window.slots[0]?.loadedOnce === true)
+  const ready = firstPage && total !== null
   const generation = useIndicators((s) => s.generation)
   const query = useIndicators((s) => s.filter.q ?? '')
 
@@ -97,10 +202,16 @@ export const IndicatorsView = () => {
             </button>
           </span>
         ) : null}
+        <div className="view-header-tools">
+          <GoToRow />
+          <ColumnsMenu layout={layout} />
+        </div>
       </div>
       <FiltersBar />
       <div className={detailId ? 'view-body with-detail' : 'view-body'}>
-        <div className="table-area">{empty ? <EmptyState /> : <IndicatorsTable />}</div>
+        <div className="table-area">
+          {empty ? <EmptyState /> : <IndicatorsTable layout={layout} />}
+        </div>
         {detailId ? <IndicatorDetail key={detailId} id={detailId} /> : null}
       </div>
     </section>
