@@ -171,14 +171,17 @@ export const asSeedBulkReport = (): OutputMapping => ({
   },
 })
 
-/** The seed's `active_only` (default true): active and not false positive, unless asked otherwise. */
+/**
+ * The seed's `active_only` (default true): active and not a false positive. An explicit `active` or
+ * `false_positive` filter says what the caller wants instead.
+ */
 export const activeOnly: DerivedParam = {
   schema: z.boolean().default(true),
   apply: (value, input) => {
-    if (value !== true) return
     const filter = asObject(input.filter) ?? {}
-    if (filter.active === undefined) setOwn(filter, ['active'], true)
-    if (filter.falsePositive === undefined) setOwn(filter, ['falsePositive'], false)
+    if (value !== true || filter.active !== undefined || filter.falsePositive !== undefined) return
+    setOwn(filter, ['active'], true)
+    setOwn(filter, ['falsePositive'], false)
     setOwn(input, ['filter'], filter)
   },
 }
