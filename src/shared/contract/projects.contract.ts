@@ -15,9 +15,13 @@ const depthOf = (v: unknown): number => {
   return deepest + 1
 }
 
-/** A JSON object the analyst or a tool keeps with the project; bounded in size and nesting. */
+/**
+ * A JSON object the analyst or a tool keeps with the project; bounded in size and nesting. Values are
+ * `unknown` rather than a recursive JSON type so the schema stays flat in the OpenAPI document; every
+ * transport delivers JSON anyway.
+ */
 export const ProjectSettingsSchema = z
-  .record(z.string().min(1).max(200), z.json())
+  .record(z.string().min(1).max(200), z.unknown())
   .superRefine((v, ctx) => {
     const depth = depthOf(v)
     if (depth > PROJECT_SETTINGS_MAX_DEPTH) {
