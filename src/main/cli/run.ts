@@ -17,6 +17,7 @@ import {
   indicatorsListCommand,
   indicatorsSearchCommand,
 } from './indicators.command'
+import { PROJECTS_COMMANDS } from './projects.command'
 import { serveCommand } from './serve.command'
 import { tokenCommand } from './token.command'
 
@@ -29,6 +30,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   indicatorsGetCommand,
   importCommand,
   ...FEEDS_COMMANDS,
+  ...PROJECTS_COMMANDS,
 ]
 
 const findCommand = (argv: readonly string[]): CommandSpec | undefined =>

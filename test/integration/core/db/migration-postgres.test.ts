@@ -70,10 +70,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 }, 60_000)
 
-describe('migration 0001 on PostgreSQL', () => {
+describe('migrations 0001 and 0006 on PostgreSQL', () => {
   it('runs and creates the portable schema', async () => {
     const ran = await ds.runMigrations({ transaction: 'each' })
-    expect(ran.map((m) => m.name)).toEqual(['CreateIndicators1763683200000'])
+    expect(ran.map((m) => m.name)).toEqual([
+      'CreateIndicators1763683200000',
+      'AddProjectTagsSettings1763683800000',
+    ])
     const tables = await ds.query<{ table_name: string }[]>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
     )
