@@ -57,9 +57,9 @@ describe('migration 0006 (project tags and settings)', () => {
     await ds.initialize()
     const ran = await ds.runMigrations({ transaction: 'each' })
     expect(ran.map((m) => m.name)).toEqual(['AddProjectTagsSettings1763683800000'])
-    const rows = (await ds.query('SELECT name, description, tags, settings FROM projects')) as {
-      tags: string
-    }[]
+    const rows = await ds.query<{ tags: string }[]>(
+      'SELECT name, description, tags, settings FROM projects',
+    )
     expect(rows).toEqual([{ name: 'Legacy case', description: 'kept', tags: '[]', settings: '{}' }])
     await ds.undoLastMigration({ transaction: 'each' })
     await ds.destroy()
