@@ -106,9 +106,20 @@ export const ProjectsView = () => {
             key={`${selected.id}:${selected.updatedAt}`}
             project={selected}
             onChanged={reload}
-            onDeleted={() => {
+            onDelete={() => {
+              // The detail goes first: its figures must not be asked for a project being deleted.
               setSelectedId(null)
-              reload()
+              const { id, name } = selected
+              client
+                .call('projects.delete', { id })
+                .then(
+                  () => ui.getState().toast('success', `Project "${name}" deleted`),
+                  (e: unknown) => {
+                    ui.getState().toast('error', `Could not delete "${name}": ${errorMessage(e)}`)
+                    setSelectedId(id)
+                  },
+                )
+                .finally(reload)
             }}
           />
         ) : (
@@ -135,7 +146,7 @@ export const ProjectsView = () => {
 const ProjectDetail = (props: {
   project: Project
   onChanged: () => void
-  onDeleted: () => void
+  onDelete: () => void
 }) => {
   const { client, ui } = useServices()
   const { project } = props
@@ -145,6 +156,12 @@ const ProjectDetail = (props: {
   const [busy, setBusy] = useState(false)
   const [confirming, setConfirming] = useState(false)
 
+  // The figures follow the indicators: any change to them (an import, an edit) reloads them.
+  const [statsVersion, setStatsVersion] = useState(0)
+  useEffect(
+    () => client.on('indicators.onDidChange', () => setStatsVersion((v) => v + 1)),
+    [client],
+  )
   useEffect(() => {
     let live = true
     client.call('projects.stats', { id: project.id }).then(
@@ -156,7 +173,7 @@ const ProjectDetail = (props: {
     return () => {
       live = false
     }
-  }, [client, ui, project.id, project.updatedAt])
+  }, [client, ui, project.id, project.updatedAt, statsVersion])
 
   const act = async (what: () => Promise<unknown>, done: string) => {
     setBusy(true)
@@ -180,18 +197,6 @@ const ProjectDetail = (props: {
         }),
       `Project "${draft.name.trim()}" saved`,
     )
-  const remove = async () => {
-    setBusy(true)
-    try {
-      await client.call('projects.delete', { id: project.id })
-      ui.getState().toast('success', `Project "${project.name}" deleted`)
-      props.onDeleted()
-    } catch (e) {
-      setError(errorMessage(e))
-      setBusy(false)
-      setConfirming(false)
-    }
-  }
   const total = stats?.totalIndicators ?? 0
 
   return (
@@ -258,7 +263,7 @@ const ProjectDetail = (props: {
           confirmLabel="Delete project"
           danger
           busy={busy}
-          onConfirm={() => void remove()}
+          onConfirm={props.onDelete}
           onCancel={() => setConfirming(false)}
         />
       ) : null}
