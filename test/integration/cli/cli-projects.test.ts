@@ -34,7 +34,9 @@ describe('threateye projects', () => {
     expect(del.stdout).toContain('kept')
   })
 
-  it('creates, renames, tags, archives, unarchives, shows stats and deletes', async () => {
+  let p: ProjectJson
+
+  it('creates, refuses a taken name, renames and tags', { timeout: 120_000 }, async () => {
     const created = await cli(
       'projects',
       'create',
@@ -46,7 +48,7 @@ describe('threateye projects', () => {
       '--json',
     )
     expect(created.code, created.stderr).toBe(0)
-    const p = json<ProjectJson>(created.stdout)
+    p = json<ProjectJson>(created.stdout)
     expect(p).toMatchObject({ name: 'Operation Dusk', tags: ['apt'], archived: false })
 
     const dup = await cli('projects', 'create', 'Operation Dusk')
@@ -60,7 +62,9 @@ describe('threateye projects', () => {
     expect(json<ProjectJson>(tagged.stdout).tags).toEqual(['apt', 'russia'])
     const untagged = await cli('projects', 'tag', 'Operation Dawn', 'apt', '--remove', '--json')
     expect(json<ProjectJson>(untagged.stdout).tags).toEqual(['russia'])
+  })
 
+  it('shows the statistics of its indicators', { timeout: 120_000 }, async () => {
     const added = await cli(
       'indicators',
       'add',
@@ -82,7 +86,9 @@ describe('threateye projects', () => {
     const statsText = await cli('projects', 'stats', 'Operation Dawn')
     expect(statsText.stdout).toMatch(/indicators\s+2/)
     expect(statsText.stdout).toMatch(/ip\s+1/)
+  })
 
+  it('archives, unarchives and deletes only with --yes', { timeout: 120_000 }, async () => {
     const archived = await cli('projects', 'archive', 'Operation Dawn', '--json')
     expect(json<ProjectJson>(archived.stdout).archived).toBe(true)
     expect(json<ProjectJson[]>((await cli('projects', 'list', '--json')).stdout)).toEqual([])
