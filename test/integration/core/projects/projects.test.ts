@@ -123,7 +123,10 @@ describe('projects', () => {
 
   it('refuses settings that are not a bounded JSON object, naming the field', async () => {
     const notObject = await errorOf(
-      t.core.call('projects.create', { name: 'S', settings: 'dark' as unknown as Record<string, unknown> }),
+      t.core.call('projects.create', {
+        name: 'S',
+        settings: 'dark' as unknown as Record<string, unknown>,
+      }),
     )
     expect(notObject.code).toBe('invalid_input')
     expect(notObject.message).toContain('settings')
