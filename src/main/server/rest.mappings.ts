@@ -89,7 +89,7 @@ export type QueryOptions = {
   offset?: boolean
 }
 
-const OFFSET = z.number().int().min(0).max(1_000_000)
+const OFFSET = z.number().int().min(0).max(1_000_000).default(0)
 
 /** The query string is the input: snake_case names, typed by the contract's schemas. */
 export const fromQuery = (opts: QueryOptions = {}): InputMapping => {
@@ -110,44 +110,41 @@ export const fromQuery = (opts: QueryOptions = {}): InputMapping => {
     for (const [name, path] of Object.entries(opts.alias ?? {})) out.set(name, path.split('.'))
     return out
   }
-  const derived = (): [string, DerivedParam][] => [
+  /** The computed parameters; `offset` hands its value to `onSkip`. */
+  const derived = (onSkip: (n: number) => void): [string, DerivedParam][] => [
     ...Object.entries(opts.derived ?? {}),
     ...(opts.offset
-      ? [['offset', { schema: OFFSET, apply: () => undefined }] satisfies [string, DerivedParam]]
+      ? [
+          [
+            'offset',
+            { schema: OFFSET, apply: (v: unknown) => onSkip(typeof v === 'number' ? v : 0) },
+          ] satisfies [string, DerivedParam],
+        ]
       : []),
   ]
   return {
     accepts: [],
     build: (parts, spec) => {
-      const map = layout(spec)
       const input: Record<string, unknown> = {}
       const query = { ...opts.defaults, ...parts.query }
       let skip = 0
+      const params = new Map(derived((n) => (skip = n)))
       const later: (() => void)[] = []
+      for (const [name, d] of params) {
+        const raw = query[name]
+        const parsed = d.schema.safeParse(
+          raw === undefined ? undefined : coerceQueryValue(d.schema, raw),
+        )
+        if (!parsed.success) throw invalid(name, parsed.error.issues[0]?.message ?? 'invalid')
+        later.push(() => d.apply(parsed.data, input))
+      }
+      const map = layout(spec)
       for (const [name, raw] of Object.entries(query)) {
-        if (opts.offset && name === 'offset') {
-          const parsed = OFFSET.safeParse(coerceQueryValue(OFFSET, raw))
-          if (!parsed.success) throw invalid(name, parsed.error.issues[0]?.message ?? 'invalid')
-          skip = parsed.data
-          continue
-        }
-        const d = opts.derived?.[name]
-        if (d !== undefined) {
-          const parsed = d.schema.safeParse(coerceQueryValue(d.schema, raw))
-          if (!parsed.success) throw invalid(name, parsed.error.issues[0]?.message ?? 'invalid')
-          later.push(() => d.apply(parsed.data, input))
-          continue
-        }
+        if (params.has(name)) continue
         const path = map.get(name) ?? [name]
         setOwn(input, path, coerceQueryValue(schemaAt(spec.input, path), raw))
       }
-      for (const [name, d] of Object.entries(opts.derived ?? {})) {
-        if (query[name] === undefined) {
-          const parsed = d.schema.safeParse(undefined)
-          if (parsed.success) later.push(() => d.apply(parsed.data, input))
-        }
-      }
-      // Derived parameters fill in what the explicit ones left open.
+      // Computed parameters fill in what the explicit ones left open.
       for (const f of later) f()
       return { input: withParams(parts, input), skip }
     },
@@ -170,7 +167,7 @@ export const fromQuery = (opts: QueryOptions = {}): InputMapping => {
           array: s ? unwrapSchema(s).inner instanceof z.ZodArray : false,
         }
       }),
-      ...derived().map(([name, d]) => ({
+      ...derived(() => undefined).map(([name, d]) => ({
         name,
         schema: toJsonSchema(d.schema, 'input'),
         array: false,
