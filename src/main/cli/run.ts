@@ -18,6 +18,7 @@ import {
   indicatorsListCommand,
   indicatorsSearchCommand,
 } from './indicators.command'
+import { PROJECTS_COMMANDS } from './projects.command'
 import { serveCommand } from './serve.command'
 import { tokenCommand } from './token.command'
 
@@ -30,6 +31,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   indicatorsGetCommand,
   importCommand,
   ...FEEDS_COMMANDS,
+  ...PROJECTS_COMMANDS,
 ]
 
 const findCommand = (argv: readonly string[]): CommandSpec | undefined =>

@@ -1,4 +1,3 @@
-import { z } from 'zod'
 import {
   contract,
   events,
@@ -8,21 +7,14 @@ import {
   type MethodSpec,
 } from '#shared/contract'
 import { PUBLIC_API_PATHS } from './guards'
-import { REST_PREFIX, mediaType, type RestRoute } from './rest'
-import { unwrapSchema } from './schema-walk'
-
-type JsonSchema = Record<string, unknown>
-type Io = 'input' | 'output'
+import { snakeKey } from './snake-case'
+import { REST_PREFIX, mediaType, toJsonSchema, type JsonSchema, type RestRoute } from './rest'
 
 /**
- * zod 4 emits JSON Schema 2020-12, which OpenAPI 3.1 embeds as is. Inputs are described as clients write them
- * (defaults make fields optional); outputs as the server sends them.
+ * Inputs are described as clients write them (defaults make fields optional); outputs as the server sends
+ * them. The RPC routes carry the contract's camelCase; the /api/v1 routes their snake_case mapping.
  */
-export const toJsonSchema = (schema: z.ZodType, io: Io): JsonSchema => {
-  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema
-  delete json.$schema
-  return json
-}
+export { toJsonSchema }
 
 const ERROR_REF = { $ref: '#/components/schemas/Error' }
 const RPC_ERROR_REF = { $ref: '#/components/schemas/RpcFailure' }
@@ -61,32 +53,36 @@ const rpcOperation = (name: string, spec: MethodSpec) => ({
 const restOperation = (r: RestRoute) => {
   const spec: MethodSpec = contract[r.method]
   const pathParams = [...r.path.matchAll(/:(\w+)/g)].map((m) => m[1] ?? '')
-  const query = r.input.queryParams(spec).filter((q) => !pathParams.includes(q.name))
+  const query = r.input
+    .queryParams(spec)
+    .filter((q) => !pathParams.some((p) => p === q.name || snakeKey(p) === q.name))
   const body = r.input.bodySchema(spec)
   const parameters = [
-    ...pathParams.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
-    ...query.map((q) => {
-      const isArray = q.schema ? unwrapSchema(q.schema).inner instanceof z.ZodArray : false
-      return {
-        name: q.name,
-        in: 'query',
-        required: false,
-        schema: q.schema ? toJsonSchema(q.schema, 'input') : {},
-        // Repeated (`?type=ip&type=domain`) or comma-separated (`?type=ip,domain`) both work.
-        ...(isArray ? { style: 'form', explode: true } : {}),
-      }
-    }),
+    ...pathParams.map((name) => ({
+      name: snakeKey(name),
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    })),
+    ...query.map((q) => ({
+      name: q.name,
+      in: 'query',
+      required: false,
+      schema: q.schema,
+      // Repeated (`?type=ip&type=domain`) or comma-separated (`?type=ip,domain`) both work.
+      ...(q.array ? { style: 'form', explode: true } : {}),
+    })),
   ]
   const content = Object.fromEntries(
     r.input.accepts.map((kind) => [
       mediaType(kind),
-      { schema: kind === 'text' ? { type: 'string' } : body ? toJsonSchema(body, 'input') : {} },
+      { schema: kind === 'text' ? { type: 'string' } : (body ?? {}) },
     ]),
   )
   const success =
     r.status === 204
       ? { description: 'Done; no content' }
-      : { description: 'The result', content: json(toJsonSchema(spec.output, 'output')) }
+      : { description: 'The result', content: json(r.output.schema(spec)) }
   return {
     operationId: `rest.${r.verb.toLowerCase()}.${r.path.replace(/[/:]+/g, '.').replace(/^\.|\.$/g, '')}`,
     summary: spec.summary,
@@ -115,7 +111,7 @@ export const buildOpenApi = (opts: OpenApiOptions): JsonSchema => {
   for (const name of METHODS)
     paths[`/api/rpc/${name}`] = { post: rpcOperation(name, contract[name]) }
   for (const r of opts.routes) {
-    const path = REST_PREFIX + r.path.replace(/:(\w+)/g, '{$1}')
+    const path = REST_PREFIX + r.path.replace(/:(\w+)/g, (_, name: string) => `{${snakeKey(name)}}`)
     paths[path] = { ...paths[path], [r.verb.toLowerCase()]: restOperation(r) }
   }
   paths['/api/events'] = {
@@ -157,7 +153,9 @@ export const buildOpenApi = (opts: OpenApiOptions): JsonSchema => {
       description:
         'Every contract method is `POST /api/rpc/<method>` with the input as the JSON body, answering ' +
         '`{ ok: true, value }` or `{ ok: false, error: { code, message, details } }`. The `/api/v1` routes ' +
-        'are REST views of the same methods; their errors are `{ code, message, details }`. ' +
+        "are the seed platform's REST API over the same methods: snake_case names (`project_id`, `first_seen`), " +
+        'its query parameters (`type_filter`, `active_only`, `limit`, `offset`), lists as bare arrays; their ' +
+        'errors are `{ code, message, details }`, `details.field` naming the field in those names. ' +
         `Authenticate with \`Authorization: Bearer <token>\` (\`threateye token\`). Request bodies are limited to ${limitMiB} MiB.`,
     },
     servers: [{ url: '/' }],

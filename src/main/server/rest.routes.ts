@@ -1,18 +1,24 @@
 import {
+  asArray,
   fromBody,
-  fromBodyOrText,
   fromParams,
   fromParamsAndBody,
   fromParamsAndBodyAs,
   fromQuery,
-  route,
-  type RestRoute,
-} from './rest'
+} from './rest.mappings'
+import { route, type RestRoute } from './rest'
+import {
+  activeOnly,
+  asSeedBulkReport,
+  seedBulkBody,
+  seedIndicatorBody,
+  sortField,
+} from './rest.seed'
 
 /**
- * The REST face of the contract: one line per route, each naming the contract method it calls and how the
- * request becomes that method's input. Validation, errors and OpenAPI all follow from the method's schemas,
- * so a new domain adds its routes here and nothing else changes.
+ * /api/v1, one line per route: the seed platform's indicator and project routes with its names, parameters
+ * and shapes (lists are bare arrays, bulk takes `{ project_id, indicators }`), and the feeds in the same
+ * style. Each line names the contract method it calls; validation, errors and OpenAPI follow from its schemas.
  */
 export const REST_ROUTES: readonly RestRoute[] = [
   route(
@@ -22,22 +28,40 @@ export const REST_ROUTES: readonly RestRoute[] = [
     fromQuery({
       flatten: ['filter'],
       alias: {
+        type_filter: 'filter.types',
         type: 'filter.types',
         severity: 'filter.severities',
         classification: 'filter.classifications',
-        sort: 'sort.field',
         dir: 'sort.dir',
       },
+      derived: { active_only: activeOnly, sort: sortField },
+      offset: true,
     }),
+    { output: asArray() },
   ),
-  route('POST', '/indicators', 'indicators.create', fromBody(), 201),
-  route('GET', '/indicators/search', 'indicators.search', fromQuery()),
-  route('GET', '/indicators/recent', 'indicators.recent', fromQuery()),
-  route('POST', '/indicators/bulk', 'indicators.bulkCreate', fromBodyOrText()),
+  route('POST', '/indicators', 'indicators.create', seedIndicatorBody(), { status: 201 }),
+  route(
+    'GET',
+    '/indicators/search',
+    'indicators.search',
+    fromQuery({ defaults: { limit: '50' } }),
+    { output: asArray() },
+  ),
+  route(
+    'GET',
+    '/indicators/recent',
+    'indicators.recent',
+    fromQuery({ defaults: { limit: '50' } }),
+    { output: asArray() },
+  ),
+  route('POST', '/indicators/bulk', 'indicators.bulkCreate', seedBulkBody(), {
+    status: 201,
+    output: asSeedBulkReport(),
+  }),
   route('GET', '/indicators/counts', 'indicators.counts', fromQuery()),
   route('GET', '/indicators/:id', 'indicators.get', fromParams()),
   route('PATCH', '/indicators/:id', 'indicators.update', fromParamsAndBodyAs('patch')),
-  route('DELETE', '/indicators/:id', 'indicators.delete', fromParams(), 204),
+  route('DELETE', '/indicators/:id', 'indicators.delete', fromParams(), { status: 204 }),
   route(
     'POST',
     '/indicators/:id/mark-false-positive',
@@ -45,20 +69,21 @@ export const REST_ROUTES: readonly RestRoute[] = [
     fromParamsAndBody(),
   ),
   route('POST', '/indicators/:id/activate', 'indicators.activate', fromParams()),
+  route('GET', '/indicators/:indicatorId/observations', 'observations.list', fromParams()),
 
-  route('GET', '/projects', 'projects.list', fromQuery()),
-  route('POST', '/projects', 'projects.create', fromBody(), 201),
+  route('GET', '/projects', 'projects.list', fromQuery(), { output: asArray() }),
+  route('POST', '/projects', 'projects.create', fromBody(), { status: 201 }),
   route('GET', '/projects/:id', 'projects.get', fromParams()),
   route('PATCH', '/projects/:id', 'projects.update', fromParamsAndBodyAs('patch')),
-  route('DELETE', '/projects/:id', 'projects.delete', fromParams(), 204),
+  route('DELETE', '/projects/:id', 'projects.delete', fromParams(), { status: 204 }),
   route('POST', '/projects/:id/archive', 'projects.archive', fromParams()),
   route('POST', '/projects/:id/unarchive', 'projects.unarchive', fromParams()),
   route('GET', '/projects/:id/stats', 'projects.stats', fromParams()),
 
   route('GET', '/feeds', 'feeds.list', fromQuery()),
-  route('POST', '/feeds', 'feeds.create', fromBody(), 201),
+  route('POST', '/feeds', 'feeds.create', fromBody(), { status: 201 }),
   route('GET', '/feeds/catalogue', 'feeds.catalogue', fromQuery()),
-  route('POST', '/feeds/catalogue', 'feeds.addFromCatalogue', fromBody(), 201),
+  route('POST', '/feeds/catalogue', 'feeds.addFromCatalogue', fromBody(), { status: 201 }),
   route('GET', '/feeds/runs', 'feeds.runs', fromQuery()),
   route('GET', '/feeds/runs/:id', 'feeds.getRun', fromParams()),
   route('POST', '/feeds/runs/:runId/cancel', 'feeds.cancel', fromParams()),
@@ -66,7 +91,6 @@ export const REST_ROUTES: readonly RestRoute[] = [
   route('POST', '/feeds/import-url', 'feeds.importUrl', fromBody()),
   route('GET', '/feeds/:id', 'feeds.get', fromParams()),
   route('PATCH', '/feeds/:id', 'feeds.update', fromParamsAndBodyAs('patch')),
-  route('DELETE', '/feeds/:id', 'feeds.delete', fromParams(), 204),
+  route('DELETE', '/feeds/:id', 'feeds.delete', fromParams(), { status: 204 }),
   route('POST', '/feeds/:id/run', 'feeds.run', fromParamsAndBody()),
-  route('GET', '/indicators/:indicatorId/observations', 'observations.list', fromParams()),
 ]

@@ -1,16 +1,38 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { contract, type Method, type MethodSpec } from '#shared/contract'
+import {
+  AppError,
+  contract,
+  isAppError,
+  type Method,
+  type MethodSpec,
+  type RpcError,
+  type RpcResult,
+} from '#shared/contract'
 import type { Dispatch } from '#core'
 import { isJsonContentType, isTextContentType } from './body-parsers'
 import { dispatchForRequest } from './call'
 import { sendError } from './http-errors'
-import { coerceQueryValue, objectShape, schemaAt, unwrapSchema } from './schema-walk'
+import {
+  formatPath,
+  parsePath,
+  snakeJsonSchema,
+  snakeKey,
+  toSnake,
+  type PathSegment,
+} from './snake-case'
 
+/**
+ * /api/v1 is the seed platform's REST API: snake_case names, its query parameters, its shapes. Each route
+ * names the contract method it calls and two mappings, request -> contract input and contract output ->
+ * response; both rename through snake-case.ts, so validation, errors and the OpenAPI document all follow from
+ * the contract's schemas.
+ */
 export const REST_PREFIX = '/api/v1'
 
 export type BodyKind = 'json' | 'text'
 export type RestVerb = 'GET' | 'POST' | 'PATCH' | 'DELETE'
+export type JsonSchema = Record<string, unknown>
 
 export type RestRequestParts = {
   params: Readonly<Record<string, string>>
@@ -19,15 +41,29 @@ export type RestRequestParts = {
   bodyKind: BodyKind | 'none'
 }
 
-export type QueryParamDoc = { name: string; schema: z.ZodType | null }
+export type QueryParamDoc = { name: string; schema: JsonSchema; array: boolean }
+
+/** What a request asks for: the contract input, and how many leading results to skip (`offset`). */
+export type BuiltInput = { input: unknown; skip: number }
 
 /** How a REST request becomes a contract input, and how OpenAPI describes that. */
 export type InputMapping = {
-  build(parts: RestRequestParts, spec: MethodSpec): unknown
-  /** The request body OpenAPI documents (null: the route takes none). */
-  bodySchema(spec: MethodSpec): z.ZodType | null
-  queryParams(spec: MethodSpec): QueryParamDoc[]
   accepts: readonly BodyKind[]
+  /** Throws AppError('invalid_input') naming the request's own field when the request cannot be mapped. */
+  build(parts: RestRequestParts, spec: MethodSpec): BuiltInput
+  /** A path into the contract input (a validation issue) in the request's names. */
+  requestPath(path: readonly PathSegment[], spec: MethodSpec): PathSegment[]
+  /** The request body OpenAPI documents (null: the route takes none). */
+  bodySchema(spec: MethodSpec): JsonSchema | null
+  queryParams(spec: MethodSpec): QueryParamDoc[]
+}
+
+/** What a route's handler can reach besides the value: more calls (a bulk answer looks its rows up). */
+export type RestCall = { call: (method: Method, input: unknown) => Promise<RpcResult<unknown>> }
+
+export type OutputMapping = {
+  send(value: unknown, spec: MethodSpec, input: unknown, rest: RestCall): Promise<unknown>
+  schema(spec: MethodSpec): JsonSchema
 }
 
 export type RestRoute = {
@@ -36,6 +72,7 @@ export type RestRoute = {
   path: string
   method: Method
   input: InputMapping
+  output: OutputMapping
   /** Success status: 200, 201 for creations, 204 when the value says nothing (deletions). */
   status: 200 | 201 | 204
 }
@@ -46,20 +83,42 @@ export const route = <K extends Method>(
   path: string,
   method: K,
   input: InputMapping,
-  status: RestRoute['status'] = 200,
-): RestRoute => ({ verb, path, method, input, status })
+  opts: { status?: RestRoute['status']; output?: OutputMapping } = {},
+): RestRoute => ({
+  verb,
+  path,
+  method,
+  input,
+  output: opts.output ?? asSnake(),
+  status: opts.status ?? 200,
+})
 
-const setOwn = (target: Record<string, unknown>, path: readonly string[], value: unknown): void => {
+/** zod 4 emits JSON Schema 2020-12, which OpenAPI 3.1 embeds as is. */
+export const toJsonSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema
+  delete json.$schema
+  return json
+}
+
+export const snakeSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema =>
+  snakeJsonSchema(toJsonSchema(schema, io)) as JsonSchema
+
+export const setOwn = (
+  target: Record<string, unknown>,
+  path: readonly string[],
+  value: unknown,
+) => {
   let obj = target
   path.forEach((key, i) => {
-    if (i === path.length - 1) {
-      // defineProperty: a `__proto__` query key becomes a plain own key that the strict schema then rejects.
+    const own = (v: unknown) =>
       Object.defineProperty(obj, key, {
-        value,
+        value: v,
         enumerable: true,
         writable: true,
         configurable: true,
       })
+    if (i === path.length - 1) {
+      own(value)
       return
     }
     const next = Object.hasOwn(obj, key) ? obj[key] : undefined
@@ -67,112 +126,28 @@ const setOwn = (target: Record<string, unknown>, path: readonly string[], value:
       obj = next as Record<string, unknown>
     } else {
       const fresh: Record<string, unknown> = {}
-      Object.defineProperty(obj, key, {
-        value: fresh,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      })
+      own(fresh)
       obj = fresh
     }
   })
 }
 
-const withParams = (
-  parts: RestRequestParts,
-  base: Record<string, unknown>,
-): Record<string, unknown> => {
-  for (const [k, v] of Object.entries(parts.params)) setOwn(base, [k], v)
-  return base
-}
-
-/**
- * Query string → input. Top-level scalar fields keep their names; `flatten` lifts a nested object's fields to
- * the top (`?scoreMin=` → `filter.scoreMin`); `alias` adds friendlier names (`?type=` → `filter.types`).
- * A parameter that maps nowhere stays a top-level key, so the strict schema names it as unknown.
- */
-export const fromQuery = (
-  opts: { flatten?: readonly string[]; alias?: Readonly<Record<string, string>> } = {},
-): InputMapping => {
-  const layout = (spec: MethodSpec): Map<string, string[]> => {
-    const out = new Map<string, string[]>()
-    for (const [key, schema] of Object.entries(objectShape(spec.input) ?? {})) {
-      const nested = objectShape(schema)
-      if (opts.flatten?.includes(key) && nested) {
-        for (const child of Object.keys(nested)) out.set(child, [key, child])
-      } else if (!nested) {
-        out.set(key, [key])
-      }
-    }
-    for (const [name, path] of Object.entries(opts.alias ?? {})) out.set(name, path.split('.'))
-    return out
-  }
-  return {
-    accepts: [],
-    build: (parts, spec) => {
-      const map = layout(spec)
-      const input: Record<string, unknown> = {}
-      for (const [name, raw] of Object.entries(parts.query)) {
-        const path = map.get(name) ?? [name]
-        setOwn(input, path, coerceQueryValue(schemaAt(spec.input, path), raw))
-      }
-      return withParams(parts, input)
-    },
-    bodySchema: () => null,
-    queryParams: (spec) =>
-      [...layout(spec)].map(([name, path]) => ({ name, schema: schemaAt(spec.input, path) })),
-  }
-}
-
-/** The JSON body is the input (plus path parameters). */
-export const fromBody = (): InputMapping => ({
-  accepts: ['json'],
-  build: (parts) => withParams(parts, { ...asObject(parts.body) }),
-  bodySchema: (spec) => spec.input,
-  queryParams: () => [],
-})
-
-/**
- * Only the path parameters (`/:id` → `{ id }`). A JSON body is still merged in rather than refused, so clients
- * that always send `{}` work and a stray field is reported by name.
- */
-export const fromParams = (): InputMapping => ({
-  ...fromBody(),
-  bodySchema: () => null,
-})
-
-/** Path parameters plus the JSON body under one key (`PATCH /:id` → `{ id, patch: body }`). */
-export const fromParamsAndBodyAs = (key: string): InputMapping => ({
-  accepts: ['json'],
-  build: (parts) => withParams(parts, { [key]: parts.body ?? {} }),
-  bodySchema: (spec) => schemaAt(spec.input, [key]),
-  queryParams: () => [],
-})
-
-/** Path parameters merged with an optional JSON body (`POST /:id/mark-false-positive { reason }`). */
-export const fromParamsAndBody = (): InputMapping => ({
-  ...fromBody(),
-  bodySchema: (spec) => {
-    const { inner } = unwrapSchema(spec.input)
-    return inner instanceof z.ZodObject ? inner.omit({ id: true }) : null
-  },
-})
-
-/** The JSON body, or a text/plain body as `{ text }` (paste a list with curl --data-binary @file). */
-export const fromBodyOrText = (): InputMapping => ({
-  accepts: ['json', 'text'],
-  build: (parts) =>
-    parts.bodyKind === 'text'
-      ? { text: parts.body }
-      : withParams(parts, { ...asObject(parts.body) }),
-  bodySchema: (spec) => spec.input,
-  queryParams: () => [],
-})
-
-const asObject = (body: unknown): Record<string, unknown> | undefined =>
+export const asObject = (body: unknown): Record<string, unknown> | undefined =>
   body !== null && typeof body === 'object' && !Array.isArray(body)
     ? (body as Record<string, unknown>)
     : undefined
+
+export const invalid = (field: string, message: string): AppError =>
+  new AppError('invalid_input', `${field}: ${message}`, {
+    field,
+    issues: [{ path: field, message, code: 'custom' }],
+  })
+
+/** The value with its keys in snake_case. */
+export const asSnake = (): OutputMapping => ({
+  send: (value, spec) => Promise.resolve(toSnake(spec.output, value)),
+  schema: (spec) => snakeSchema(spec.output, 'output'),
+})
 
 const bodyKindOf = (req: FastifyRequest): RestRequestParts['bodyKind'] => {
   if (req.body === undefined) return 'none'
@@ -180,6 +155,54 @@ const bodyKindOf = (req: FastifyRequest): RestRequestParts['bodyKind'] => {
   if (isJsonContentType(ct)) return 'json'
   if (isTextContentType(ct)) return 'text'
   return 'none'
+}
+
+type Issue = { path: string; message: string; code?: string }
+
+/** A validation error of the contract input, told in the request's names. */
+const inRequestTerms = (error: RpcError, r: RestRoute, spec: MethodSpec): RpcError => {
+  const details = asObject(error.details)
+  if (error.code === 'invalid_input' && details && Array.isArray(details.issues)) {
+    const issues = (details.issues as Issue[]).map((i) => ({
+      ...i,
+      path: formatPath(r.input.requestPath(parsePath(i.path), spec)),
+    }))
+    const first = issues[0]
+    if (!first) return error
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''
+    return {
+      code: error.code,
+      message: `${first.path}: ${first.message}${more}`,
+      details: { ...details, field: first.path, issues },
+    }
+  }
+  if (details && typeof details.field === 'string') {
+    return { ...error, details: { ...details, field: snakeKey(details.field) } }
+  }
+  return error
+}
+
+/** Follows the method's cursors past `skip` results, then returns the page the request asked for. */
+const skipThenCall = async (
+  call: RestCall['call'],
+  method: Method,
+  input: unknown,
+  skip: number,
+): Promise<RpcResult<unknown>> => {
+  const base = asObject(input) ?? {}
+  let cursor = base.cursor
+  let left = skip
+  while (left > 0) {
+    const step = Math.min(left, 1000)
+    const page = await call(method, { ...base, cursor, limit: step })
+    if (!page.ok) return page
+    const value = page.value as { items: unknown[]; nextCursor: string | null }
+    left -= value.items.length
+    if (value.nextCursor === null || value.items.length < step)
+      return { ok: true, value: { items: [], nextCursor: null } }
+    cursor = value.nextCursor
+  }
+  return call(method, cursor === undefined ? base : { ...base, cursor })
 }
 
 export const registerRestRoutes = (
@@ -208,13 +231,25 @@ export const registerRestRoutes = (
           body: req.body,
           bodyKind,
         }
-        // A JSON array or scalar where an object belongs goes to the schema as is: it names what it expected.
-        const input =
-          bodyKind === 'json' && !asObject(req.body) ? req.body : r.input.build(parts, spec)
-        const result = await dispatchForRequest(dispatch, r.method, input, reply)
-        if (!result.ok) return sendError(req, reply, result.error)
-        if (r.status === 204) return reply.code(204).send()
-        return reply.code(r.status).send(result.value)
+        const rest: RestCall = { call: (m, input) => dispatchForRequest(dispatch, m, input, reply) }
+        try {
+          // A JSON array or scalar where an object belongs goes to the schema as is: it names what it expected.
+          const built: BuiltInput =
+            bodyKind === 'json' && !asObject(req.body)
+              ? { input: req.body, skip: 0 }
+              : r.input.build(parts, spec)
+          const result =
+            built.skip > 0
+              ? await skipThenCall(rest.call, r.method, built.input, built.skip)
+              : await rest.call(r.method, built.input)
+          if (!result.ok) return sendError(req, reply, inRequestTerms(result.error, r, spec))
+          if (r.status === 204) return reply.code(204).send()
+          const body = await r.output.send(result.value, spec, built.input, rest)
+          return reply.code(r.status).send(body)
+        } catch (e) {
+          if (isAppError(e)) return sendError(req, reply, e.toJSON())
+          throw e
+        }
       },
     })
   }

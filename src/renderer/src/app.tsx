@@ -11,11 +11,14 @@ import { FeedsView } from './views/feeds/feeds-view'
 import { CreateIndicatorDialog } from './views/indicators/create-indicator-dialog'
 import { IndicatorsView } from './views/indicators/indicators-view'
 import { PasteImportDialog } from './views/indicators/paste-import-dialog'
+import { ProjectIcon } from './views/projects/project-icon'
+import { ProjectsView } from './views/projects/projects-view'
 
 /** Only views that work are listed; later issues add theirs here. */
 const NAV = [
   { id: 'indicators', label: 'Indicators', icon: <ListIcon /> },
   { id: 'feeds', label: 'Feeds', icon: <FeedIcon /> },
+  { id: 'projects', label: 'Projects', icon: <ProjectIcon /> },
 ] as const
 type ViewId = (typeof NAV)[number]['id']
 
@@ -63,7 +66,13 @@ export const App = () => {
       </nav>
       <div className="main">
         <TopBar onSearch={() => setView('indicators')} />
-        {view === 'feeds' ? <FeedsView /> : <IndicatorsView />}
+        {view === 'feeds' ? (
+          <FeedsView />
+        ) : view === 'projects' ? (
+          <ProjectsView />
+        ) : (
+          <IndicatorsView />
+        )}
       </div>
       <Toasts />
       {dialog === 'create-indicator' ? <CreateIndicatorDialog onClose={close} /> : null}

@@ -2,10 +2,53 @@ import { z } from 'zod'
 import { Ok, Timestamp, Uuid } from './common.schemas'
 import { method } from './define'
 
+/** Bounds of a project's free-form settings: they are stored as one JSON text and sent on every read. */
+export const PROJECT_SETTINGS_MAX_BYTES = 16 * 1024
+export const PROJECT_SETTINGS_MAX_DEPTH = 8
+export const PROJECT_TAGS_MAX = 64
+
+const depthOf = (v: unknown): number => {
+  if (v === null || typeof v !== 'object') return 0
+  const children = Array.isArray(v) ? v : Object.values(v)
+  let deepest = 0
+  for (const c of children) deepest = Math.max(deepest, depthOf(c))
+  return deepest + 1
+}
+
+/**
+ * A JSON object the analyst or a tool keeps with the project; bounded in size and nesting. Values are
+ * `unknown` rather than a recursive JSON type so the schema stays flat in the OpenAPI document; every
+ * transport delivers JSON anyway.
+ */
+export const ProjectSettingsSchema = z
+  .record(z.string().min(1).max(200), z.unknown())
+  .superRefine((v, ctx) => {
+    const depth = depthOf(v)
+    if (depth > PROJECT_SETTINGS_MAX_DEPTH) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `nested ${depth} levels deep; at most ${PROJECT_SETTINGS_MAX_DEPTH}`,
+      })
+      return
+    }
+    const bytes = new TextEncoder().encode(JSON.stringify(v)).length
+    if (bytes > PROJECT_SETTINGS_MAX_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${bytes} bytes as JSON; at most ${PROJECT_SETTINGS_MAX_BYTES}`,
+      })
+    }
+  })
+export type ProjectSettings = z.infer<typeof ProjectSettingsSchema>
+
+const ProjectTag = z.string().trim().min(1).max(128)
+
 export const ProjectSchema = z.object({
   id: Uuid,
   name: z.string(),
   description: z.string(),
+  tags: z.array(z.string()),
+  settings: z.record(z.string(), z.unknown()),
   archived: z.boolean(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -15,13 +58,28 @@ export type Project = z.infer<typeof ProjectSchema>
 const ProjectFields = {
   name: z.string().trim().min(1).max(200),
   description: z.string().max(20_000),
+  tags: z.array(ProjectTag).max(PROJECT_TAGS_MAX),
+  settings: ProjectSettingsSchema,
 }
+
+export const ProjectPatchSchema = z.strictObject({
+  ...z.object(ProjectFields).partial().shape,
+  archived: z.boolean().optional(),
+})
+export type ProjectPatch = z.infer<typeof ProjectPatchSchema>
+
+/** Days counted as "recent" in a project's statistics. */
+export const PROJECT_RECENT_DAYS = 7
 
 export const ProjectStatsSchema = z.object({
   projectId: Uuid,
-  indicatorCount: z.number().int(),
+  totalIndicators: z.number().int(),
   activeCount: z.number().int(),
   falsePositiveCount: z.number().int(),
+  /** Indicators created or changed in the last PROJECT_RECENT_DAYS days. */
+  recentActivityCount: z.number().int(),
+  /** Mean score (0-100) of the project's active indicators; null without any. */
+  riskScore: z.number().nullable(),
   byType: z.record(z.string(), z.number().int()),
   bySeverity: z.record(z.string(), z.number().int()),
   lastActivity: Timestamp.nullable(),
@@ -44,13 +102,16 @@ export const projectsContract = {
     input: z.strictObject({
       name: ProjectFields.name,
       description: ProjectFields.description.default(''),
+      tags: ProjectFields.tags.default([]),
+      settings: ProjectFields.settings.default({}),
     }),
     output: ProjectSchema,
     mutates: true,
   }),
   'projects.update': method({
-    summary: 'Rename or describe a project',
-    input: z.strictObject({ id: Uuid, patch: z.strictObject(ProjectFields).partial() }),
+    summary:
+      'Rename, describe, tag, configure or (un)archive a project; 409 if the new name is taken',
+    input: z.strictObject({ id: Uuid, patch: ProjectPatchSchema }),
     output: ProjectSchema,
     mutates: true,
   }),

@@ -120,11 +120,11 @@ describe('serve', () => {
     expect(res.status).toBe(200)
     const info = (await res.json()) as { ok: boolean; value: { httpUrl: string; dataDir: string } }
     expect(info.value).toMatchObject({ httpUrl: url, dataDir })
-    const list = await fetch(`${url}/api/v1/indicators?type=ip`, {
+    const list = await fetch(`${url}/api/v1/indicators?type_filter=ip`, {
       headers: { authorization: `Bearer ${token}` },
     })
     expect(list.status).toBe(200)
-    expect(((await list.json()) as { items: unknown[] }).items.length).toBeGreaterThan(0)
+    expect(((await list.json()) as unknown[]).length).toBeGreaterThan(0)
     expect((await fetch(`${url}/api/rpc/system.info`, { method: 'POST' })).status).toBe(401)
 
     child.kill('SIGTERM')

@@ -78,9 +78,19 @@ const CASES = {
   'projects.list': { input: () => ({ includeArchived: true }) },
   'projects.get': { input: (s) => ({ id: s.project }) },
   'projects.create': {
-    input: () => ({ name: 'Round trip', description: 'made by the contract test' }),
+    input: () => ({
+      name: 'Round trip',
+      description: 'made by the contract test',
+      tags: ['rt'],
+      settings: { defaultTlp: 'green', nested: { on: true } },
+    }),
   },
-  'projects.update': { input: (s) => ({ id: s.project, patch: { description: 'changed' } }) },
+  'projects.update': {
+    input: (s) => ({
+      id: s.project,
+      patch: { description: 'changed', tags: ['rt', 'edited'], settings: { a: [1, 2] } },
+    }),
+  },
   'projects.archive': { input: (s) => ({ id: s.project }) },
   'projects.unarchive': { input: (s) => ({ id: s.project }) },
   'projects.stats': { input: (s) => ({ id: s.project }) },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { METHODS, contract } from '#shared/contract'
 import { REST_ROUTES } from '#server/rest.routes'
+import { snakeKey } from '#server/snake-case'
 import { jsonOf, startTestServer, type TestServer } from './http-support'
 
 type Json = Record<string, unknown>
@@ -83,30 +84,81 @@ describe('GET /api/openapi.json', () => {
 
   it('lists every REST route with its path parameters and query parameters', () => {
     for (const r of REST_ROUTES) {
-      const path = `/api/v1${r.path.replace(/:(\w+)/g, '{$1}')}`
+      const path = `/api/v1${r.path.replace(/:(\w+)/g, (_, n: string) => `{${snakeKey(n)}}`)}`
       const op = doc.paths[path]?.[r.verb.toLowerCase()]
       expect(op, `${r.verb} ${path}`).toBeDefined()
       for (const p of r.path.matchAll(/:(\w+)/g)) {
-        expect(op?.parameters?.some((x) => x.in === 'path' && x.name === p[1])).toBe(true)
+        const name = snakeKey(p[1] ?? '')
+        expect(op?.parameters?.some((x) => x.in === 'path' && x.name === name)).toBe(true)
       }
     }
     const list = doc.paths['/api/v1/indicators']?.get
     const names = list?.parameters?.map((p) => p.name) ?? []
     expect(names).toEqual(
       expect.arrayContaining([
+        'project_id',
+        'type_filter',
+        'active_only',
+        'limit',
+        'offset',
         'type',
         'severity',
-        'scoreMin',
+        'score_min',
+        'first_seen_from',
         'q',
-        'limit',
         'cursor',
         'sort',
         'dir',
       ]),
     )
+    expect(names).not.toContain('scoreMin')
     expect(doc.paths['/api/v1/indicators/bulk']?.post?.requestBody?.content).toHaveProperty(
       'text/plain',
     )
+  })
+
+  it('documents the v1 routes with their snake_case shapes', () => {
+    const schemaOf = (path: string, verb: string, status: string) =>
+      doc.paths[path]?.[verb]?.responses[status]?.content?.['application/json']?.schema as Json
+    const listed = schemaOf('/api/v1/indicators', 'get', '200')
+    expect(listed.type).toBe('array')
+    const item = listed.items as { properties: Json }
+    expect(Object.keys(item.properties)).toEqual(
+      expect.arrayContaining(['project_id', 'mitre_techniques', 'first_seen', 'false_positive']),
+    )
+    expect(Object.keys(item.properties)).not.toContain('projectId')
+
+    const create = doc.paths['/api/v1/indicators']?.post?.requestBody?.content['application/json']
+      ?.schema as { properties: Record<string, { enum?: string[] }> }
+    expect(create.properties.type?.enum).toEqual(expect.arrayContaining(['md5', 'hash']))
+    expect(create.properties).toHaveProperty('mitre_tactics')
+
+    const bulk = doc.paths['/api/v1/indicators/bulk']?.post
+    const bulkBody = bulk?.requestBody?.content['application/json']?.schema as {
+      properties: Json
+      required: string[]
+    }
+    expect(Object.keys(bulkBody.properties)).toEqual(['project_id', 'indicators'])
+    expect(bulkBody.required).toEqual(['indicators'])
+    expect(Object.keys(bulk?.responses ?? {})).toContain('201')
+    const report = schemaOf('/api/v1/indicators/bulk', 'post', '201') as { properties: Json }
+    expect(Object.keys(report.properties)).toEqual(
+      expect.arrayContaining(['created_count', 'indicators', 'by_type', 'rejects']),
+    )
+
+    const project = schemaOf('/api/v1/projects/{id}', 'get', '200') as { properties: Json }
+    expect(Object.keys(project.properties)).toEqual(
+      expect.arrayContaining(['tags', 'settings', 'archived', 'created_at', 'updated_at']),
+    )
+    const stats = schemaOf('/api/v1/projects/{id}/stats', 'get', '200') as { properties: Json }
+    expect(Object.keys(stats.properties)).toEqual(
+      expect.arrayContaining(['total_indicators', 'recent_activity_count', 'by_severity']),
+    )
+    // The RPC routes keep the contract's names.
+    const rpc = doc.paths['/api/rpc/indicators.create']?.post?.requestBody?.content[
+      'application/json'
+    ]?.schema as { properties: Json }
+    expect(rpc.properties).toHaveProperty('projectId')
   })
 
   it('states the body limit and the bearer scheme, and has no dangling $ref', () => {

@@ -45,7 +45,7 @@ describe('REST feeds', () => {
   it('imports dropped text, shows the run with its rejects and the observations', async () => {
     const run = await req('POST', '/api/v1/feeds/import', {
       content: '203.0.113.77\n1.2.3.999\nevil-rest.example\nfoo-rest.example\n',
-      fileName: 'list.txt',
+      file_name: 'list.txt',
       format: 'text',
     })
     expect(run.status).toBe(200)
@@ -59,7 +59,7 @@ describe('REST feeds', () => {
     expect((history.body?.items as { id: string }[])[0]?.id).toBe(run.body?.id)
 
     const found = await req('GET', '/api/v1/indicators/search?q=evil-rest')
-    const indicator = (found.body?.items as { id: string }[])[0]
+    const indicator = (found.body as unknown as { id: string }[])[0]
     expect(indicator).toBeDefined()
     const obs = await req('GET', `/api/v1/indicators/${indicator.id}/observations`)
     expect(obs.status).toBe(200)

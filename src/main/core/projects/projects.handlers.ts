@@ -1,10 +1,6 @@
-import { randomUUID } from 'node:crypto'
-import { AppError } from '#shared/contract/errors'
-import type { Project } from '#shared/contract/projects.contract'
 import type { CoreContext } from '../core-context'
-import { ProjectEntity } from '../db/entities/project.entity'
 import type { HandlerMap } from '../rpc/handlers'
-import { createProjectsRepository, projectStats } from './projects.repository'
+import { createProjectsService } from './projects.service'
 
 type ProjectMethod =
   | 'projects.list'
@@ -16,87 +12,20 @@ type ProjectMethod =
   | 'projects.unarchive'
   | 'projects.stats'
 
-const toProject = (p: ProjectEntity): Project => ({
-  id: p.id,
-  name: p.name,
-  description: p.description,
-  archived: Boolean(p.archived),
-  createdAt: p.createdAt,
-  updatedAt: p.updatedAt,
-})
-
+/** The projects domain of the contract: each method is one call into the service. */
 export const createProjectHandlers = (ctx: CoreContext): HandlerMap<ProjectMethod> => {
-  const repo = () => createProjectsRepository(ctx.db.dataSource.manager)
-  const nowIso = () => ctx.clock.now().toISOString()
-
-  const mustGet = async (id: string): Promise<ProjectEntity> => {
-    const p = await repo().byId(id)
-    if (p === null) throw new AppError('not_found', `No project has id ${id}`, { id })
-    return p
-  }
-  const assertNameFree = async (name: string, exceptId?: string): Promise<void> => {
-    const other = await repo().byName(name)
-    if (other !== null && other.id !== exceptId) {
-      throw new AppError('conflict', `A project named '${name}' already exists`, {
-        id: other.id,
-        field: 'name',
-      })
-    }
-  }
-  const setArchived = (label: string, id: string, archived: boolean) =>
-    ctx.db.writes.run(label, async () => {
-      const p = await mustGet(id)
-      if (Boolean(p.archived) === archived) return toProject(p)
-      p.archived = archived
-      p.updatedAt = nowIso()
-      return toProject(await repo().save(p))
-    })
-
+  const svc = createProjectsService(ctx)
   return {
-    'projects.list': async ({ includeArchived }) => ({
-      items: (await repo().list(includeArchived)).map(toProject),
-    }),
-    'projects.get': async ({ id }) => toProject(await mustGet(id)),
-    'projects.create': ({ name, description }) =>
-      ctx.db.writes.run('projects.create', async () => {
-        await assertNameFree(name)
-        const now = nowIso()
-        const p = Object.assign(new ProjectEntity(), {
-          id: randomUUID(),
-          name,
-          description,
-          archived: false,
-          createdAt: now,
-          updatedAt: now,
-        })
-        return toProject(await repo().save(p))
-      }),
-    'projects.update': ({ id, patch }) =>
-      ctx.db.writes.run('projects.update', async () => {
-        const p = await mustGet(id)
-        if (patch.name !== undefined && patch.name !== p.name) await assertNameFree(patch.name, id)
-        const next = { name: patch.name ?? p.name, description: patch.description ?? p.description }
-        if (next.name === p.name && next.description === p.description) return toProject(p)
-        Object.assign(p, next, { updatedAt: nowIso() })
-        return toProject(await repo().save(p))
-      }),
-    'projects.delete': ({ id }) =>
-      ctx.db.writes.run('projects.delete', async () => {
-        await mustGet(id)
-        // ON DELETE SET NULL detaches the project's indicators; they are kept.
-        const detached = ctx.db.sqlite
-          .prepare('SELECT count(*) FROM indicators WHERE project_id = ?')
-          .pluck()
-          .get(id) as number
-        await repo().delete(id)
-        if (detached > 0) ctx.events.emit('indicators.onDidChange', { kind: 'bulk' })
-        return { ok: true as const }
-      }),
-    'projects.archive': ({ id }) => setArchived('projects.archive', id, true),
-    'projects.unarchive': ({ id }) => setArchived('projects.unarchive', id, false),
-    'projects.stats': async ({ id }) => {
-      await mustGet(id)
-      return projectStats(ctx.db.sqlite, id)
+    'projects.list': async ({ includeArchived }) => ({ items: await svc.list(includeArchived) }),
+    'projects.get': ({ id }) => svc.get(id),
+    'projects.create': (input) => svc.create(input),
+    'projects.update': ({ id, patch }) => svc.update(id, patch),
+    'projects.delete': async ({ id }) => {
+      await svc.delete(id)
+      return { ok: true as const }
     },
+    'projects.archive': ({ id }) => svc.setArchived(id, true),
+    'projects.unarchive': ({ id }) => svc.setArchived(id, false),
+    'projects.stats': ({ id }) => svc.stats(id),
   }
 }

@@ -9,6 +9,7 @@ import { IndicatorEntity } from '#core/db/entities/indicator.entity'
 import { ProjectEntity } from '#core/db/entities/project.entity'
 import { SettingEntity } from '#core/db/entities/setting.entity'
 import { CreateIndicators1763683200000 } from '#core/db/migrations/0001-create-indicators'
+import { AddProjectTagsSettings1763683800000 } from '#core/db/migrations/0006-add-project-tags-settings'
 import { loadEmbeddedPostgres } from '../../../support/embedded-postgres'
 
 // Migration 0001 on a real PostgreSQL: the schema is portable (the SQLite-only search index is skipped),
@@ -56,7 +57,8 @@ beforeAll(async () => {
     password: 'threateye',
     database: 'threateye',
     entities: [ProjectEntity, IndicatorEntity, SettingEntity],
-    migrations: [CreateIndicators1763683200000],
+    // 0006 adds the projects' tags and settings, which the entity maps.
+    migrations: [CreateIndicators1763683200000, AddProjectTagsSettings1763683800000],
     synchronize: false,
   })
   await ds.initialize()
@@ -68,10 +70,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 }, 60_000)
 
-describe('migration 0001 on PostgreSQL', () => {
+describe('migrations 0001 and 0006 on PostgreSQL', () => {
   it('runs and creates the portable schema', async () => {
     const ran = await ds.runMigrations({ transaction: 'each' })
-    expect(ran.map((m) => m.name)).toEqual(['CreateIndicators1763683200000'])
+    expect(ran.map((m) => m.name)).toEqual([
+      'CreateIndicators1763683200000',
+      'AddProjectTagsSettings1763683800000',
+    ])
     const tables = await ds.query<{ table_name: string }[]>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
     )
@@ -102,10 +107,15 @@ describe('migration 0001 on PostgreSQL', () => {
       id: '6f1d2c3b-0000-4000-8000-000000000001',
       name: 'PG case',
       description: '',
+      tags: '["apt"]',
+      settings: '{"defaultTlp":"amber"}',
       archived: false,
       createdAt: now,
       updatedAt: now,
     })
+    expect(await ds.getRepository(ProjectEntity).findOneByOrFail({ id: project.id })).toMatchObject(
+      { tags: '["apt"]', settings: '{"defaultTlp":"amber"}' },
+    )
     const indicators = ds.getRepository(IndicatorEntity)
     const row = {
       id: '6f1d2c3b-0000-4000-8000-0000000000aa',
@@ -147,6 +157,11 @@ describe('migration 0001 on PostgreSQL', () => {
   })
 
   it('reverts cleanly', async () => {
+    await ds.undoLastMigration({ transaction: 'each' })
+    const columns = await ds.query<{ column_name: string }[]>(
+      `SELECT column_name FROM information_schema.columns WHERE table_name = 'projects'`,
+    )
+    expect(columns.map((c) => c.column_name)).not.toContain('settings')
     await ds.undoLastMigration({ transaction: 'each' })
     const tables = await ds.query<{ table_name: string }[]>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,

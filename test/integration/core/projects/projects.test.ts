@@ -76,13 +76,68 @@ describe('projects', () => {
     await t.core.call('indicators.create', { value: 'elsewhere.example' })
     expect(await t.core.call('projects.stats', { id: p.id })).toEqual({
       projectId: p.id,
-      indicatorCount: 3,
+      totalIndicators: 3,
       activeCount: 2,
       falsePositiveCount: 1,
+      recentActivityCount: 3,
+      riskScore: 50,
       byType: { ip: 2, domain: 1 },
       bySeverity: { high: 3 },
       lastActivity: '2025-11-21T10:01:00.000Z',
     })
+    // Eight days on, nothing is recent; the counts stay.
+    t.clock.advance(8 * 86_400_000)
+    expect(await t.core.call('projects.stats', { id: p.id })).toMatchObject({
+      totalIndicators: 3,
+      recentActivityCount: 0,
+    })
+  })
+
+  it('keeps tags (once each) and settings, and an edit that changes nothing keeps updatedAt', async () => {
+    const p = await t.core.call('projects.create', {
+      name: 'Tagged',
+      tags: ['apt', 'russia', 'apt'],
+      settings: { defaultTlp: 'amber', nested: { list: [1, 2] } },
+    })
+    expect(p).toMatchObject({
+      tags: ['apt', 'russia'],
+      settings: { defaultTlp: 'amber', nested: { list: [1, 2] } },
+    })
+    expect(await t.core.call('projects.get', { id: p.id })).toEqual(p)
+    t.clock.advance(1000)
+    expect(
+      await t.core.call('projects.update', {
+        id: p.id,
+        patch: { tags: ['apt', 'russia'], settings: p.settings, name: 'Tagged' },
+      }),
+    ).toEqual(p)
+    const edited = await t.core.call('projects.update', {
+      id: p.id,
+      patch: { tags: ['ransomware'], settings: {}, archived: true },
+    })
+    expect(edited).toMatchObject({ tags: ['ransomware'], settings: {}, archived: true })
+    expect(edited.updatedAt).not.toBe(p.updatedAt)
+    const plain = await t.core.call('projects.create', { name: 'Plain' })
+    expect(plain).toMatchObject({ tags: [], settings: {} })
+  })
+
+  it('refuses settings that are not a bounded JSON object, naming the field', async () => {
+    const notObject = await errorOf(
+      t.core.call('projects.create', {
+        name: 'S',
+        settings: 'dark' as unknown as Record<string, unknown>,
+      }),
+    )
+    expect(notObject.code).toBe('invalid_input')
+    expect(notObject.message).toContain('settings')
+    let deep: unknown = 'leaf'
+    for (let i = 0; i < 9; i++) deep = { d: deep }
+    const tooDeep = await errorOf(
+      t.core.call('projects.create', { name: 'S', settings: deep as Record<string, unknown> }),
+    )
+    expect(tooDeep.message).toMatch(/settings: nested 9 levels deep/)
+    const badTag = await errorOf(t.core.call('projects.create', { name: 'S', tags: [' '] }))
+    expect(badTag.message).toContain('tags[0]')
   })
 
   it('deleting a project keeps its indicators, detached, and says so', async () => {
