@@ -250,7 +250,7 @@ const describeFeedFlows = (start: StartHarness) => {
     expect(await feeds.reportNumbers(dialog)).toEqual(URLHAUS_RUN)
     const rejects = await feeds.rejects(dialog)
     expect(rejects.map((r) => r.line)).toEqual([16, 18, 19, 21])
-    expect(rejects[0]?.text).toContain('expected 9 fields, found 4')
+    expect(rejects[0]?.text).toContain('expected 9 fields, got 4')
     expect(rejects[1]?.text).toContain('the url field is empty')
     expect(rejects[3]?.text).toContain('unexpected text after the closing quote of field 3')
     // Feed text is never markup: nothing in the report became an element.

@@ -1,6 +1,13 @@
 import { z } from 'zod'
+import { CsvMappingSchema } from '#shared/contract/feeds.contract'
 import { AppError } from '#shared/contract/errors'
-import type { IocType } from '#shared/domain/enums'
+import {
+  CLASSIFICATIONS,
+  SEVERITIES,
+  type Classification,
+  type IocType,
+  type Severity,
+} from '#shared/domain/enums'
 import type { FeedRecord, FormatParser } from '../feed-types'
 import { type Columns, type RowMapper, field, normaliseColumn, runCsvFormat } from './csv-format'
 import {
@@ -8,27 +15,18 @@ import {
   rejectItem,
   splitTags,
   text,
+  toConfidence,
   toIsoUtc,
   own,
 } from './parse-support'
-
-const Column = z.union([z.string().min(1).max(256), z.number().int().min(0).max(10_000)])
+import { recogniseColumns } from './csv-mapping'
+import { tlpFromName } from './tlp'
 
 /**
- * Column mapping for any CSV. A column is a header name (needs `hasHeader`) or a 0-based index.
- * `hasHeader` defaults to true when `valueColumn` is a name; `valueColumn` defaults to column 0.
+ * The column mapping (feeds.contract.ts CsvMappingSchema), read from feed options or an import's mapping:
+ * keys it does not know (the parse options) are left to the others.
  */
-export const GenericCsvOptionsSchema = z.object({
-  delimiter: z.string().length(1).optional(),
-  hasHeader: z.boolean().optional(),
-  valueColumn: Column.default(0),
-  typeColumn: Column.optional(),
-  tagsColumn: Column.optional(),
-  firstSeenColumn: Column.optional(),
-  lastSeenColumn: Column.optional(),
-  descriptionColumn: Column.optional(),
-  commentPrefix: z.string().min(1).max(8).optional(),
-})
+export const GenericCsvOptionsSchema = z.object(CsvMappingSchema.shape)
 export type GenericCsvOptions = z.input<typeof GenericCsvOptionsSchema>
 
 /** Type names seen in hand-made CSVs, MISP exports and SIEM dumps → ours. Unknown names: detect. */
@@ -109,29 +107,90 @@ const resolve = (
   return i
 }
 
-/** Any CSV with a column mapping: the value column is required, the rest optional. */
+const SEVERITY_ALIASES: Readonly<Record<string, Severity>> = {
+  informational: 'info',
+  moderate: 'medium',
+  med: 'medium',
+  severe: 'high',
+}
+const CLASSIFICATION_ALIASES: Readonly<Record<string, Classification>> = {
+  malware: 'malicious',
+  bad: 'malicious',
+  clean: 'benign',
+  good: 'benign',
+  whitelisted: 'benign',
+}
+const severityOf = (s: string): Severity | undefined => {
+  const t = s.trim().toLowerCase()
+  return (SEVERITIES as readonly string[]).includes(t) ? (t as Severity) : own(SEVERITY_ALIASES, t)
+}
+const classificationOf = (s: string): Classification | undefined => {
+  const t = s.trim().toLowerCase()
+  return (CLASSIFICATIONS as readonly string[]).includes(t)
+    ? (t as Classification)
+    : own(CLASSIFICATION_ALIASES, t)
+}
+
+type Mapping = z.output<typeof GenericCsvOptionsSchema>
+
+/**
+ * The mapping to use once the header is known: the given columns over the ones recognised by name. No
+ * value column at all is an error that lists the header's columns, so the analyst can map them.
+ */
+const effectiveMapping = (o: Mapping, header: readonly string[]): Mapping => {
+  const recognised = header.length > 0 ? recogniseColumns(header) : null
+  const merged: Mapping = { ...recognised, ...dropUndefined(o) }
+  if (merged.valueColumn === undefined) {
+    throw new AppError(
+      'invalid_input',
+      `mapping.valueColumn: no column of the CSV header is recognised as the indicator (value, indicator, ioc); map the columns. The header has: ${header.join(', ')}`,
+      { field: 'mapping.valueColumn', columns: [...header], needsMapping: true },
+    )
+  }
+  return merged
+}
+
+const dropUndefined = <T extends Record<string, unknown>>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+
+/**
+ * Any CSV with a column mapping: the value column is required (given, or recognised from the header), the
+ * rest optional. Everything the row states reaches the record: type, tags, description, confidence,
+ * severity, classification, first/last seen, TLP, threat type, malware, reference.
+ */
 export const parseGenericCsv: FormatParser<CommonParseOptions & GenericCsvOptions> =
   async function* (input, options) {
     // Validated inside the generator, so a bad mapping fails the run like any other parse error.
     const o = readGenericCsvOptions(options)
-    const hasHeader = o.hasHeader ?? typeof o.valueColumn === 'string'
+    const hasHeader = o.hasHeader ?? typeof o.valueColumn !== 'number'
+    const delimiter = o.delimiter ?? ','
     const start = (cols: Columns): RowMapper => {
-      const value = resolve(cols, o.valueColumn, 'valueColumn', hasHeader)
-      const type = resolve(cols, o.typeColumn, 'typeColumn', hasHeader)
-      const tags = resolve(cols, o.tagsColumn, 'tagsColumn', hasHeader)
-      const first = resolve(cols, o.firstSeenColumn, 'firstSeenColumn', hasHeader)
-      const last = resolve(cols, o.lastSeenColumn, 'lastSeenColumn', hasHeader)
-      const desc = resolve(cols, o.descriptionColumn, 'descriptionColumn', hasHeader)
+      const m = effectiveMapping(o, cols.names)
+      const col = (key: keyof Mapping) => {
+        const v = m[key]
+        return resolve(cols, typeof v === 'boolean' ? undefined : v, key, hasHeader)
+      }
+      const value = col('valueColumn')
+      const type = col('typeColumn')
+      const tags = col('tagsColumn')
+      const first = col('firstSeenColumn')
+      const last = col('lastSeenColumn')
+      const desc = col('descriptionColumn')
+      const confidence = col('confidenceColumn')
+      const severity = col('severityColumn')
+      const classification = col('classificationColumn')
+      const tlp = col('tlpColumn')
+      const threatType = col('threatTypeColumn')
+      const malware = col('malwareColumn')
+      const reference = col('referenceColumn')
       return (fields, line, out) => {
         if (value >= fields.length) {
-          out.push(
-            rejectItem(line, fields.join(o.delimiter ?? ','), `the row has no column ${value + 1}`),
-          )
+          out.push(rejectItem(line, fields.join(delimiter), `the row has no column ${value + 1}`))
           return
         }
         const v = field(fields, value).trim()
         if (v === '') {
-          out.push(rejectItem(line, fields.join(o.delimiter ?? ','), 'the value column is empty'))
+          out.push(rejectItem(line, fields.join(delimiter), 'the value column is empty'))
           return
         }
         const r: FeedRecord = { line, value: v }
@@ -145,16 +204,31 @@ export const parseGenericCsv: FormatParser<CommonParseOptions & GenericCsvOption
         if (ls !== null) r.lastSeen = ls
         const d = text(field(fields, desc))
         if (d !== undefined) r.description = d
+        const c = toConfidence(field(fields, confidence))
+        if (c !== undefined) r.confidence = c
+        const sv = severityOf(field(fields, severity))
+        if (sv !== undefined) r.severity = sv
+        const cl = classificationOf(field(fields, classification))
+        if (cl !== undefined) r.classification = cl
+        const tl = tlpFromName(field(fields, tlp))
+        if (tl !== undefined) r.tlp = tl
+        const tt = text(field(fields, threatType), 100)
+        if (tt !== undefined) r.threatType = tt
+        const mw = text(field(fields, malware), 200)
+        if (mw !== undefined) r.malware = mw
+        const rf = text(field(fields, reference), 2048)
+        if (rf !== undefined) r.reference = rf
         out.push({ kind: 'record', record: r })
       }
     }
     yield* runCsvFormat(input, options, {
       label: 'CSV',
-      reader: { delimiter: o.delimiter ?? ',', commentPrefix: o.commentPrefix },
+      reader: { delimiter, commentPrefix: o.commentPrefix },
       keyColumns: [],
       noHeader: !hasHeader,
       headerInComments: false,
-      strictFieldCount: false,
+      // A header says how many fields a row has; without one there is nothing to compare with.
+      strictFieldCount: hasHeader,
       start,
     })
   }
