@@ -4,6 +4,7 @@ import { AppError } from '#shared/contract/errors'
 import {
   CLASSIFICATIONS,
   SEVERITIES,
+  TLP_LEVELS,
   type Classification,
   type IocType,
   type Severity,
@@ -11,6 +12,7 @@ import {
 import type { FeedRecord, FormatParser } from '../feed-types'
 import { type Columns, type RowMapper, field, normaliseColumn, runCsvFormat } from './csv-format'
 import {
+  clip,
   type CommonParseOptions,
   rejectItem,
   splitTags,
@@ -19,7 +21,8 @@ import {
   toIsoUtc,
   own,
 } from './parse-support'
-import { recogniseColumns } from './csv-mapping'
+import { peekBytes } from '../decode/byte-streams'
+import { guessDelimiter, recogniseColumns } from './csv-mapping'
 import { tlpFromName } from './tlp'
 
 /**
@@ -131,6 +134,8 @@ const classificationOf = (s: string): Classification | undefined => {
     : own(CLASSIFICATION_ALIASES, t)
 }
 
+const SNIFF_DELIMITER_BYTES = 16 * 1024
+
 type Mapping = z.output<typeof GenericCsvOptionsSchema>
 
 /**
@@ -163,7 +168,22 @@ export const parseGenericCsv: FormatParser<CommonParseOptions & GenericCsvOption
     // Validated inside the generator, so a bad mapping fails the run like any other parse error.
     const o = readGenericCsvOptions(options)
     const hasHeader = o.hasHeader ?? typeof o.valueColumn !== 'number'
-    const delimiter = o.delimiter ?? ','
+    let delimiter = o.delimiter
+    if (delimiter === undefined) {
+      // Not given: the one the first lines agree on (a `;` export reads as well as a `,` one).
+      const peeked = await peekBytes(input, SNIFF_DELIMITER_BYTES)
+      input = peeked.stream
+      const lines = new TextDecoder()
+        .decode(peeked.head.subarray(0, SNIFF_DELIMITER_BYTES))
+        .split(/\r?\n/)
+        .slice(0, -1)
+        .filter(
+          (l) =>
+            l.trim() !== '' && (o.commentPrefix === undefined || !l.startsWith(o.commentPrefix)),
+        )
+      delimiter = guessDelimiter(lines)
+    }
+    const sep = delimiter
     const start = (cols: Columns): RowMapper => {
       const m = effectiveMapping(o, cols.names)
       const col = (key: keyof Mapping) => {
@@ -185,12 +205,12 @@ export const parseGenericCsv: FormatParser<CommonParseOptions & GenericCsvOption
       const reference = col('referenceColumn')
       return (fields, line, out) => {
         if (value >= fields.length) {
-          out.push(rejectItem(line, fields.join(delimiter), `the row has no column ${value + 1}`))
+          out.push(rejectItem(line, fields.join(sep), `the row has no column ${value + 1}`))
           return
         }
         const v = field(fields, value).trim()
         if (v === '') {
-          out.push(rejectItem(line, fields.join(delimiter), 'the value column is empty'))
+          out.push(rejectItem(line, fields.join(sep), 'the value column is empty'))
           return
         }
         const r: FeedRecord = { line, value: v }
@@ -204,14 +224,32 @@ export const parseGenericCsv: FormatParser<CommonParseOptions & GenericCsvOption
         if (ls !== null) r.lastSeen = ls
         const d = text(field(fields, desc))
         if (d !== undefined) r.description = d
-        const c = toConfidence(field(fields, confidence))
+        // A stated value we cannot read is the row's error, named, rather than silently dropped.
+        const bad = (what: string, v: string, expected: string) =>
+          out.push(
+            rejectItem(
+              line,
+              fields.join(sep),
+              `${what}: '${clip(v.trim(), 40)}' is not ${expected}`,
+            ),
+          )
+        const cs = field(fields, confidence)
+        const c = toConfidence(cs)
         if (c !== undefined) r.confidence = c
-        const sv = severityOf(field(fields, severity))
+        else if (cs.trim() !== '') return bad('confidence', cs, 'a number from 0 to 100')
+        const ss = field(fields, severity)
+        const sv = severityOf(ss)
         if (sv !== undefined) r.severity = sv
-        const cl = classificationOf(field(fields, classification))
+        else if (ss.trim() !== '') return bad('severity', ss, `one of ${SEVERITIES.join(', ')}`)
+        const cls = field(fields, classification)
+        const cl = classificationOf(cls)
         if (cl !== undefined) r.classification = cl
-        const tl = tlpFromName(field(fields, tlp))
+        else if (cls.trim() !== '')
+          return bad('classification', cls, `one of ${CLASSIFICATIONS.join(', ')}`)
+        const ts = field(fields, tlp)
+        const tl = ts.trim() === '' ? undefined : tlpFromName(ts)
         if (tl !== undefined) r.tlp = tl
+        else if (ts.trim() !== '') return bad('tlp', ts, `a TLP (${TLP_LEVELS.join(', ')})`)
         const tt = text(field(fields, threatType), 100)
         if (tt !== undefined) r.threatType = tt
         const mw = text(field(fields, malware), 200)
