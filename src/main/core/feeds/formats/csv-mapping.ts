@@ -45,7 +45,6 @@ export const recogniseColumns = (header: readonly string[]): CsvMapping | null =
 
 const PREVIEW_ROWS = 8
 
-/** Every sampled line has the same number (≥ 1) of this delimiter outside quotes. */
 const countOutsideQuotes = (line: string, d: string): number => {
   let n = 0
   let quoted = false
@@ -56,15 +55,24 @@ const countOutsideQuotes = (line: string, d: string): number => {
   return n
 }
 
-/** The delimiter of a CSV head: the one each of its first lines holds the same number of times. */
+/**
+ * The delimiter of a CSV head: the one its first line (the header, usually) holds most often, among those
+ * most of the next lines hold as often; a short or broken row further down does not change it.
+ */
 export const guessDelimiter = (lines: readonly string[]): string => {
   const sample = lines.slice(0, 20)
+  let best = ','
+  let bestCount = 0
   for (const d of [',', ';', '\t', '|']) {
     const counts = sample.map((l) => countOutsideQuotes(l, d))
     const c0 = counts[0] ?? 0
-    if (c0 >= 1 && counts.every((c) => c === c0)) return d
+    const agreeing = counts.filter((c) => c === c0).length
+    if (c0 > bestCount && agreeing * 2 > counts.length) {
+      best = d
+      bestCount = c0
+    }
   }
-  return ','
+  return best
 }
 
 /**
