@@ -6,7 +6,7 @@ import { peekBytes } from '../decode/byte-streams'
 import { decodeStream } from '../decode/decode'
 import type { FeedFormat, ParseItem } from '../feed-types'
 import { detectFormat, parsers, type DetectResult } from '../formats'
-import { describeNonFeed } from '../http/sniff'
+import { SNIFF_BYTES, describeNonFeed } from '../http/sniff'
 import {
   fetchFeed,
   type FeedAuth,
@@ -65,7 +65,9 @@ export const resolveFormat = async (
   stream: AsyncIterable<Uint8Array>,
   fileName: string | undefined,
 ): Promise<{ format: FeedFormat; stream: AsyncIterable<Uint8Array> }> => {
-  const peeked = await peekBytes(stream, DETECT_BYTES)
+  // Detection reads 64 KB; telling markup or binary from data needs the first few only, so a named
+  // format starts parsing (and reporting progress) as soon as those arrived.
+  const peeked = await peekBytes(stream, format === 'auto' ? DETECT_BYTES : SNIFF_BYTES)
   const head = peeked.head.subarray(0, DETECT_BYTES)
   const nonFeed = describeNonFeed(head)
   const found: DetectResult =
