@@ -1,4 +1,10 @@
 import { useDeferredValue, useMemo, useState } from 'react'
+import {
+  DETECT_HEAD_CHARS,
+  type CsvMapping,
+  type CsvPreview,
+  type FeedRun,
+} from '#shared/contract/feeds.contract'
 import type { BulkReport } from '#shared/contract/indicators.contract'
 import { defang, extractIndicators, pickMode, type ExtractMode } from '#shared/domain'
 import {
@@ -15,6 +21,7 @@ import { useClient, useServices } from '../../app-context'
 import { Modal } from '../../components/modal'
 import { TYPE_LABELS, capitalise, formatCount, splitList } from './format'
 import { EnumSelect, upperCase } from '../../components/enum-select'
+import { CsvMappingStep, initialMapping, mappingReady } from '../feeds/csv-mapping-step'
 
 /** A paste bigger than this is a file: the desktop's import (not a textarea) is the tool for it. */
 const MAX_PASTE_CHARS = 5_000_000
@@ -71,6 +78,23 @@ const addReports = (a: BulkReport, b: BulkReport): BulkReport => ({
   ),
 })
 
+/** A pasted table: its first line holds a delimiter, so its columns can be mapped. */
+const looksTabular = (text: string): boolean => {
+  const first = text.trimStart().split(/\r?\n/, 1)[0] ?? ''
+  return /[,;|\t]/.test(first) && text.trim().includes('\n')
+}
+
+/** A CSV import's run as the paste dialog's report. */
+const reportOfRun = (run: FeedRun, rejects: BulkReport['rejects']): BulkReport => ({
+  total: run.rows,
+  created: run.created,
+  updated: run.updated,
+  unchanged: run.unchanged + run.duplicates,
+  rejected: run.rejected,
+  rejects,
+  byType: run.byType,
+})
+
 const Stat = (props: { label: string; value: number; testId: string }) => (
   <div className="report-stat">
     <strong data-testid={props.testId}>{formatCount(props.value)}</strong>
@@ -91,6 +115,8 @@ export const PasteImportDialog = (props: { onClose: () => void }) => {
   const [progress, setProgress] = useState(0)
   const [report, setReport] = useState<BulkReport | null>(null)
   const [error, setError] = useState<string | null>(null)
+  // The CSV mapping step: the pasted table's preview and the columns picked so far.
+  const [csv, setCsv] = useState<{ preview: CsvPreview; mapping: CsvMapping } | null>(null)
 
   // Parsing a big paste on every keystroke would stall typing: React renders the preview when idle.
   const deferredText = useDeferredValue(text)
@@ -130,6 +156,45 @@ export const PasteImportDialog = (props: { onClose: () => void }) => {
     }
   }
 
+  const openMapping = async () => {
+    setError(null)
+    try {
+      const detected = await client.call('feeds.detectFormat', {
+        head: text.slice(0, DETECT_HEAD_CHARS),
+        fileName: 'pasted.csv',
+      })
+      if (!('csv' in detected) || !detected.csv) {
+        setError('The pasted text is not a table with columns to map.')
+        return
+      }
+      setCsv({ preview: detected.csv, mapping: initialMapping(detected.csv) })
+    } catch (e) {
+      setError(errorMessage(e))
+    }
+  }
+
+  const runCsvImport = async (mapping: CsvMapping) => {
+    setBusy(true)
+    setError(null)
+    try {
+      const run = await client.call('feeds.importText', {
+        content: text,
+        fileName: 'pasted.csv',
+        format: 'generic-csv',
+        mapping,
+      })
+      const detail = await client.call('feeds.getRun', { id: run.id })
+      setReport(reportOfRun(run, detail.rejects.slice(0, PREVIEW_ROWS)))
+      if (run.error) setError(`Import stopped: ${run.error}`)
+      else ui.getState().toast('success', `Imported ${formatCount(run.created)} new indicators`)
+      indicators.getState().reload()
+    } catch (e) {
+      setError(errorMessage(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+
   const footer = report ? (
     <button
       type="button"
@@ -139,8 +204,33 @@ export const PasteImportDialog = (props: { onClose: () => void }) => {
     >
       Done
     </button>
+  ) : csv ? (
+    <>
+      <button type="button" className="button" onClick={() => setCsv(null)}>
+        Back
+      </button>
+      <button
+        type="button"
+        className="button button-primary"
+        disabled={busy || !mappingReady(csv.mapping)}
+        data-testid="paste-mapping-submit"
+        onClick={() => void runCsvImport(csv.mapping)}
+      >
+        Import with this mapping
+      </button>
+    </>
   ) : (
     <>
+      {looksTabular(text) && !tooBig ? (
+        <button
+          type="button"
+          className="button"
+          data-testid="paste-map-columns"
+          onClick={() => void openMapping()}
+        >
+          Map CSV columns…
+        </button>
+      ) : null}
       <span className="muted" aria-live="polite">
         {busy
           ? `Importing… ${formatCount(progress)} / ${formatCount(result.accepted.length)}`
@@ -198,6 +288,19 @@ export const PasteImportDialog = (props: { onClose: () => void }) => {
             </p>
           ) : null}
         </div>
+      ) : csv ? (
+        <>
+          <CsvMappingStep
+            preview={csv.preview}
+            mapping={csv.mapping}
+            onChange={(mapping) => setCsv({ ...csv, mapping })}
+          />
+          {error ? (
+            <p className="form-error" role="alert">
+              {error}
+            </p>
+          ) : null}
+        </>
       ) : (
         <div className="paste-layout">
           <div className="paste-input">
