@@ -23,7 +23,13 @@ const FILE_FORMATS = FEED_FORMAT_NAMES.filter((f) => f !== 'misp-feed' && f !== 
 type Step =
   | { kind: 'reading' }
   | { kind: 'too-big'; reason: string }
-  | { kind: 'pick'; candidates: FeedFormat[]; content: string; ambiguous: boolean }
+  | {
+      kind: 'pick'
+      candidates: FeedFormat[]
+      content: string
+      ambiguous: boolean
+      csv: CsvPreview | null
+    }
   | { kind: 'map'; preview: CsvPreview; content: string }
   | { kind: 'importing'; format: FeedFormat }
   | { kind: 'done'; run: FeedRun }
@@ -106,19 +112,19 @@ export const ImportDialog = (props: { file: File; onClose: () => void }) => {
         })
         return
       }
-      // A CSV whose columns the core did not recognise: the analyst maps them.
-      if ('csv' in detected && detected.csv && detected.csv.mapping === null) {
-        setMapping(initialMapping(detected.csv))
-        setStep({ kind: 'map', preview: detected.csv, content })
-        return
-      }
       if ('format' in detected) {
         await runImport(content, detected.format)
         return
       }
       const candidates = 'ambiguous' in detected ? detected.ambiguous : [...FILE_FORMATS]
       setPicked(candidates[0] ?? null)
-      setStep({ kind: 'pick', candidates, content, ambiguous: 'ambiguous' in detected })
+      setStep({
+        kind: 'pick',
+        candidates,
+        content,
+        ambiguous: 'ambiguous' in detected,
+        csv: 'csv' in detected ? (detected.csv ?? null) : null,
+      })
     }
     go().catch((e: unknown) => setStep({ kind: 'failed', message: errorMessage(e) }))
     // The dialog is keyed by the file: one run per mount.
@@ -160,7 +166,16 @@ export const ImportDialog = (props: { file: File; onClose: () => void }) => {
           className="button button-primary"
           disabled={picked === null}
           data-testid="import-format-submit"
-          onClick={() => picked && void runImport(step.content, picked)}
+          onClick={() => {
+            if (picked === null) return
+            // A CSV whose columns the core did not recognise: the analyst maps them first.
+            if (picked === 'generic-csv' && step.csv !== null && step.csv.mapping === null) {
+              setMapping(initialMapping(step.csv))
+              setStep({ kind: 'map', preview: step.csv, content: step.content })
+              return
+            }
+            void runImport(step.content, picked)
+          }}
         >
           Import as {picked ? FORMAT_LABELS[picked] : '…'}
         </button>
