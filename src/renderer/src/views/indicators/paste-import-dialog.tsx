@@ -1,10 +1,5 @@
 import { useDeferredValue, useMemo, useState } from 'react'
-import {
-  DETECT_HEAD_CHARS,
-  type CsvMapping,
-  type CsvPreview,
-  type FeedRun,
-} from '#shared/contract/feeds.contract'
+import type { CsvMapping, CsvPreview } from '#shared/contract/feeds.contract'
 import type { BulkReport } from '#shared/contract/indicators.contract'
 import { defang, extractIndicators, pickMode, type ExtractMode } from '#shared/domain'
 import {
@@ -21,7 +16,8 @@ import { useClient, useServices } from '../../app-context'
 import { Modal } from '../../components/modal'
 import { TYPE_LABELS, capitalise, formatCount, splitList } from './format'
 import { EnumSelect, upperCase } from '../../components/enum-select'
-import { CsvMappingStep, initialMapping, mappingReady } from '../feeds/csv-mapping-step'
+import { CsvMappingStep, mappingReady } from '../feeds/csv-mapping-step'
+import { detectPastedCsv, importPastedCsv, looksTabular } from './paste-csv'
 
 /** A paste bigger than this is a file: the desktop's import (not a textarea) is the tool for it. */
 const MAX_PASTE_CHARS = 5_000_000
@@ -76,23 +72,6 @@ const addReports = (a: BulkReport, b: BulkReport): BulkReport => ({
       (a.byType[k] ?? 0) + (b.byType[k] ?? 0),
     ]),
   ),
-})
-
-/** A pasted table: its first line holds a delimiter, so its columns can be mapped. */
-const looksTabular = (text: string): boolean => {
-  const first = text.trimStart().split(/\r?\n/, 1)[0] ?? ''
-  return /[,;|\t]/.test(first) && text.trim().includes('\n')
-}
-
-/** A CSV import's run as the paste dialog's report. */
-const reportOfRun = (run: FeedRun, rejects: BulkReport['rejects']): BulkReport => ({
-  total: run.rows,
-  created: run.created,
-  updated: run.updated,
-  unchanged: run.unchanged + run.duplicates,
-  rejected: run.rejected,
-  rejects,
-  byType: run.byType,
 })
 
 const Stat = (props: { label: string; value: number; testId: string }) => (
@@ -159,15 +138,9 @@ export const PasteImportDialog = (props: { onClose: () => void }) => {
   const openMapping = async () => {
     setError(null)
     try {
-      const detected = await client.call('feeds.detectFormat', {
-        head: text.slice(0, DETECT_HEAD_CHARS),
-        fileName: 'pasted.csv',
-      })
-      if (!('csv' in detected) || !detected.csv) {
-        setError('The pasted text is not a table with columns to map.')
-        return
-      }
-      setCsv({ preview: detected.csv, mapping: initialMapping(detected.csv) })
+      const found = await detectPastedCsv(client, text)
+      if (typeof found === 'string') setError(found)
+      else setCsv(found)
     } catch (e) {
       setError(errorMessage(e))
     }
@@ -177,16 +150,15 @@ export const PasteImportDialog = (props: { onClose: () => void }) => {
     setBusy(true)
     setError(null)
     try {
-      const run = await client.call('feeds.importText', {
-        content: text,
-        fileName: 'pasted.csv',
-        format: 'generic-csv',
+      const { report: r, error: stopped } = await importPastedCsv(
+        client,
+        text,
         mapping,
-      })
-      const detail = await client.call('feeds.getRun', { id: run.id })
-      setReport(reportOfRun(run, detail.rejects.slice(0, PREVIEW_ROWS)))
-      if (run.error) setError(`Import stopped: ${run.error}`)
-      else ui.getState().toast('success', `Imported ${formatCount(run.created)} new indicators`)
+        PREVIEW_ROWS,
+      )
+      setReport(r)
+      if (stopped !== null) setError(`Import stopped: ${stopped}`)
+      else ui.getState().toast('success', `Imported ${formatCount(r.created)} new indicators`)
       indicators.getState().reload()
     } catch (e) {
       setError(errorMessage(e))
@@ -325,6 +297,11 @@ export const PasteImportDialog = (props: { onClose: () => void }) => {
               <p className="form-error" role="alert">
                 The text is longer than {formatCount(MAX_PASTE_CHARS)} characters; import it as a
                 file instead.
+              </p>
+            ) : null}
+            {error ? (
+              <p className="form-error" role="alert" data-testid="paste-error">
+                {error}
               </p>
             ) : null}
             <div className="paste-options">
