@@ -95,7 +95,7 @@ export const previewCsv = (head: string): CsvPreview => {
     blank: () => undefined,
   }
   const reader = new CsvReader({ delimiter, commentPrefix: '#' })
-  // Only whole lines: the head may end in the middle of one.
+  // The first rows only: the reader sees no more than the preview needs.
   reader.push(lines.slice(0, PREVIEW_ROWS + 1).join('\n'), sink)
   reader.end(sink)
   const first = rows[0] ?? []
