@@ -7,7 +7,7 @@ import { normalizeTimestamp } from '#core/indicators/indicator-row'
 import { assertProjectExists, type IndicatorsDeps } from '#core/indicators/indicators.service'
 import { createBatchCommitter } from './batch-committer'
 import { addReject, emptyCounts, toBulkReport } from './ingest-counts'
-import { createBatchSizer, createIngestWriter } from './ingest-writer'
+import { MAX_BATCH, createBatchSizer, createIngestWriter } from './ingest-writer'
 
 /** Rows prepared at a time before they go to the open batch, and at most about this much text (a
  * description may be 20,000 characters): the main thread never holds more than that. */
@@ -75,7 +75,10 @@ const itemProblem = (item: IndicatorCreate | undefined): string | null => {
 }
 
 export type ImportOptions = {
-  /** Records per transaction; default: adaptive, as for feed runs (createBatchSizer). */
+  /**
+   * Records per transaction; default MAX_BATCH. Not adaptive as feed runs are: a call is often one batch
+   * of a client's stream, and a sizer that starts small would commit each call several times.
+   */
   batchSize?: number
   signal?: AbortSignal
 }
@@ -119,7 +122,7 @@ export const importIndicators = async (
 
   const writer = createIngestWriter({
     committer: createBatchCommitter({ db, clock, label: 'indicators.bulkCreate', counts }),
-    sizer: createBatchSizer(opts.batchSize),
+    sizer: createBatchSizer(opts.batchSize ?? MAX_BATCH),
     signal: opts.signal,
   })
   const before = () => counts.created + counts.updated
