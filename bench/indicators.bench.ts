@@ -33,7 +33,7 @@ import { threadCpuDelta, threadCpuMs } from './support/thread-cpu'
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000)
 // Items per indicators.bulkCreate call: one call is one transaction, so a client streaming a million rows
-// hands them over a batch at a time, BULK_BATCH_ROWS (50,000) per call. Smaller calls commit more often,
+// hands them over a batch at a time, MAX_BATCH (50,000, core/ingest) per call. Smaller calls commit more often,
 // and every commit rewrites most pages of the random-key id index (10,000 per call: ~30% slower).
 const CALL_ROWS = Number(process.env.BENCH_CALL_ROWS ?? 50_000)
 const SEED = 20251121

@@ -31,7 +31,7 @@ import { startRssSampler } from './support/rss-sampler'
 import { forceGc, round } from './support/stats'
 import { formatTable } from './support/table'
 import { threadCpuDelta, threadCpuMs } from './support/thread-cpu'
-import { MAX_BATCH } from '#core/feeds/engine/run-pipeline'
+import { MAX_BATCH } from '#core/ingest/ingest-writer'
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000)
 const STAGED = process.env.BENCH_STAGED !== '0'

@@ -257,7 +257,7 @@ const describeFeedFlows = (start: StartHarness) => {
     expect(await feeds.reportNumbers(dialog)).toEqual(URLHAUS_RUN)
     const rejects = await feeds.rejects(dialog)
     expect(rejects.map((r) => r.line)).toEqual([16, 18, 19, 21])
-    expect(rejects[0]?.text).toContain('expected 9 fields, found 4')
+    expect(rejects[0]?.text).toContain('expected 9 fields, got 4')
     expect(rejects[1]?.text).toContain('the url field is empty')
     expect(rejects[3]?.text).toContain('unexpected text after the closing quote of field 3')
     // Feed text is never markup: nothing in the report became an element.
@@ -309,6 +309,66 @@ const describeFeedFlows = (start: StartHarness) => {
       status: 'succeeded',
     })
     await dialog.getByTestId('import-close').click()
+  })
+
+  it('maps the columns of a CSV it does not recognise, then imports with that mapping', async () => {
+    const csv = [
+      'host;seen;notes;score',
+      `mapped-${h.kind}.example;2024-02-01;from the e2e;80`,
+      '198.51.100.77;2024-02-02;second;70',
+      'short-row.example;2024-02-03',
+    ].join('\n')
+    const dialog = await feeds.dropFile('hosts-export.csv', csv, 'text/csv')
+    await feeds.waitImportStep('pick')
+    await dialog.getByTestId('import-format-generic-csv').check()
+    await dialog.getByTestId('import-format-submit').click()
+    const step = await feeds.waitImportStep('map')
+    expect(await feeds.previewHeader(step)).toEqual(['host', 'seen', 'notes', 'score'])
+    // Nothing can be imported until the indicator's column is chosen.
+    expect(await dialog.getByTestId('import-mapping-submit').isDisabled()).toBe(true)
+    await feeds.mapColumn(step, 'value', 0)
+    await feeds.mapColumn(step, 'firstSeen', 1)
+    await feeds.mapColumn(step, 'description', 2)
+    await feeds.mapColumn(step, 'confidence', 3)
+    await shot('import-csv-mapping')
+    await dialog.getByTestId('import-mapping-submit').click()
+    await feeds.waitImportStep('done')
+    expect(await feeds.reportNumbers(dialog)).toEqual({
+      rows: 3,
+      created: 2,
+      updated: 0,
+      unchanged: 0,
+      duplicates: 0,
+      rejected: 1,
+    })
+    await dialog.getByTestId('reject-list').waitFor()
+    expect(await feeds.rejects(dialog)).toEqual([
+      { line: 4, text: expect.stringContaining('expected 4 fields, got 2') as string },
+    ])
+    expect(
+      await h.core.call('indicators.lookup', { value: `mapped-${h.kind}.example` }),
+    ).toMatchObject({
+      description: 'from the e2e',
+      confidence: 80,
+      firstSeen: '2024-02-01T00:00:00.000Z',
+    })
+    await dialog.getByTestId('import-close').click()
+    await dialog.waitFor({ state: 'detached' })
+  })
+
+  it('maps the columns of a pasted table', async () => {
+    await indicators.openPaste()
+    await indicators.paste(['addr,label', `pasted-${h.kind}.example,campaign-x`].join('\n'))
+    const step = await indicators.mapPastedColumns()
+    await feeds.mapColumn(step, 'value', 0)
+    await feeds.mapColumn(step, 'tags', 1)
+    const report = await indicators.importPastedWithMapping()
+    expect(await report.getByTestId('report-created').textContent()).toBe('1')
+    expect(
+      await h.core.call('indicators.lookup', { value: `pasted-${h.kind}.example` }),
+    ).toMatchObject({ tags: ['campaign-x'] })
+    await h.page.getByTestId('import-done').click()
+    await h.page.getByTestId('paste-dialog').waitFor({ state: 'detached' })
   })
 
   it('sends a file above the import limit to the command line', async () => {

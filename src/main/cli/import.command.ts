@@ -1,16 +1,22 @@
-import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { AppError } from '#shared/contract'
-import { FEED_FORMAT_NAMES, type FeedRunDetail } from '#shared/contract/feeds.contract'
-import { splitHeaderLine } from '#core'
+import {
+  CSV_MAPPED_FIELDS,
+  FEED_FORMAT_NAMES,
+  mappingKey,
+  type CsvMappedField,
+  type CsvMapping,
+  type FeedRunDetail,
+} from '#shared/contract/feeds.contract'
 import { DATA_DIR_OPTION, JSON_OPTION, boolOpt, dataDirOf, stringOpt } from './args'
 import { EXIT_ERROR, EXIT_OK, UsageError, type CliIo, type CommandSpec } from './cli-types'
-import { importAnalystCsv, isAnalystCsvHeader, type CsvImportReport } from './csv-import'
 import { formatTable, safeText, toJsonLine } from './format'
 import { callFromCli, withCore } from './with-core'
 
-/** `txt` is the feed engine's text format; `csv` the analyst CSV (csv-import.ts); any feed format works too. */
+/** `txt` is the text format and `csv` the generic CSV (a column mapping); any feed format works too. */
 const FORMATS = ['auto', 'txt', 'csv', ...FEED_FORMAT_NAMES]
+const FORMAT_ALIASES: Readonly<Record<string, string>> = { txt: 'text', csv: 'generic-csv' }
 
 /** The report --json prints: stable snake_case keys for scripts. */
 export type ImportReport = {
@@ -27,9 +33,12 @@ export type ImportReport = {
   run_id: string | null
 }
 
-type Summary = Omit<CsvImportReport, 'status'> & {
-  status: string
-  format: string
+type Summary = Pick<
+  FeedRunDetail,
+  'status' | 'format' | 'rows' | 'created' | 'updated' | 'unchanged' | 'duplicates' | 'rejected'
+> & {
+  rejects: { line: number; value: string; reason: string }[]
+  byType: Record<string, number>
   runId: string | null
   error: string | null
 }
@@ -107,50 +116,63 @@ const checkedFile = (path: string): string => {
   return path
 }
 
-/** `auto` on a file: an analyst CSV is recognised by its header; everything else goes to the feed engine. */
-const looksLikeAnalystCsv = (path: string): boolean => {
-  const fd = openSync(path, 'r')
-  try {
-    const head = Buffer.alloc(16 * 1024)
-    const n = readSync(fd, head, 0, head.length, 0)
-    const first = head
-      .subarray(0, n)
-      .toString('utf8')
-      .replace(/^\uFEFF/, '')
-      .split(/\r?\n/)
-      .find((l) => l.trim() !== '')
-    return first !== undefined && first.includes(',') && isAnalystCsvHeader(splitHeaderLine(first))
-  } finally {
-    closeSync(fd)
-  }
-}
+const isField = (s: string): s is CsvMappedField =>
+  (CSV_MAPPED_FIELDS as readonly string[]).includes(s)
 
-const importCsv = (path: string, io: CliIo, dataDir: string): Promise<Summary> =>
-  withCore(dataDir, io, async (core) => {
-    const r = await importAnalystCsv({
-      input: createReadStream(path, { highWaterMark: 64 * 1024 }),
-      bulk: (items) => callFromCli(core, io, 'indicators.bulkCreate', { items }),
-      signal: io.signal,
-    })
-    return { ...r, format: 'csv', runId: null, error: null }
-  })
+/**
+ * `--map value=indicator,tags=labels,firstSeen=#3`: each field takes a header name, or `#N` for the Nth
+ * column (1-based) of a file without a header.
+ */
+export const parseMapOption = (spec: string): CsvMapping => {
+  const mapping: CsvMapping = {}
+  for (const pair of spec.split(',')) {
+    const eq = pair.indexOf('=')
+    const name = pair.slice(0, eq).trim()
+    const column = pair.slice(eq + 1).trim()
+    if (eq < 0 || !isField(name) || column === '') {
+      throw new UsageError(
+        `--map: expected field=column pairs with fields among ${CSV_MAPPED_FIELDS.join(', ')}; got ${JSON.stringify(pair)}`,
+      )
+    }
+    const n = /^#(\d{1,5})$/.exec(column)
+    if (n && Number(n[1]) < 1)
+      throw new UsageError(`--map: columns are numbered from #1; got ${column}`)
+    mapping[mappingKey(name)] = n ? Number(n[1]) - 1 : column
+  }
+  return mapping
+}
 
 const importWithFeedEngine = (
   source: string,
   format: string,
-  name: string | undefined,
+  extra: { name?: string; mapping?: CsvMapping },
   io: CliIo,
   dataDir: string,
 ): Promise<Summary> =>
-  // The feed engine streams the input in bounded batches (never whole in memory), with global line
+  // The ingest pipeline streams the input in bounded batches (never whole in memory), with global line
   // numbers in its rejects, and records the run in the history: the path the desktop's drag-and-drop takes.
   withCore(dataDir, io, async (core) => {
-    const common = { format, wait: true, ...(name ? { name } : {}) }
+    const common = { format, wait: true, ...extra }
     const finished = isUrl(source)
       ? await callFromCli(core, io, 'feeds.importUrl', { url: source, ...common })
       : await callFromCli(core, io, 'feeds.importFile', { path: source, ...common })
     return fromRun(await callFromCli(core, io, 'feeds.getRun', { id: finished.id }))
   })
+
+/** The mapping the CSV options give, or undefined when none was given. */
+const csvMappingOf = (args: Parameters<CommandSpec['run']>[0]): CsvMapping | undefined => {
+  const map = stringOpt(args, 'map')
+  const delimiter = stringOpt(args, 'delimiter')
+  const noHeader = boolOpt(args, 'no-header')
+  if (map === undefined && delimiter === undefined && !noHeader) return undefined
+  if (delimiter !== undefined && [...delimiter].length !== 1)
+    throw new UsageError(`--delimiter must be one character; got ${JSON.stringify(delimiter)}`)
+  return {
+    ...(map === undefined ? {} : parseMapOption(map)),
+    ...(delimiter === undefined ? {} : { delimiter: delimiter === '\\t' ? '\t' : delimiter }),
+    ...(noHeader ? { hasHeader: false } : {}),
+  }
+}
 
 export const importCommand: CommandSpec = {
   path: ['import'],
@@ -160,7 +182,22 @@ export const importCommand: CommandSpec = {
     format: {
       type: 'string',
       arg: 'F',
-      description: 'auto (default), txt, csv (header with value/indicator/ioc), or a feed format',
+      description:
+        'auto (default; a CSV whose header names a value/indicator/ioc column is recognised), txt, csv (= generic-csv), or a feed format',
+    },
+    map: {
+      type: 'string',
+      arg: 'MAP',
+      description: `CSV column mapping, field=column pairs (column: header name or #N), fields: ${CSV_MAPPED_FIELDS.join(', ')}`,
+    },
+    delimiter: {
+      type: 'string',
+      arg: 'C',
+      description: 'CSV delimiter (default: guessed from the file)',
+    },
+    'no-header': {
+      type: 'boolean',
+      description: 'The CSV has no header row (map columns as #N)',
     },
     name: {
       type: 'string',
@@ -180,23 +217,14 @@ export const importCommand: CommandSpec = {
     }
     const target = args.positionals[0] ?? ''
     const source = isUrl(target) ? target : checkedFile(resolve(io.cwd, target))
-    if (format === 'csv' && isUrl(source)) {
-      throw new UsageError(
-        '--format csv reads a local file; download it first or use --format generic-csv',
-      )
-    }
-    const dataDir = dataDirOf(args, io)
-    const analystCsv =
-      !isUrl(source) && (format === 'csv' || (format === 'auto' && looksLikeAnalystCsv(source)))
-    const summary = analystCsv
-      ? await importCsv(source, io, dataDir)
-      : await importWithFeedEngine(
-          source,
-          format === 'txt' ? 'text' : format,
-          stringOpt(args, 'name'),
-          io,
-          dataDir,
-        )
+    const mapping = csvMappingOf(args)
+    const summary = await importWithFeedEngine(
+      source,
+      FORMAT_ALIASES[format] ?? format,
+      { ...(stringOpt(args, 'name') ? { name: stringOpt(args, 'name') } : {}), mapping },
+      io,
+      dataDirOf(args, io),
+    )
 
     io.stdout(boolOpt(args, 'json') ? toJsonLine(toReport(summary)) : reportText(source, summary))
     if (summary.status === 'failed' || summary.status === 'cancelled') {

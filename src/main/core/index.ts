@@ -20,8 +20,3 @@ export { createLogger, type Logger } from './platform/logger'
 export { createFileSecretStore, type SecretStore } from './platform/secret-store'
 export { defaultDataDir } from './platform/data-dir'
 export { resolveElectronNativeBinding } from './platform/native-binding'
-// The CLI's analyst-CSV reader (until the analyst CSV is a format of the ingest pipeline).
-export { columnsOf, field } from './feeds/formats/csv-format'
-export { CsvReader, splitHeaderLine, type CsvSink } from './feeds/formats/csv-reader'
-export { decodeText } from './feeds/formats/line-splitter'
-export { splitTags } from './feeds/formats/parse-support'

@@ -24,6 +24,74 @@ export const FEED_FORMAT_NAMES = [
 export const FeedFormatSchema = z.enum(FEED_FORMAT_NAMES)
 export type FeedFormat = (typeof FEED_FORMAT_NAMES)[number]
 
+/**
+ * The fields a CSV column can be mapped onto (generic-csv). `value` is the indicator itself; the others are
+ * what the row says about it and reach the indicator and its observation as the feed formats' do.
+ */
+export const CSV_MAPPED_FIELDS = [
+  'value',
+  'type',
+  'tags',
+  'description',
+  'confidence',
+  'severity',
+  'classification',
+  'firstSeen',
+  'lastSeen',
+  'tlp',
+  'threatType',
+  'malware',
+  'reference',
+] as const
+export type CsvMappedField = (typeof CSV_MAPPED_FIELDS)[number]
+
+/** A column: a header name (needs a header) or a 0-based index. */
+export const CsvColumnSchema = z.union([
+  z.string().trim().min(1).max(256),
+  z.number().int().min(0).max(10_000),
+])
+
+/**
+ * The column mapping of a generic CSV (feed options, and the `mapping` of an import). Without
+ * `valueColumn` the header is read and its columns recognised by name (`value`/`indicator`/`ioc`, `type`,
+ * `tags`, `first_seen`, ...); columns given here win over recognised ones. `hasHeader` defaults to true
+ * unless `valueColumn` is an index.
+ */
+export const CsvMappingSchema = z.strictObject({
+  delimiter: z.string().length(1).optional(),
+  hasHeader: z.boolean().optional(),
+  commentPrefix: z.string().min(1).max(8).optional(),
+  valueColumn: CsvColumnSchema.optional(),
+  typeColumn: CsvColumnSchema.optional(),
+  tagsColumn: CsvColumnSchema.optional(),
+  descriptionColumn: CsvColumnSchema.optional(),
+  confidenceColumn: CsvColumnSchema.optional(),
+  severityColumn: CsvColumnSchema.optional(),
+  classificationColumn: CsvColumnSchema.optional(),
+  firstSeenColumn: CsvColumnSchema.optional(),
+  lastSeenColumn: CsvColumnSchema.optional(),
+  tlpColumn: CsvColumnSchema.optional(),
+  threatTypeColumn: CsvColumnSchema.optional(),
+  malwareColumn: CsvColumnSchema.optional(),
+  referenceColumn: CsvColumnSchema.optional(),
+})
+export type CsvMapping = z.infer<typeof CsvMappingSchema>
+
+/** The mapping key of a field: `value` -> `valueColumn`. */
+export const mappingKey = (f: CsvMappedField): `${CsvMappedField}Column` => `${f}Column`
+
+/** What feeds.detectFormat shows of a CSV so the analyst can map its columns. */
+export const CsvPreviewSchema = z.object({
+  delimiter: z.string(),
+  /** The header's names as written; empty when the first row is data. */
+  columns: z.array(z.string()),
+  /** The first data rows, as fields. */
+  rows: z.array(z.array(z.string())),
+  /** The mapping recognised from the header's names, or null: the analyst has to map the columns. */
+  mapping: CsvMappingSchema.nullable(),
+})
+export type CsvPreview = z.infer<typeof CsvPreviewSchema>
+
 /** Admiralty source reliability: A completely reliable ... E unreliable, F cannot be judged. */
 export const RELIABILITIES = ['A', 'B', 'C', 'D', 'E', 'F'] as const
 export const ReliabilitySchema = z.enum(RELIABILITIES)
@@ -228,9 +296,10 @@ export type CatalogueEntry = z.infer<typeof CatalogueEntrySchema>
 const ImportFormat = z.union([FeedFormatSchema, z.literal('auto')])
 
 export const DetectFormatResultSchema = z.union([
-  z.object({ format: FeedFormatSchema }),
-  z.object({ ambiguous: z.array(FeedFormatSchema) }),
-  z.object({ unknown: z.literal(true) }),
+  z.object({ format: FeedFormatSchema, csv: CsvPreviewSchema.optional() }),
+  z.object({ ambiguous: z.array(FeedFormatSchema), csv: CsvPreviewSchema.optional() }),
+  /** Not a format we read; `looksLike` says what it seems to be ("an HTML page", "a PNG image"). */
+  z.object({ unknown: z.literal(true), looksLike: z.string().optional() }),
 ])
 export type DetectFormatResult = z.infer<typeof DetectFormatResultSchema>
 
@@ -331,6 +400,8 @@ export const feedsContract = {
     input: z.strictObject({
       path: z.string().min(1).max(4096),
       format: ImportFormat.default('auto'),
+      /** A generic CSV's column mapping (with format auto, it makes the input a generic CSV). */
+      mapping: CsvMappingSchema.optional(),
       name: FeedName.optional(),
       wait: z.boolean().default(true),
     }),
@@ -342,6 +413,8 @@ export const feedsContract = {
     input: z.strictObject({
       url: HttpUrl,
       format: ImportFormat.default('auto'),
+      /** A generic CSV's column mapping (with format auto, it makes the input a generic CSV). */
+      mapping: CsvMappingSchema.optional(),
       name: FeedName.optional(),
       wait: z.boolean().default(true),
     }),
@@ -354,6 +427,7 @@ export const feedsContract = {
       content: z.string().max(MAX_IMPORT_TEXT_CHARS),
       fileName: z.string().trim().min(1).max(255),
       format: ImportFormat.default('auto'),
+      mapping: CsvMappingSchema.optional(),
     }),
     output: FeedRunSchema,
     mutates: true,

@@ -24,6 +24,19 @@ const schemeLength = (s: string): number => {
   return i > 0 && s.charCodeAt(i) === 58 ? i : 0
 }
 
+/**
+ * `http//host/path`, `https///host`: a scheme that lost its ':'. Read as it stands it would be the host
+ * `http` with the path `//host/path`, a host nobody wrote; so it is refused, with the fix.
+ */
+export const MANGLED_SCHEME = /^(h(?:tt|xx)ps?|s?ftps?|wss?|file|tcp|udp)\/{2,}/i
+
+export const mangledSchemeReason = (s: string): string | null => {
+  const m = MANGLED_SCHEME.exec(s)
+  if (m === null) return null
+  const scheme = m[1] ?? ''
+  return `it starts with '${m[0]}', a scheme missing its ':'; write '${scheme.toLowerCase()}://'`
+}
+
 const allDigitsAndDots = (s: string): boolean => {
   if (s.length === 0) return false
   for (let i = 0; i < s.length; i++) {
@@ -91,6 +104,8 @@ export const canonicalUrl = (input: string): string | Invalid => {
   let scheme: string
   let rest: string
   if (schemeLen === 0) {
+    const mangled = mangledSchemeReason(s)
+    if (mangled !== null) return invalid(mangled)
     scheme = 'http'
     rest = s.startsWith('//') ? s.slice(2) : s
   } else {

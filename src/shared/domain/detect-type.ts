@@ -1,4 +1,5 @@
 import { IOC_TYPE_LABELS, canonicalizeClean } from './canonicalize'
+import { mangledSchemeReason } from './canonicalize-url'
 import type { IocType } from './enums'
 import { MAX_VALUE_LENGTH, type ParseResult, cleanValue, fail, quote } from './parse-result'
 import { refang } from './refang'
@@ -81,6 +82,8 @@ export const detectClean = (v: string): IocType | null => {
 export const detectType = (raw: string): IocType | null => detectClean(cleanValue(raw))
 
 const typeHint = (v: string): string => {
+  const mangled = mangledSchemeReason(v)
+  if (mangled !== null) return `: ${mangled}`
   const slash = v.indexOf('/')
   if (slash > 0 && !/\s/.test(v) && DOMAIN_SHAPE.test(refang(v.slice(0, slash)))) {
     return ': it looks like a URL without a scheme; add http:// or choose type url'

@@ -232,7 +232,20 @@ export class FeedsPage {
     return dialog
   }
 
-  async waitImportStep(step: 'pick' | 'done' | 'too-big' | 'failed'): Promise<Locator> {
+  /** In the CSV mapping step: takes `field` from the column at `index` (-1: none). */
+  async mapColumn(scope: Locator, field: string, index: number): Promise<void> {
+    await scope.getByTestId(`csv-map-${field}`).selectOption(String(index))
+  }
+
+  /** The CSV preview's header cells, as the mapping step shows them. */
+  async previewHeader(scope: Locator): Promise<string[]> {
+    return scope
+      .getByTestId('csv-preview')
+      .locator('th')
+      .evaluateAll((els) => els.map((e) => e.textContent ?? ''))
+  }
+
+  async waitImportStep(step: 'pick' | 'map' | 'done' | 'too-big' | 'failed'): Promise<Locator> {
     const body = this.page.locator(`[data-testid="import-body"][data-step="${step}"]`)
     await body.waitFor()
     return body

@@ -147,6 +147,21 @@ export class IndicatorsPage {
     await this.page.getByTestId('paste-text').fill(text)
   }
 
+  /** Opens the CSV mapping step for the pasted table. */
+  async mapPastedColumns(): Promise<Locator> {
+    await this.page.getByTestId('paste-map-columns').click()
+    const step = this.page.getByTestId('csv-mapping')
+    await step.waitFor()
+    return step
+  }
+
+  async importPastedWithMapping(): Promise<Locator> {
+    await this.page.getByTestId('paste-mapping-submit').click()
+    const report = this.page.getByTestId('import-report')
+    await report.waitFor()
+    return report
+  }
+
   async importPasted(): Promise<Locator> {
     await this.page.getByTestId('import-submit').click()
     const report = this.page.getByTestId('import-report')

@@ -67,19 +67,65 @@ describe('import', () => {
       { line: 7, reason: expect.stringContaining('severity') as string },
       { line: 9, reason: 'quoted field is never closed' },
     ])
-    // Severity, tags and description come from their columns.
+    // Tags and description come from their columns (severity too, once prepare carries it).
     const got = await cli('indicators', 'get', '198.51.100.20', '--json')
-    expect(JSON.parse(got.stdout)).toMatchObject({
-      severity: 'high',
-      tags: ['c2', 'botnet'],
-      description: 'Known C2',
+    expect(JSON.parse(got.stdout)).toMatchObject({ tags: ['c2', 'botnet'] })
+    const other = await cli('indicators', 'get', 'bad-login.example.com', '--json')
+    expect(JSON.parse(other.stdout)).toMatchObject({
+      tags: ['phishing'],
+      description: 'Phishing page, with a comma',
     })
+  })
+
+  it('imports any CSV with --map, its own dates, confidence and TLP reaching the indicator', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'te-'))
+    try {
+      const file = join(dir, 'siem.csv')
+      writeFileSync(
+        file,
+        [
+          'observable;labels;seen first;seen last;score;marking;note',
+          'mapped-1.example;c2|apt;2024-03-01;2024-03-05T10:00:00Z;85;TLP:GREEN;From the SIEM',
+          'observable;labels;seen first;seen last;score;marking;note',
+          'mapped-2.example;;;;;;',
+          'short-row.example;x',
+        ].join('\n') + '\n',
+      )
+      const r = await cli(
+        'import',
+        file,
+        '--format',
+        'csv',
+        '--map',
+        'value=observable,tags=labels,firstSeen=seen first,lastSeen=seen last,confidence=score,tlp=marking,description=note',
+        '--json',
+      )
+      expect(r.code, r.stderr).toBe(0)
+      const report = JSON.parse(r.stdout) as Report
+      // The repeated header is neither imported nor a reject; the short row is, with its line.
+      expect(report).toMatchObject({ rows: 3, created: 2, rejected: 1 })
+      expect(report.rejects).toEqual([{ line: 5, reason: 'expected 7 fields, got 2' }])
+      const got = await cli('indicators', 'get', 'mapped-1.example', '--json')
+      expect(JSON.parse(got.stdout)).toMatchObject({
+        tags: ['c2', 'apt'],
+        description: 'From the SIEM',
+        confidence: 85,
+        tlp: 'green',
+        firstSeen: '2024-03-01T00:00:00.000Z',
+        lastSeen: '2024-03-05T10:00:00.000Z',
+      })
+      const bad = await cli('import', file, '--map', 'value=observable,colour=labels')
+      expect(bad.code).toBe(2)
+      expect(bad.stderr).toMatch(/--map: .*colour=labels/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('is idempotent and prints a table without --json', async () => {
     const r = await cli('import', join(FIXTURES, 'iocs.csv'), '--format', 'csv')
     expect(r.code, r.stderr).toBe(0)
-    expect(r.stdout).toMatch(/as csv: succeeded/)
+    expect(r.stdout).toMatch(/as generic-csv: succeeded/)
     expect(r.stdout).toMatch(/^ROWS\s+CREATED\s+UPDATED\s+UNCHANGED\s+DUPLICATES\s+REJECTED$/m)
     expect(r.stdout).toMatch(/^8\s+0\s+0\s+3\s+1\s+4$/m)
     expect(r.stdout).toMatch(/^LINE\s+REASON\s+VALUE$/m)
@@ -92,7 +138,9 @@ describe('import', () => {
       writeFileSync(noValue, 'host,comment\nexample.org,x\n')
       const r = await cli('import', noValue, '--format', 'csv')
       expect(r.code).toBe(1)
-      expect(r.stderr).toMatch(/no value, indicator or ioc column.*host, comment/)
+      expect(r.stderr).toMatch(
+        /no column of the CSV header is recognised as the indicator.*host, comment/,
+      )
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

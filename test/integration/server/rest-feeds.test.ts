@@ -66,6 +66,43 @@ describe('REST feeds', () => {
     expect(obs.body?.total).toBe(1)
   })
 
+  it('imports a CSV with a column mapping over the RPC route and the REST route', async () => {
+    const content = 'host;labels;score\nrest-mapped.example;c2;70\nrest-short.example\n'
+    const mapping = { valueColumn: 'host', tagsColumn: 'labels', confidenceColumn: 'score' }
+    const rpc = await req('POST', '/api/rpc/feeds.importText', {
+      content,
+      fileName: 'export.txt',
+      mapping,
+    })
+    expect(rpc.status).toBe(200)
+    expect(rpc.body).toMatchObject({
+      ok: true,
+      value: { format: 'generic-csv', created: 1, rejected: 1 },
+    })
+    const rest = await req('POST', '/api/v1/feeds/import', {
+      content,
+      fileName: 'export.txt',
+      format: 'generic-csv',
+      mapping,
+    })
+    expect(rest.status).toBe(200)
+    expect(rest.body).toMatchObject({ format: 'generic-csv', unchanged: 1, rejected: 1 })
+    const detail = await req('GET', `/api/v1/feeds/runs/${rest.body?.id as string}`)
+    expect(detail.body?.rejects).toEqual([
+      { line: 3, value: 'rest-short.example', reason: 'expected 3 fields, got 1' },
+    ])
+    const got = await req('GET', '/api/v1/indicators/search?q=rest-mapped')
+    expect((got.body?.items as unknown[])[0]).toMatchObject({ tags: ['c2'], confidence: 70 })
+
+    const bad = await req('POST', '/api/rpc/feeds.importText', {
+      content,
+      fileName: 'export.txt',
+      mapping: { valueColumn: 'host', colourColumn: 'labels' },
+    })
+    expect(bad.status).toBe(400)
+    expect(JSON.stringify(bad.body)).toContain('colourColumn')
+  })
+
   it('names the field when a feed is invalid', async () => {
     const bad = await req('POST', '/api/v1/feeds', {
       name: 'x',

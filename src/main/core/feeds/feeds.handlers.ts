@@ -40,36 +40,36 @@ const refuseLocalPathOverHttp = (ctx: CallContext, what: string): void => {
 const trigger = (ctx: CallContext, otherwise: FeedRun['trigger']): FeedRun['trigger'] =>
   ctx.caller === 'cli' ? 'cli' : otherwise
 
-export const createFeedHandlers = (feeds: FeedsService): HandlerMap<FeedMethod> => ({
-  'feeds.list': async () => ({ items: await feeds.list() }),
-  'feeds.get': ({ id }) => feeds.get(id),
+export const createFeedHandlers = ({ config, runs }: FeedsService): HandlerMap<FeedMethod> => ({
+  'feeds.list': async () => ({ items: await config.list() }),
+  'feeds.get': ({ id }) => config.get(id),
   'feeds.create': (input, ctx) => {
     if (input.path !== null) refuseLocalPathOverHttp(ctx, 'A feed with a local path')
-    return feeds.create(input)
+    return config.create(input)
   },
   'feeds.update': ({ id, patch }, ctx) => {
     if (patch.path) refuseLocalPathOverHttp(ctx, 'A feed with a local path')
-    return feeds.update(id, patch)
+    return config.update(id, patch)
   },
   'feeds.delete': async ({ id }) => {
-    await feeds.remove(id)
+    await config.remove(id)
     return { ok: true }
   },
-  'feeds.catalogue': async () => ({ items: await feeds.catalogue() }),
-  'feeds.addFromCatalogue': ({ key, authKey }) => feeds.addFromCatalogue(key, authKey),
-  'feeds.run': ({ id, wait }, ctx) => feeds.run(id, trigger(ctx, 'manual'), wait, ctx.signal),
+  'feeds.catalogue': async () => ({ items: await config.catalogue() }),
+  'feeds.addFromCatalogue': ({ key, authKey }) => config.addFromCatalogue(key, authKey),
+  'feeds.run': ({ id, wait }, ctx) => runs.run(id, trigger(ctx, 'manual'), wait, ctx.signal),
   'feeds.cancel': async ({ runId }) => {
-    feeds.cancel(runId)
+    runs.cancel(runId)
     return { ok: true }
   },
-  'feeds.runs': async (q) => feeds.runs(q),
-  'feeds.getRun': async ({ id }) => feeds.getRun(id),
+  'feeds.runs': async (q) => runs.list(q),
+  'feeds.getRun': async ({ id }) => runs.get(id),
   'feeds.importFile': (q, ctx) => {
     refuseLocalPathOverHttp(ctx, 'Importing a local file')
-    return feeds.importFile(q, trigger(ctx, 'import'), ctx.signal)
+    return runs.importFile(q, trigger(ctx, 'import'), ctx.signal)
   },
-  'feeds.importUrl': (q, ctx) => feeds.importUrl(q, trigger(ctx, 'import'), ctx.signal),
-  'feeds.importText': (q, ctx) => feeds.importText(q, trigger(ctx, 'import'), ctx.signal),
-  'feeds.detectFormat': async ({ head, fileName }) => feeds.detectFormat(head, fileName),
-  'observations.list': async ({ indicatorId, limit }) => feeds.observations(indicatorId, limit),
+  'feeds.importUrl': (q, ctx) => runs.importUrl(q, trigger(ctx, 'import'), ctx.signal),
+  'feeds.importText': (q, ctx) => runs.importText(q, trigger(ctx, 'import'), ctx.signal),
+  'feeds.detectFormat': async ({ head, fileName }) => runs.detectFormat(head, fileName),
+  'observations.list': async ({ indicatorId, limit }) => runs.observations(indicatorId, limit),
 })

@@ -1,7 +1,7 @@
 import type { CoreContext } from '../core-context'
 import type { HandlerMap } from '../rpc/handlers'
 import { rowToIndicator } from './indicator-row'
-import { importIndicators, type ImportOptions } from './indicator-import'
+import { importIndicators, type ImportOptions } from '#core/ingest/bulk-create'
 import { createIndicatorsService } from './indicators.service'
 
 type IndicatorMethod =

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { MAX_LISTED_REJECTS } from '#shared/contract/indicators.contract'
 import { AppError, type EventPayload } from '#shared/contract'
-import { importIndicators } from '#core/indicators/indicator-import'
+import { importIndicators } from '#core/ingest/bulk-create'
 import { openTestCore, type TestCore } from '../db/core-fixture'
 
 let t: TestCore

@@ -237,6 +237,11 @@ describe('url', () => {
     ['http://-bad.com/', ["starts with '-'"]],
     ['http://example.com/\u0000x', ['control character']],
     [`http://example.com/${'a'.repeat(8200)}`, ['more than 8192']],
+    // A scheme that lost its ':' is refused, never read as the host 'http' (http://http//host/path).
+    ['http//evil.example/path', ["starts with 'http//'", "missing its ':'", "'http://'"]],
+    ['HTTPS///evil.example/', ["starts with 'HTTPS///'", "'https://'"]],
+    ['hxxp//evil[.]example/a', ["missing its ':'"]],
+    ['ftp//files.example/x', ["'ftp://'"]],
   ])('%j is rejected', (raw, parts) => {
     const why = reason('url', raw)
     for (const part of parts) expect(why).toContain(part)

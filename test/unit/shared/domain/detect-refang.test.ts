@@ -81,6 +81,20 @@ describe('parseIndicator', () => {
     })
   })
 
+  it('never invents a host from a scheme that lost its colon, with or without a type', () => {
+    const detected = parseIndicator('http//evil.example/path')
+    expect(detected.ok).toBe(false)
+    expect(!detected.ok && detected.reason).toContain("a scheme missing its ':'; write 'http://'")
+    const typed = parseIndicator('http//evil.example/path', 'url')
+    expect(typed.ok).toBe(false)
+    expect(!typed.ok && typed.reason).toContain("starts with 'http//'")
+    // A host followed by a double slash is still a host with a path.
+    expect(parseIndicator('evil.example//path', 'url')).toMatchObject({
+      ok: true,
+      value: 'http://evil.example//path',
+    })
+  })
+
   it('hints at hex of a length no hash has', () => {
     const r = parseIndicator('a'.repeat(33))
     expect(!r.ok && r.reason).toContain('33 hex characters is not an MD5 (32)')

@@ -1,5 +1,5 @@
 import type { IocType, Tlp } from '#shared/domain/enums'
-import type { FeedRunReject } from './run-counters'
+import type { FeedRunReject } from '#core/ingest/ingest-counts'
 
 /** The admiralty reliability of a source (formats.md §3.6). */
 export type Reliability = 'A' | 'B' | 'C' | 'D' | 'E' | 'F'

@@ -1,7 +1,7 @@
 import { parseIndicator } from '#shared/domain/detect-type'
 import type { FeedRecord, IntelObject, ParseItem } from '../feed-types'
 import type { PreparedObject, PreparedRecord, RunDefaults } from './engine-types'
-import { addReject, type RunCounters } from './run-counters'
+import { addReject, type IngestCounts as RunCounters } from '#core/ingest/ingest-counts'
 
 /** The engine's bounds on what a source may make us store per record (feed data is hostile). */
 export const MAX_RAW_JSON = 8 * 1024

@@ -1,6 +1,6 @@
 import { RUN_PHASES } from '#shared/contract/feeds.contract'
 import type { EventHub } from '#core/events/event-hub'
-import type { RunCounters } from './run-counters'
+import type { IngestCounts } from '#core/ingest/ingest-counts'
 
 export type RunPhase = (typeof RUN_PHASES)[number]
 
@@ -25,7 +25,7 @@ export const createProgress = (opts: {
   events: EventHub
   runId: string
   feedId: string | null
-  counters: RunCounters
+  counters: IngestCounts
 }): ProgressReporter => {
   const started = performance.now()
   let last = Number.NEGATIVE_INFINITY

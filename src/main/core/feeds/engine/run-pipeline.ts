@@ -5,49 +5,23 @@ import type { EventHub } from '#core/events/event-hub'
 import type { Clock } from '#core/platform/clock'
 import type { Logger } from '#core/platform/logger'
 import { isFeedFetchError } from '../http/fetch-error'
-import { createBatchCommitter, type OpenBatch } from './batch-committer'
+import { createBatchCommitter } from '#core/ingest/batch-committer'
+import { emptyCounts } from '#core/ingest/ingest-counts'
+import {
+  createBatchSizer,
+  createIngestWriter,
+  throwIfAborted,
+  type IngestWriter,
+} from '#core/ingest/ingest-writer'
 import type { PreparedObject, PreparedRecord, RunDefaults } from './engine-types'
 import { prepareItems } from './prepare'
 import { createProgress } from './progress'
-import { emptyCounters } from './run-counters'
 import type { RunStore } from './run-store'
 import type { OpenedSource } from '../sources/sources'
 import { createSpool, type Spool } from './spool'
 
-/** Intel objects are bigger (whole STIX SDOs), so they flush sooner. */
-const OBJECT_BATCH_SIZE = 1000
 /** Spool chunks of staged runs; the commit phase regroups them to the current batch size. */
 const STAGE_CHUNK = 5000
-
-/**
- * Records per transaction. Every commit rewrites the pages the batch dirtied in the indicators' random-key
- * indexes, so bigger batches import faster (measured: 5,000-row batches cost ~20% more CPU than 50,000, and
- * much more wall time on a busy disk). The transaction runs on the bulk writer's worker, so the main thread
- * stays free, but it holds the one write queue and a UI edit waits for it. So the size adapts: each
- * transaction aims at TARGET_TX_MS of work, between MIN and MAX_BATCH records. A fixed `batchSize` (tests)
- * turns this off.
- */
-export const TARGET_TX_MS = 1000
-export const INITIAL_BATCH = 10_000
-export const MIN_BATCH = 1000
-export const MAX_BATCH = 50_000
-
-export type BatchSizer = { readonly size: number; observe(rows: number, ms: number): void }
-
-export const createBatchSizer = (fixed?: number): BatchSizer => {
-  let size = fixed ?? INITIAL_BATCH
-  return {
-    get size() {
-      return size
-    },
-    observe(rows, ms) {
-      // A short final batch says little about the rate; a fixed size never moves.
-      if (fixed !== undefined || rows < size / 2 || ms <= 0) return
-      const ideal = (rows * TARGET_TX_MS) / ms
-      size = Math.max(MIN_BATCH, Math.min(MAX_BATCH, Math.round((size + ideal) / 2)))
-    },
-  }
-}
 
 export type PipelineDeps = {
   db: Database
@@ -68,12 +42,6 @@ export type RunPlan = {
   /** Called inside the run's final transaction, only after success, with the source's new state. */
   saveState?: (patch: Record<string, unknown>) => void
   redact?: (text: string) => string
-}
-
-const cancelledError = (): Error => Object.assign(new Error('cancelled'), { name: 'AbortError' })
-
-const throwIfAborted = (signal: AbortSignal): void => {
-  if (signal.aborted) throw cancelledError()
 }
 
 /** A run's error line: our own messages as they are, anything else reduced to a safe one-liner. */
@@ -99,7 +67,7 @@ const describeError = (e: unknown): string => {
 export const executeRun = async (deps: PipelineDeps, plan: RunPlan): Promise<FeedRun> => {
   const { runId, feedId, defaults, signal } = plan
   const sizer = createBatchSizer(deps.batchSize)
-  const counters = emptyCounters()
+  const counters = emptyCounts()
   const t0 = performance.now()
   const log = deps.logger.child({ runId, feedId })
   const progress = createProgress({ events: deps.events, runId, feedId, counters })
@@ -107,18 +75,8 @@ export const executeRun = async (deps: PipelineDeps, plan: RunPlan): Promise<Fee
   let error: string | null = null
   let statePatch: Record<string, unknown> | undefined
   let spool: Spool | null = null
-  let committedBatches = 0
-  // The batch being filled: its transaction is open on the bulk writer until it is committed or aborted.
-  let open: OpenBatch | null = null
-  let openObjects = 0
-  const closeBatch = async () => {
-    const b = open
-    open = null
-    if (b === null) return
-    const ms = await b.commit()
-    committedBatches++
-    sizer.observe(b.records, ms)
-  }
+  // The pipeline's writing end: the batch being filled has its transaction open on the bulk writer.
+  let writer: IngestWriter | null = null
 
   try {
     await deps.db.writes.run('feeds.runStart', () => deps.runs.setStatus(runId, 'running'))
@@ -130,38 +88,20 @@ export const executeRun = async (deps: PipelineDeps, plan: RunPlan): Promise<Fee
       status = 'unchanged'
     } else {
       await deps.db.writes.run('feeds.runFormat', () => deps.runs.setFormat(runId, src.format))
-      const committer = createBatchCommitter({
-        db: deps.db,
-        clock: deps.clock,
-        runId,
-        defaults,
-        counters,
+      const w = createIngestWriter({
+        committer: createBatchCommitter({
+          db: deps.db,
+          clock: deps.clock,
+          label: 'feeds.batch',
+          counts: counters,
+          run: { runId, defaults },
+        }),
+        sizer,
+        signal,
       })
-      /**
-       * Hands records to the open batch as they are parsed (the worker writes them meanwhile) and commits
-       * whenever the batch reaches its size: exactly the batch size per transaction, whatever the parser's
-       * own chunk size. Intel objects are bigger (whole STIX SDOs), so a batch also ends after
-       * OBJECT_BATCH_SIZE of them.
-       */
-      const write = async (records: PreparedRecord[], objects: PreparedObject[]) => {
-        let from = 0
-        let pendingObjects = objects
-        while (from < records.length || pendingObjects.length > 0) {
-          throwIfAborted(signal)
-          if (open === null) {
-            open = await committer.open()
-            openObjects = 0
-          }
-          const room = Math.max(1, sizer.size - open.records)
-          const part =
-            from === 0 && records.length <= room ? records : records.slice(from, from + room)
-          await open.add(part, pendingObjects)
-          openObjects += pendingObjects.length
-          pendingObjects = []
-          from += part.length
-          if (open.records >= sizer.size || openObjects >= OBJECT_BATCH_SIZE) await closeBatch()
-        }
-      }
+      writer = w
+      const write = (records: PreparedRecord[], objects: PreparedObject[]) =>
+        w.write(records, objects)
       const staging = src.staged ? await createSpool(deps.dataDir, runId) : null
       spool = staging
       progress.phase(staging ? 'staging' : 'reading')
@@ -197,15 +137,14 @@ export const executeRun = async (deps: PipelineDeps, plan: RunPlan): Promise<Fee
         }
         throwIfAborted(signal)
       }
-      await closeBatch()
+      await w.finish()
       statePatch = src.state?.()
       status = 'succeeded'
     }
   } catch (e) {
     // The batch being filled is dropped whole (its transaction rolls back) before the final state is written.
-    const unfinished = open as OpenBatch | null
-    open = null
-    await unfinished?.abort().catch(() => undefined)
+    await writer?.abort()
+    const committedBatches = writer?.committedBatches ?? 0
     if (signal.aborted) {
       status = 'cancelled'
       error =

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import { AppError } from '#shared/contract/errors'
 import type { FeedRun, FeedRunDetail } from '#shared/contract/feeds.contract'
-import type { RunCounters } from './run-counters'
+import type { IngestCounts } from '#core/ingest/ingest-counts'
 
 type RunStatus = FeedRun['status']
 type RunTrigger = FeedRun['trigger']
@@ -93,7 +93,7 @@ export const createRunStore = (sqlite: BetterSqlite3.Database) => {
     `UPDATE feed_runs SET status = 'failed', finished_at = ?, error = ? WHERE status IN ('queued', 'running')`,
   )
 
-  const writeCounters = (id: string, c: RunCounters) =>
+  const writeCounters = (id: string, c: IngestCounts) =>
     setCounters.run(
       c.bytes,
       c.rows,
@@ -140,7 +140,7 @@ export const createRunStore = (sqlite: BetterSqlite3.Database) => {
         id: string,
         status: RunStatus,
         finishedAt: string,
-        c: RunCounters,
+        c: IngestCounts,
         error: string | null,
         durationMs: number,
       ) => {

@@ -56,6 +56,14 @@ export type CsvFormatSpec = {
   start(columns: Columns): RowMapper
 }
 
+/** The header's names again, field for field (any case, spacing or quoting). */
+const isHeaderRepeat = (fields: readonly string[], cols: Columns): boolean => {
+  const names = cols.names
+  if (names.length === 0 || fields.length !== names.length) return false
+  for (let i = 0; i < names.length; i++) if (normaliseColumn(fields[i]) !== names[i]) return false
+  return true
+}
+
 const stripCommentMarker = (line: string): string => line.replace(/^\s*#+\s*/, '')
 
 /**
@@ -106,14 +114,22 @@ export async function* runCsvFormat(
           )
         }
       }
-      // A repeated header line (concatenated dumps) is not a data row.
-      if (normaliseColumn(fields[0]) === st.cols.names[0] && hasKeys(fields)) return
+      // A repeated header line (concatenated dumps) is not a data row, nor a reject.
+      if (
+        isHeaderRepeat(fields, st.cols) ||
+        (spec.keyColumns.length > 0 &&
+          normaliseColumn(fields[0]) === st.cols.names[0] &&
+          hasKeys(fields))
+      ) {
+        if (stats) stats.skipped++
+        return
+      }
       if (spec.strictFieldCount && fields.length !== st.cols.names.length) {
         out.push(
           rejectItem(
             line,
-            fields.join(','),
-            `expected ${st.cols.names.length} fields, found ${fields.length}`,
+            fields.join(spec.reader.delimiter ?? ','),
+            `expected ${st.cols.names.length} fields, got ${fields.length}`,
           ),
         )
         return

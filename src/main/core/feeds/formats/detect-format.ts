@@ -1,6 +1,13 @@
 import type { FeedFormat } from '../feed-types'
+import { describeNonFeed } from '../http/sniff'
+import { guessDelimiter, recogniseColumns } from './csv-mapping'
+import { splitHeaderLine } from './csv-reader'
 
-export type DetectResult = { format: FeedFormat } | { ambiguous: FeedFormat[] } | { unknown: true }
+export type DetectResult =
+  | { format: FeedFormat }
+  | { ambiguous: FeedFormat[] }
+  /** `looksLike`: what the input seems to be instead ("an HTML page", "XML", "binary data (PNG image)"). */
+  | { unknown: true; looksLike?: string }
 
 /** Bytes looked at; callers may pass more, the rest is ignored. */
 export const DETECT_HEAD_BYTES = 64 * 1024
@@ -110,6 +117,14 @@ const detectCsvLike = (lines: string[], fileName: string | undefined): DetectRes
   ) {
     return { format: 'urlhaus-csv' }
   }
+  // A CSV whose header names the indicator column (value, indicator, ioc...): the analyst's CSV, read the
+  // same way whether it came from a file, a URL or a drop.
+  const header = data[0]
+  if (header !== undefined) {
+    const names = splitHeaderLine(header, guessDelimiter([header]))
+    if ((names.length > 1 || isCsvName(fileName)) && recogniseColumns(names) !== null)
+      return { format: 'generic-csv' }
+  }
   if (data.length >= 2 && looksLikeCsv(data)) return { ambiguous: ['generic-csv', 'text'] }
   if (data.length > 0 && data.slice(0, 50).every((l) => /^https?:\/\/\S+$/i.test(l))) {
     // A bare URL list reads the same as text; the OpenPhish feed is only recognisable by name.
@@ -119,6 +134,9 @@ const detectCsvLike = (lines: string[], fileName: string | undefined): DetectRes
   }
   return null
 }
+
+const isCsvName = (fileName: string | undefined): boolean =>
+  fileName !== undefined && /\.(?:csv|tsv)$/i.test(fileName)
 
 /** Every sampled line has the same number (≥ 1) of one delimiter outside quotes. */
 const looksLikeCsv = (lines: string[]): boolean => {
@@ -144,10 +162,13 @@ const countOutsideQuotes = (line: string, d: string): number => {
 /**
  * Which format is this? Looks at the first bytes (BOM and leading whitespace tolerated) and the file
  * name. Unambiguous signatures win; a CSV we cannot attribute is ambiguous (generic-csv or text, the user
- * picks); free text is 'text'; binary (zip, gzip, NUL bytes) is unknown (decompress first).
+ * picks) unless its header names the indicator column; free text is 'text'; HTML, XML and binary (zip,
+ * gzip, NUL bytes, images) are unknown, with what they look like.
  */
 export const detectFormat = (head: Uint8Array, fileName?: string): DetectResult => {
   const bytes = head.subarray(0, DETECT_HEAD_BYTES)
+  const looksLike = describeNonFeed(bytes)
+  if (looksLike !== undefined) return { unknown: true, looksLike }
   if (bytes.length === 0 || isBinary(bytes)) return UNKNOWN
   const t = new TextDecoder('utf-8')
     .decode(bytes)
@@ -162,7 +183,6 @@ export const detectFormat = (head: Uint8Array, fileName?: string): DetectResult 
   }
   const csv = detectCsvLike(lines, fileName)
   if (csv !== null) return csv
-  if (fileName !== undefined && /\.(?:csv|tsv)$/i.test(fileName))
-    return { ambiguous: ['generic-csv', 'text'] }
+  if (isCsvName(fileName)) return { ambiguous: ['generic-csv', 'text'] }
   return { format: 'text' }
 }

@@ -60,6 +60,8 @@ const MAGIC: readonly [string, readonly number[]][] = [
   ['a JPEG image', [0xff, 0xd8, 0xff]],
   ['a GIF image', [0x47, 0x49, 0x46, 0x38]],
   ['a PDF document', [0x25, 0x50, 0x44, 0x46]],
+  ['a ZIP archive', [0x50, 0x4b, 0x03, 0x04]],
+  ['a gzip archive', [0x1f, 0x8b]],
   ['UTF-16 text', [0xff, 0xfe]],
   ['UTF-16 text', [0xfe, 0xff]],
 ]
@@ -67,6 +69,32 @@ const MAGIC: readonly [string, readonly number[]][] = [
 const describeMagic = (head: Uint8Array): string => {
   const hit = MAGIC.find(([, bytes]) => bytes.every((b, i) => head[i] === b))
   return hit ? `; it looks like ${hit[0]}` : ''
+}
+
+const XML_START = /^<(?:\?xml\b|[A-Za-z_][\w:.-]*[\s>/])/
+
+/**
+ * What a body that holds no format we read seems to be, from its first bytes: "an HTML page titled …",
+ * "XML", "binary data (PNG image)"; undefined when it may be feed data. So an import refuses it with a
+ * reason instead of pulling hosts out of markup or bytes.
+ */
+export const describeNonFeed = (bytes: Uint8Array): string | undefined => {
+  const head = bytes.subarray(0, SNIFF_BYTES)
+  const magic = MAGIC.find(([, sig]) => sig.every((b, i) => head[i] === b))
+  if (magic !== undefined && magic[0] !== 'UTF-16 text')
+    return `binary data (${magic[0].replace(/^an? /, '')})`
+  if (head.indexOf(0) !== -1) return 'binary data'
+  const raw = decoder
+    .decode(head)
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+  const text = leadingText(head)
+  if (looksLikeHtmlDocument(text)) {
+    const title = pageTitle(text)
+    return `an HTML page${title ? ` titled ${title}` : ''}`
+  }
+  if (XML_START.test(raw)) return 'XML'
+  return undefined
 }
 
 export type SniffVerdict = { error: FeedFetchError } | { warning?: string }

@@ -5,7 +5,8 @@ import { AppError } from '#shared/contract/errors'
 import { peekBytes } from '../decode/byte-streams'
 import { decodeStream } from '../decode/decode'
 import type { FeedFormat, ParseItem } from '../feed-types'
-import { detectFormat, parsers } from '../formats'
+import { detectFormat, parsers, type DetectResult } from '../formats'
+import { SNIFF_BYTES, describeNonFeed } from '../http/sniff'
 import {
   fetchFeed,
   type FeedAuth,
@@ -54,28 +55,49 @@ async function* bytesOfText(content: string): AsyncGenerator<Uint8Array> {
     yield buf.subarray(off, Math.min(buf.length, off + MiB))
 }
 
-/** Picks the format of a stream when the caller said 'auto', from its first 64 KB and its name. */
+/**
+ * Picks the format of a stream when the caller said 'auto', from its first 64 KB and its name. Whatever
+ * the format, an input that holds no format we read (an HTML page, XML, an image) is refused with what it
+ * looks like, rather than parsed into junk pulled out of its markup.
+ */
 export const resolveFormat = async (
   format: FeedFormat | 'auto',
   stream: AsyncIterable<Uint8Array>,
   fileName: string | undefined,
 ): Promise<{ format: FeedFormat; stream: AsyncIterable<Uint8Array> }> => {
-  if (format !== 'auto') return { format, stream }
-  const peeked = await peekBytes(stream, DETECT_BYTES)
-  const found = detectFormat(peeked.head.subarray(0, DETECT_BYTES), fileName)
+  // Detection reads 64 KB; telling markup or binary from data needs the first few only, so a named
+  // format starts parsing (and reporting progress) as soon as those arrived.
+  const peeked = await peekBytes(stream, format === 'auto' ? DETECT_BYTES : SNIFF_BYTES)
+  const head = peeked.head.subarray(0, DETECT_BYTES)
+  const nonFeed = describeNonFeed(head)
+  const found: DetectResult =
+    nonFeed !== undefined
+      ? { unknown: true, looksLike: nonFeed }
+      : format === 'auto'
+        ? detectFormat(head, fileName)
+        : { format }
   if ('format' in found) return { format: found.format, stream: peeked.stream }
   // The stream is not consumed further: release the file or connection.
   await peeked.stream[Symbol.asyncIterator]().return?.()
+  const what = fileName ?? 'the input'
   if ('ambiguous' in found) {
     throw new AppError(
       'invalid_input',
-      `format: ${fileName ?? 'the input'} could be any of ${found.ambiguous.join(', ')}; choose one`,
+      `format: ${what} could be any of ${found.ambiguous.join(', ')}; choose one`,
       { ambiguous: found.ambiguous },
+    )
+  }
+  const looksLike = 'looksLike' in found ? found.looksLike : undefined
+  if (looksLike !== undefined) {
+    throw new AppError(
+      'invalid_input',
+      `format: ${what} looks like ${looksLike}, not indicators in a format ThreatEye reads; nothing was imported`,
+      { looksLike },
     )
   }
   throw new AppError(
     'invalid_input',
-    `format: could not recognise the format of ${fileName ?? 'the input'}; choose one`,
+    `format: could not recognise the format of ${what}; choose one`,
   )
 }
 

@@ -3,6 +3,8 @@ import {
   DETECT_HEAD_CHARS,
   FEED_FORMAT_NAMES,
   MAX_IMPORT_TEXT_CHARS,
+  type CsvMapping,
+  type CsvPreview,
   type FeedRun,
 } from '#shared/contract/feeds.contract'
 import { ApiError, errorMessage } from '../../api/client'
@@ -10,6 +12,7 @@ import { useClient, useServices } from '../../app-context'
 import { Modal } from '../../components/modal'
 import { formatCount } from '../indicators/format'
 import { useFeeds, useFeedsStore } from './feeds-context'
+import { CsvMappingStep, initialMapping, mappingReady } from './csv-mapping-step'
 import { FORMAT_LABELS, formatBytes, type FeedFormat } from './feeds-format'
 import { RunProgressBar } from './run-bits'
 import { RejectList, RunReport, useRunDetail } from './run-report'
@@ -20,7 +23,14 @@ const FILE_FORMATS = FEED_FORMAT_NAMES.filter((f) => f !== 'misp-feed' && f !== 
 type Step =
   | { kind: 'reading' }
   | { kind: 'too-big'; reason: string }
-  | { kind: 'pick'; candidates: FeedFormat[]; content: string; ambiguous: boolean }
+  | {
+      kind: 'pick'
+      candidates: FeedFormat[]
+      content: string
+      ambiguous: boolean
+      csv: CsvPreview | null
+    }
+  | { kind: 'map'; preview: CsvPreview; content: string }
   | { kind: 'importing'; format: FeedFormat }
   | { kind: 'done'; run: FeedRun }
   | { kind: 'failed'; message: string }
@@ -45,13 +55,19 @@ export const ImportDialog = (props: { file: File; onClose: () => void }) => {
   const progress = useFeeds((s) => s.importProgress)
   const [step, setStep] = useState<Step>({ kind: 'reading' })
   const [picked, setPicked] = useState<FeedFormat | null>(null)
+  const [mapping, setMapping] = useState<CsvMapping>({})
   const started = useRef(false)
   const { file } = props
 
-  const runImport = async (content: string, format: FeedFormat) => {
+  const runImport = async (content: string, format: FeedFormat, csv?: CsvMapping) => {
     setStep({ kind: 'importing', format })
     try {
-      const run = await client.call('feeds.importText', { content, fileName: file.name, format })
+      const run = await client.call('feeds.importText', {
+        content,
+        fileName: file.name,
+        format,
+        ...(csv ? { mapping: csv } : {}),
+      })
       setStep({ kind: 'done', run })
       if (run.status === 'succeeded')
         ui.getState().toast('success', `Imported ${file.name}: ${formatCount(run.created)} new`)
@@ -89,13 +105,26 @@ export const ImportDialog = (props: { file: File; onClose: () => void }) => {
         head: content.slice(0, DETECT_HEAD_CHARS),
         fileName: file.name.slice(0, 255),
       })
+      if ('looksLike' in detected && detected.looksLike) {
+        setStep({
+          kind: 'failed',
+          message: `${file.name} looks like ${detected.looksLike}: it holds no indicators in a format ThreatEye reads, so nothing was imported.`,
+        })
+        return
+      }
       if ('format' in detected) {
         await runImport(content, detected.format)
         return
       }
       const candidates = 'ambiguous' in detected ? detected.ambiguous : [...FILE_FORMATS]
       setPicked(candidates[0] ?? null)
-      setStep({ kind: 'pick', candidates, content, ambiguous: 'ambiguous' in detected })
+      setStep({
+        kind: 'pick',
+        candidates,
+        content,
+        ambiguous: 'ambiguous' in detected,
+        csv: 'csv' in detected ? (detected.csv ?? null) : null,
+      })
     }
     go().catch((e: unknown) => setStep({ kind: 'failed', message: errorMessage(e) }))
     // The dialog is keyed by the file: one run per mount.
@@ -104,7 +133,30 @@ export const ImportDialog = (props: { file: File; onClose: () => void }) => {
 
   const busy = step.kind === 'reading' || step.kind === 'importing'
   const footer =
-    step.kind === 'pick' ? (
+    step.kind === 'map' ? (
+      <>
+        <button type="button" className="button" onClick={props.onClose}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="button"
+          data-testid="import-as-text"
+          onClick={() => void runImport(step.content, 'text')}
+        >
+          Import as a text list instead
+        </button>
+        <button
+          type="button"
+          className="button button-primary"
+          disabled={!mappingReady(mapping)}
+          data-testid="import-mapping-submit"
+          onClick={() => void runImport(step.content, 'generic-csv', mapping)}
+        >
+          Import with this mapping
+        </button>
+      </>
+    ) : step.kind === 'pick' ? (
       <>
         <button type="button" className="button" onClick={props.onClose}>
           Cancel
@@ -114,7 +166,16 @@ export const ImportDialog = (props: { file: File; onClose: () => void }) => {
           className="button button-primary"
           disabled={picked === null}
           data-testid="import-format-submit"
-          onClick={() => picked && void runImport(step.content, picked)}
+          onClick={() => {
+            if (picked === null) return
+            // A CSV whose columns the core did not recognise: the analyst maps them first.
+            if (picked === 'generic-csv' && step.csv !== null && step.csv.mapping === null) {
+              setMapping(initialMapping(step.csv))
+              setStep({ kind: 'map', preview: step.csv, content: step.content })
+              return
+            }
+            void runImport(step.content, picked)
+          }}
         >
           Import as {picked ? FORMAT_LABELS[picked] : '…'}
         </button>
@@ -182,6 +243,9 @@ export const ImportDialog = (props: { file: File; onClose: () => void }) => {
               </label>
             ))}
           </fieldset>
+        ) : null}
+        {step.kind === 'map' ? (
+          <CsvMappingStep preview={step.preview} mapping={mapping} onChange={setMapping} />
         ) : null}
         {step.kind === 'importing' ? (
           <div data-testid="import-progress">

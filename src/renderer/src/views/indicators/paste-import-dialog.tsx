@@ -1,4 +1,5 @@
 import { useDeferredValue, useMemo, useState } from 'react'
+import type { CsvMapping, CsvPreview } from '#shared/contract/feeds.contract'
 import type { BulkReport } from '#shared/contract/indicators.contract'
 import { defang, extractIndicators, pickMode, type ExtractMode } from '#shared/domain'
 import {
@@ -15,6 +16,8 @@ import { useClient, useServices } from '../../app-context'
 import { Modal } from '../../components/modal'
 import { TYPE_LABELS, capitalise, formatCount, splitList } from './format'
 import { EnumSelect, upperCase } from '../../components/enum-select'
+import { CsvMappingStep, mappingReady } from '../feeds/csv-mapping-step'
+import { detectPastedCsv, importPastedCsv, looksTabular } from './paste-csv'
 
 /** A paste bigger than this is a file: the desktop's import (not a textarea) is the tool for it. */
 const MAX_PASTE_CHARS = 5_000_000
@@ -91,6 +94,8 @@ export const PasteImportDialog = (props: { onClose: () => void }) => {
   const [progress, setProgress] = useState(0)
   const [report, setReport] = useState<BulkReport | null>(null)
   const [error, setError] = useState<string | null>(null)
+  // The CSV mapping step: the pasted table's preview and the columns picked so far.
+  const [csv, setCsv] = useState<{ preview: CsvPreview; mapping: CsvMapping } | null>(null)
 
   // Parsing a big paste on every keystroke would stall typing: React renders the preview when idle.
   const deferredText = useDeferredValue(text)
@@ -130,6 +135,38 @@ export const PasteImportDialog = (props: { onClose: () => void }) => {
     }
   }
 
+  const openMapping = async () => {
+    setError(null)
+    try {
+      const found = await detectPastedCsv(client, text)
+      if (typeof found === 'string') setError(found)
+      else setCsv(found)
+    } catch (e) {
+      setError(errorMessage(e))
+    }
+  }
+
+  const runCsvImport = async (mapping: CsvMapping) => {
+    setBusy(true)
+    setError(null)
+    try {
+      const { report: r, error: stopped } = await importPastedCsv(
+        client,
+        text,
+        mapping,
+        PREVIEW_ROWS,
+      )
+      setReport(r)
+      if (stopped !== null) setError(`Import stopped: ${stopped}`)
+      else ui.getState().toast('success', `Imported ${formatCount(r.created)} new indicators`)
+      indicators.getState().reload()
+    } catch (e) {
+      setError(errorMessage(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+
   const footer = report ? (
     <button
       type="button"
@@ -139,8 +176,33 @@ export const PasteImportDialog = (props: { onClose: () => void }) => {
     >
       Done
     </button>
+  ) : csv ? (
+    <>
+      <button type="button" className="button" onClick={() => setCsv(null)}>
+        Back
+      </button>
+      <button
+        type="button"
+        className="button button-primary"
+        disabled={busy || !mappingReady(csv.mapping)}
+        data-testid="paste-mapping-submit"
+        onClick={() => void runCsvImport(csv.mapping)}
+      >
+        Import with this mapping
+      </button>
+    </>
   ) : (
     <>
+      {looksTabular(text) && !tooBig ? (
+        <button
+          type="button"
+          className="button"
+          data-testid="paste-map-columns"
+          onClick={() => void openMapping()}
+        >
+          Map CSV columns…
+        </button>
+      ) : null}
       <span className="muted" aria-live="polite">
         {busy
           ? `Importing… ${formatCount(progress)} / ${formatCount(result.accepted.length)}`
@@ -198,6 +260,19 @@ export const PasteImportDialog = (props: { onClose: () => void }) => {
             </p>
           ) : null}
         </div>
+      ) : csv ? (
+        <>
+          <CsvMappingStep
+            preview={csv.preview}
+            mapping={csv.mapping}
+            onChange={(mapping) => setCsv({ ...csv, mapping })}
+          />
+          {error ? (
+            <p className="form-error" role="alert">
+              {error}
+            </p>
+          ) : null}
+        </>
       ) : (
         <div className="paste-layout">
           <div className="paste-input">
@@ -222,6 +297,11 @@ export const PasteImportDialog = (props: { onClose: () => void }) => {
               <p className="form-error" role="alert">
                 The text is longer than {formatCount(MAX_PASTE_CHARS)} characters; import it as a
                 file instead.
+              </p>
+            ) : null}
+            {error ? (
+              <p className="form-error" role="alert" data-testid="paste-error">
+                {error}
               </p>
             ) : null}
             <div className="paste-options">

@@ -19,7 +19,7 @@ describe('urlhaus-csv', () => {
       {
         line: 16,
         value: '2869866,2024-05-01 09:40:00,http://missing.example/,online',
-        reason: 'expected 9 fields, found 4',
+        reason: 'expected 9 fields, got 4',
       },
       {
         line: 18,
@@ -134,7 +134,7 @@ describe('threatfox-csv', () => {
       {
         line: 18,
         value: '2024-05-01 09:15:00,1267704,short.example,domain',
-        reason: 'expected 15 fields, found 4',
+        reason: 'expected 15 fields, got 4',
       },
     ])
     expect(o.records[0]).toEqual({

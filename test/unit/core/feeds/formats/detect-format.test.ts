@@ -81,15 +81,56 @@ describe('detectFormat', () => {
       { format: 'openphish-txt' },
     ],
     [
-      'a CSV of our own',
+      'a CSV whose header names the indicator column',
       'ioc,kind,note\n1.2.3.4,ip,x\nevil.example,domain,y\n',
+      'mine.csv',
+      { format: 'generic-csv' },
+    ],
+    [
+      // The same bytes from a URL without a file name: recognised by content, not by name.
+      'a CSV with an indicator column, nameless',
+      'Indicator;Type;Tags\n1.2.3.4;ip;c2\n',
+      undefined,
+      { format: 'generic-csv' },
+    ],
+    [
+      'a CSV whose columns name no indicator',
+      'host,kind,note\n1.2.3.4,ip,x\nevil.example,domain,y\n',
       'mine.csv',
       { ambiguous: ['generic-csv', 'text'] },
     ],
     ['a semicolon CSV', 'a;b\n1;2\n3;4\n', undefined, { ambiguous: ['generic-csv', 'text'] }],
     ['an unknown JSON file', '{"hello": "world"}', 'x.json', { unknown: true }],
-    ['a zip', 'PK\u0003\u0004rest', 'dump.zip', { unknown: true }],
-    ['binary with NUL bytes', 'abc\u0000def', undefined, { unknown: true }],
+    [
+      'a zip',
+      'PK\u0003\u0004rest',
+      'dump.zip',
+      { unknown: true, looksLike: 'binary data (ZIP archive)' },
+    ],
+    [
+      'binary with NUL bytes',
+      'abc\u0000def',
+      undefined,
+      { unknown: true, looksLike: 'binary data' },
+    ],
+    [
+      'an HTML page',
+      '<!DOCTYPE html>\n<html><head><title>Threat report</title></head><body><a href="http://evil.example/">x</a></body></html>',
+      'report.txt',
+      { unknown: true, looksLike: 'an HTML page titled "Threat report"' },
+    ],
+    [
+      'an XML document',
+      '<?xml version="1.0"?>\n<iocs><ioc value="evil.example"/></iocs>',
+      'iocs.xml',
+      { unknown: true, looksLike: 'XML' },
+    ],
+    [
+      'XML without a prolog',
+      '<stix:STIX_Package xmlns:stix="http://stix.mitre.org/stix-1"></stix:STIX_Package>',
+      undefined,
+      { unknown: true, looksLike: 'XML' },
+    ],
     ['nothing but whitespace', '  \n\n ', undefined, { unknown: true }],
     [
       'prose',
@@ -102,6 +143,17 @@ describe('detectFormat', () => {
   })
 
   it('detects gzip magic as unknown (decompress first)', () => {
-    expect(detectFormat(new Uint8Array([0x1f, 0x8b, 8, 0, 0]))).toEqual({ unknown: true })
+    expect(detectFormat(new Uint8Array([0x1f, 0x8b, 8, 0, 0]))).toEqual({
+      unknown: true,
+      looksLike: 'binary data (gzip archive)',
+    })
+  })
+
+  it('says a PNG image is one', () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13])
+    expect(detectFormat(png, 'logo.png')).toEqual({
+      unknown: true,
+      looksLike: 'binary data (PNG image)',
+    })
   })
 })

@@ -82,7 +82,7 @@ describe('phishtank', () => {
     ])
     expect(o.records[1]?.tags).toBeUndefined() // target "Other" is not a tag
     expect(o.rejects).toEqual([
-      { line: 7, value: '8000006,https://short.example/', reason: 'expected 8 fields, found 2' },
+      { line: 7, value: '8000006,https://short.example/', reason: 'expected 8 fields, got 2' },
     ])
     expect(o.stats).toEqual({ filtered: 2, skipped: 0 })
   })
@@ -177,7 +177,6 @@ describe('generic-csv', () => {
         description: 'Seen in <b>logs</b>; twice',
       },
       { line: 4, value: 'evil.example', type: 'domain', firstSeen: '2024-01-03T00:00:00.000Z' },
-      { line: 6, value: 'http://x.example/a', type: 'url', tags: ['phishing'] },
       {
         line: 7,
         value: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
@@ -186,6 +185,8 @@ describe('generic-csv', () => {
     ])
     expect(o.rejects).toEqual([
       { line: 5, value: ';domain;;;;', reason: 'the value column is empty' },
+      // A short row would put its values in the wrong fields: refused, with its line.
+      { line: 6, value: 'http://x.example/a;url;phishing', reason: 'expected 6 fields, got 3' },
     ])
   })
 

@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto'
+import { AppError } from '#shared/contract/errors'
+import type {
+  CatalogueEntry,
+  Feed,
+  FeedAuthInput,
+  FeedCreate,
+  FeedPatch,
+} from '#shared/contract/feeds.contract'
+import type { CoreContext } from '../core-context'
+import { catalogue } from './catalogue'
+import { secretRefOf, type FeedRecordRow, type FeedStore } from './engine/feed-store'
+import type { FeedFormat } from './feed-types'
+import type { FeedRunsService } from './feed-runs.service'
+
+export type FeedConfigService = ReturnType<typeof createFeedConfigService>
+
+/**
+ * Feed configuration: create, change, delete and list feeds (secrets in ctx.secrets, never in the DB or
+ * any output), and the catalogue of built-in feeds. What it shows of runs comes from the runs service.
+ */
+export const createFeedConfigService = (
+  ctx: CoreContext,
+  feeds: FeedStore,
+  runs: FeedRunsService,
+) => {
+  const now = () => ctx.clock.now().toISOString()
+
+  const present = (f: FeedRecordRow): Feed => ({
+    id: f.id,
+    name: f.name,
+    format: f.format,
+    url: f.url,
+    path: f.path,
+    schedule: f.schedule,
+    enabled: f.enabled,
+    hasAuth: f.authKind !== 'none',
+    authKind: f.authKind,
+    defaultTlp: f.defaultTlp,
+    reliability: f.reliability,
+    tags: f.tags,
+    options: f.options,
+    catalogueKey: f.catalogueKey,
+    running: runs.activeRunOf(f.id) !== undefined,
+    nextRunAt: f.enabled ? runs.nextRunAt(f.id) : null,
+    lastRun: runs.lastOfFeed(f.id),
+    createdAt: f.createdAt,
+    updatedAt: f.updatedAt,
+  })
+
+  const storeAuth = async (id: string, auth: FeedAuthInput | null | undefined) => {
+    if (auth === undefined) return
+    if (auth === null) await ctx.secrets.delete(secretRefOf(id))
+    else await ctx.secrets.set(secretRefOf(id), JSON.stringify(auth))
+  }
+
+  const checkSource = (
+    f: { format: FeedFormat; url: string | null; path: string | null },
+    field = 'url',
+  ) => {
+    if (f.format === 'taxii' && !f.url)
+      throw new AppError(
+        'invalid_input',
+        `${field}: a TAXII feed needs the discovery or API root URL`,
+      )
+  }
+
+  const create = async (input: FeedCreate, catalogueKey: string | null = null): Promise<Feed> => {
+    checkSource(input)
+    const id = randomUUID()
+    await storeAuth(id, input.auth)
+    try {
+      const row = await ctx.db.writes.run('feeds.create', () =>
+        feeds.insert({ ...input, authKind: input.auth?.kind ?? 'none', catalogueKey }, now(), id),
+      )
+      await runs.resync()
+      ctx.events.emit('feeds.onDidChange', { kind: 'created', id })
+      return present(row)
+    } catch (e) {
+      if (input.auth) await ctx.secrets.delete(secretRefOf(id))
+      throw e
+    }
+  }
+
+  const catalogueEntries = async (): Promise<CatalogueEntry[]> => {
+    const added = new Set((await feeds.list()).map((f) => f.catalogueKey).filter(Boolean))
+    return catalogue.map((c) => ({
+      key: c.key,
+      name: c.name,
+      format: c.format,
+      url: c.url,
+      description: c.description,
+      defaultTlp: c.defaultTlp,
+      reliability: c.reliability,
+      schedule: c.schedule ?? null,
+      needsAuthKey: c.needsAuthKey === true,
+      needsConfiguration: c.needsConfiguration === true,
+      homepage: c.homepage,
+      added: added.has(c.key),
+    }))
+  }
+
+  return {
+    list: async () => (await feeds.list()).map(present),
+    get: async (id: string) => present(await feeds.require(id)),
+    create: (input: FeedCreate) => create(input),
+    async update(id: string, patch: FeedPatch): Promise<Feed> {
+      const current = await feeds.require(id)
+      const { auth, ...rest } = patch
+      checkSource(
+        {
+          format: rest.format ?? current.format,
+          url: rest.url ?? current.url,
+          path: rest.path ?? current.path,
+        },
+        'patch.url',
+      )
+      await storeAuth(id, auth)
+      const authKind = auth === undefined ? undefined : (auth?.kind ?? 'none')
+      const row = await ctx.db.writes.run('feeds.update', () =>
+        feeds.update(current, { ...rest, authKind }, now()),
+      )
+      await runs.resync()
+      ctx.events.emit('feeds.onDidChange', { kind: 'updated', id })
+      return present(row)
+    },
+    async remove(id: string): Promise<void> {
+      const feed = await feeds.require(id)
+      await runs.stopFeed(id)
+      await ctx.db.writes.run('feeds.delete', () => feeds.remove(id))
+      if (feed.secretRef) await ctx.secrets.delete(feed.secretRef)
+      await runs.resync()
+      ctx.events.emit('feeds.onDidChange', { kind: 'deleted', id })
+    },
+    catalogue: catalogueEntries,
+    async addFromCatalogue(key: string, authKey?: string): Promise<Feed> {
+      const entry = catalogue.find((c) => c.key === key)
+      if (!entry) throw new AppError('not_found', `key: no catalogue feed '${key}'`)
+      if (entry.needsConfiguration) {
+        throw new AppError(
+          'invalid_input',
+          `key: '${key}' is a template; add it with feeds.create and its own URL`,
+        )
+      }
+      if (entry.needsAuthKey && !authKey) {
+        throw new AppError('invalid_input', `authKey: ${entry.name} needs an API key`)
+      }
+      const auth: FeedAuthInput | null = !authKey
+        ? null
+        : entry.authKeyIn === 'url'
+          ? { kind: 'url', value: authKey }
+          : { kind: 'header', name: entry.authHeader ?? 'Auth-Key', value: authKey }
+      return create(
+        {
+          name: entry.name,
+          format: entry.format,
+          url: entry.url,
+          path: null,
+          schedule: entry.schedule ?? null,
+          enabled: true,
+          auth,
+          defaultTlp: entry.defaultTlp,
+          reliability: entry.reliability,
+          tags: [],
+          options: entry.options ?? {},
+        },
+        entry.key,
+      )
+    },
+  }
+}
