@@ -11,7 +11,9 @@ import type {
   FeedRun,
 } from '#shared/contract/feeds.contract'
 import type { CoreContext } from '../core-context'
+import { fieldDiff } from '../audit/change-log-writer'
 import { catalogue } from './catalogue'
+import { feedConfigForLog } from './feed-audit'
 import { RELIABILITY_CONFIDENCE, type RunDefaults } from './engine/engine-types'
 import { openFeedSource } from './sources/feed-sources'
 import { createFeedStore, secretRefOf, type FeedRecordRow } from './engine/feed-store'
@@ -50,7 +52,7 @@ export type FeedsService = ReturnType<typeof createFeedsService>
  */
 export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions = {}) => {
   const log = ctx.logger.child({ component: 'feeds' })
-  const runs = createRunStore(ctx.db.sqlite)
+  const runs = createRunStore(ctx.db.sqlite, ctx.changes)
   const feeds = createFeedStore(ctx.db.dataSource, ctx.db.sqlite)
   const pipeline: PipelineDeps = {
     db: ctx.db,
@@ -141,9 +143,12 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
     onDue: (id) => {
       // One run per feed: a tick while the last run is still going is skipped, not queued.
       if (manager.activeRunOf(id)) return
-      runFeed(id, 'schedule').catch((e: unknown) =>
-        log.warn('scheduled run did not start', { feedId: id, error: e }),
-      )
+      // The core calling itself: the run and its batches are recorded for the scheduler.
+      ctx.changes.scope
+        .run({ transport: 'scheduler', actor: 'scheduler', method: 'feeds.run' }, () =>
+          runFeed(id, 'schedule'),
+        )
+        .catch((e: unknown) => log.warn('scheduled run did not start', { feedId: id, error: e }))
     },
   })
   const resync = async () => scheduler.sync(await feeds.list())
@@ -171,7 +176,20 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
     await storeAuth(id, input.auth)
     try {
       const row = await ctx.db.writes.run('feeds.create', () =>
-        feeds.insert({ ...input, authKind: input.auth?.kind ?? 'none', catalogueKey }, now(), id),
+        ctx.db.dataSource.transaction(async () => {
+          const inserted = await feeds.insert(
+            { ...input, authKind: input.auth?.kind ?? 'none', catalogueKey },
+            now(),
+            id,
+          )
+          ctx.changes.record({
+            entity: 'feed',
+            entityId: id,
+            operation: 'create',
+            changes: feedConfigForLog(inserted, scrubberFor(input.auth ?? undefined)),
+          })
+          return inserted
+        }),
       )
       await resync()
       ctx.events.emit('feeds.onDidChange', { kind: 'created', id })
@@ -247,8 +265,18 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
       )
       await storeAuth(id, auth)
       const authKind = auth === undefined ? undefined : (auth?.kind ?? 'none')
+      const scrub = scrubberFor(auth ?? (await readAuth(current).catch(() => undefined)))
       const row = await ctx.db.writes.run('feeds.update', () =>
-        feeds.update(current, { ...rest, authKind }, now()),
+        ctx.db.dataSource.transaction(async () => {
+          const updated = await feeds.update(current, { ...rest, authKind }, now())
+          const diff = fieldDiff(feedConfigForLog(current, scrub), feedConfigForLog(updated, scrub))
+          // A new credential of the same kind changes no logged field; the entry still says it happened.
+          if (auth !== undefined) diff.credentialsReplaced = { before: null, after: true }
+          if (Object.keys(diff).length > 0) {
+            ctx.changes.record({ entity: 'feed', entityId: id, operation: 'update', changes: diff })
+          }
+          return updated
+        }),
       )
       await resync()
       ctx.events.emit('feeds.onDidChange', { kind: 'updated', id })
@@ -261,7 +289,17 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
         manager.cancel(running)
         await manager.waitForIdle()
       }
-      await ctx.db.writes.run('feeds.delete', () => feeds.remove(id))
+      await ctx.db.writes.run('feeds.delete', () =>
+        ctx.db.dataSource.transaction(async () => {
+          await feeds.remove(id)
+          ctx.changes.record({
+            entity: 'feed',
+            entityId: id,
+            operation: 'delete',
+            changes: { name: feed.name, format: feed.format },
+          })
+        }),
+      )
       if (feed.secretRef) await ctx.secrets.delete(feed.secretRef)
       await resync()
       ctx.events.emit('feeds.onDidChange', { kind: 'deleted', id })

@@ -5,14 +5,16 @@ import type {
   IndicatorCreate,
   IndicatorPatch,
 } from '#shared/contract/indicators.contract'
+import type { AuditOperation } from '#shared/contract/audit.contract'
 import { parseIndicator, type IocType } from '#shared/domain'
+import { fieldDiff } from '../audit/change-log-writer'
 import type { CoreContext } from '../core-context'
 import { indicatorId } from './indicator-id.node'
 import { rowToIndicator, type IndicatorRow } from './indicator-row'
 import { newRow, patchedRow, sameContent, toWrite } from './indicator-write'
 import { createIndicatorRepository, type IndicatorRepository } from './indicators.repository'
 
-export type IndicatorsDeps = Pick<CoreContext, 'db' | 'clock' | 'events' | 'logger'>
+export type IndicatorsDeps = Pick<CoreContext, 'db' | 'clock' | 'events' | 'logger' | 'changes'>
 
 /** The canonical (type, value) of user input, or an invalid_input error naming the value and why. */
 export const parseOrThrow = (
@@ -48,7 +50,7 @@ export type IndicatorsService = ReturnType<typeof createIndicatorsService>
  * `indicators.onDidChange`. Bulk import lives in indicator-import.ts.
  */
 export const createIndicatorsService = (deps: IndicatorsDeps) => {
-  const { db, clock, events } = deps
+  const { db, clock, events, changes } = deps
   const sqlite = db.sqlite
   const repo: IndicatorRepository = createIndicatorRepository(sqlite)
   const nowIso = () => clock.now().toISOString()
@@ -66,8 +68,17 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
     return rowToIndicator(row)
   }
 
-  /** Applies a patch to one indicator; no write (and no event) when nothing changes. */
-  const patch = (label: string, id: string, p: IndicatorPatch): Promise<Indicator> =>
+  /**
+   * Applies a patch to one indicator; no write (and no event, no change log entry) when nothing changes.
+   * The entry holds the changed columns before and after, plus `extra` (a false-positive reason).
+   */
+  const patch = (
+    label: string,
+    id: string,
+    p: IndicatorPatch,
+    operation: AuditOperation = 'update',
+    extra: Record<string, unknown> = {},
+  ): Promise<Indicator> =>
     db.writes.run(label, () => {
       const row = mustGet(id)
       assertProjectExists(sqlite, p.projectId)
@@ -75,7 +86,17 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
       const next = patchedRow(current, p, nowIso())
       if (sameContent(current, next)) return rowToIndicator(row)
       const textChanged = next.tags !== current.tags || next.description !== current.description
-      sqlite.transaction(() => repo.update(row.rowid, next, textChanged))()
+      const { updated_at: _before, ...was } = current
+      const { updated_at: _after, ...is } = next
+      sqlite.transaction(() => {
+        repo.update(row.rowid, next, textChanged)
+        changes.record({
+          entity: 'indicator',
+          entityId: id,
+          operation,
+          changes: { ...fieldDiff(was, is), ...extra },
+        })
+      })()
       events.emit('indicators.onDidChange', { kind: 'updated', ids: [id] })
       return reread(row.rowid)
     })
@@ -94,23 +115,44 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
         }
         assertProjectExists(sqlite, fields.projectId)
         const row = newRow({ id: indicatorId(type, value), type, value }, fields, nowIso())
-        const rowid = sqlite.transaction(() => repo.insert(row))()
+        const rowid = sqlite.transaction(() => {
+          const inserted = repo.insert(row)
+          changes.record({
+            entity: 'indicator',
+            entityId: row.id,
+            operation: 'create',
+            changes: { type, value, ...fields },
+          })
+          return inserted
+        })()
         events.emit('indicators.onDidChange', { kind: 'created', ids: [row.id] })
         return reread(rowid)
       })
     },
     update: (id: string, p: IndicatorPatch) => patch('indicators.update', id, p),
-    markFalsePositive: (id: string, falsePositive: boolean, reason: string | undefined) => {
-      // The reason is for the audit trail; until that exists it goes to the log, not into the indicator.
-      deps.logger.info('indicator false-positive mark', { id, falsePositive, reason })
-      return patch('indicators.markFalsePositive', id, { falsePositive })
-    },
+    // The reason is kept in the change log entry of the mark, not on the indicator.
+    markFalsePositive: (id: string, falsePositive: boolean, reason: string | undefined) =>
+      patch(
+        'indicators.markFalsePositive',
+        id,
+        { falsePositive },
+        falsePositive ? 'mark_false_positive' : 'clear_false_positive',
+        reason === undefined ? {} : { reason },
+      ),
     activate: (id: string) =>
-      patch('indicators.activate', id, { active: true, falsePositive: false }),
+      patch('indicators.activate', id, { active: true, falsePositive: false }, 'reactivate'),
     delete: (id: string): Promise<{ ok: true }> =>
       db.writes.run('indicators.delete', () => {
         const row = mustGet(id)
-        sqlite.transaction(() => repo.remove(row.rowid))()
+        sqlite.transaction(() => {
+          repo.remove(row.rowid)
+          changes.record({
+            entity: 'indicator',
+            entityId: id,
+            operation: 'delete',
+            changes: { type: row.type, value: row.value },
+          })
+        })()
         events.emit('indicators.onDidChange', { kind: 'deleted', ids: [id] })
         return { ok: true as const }
       }),

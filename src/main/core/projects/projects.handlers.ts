@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { AppError } from '#shared/contract/errors'
+import type { AuditOperation } from '#shared/contract/audit.contract'
 import type { Project } from '#shared/contract/projects.contract'
+import { fieldDiff } from '../audit/change-log-writer'
 import type { CoreContext } from '../core-context'
 import { ProjectEntity } from '../db/entities/project.entity'
 import type { HandlerMap } from '../rpc/handlers'
@@ -43,13 +45,32 @@ export const createProjectHandlers = (ctx: CoreContext): HandlerMap<ProjectMetho
       })
     }
   }
+  /**
+   * Saves a project and records the change in the change log, in one transaction (TypeORM's save joins the
+   * open transaction: better-sqlite3 is one connection, and the write queue keeps it to this job).
+   */
+  const saveLogged = (
+    p: ProjectEntity,
+    operation: AuditOperation,
+    changes: Record<string, unknown>,
+  ): Promise<ProjectEntity> =>
+    ctx.db.dataSource.transaction(async (m) => {
+      const saved = await createProjectsRepository(m).save(p)
+      ctx.changes.record({ entity: 'project', entityId: p.id, operation, changes })
+      return saved
+    })
+
   const setArchived = (label: string, id: string, archived: boolean) =>
     ctx.db.writes.run(label, async () => {
       const p = await mustGet(id)
       if (Boolean(p.archived) === archived) return toProject(p)
       p.archived = archived
       p.updatedAt = nowIso()
-      return toProject(await repo().save(p))
+      return toProject(
+        await saveLogged(p, archived ? 'archive' : 'unarchive', {
+          archived: { before: !archived, after: archived },
+        }),
+      )
     })
 
   return {
@@ -69,7 +90,7 @@ export const createProjectHandlers = (ctx: CoreContext): HandlerMap<ProjectMetho
           createdAt: now,
           updatedAt: now,
         })
-        return toProject(await repo().save(p))
+        return toProject(await saveLogged(p, 'create', { name, description }))
       }),
     'projects.update': ({ id, patch }) =>
       ctx.db.writes.run('projects.update', async () => {
@@ -77,18 +98,27 @@ export const createProjectHandlers = (ctx: CoreContext): HandlerMap<ProjectMetho
         if (patch.name !== undefined && patch.name !== p.name) await assertNameFree(patch.name, id)
         const next = { name: patch.name ?? p.name, description: patch.description ?? p.description }
         if (next.name === p.name && next.description === p.description) return toProject(p)
+        const diff = fieldDiff({ name: p.name, description: p.description }, next)
         Object.assign(p, next, { updatedAt: nowIso() })
-        return toProject(await repo().save(p))
+        return toProject(await saveLogged(p, 'update', diff))
       }),
     'projects.delete': ({ id }) =>
       ctx.db.writes.run('projects.delete', async () => {
-        await mustGet(id)
+        const p = await mustGet(id)
         // ON DELETE SET NULL detaches the project's indicators; they are kept.
         const detached = ctx.db.sqlite
           .prepare('SELECT count(*) FROM indicators WHERE project_id = ?')
           .pluck()
           .get(id) as number
-        await repo().delete(id)
+        await ctx.db.dataSource.transaction(async (m) => {
+          await createProjectsRepository(m).delete(id)
+          ctx.changes.record({
+            entity: 'project',
+            entityId: id,
+            operation: 'delete',
+            changes: { name: p.name, detachedIndicators: detached },
+          })
+        })
         if (detached > 0) ctx.events.emit('indicators.onDidChange', { kind: 'bulk' })
         return { ok: true as const }
       }),

@@ -1,10 +1,18 @@
 import type { Method, Out, ParsedIn } from '#shared/contract'
+import type { Transport } from '#shared/contract/audit.contract'
+import { localActor } from '../audit/call-scope'
 
-export type Caller = 'ipc' | 'http' | 'in-process' | 'cli'
+/** The transport a call came through; the feed scheduler is the core calling itself. */
+export type Caller = Transport
 
-/** What every handler receives besides its input: who called, and a signal to stop long work. */
+/**
+ * What every handler receives besides its input: who called, and a signal to stop long work. Each transport
+ * sets its own caller and actor; the dispatcher puts them in the call scope, where the change log finds them.
+ */
 export type CallContext = {
   caller: Caller
+  /** Who: the OS user for desktop and CLI, `api:<token fingerprint>` over HTTP, `scheduler` for timers. */
+  actor: string
   signal: AbortSignal
 }
 
@@ -18,5 +26,6 @@ export const inProcessContext = (
   signal: AbortSignal = new AbortController().signal,
 ): CallContext => ({
   caller: 'in-process',
+  actor: localActor(),
   signal,
 })

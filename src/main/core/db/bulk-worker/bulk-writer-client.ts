@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import type { Worker } from 'node:worker_threads'
 import { AppError, type ErrorCode } from '#shared/contract/errors'
+import { CORE_CALLER, type CallScope } from '#core/audit/call-scope'
 import type { Logger } from '#core/platform/logger'
 import { spawnWorker } from '#core/workers/spawn-worker'
 import type { PreparedRows } from '../bulk/indicator-bulk'
@@ -58,6 +59,8 @@ export const createBulkWriter = (opts: {
   file: string
   nativeBinding?: string
   logger: Logger
+  /** Names the caller of each batch's change log entry (the scope at begin()). */
+  callScope?: CallScope
 }): BulkWriter => {
   let worker: Worker | null = null
   let nextTx = 1
@@ -153,6 +156,7 @@ export const createBulkWriter = (opts: {
   return {
     begin(nowIso) {
       const tx = nextTx++
+      const caller = opts.callScope?.current() ?? CORE_CALLER
       send({ op: 'begin', tx, nowIso })
       openTx.add(tx)
       const lost = () => {
@@ -176,7 +180,9 @@ export const createBulkWriter = (opts: {
             : new Promise<void>((resolve) => roomWaiters.push({ max, resolve })),
         commit: async (run) => {
           lost()
-          const reply = await request({ op: 'commit', tx, run }).finally(() => openTx.delete(tx))
+          const reply = await request({ op: 'commit', tx, run, caller }).finally(() =>
+            openTx.delete(tx),
+          )
           if ('ok' in reply && reply.ok) return { delta: reply.delta, ms: reply.ms }
           if ('error' in reply) throw deserializeError(reply.error)
           throw new Error('unexpected reply from the bulk writer')
