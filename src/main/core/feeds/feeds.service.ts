@@ -271,7 +271,7 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
           const updated = await feeds.update(current, { ...rest, authKind }, now())
           const diff = fieldDiff(feedConfigForLog(current, scrub), feedConfigForLog(updated, scrub))
           // A new credential of the same kind changes no logged field; the entry still says it happened.
-          if (auth !== undefined) diff.credentialsReplaced = { before: null, after: true }
+          if (auth !== undefined) diff.accessReplaced = { before: null, after: true }
           if (Object.keys(diff).length > 0) {
             ctx.changes.record({ entity: 'feed', entityId: id, operation: 'update', changes: diff })
           }
