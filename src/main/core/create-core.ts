@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { In, Method, Out } from '#shared/contract'
 import { createAuditHandlers } from './audit/audit.handlers'
-import { createCallScope } from './audit/call-scope'
+import type { RunCallers } from './audit/call-scope'
 import { createChangeLog } from './audit/change-log'
 import { openDatabase, type Database } from './db/data-source'
 import {
@@ -57,12 +57,12 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   mkdirSync(opts.dataDir, { recursive: true })
   const logger = opts.logger ?? createLogger()
   const mainFile = join(opts.dataDir, 'threateye.sqlite')
-  const scope = createCallScope()
+  const runCallers: RunCallers = new Map()
   const db = await openDatabase({
     file: mainFile,
     nativeBinding: opts.nativeBinding,
     logger,
-    callScope: scope,
+    runCallers,
   })
   const search = await startSearchIndexer(db, mainFile, opts, logger)
   const events = createEventHub((e) => logger.warn('event listener failed', { error: e }))
@@ -76,7 +76,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     secrets: opts.secrets ?? createFileSecretStore(opts.dataDir),
     events,
     search,
-    changes: createChangeLog(db.sqlite, scope, clock),
+    changes: createChangeLog(db.sqlite, clock, runCallers),
   }
   let httpUrl: string | null = null
   const settings = createSettingsService(ctx)
@@ -92,7 +92,6 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   const dispatch = createDispatcher({
     handlers,
     logger,
-    scope,
     validateOutput: opts.validateOutput,
   })
   // Background engines (feed scheduler, ...) register here so stop() can drain them.

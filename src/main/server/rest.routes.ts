@@ -69,4 +69,13 @@ export const REST_ROUTES: readonly RestRoute[] = [
   route('DELETE', '/feeds/:id', 'feeds.delete', fromParams(), 204),
   route('POST', '/feeds/:id/run', 'feeds.run', fromParamsAndBody()),
   route('GET', '/indicators/:indicatorId/observations', 'observations.list', fromParams()),
+
+  route(
+    'GET',
+    '/audit',
+    'audit.list',
+    fromQuery({ alias: { action: 'operation', entity_id: 'entityId' } }),
+  ),
+  route('GET', '/audit/verify', 'audit.verify', fromQuery()),
+  route('GET', '/audit/export', 'audit.export', fromQuery({ alias: { action: 'operation' } })),
 ]

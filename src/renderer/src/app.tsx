@@ -5,6 +5,7 @@ import { Toasts } from './components/toasts'
 import { TokenScreen } from './components/token-screen'
 import { TopBar } from './components/top-bar'
 import { useShortcuts } from './hooks/use-shortcuts'
+import { ActivityView } from './views/activity/activity-view'
 import { FeedIcon } from './views/feeds/feed-icon'
 import { FeedsView } from './views/feeds/feeds-view'
 import { CreateIndicatorDialog } from './views/indicators/create-indicator-dialog'
@@ -15,6 +16,7 @@ import { PasteImportDialog } from './views/indicators/paste-import-dialog'
 const NAV = [
   { id: 'indicators', label: 'Indicators', icon: <ListIcon /> },
   { id: 'feeds', label: 'Feeds', icon: <FeedIcon /> },
+  { id: 'activity', label: 'Activity', icon: <ListIcon /> },
 ] as const
 type ViewId = (typeof NAV)[number]['id']
 
@@ -76,7 +78,13 @@ export const App = () => {
       </nav>
       <div className="main">
         <TopBar onSearch={() => setView('indicators')} />
-        {view === 'feeds' ? <FeedsView /> : <IndicatorsView />}
+        {view === 'feeds' ? (
+          <FeedsView />
+        ) : view === 'activity' ? (
+          <ActivityView />
+        ) : (
+          <IndicatorsView />
+        )}
       </div>
       <Toasts />
       {dialog === 'create-indicator' ? <CreateIndicatorDialog onClose={close} /> : null}

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks'
 import { userInfo } from 'node:os'
 import type { Transport } from '#shared/contract/audit.contract'
 
@@ -10,27 +9,23 @@ export type ChangeCaller = {
   method: string
 }
 
-/**
- * The caller of the work under way, carried through its async continuations. The dispatcher enters a scope
- * for every call (from the transport's CallContext) and the feed scheduler for every scheduled run, so the
- * change log's writers, deep in services and in the bulk writer's commit, know the caller without every
- * service signature carrying it.
- */
-export type CallScope = {
-  run<T>(caller: ChangeCaller, fn: () => T): T
-  /** The caller of the current work; the core itself (start-up recovery, maintenance) when none. */
-  current(): ChangeCaller
-}
-
+/** The core's own writes (start-up recovery, maintenance). */
 export const CORE_CALLER: ChangeCaller = { transport: 'in-process', actor: 'core', method: 'core' }
 
-export const createCallScope = (): CallScope => {
-  const storage = new AsyncLocalStorage<ChangeCaller>()
-  return {
-    run: (caller, fn) => storage.run(caller, fn),
-    current: () => storage.getStore() ?? CORE_CALLER,
-  }
+/** A run the feed schedule started. */
+export const SCHEDULER_CALLER: ChangeCaller = {
+  transport: 'scheduler',
+  actor: 'scheduler',
+  method: 'feeds.run',
 }
+
+/**
+ * The caller of each feed run in progress, by run id: a run's batches are committed far from the call that
+ * started it (run manager, pipeline, bulk writer), and their entries name the same caller. The caller is
+ * passed explicitly rather than carried in an AsyncLocalStorage, which on Node 20 taxes every promise of
+ * the process, the parsers' included.
+ */
+export type RunCallers = Map<string, ChangeCaller>
 
 /** The local OS user name: the actor of desktop and CLI calls. */
 export const localActor = (): string => {

@@ -1,6 +1,6 @@
 import 'reflect-metadata'
 import type BetterSqlite3 from 'better-sqlite3'
-import type { CallScope } from '../audit/call-scope'
+import type { RunCallers } from '../audit/call-scope'
 import { DataSource } from 'typeorm'
 import { createBulkWriter, type BulkWriter } from './bulk-worker/bulk-writer-client'
 import { applyConnectionPragmas } from './connection-pragmas'
@@ -50,8 +50,8 @@ export const openDatabase = async (opts: {
   file: string
   nativeBinding?: string
   logger: Logger
-  /** The bulk writer records each import batch in the change log for the caller of this scope. */
-  callScope?: CallScope
+  /** Callers of the feed runs in progress: the bulk writer's entry for a run's batch names its caller. */
+  runCallers?: RunCallers
 }): Promise<Database> => {
   const dataSource = createSqliteDataSource(opts.file, opts.nativeBinding)
   await dataSource.initialize()
@@ -70,7 +70,7 @@ export const openDatabase = async (opts: {
     file: opts.file,
     nativeBinding: opts.nativeBinding,
     logger: opts.logger,
-    callScope: opts.callScope,
+    runCallers: opts.runCallers,
   })
   return {
     dataSource,

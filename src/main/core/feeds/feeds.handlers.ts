@@ -1,3 +1,4 @@
+import { callerOf } from '../audit/change-log'
 import { AppError } from '#shared/contract'
 import type { FeedRun } from '#shared/contract/feeds.contract'
 import type { CallContext, HandlerMap } from '../rpc/handlers'
@@ -45,19 +46,21 @@ export const createFeedHandlers = (feeds: FeedsService): HandlerMap<FeedMethod> 
   'feeds.get': ({ id }) => feeds.get(id),
   'feeds.create': (input, ctx) => {
     if (input.path !== null) refuseLocalPathOverHttp(ctx, 'A feed with a local path')
-    return feeds.create(input)
+    return feeds.create(input, callerOf(ctx))
   },
   'feeds.update': ({ id, patch }, ctx) => {
     if (patch.path) refuseLocalPathOverHttp(ctx, 'A feed with a local path')
-    return feeds.update(id, patch)
+    return feeds.update(id, patch, callerOf(ctx))
   },
-  'feeds.delete': async ({ id }) => {
-    await feeds.remove(id)
+  'feeds.delete': async ({ id }, ctx) => {
+    await feeds.remove(id, callerOf(ctx))
     return { ok: true }
   },
   'feeds.catalogue': async () => ({ items: await feeds.catalogue() }),
-  'feeds.addFromCatalogue': ({ key, authKey }) => feeds.addFromCatalogue(key, authKey),
-  'feeds.run': ({ id, wait }, ctx) => feeds.run(id, trigger(ctx, 'manual'), wait, ctx.signal),
+  'feeds.addFromCatalogue': ({ key, authKey }, ctx) =>
+    feeds.addFromCatalogue(key, authKey, callerOf(ctx)),
+  'feeds.run': ({ id, wait }, ctx) =>
+    feeds.run(id, trigger(ctx, 'manual'), wait, ctx.signal, callerOf(ctx)),
   'feeds.cancel': async ({ runId }) => {
     feeds.cancel(runId)
     return { ok: true }
@@ -66,10 +69,12 @@ export const createFeedHandlers = (feeds: FeedsService): HandlerMap<FeedMethod> 
   'feeds.getRun': async ({ id }) => feeds.getRun(id),
   'feeds.importFile': (q, ctx) => {
     refuseLocalPathOverHttp(ctx, 'Importing a local file')
-    return feeds.importFile(q, trigger(ctx, 'import'), ctx.signal)
+    return feeds.importFile(q, trigger(ctx, 'import'), ctx.signal, callerOf(ctx))
   },
-  'feeds.importUrl': (q, ctx) => feeds.importUrl(q, trigger(ctx, 'import'), ctx.signal),
-  'feeds.importText': (q, ctx) => feeds.importText(q, trigger(ctx, 'import'), ctx.signal),
+  'feeds.importUrl': (q, ctx) =>
+    feeds.importUrl(q, trigger(ctx, 'import'), ctx.signal, callerOf(ctx)),
+  'feeds.importText': (q, ctx) =>
+    feeds.importText(q, trigger(ctx, 'import'), ctx.signal, callerOf(ctx)),
   'feeds.detectFormat': async ({ head, fileName }) => feeds.detectFormat(head, fileName),
   'observations.list': async ({ indicatorId, limit }) => feeds.observations(indicatorId, limit),
 })

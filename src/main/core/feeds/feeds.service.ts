@@ -11,6 +11,7 @@ import type {
   FeedRun,
 } from '#shared/contract/feeds.contract'
 import type { CoreContext } from '../core-context'
+import { CORE_CALLER, SCHEDULER_CALLER, type ChangeCaller } from '../audit/call-scope'
 import { fieldDiff } from '../audit/change-log-writer'
 import { catalogue } from './catalogue'
 import { feedConfigForLog } from './feed-audit'
@@ -117,7 +118,7 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
     tags: [],
   })
 
-  const runFeed = async (id: string, trigger: Trigger) => {
+  const runFeed = async (id: string, trigger: Trigger, by: ChangeCaller) => {
     const feed = await feeds.require(id)
     const auth = await readAuth(feed)
     const scrub = scrubberFor(auth)
@@ -134,6 +135,7 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
       open: (signal) => openFeedSource(feed, auth, signal, runRemote),
       saveState: (patch) => feeds.mergeState(feed.id, patch),
       redact: scrub,
+      caller: by,
     })
   }
 
@@ -144,11 +146,9 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
       // One run per feed: a tick while the last run is still going is skipped, not queued.
       if (manager.activeRunOf(id)) return
       // The core calling itself: the run and its batches are recorded for the scheduler.
-      ctx.changes.scope
-        .run({ transport: 'scheduler', actor: 'scheduler', method: 'feeds.run' }, () =>
-          runFeed(id, 'schedule'),
-        )
-        .catch((e: unknown) => log.warn('scheduled run did not start', { feedId: id, error: e }))
+      runFeed(id, 'schedule', SCHEDULER_CALLER).catch((e: unknown) =>
+        log.warn('scheduled run did not start', { feedId: id, error: e }),
+      )
     },
   })
   const resync = async () => scheduler.sync(await feeds.list())
@@ -170,7 +170,11 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
       )
   }
 
-  const create = async (input: FeedCreate, catalogueKey: string | null = null): Promise<Feed> => {
+  const create = async (
+    input: FeedCreate,
+    by: ChangeCaller,
+    catalogueKey: string | null = null,
+  ): Promise<Feed> => {
     checkSource(input)
     const id = randomUUID()
     await storeAuth(id, input.auth)
@@ -182,7 +186,7 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
             now(),
             id,
           )
-          ctx.changes.record({
+          ctx.changes.record(by, {
             entity: 'feed',
             entityId: id,
             operation: 'create',
@@ -251,8 +255,8 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
   return {
     list: async () => (await feeds.list()).map(present),
     get: async (id: string) => present(await feeds.require(id)),
-    create: (input: FeedCreate) => create(input),
-    async update(id: string, patch: FeedPatch): Promise<Feed> {
+    create: (input: FeedCreate, by: ChangeCaller = CORE_CALLER) => create(input, by),
+    async update(id: string, patch: FeedPatch, by: ChangeCaller = CORE_CALLER): Promise<Feed> {
       const current = await feeds.require(id)
       const { auth, ...rest } = patch
       checkSource(
@@ -273,7 +277,12 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
           // A new credential of the same kind changes no logged field; the entry still says it happened.
           if (auth !== undefined) diff.accessReplaced = { before: null, after: true }
           if (Object.keys(diff).length > 0) {
-            ctx.changes.record({ entity: 'feed', entityId: id, operation: 'update', changes: diff })
+            ctx.changes.record(by, {
+              entity: 'feed',
+              entityId: id,
+              operation: 'update',
+              changes: diff,
+            })
           }
           return updated
         }),
@@ -282,7 +291,7 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
       ctx.events.emit('feeds.onDidChange', { kind: 'updated', id })
       return present(row)
     },
-    async remove(id: string): Promise<void> {
+    async remove(id: string, by: ChangeCaller = CORE_CALLER): Promise<void> {
       const feed = await feeds.require(id)
       const running = manager.activeRunOf(id)
       if (running) {
@@ -292,7 +301,7 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
       await ctx.db.writes.run('feeds.delete', () =>
         ctx.db.dataSource.transaction(async () => {
           await feeds.remove(id)
-          ctx.changes.record({
+          ctx.changes.record(by, {
             entity: 'feed',
             entityId: id,
             operation: 'delete',
@@ -305,7 +314,11 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
       ctx.events.emit('feeds.onDidChange', { kind: 'deleted', id })
     },
     catalogue: catalogueEntries,
-    async addFromCatalogue(key: string, authKey?: string): Promise<Feed> {
+    async addFromCatalogue(
+      key: string,
+      authKey?: string,
+      by: ChangeCaller = CORE_CALLER,
+    ): Promise<Feed> {
       const entry = catalogue.find((c) => c.key === key)
       if (!entry) throw new AppError('not_found', `key: no catalogue feed '${key}'`)
       if (entry.needsConfiguration) {
@@ -336,11 +349,18 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
           tags: [],
           options: entry.options ?? {},
         },
+        by,
         entry.key,
       )
     },
-    async run(id: string, trigger: Trigger, wait: boolean, signal?: AbortSignal): Promise<FeedRun> {
-      const { run, done } = await runFeed(id, trigger)
+    async run(
+      id: string,
+      trigger: Trigger,
+      wait: boolean,
+      signal?: AbortSignal,
+      by: ChangeCaller = CORE_CALLER,
+    ): Promise<FeedRun> {
+      const { run, done } = await runFeed(id, trigger, by)
       return wait ? settle(run.id, done, signal) : run
     },
     cancel(runId: string): void {
@@ -359,6 +379,7 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
       q: { path: string; format: FeedFormat | 'auto'; name?: string; wait: boolean },
       trigger: Trigger,
       signal?: AbortSignal,
+      by: ChangeCaller = CORE_CALLER,
     ) {
       const options = {}
       return launchImport(
@@ -366,6 +387,7 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
           source: q.name ?? basename(q.path),
           format: q.format,
           trigger,
+          caller: by,
           open: (s) => openFileSource({ path: q.path, format: q.format, options, signal: s }),
         },
         q.wait,
@@ -376,12 +398,14 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
       q: { url: string; format: FeedFormat | 'auto'; name?: string; wait: boolean },
       trigger: Trigger,
       signal?: AbortSignal,
+      by: ChangeCaller = CORE_CALLER,
     ) {
       return launchImport(
         {
           source: q.name ?? redactUrl(q.url),
           format: q.format,
           trigger,
+          caller: by,
           open: (s) =>
             openUrlSource({ url: q.url, format: q.format, options: {}, signal: s }, remote),
         },
@@ -393,12 +417,14 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
       q: { content: string; fileName: string; format: FeedFormat | 'auto' },
       trigger: Trigger,
       signal?: AbortSignal,
+      by: ChangeCaller = CORE_CALLER,
     ) {
       return launchImport(
         {
           source: q.fileName,
           format: q.format,
           trigger,
+          caller: by,
           open: (s) => openTextSource({ ...q, options: {}, signal: s }),
         },
         true,

@@ -1,3 +1,4 @@
+import type { ChangeCaller } from '../audit/call-scope'
 import type { ParsedIn } from '#shared/contract'
 import { AppError } from '#shared/contract/errors'
 import {
@@ -91,6 +92,8 @@ const itemProblem = (item: IndicatorCreate | undefined): string | null => {
 export type ImportOptions = {
   batchSize?: number
   signal?: AbortSignal
+  /** Named in each batch's change log entry. */
+  by?: ChangeCaller
 }
 
 /**
@@ -157,7 +160,7 @@ export const importIndicators = async (
    * delta that joins the report only once the batch committed.
    */
   const writeBatch = async (delta: Delta): Promise<boolean> => {
-    const tx = db.bulk.begin(clock.now().toISOString())
+    const tx = db.bulk.begin(clock.now().toISOString(), opts.by)
     let inBatch = 0
     let chunk: IndicatorUpsertRow[] = []
     let chunkChars = 0

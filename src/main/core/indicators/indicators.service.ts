@@ -7,6 +7,7 @@ import type {
 } from '#shared/contract/indicators.contract'
 import type { AuditOperation } from '#shared/contract/audit.contract'
 import { parseIndicator, type IocType } from '#shared/domain'
+import type { ChangeCaller } from '../audit/call-scope'
 import { fieldDiff } from '../audit/change-log-writer'
 import type { CoreContext } from '../core-context'
 import { indicatorId } from './indicator-id.node'
@@ -73,6 +74,7 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
    * The entry holds the changed columns before and after, plus `extra` (a false-positive reason).
    */
   const patch = (
+    by: ChangeCaller,
     label: string,
     id: string,
     p: IndicatorPatch,
@@ -90,7 +92,7 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
       const { updated_at: _after, ...is } = next
       sqlite.transaction(() => {
         repo.update(row.rowid, next, textChanged)
-        changes.record({
+        changes.record(by, {
           entity: 'indicator',
           entityId: id,
           operation,
@@ -103,7 +105,7 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
 
   return {
     repo,
-    create: (input: IndicatorCreate): Promise<Indicator> => {
+    create: (input: IndicatorCreate, by: ChangeCaller): Promise<Indicator> => {
       const { type, value } = parseOrThrow(input.value, input.type)
       const { type: _t, value: _v, ...fields } = input
       return db.writes.run('indicators.create', () => {
@@ -117,7 +119,7 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
         const row = newRow({ id: indicatorId(type, value), type, value }, fields, nowIso())
         const rowid = sqlite.transaction(() => {
           const inserted = repo.insert(row)
-          changes.record({
+          changes.record(by, {
             entity: 'indicator',
             entityId: row.id,
             operation: 'create',
@@ -129,24 +131,31 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
         return reread(rowid)
       })
     },
-    update: (id: string, p: IndicatorPatch) => patch('indicators.update', id, p),
+    update: (id: string, p: IndicatorPatch, by: ChangeCaller) =>
+      patch(by, 'indicators.update', id, p),
     // The reason is kept in the change log entry of the mark, not on the indicator.
-    markFalsePositive: (id: string, falsePositive: boolean, reason: string | undefined) =>
+    markFalsePositive: (
+      id: string,
+      falsePositive: boolean,
+      reason: string | undefined,
+      by: ChangeCaller,
+    ) =>
       patch(
+        by,
         'indicators.markFalsePositive',
         id,
         { falsePositive },
         falsePositive ? 'mark_false_positive' : 'clear_false_positive',
         reason === undefined ? {} : { reason },
       ),
-    activate: (id: string) =>
-      patch('indicators.activate', id, { active: true, falsePositive: false }, 'reactivate'),
-    delete: (id: string): Promise<{ ok: true }> =>
+    activate: (id: string, by: ChangeCaller) =>
+      patch(by, 'indicators.activate', id, { active: true, falsePositive: false }, 'reactivate'),
+    delete: (id: string, by: ChangeCaller): Promise<{ ok: true }> =>
       db.writes.run('indicators.delete', () => {
         const row = mustGet(id)
         sqlite.transaction(() => {
           repo.remove(row.rowid)
-          changes.record({
+          changes.record(by, {
             entity: 'indicator',
             entityId: id,
             operation: 'delete',

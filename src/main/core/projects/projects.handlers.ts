@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { AppError } from '#shared/contract/errors'
 import type { AuditOperation } from '#shared/contract/audit.contract'
 import type { Project } from '#shared/contract/projects.contract'
+import type { ChangeCaller } from '../audit/call-scope'
+import { callerOf } from '../audit/change-log'
 import { fieldDiff } from '../audit/change-log-writer'
 import type { CoreContext } from '../core-context'
 import { ProjectEntity } from '../db/entities/project.entity'
@@ -50,24 +52,25 @@ export const createProjectHandlers = (ctx: CoreContext): HandlerMap<ProjectMetho
    * open transaction: better-sqlite3 is one connection, and the write queue keeps it to this job).
    */
   const saveLogged = (
+    by: ChangeCaller,
     p: ProjectEntity,
     operation: AuditOperation,
     changes: Record<string, unknown>,
   ): Promise<ProjectEntity> =>
     ctx.db.dataSource.transaction(async (m) => {
       const saved = await createProjectsRepository(m).save(p)
-      ctx.changes.record({ entity: 'project', entityId: p.id, operation, changes })
+      ctx.changes.record(by, { entity: 'project', entityId: p.id, operation, changes })
       return saved
     })
 
-  const setArchived = (label: string, id: string, archived: boolean) =>
+  const setArchived = (by: ChangeCaller, label: string, id: string, archived: boolean) =>
     ctx.db.writes.run(label, async () => {
       const p = await mustGet(id)
       if (Boolean(p.archived) === archived) return toProject(p)
       p.archived = archived
       p.updatedAt = nowIso()
       return toProject(
-        await saveLogged(p, archived ? 'archive' : 'unarchive', {
+        await saveLogged(by, p, archived ? 'archive' : 'unarchive', {
           archived: { before: !archived, after: archived },
         }),
       )
@@ -78,7 +81,7 @@ export const createProjectHandlers = (ctx: CoreContext): HandlerMap<ProjectMetho
       items: (await repo().list(includeArchived)).map(toProject),
     }),
     'projects.get': async ({ id }) => toProject(await mustGet(id)),
-    'projects.create': ({ name, description }) =>
+    'projects.create': ({ name, description }, call) =>
       ctx.db.writes.run('projects.create', async () => {
         await assertNameFree(name)
         const now = nowIso()
@@ -90,9 +93,9 @@ export const createProjectHandlers = (ctx: CoreContext): HandlerMap<ProjectMetho
           createdAt: now,
           updatedAt: now,
         })
-        return toProject(await saveLogged(p, 'create', { name, description }))
+        return toProject(await saveLogged(callerOf(call), p, 'create', { name, description }))
       }),
-    'projects.update': ({ id, patch }) =>
+    'projects.update': ({ id, patch }, call) =>
       ctx.db.writes.run('projects.update', async () => {
         const p = await mustGet(id)
         if (patch.name !== undefined && patch.name !== p.name) await assertNameFree(patch.name, id)
@@ -100,9 +103,9 @@ export const createProjectHandlers = (ctx: CoreContext): HandlerMap<ProjectMetho
         if (next.name === p.name && next.description === p.description) return toProject(p)
         const diff = fieldDiff({ name: p.name, description: p.description }, next)
         Object.assign(p, next, { updatedAt: nowIso() })
-        return toProject(await saveLogged(p, 'update', diff))
+        return toProject(await saveLogged(callerOf(call), p, 'update', diff))
       }),
-    'projects.delete': ({ id }) =>
+    'projects.delete': ({ id }, call) =>
       ctx.db.writes.run('projects.delete', async () => {
         const p = await mustGet(id)
         // ON DELETE SET NULL detaches the project's indicators; they are kept.
@@ -112,7 +115,7 @@ export const createProjectHandlers = (ctx: CoreContext): HandlerMap<ProjectMetho
           .get(id) as number
         await ctx.db.dataSource.transaction(async (m) => {
           await createProjectsRepository(m).delete(id)
-          ctx.changes.record({
+          ctx.changes.record(callerOf(call), {
             entity: 'project',
             entityId: id,
             operation: 'delete',
@@ -122,8 +125,9 @@ export const createProjectHandlers = (ctx: CoreContext): HandlerMap<ProjectMetho
         if (detached > 0) ctx.events.emit('indicators.onDidChange', { kind: 'bulk' })
         return { ok: true as const }
       }),
-    'projects.archive': ({ id }) => setArchived('projects.archive', id, true),
-    'projects.unarchive': ({ id }) => setArchived('projects.unarchive', id, false),
+    'projects.archive': ({ id }, call) => setArchived(callerOf(call), 'projects.archive', id, true),
+    'projects.unarchive': ({ id }, call) =>
+      setArchived(callerOf(call), 'projects.unarchive', id, false),
     'projects.stats': async ({ id }) => {
       await mustGet(id)
       return projectStats(ctx.db.sqlite, id)

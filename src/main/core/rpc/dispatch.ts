@@ -9,7 +9,6 @@ import {
   type RpcError,
   type RpcResult,
 } from '#shared/contract'
-import type { CallScope } from '../audit/call-scope'
 import type { Logger } from '../platform/logger'
 import type { CallContext, Handlers } from './handlers'
 
@@ -26,8 +25,6 @@ export type Dispatch = (
 export const createDispatcher = (opts: {
   handlers: Handlers
   logger: Logger
-  /** Every call runs in a scope naming its caller, for the change log. */
-  scope: CallScope
   /** Parse outputs too (tests): catches a handler returning what the contract does not promise. */
   validateOutput?: boolean
 }): Dispatch => {
@@ -45,8 +42,7 @@ export const createDispatcher = (opts: {
     if (!parsed.success) return fail(zodToRpcError(parsed.error, name))
     try {
       const handler = handlers[name] as (input: unknown, ctx: CallContext) => Promise<unknown>
-      const caller = { transport: ctx.caller, actor: ctx.actor, method: name }
-      const value = await opts.scope.run(caller, () => handler(parsed.data, ctx))
+      const value = await handler(parsed.data, { ...ctx, method: name })
       if (opts.validateOutput) {
         const out = spec.output.safeParse(value)
         if (!out.success) {

@@ -14,6 +14,8 @@ export type CallContext = {
   /** Who: the OS user for desktop and CLI, `api:<token fingerprint>` over HTTP, `scheduler` for timers. */
   actor: string
   signal: AbortSignal
+  /** The contract method being called (the dispatcher sets it): the change log records it. */
+  method?: string
 }
 
 export type Handler<K extends Method> = (input: ParsedIn<K>, ctx: CallContext) => Promise<Out<K>>

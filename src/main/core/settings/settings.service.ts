@@ -1,5 +1,5 @@
 import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from '#shared/contract/settings.contract'
-import type { ChangeLog } from '../audit/change-log'
+import { callerOf, type ChangeLog } from '../audit/change-log'
 import { fieldDiff } from '../audit/change-log-writer'
 import type { Database } from '../db/data-source'
 import { SettingEntity } from '../db/entities/setting.entity'
@@ -32,7 +32,7 @@ export const createSettingsService = (deps: {
     read,
     handlers: {
       'settings.get': () => read(),
-      'settings.update': ({ patch }) =>
+      'settings.update': ({ patch }, call) =>
         deps.db.writes.run('settings.update', async () => {
           const current = await read()
           const next = { ...current, ...patch }
@@ -45,7 +45,7 @@ export const createSettingsService = (deps: {
                 value: JSON.stringify(next),
                 updatedAt: deps.clock.now().toISOString(),
               })
-              deps.changes.record({
+              deps.changes.record(callerOf(call), {
                 entity: 'settings',
                 entityId: KEY,
                 operation: 'update',

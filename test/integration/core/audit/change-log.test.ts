@@ -178,10 +178,13 @@ describe('change log: every mutation records itself', () => {
     const core = await open()
     const handlers = createIndicatorHandlers(core, { batchSize: 3 })
     const text = Array.from({ length: 7 }, (_, i) => `203.0.113.${i + 1}`).join('\n')
-    const report = await core.changes.scope.run(
-      { transport: 'cli', actor: 'bob', method: 'indicators.bulkCreate' },
-      () => handlers['indicators.bulkCreate']({ text, defaults: {} }, ipc),
-    )
+    const cli: CallContext = {
+      ...ipc,
+      caller: 'cli',
+      actor: 'bob',
+      method: 'indicators.bulkCreate',
+    }
+    const report = await handlers['indicators.bulkCreate']({ text, defaults: {} }, cli)
     expect(report.created).toBe(7)
     const log = await all(core)
     expect(log.map((e) => [e.operation, e.transport, e.actor, e.changes.created])).toEqual([

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3'
+import { CORE_CALLER, type ChangeCaller } from '#core/audit/call-scope'
 import type { ChangeLog } from '#core/audit/change-log'
 import { AppError } from '#shared/contract/errors'
 import type { FeedRun, FeedRunDetail } from '#shared/contract/feeds.contract'
@@ -118,6 +119,7 @@ export const createRunStore = (sqlite: BetterSqlite3.Database, changes?: ChangeL
         format: string
         trigger: RunTrigger
         startedAt: string
+        caller?: ChangeCaller
       }) => {
         insert.run(
           run.id,
@@ -128,7 +130,10 @@ export const createRunStore = (sqlite: BetterSqlite3.Database, changes?: ChangeL
           'queued',
           run.startedAt,
         )
-        changes?.record({
+        // Its batches and its finish are recorded for the same caller (see RunCallers).
+        const by = run.caller ?? CORE_CALLER
+        changes?.runs.set(run.id, by)
+        changes?.record(by, {
           entity: 'feed_run',
           entityId: run.id,
           operation: 'run_start',
@@ -163,7 +168,9 @@ export const createRunStore = (sqlite: BetterSqlite3.Database, changes?: ChangeL
         finish.run(status, finishedAt, error, durationMs, id)
         for (const r of c.rejects) insertReject.run(id, r.line, r.value, r.reason)
         const { rejects: _listed, ...counts } = c
-        changes?.record({
+        const by = changes?.runs.get(id) ?? CORE_CALLER
+        changes?.runs.delete(id)
+        changes?.record(by, {
           entity: 'feed_run',
           entityId: id,
           operation: 'run_finish',
