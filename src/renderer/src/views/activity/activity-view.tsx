@@ -72,6 +72,8 @@ export const ActivityView = () => {
   const [loading, setLoading] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [verify, setVerify] = useState<AuditVerify | null>(null)
+  // The filter of the last page that arrived, so a tester can wait for a named state, not for time.
+  const [shown, setShown] = useState<string | null>(null)
   const scroller = useRef<HTMLDivElement>(null)
 
   const load = useCallback(
@@ -85,6 +87,7 @@ export const ActivityView = () => {
         })
         setItems((prev) => (after ? [...prev, ...page.items] : page.items))
         setCursor(page.nextCursor)
+        setShown(JSON.stringify(filterInput(f)))
         setError(null)
       } catch (e) {
         setError(errorMessage(e))
@@ -132,7 +135,13 @@ export const ActivityView = () => {
   }
 
   return (
-    <section className="activity-view" data-testid="activity-view" aria-label="Activity">
+    <section
+      className="activity-view"
+      data-testid="activity-view"
+      aria-label="Activity"
+      data-state={loading ? 'loading' : 'ready'}
+      data-query={shown ?? undefined}
+    >
       <header className="view-header">
         <h1>Activity</h1>
         <div className="view-header-actions">
