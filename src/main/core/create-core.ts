@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { In, Method, Out } from '#shared/contract'
 import { createAuditHandlers } from './audit/audit.handlers'
-import type { RunCallers } from './audit/call-scope'
+import type { RunCallers } from './audit/change-caller'
 import { createChangeLog } from './audit/change-log'
 import { openDatabase, type Database } from './db/data-source'
 import {

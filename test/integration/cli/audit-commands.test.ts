@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ChangeEntry } from '#shared/contract/audit.contract'
-import { localActor } from '#core/audit/call-scope'
+import { localActor } from '#core/audit/change-caller'
 import type { CliIo } from '#cli/cli-types'
 import { runCli } from '#cli/run'
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type BetterSqlite3 from 'better-sqlite3'
 import type { AuditEntity, AuditOperation } from '#shared/contract/audit.contract'
-import type { ChangeCaller } from './call-scope'
+import type { ChangeCaller } from './change-caller'
 
 /**
  * Appends to `change_log` (migration 0005), on whichever connection it is given: the main one for single
@@ -14,7 +14,7 @@ import type { ChangeCaller } from './call-scope'
  * entry in the middle breaks a link that `audit verify` reports with its sequence number.
  */
 
-/** What a writer says about a change; the caller (transport, actor, method) comes from the call scope. */
+/** What a writer says about a change; the caller (transport, actor, method) is passed beside it. */
 export type ChangeDraft = {
   entity: AuditEntity
   entityId: string | null

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import type { Clock } from '../platform/clock'
 import type { CallContext } from '../rpc/handlers'
-import type { ChangeCaller, RunCallers } from './call-scope'
+import type { ChangeCaller, RunCallers } from './change-caller'
 import { createChangeLogWriter, type ChangeDraft } from './change-log-writer'
 
 /**

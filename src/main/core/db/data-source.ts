@@ -1,6 +1,6 @@
 import 'reflect-metadata'
 import type BetterSqlite3 from 'better-sqlite3'
-import type { RunCallers } from '../audit/call-scope'
+import type { RunCallers } from '../audit/change-caller'
 import { DataSource } from 'typeorm'
 import { createBulkWriter, type BulkWriter } from './bulk-worker/bulk-writer-client'
 import { applyConnectionPragmas } from './connection-pragmas'

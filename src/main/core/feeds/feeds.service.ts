@@ -11,7 +11,7 @@ import type {
   FeedRun,
 } from '#shared/contract/feeds.contract'
 import type { CoreContext } from '../core-context'
-import { CORE_CALLER, SCHEDULER_CALLER, type ChangeCaller } from '../audit/call-scope'
+import { CORE_CALLER, SCHEDULER_CALLER, type ChangeCaller } from '../audit/change-caller'
 import { fieldDiff } from '../audit/change-log-writer'
 import { catalogue } from './catalogue'
 import { feedConfigForLog } from './feed-audit'

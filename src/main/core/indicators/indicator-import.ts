@@ -1,4 +1,4 @@
-import type { ChangeCaller } from '../audit/call-scope'
+import type { ChangeCaller } from '../audit/change-caller'
 import type { ParsedIn } from '#shared/contract'
 import { AppError } from '#shared/contract/errors'
 import {

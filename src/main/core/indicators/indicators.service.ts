@@ -7,7 +7,7 @@ import type {
 } from '#shared/contract/indicators.contract'
 import type { AuditOperation } from '#shared/contract/audit.contract'
 import { parseIndicator, type IocType } from '#shared/domain'
-import type { ChangeCaller } from '../audit/call-scope'
+import type { ChangeCaller } from '../audit/change-caller'
 import { fieldDiff } from '../audit/change-log-writer'
 import type { CoreContext } from '../core-context'
 import { indicatorId } from './indicator-id.node'

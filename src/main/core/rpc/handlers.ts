@@ -1,13 +1,14 @@
 import type { Method, Out, ParsedIn } from '#shared/contract'
 import type { Transport } from '#shared/contract/audit.contract'
-import { localActor } from '../audit/call-scope'
+import { localActor } from '../audit/change-caller'
 
 /** The transport a call came through; the feed scheduler is the core calling itself. */
 export type Caller = Transport
 
 /**
  * What every handler receives besides its input: who called, and a signal to stop long work. Each transport
- * sets its own caller and actor; the dispatcher puts them in the call scope, where the change log finds them.
+ * sets its own caller and actor, the dispatcher adds the method; handlers pass `callerOf(ctx)` on to the
+ * change log.
  */
 export type CallContext = {
   caller: Caller

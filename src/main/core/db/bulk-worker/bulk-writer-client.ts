@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { Worker } from 'node:worker_threads'
 import { AppError, type ErrorCode } from '#shared/contract/errors'
-import { CORE_CALLER, type ChangeCaller, type RunCallers } from '#core/audit/call-scope'
+import { CORE_CALLER, type ChangeCaller, type RunCallers } from '#core/audit/change-caller'
 import type { Logger } from '#core/platform/logger'
 import { spawnWorker } from '#core/workers/spawn-worker'
 import type { PreparedRows } from '../bulk/indicator-bulk'

@@ -1,4 +1,4 @@
-import type { ChangeCaller } from '#core/audit/call-scope'
+import type { ChangeCaller } from '#core/audit/change-caller'
 import type { PreparedRows } from '../bulk/indicator-bulk'
 import type { IntelObjectUpsertRow } from '../bulk/observation-bulk'
 

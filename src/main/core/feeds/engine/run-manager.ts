@@ -1,4 +1,4 @@
-import type { ChangeCaller } from '#core/audit/call-scope'
+import type { ChangeCaller } from '#core/audit/change-caller'
 import { randomUUID } from 'node:crypto'
 import { AppError } from '#shared/contract/errors'
 import type { FeedRun } from '#shared/contract/feeds.contract'

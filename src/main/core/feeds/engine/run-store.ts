@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3'
-import { CORE_CALLER, type ChangeCaller } from '#core/audit/call-scope'
+import { CORE_CALLER, type ChangeCaller } from '#core/audit/change-caller'
 import type { ChangeLog } from '#core/audit/change-log'
 import { AppError } from '#shared/contract/errors'
 import type { FeedRun, FeedRunDetail } from '#shared/contract/feeds.contract'
