@@ -9,6 +9,9 @@ import {
   type CliIo,
   type CommandSpec,
 } from './cli-types'
+import { auditExportCommand } from './audit-export.command'
+import { auditVerifyCommand } from './audit-verify.command'
+import { auditCommand } from './audit.command'
 import { FEEDS_COMMANDS } from './feeds.command'
 import { commandHelp, overallHelp } from './help'
 import { importCommand } from './import.command'
@@ -32,6 +35,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   importCommand,
   ...FEEDS_COMMANDS,
   ...PROJECTS_COMMANDS,
+  auditCommand,
+  auditVerifyCommand,
+  auditExportCommand,
 ]
 
 const findCommand = (argv: readonly string[]): CommandSpec | undefined =>

@@ -1,5 +1,5 @@
 import type { Method, Out } from '#shared/contract'
-import { createCore, createLogger, unwrap, type CallContext, type Core } from '#core'
+import { createCore, createLogger, localActor, unwrap, type CallContext, type Core } from '#core'
 import type { CliIo } from './cli-types'
 
 /**
@@ -28,7 +28,11 @@ export const withCore = async <T>(
 }
 
 /** The context CLI calls carry: handlers see who called, and Ctrl-C aborts them. */
-export const cliContext = (io: CliIo): CallContext => ({ caller: 'cli', signal: io.signal })
+export const cliContext = (io: CliIo): CallContext => ({
+  caller: 'cli',
+  actor: localActor(),
+  signal: io.signal,
+})
 
 /**
  * Calls a method with input built from command-line text. It goes through the dispatcher, not a typed

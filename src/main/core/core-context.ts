@@ -1,3 +1,4 @@
+import type { ChangeLog } from './audit/change-log'
 import type { Database } from './db/data-source'
 import type { SearchIndexer } from './db/search/search-indexer'
 import type { EventHub } from './events/event-hub'
@@ -19,4 +20,6 @@ export type CoreContext = {
   events: EventHub
   /** The search index's worker: readers call search.catchUp() to see their own writes. */
   search: SearchIndexer
+  /** The append-only change log: every mutation records itself here, in its own transaction. */
+  changes: ChangeLog
 }

@@ -1,6 +1,9 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { In, Method, Out } from '#shared/contract'
+import { createAuditHandlers } from './audit/audit.handlers'
+import type { RunCallers } from './audit/change-caller'
+import { createChangeLog } from './audit/change-log'
 import { openDatabase, type Database } from './db/data-source'
 import {
   attachSearchIndex,
@@ -54,30 +57,43 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   mkdirSync(opts.dataDir, { recursive: true })
   const logger = opts.logger ?? createLogger()
   const mainFile = join(opts.dataDir, 'threateye.sqlite')
-  const db = await openDatabase({ file: mainFile, nativeBinding: opts.nativeBinding, logger })
+  const runCallers: RunCallers = new Map()
+  const db = await openDatabase({
+    file: mainFile,
+    nativeBinding: opts.nativeBinding,
+    logger,
+    runCallers,
+  })
   const search = await startSearchIndexer(db, mainFile, opts, logger)
   const events = createEventHub((e) => logger.warn('event listener failed', { error: e }))
+  const clock = opts.clock ?? systemClock
   const ctx: CoreContext = {
     dataDir: opts.dataDir,
     db,
-    clock: opts.clock ?? systemClock,
+    clock,
     fetch: opts.fetch ?? globalThis.fetch,
     logger,
     secrets: opts.secrets ?? createFileSecretStore(opts.dataDir),
     events,
     search,
+    changes: createChangeLog(db.sqlite, clock, runCallers),
   }
   let httpUrl: string | null = null
   const settings = createSettingsService(ctx)
   const feeds = createFeedsService(ctx, { version: APP_VERSION, ...opts.feeds })
   const handlers: Handlers = {
+    ...createAuditHandlers(ctx),
     ...createFeedHandlers(feeds),
     ...createIndicatorHandlers(ctx),
     ...createProjectHandlers(ctx),
     ...settings.handlers,
     ...createSystemHandlers({ ...ctx, version: APP_VERSION, httpUrl: () => httpUrl }),
   }
-  const dispatch = createDispatcher({ handlers, logger, validateOutput: opts.validateOutput })
+  const dispatch = createDispatcher({
+    handlers,
+    logger,
+    validateOutput: opts.validateOutput,
+  })
   // Background engines (feed scheduler, ...) register here so stop() can drain them.
   const stoppers: (() => Promise<void>)[] = []
   const idlers: (() => Promise<void>)[] = [() => db.writes.waitForIdle()]

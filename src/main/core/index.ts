@@ -15,6 +15,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> =>
   (await import('./create-core')).createCore(opts)
 export { createDispatcher, formatIssuePath, unwrap, type Dispatch } from './rpc/dispatch'
 export { inProcessContext, type CallContext, type Handlers } from './rpc/handlers'
+export { localActor } from './audit/change-caller'
 export type { EventHub } from './events/event-hub'
 export { createLogger, type Logger } from './platform/logger'
 export { createFileSecretStore, type SecretStore } from './platform/secret-store'

@@ -1,5 +1,5 @@
 import type { RpcResult } from '#shared/contract'
-import type { Dispatch } from '#core'
+import { localActor, type Dispatch } from '#core'
 
 /**
  * The IPC adapter's logic without Electron, so tests run it under plain Node: check the sender's frame URL
@@ -10,6 +10,8 @@ export const createIpcDispatch = (opts: {
   /** True when the calling frame is our renderer (file:// of out/renderer or the dev server URL). */
   isTrustedSender: (frameUrl: string | undefined) => boolean
 }) => {
+  // The desktop's user is the one logged in to this machine.
+  const actor = localActor()
   return async (
     frameUrl: string | undefined,
     method: unknown,
@@ -27,6 +29,10 @@ export const createIpcDispatch = (opts: {
         error: { code: 'unknown_method', message: 'Method name must be a string' },
       }
     }
-    return opts.dispatch(method, input, { caller: 'ipc', signal: new AbortController().signal })
+    return opts.dispatch(method, input, {
+      caller: 'ipc',
+      actor,
+      signal: new AbortController().signal,
+    })
   }
 }

@@ -93,4 +93,8 @@ export const REST_ROUTES: readonly RestRoute[] = [
   route('PATCH', '/feeds/:id', 'feeds.update', fromParamsAndBodyAs('patch')),
   route('DELETE', '/feeds/:id', 'feeds.delete', fromParams(), { status: 204 }),
   route('POST', '/feeds/:id/run', 'feeds.run', fromParamsAndBody()),
+
+  route('GET', '/audit', 'audit.list', fromQuery({ alias: { action: 'operation' } })),
+  route('GET', '/audit/verify', 'audit.verify', fromQuery()),
+  route('GET', '/audit/export', 'audit.export', fromQuery({ alias: { action: 'operation' } })),
 ]

@@ -6,6 +6,7 @@ import { Toasts } from './components/toasts'
 import { TokenScreen } from './components/token-screen'
 import { TopBar } from './components/top-bar'
 import { useShortcuts } from './hooks/use-shortcuts'
+import { ActivityView } from './views/activity/activity-view'
 import { FeedIcon } from './views/feeds/feed-icon'
 import { FeedsView } from './views/feeds/feeds-view'
 import { CreateIndicatorDialog } from './views/indicators/create-indicator-dialog'
@@ -19,6 +20,7 @@ const NAV = [
   { id: 'indicators', label: 'Indicators', icon: <ListIcon /> },
   { id: 'feeds', label: 'Feeds', icon: <FeedIcon /> },
   { id: 'projects', label: 'Projects', icon: <ProjectIcon /> },
+  { id: 'activity', label: 'Activity', icon: <ListIcon /> },
 ] as const
 type ViewId = (typeof NAV)[number]['id']
 
@@ -70,6 +72,8 @@ export const App = () => {
           <FeedsView />
         ) : view === 'projects' ? (
           <ProjectsView />
+        ) : view === 'activity' ? (
+          <ActivityView />
         ) : (
           <IndicatorsView />
         )}

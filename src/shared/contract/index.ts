@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { auditContract } from './audit.contract'
 import { mergeContracts, mergeEvents } from './define'
 import { feedsContract, feedsEvents } from './feeds.contract'
 import { indicatorsContract, indicatorsEvents } from './indicators.contract'
@@ -11,6 +12,7 @@ export const contract = mergeContracts(
   projectsContract,
   settingsContract,
   feedsContract,
+  auditContract,
 )
 export const events = mergeEvents(indicatorsEvents, settingsEvents, feedsEvents)
 

@@ -1,5 +1,6 @@
 import 'reflect-metadata'
 import type BetterSqlite3 from 'better-sqlite3'
+import type { RunCallers } from '../audit/change-caller'
 import { DataSource } from 'typeorm'
 import { createBulkWriter, type BulkWriter } from './bulk-worker/bulk-writer-client'
 import { applyConnectionPragmas } from './connection-pragmas'
@@ -49,6 +50,8 @@ export const openDatabase = async (opts: {
   file: string
   nativeBinding?: string
   logger: Logger
+  /** Callers of the feed runs in progress: the bulk writer's entry for a run's batch names its caller. */
+  runCallers?: RunCallers
 }): Promise<Database> => {
   const dataSource = createSqliteDataSource(opts.file, opts.nativeBinding)
   await dataSource.initialize()
@@ -67,6 +70,7 @@ export const openDatabase = async (opts: {
     file: opts.file,
     nativeBinding: opts.nativeBinding,
     logger: opts.logger,
+    runCallers: opts.runCallers,
   })
   return {
     dataSource,

@@ -7,8 +7,12 @@ import type {
   FeedCreate,
   FeedPatch,
 } from '#shared/contract/feeds.contract'
+import { CORE_CALLER, type ChangeCaller } from '../audit/change-caller'
+import { fieldDiff } from '../audit/change-log-writer'
 import type { CoreContext } from '../core-context'
 import { catalogue } from './catalogue'
+import { scrubberFor } from './engine/secret-scrub'
+import { feedConfigForLog } from './feed-audit'
 import { secretRefOf, type FeedRecordRow, type FeedStore } from './engine/feed-store'
 import type { FeedFormat } from './feed-types'
 import type { FeedRunsService } from './feed-runs.service'
@@ -65,13 +69,30 @@ export const createFeedConfigService = (
       )
   }
 
-  const create = async (input: FeedCreate, catalogueKey: string | null = null): Promise<Feed> => {
+  const create = async (
+    input: FeedCreate,
+    by: ChangeCaller,
+    catalogueKey: string | null = null,
+  ): Promise<Feed> => {
     checkSource(input)
     const id = randomUUID()
     await storeAuth(id, input.auth)
     try {
       const row = await ctx.db.writes.run('feeds.create', () =>
-        feeds.insert({ ...input, authKind: input.auth?.kind ?? 'none', catalogueKey }, now(), id),
+        ctx.db.dataSource.transaction(async () => {
+          const inserted = await feeds.insert(
+            { ...input, authKind: input.auth?.kind ?? 'none', catalogueKey },
+            now(),
+            id,
+          )
+          ctx.changes.record(by, {
+            entity: 'feed',
+            entityId: id,
+            operation: 'create',
+            changes: feedConfigForLog(inserted, scrubberFor(input.auth ?? undefined)),
+          })
+          return inserted
+        }),
       )
       await runs.resync()
       ctx.events.emit('feeds.onDidChange', { kind: 'created', id })
@@ -103,8 +124,8 @@ export const createFeedConfigService = (
   return {
     list: async () => (await feeds.list()).map(present),
     get: async (id: string) => present(await feeds.require(id)),
-    create: (input: FeedCreate) => create(input),
-    async update(id: string, patch: FeedPatch): Promise<Feed> {
+    create: (input: FeedCreate, by: ChangeCaller = CORE_CALLER) => create(input, by),
+    async update(id: string, patch: FeedPatch, by: ChangeCaller = CORE_CALLER): Promise<Feed> {
       const current = await feeds.require(id)
       const { auth, ...rest } = patch
       checkSource(
@@ -117,23 +138,52 @@ export const createFeedConfigService = (
       )
       await storeAuth(id, auth)
       const authKind = auth === undefined ? undefined : (auth?.kind ?? 'none')
+      const scrub = scrubberFor(auth ?? (await runs.readAuth(current).catch(() => undefined)))
       const row = await ctx.db.writes.run('feeds.update', () =>
-        feeds.update(current, { ...rest, authKind }, now()),
+        ctx.db.dataSource.transaction(async () => {
+          const updated = await feeds.update(current, { ...rest, authKind }, now())
+          const diff = fieldDiff(feedConfigForLog(current, scrub), feedConfigForLog(updated, scrub))
+          // A new credential of the same kind changes no logged field; the entry still says it happened.
+          if (auth !== undefined) diff.accessReplaced = { before: null, after: true }
+          if (Object.keys(diff).length > 0) {
+            ctx.changes.record(by, {
+              entity: 'feed',
+              entityId: id,
+              operation: 'update',
+              changes: diff,
+            })
+          }
+          return updated
+        }),
       )
       await runs.resync()
       ctx.events.emit('feeds.onDidChange', { kind: 'updated', id })
       return present(row)
     },
-    async remove(id: string): Promise<void> {
+    async remove(id: string, by: ChangeCaller = CORE_CALLER): Promise<void> {
       const feed = await feeds.require(id)
       await runs.stopFeed(id)
-      await ctx.db.writes.run('feeds.delete', () => feeds.remove(id))
+      await ctx.db.writes.run('feeds.delete', () =>
+        ctx.db.dataSource.transaction(async () => {
+          await feeds.remove(id)
+          ctx.changes.record(by, {
+            entity: 'feed',
+            entityId: id,
+            operation: 'delete',
+            changes: { name: feed.name, format: feed.format },
+          })
+        }),
+      )
       if (feed.secretRef) await ctx.secrets.delete(feed.secretRef)
       await runs.resync()
       ctx.events.emit('feeds.onDidChange', { kind: 'deleted', id })
     },
     catalogue: catalogueEntries,
-    async addFromCatalogue(key: string, authKey?: string): Promise<Feed> {
+    async addFromCatalogue(
+      key: string,
+      authKey?: string,
+      by: ChangeCaller = CORE_CALLER,
+    ): Promise<Feed> {
       const entry = catalogue.find((c) => c.key === key)
       if (!entry) throw new AppError('not_found', `key: no catalogue feed '${key}'`)
       if (entry.needsConfiguration) {
@@ -164,6 +214,7 @@ export const createFeedConfigService = (
           tags: [],
           options: entry.options ?? {},
         },
+        by,
         entry.key,
       )
     },

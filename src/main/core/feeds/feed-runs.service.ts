@@ -6,6 +6,7 @@ import type {
   FeedAuthInput,
   FeedRun,
 } from '#shared/contract/feeds.contract'
+import { CORE_CALLER, SCHEDULER_CALLER, type ChangeCaller } from '../audit/change-caller'
 import type { CoreContext } from '../core-context'
 import { RELIABILITY_CONFIDENCE, type RunDefaults } from './engine/engine-types'
 import type { FeedRecordRow, FeedStore } from './engine/feed-store'
@@ -70,7 +71,7 @@ export const createFeedRunsService = (
   opts: FeedRunsOptions = {},
 ) => {
   const log = ctx.logger.child({ component: 'feeds' })
-  const runs = createRunStore(ctx.db.sqlite)
+  const runs = createRunStore(ctx.db.sqlite, ctx.changes)
   const pipeline: PipelineDeps = {
     db: ctx.db,
     clock: ctx.clock,
@@ -112,7 +113,7 @@ export const createFeedRunsService = (
     tags: [],
   })
 
-  const runFeed = async (id: string, trigger: Trigger) => {
+  const runFeed = async (id: string, trigger: Trigger, by: ChangeCaller) => {
     const feed = await feeds.require(id)
     const auth = await readAuth(feed)
     const scrub = scrubberFor(auth)
@@ -129,6 +130,7 @@ export const createFeedRunsService = (
       open: (signal) => openFeedSource(feed, auth, signal, runRemote),
       saveState: (patch) => feeds.mergeState(feed.id, patch),
       redact: scrub,
+      caller: by,
     })
   }
 
@@ -138,7 +140,8 @@ export const createFeedRunsService = (
     onDue: (id) => {
       // One run per feed: a tick while the last run is still going is skipped, not queued.
       if (manager.activeRunOf(id)) return
-      runFeed(id, 'schedule').catch((e: unknown) =>
+      // The core calling itself: the run and its batches are recorded for the scheduler.
+      runFeed(id, 'schedule', SCHEDULER_CALLER).catch((e: unknown) =>
         log.warn('scheduled run did not start', { feedId: id, error: e }),
       )
     },
@@ -179,6 +182,8 @@ export const createFeedRunsService = (
     activeRunOf: (feedId: string) => manager.activeRunOf(feedId),
     lastOfFeed: (feedId: string) => runs.lastOfFeed(feedId),
     nextRunAt: (feedId: string) => scheduler.nextRunAt(feedId),
+    /** The feed's stored credentials (for the configuration side's log scrubbing). */
+    readAuth,
     /** Re-reads the feeds' schedules (after a feed was added, changed or removed). */
     resync: async () => scheduler.sync(await feeds.list()),
     /** Cancels the feed's run, if one is going, and waits until it stopped. */
@@ -188,8 +193,14 @@ export const createFeedRunsService = (
       manager.cancel(running)
       await manager.waitForIdle()
     },
-    async run(id: string, trigger: Trigger, wait: boolean, signal?: AbortSignal): Promise<FeedRun> {
-      const { run, done } = await runFeed(id, trigger)
+    async run(
+      id: string,
+      trigger: Trigger,
+      wait: boolean,
+      signal?: AbortSignal,
+      by: ChangeCaller = CORE_CALLER,
+    ): Promise<FeedRun> {
+      const { run, done } = await runFeed(id, trigger, by)
       return wait ? settle(run.id, done, signal) : run
     },
     cancel(runId: string): void {
@@ -208,6 +219,7 @@ export const createFeedRunsService = (
       q: { path: string; format: ImportFormat; mapping?: CsvMapping; name?: string; wait: boolean },
       trigger: Trigger,
       signal?: AbortSignal,
+      by: ChangeCaller = CORE_CALLER,
     ) {
       const { format, options } = withMapping(q.format, q.mapping)
       return launchImport(
@@ -215,6 +227,7 @@ export const createFeedRunsService = (
           source: q.name ?? basename(q.path),
           format,
           trigger,
+          caller: by,
           open: (s) => openFileSource({ path: q.path, format, options, signal: s }),
         },
         q.wait,
@@ -225,6 +238,7 @@ export const createFeedRunsService = (
       q: { url: string; format: ImportFormat; mapping?: CsvMapping; name?: string; wait: boolean },
       trigger: Trigger,
       signal?: AbortSignal,
+      by: ChangeCaller = CORE_CALLER,
     ) {
       const { format, options } = withMapping(q.format, q.mapping)
       return launchImport(
@@ -232,6 +246,7 @@ export const createFeedRunsService = (
           source: q.name ?? redactUrl(q.url),
           format,
           trigger,
+          caller: by,
           open: (s) => openUrlSource({ url: q.url, format, options, signal: s }, remote),
         },
         q.wait,
@@ -242,6 +257,7 @@ export const createFeedRunsService = (
       q: { content: string; fileName: string; format: ImportFormat; mapping?: CsvMapping },
       trigger: Trigger,
       signal?: AbortSignal,
+      by: ChangeCaller = CORE_CALLER,
     ) {
       const { format, options } = withMapping(q.format, q.mapping)
       return launchImport(
@@ -249,6 +265,7 @@ export const createFeedRunsService = (
           source: q.fileName,
           format,
           trigger,
+          caller: by,
           open: (s) =>
             openTextSource({
               content: q.content,

@@ -1,3 +1,4 @@
+import { callerOf } from '../audit/change-log'
 import { AppError } from '#shared/contract'
 import type { FeedRun } from '#shared/contract/feeds.contract'
 import type { CallContext, HandlerMap } from '../rpc/handlers'
@@ -45,19 +46,21 @@ export const createFeedHandlers = ({ config, runs }: FeedsService): HandlerMap<F
   'feeds.get': ({ id }) => config.get(id),
   'feeds.create': (input, ctx) => {
     if (input.path !== null) refuseLocalPathOverHttp(ctx, 'A feed with a local path')
-    return config.create(input)
+    return config.create(input, callerOf(ctx))
   },
   'feeds.update': ({ id, patch }, ctx) => {
     if (patch.path) refuseLocalPathOverHttp(ctx, 'A feed with a local path')
-    return config.update(id, patch)
+    return config.update(id, patch, callerOf(ctx))
   },
-  'feeds.delete': async ({ id }) => {
-    await config.remove(id)
+  'feeds.delete': async ({ id }, ctx) => {
+    await config.remove(id, callerOf(ctx))
     return { ok: true }
   },
   'feeds.catalogue': async () => ({ items: await config.catalogue() }),
-  'feeds.addFromCatalogue': ({ key, authKey }) => config.addFromCatalogue(key, authKey),
-  'feeds.run': ({ id, wait }, ctx) => runs.run(id, trigger(ctx, 'manual'), wait, ctx.signal),
+  'feeds.addFromCatalogue': ({ key, authKey }, ctx) =>
+    config.addFromCatalogue(key, authKey, callerOf(ctx)),
+  'feeds.run': ({ id, wait }, ctx) =>
+    runs.run(id, trigger(ctx, 'manual'), wait, ctx.signal, callerOf(ctx)),
   'feeds.cancel': async ({ runId }) => {
     runs.cancel(runId)
     return { ok: true }
@@ -66,10 +69,12 @@ export const createFeedHandlers = ({ config, runs }: FeedsService): HandlerMap<F
   'feeds.getRun': async ({ id }) => runs.get(id),
   'feeds.importFile': (q, ctx) => {
     refuseLocalPathOverHttp(ctx, 'Importing a local file')
-    return runs.importFile(q, trigger(ctx, 'import'), ctx.signal)
+    return runs.importFile(q, trigger(ctx, 'import'), ctx.signal, callerOf(ctx))
   },
-  'feeds.importUrl': (q, ctx) => runs.importUrl(q, trigger(ctx, 'import'), ctx.signal),
-  'feeds.importText': (q, ctx) => runs.importText(q, trigger(ctx, 'import'), ctx.signal),
+  'feeds.importUrl': (q, ctx) =>
+    runs.importUrl(q, trigger(ctx, 'import'), ctx.signal, callerOf(ctx)),
+  'feeds.importText': (q, ctx) =>
+    runs.importText(q, trigger(ctx, 'import'), ctx.signal, callerOf(ctx)),
   'feeds.detectFormat': async ({ head, fileName }) => runs.detectFormat(head, fileName),
   'observations.list': async ({ indicatorId, limit }) => runs.observations(indicatorId, limit),
 })

@@ -1,3 +1,4 @@
+import { callerOf } from '../audit/change-log'
 import type { CoreContext } from '../core-context'
 import type { HandlerMap } from '../rpc/handlers'
 import { rowToIndicator } from './indicator-row'
@@ -60,14 +61,14 @@ export const createIndicatorHandlers = (
     },
     'indicators.get': async ({ id }) => svc.get(id),
     'indicators.lookup': async ({ type, value }) => svc.lookup(value, type),
-    'indicators.create': (input) => svc.create(input),
-    'indicators.update': ({ id, patch }) => svc.update(id, patch),
-    'indicators.delete': ({ id }) => svc.delete(id),
+    'indicators.create': (input, call) => svc.create(input, callerOf(call)),
+    'indicators.update': ({ id, patch }, call) => svc.update(id, patch, callerOf(call)),
+    'indicators.delete': ({ id }, call) => svc.delete(id, callerOf(call)),
     'indicators.bulkCreate': (input, call) =>
-      importIndicators(ctx, input, { ...opts, signal: call.signal }),
-    'indicators.markFalsePositive': ({ id, falsePositive, reason }) =>
-      svc.markFalsePositive(id, falsePositive, reason),
-    'indicators.activate': ({ id }) => svc.activate(id),
+      importIndicators(ctx, input, { ...opts, signal: call.signal, by: callerOf(call) }),
+    'indicators.markFalsePositive': ({ id, falsePositive, reason }, call) =>
+      svc.markFalsePositive(id, falsePositive, reason, callerOf(call)),
+    'indicators.activate': ({ id }, call) => svc.activate(id, callerOf(call)),
     'indicators.recent': async ({ days, limit, cursor }) =>
       page(svc.repo.recent({ sinceIso: svc.since(days), limit, cursor })),
     'indicators.counts': async ({ projectId }) => svc.repo.counts(projectId),

@@ -5,14 +5,17 @@ import type {
   IndicatorCreate,
   IndicatorPatch,
 } from '#shared/contract/indicators.contract'
+import type { AuditOperation } from '#shared/contract/audit.contract'
 import { parseIndicator, type IocType } from '#shared/domain'
+import type { ChangeCaller } from '../audit/change-caller'
+import { fieldDiff } from '../audit/change-log-writer'
 import type { CoreContext } from '../core-context'
 import { indicatorId } from './indicator-id.node'
 import { rowToIndicator, type IndicatorRow } from './indicator-row'
 import { newRow, patchedRow, sameContent, toWrite } from './indicator-write'
 import { createIndicatorRepository, type IndicatorRepository } from './indicators.repository'
 
-export type IndicatorsDeps = Pick<CoreContext, 'db' | 'clock' | 'events' | 'logger'>
+export type IndicatorsDeps = Pick<CoreContext, 'db' | 'clock' | 'events' | 'logger' | 'changes'>
 
 /** The canonical (type, value) of user input, or an invalid_input error naming the value and why. */
 export const parseOrThrow = (
@@ -45,10 +48,10 @@ export type IndicatorsService = ReturnType<typeof createIndicatorsService>
 /**
  * Single-indicator writes and the reads. Every write runs in the write queue and one SQLite transaction,
  * keeps the search index in step (through the repository) and announces itself on
- * `indicators.onDidChange`. Bulk import lives in indicator-import.ts.
+ * `indicators.onDidChange`. Bulk import lives in src/main/core/ingest/bulk-create.ts.
  */
 export const createIndicatorsService = (deps: IndicatorsDeps) => {
-  const { db, clock, events } = deps
+  const { db, clock, events, changes } = deps
   const sqlite = db.sqlite
   const repo: IndicatorRepository = createIndicatorRepository(sqlite)
   const nowIso = () => clock.now().toISOString()
@@ -66,8 +69,18 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
     return rowToIndicator(row)
   }
 
-  /** Applies a patch to one indicator; no write (and no event) when nothing changes. */
-  const patch = (label: string, id: string, p: IndicatorPatch): Promise<Indicator> =>
+  /**
+   * Applies a patch to one indicator; no write (and no event, no change log entry) when nothing changes.
+   * The entry holds the changed columns before and after, plus `extra` (a false-positive reason).
+   */
+  const patch = (
+    by: ChangeCaller,
+    label: string,
+    id: string,
+    p: IndicatorPatch,
+    operation: AuditOperation = 'update',
+    extra: Record<string, unknown> = {},
+  ): Promise<Indicator> =>
     db.writes.run(label, () => {
       const row = mustGet(id)
       assertProjectExists(sqlite, p.projectId)
@@ -75,14 +88,24 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
       const next = patchedRow(current, p, nowIso())
       if (sameContent(current, next)) return rowToIndicator(row)
       const textChanged = next.tags !== current.tags || next.description !== current.description
-      sqlite.transaction(() => repo.update(row.rowid, next, textChanged))()
+      const { updated_at: _before, ...was } = current
+      const { updated_at: _after, ...is } = next
+      sqlite.transaction(() => {
+        repo.update(row.rowid, next, textChanged)
+        changes.record(by, {
+          entity: 'indicator',
+          entityId: id,
+          operation,
+          changes: { ...fieldDiff(was, is), ...extra },
+        })
+      })()
       events.emit('indicators.onDidChange', { kind: 'updated', ids: [id] })
       return reread(row.rowid)
     })
 
   return {
     repo,
-    create: (input: IndicatorCreate): Promise<Indicator> => {
+    create: (input: IndicatorCreate, by: ChangeCaller): Promise<Indicator> => {
       const { type, value } = parseOrThrow(input.value, input.type)
       const { type: _t, value: _v, ...fields } = input
       return db.writes.run('indicators.create', () => {
@@ -94,23 +117,51 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
         }
         assertProjectExists(sqlite, fields.projectId)
         const row = newRow({ id: indicatorId(type, value), type, value }, fields, nowIso())
-        const rowid = sqlite.transaction(() => repo.insert(row))()
+        const rowid = sqlite.transaction(() => {
+          const inserted = repo.insert(row)
+          changes.record(by, {
+            entity: 'indicator',
+            entityId: row.id,
+            operation: 'create',
+            changes: { type, value, ...fields },
+          })
+          return inserted
+        })()
         events.emit('indicators.onDidChange', { kind: 'created', ids: [row.id] })
         return reread(rowid)
       })
     },
-    update: (id: string, p: IndicatorPatch) => patch('indicators.update', id, p),
-    markFalsePositive: (id: string, falsePositive: boolean, reason: string | undefined) => {
-      // The reason is for the audit trail; until that exists it goes to the log, not into the indicator.
-      deps.logger.info('indicator false-positive mark', { id, falsePositive, reason })
-      return patch('indicators.markFalsePositive', id, { falsePositive })
-    },
-    activate: (id: string) =>
-      patch('indicators.activate', id, { active: true, falsePositive: false }),
-    delete: (id: string): Promise<{ ok: true }> =>
+    update: (id: string, p: IndicatorPatch, by: ChangeCaller) =>
+      patch(by, 'indicators.update', id, p),
+    // The reason is kept in the change log entry of the mark, not on the indicator.
+    markFalsePositive: (
+      id: string,
+      falsePositive: boolean,
+      reason: string | undefined,
+      by: ChangeCaller,
+    ) =>
+      patch(
+        by,
+        'indicators.markFalsePositive',
+        id,
+        { falsePositive },
+        falsePositive ? 'mark_false_positive' : 'clear_false_positive',
+        reason === undefined ? {} : { reason },
+      ),
+    activate: (id: string, by: ChangeCaller) =>
+      patch(by, 'indicators.activate', id, { active: true, falsePositive: false }, 'reactivate'),
+    delete: (id: string, by: ChangeCaller): Promise<{ ok: true }> =>
       db.writes.run('indicators.delete', () => {
         const row = mustGet(id)
-        sqlite.transaction(() => repo.remove(row.rowid))()
+        sqlite.transaction(() => {
+          repo.remove(row.rowid)
+          changes.record(by, {
+            entity: 'indicator',
+            entityId: id,
+            operation: 'delete',
+            changes: { type: row.type, value: row.value },
+          })
+        })()
         events.emit('indicators.onDidChange', { kind: 'deleted', ids: [id] })
         return { ok: true as const }
       }),

@@ -1,3 +1,4 @@
+import type { ChangeCaller } from '#core/audit/change-caller'
 import type { Database } from '#core/db/data-source'
 import {
   createForeignIdRefuser,
@@ -119,6 +120,8 @@ export const createBatchCommitter = (deps: {
   clock: Clock
   /** The write-queue job's label. */
   label: string
+  /** Named in each batch's change log entry; a feed run's batches name the run's caller without it. */
+  by?: ChangeCaller
   counts: IngestCounts
   /** A feed run (observations and a run row); absent for indicators.bulkCreate. */
   run?: RunTarget
@@ -156,7 +159,7 @@ export const createBatchCommitter = (deps: {
             deps.label,
             () =>
               new Promise<void>((endJob) => {
-                const tx = db.bulk.begin(deps.clock.now().toISOString())
+                const tx = db.bulk.begin(deps.clock.now().toISOString(), deps.by)
                 let records = 0
                 let ended = false
                 // bulkCreate rows by type: the worker counts feed records only.

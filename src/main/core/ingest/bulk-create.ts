@@ -1,3 +1,4 @@
+import type { ChangeCaller } from '#core/audit/change-caller'
 import type { ParsedIn } from '#shared/contract'
 import { AppError } from '#shared/contract/errors'
 import type { BulkReport, IndicatorCreate } from '#shared/contract/indicators.contract'
@@ -81,6 +82,8 @@ export type ImportOptions = {
    */
   batchSize?: number
   signal?: AbortSignal
+  /** Named in each batch's change log entry. */
+  by?: ChangeCaller
 }
 
 /**
@@ -121,7 +124,13 @@ export const importIndicators = async (
   }
 
   const writer = createIngestWriter({
-    committer: createBatchCommitter({ db, clock, label: 'indicators.bulkCreate', counts }),
+    committer: createBatchCommitter({
+      db,
+      clock,
+      label: 'indicators.bulkCreate',
+      counts,
+      by: opts.by,
+    }),
     sizer: createBatchSizer(opts.batchSize ?? MAX_BATCH),
     signal: opts.signal,
   })

@@ -1,3 +1,4 @@
+import { callerOf } from '../audit/change-log'
 import type { CoreContext } from '../core-context'
 import type { HandlerMap } from '../rpc/handlers'
 import { createProjectsService } from './projects.service'
@@ -18,14 +19,14 @@ export const createProjectHandlers = (ctx: CoreContext): HandlerMap<ProjectMetho
   return {
     'projects.list': async ({ includeArchived }) => ({ items: await svc.list(includeArchived) }),
     'projects.get': ({ id }) => svc.get(id),
-    'projects.create': (input) => svc.create(input),
-    'projects.update': ({ id, patch }) => svc.update(id, patch),
-    'projects.delete': async ({ id }) => {
-      await svc.delete(id)
+    'projects.create': (input, call) => svc.create(input, callerOf(call)),
+    'projects.update': ({ id, patch }, call) => svc.update(id, patch, callerOf(call)),
+    'projects.delete': async ({ id }, call) => {
+      await svc.delete(id, callerOf(call))
       return { ok: true as const }
     },
-    'projects.archive': ({ id }) => svc.setArchived(id, true),
-    'projects.unarchive': ({ id }) => svc.setArchived(id, false),
+    'projects.archive': ({ id }, call) => svc.setArchived(id, true, callerOf(call)),
+    'projects.unarchive': ({ id }, call) => svc.setArchived(id, false, callerOf(call)),
     'projects.stats': ({ id }) => svc.stats(id),
   }
 }

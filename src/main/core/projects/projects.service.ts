@@ -7,6 +7,8 @@ import {
   type ProjectSettings,
   type ProjectStats,
 } from '#shared/contract/projects.contract'
+import type { ChangeCaller } from '../audit/change-caller'
+import { fieldDiff } from '../audit/change-log-writer'
 import type { CoreContext } from '../core-context'
 import { ProjectEntity } from '../db/entities/project.entity'
 import {
@@ -71,8 +73,24 @@ export const createProjectsService = (ctx: CoreContext) => {
     }
   }
 
-  const update = (label: string, id: string, patch: ProjectPatch): Promise<Project> =>
-    ctx.db.writes.run(label, async () => {
+  /**
+   * Saves a project and records the change in the change log, in one transaction (TypeORM's save joins the
+   * open transaction: better-sqlite3 is one connection, and the write queue keeps it to this job).
+   */
+  const saveLogged = (
+    by: ChangeCaller,
+    p: ProjectEntity,
+    operation: 'create' | 'update' | 'archive' | 'unarchive',
+    changes: Record<string, unknown>,
+  ): Promise<ProjectEntity> =>
+    ctx.db.dataSource.transaction(async (m) => {
+      const saved = await createProjectsRepository(m).save(p)
+      ctx.changes.record(by, { entity: 'project', entityId: p.id, operation, changes })
+      return saved
+    })
+
+  const update = (label: string, id: string, patch: ProjectPatch, by: ChangeCaller) =>
+    ctx.db.writes.run(label, async (): Promise<Project> => {
       const p = await mustGet(id)
       if (patch.name !== undefined && patch.name !== p.name) await assertNameFree(patch.name, id)
       const next: Partial<ProjectEntity> = {}
@@ -91,15 +109,22 @@ export const createProjectsService = (ctx: CoreContext) => {
         next.archived = patch.archived
       // An edit that changes nothing does not move updatedAt.
       if (Object.keys(next).length === 0) return toProject(p)
+      const diff = fieldDiff({ ...p, archived: Boolean(p.archived) }, next, Object.keys(next))
+      const operation =
+        Object.keys(next).length === 1 && next.archived !== undefined
+          ? next.archived
+            ? 'archive'
+            : 'unarchive'
+          : 'update'
       Object.assign(p, next, { updatedAt: nowIso() })
-      return toProject(await repo().save(p))
+      return toProject(await saveLogged(by, p, operation, diff))
     })
 
   return {
     list: async (includeArchived: boolean): Promise<Project[]> =>
       (await repo().list(includeArchived)).map(toProject),
     get: async (id: string): Promise<Project> => toProject(await mustGet(id)),
-    create: (input: ProjectCreate): Promise<Project> =>
+    create: (input: ProjectCreate, by: ChangeCaller): Promise<Project> =>
       ctx.db.writes.run('projects.create', async () => {
         await assertNameFree(input.name)
         const now = nowIso()
@@ -113,17 +138,27 @@ export const createProjectsService = (ctx: CoreContext) => {
           createdAt: now,
           updatedAt: now,
         })
-        return toProject(await repo().save(p))
+        const { name, description, tags } = input
+        return toProject(await saveLogged(by, p, 'create', { name, description, tags }))
       }),
-    update: (id: string, patch: ProjectPatch) => update('projects.update', id, patch),
-    setArchived: (id: string, archived: boolean) =>
-      update(archived ? 'projects.archive' : 'projects.unarchive', id, { archived }),
+    update: (id: string, patch: ProjectPatch, by: ChangeCaller) =>
+      update('projects.update', id, patch, by),
+    setArchived: (id: string, archived: boolean, by: ChangeCaller) =>
+      update(archived ? 'projects.archive' : 'projects.unarchive', id, { archived }, by),
     /** Deletes the project; its indicators are kept, detached (ON DELETE SET NULL). */
-    delete: (id: string): Promise<{ detached: number }> =>
+    delete: (id: string, by: ChangeCaller): Promise<{ detached: number }> =>
       ctx.db.writes.run('projects.delete', async () => {
-        await mustGet(id)
+        const p = await mustGet(id)
         const detached = countProjectIndicators(ctx.db.sqlite, id)
-        await repo().delete(id)
+        await ctx.db.dataSource.transaction(async (m) => {
+          await createProjectsRepository(m).delete(id)
+          ctx.changes.record(by, {
+            entity: 'project',
+            entityId: id,
+            operation: 'delete',
+            changes: { name: p.name, detachedIndicators: detached },
+          })
+        })
         if (detached > 0) ctx.events.emit('indicators.onDidChange', { kind: 'bulk' })
         return { detached }
       }),

@@ -42,7 +42,7 @@ export const createDispatcher = (opts: {
     if (!parsed.success) return fail(zodToRpcError(parsed.error, name))
     try {
       const handler = handlers[name] as (input: unknown, ctx: CallContext) => Promise<unknown>
-      const value = await handler(parsed.data, ctx)
+      const value = await handler(parsed.data, { ...ctx, method: name })
       if (opts.validateOutput) {
         const out = spec.output.safeParse(value)
         if (!out.success) {

@@ -1,11 +1,22 @@
 import type { Method, Out, ParsedIn } from '#shared/contract'
+import type { Transport } from '#shared/contract/audit.contract'
+import { localActor } from '../audit/change-caller'
 
-export type Caller = 'ipc' | 'http' | 'in-process' | 'cli'
+/** The transport a call came through; the feed scheduler is the core calling itself. */
+export type Caller = Transport
 
-/** What every handler receives besides its input: who called, and a signal to stop long work. */
+/**
+ * What every handler receives besides its input: who called, and a signal to stop long work. Each transport
+ * sets its own caller and actor, the dispatcher adds the method; handlers pass `callerOf(ctx)` on to the
+ * change log.
+ */
 export type CallContext = {
   caller: Caller
+  /** Who: the OS user for desktop and CLI, `api:<token fingerprint>` over HTTP, `scheduler` for timers. */
+  actor: string
   signal: AbortSignal
+  /** The contract method being called (the dispatcher sets it): the change log records it. */
+  method?: string
 }
 
 export type Handler<K extends Method> = (input: ParsedIn<K>, ctx: CallContext) => Promise<Out<K>>
@@ -18,5 +29,6 @@ export const inProcessContext = (
   signal: AbortSignal = new AbortController().signal,
 ): CallContext => ({
   caller: 'in-process',
+  actor: localActor(),
   signal,
 })

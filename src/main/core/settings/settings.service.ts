@@ -1,4 +1,6 @@
 import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from '#shared/contract/settings.contract'
+import { callerOf, type ChangeLog } from '../audit/change-log'
+import { fieldDiff } from '../audit/change-log-writer'
 import type { Database } from '../db/data-source'
 import { SettingEntity } from '../db/entities/setting.entity'
 import type { EventHub } from '../events/event-hub'
@@ -16,6 +18,7 @@ export const createSettingsService = (deps: {
   db: Database
   clock: Clock
   events: EventHub
+  changes: ChangeLog
 }): SettingsService => {
   const repo = () => deps.db.dataSource.getRepository(SettingEntity)
   const read = async (): Promise<Settings> => {
@@ -29,14 +32,27 @@ export const createSettingsService = (deps: {
     read,
     handlers: {
       'settings.get': () => read(),
-      'settings.update': ({ patch }) =>
+      'settings.update': ({ patch }, call) =>
         deps.db.writes.run('settings.update', async () => {
-          const next = { ...(await read()), ...patch }
-          await repo().save({
-            key: KEY,
-            value: JSON.stringify(next),
-            updatedAt: deps.clock.now().toISOString(),
-          })
+          const current = await read()
+          const next = { ...current, ...patch }
+          const diff = fieldDiff(current, next)
+          // Nothing changed: nothing to write or record (listeners still hear the answer).
+          if (Object.keys(diff).length > 0) {
+            await deps.db.dataSource.transaction(async (m) => {
+              await m.getRepository(SettingEntity).save({
+                key: KEY,
+                value: JSON.stringify(next),
+                updatedAt: deps.clock.now().toISOString(),
+              })
+              deps.changes.record(callerOf(call), {
+                entity: 'settings',
+                entityId: KEY,
+                operation: 'update',
+                changes: diff,
+              })
+            })
+          }
           deps.events.emit('settings.onDidChange', next)
           return next
         }),

@@ -129,7 +129,9 @@ describe('indicators: single writes and reads', () => {
       reason: 'CDN address',
     })
     expect(fp).toMatchObject({ falsePositive: true, active: false })
-    expect(t.logger.lines.some((l) => l.includes('CDN address'))).toBe(true)
+    // The reason goes to the change log, with the mark.
+    const [mark] = (await t.core.call('audit.list', { operation: 'mark_false_positive' })).items
+    expect(mark).toMatchObject({ entityId: a.id, changes: { reason: 'CDN address' } })
     const cleared = await t.core.call('indicators.markFalsePositive', {
       id: a.id,
       falsePositive: false,

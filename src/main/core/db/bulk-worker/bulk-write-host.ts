@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import { isAppError } from '#shared/contract/errors'
+import { createChangeLogWriter } from '#core/audit/change-log-writer'
 import {
   createIndicatorBulkWriter,
   UPSERT_STRIDE,
@@ -32,6 +33,8 @@ type OpenTx = {
   delta: BulkDelta
   error: SerializedError | null
   t0: number
+  /** The feed run a feed batch belongs to (from its parts), for the change log entry. */
+  feed: { runId: string; feedId: string | null; sourceKey: string } | null
 }
 
 export const serializeError = (e: unknown): SerializedError => {
@@ -63,6 +66,7 @@ export const createBulkWriteHost = (sqlite: BetterSqlite3.Database): BulkWriteHo
   const indicators = createIndicatorBulkWriter(sqlite)
   const observations = createObservationBulkWriter(sqlite)
   const objects = createIntelObjectBulkWriter(sqlite)
+  const changeLog = createChangeLogWriter(sqlite)
   const setCounters = sqlite.prepare(
     `UPDATE feed_runs SET bytes = ?, rows = ?, created = ?, updated = ?, unchanged = ?, duplicates = ?,
        rejected = ?, objects = ?, by_type = ? WHERE id = ?`,
@@ -149,6 +153,7 @@ export const createBulkWriteHost = (sqlite: BetterSqlite3.Database): BulkWriteHo
               delta: emptyDelta(),
               error: null,
               t0,
+              feed: null,
             }
           } catch (e) {
             // Answered at commit, like any other failure of the transaction.
@@ -159,6 +164,7 @@ export const createBulkWriteHost = (sqlite: BetterSqlite3.Database): BulkWriteHo
               delta: emptyDelta(),
               error: serializeError(e),
               t0,
+              feed: null,
             }
           }
           return undefined
@@ -171,7 +177,10 @@ export const createBulkWriteHost = (sqlite: BetterSqlite3.Database): BulkWriteHo
           }
           try {
             if (req.op === 'indicators') writeIndicators(tx.session, tx, req.rows)
-            else writeFeed(tx.session, tx, req)
+            else {
+              tx.feed ??= { runId: req.runId, feedId: req.feedId, sourceKey: req.sourceKey }
+              writeFeed(tx.session, tx, req)
+            }
           } catch (e) {
             tx.error = serializeError(e)
           }
@@ -205,6 +214,17 @@ export const createBulkWriteHost = (sqlite: BetterSqlite3.Database): BulkWriteHo
           try {
             tx.session.close()
             if (req.run) writeCounters(req.run.id, req.run.counters, tx.delta)
+            // One entry per batch, never one per row: its counts and where the rows came from.
+            changeLog.append(
+              req.caller,
+              {
+                entity: 'indicator',
+                entityId: null,
+                operation: 'import',
+                changes: { ...tx.delta, source: tx.feed ?? { method: req.caller.method } },
+              },
+              tx.nowIso,
+            )
             finish(true)
           } catch (e) {
             finish(false)

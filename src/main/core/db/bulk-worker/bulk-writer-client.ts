@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import type { Worker } from 'node:worker_threads'
 import { AppError, type ErrorCode } from '#shared/contract/errors'
+import { CORE_CALLER, type ChangeCaller, type RunCallers } from '#core/audit/change-caller'
 import type { Logger } from '#core/platform/logger'
 import { spawnWorker } from '#core/workers/spawn-worker'
 import type { PreparedRows } from '../bulk/indicator-bulk'
@@ -20,7 +21,11 @@ import type {
  * (`db.writes.run`): the queue is what keeps this connection and TypeORM's from writing at the same time.
  */
 export type BulkWriter = {
-  begin(nowIso: string): BulkTransaction
+  /**
+   * `by` names the caller in the batch's change log entry; a feed batch (committed with its run) names the
+   * run's caller without it.
+   */
+  begin(nowIso: string, by?: ChangeCaller): BulkTransaction
   /** Closes the worker's connection and ends the thread; the next begin() starts a new one. */
   stop(): Promise<void>
   /**
@@ -58,6 +63,7 @@ export const createBulkWriter = (opts: {
   file: string
   nativeBinding?: string
   logger: Logger
+  runCallers?: RunCallers
 }): BulkWriter => {
   let worker: Worker | null = null
   let nextTx = 1
@@ -151,7 +157,7 @@ export const createBulkWriter = (opts: {
     }) as Promise<BulkReply>
 
   return {
-    begin(nowIso) {
+    begin(nowIso, by) {
       const tx = nextTx++
       send({ op: 'begin', tx, nowIso })
       openTx.add(tx)
@@ -176,7 +182,10 @@ export const createBulkWriter = (opts: {
             : new Promise<void>((resolve) => roomWaiters.push({ max, resolve })),
         commit: async (run) => {
           lost()
-          const reply = await request({ op: 'commit', tx, run }).finally(() => openTx.delete(tx))
+          const caller = by ?? (run ? opts.runCallers?.get(run.id) : undefined) ?? CORE_CALLER
+          const reply = await request({ op: 'commit', tx, run, caller }).finally(() =>
+            openTx.delete(tx),
+          )
           if ('ok' in reply && reply.ok) return { delta: reply.delta, ms: reply.ms }
           if ('error' in reply) throw deserializeError(reply.error)
           throw new Error('unexpected reply from the bulk writer')

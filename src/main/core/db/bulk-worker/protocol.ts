@@ -1,3 +1,4 @@
+import type { ChangeCaller } from '#core/audit/change-caller'
 import type { PreparedRows } from '../bulk/indicator-bulk'
 import type { IntelObjectUpsertRow } from '../bulk/observation-bulk'
 
@@ -50,8 +51,16 @@ export type BulkRequest =
   | { op: 'indicators'; tx: number; rows: PreparedRows }
   /** A feed batch: upsert, then one observation per record, then intel objects. */
   | ({ op: 'feed'; tx: number } & FeedPart)
-  /** With `run`, the run's counters (base + this transaction's delta) are written before the commit. */
-  | { op: 'commit'; tx: number; run?: { id: string; counters: RunCountersSnapshot } }
+  /**
+   * With `run`, the run's counters (base + this transaction's delta) are written before the commit; the
+   * batch's change log entry, for `caller`, too.
+   */
+  | {
+      op: 'commit'
+      tx: number
+      run?: { id: string; counters: RunCountersSnapshot }
+      caller: ChangeCaller
+    }
   | { op: 'rollback'; tx: number }
 
 export type SerializedError = {

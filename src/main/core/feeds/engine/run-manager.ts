@@ -1,3 +1,4 @@
+import type { ChangeCaller } from '#core/audit/change-caller'
 import { randomUUID } from 'node:crypto'
 import { AppError } from '#shared/contract/errors'
 import type { FeedRun } from '#shared/contract/feeds.contract'
@@ -16,6 +17,8 @@ export type LaunchSpec = {
   saveState?: (patch: Record<string, unknown>) => void
   /** Removes the feed's credentials from anything the run records (its error line). */
   redact?: (text: string) => string
+  /** Who started the run: its change log entries (start, batches, finish) name them. */
+  caller?: ChangeCaller
 }
 
 export type RunManager = {
@@ -62,6 +65,7 @@ export const createRunManager = (deps: PipelineDeps): RunManager => {
             format: spec.format,
             trigger: spec.trigger,
             startedAt: deps.clock.now().toISOString(),
+            caller: spec.caller,
           }),
         )
       } catch (e) {

@@ -1,4 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3'
+import { CORE_CALLER, type ChangeCaller } from '#core/audit/change-caller'
+import type { ChangeLog } from '#core/audit/change-log'
 import { AppError } from '#shared/contract/errors'
 import type { FeedRun, FeedRunDetail } from '#shared/contract/feeds.contract'
 import type { IngestCounts } from '#core/ingest/ingest-counts'
@@ -65,7 +67,7 @@ const decodeCursor = (c: string): [string, string] => {
  */
 export type RunStore = ReturnType<typeof createRunStore>
 
-export const createRunStore = (sqlite: BetterSqlite3.Database) => {
+export const createRunStore = (sqlite: BetterSqlite3.Database, changes?: ChangeLog) => {
   const insert = sqlite.prepare(
     `INSERT INTO feed_runs (id, feed_id, source, format, trigger, status, started_at)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -108,24 +110,42 @@ export const createRunStore = (sqlite: BetterSqlite3.Database) => {
     )
 
   return {
-    create(run: {
-      id: string
-      feedId: string | null
-      source: string
-      format: string
-      trigger: RunTrigger
-      startedAt: string
-    }) {
-      insert.run(
-        run.id,
-        run.feedId,
-        run.source.slice(0, 500),
-        run.format,
-        run.trigger,
-        'queued',
-        run.startedAt,
-      )
-    },
+    /** Records the start in the change log, in the same transaction as the row. */
+    create: sqlite.transaction(
+      (run: {
+        id: string
+        feedId: string | null
+        source: string
+        format: string
+        trigger: RunTrigger
+        startedAt: string
+        caller?: ChangeCaller
+      }) => {
+        insert.run(
+          run.id,
+          run.feedId,
+          run.source.slice(0, 500),
+          run.format,
+          run.trigger,
+          'queued',
+          run.startedAt,
+        )
+        // Its batches and its finish are recorded for the same caller (see RunCallers).
+        const by = run.caller ?? CORE_CALLER
+        changes?.runs.set(run.id, by)
+        changes?.record(by, {
+          entity: 'feed_run',
+          entityId: run.id,
+          operation: 'run_start',
+          changes: {
+            feedId: run.feedId,
+            source: run.source,
+            format: run.format,
+            trigger: run.trigger,
+          },
+        })
+      },
+    ),
     setStatus(id: string, status: RunStatus) {
       setStatus.run(status, id)
     },
@@ -147,6 +167,15 @@ export const createRunStore = (sqlite: BetterSqlite3.Database) => {
         writeCounters(id, c)
         finish.run(status, finishedAt, error, durationMs, id)
         for (const r of c.rejects) insertReject.run(id, r.line, r.value, r.reason)
+        const { rejects: _listed, ...counts } = c
+        const by = changes?.runs.get(id) ?? CORE_CALLER
+        changes?.runs.delete(id)
+        changes?.record(by, {
+          entity: 'feed_run',
+          entityId: id,
+          operation: 'run_finish',
+          changes: { status, ...counts, error, durationMs },
+        })
       },
     ),
     get(id: string): FeedRun | null {

@@ -33,6 +33,13 @@ describe('scheduler and bounded memory', () => {
       status: 'succeeded',
       created: 1,
     })
+    // The run, its batch and its finish are in the change log as the scheduler's.
+    const log = (await t.core.call('audit.list', { method: 'feeds.run' })).items
+    const ofRun = log.filter(
+      (e) => e.entityId === run.id || (e.changes.source as { runId?: string })?.runId === run.id,
+    )
+    expect(ofRun.map((e) => e.operation)).toEqual(['run_finish', 'import', 'run_start'])
+    expect(log.every((e) => e.transport === 'scheduler' && e.actor === 'scheduler')).toBe(true)
     // Disabling the feed stops its timer.
     await t.core.call('feeds.update', { id: feed.id, patch: { enabled: false } })
     expect((await t.core.call('feeds.get', { id: feed.id })).nextRunAt).toBeNull()
