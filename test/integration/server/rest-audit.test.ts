@@ -40,13 +40,13 @@ describe('REST audit', () => {
       'lab',
     ])
     const paged = await restCall(t, 'GET', '/api/v1/audit?entity=indicator&limit=1')
-    expect((paged.body as { items: unknown[]; nextCursor: string }).nextCursor).toBe(
+    expect((paged.body as { items: unknown[]; next_cursor: string }).next_cursor).toBe(
       String(items[0].seq),
     )
     expect((await restCall(t, 'GET', '/api/v1/audit?entity=nope')).status).toBe(400)
 
     const verify = await restCall(t, 'GET', '/api/v1/audit/verify')
-    expect(verify.body).toMatchObject({ ok: true, checked: 3, brokenAt: null })
+    expect(verify.body).toMatchObject({ ok: true, checked: 3, broken_at: null })
     const csv = await restCall(t, 'GET', '/api/v1/audit/export?format=csv&entity=project')
     expect(csv.body).toMatchObject({ format: 'csv', count: 1 })
   })
