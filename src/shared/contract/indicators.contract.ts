@@ -34,6 +34,10 @@ export const IndicatorSchema = z.object({
   falsePositive: z.boolean(),
   enrichment: z.record(z.string(), z.unknown()).nullable(),
   projectId: Uuid.nullable(),
+  /** Distinct sources (feeds, imports) that reported it. */
+  sourceCount: z.number().int().min(0),
+  /** How often they did: a source's re-observation counts when it reported something new. */
+  sightingCount: z.number().int().min(0),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 })
@@ -79,6 +83,8 @@ export const INDICATOR_SORT_FIELDS = [
   'type',
   'createdAt',
   'updatedAt',
+  'sources',
+  'sightings',
 ] as const
 export const IndicatorSortSchema = z.strictObject({
   field: z.enum(INDICATOR_SORT_FIELDS).default('updatedAt'),
@@ -92,6 +98,8 @@ export const IndicatorFilterSchema = z.strictObject({
   severities: z.array(SeveritySchema).optional(),
   scoreMin: Score.optional(),
   scoreMax: Score.optional(),
+  /** At least this many distinct sources reported it. */
+  sourcesMin: z.number().int().min(0).max(1_000_000).optional(),
   tag: Tag.optional(),
   projectId: Uuid.nullable().optional(),
   active: z.boolean().optional(),

@@ -31,6 +31,7 @@ export const buildFilterWhere = (f: IndicatorFilter): SqlWhere => {
   inList('severity', f.severities)
   compare('score', '>=', f.scoreMin)
   compare('score', '<=', f.scoreMax)
+  compare('source_count', '>=', f.sourcesMin)
   if (f.projectId === null) {
     clauses.push('indicators.project_id IS NULL')
   } else if (f.projectId !== undefined) {
@@ -90,6 +91,8 @@ export const SORT_COLUMNS: Record<IndicatorSort['field'], SortSpec> = {
   type: { column: 'type', nullable: false, kind: 'text' },
   createdAt: { column: 'created_at', nullable: false, kind: 'text' },
   updatedAt: { column: 'updated_at', nullable: false, kind: 'text' },
+  sources: { column: 'source_count', nullable: false, kind: 'int' },
+  sightings: { column: 'sighting_count', nullable: false, kind: 'int' },
 }
 
 /** The keyset position after the last row of a page: its sort value and its rowid. */

@@ -47,11 +47,11 @@ export const SEARCH_MAX_EXAMINED = 5000
 const INSERT_SQL = `INSERT INTO indicators (
   id, type, value, classification, confidence, severity, severity_rank, score, risk_level, tlp,
   first_seen, last_seen, description, tags, mitre_tactics, mitre_techniques, active, false_positive,
-  enrichment, project_id, created_at, updated_at
+  enrichment, project_id, analyst_fields, created_at, updated_at
 ) VALUES (
   @id, @type, @value, @classification, @confidence, @severity, @severity_rank, @score, @risk_level, @tlp,
   @first_seen, @last_seen, @description, @tags, @mitre_tactics, @mitre_techniques, @active,
-  @false_positive, @enrichment, @project_id, @created_at, @updated_at
+  @false_positive, @enrichment, @project_id, @analyst_fields, @created_at, @updated_at
 )`
 
 const UPDATE_SQL = `UPDATE indicators SET classification = @classification, confidence = @confidence,
@@ -59,7 +59,7 @@ const UPDATE_SQL = `UPDATE indicators SET classification = @classification, conf
   tlp = @tlp, first_seen = @first_seen, last_seen = @last_seen, description = @description,
   tags = @tags, mitre_tactics = @mitre_tactics, mitre_techniques = @mitre_techniques,
   active = @active, false_positive = @false_positive, enrichment = @enrichment,
-  project_id = @project_id, updated_at = @updated_at
+  project_id = @project_id, analyst_fields = @analyst_fields, updated_at = @updated_at
 WHERE rowid = @rowid`
 
 /** A full row to write (the stored shape: JSON as text, booleans as 0/1). */

@@ -2,6 +2,7 @@ import type { MigrationInterface } from 'typeorm'
 import { CreateIndicators1763683200000 } from './0001-create-indicators'
 import { CreateFeeds1763683300000 } from './0002-create-feeds'
 import { CreateSearchLog1763683400000 } from './0003-create-search-log'
+import { AddIndicatorSightings1764700000000 } from './0004-add-indicator-sightings'
 
 // Ordered. Files are named NNNN-verb-noun.ts; each class sets `name` ending in a 13-digit timestamp (TypeORM
 // orders and records migrations by it). Never edit a migration that has shipped: add the next one.
@@ -9,4 +10,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CreateIndicators1763683200000,
   CreateFeeds1763683300000,
   CreateSearchLog1763683400000,
+  AddIndicatorSightings1764700000000,
 ]

@@ -1,4 +1,5 @@
 import { parseIndicator } from '#shared/domain/detect-type'
+import { CLASSIFICATIONS, SEVERITIES } from '#shared/domain/enums'
 import type { FeedRecord, IntelObject, ParseItem } from '../feed-types'
 import type { PreparedObject, PreparedRecord, RunDefaults } from './engine-types'
 import { addReject, type RunCounters } from './run-counters'
@@ -11,6 +12,7 @@ const MAX_TAG = 128
 const MAX_DESCRIPTION = 4000
 const MAX_SHORT = 200
 const MAX_REFERENCE = 2048
+const MAX_TITLE = 1024
 
 const short = (s: string | undefined, max = MAX_SHORT): string | null => {
   if (s === undefined) return null
@@ -85,12 +87,17 @@ export const prepareRecord = (
     malware: short(rec.malware),
     reference: short(rec.reference, MAX_REFERENCE),
     port: validPort(rec.port),
+    eventTitle: short(rec.eventTitle, MAX_TITLE),
     tagsJson: JSON.stringify(tags),
     raw: boundedJson(rec.raw, MAX_RAW_JSON),
   }
   // Only defined keys: the indicator writer keeps an existing value for an absent one.
   const confidence = validConfidence(rec.confidence) ?? d.confidence
   if (confidence !== undefined) out.confidence = confidence
+  // Parsers are ours, but a record can come from a mapping another module wrote: only known values pass.
+  if (rec.classification !== undefined && CLASSIFICATIONS.includes(rec.classification))
+    out.classification = rec.classification
+  if (rec.severity !== undefined && SEVERITIES.includes(rec.severity)) out.severity = rec.severity
   const tlp = rec.tlp ?? d.tlp
   if (tlp) out.tlp = tlp
   const firstSeen = normaliseDate(rec.firstSeen)
