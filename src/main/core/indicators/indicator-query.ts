@@ -1,6 +1,6 @@
 import { AppError } from '#shared/contract/errors'
 import type { IndicatorFilter, IndicatorSort } from '#shared/contract/indicators.contract'
-import { planSearch, tagPhrase } from './indicator-search'
+import { planSearch, searchDescriptionSql, tagPhrase } from './indicator-search'
 import { normalizeTimestamp } from './indicator-row'
 
 /** A WHERE clause (fragments joined by AND) and its positional parameters. */
@@ -71,7 +71,7 @@ export const buildFilterWhere = (f: IndicatorFilter): SqlWhere => {
       )
       params.push(plan.match)
       clauses.push(
-        `${SEARCH_MATCH_FN}(indicators.value, indicators.description, indicators.tags, ?) = 1`,
+        `${SEARCH_MATCH_FN}(indicators.value, ${searchDescriptionSql('main')}, indicators.tags, ?) = 1`,
       )
       params.push(JSON.stringify(plan.terms))
     }

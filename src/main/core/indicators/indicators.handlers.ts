@@ -10,6 +10,7 @@ type IndicatorMethod =
   | 'indicators.search'
   | 'indicators.get'
   | 'indicators.lookup'
+  | 'indicators.reportedIn'
   | 'indicators.create'
   | 'indicators.update'
   | 'indicators.delete'
@@ -55,6 +56,7 @@ export const createIndicatorHandlers = (
     },
     'indicators.get': async ({ id }) => svc.get(id),
     'indicators.lookup': async ({ type, value }) => svc.lookup(value, type),
+    'indicators.reportedIn': async ({ id }) => svc.reportedIn(id),
     'indicators.create': (input) => svc.create(input),
     'indicators.update': ({ id, patch }) => svc.update(id, patch),
     'indicators.delete': ({ id }) => svc.delete(id),
