@@ -115,7 +115,7 @@ describe('migration 0004 (sightings on the indicator, what sources stated on the
     await ds.initialize()
     await ds.undoLastMigration({ transaction: 'each' })
     const cols = async (t: string) =>
-      ((await ds.query(`SELECT name FROM pragma_table_info('${t}')`)) as { name: string }[]).map(
+      (await ds.query<{ name: string }[]>(`SELECT name FROM pragma_table_info('${t}')`)).map(
         (c) => c.name,
       )
     expect(await cols('indicators')).not.toContain('source_count')
