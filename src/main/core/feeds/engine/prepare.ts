@@ -1,6 +1,8 @@
 import { parseIndicator } from '#shared/domain/detect-type'
 import { CLASSIFICATIONS, SEVERITIES } from '#shared/domain/enums'
+import type { Tlp } from '#shared/domain/enums'
 import type { FeedRecord, IntelObject, ParseItem } from '../feed-types'
+import { stricterTlp, tlpFromTag } from '../formats/tlp'
 import type { PreparedObject, PreparedRecord, RunDefaults } from './engine-types'
 import { addReject, type RunCounters } from './run-counters'
 
@@ -59,6 +61,17 @@ const boundedJson = (value: unknown, max: number): string | null => {
   return s.length > max ? JSON.stringify({ truncated: true, head: s.slice(0, max - 64) }) : s
 }
 
+/** A `tlp:green`-style tag among the record's own tags (the strictest wins), for formats without markings. */
+const tlpOfTags = (tags: readonly string[] | undefined): Tlp | undefined => {
+  if (tags === undefined) return undefined
+  let tlp: Tlp | undefined
+  for (const t of tags) {
+    // Cheap pre-check: nearly no tag starts with a 't'.
+    if ((t.charCodeAt(0) | 32) === 116) tlp = stricterTlp(tlp, tlpFromTag(t))
+  }
+  return tlp
+}
+
 const validConfidence = (n: number | undefined): number | undefined =>
   n !== undefined && Number.isFinite(n) ? Math.max(0, Math.min(100, Math.round(n))) : undefined
 
@@ -98,7 +111,8 @@ export const prepareRecord = (
   if (rec.classification !== undefined && CLASSIFICATIONS.includes(rec.classification))
     out.classification = rec.classification
   if (rec.severity !== undefined && SEVERITIES.includes(rec.severity)) out.severity = rec.severity
-  const tlp = rec.tlp ?? d.tlp
+  // The record's marking, else a TLP tag it carries, else the feed's default.
+  const tlp = rec.tlp ?? tlpOfTags(rec.tags) ?? d.tlp
   if (tlp) out.tlp = tlp
   const firstSeen = normaliseDate(rec.firstSeen)
   if (firstSeen) out.firstSeen = firstSeen
