@@ -77,15 +77,15 @@ describe('migration 0004 (sightings on the indicator, what sources stated on the
       expect(
         raw
           .prepare(
-            `SELECT source_key, sightings, sighted_run_id, classification, severity, event_title,
-               context_run_id FROM observations ORDER BY id`,
+            `SELECT source_key, sightings, last_outcome, classification, severity, event_title
+               FROM observations ORDER BY id`,
           )
           .raw()
           .all(),
       ).toEqual([
-        ['feed-a', 1, 'run-1', null, null, null, null],
-        ['feed-b', 1, 'run-1', null, null, null, null],
-        ['feed-a', 1, 'run-1', null, null, null, null],
+        ['feed-a', 1, 0, null, null, null],
+        ['feed-b', 1, 0, null, null, null],
+        ['feed-a', 1, 0, null, null, null],
       ])
       const indexes = raw
         .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'indicators'`)

@@ -64,14 +64,15 @@ const CONTEXT_NEW = `(${['threat_type', 'malware', 'event_title'].map(differs).j
 // by the database itself, so a 1M-row feed needs no in-memory set of keys. Dates merge as min/max (SQLite's
 // multi-argument min/max return NULL when any argument is NULL, hence the coalesce); what the source says now
 // about threat type, confidence, tags and link replaces what it said before. SET expressions read the row
-// as it was, so SAID_NEW compares the old values; RETURNING reads the new row and turns the run markers
-// into the outcome bits.
+// as it was, so SAID_NEW compares the old values; RETURNING only sees the new row, hence last_outcome: the
+// upsert's own outcome bits, stored (one small integer) so RETURNING can hand them back. An insert binds
+// them, computed here.
 const UPSERT_OBSERVATION = `
 INSERT INTO observations (
   indicator_id, indicator_rowid, feed_id, source_key, first_seen, last_seen, confidence, threat_type,
   malware, tags, reference, description, tlp, port, raw, classification, severity, event_title,
-  sightings, sighted_run_id, context_run_id, last_run_id, created_at, updated_at
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
+  sightings, last_outcome, last_run_id, created_at, updated_at
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
 ON CONFLICT (indicator_rowid, source_key) DO UPDATE SET
   feed_id = excluded.feed_id,
   first_seen = coalesce(min(observations.first_seen, excluded.first_seen), observations.first_seen, excluded.first_seen),
@@ -89,14 +90,12 @@ ON CONFLICT (indicator_rowid, source_key) DO UPDATE SET
   severity = coalesce(excluded.severity, observations.severity),
   event_title = coalesce(excluded.event_title, observations.event_title),
   sightings = observations.sightings + CASE WHEN ${SAID_NEW} THEN 1 ELSE 0 END,
-  sighted_run_id = CASE WHEN ${SAID_NEW} THEN excluded.last_run_id ELSE observations.sighted_run_id END,
-  context_run_id = CASE WHEN ${CONTEXT_NEW} THEN excluded.last_run_id ELSE observations.context_run_id END,
+  last_outcome = CASE WHEN ${SAID_NEW} THEN ${SIGHTED} ELSE 0 END
+    + CASE WHEN ${CONTEXT_NEW} THEN ${CONTEXT} ELSE 0 END,
   last_run_id = excluded.last_run_id,
   updated_at = excluded.updated_at
 WHERE observations.last_run_id IS NOT excluded.last_run_id
-RETURNING CASE WHEN sighted_run_id IS last_run_id
-    THEN CASE WHEN sightings = 1 THEN ${SIGHTED | NEW_SOURCE} ELSE ${SIGHTED} END ELSE 0 END
-  + CASE WHEN context_run_id IS last_run_id THEN ${CONTEXT} ELSE 0 END`
+RETURNING last_outcome`
 
 export const createObservationBulkWriter = (
   sqlite: BetterSqlite3.Database,
@@ -123,8 +122,10 @@ export const createObservationBulkWriter = (
         f[o + 11], // classification
         f[o + 12], // severity
         f[o + 13], // event title
-        runId, // sighted_run_id: a new observation is a sighting
-        f[o + 3] !== null || f[o + 4] !== null || f[o + 13] !== null ? runId : null,
+        // last_outcome of an insert: a new source's first sighting, with context if it said any
+        f[o + 3] !== null || f[o + 4] !== null || f[o + 13] !== null
+          ? SIGHTED | NEW_SOURCE | CONTEXT
+          : SIGHTED | NEW_SOURCE,
         runId,
         now,
         now,

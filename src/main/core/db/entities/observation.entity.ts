@@ -78,11 +78,9 @@ export class ObservationEntity {
   @Column({ type: 'integer', default: 1 })
   sightings: number
 
-  @Column({ name: 'sighted_run_id', type: 'varchar', length: 36, nullable: true })
-  sightedRunId: string | null
-
-  @Column({ name: 'context_run_id', type: 'varchar', length: 36, nullable: true })
-  contextRunId: string | null
+  /** Outcome bits of the bulk writer's last upsert (observation-bulk.ts): read back by RETURNING. */
+  @Column({ name: 'last_outcome', type: 'integer', default: 0 })
+  lastOutcome: number
 
   /** The run that last reported it: a second record in the same run is a duplicate. */
   @Column({ name: 'last_run_id', type: 'varchar', length: 36, nullable: true })

@@ -16,8 +16,9 @@ import { TableColumn, TableIndex, type MigrationInterface, type QueryRunner } fr
  * observations:
  * - classification, severity, event_title: what the source stated (a blocklist says malicious, MISP's
  *   threat level, a MISP event's info or a STIX report's name);
- * - sightings: this source's count; sighted_run_id: the last run that counted one; context_run_id: the
- *   last run that changed what search indexes from it (malware, threat type, event title).
+ * - sightings: this source's count; last_outcome: what the bulk writer's last upsert of the row did (bits:
+ *   src/main/core/db/bulk/observation-bulk.ts), a small integer rather than run ids to keep the rows that
+ *   every import writes short.
  * Existing observations count as one sighting each (backfilled).
  */
 export class AddIndicatorSightings1764700000000 implements MigrationInterface {
@@ -37,10 +38,8 @@ export class AddIndicatorSightings1764700000000 implements MigrationInterface {
       new TableColumn({ name: 'severity', type: 'varchar', length: '16', isNullable: true }),
       new TableColumn({ name: 'event_title', type: 'text', isNullable: true }),
       int('sightings', 1),
-      new TableColumn({ name: 'sighted_run_id', type: 'varchar', length: '36', isNullable: true }),
-      new TableColumn({ name: 'context_run_id', type: 'varchar', length: '36', isNullable: true }),
+      int('last_outcome', 0),
     ])
-    await q.query('UPDATE observations SET sighted_run_id = last_run_id')
     // SQLite keys observations by the indicator's rowid (0002), PostgreSQL by its id.
     const match = sqlite
       ? 'observations.indicator_rowid = indicators.rowid'
@@ -62,14 +61,7 @@ export class AddIndicatorSightings1764700000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.dropIndex('indicators', 'IDX_indicators_sighting_count')
     await q.dropIndex('indicators', 'IDX_indicators_source_count')
-    for (const c of [
-      'context_run_id',
-      'sighted_run_id',
-      'sightings',
-      'event_title',
-      'severity',
-      'classification',
-    ])
+    for (const c of ['last_outcome', 'sightings', 'event_title', 'severity', 'classification'])
       await q.dropColumn('observations', c)
     for (const c of ['analyst_fields', 'sighting_count', 'source_count'])
       await q.dropColumn('indicators', c)
