@@ -156,8 +156,14 @@ const changedColumns = (a: MergeState, b: MergeState): [string[], unknown[]] => 
 /** The columns of a stored row the merge reads (SELECT_EXISTING). */
 type ExistingRow = Omit<
   IndicatorRow,
-  'id' | 'severity_rank' | 'risk_level' | 'created_at' | 'updated_at'
-> & { analyst_fields: number }
+  | 'id'
+  | 'severity_rank'
+  | 'risk_level'
+  | 'source_count'
+  | 'sighting_count'
+  | 'created_at'
+  | 'updated_at'
+>
 
 const toState = (e: ExistingRow): MergeState => ({
   classification: e.classification,
