@@ -16,7 +16,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
 
-/** A database as 0003 left it: three indicators, the first seen by two sources, the second by one. */
+/** A database as 0003 left it: d1 seen by two sources, d3 by one, d4 by none, d2 deleted. */
 const databaseAt0003 = async (): Promise<string> => {
   const dir = mkdtempSync(join(tmpdir(), 'te-'))
   dirs.push(dir)
@@ -43,12 +43,14 @@ const databaseAt0003 = async (): Promise<string> => {
        updated_at) VALUES (?, ?, ?, 'run-1', ?, ?)`,
   )
   raw.transaction(() => {
-    for (let i = 1; i <= 3; i++) {
+    for (let i = 1; i <= 4; i++) {
       const id = `00000000-0000-4000-8000-00000000000${i}`
       const rowid = Number(indicator.run(id, `d${i}.example`, ts, ts).lastInsertRowid)
-      if (i <= 2) observation.run(id, rowid, 'feed-a', ts, ts)
+      if (i <= 3) observation.run(id, rowid, 'feed-a', ts, ts)
       if (i === 1) observation.run(id, rowid, 'feed-b', ts, ts)
     }
+    // A gap in the rowids, as deletes leave: a table rebuild would close it.
+    raw.prepare(`DELETE FROM indicators WHERE value = 'd2.example'`).run()
   })()
   raw.close()
   return file
@@ -71,8 +73,8 @@ describe('migration 0004 (sightings on the indicator, what sources stated on the
           .all(),
       ).toEqual([
         ['d1.example', 2, 2, 0],
-        ['d2.example', 1, 1, 0],
-        ['d3.example', 0, 0, 0],
+        ['d3.example', 1, 1, 0],
+        ['d4.example', 0, 0, 0],
       ])
       expect(
         raw
@@ -87,6 +89,17 @@ describe('migration 0004 (sightings on the indicator, what sources stated on the
         ['feed-b', 1, 0, null, null, null],
         ['feed-a', 1, 0, null, null, null],
       ])
+      // In place: rowids (observations and the search index key on them) and the delete trigger stay.
+      expect(raw.prepare('SELECT rowid, value FROM indicators ORDER BY rowid').raw().all()).toEqual(
+        [
+          [1, 'd1.example'],
+          [3, 'd3.example'],
+          [4, 'd4.example'],
+        ],
+      )
+      expect(
+        raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger'`).pluck().all(),
+      ).toEqual(['TRG_observations_indicator_deleted'])
       const indexes = raw
         .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'indicators'`)
         .pluck()

@@ -1,4 +1,4 @@
-import { TableColumn, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm'
+import { TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm'
 
 /**
  * Sighting figures on the indicator, what a source said about it kept on its observation, and the fields an
@@ -26,20 +26,19 @@ export class AddIndicatorSightings1764700000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     const sqlite = q.connection.driver.options.type === 'better-sqlite3'
-    const int = (name: string, def: number) =>
-      new TableColumn({ name, type: 'integer', default: def })
-    await q.addColumns('indicators', [
-      int('source_count', 0),
-      int('sighting_count', 0),
-      int('analyst_fields', 0),
-    ])
-    await q.addColumns('observations', [
-      new TableColumn({ name: 'classification', type: 'varchar', length: '16', isNullable: true }),
-      new TableColumn({ name: 'severity', type: 'varchar', length: '16', isNullable: true }),
-      new TableColumn({ name: 'event_title', type: 'text', isNullable: true }),
-      int('sightings', 1),
-      int('last_outcome', 0),
-    ])
+    // Plain ALTER TABLE, on both databases: TypeORM's addColumn rebuilds a SQLite table (copy, drop,
+    // rename), which renumbers rowids (observations and the search index key on them) and drops the
+    // indicators' delete trigger (0002). A constant default is all SQLite's ADD COLUMN needs.
+    const add = (table: string, column: string) =>
+      q.query(`ALTER TABLE ${table} ADD COLUMN ${column}`)
+    await add('indicators', 'source_count integer NOT NULL DEFAULT 0')
+    await add('indicators', 'sighting_count integer NOT NULL DEFAULT 0')
+    await add('indicators', 'analyst_fields integer NOT NULL DEFAULT 0')
+    await add('observations', 'classification varchar(16)')
+    await add('observations', 'severity varchar(16)')
+    await add('observations', 'event_title text')
+    await add('observations', 'sightings integer NOT NULL DEFAULT 1')
+    await add('observations', 'last_outcome integer NOT NULL DEFAULT 0')
     // SQLite keys observations by the indicator's rowid (0002), PostgreSQL by its id.
     const match = sqlite
       ? 'observations.indicator_rowid = indicators.rowid'
@@ -61,9 +60,10 @@ export class AddIndicatorSightings1764700000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.dropIndex('indicators', 'IDX_indicators_sighting_count')
     await q.dropIndex('indicators', 'IDX_indicators_source_count')
+    // DROP COLUMN in place (SQLite 3.35+), for the same reason as ADD COLUMN above.
     for (const c of ['last_outcome', 'sightings', 'event_title', 'severity', 'classification'])
-      await q.dropColumn('observations', c)
+      await q.query(`ALTER TABLE observations DROP COLUMN ${c}`)
     for (const c of ['analyst_fields', 'sighting_count', 'source_count'])
-      await q.dropColumn('indicators', c)
+      await q.query(`ALTER TABLE indicators DROP COLUMN ${c}`)
   }
 }
