@@ -140,7 +140,7 @@ describe('misp-event', () => {
   })
 
   it('maps the threat level (4 is no severity) and names the malware of a malware galaxy', () => {
-    const event = doc().Event as Record<string, unknown>
+    const event = doc().Event
     const records = (e: Record<string, unknown>) =>
       mispEventToItems({ Event: e }).flatMap((i) => (i.kind === 'record' ? [i.record] : []))
     expect(records({ ...event, threat_level_id: '1' })[0]?.severity).toBe('high')
