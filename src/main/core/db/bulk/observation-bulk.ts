@@ -97,13 +97,27 @@ ON CONFLICT (indicator_rowid, source_key) DO UPDATE SET
 WHERE observations.last_run_id IS NOT excluded.last_run_id
 RETURNING last_outcome`
 
+/**
+ * The common case of an import, a new observation, costs one plain insert: RETURNING makes SQLite collect
+ * the statement's rows before handing them back, so only a conflicting row pays for the upsert with it
+ * (the same pattern as the indicator insert, indicator-bulk.ts).
+ */
+const INSERT_NEW_OBSERVATION = `${UPSERT_OBSERVATION.slice(0, UPSERT_OBSERVATION.indexOf('ON CONFLICT'))}
+ON CONFLICT (indicator_rowid, source_key) DO NOTHING`
+
 export const createObservationBulkWriter = (
   sqlite: BetterSqlite3.Database,
 ): ObservationBulkWriter => {
+  const insertNew = sqlite.prepare(INSERT_NEW_OBSERVATION)
   const stmt = sqlite.prepare<unknown[], number>(UPSERT_OBSERVATION).pluck()
   return {
-    upsert: (indicatorId, indicatorRowid, feedId, sourceKey, f, o, runId, now) =>
-      stmt.get(
+    upsert: (indicatorId, indicatorRowid, feedId, sourceKey, f, o, runId, now) => {
+      // A new source's first sighting, with context if it said any.
+      const fresh =
+        f[o + 3] !== null || f[o + 4] !== null || f[o + 13] !== null
+          ? SIGHTED | NEW_SOURCE | CONTEXT
+          : SIGHTED | NEW_SOURCE
+      const inserted = insertNew.run(
         indicatorId,
         indicatorRowid,
         feedId,
@@ -122,14 +136,39 @@ export const createObservationBulkWriter = (
         f[o + 11], // classification
         f[o + 12], // severity
         f[o + 13], // event title
-        // last_outcome of an insert: a new source's first sighting, with context if it said any
-        f[o + 3] !== null || f[o + 4] !== null || f[o + 13] !== null
-          ? SIGHTED | NEW_SOURCE | CONTEXT
-          : SIGHTED | NEW_SOURCE,
+        fresh, // last_outcome
         runId,
         now,
         now,
-      ) ?? DUPLICATE,
+      )
+      if (inserted.changes > 0) return fresh
+      return (
+        stmt.get(
+          indicatorId,
+          indicatorRowid,
+          feedId,
+          sourceKey,
+          f[o],
+          f[o + 1],
+          f[o + 2],
+          f[o + 3],
+          f[o + 4],
+          f[o + 5],
+          f[o + 6],
+          f[o + 7],
+          f[o + 8],
+          f[o + 9],
+          f[o + 10],
+          f[o + 11],
+          f[o + 12],
+          f[o + 13],
+          fresh,
+          runId,
+          now,
+          now,
+        ) ?? DUPLICATE
+      )
+    },
   }
 }
 
