@@ -1,6 +1,6 @@
 import { CronPattern } from 'croner'
 import { z } from 'zod'
-import { TlpSchema } from './indicators.contract'
+import { ClassificationSchema, SeveritySchema, TlpSchema } from './indicators.contract'
 import { Ok, PageLimit, Timestamp, Uuid, pageOf } from './common.schemas'
 import { method } from './define'
 
@@ -320,6 +320,13 @@ export const ObservationSchema = z.object({
   tlp: TlpSchema.nullable(),
   port: z.number().int().nullable(),
   raw: z.unknown().nullable(),
+  /** What the source says the thing is and how severe, as it stated them (null: it did not). */
+  classification: ClassificationSchema.nullable(),
+  severity: SeveritySchema.nullable(),
+  /** The MISP event or STIX report the record came in. */
+  eventTitle: z.string().nullable(),
+  /** How often this source reported something new about the indicator. */
+  sightings: z.number().int(),
   lastRunId: Uuid.nullable(),
   createdAt: Timestamp,
   updatedAt: Timestamp,

@@ -34,6 +34,10 @@ export const IndicatorSchema = z.object({
   falsePositive: z.boolean(),
   enrichment: z.record(z.string(), z.unknown()).nullable(),
   projectId: Uuid.nullable(),
+  /** Distinct sources (feeds, imports) that reported it. */
+  sourceCount: z.number().int().min(0),
+  /** How often they did: a source's re-observation counts when it reported something new. */
+  sightingCount: z.number().int().min(0),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 })
@@ -79,6 +83,8 @@ export const INDICATOR_SORT_FIELDS = [
   'type',
   'createdAt',
   'updatedAt',
+  'sources',
+  'sightings',
 ] as const
 export const IndicatorSortSchema = z.strictObject({
   field: z.enum(INDICATOR_SORT_FIELDS).default('updatedAt'),
@@ -92,6 +98,8 @@ export const IndicatorFilterSchema = z.strictObject({
   severities: z.array(SeveritySchema).optional(),
   scoreMin: Score.optional(),
   scoreMax: Score.optional(),
+  /** At least this many distinct sources reported it. */
+  sourcesMin: z.number().int().min(0).max(1_000_000).optional(),
   tag: Tag.optional(),
   projectId: Uuid.nullable().optional(),
   active: z.boolean().optional(),
@@ -137,6 +145,44 @@ export const BulkDefaultsSchema = z.strictObject(
     .shape,
 )
 
+/** A MISP galaxy cluster an event (or one of its attributes) carried: threat actor, malware, tool... */
+export const GalaxyClusterRefSchema = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  /** The galaxy type, e.g. threat-actor, malpedia, mitre-attack-pattern. */
+  galaxy: z.string().nullable(),
+})
+
+/** A MISP event that reported the indicator. */
+export const ReportingEventSchema = z.object({
+  id: z.string(),
+  title: z.string().nullable(),
+  /** From the event's threat level (1 high, 2 medium, 3 low; 4 "undefined" is null). */
+  threatLevel: SeveritySchema.nullable(),
+  org: z.string().nullable(),
+  date: z.string().nullable(),
+  /** The source that delivered it: a feed's id or `import:<label>`. */
+  sourceKey: z.string(),
+  galaxies: z.array(GalaxyClusterRefSchema),
+})
+
+/** A STIX object linked to the indicator: by a relationship, a sighting, or a report listing it. */
+export const LinkedIntelSchema = z.object({
+  id: z.string(),
+  /** STIX type: threat-actor, intrusion-set, malware, campaign, attack-pattern, report, tool... */
+  type: z.string(),
+  name: z.string().nullable(),
+  /** How it is linked: the relationship type (indicates, uses...) or 'report' (listed in object_refs). */
+  relationship: z.string(),
+  sourceKey: z.string(),
+})
+
+export const ReportedInSchema = z.object({
+  events: z.array(ReportingEventSchema),
+  linked: z.array(LinkedIntelSchema),
+})
+export type ReportedIn = z.infer<typeof ReportedInSchema>
+
 export const indicatorsContract = {
   'indicators.list': method({
     summary: 'List indicators with filters, sort and keyset pagination',
@@ -177,6 +223,12 @@ export const indicatorsContract = {
     summary: 'Get one indicator by id',
     input: z.strictObject({ id: Uuid }),
     output: IndicatorSchema,
+  }),
+  'indicators.reportedIn': method({
+    summary:
+      'The MISP events and STIX objects (threat actors, intrusion sets, malware, campaigns, attack patterns, reports) that reported or are linked to an indicator',
+    input: z.strictObject({ id: Uuid }),
+    output: ReportedInSchema,
   }),
   'indicators.lookup': method({
     summary: 'Find an indicator by type and value (the value is canonicalised first)',

@@ -67,6 +67,7 @@ const CASES = {
   'indicators.count': { input: () => ({ filter: { types: ['ip'] } }) },
   'indicators.search': { input: () => ({ q: '203.0.113' }) },
   'indicators.get': { input: (s) => ({ id: s.ip }) },
+  'indicators.reportedIn': { input: (s) => ({ id: s.ip }) },
   'indicators.lookup': { input: () => ({ value: '203.0.113.5' }) },
   'indicators.create': {
     input: (s) => ({ value: 'roundtrip.example.org', tags: ['rt'], projectId: s.project }),

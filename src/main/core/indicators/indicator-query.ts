@@ -1,6 +1,6 @@
 import { AppError } from '#shared/contract/errors'
 import type { IndicatorFilter, IndicatorSort } from '#shared/contract/indicators.contract'
-import { planSearch, tagPhrase } from './indicator-search'
+import { planSearch, searchDescriptionSql, tagPhrase } from './indicator-search'
 import { normalizeTimestamp } from './indicator-row'
 
 /** A WHERE clause (fragments joined by AND) and its positional parameters. */
@@ -32,6 +32,7 @@ export const buildFilterWhere = (f: IndicatorFilter): SqlWhere => {
   inList('severity', f.severities)
   compare('score', '>=', f.scoreMin)
   compare('score', '<=', f.scoreMax)
+  compare('source_count', '>=', f.sourcesMin)
   if (f.projectId === null) {
     clauses.push('indicators.project_id IS NULL')
   } else if (f.projectId !== undefined) {
@@ -71,7 +72,7 @@ export const buildFilterWhere = (f: IndicatorFilter): SqlWhere => {
       )
       params.push(plan.match)
       clauses.push(
-        `${SEARCH_MATCH_FN}(indicators.value, indicators.description, indicators.tags, ?) = 1`,
+        `${SEARCH_MATCH_FN}(indicators.value, ${searchDescriptionSql('main')}, indicators.tags, ?) = 1`,
       )
       params.push(JSON.stringify(plan.terms))
     }
@@ -91,6 +92,8 @@ export const SORT_COLUMNS: Record<IndicatorSort['field'], SortSpec> = {
   type: { column: 'type', nullable: false, kind: 'text' },
   createdAt: { column: 'created_at', nullable: false, kind: 'text' },
   updatedAt: { column: 'updated_at', nullable: false, kind: 'text' },
+  sources: { column: 'source_count', nullable: false, kind: 'int' },
+  sightings: { column: 'sighting_count', nullable: false, kind: 'int' },
 }
 
 /** The sorts migration 0001 indexes. */

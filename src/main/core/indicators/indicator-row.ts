@@ -40,6 +40,10 @@ export type IndicatorRow = {
   false_positive: number
   enrichment: string | null
   project_id: string | null
+  source_count: number
+  sighting_count: number
+  /** Bit set of analyst-edited fields (ANALYST_FIELD, src/main/core/db/bulk/indicator-merge.ts). */
+  analyst_fields: number
   created_at: string
   updated_at: string
 }
@@ -50,6 +54,7 @@ export const INDICATOR_SELECT = `indicators.rowid AS rowid, indicators.id, indic
   indicators.score, indicators.risk_level, indicators.tlp, indicators.first_seen, indicators.last_seen,
   indicators.description, indicators.tags, indicators.mitre_tactics, indicators.mitre_techniques,
   indicators.active, indicators.false_positive, indicators.enrichment, indicators.project_id,
+  indicators.source_count, indicators.sighting_count, indicators.analyst_fields,
   indicators.created_at, indicators.updated_at`
 
 const parseStringArray = (json: string): string[] => {
@@ -85,6 +90,8 @@ export const rowToIndicator = (r: IndicatorRow): Indicator => ({
   falsePositive: r.false_positive === 1,
   enrichment: parseObject(r.enrichment),
   projectId: r.project_id,
+  sourceCount: r.source_count,
+  sightingCount: r.sighting_count,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 })

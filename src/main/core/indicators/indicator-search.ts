@@ -7,11 +7,17 @@
  * 203.0.113.7 and http://203.0.113.9/x but not 113.0.203.1; 'corp' does not find evilcorp.com (that
  * would need a trigram index, which the migration explains we do not pay for).
  *
+ * Besides its own text, an indicator is found by what its sources said about it: the malware families,
+ * threat types and event titles (MISP event info, STIX report name) of its observations (searchContextSql),
+ * indexed with its description. A defanged query (hxxp://evil[.]example/x, 1.2.3[.]4, copied from a report
+ * or from the table) is refanged first: indicators are stored refanged.
+ *
  * Two steps: an FTS5 query over the index (each term a phrase of its words, the last word as a prefix)
  * finds candidates fast; a substring check of each term on the row's text makes the result exact.
  */
 
 import { punycodeDecode } from '#shared/domain'
+import { refang } from '#shared/domain/refang'
 
 /** Bounds the work one query can ask for (each term is a phrase in the FTS query). */
 export const MAX_SEARCH_TERMS = 16
@@ -62,8 +68,23 @@ export const termPhrase = (term: string): string | null => {
   return `"${words.join(' ')}"${ENDS_IN_WORD.test(term) ? '*' : ''}`
 }
 
+/**
+ * SQL for the context text of the `indicators` row in scope: what its sources said (malware, threat type,
+ * event title), space-separated, '' when they said nothing. `schema` is where observations live ('main',
+ * or the indexer's attached name). One range scan of the observations' unique index per row.
+ */
+export const searchContextSql = (schema: string): string =>
+  `coalesce((SELECT group_concat(concat_ws(' ', o.malware, o.threat_type, o.event_title), ' ')
+    FROM ${schema}.observations AS o WHERE o.indicator_rowid = indicators.rowid
+      AND (o.malware IS NOT NULL OR o.threat_type IS NOT NULL OR o.event_title IS NOT NULL)), '')`
+
+/** The text indexed (and checked) in the description column: the description and the context. */
+export const searchDescriptionSql = (schema: string): string =>
+  `indicators.description || ' ' || ${searchContextSql(schema)}`
+
 export const planSearch = (q: string): SearchPlan | null => {
-  const terms = splitTerms(q)
+  // ' dot ' stays: in a search box it is more likely a word than a defanged dot.
+  const terms = splitTerms(refang(q, { spacedDot: false }))
   const phrases = terms.map(termPhrase).filter((p): p is string => p !== null)
   if (phrases.length === 0) return null
   return { match: phrases.join(' AND '), terms: terms.map(normalizeForSearch) }

@@ -7,6 +7,7 @@ import {
   normalizeTimestamp,
   type IndicatorRow,
 } from './indicator-row'
+import { analystBits } from '#core/db/bulk/indicator-merge'
 import type { IndicatorWrite } from './indicators.repository'
 
 /**
@@ -63,6 +64,8 @@ export const patchedRow = (
     if (patch.falsePositive) next.active = 0
   }
   checkSeenOrder(next.first_seen, next.last_seen)
+  // What the analyst set stays theirs: feeds never overwrite it (indicator-merge.ts).
+  next.analyst_fields = current.analyst_fields | analystBits(patch)
   next.updated_at = nowIso
   return next
 }
@@ -92,6 +95,9 @@ export const newRow = (
     false_positive: 0,
     enrichment: null,
     project_id: null,
+    source_count: 0,
+    sighting_count: 0,
+    analyst_fields: 0,
     created_at: nowIso,
     updated_at: nowIso,
   }

@@ -12,6 +12,7 @@ type IndicatorMethod =
   | 'indicators.search'
   | 'indicators.get'
   | 'indicators.lookup'
+  | 'indicators.reportedIn'
   | 'indicators.create'
   | 'indicators.update'
   | 'indicators.delete'
@@ -61,6 +62,7 @@ export const createIndicatorHandlers = (
     },
     'indicators.get': async ({ id }) => svc.get(id),
     'indicators.lookup': async ({ type, value }) => svc.lookup(value, type),
+    'indicators.reportedIn': async ({ id }) => svc.reportedIn(id),
     'indicators.create': (input, call) => svc.create(input, callerOf(call)),
     'indicators.update': ({ id, patch }, call) => svc.update(id, patch, callerOf(call)),
     'indicators.delete': ({ id }, call) => svc.delete(id, callerOf(call)),

@@ -1,5 +1,9 @@
 import type BetterSqlite3 from 'better-sqlite3'
-import type { IndicatorFilter, IndicatorSort } from '#shared/contract/indicators.contract'
+import type {
+  IndicatorFilter,
+  IndicatorSort,
+  ReportedIn,
+} from '#shared/contract/indicators.contract'
 import type { IocType } from '#shared/domain/enums'
 import { createSearchIndexWriter } from '../db/bulk/indicator-search-index'
 import { indicatorId } from './indicator-id.node'
@@ -16,7 +20,8 @@ import {
   type SqlWhere,
 } from './indicator-query'
 import { INDICATOR_SELECT, type IndicatorRow } from './indicator-row'
-import { planSearch, rowMatchesTerms } from './indicator-search'
+import { createReportedInReader } from './indicator-reported-in'
+import { planSearch, rowMatchesTerms, searchDescriptionSql } from './indicator-search'
 
 /**
  * Raw prepared statements on TypeORM's better-sqlite3 handle for every indicator read and single-row write.
@@ -35,8 +40,8 @@ const GET_BY_ROWID_SQL = `SELECT ${INDICATOR_SELECT} FROM indicators WHERE rowid
 // searched text is read for the exact check; whole rows are read for the matches alone. The index is
 // search.sqlite, attached as `search` (src/main/db/search); it may trail the table, and the exact check on
 // the row as it is now keeps a stale entry from ever returning a row that does not match.
-export const SEARCH_SQL = `SELECT indicators.rowid AS rowid, indicators.value, indicators.description,
-  indicators.tags
+export const SEARCH_SQL = `SELECT indicators.rowid AS rowid, indicators.value,
+  ${searchDescriptionSql('main')} AS description, indicators.tags
 FROM search.indicators_fts JOIN indicators ON indicators.rowid = indicators_fts.rowid
 WHERE indicators_fts MATCH ? AND indicators_fts.rowid < ?
 ORDER BY indicators_fts.rowid DESC`
@@ -49,11 +54,11 @@ export const SEARCH_MAX_EXAMINED = 5000
 const INSERT_SQL = `INSERT INTO indicators (
   id, type, value, classification, confidence, severity, severity_rank, score, risk_level, tlp,
   first_seen, last_seen, description, tags, mitre_tactics, mitre_techniques, active, false_positive,
-  enrichment, project_id, created_at, updated_at
+  enrichment, project_id, analyst_fields, created_at, updated_at
 ) VALUES (
   @id, @type, @value, @classification, @confidence, @severity, @severity_rank, @score, @risk_level, @tlp,
   @first_seen, @last_seen, @description, @tags, @mitre_tactics, @mitre_techniques, @active,
-  @false_positive, @enrichment, @project_id, @created_at, @updated_at
+  @false_positive, @enrichment, @project_id, @analyst_fields, @created_at, @updated_at
 )`
 
 const UPDATE_SQL = `UPDATE indicators SET classification = @classification, confidence = @confidence,
@@ -61,7 +66,7 @@ const UPDATE_SQL = `UPDATE indicators SET classification = @classification, conf
   tlp = @tlp, first_seen = @first_seen, last_seen = @last_seen, description = @description,
   tags = @tags, mitre_tactics = @mitre_tactics, mitre_techniques = @mitre_techniques,
   active = @active, false_positive = @false_positive, enrichment = @enrichment,
-  project_id = @project_id, updated_at = @updated_at
+  project_id = @project_id, analyst_fields = @analyst_fields, updated_at = @updated_at
 WHERE rowid = @rowid`
 
 /** A full row to write (the stored shape: JSON as text, booleans as 0/1). */
@@ -96,6 +101,8 @@ export type IndicatorRepository = {
   insert(row: IndicatorWrite): number
   update(rowid: number, row: IndicatorWrite, textChanged: boolean): void
   remove(rowid: number): void
+  /** The MISP events and STIX objects the indicator was reported in or is linked to. */
+  reportedIn(rowid: number): ReportedIn
 }
 
 /** Registers the exact-match check the `q` filter uses inside SQL (see indicator-search.ts). */
@@ -126,6 +133,7 @@ export const createIndicatorRepository = (sqlite: BetterSqlite3.Database): Indic
   const update = sqlite.prepare(UPDATE_SQL)
   const remove = sqlite.prepare('DELETE FROM indicators WHERE rowid = ?')
   const index = createSearchIndexWriter(sqlite)
+  const reportedIn = createReportedInReader(sqlite)
 
   // Filter combinations make many distinct statements; preparing costs ~20-50 µs, so keep the recent ones.
   const cache = new Map<string, BetterSqlite3.Statement>()
@@ -286,5 +294,6 @@ export const createIndicatorRepository = (sqlite: BetterSqlite3.Database): Indic
       remove.run(rowid)
       index.changed(rowid)
     },
+    reportedIn,
   }
 }

@@ -4,6 +4,7 @@ import type {
   Indicator,
   IndicatorCreate,
   IndicatorPatch,
+  ReportedIn,
 } from '#shared/contract/indicators.contract'
 import type { AuditOperation } from '#shared/contract/audit.contract'
 import { parseIndicator, type IocType } from '#shared/domain'
@@ -166,6 +167,7 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
         return { ok: true as const }
       }),
     get: (id: string): Indicator => rowToIndicator(mustGet(id)),
+    reportedIn: (id: string): ReportedIn => repo.reportedIn(mustGet(id).rowid),
     lookup: (value: string, type: IocType | undefined): Indicator | null => {
       const key = parseOrThrow(value, type)
       const row = repo.lookup(key.type, key.value)

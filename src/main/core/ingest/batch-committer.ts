@@ -65,6 +65,9 @@ const observationsOf = (recs: readonly PreparedRecord[]): unknown[] => {
     out[o + 8] = r.tlp ?? null
     out[o + 9] = r.port
     out[o + 10] = r.raw
+    out[o + 11] = r.classification ?? null
+    out[o + 12] = r.severity ?? null
+    out[o + 13] = r.eventTitle
   }
   return out
 }

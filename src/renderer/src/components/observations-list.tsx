@@ -3,7 +3,7 @@ import type { Observation } from '#shared/contract/feeds.contract'
 import { errorMessage } from '../api/client'
 import { useClient, useServices } from '../app-context'
 import { formatCount, formatDateTime } from '../views/indicators/format'
-import { TagList, TlpBadge } from './badges'
+import { ClassificationBadge, SeverityBadge, TagList, TlpBadge } from './badges'
 import './observations-list.css'
 
 /** Sources listed at once; the heading always carries the full count. */
@@ -112,6 +112,8 @@ const ObservationItem = (props: { o: Observation }) => {
         </strong>
         {o.feedId === null ? <span className="type-chip">import</span> : null}
         {o.tlp ? <TlpBadge value={o.tlp} /> : null}
+        {o.classification ? <ClassificationBadge value={o.classification} /> : null}
+        {o.severity ? <SeverityBadge value={o.severity} /> : null}
       </div>
       <dl className="observation-grid">
         <Row label="First seen by source" testId="observation-first-seen">
@@ -129,7 +131,16 @@ const ObservationItem = (props: { o: Observation }) => {
         <Row label="Malware" testId="observation-malware">
           {o.malware ? clip(o.malware, 200) : '—'}
         </Row>
+        <Row label="Sightings" testId="observation-sightings">
+          {formatCount(o.sightings)}
+        </Row>
         {o.port !== null ? <Row label="Port">{o.port}</Row> : null}
+        {o.eventTitle ? (
+          <div className="observation-field observation-wide">
+            <dt>Reported in</dt>
+            <dd data-testid="observation-event">{clip(o.eventTitle, 1024)}</dd>
+          </div>
+        ) : null}
         {o.tags.length > 0 ? (
           <div className="observation-field observation-wide">
             <dt>Tags</dt>

@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { IndicatorEntity } from '#core/db/entities/indicator.entity'
 import { ProjectEntity } from '#core/db/entities/project.entity'
 import { SettingEntity } from '#core/db/entities/setting.entity'
-import { CreateIndicators1763683200000 } from '#core/db/migrations/0001-create-indicators'
-import { AddProjectTagsSettings1763683800000 } from '#core/db/migrations/0006-add-project-tags-settings'
+import { migrations } from '#core/db/migrations/index'
 import { loadEmbeddedPostgres } from '../../../support/embedded-postgres'
 
-// Migration 0001 on a real PostgreSQL: the schema is portable (the SQLite-only search index is skipped),
-// and the entities read and write it.
+// Every migration on a real PostgreSQL: the schema is portable (the SQLite-only search index and search log
+// are skipped), the entities read and write it, 0004's backfill keys observations by indicator_id there
+// (SQLite by rowid), and the whole chain reverts.
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -28,6 +28,7 @@ const freePort = (): Promise<number> =>
 let dir: string
 let pg: EmbeddedPostgres
 let ds: DataSource
+let connection: { host: string; port: number; username: string; password: string; database: string }
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'te-pg-'))
@@ -49,16 +50,18 @@ beforeAll(async () => {
   await pg.initialise()
   await pg.start()
   await pg.createDatabase('threateye')
-  ds = new DataSource({
-    type: 'postgres',
+  connection = {
     host: '127.0.0.1',
     port,
     username: 'threateye',
     password: 'threateye',
     database: 'threateye',
+  }
+  ds = new DataSource({
+    type: 'postgres',
+    ...connection,
     entities: [ProjectEntity, IndicatorEntity, SettingEntity],
-    // 0006 adds the projects' tags and settings, which the entity maps.
-    migrations: [CreateIndicators1763683200000, AddProjectTagsSettings1763683800000],
+    migrations,
     synchronize: false,
   })
   await ds.initialize()
@@ -70,35 +73,61 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 }, 60_000)
 
-describe('migrations 0001 and 0006 on PostgreSQL', () => {
-  it('runs and creates the portable schema', async () => {
-    const ran = await ds.runMigrations({ transaction: 'each' })
-    expect(ran.map((m) => m.name)).toEqual([
-      'CreateIndicators1763683200000',
-      'AddProjectTagsSettings1763683800000',
-    ])
-    const tables = await ds.query<{ table_name: string }[]>(
+const publicTables = async (): Promise<string[]> =>
+  (
+    await ds.query<{ table_name: string }[]>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
     )
-    expect(tables.map((t) => t.table_name)).toEqual([
-      'indicators',
-      'migrations',
-      'projects',
-      'settings',
-    ])
-    const indexes = await ds.query<
-      {
-        indexname: string
-      }[]
-    >(`SELECT indexname FROM pg_indexes WHERE tablename = 'indicators'`)
+  ).map((t) => t.table_name)
+
+describe('the migrations on PostgreSQL', () => {
+  it('0001-0003 run, and 0004 onwards run after them, 0004 backfilling the sighting figures', async () => {
+    const upTo3 = new DataSource({
+      type: 'postgres',
+      ...connection,
+      migrations: migrations.slice(0, 3),
+    })
+    await upTo3.initialize()
+    try {
+      await upTo3.runMigrations({ transaction: 'each' })
+    } finally {
+      await upTo3.destroy()
+    }
+    expect(await publicTables()).toEqual(
+      expect.arrayContaining(['feeds', 'indicators', 'observations', 'projects', 'settings']),
+    )
+    const now = '2025-11-21T10:00:00.000Z'
+    const id = '6f1d2c3b-0000-4000-8000-0000000000bb'
+    await ds.query(
+      `INSERT INTO indicators (id, type, value, created_at, updated_at) VALUES ($1, 'ip', '192.0.2.1', $2, $2)`,
+      [id, now],
+    )
+    for (const source of ['a', 'b']) {
+      await ds.query(
+        `INSERT INTO observations (indicator_id, source_key, created_at, updated_at) VALUES ($1, $2, $3, $3)`,
+        [id, source, now],
+      )
+    }
+    const ran = await ds.runMigrations({ transaction: 'each' })
+    expect(ran.map((m) => m.name)).toEqual(migrations.slice(3).map((M) => new M().name))
+    expect(
+      await ds.query('SELECT source_count, sighting_count FROM indicators WHERE id = $1', [id]),
+    ).toEqual([{ source_count: 2, sighting_count: 2 }])
+    const indexes = await ds.query<{ indexname: string }[]>(
+      `SELECT indexname FROM pg_indexes WHERE tablename = 'indicators'`,
+    )
     expect(indexes.map((i) => i.indexname)).toEqual(
       expect.arrayContaining([
         'IDX_indicators_updated_at',
         'IDX_indicators_last_seen',
         'IDX_indicators_score',
         'IDX_indicators_project',
+        'IDX_indicators_source_count',
+        'IDX_indicators_sighting_count',
       ]),
     )
+    expect(await publicTables()).toContain('change_log')
+    await ds.query('DELETE FROM indicators')
   })
 
   it('the entities write and read it; the primary key and ON DELETE SET NULL hold', async () => {
@@ -156,16 +185,13 @@ describe('migrations 0001 and 0006 on PostgreSQL', () => {
     expect(await ds.getRepository(SettingEntity).countBy({ key: 'app' })).toBe(1)
   })
 
-  it('reverts cleanly', async () => {
-    await ds.undoLastMigration({ transaction: 'each' })
-    const columns = await ds.query<{ column_name: string }[]>(
-      `SELECT column_name FROM information_schema.columns WHERE table_name = 'projects'`,
-    )
-    expect(columns.map((c) => c.column_name)).not.toContain('settings')
-    await ds.undoLastMigration({ transaction: 'each' })
-    const tables = await ds.query<{ table_name: string }[]>(
-      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
-    )
-    expect(tables.map((t) => t.table_name)).toEqual(['migrations'])
+  it('reverts cleanly, every migration in turn', async () => {
+    await ds.query('DELETE FROM indicators')
+    for (let i = migrations.length; i > 0; i--) {
+      await ds.undoLastMigration({ transaction: 'each' })
+      const left = (await ds.query<{ name: string }[]>('SELECT name FROM migrations')).length
+      expect(left).toBe(i - 1)
+    }
+    expect(await publicTables()).toEqual(['migrations'])
   })
 })

@@ -65,12 +65,30 @@ describe('query plans of the hot paths', () => {
     expect(plan[0]).toMatch(/^SCAN search\.indicators_fts VIRTUAL TABLE INDEX/)
     expect(plan[1]).toBe('SEARCH indicators USING INTEGER PRIMARY KEY (rowid=?)')
     expect(plan.join('\n')).not.toMatch(/TEMP B-TREE/)
+    // What the sources said (searchContextSql) is a range of the observations' unique index per row.
+    expect(plan).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^SEARCH o USING INDEX UQ_observations_indicator_source \(indicator_rowid=\?\)/,
+        ),
+      ]),
+    )
+    expect(fullScan(plan)).toBe(false)
+  })
+
+  it('the minimum-sources filter is a range of the source count index', () => {
+    const [plan] = pagePlans({ field: 'sources', dir: 'desc' }, null, { sourcesMin: 2 })
+    expect(plan).toEqual([
+      expect.stringContaining('USING INDEX IDX_indicators_source_count (source_count>?)'),
+    ])
   })
 
   const indexed: Record<string, string> = {
     updatedAt: 'IDX_indicators_updated_at',
     lastSeen: 'IDX_indicators_last_seen',
     score: 'IDX_indicators_score',
+    sources: 'IDX_indicators_source_count',
+    sightings: 'IDX_indicators_sighting_count',
   }
   for (const [field, index] of Object.entries(indexed)) {
     for (const dir of ['asc', 'desc'] as const) {

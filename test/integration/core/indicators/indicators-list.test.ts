@@ -71,6 +71,8 @@ const sortKey: Record<IndicatorSort['field'], (i: Indicator) => string | number 
   type: (i) => i.type,
   createdAt: (i) => i.createdAt,
   updatedAt: (i) => i.updatedAt,
+  sources: (i) => i.sourceCount,
+  sightings: (i) => i.sightingCount,
 }
 
 const walk = async (

@@ -6,7 +6,14 @@ import {
   UPSERT_STRIDE,
   type UpsertSession,
 } from '../bulk/indicator-bulk'
-import { createIntelObjectBulkWriter, createObservationBulkWriter } from '../bulk/observation-bulk'
+import {
+  CONTEXT,
+  DUPLICATE,
+  NEW_SOURCE,
+  SIGHTED,
+  createIntelObjectBulkWriter,
+  createObservationBulkWriter,
+} from '../bulk/observation-bulk'
 import {
   OBSERVATION_STRIDE,
   type BulkDelta,
@@ -83,11 +90,11 @@ export const createBulkWriteHost = (sqlite: BetterSqlite3.Database): BulkWriteHo
     tx: OpenTx,
     req: Extract<BulkRequest, { op: 'feed' }>,
   ) => {
-    const { outcomes, ids, rowids } = session.addPrepared(req.rows)
+    const { outcomes, ids, rowids } = session.addPrepared(req.rows, true)
     const obs = req.observations
     const d = tx.delta
     for (let i = 0, o = 0; i < outcomes.length; i++, o += OBSERVATION_STRIDE) {
-      const fresh = observations.upsert(
+      const said = observations.upsert(
         ids[i],
         rowids[i],
         req.feedId,
@@ -98,11 +105,17 @@ export const createBulkWriteHost = (sqlite: BetterSqlite3.Database): BulkWriteHo
         tx.nowIso,
       )
       // A repeat of the same indicator within the run is a duplicate: nothing else counts it.
-      if (!fresh) {
+      if (said === DUPLICATE) {
         d.duplicates++
         continue
       }
-      d[outcomes[i]]++
+      let outcome = outcomes[i]
+      // A new indicator was inserted with its first source and sighting already counted.
+      if (outcome !== 'created' && (said & SIGHTED) !== 0) {
+        session.sighted(rowids[i], (said & NEW_SOURCE) !== 0, (said & CONTEXT) !== 0)
+        outcome = 'updated'
+      }
+      d[outcome]++
       const type = req.rows[i * UPSERT_STRIDE + 1] as string
       d.byType[type] = (d.byType[type] ?? 0) + 1
     }

@@ -12,9 +12,9 @@ import type { IntelObjectUpsertRow } from '../bulk/observation-bulk'
  */
 
 /** Observation fields of a feed record, flat like PreparedRows: OBSERVATION_STRIDE values per record. */
-export const OBSERVATION_STRIDE = 11
+export const OBSERVATION_STRIDE = 14
 // 0 first_seen, 1 last_seen, 2 confidence, 3 threat_type, 4 malware, 5 tags JSON, 6 reference,
-// 7 description, 8 tlp, 9 port, 10 raw JSON
+// 7 description, 8 tlp, 9 port, 10 raw JSON, 11 classification, 12 severity, 13 event title
 
 /** An intel object of a feed batch; the feed id comes with the part. */
 export type IntelObjectPart = Omit<IntelObjectUpsertRow, 'feedId'>

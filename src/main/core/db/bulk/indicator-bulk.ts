@@ -65,8 +65,17 @@ export type UpsertResult = { outcomes: UpsertOutcome[]; ids: string[]; rowids: n
 /** Chunks of one import batch in one caller transaction; the search index is fed once, at close(). */
 export type UpsertSession = {
   add(rows: readonly IndicatorUpsertRow[]): UpsertResult
-  /** Rows already normalised by prepareUpsertRows (possibly on another thread). */
-  addPrepared(flat: PreparedRows): UpsertResult
+  /**
+   * Rows already normalised by prepareUpsertRows (possibly on another thread). `observed`: the rows are a
+   * feed's, each gets an observation, so a new indicator starts with one source and one sighting.
+   */
+  addPrepared(flat: PreparedRows, observed?: boolean): UpsertResult
+  /**
+   * A source reported something new about an indicator that existed before this row (see
+   * observation-bulk.ts): one more sighting, one more source when `newSource`, and with `context` its
+   * search text is queued again (malware, threat type and event titles are indexed with it).
+   */
+  sighted(rowid: number, newSource: boolean, context: boolean): void
   /** Indexes the rows the session created; must run before the transaction commits. */
   close(): void
 }
@@ -98,13 +107,13 @@ const clampScore = (n: number | undefined): number | undefined =>
 const INSERT = `INSERT INTO indicators (
   id, type, value, classification, confidence, severity, severity_rank, score, risk_level, tlp,
   first_seen, last_seen, description, tags, mitre_tactics, mitre_techniques, active, false_positive,
-  enrichment, project_id, created_at, updated_at
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  enrichment, project_id, source_count, sighting_count, created_at, updated_at
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO NOTHING`
 
 const SELECT_EXISTING = `SELECT rowid, type, value, classification, confidence, severity, score, tlp,
   first_seen, last_seen, description, tags, mitre_tactics, mitre_techniques, active, false_positive,
-  enrichment, project_id
+  enrichment, project_id, analyst_fields
 FROM indicators WHERE id = ?`
 
 /**
@@ -147,7 +156,13 @@ const changedColumns = (a: MergeState, b: MergeState): [string[], unknown[]] => 
 /** The columns of a stored row the merge reads (SELECT_EXISTING). */
 type ExistingRow = Omit<
   IndicatorRow,
-  'id' | 'severity_rank' | 'risk_level' | 'created_at' | 'updated_at'
+  | 'id'
+  | 'severity_rank'
+  | 'risk_level'
+  | 'source_count'
+  | 'sighting_count'
+  | 'created_at'
+  | 'updated_at'
 >
 
 const toState = (e: ExistingRow): MergeState => ({
@@ -313,6 +328,10 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
     st.run(...vals, nowIso, rowid)
   }
   const maxRowid = sqlite.prepare<[], number | null>('SELECT max(rowid) FROM indicators').pluck()
+  const addSighting = sqlite.prepare<[number, string, number]>(
+    `UPDATE indicators SET source_count = source_count + ?, sighting_count = sighting_count + 1,
+       updated_at = ? WHERE rowid = ?`,
+  )
   const search = createSearchIndexWriter(sqlite)
 
   const assertInTransaction = () => {
@@ -327,7 +346,13 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
    * Rows inserted since `firstNewRowid` are indexed later by search.indexFrom(firstNewRowid), with their
    * final text; only older rows whose searchable text changed are re-indexed here.
    */
-  const upsertFlat = (flat: PreparedRows, nowIso: string, firstNewRowid: number): UpsertResult => {
+  const upsertFlat = (
+    flat: PreparedRows,
+    nowIso: string,
+    firstNewRowid: number,
+    observed = false,
+  ): UpsertResult => {
+    const sightings = observed ? 1 : 0
     const n = flat.length / UPSERT_STRIDE
     const outcomes = new Array<UpsertOutcome>(n)
     const ids = new Array<string>(n)
@@ -361,6 +386,8 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
         falsePositive ? 1 : 0,
         flat[o + 16],
         flat[o + 17],
+        sightings,
+        sightings,
         nowIso,
         nowIso,
       )
@@ -379,7 +406,7 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
       }
       rowids[i] = existing.rowid
       const before = toState(existing)
-      const next = mergeIndicator(before, mergeInputOf(flat, o))
+      const next = mergeIndicator(before, mergeInputOf(flat, o), existing.analyst_fields)
       if (next === null) {
         outcomes[i] = 'unchanged'
         continue
@@ -424,9 +451,13 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
           assertInTransaction()
           return upsertRows(rows, nowIso, from)
         },
-        addPrepared: (flat) => {
+        addPrepared: (flat, observed) => {
           assertInTransaction()
-          return upsertFlat(flat, nowIso, from)
+          return upsertFlat(flat, nowIso, from, observed)
+        },
+        sighted: (rowid, newSource, context) => {
+          addSighting.run(newSource ? 1 : 0, nowIso, rowid)
+          if (context && rowid < from) search.changed(rowid)
         },
         close: () => {
           assertInTransaction()

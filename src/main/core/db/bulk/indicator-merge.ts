@@ -17,11 +17,33 @@ import { SEVERITY_RANK, type Classification, type Severity, type Tlp } from '#sh
  * - active / false_positive change only when the record sets them explicitly (analyst bulk edits; feeds
  *   never do);
  * - enrichment is only filled when none is stored.
+ * - a field an analyst edited (indicators.update: the ANALYST_FIELD bits of `analyst_fields`, migration
+ *   0004) keeps the analyst's value whatever any source says later: only the analyst changes it again;
+ * - source_count / sighting_count are not merged here: the bulk writer counts them from the observations
+ *   (one more source for a new observation, one more sighting when a source reported something new).
  * When nothing differs after the merge the row is 'unchanged' and is not written at all (updated_at keeps
  * its value, so "recently changed" means changed).
  */
 
 export const MAX_LIST_ITEMS = 256
+
+/** Bits of indicators.analyst_fields: the fields an analyst set by hand, which no feed overwrites. */
+export const ANALYST_FIELD = {
+  classification: 1,
+  severity: 2,
+  confidence: 4,
+  score: 8,
+  tlp: 16,
+  description: 32,
+} as const
+export type AnalystField = keyof typeof ANALYST_FIELD
+
+/** The bit set for the fields a patch sets (only the ones feeds could otherwise change). */
+export const analystBits = (patch: Partial<Record<string, unknown>>): number => {
+  let bits = 0
+  for (const [k, bit] of Object.entries(ANALYST_FIELD)) if (patch[k] !== undefined) bits |= bit
+  return bits
+}
 
 export const CLASSIFICATION_RANK: Record<Classification, number> = {
   benign: 0,
@@ -99,7 +121,12 @@ export const unionJson = (storedJson: string, items: readonly string[] | undefin
 }
 
 /** The merged state, or null when the record changes nothing. */
-export const mergeIndicator = (s: MergeState, r: MergeInput): MergeState | null => {
+export const mergeIndicator = (
+  s: MergeState,
+  input: MergeInput,
+  analystFields = 0,
+): MergeState | null => {
+  const r = analystFields === 0 ? input : withoutAnalystFields(input, analystFields)
   const analystDecided = s.falsePositive || s.classification === 'benign'
   let classification = s.classification
   if (!analystDecided && r.classification !== undefined) {
@@ -145,6 +172,17 @@ export const mergeIndicator = (s: MergeState, r: MergeInput): MergeState | null 
     projectId: r.projectId !== undefined && r.projectId !== null ? r.projectId : s.projectId,
   }
   return sameState(s, next) ? null : next
+}
+
+const withoutAnalystFields = (r: MergeInput, bits: number): MergeInput => {
+  const out = { ...r }
+  if (bits & ANALYST_FIELD.classification) delete out.classification
+  if (bits & ANALYST_FIELD.severity) delete out.severity
+  if (bits & ANALYST_FIELD.confidence) delete out.confidence
+  if (bits & ANALYST_FIELD.score) delete out.score
+  if (bits & ANALYST_FIELD.tlp) delete out.tlp
+  if (bits & ANALYST_FIELD.description) delete out.description
+  return out
 }
 
 const sameState = (a: MergeState, b: MergeState): boolean =>

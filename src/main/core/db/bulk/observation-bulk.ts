@@ -5,13 +5,21 @@ import type BetterSqlite3 from 'better-sqlite3'
  * record, run inside the caller's batch transaction. TypeORM would cost ~20x here (see toolchain.md §4).
  */
 
+/** What an observation upsert did, as bits (SIGHTED, NEW_SOURCE, CONTEXT), or DUPLICATE. */
+export const SIGHTED = 1
+export const NEW_SOURCE = 2
+/** Malware, threat type or event title of the observation changed: the indicator's search text did. */
+export const CONTEXT = 4
+export const DUPLICATE = -1
+
 export type ObservationBulkWriter = {
   /**
    * Inserts or refreshes the observation of (indicator, source) for `runId` from the record's flat
    * observation fields, OBSERVATION_STRIDE values at `offset` of `fields` (order: src/main/db/bulk-worker/
    * protocol.ts), as they crossed the thread boundary: no object per record on the writer's hot path.
-   * Returns false when this run has already reported the indicator: the record is a duplicate within the
-   * feed and nothing was changed.
+   * Returns DUPLICATE when this run has already reported the indicator (nothing was changed), else a bit
+   * set: SIGHTED when the source reported something it had not (a new observation, a later last_seen, an
+   * earlier first_seen, another value of any field), NEW_SOURCE for a new observation, CONTEXT as above.
    */
   upsert(
     indicatorId: string,
@@ -23,18 +31,48 @@ export type ObservationBulkWriter = {
     offset: number,
     runId: string,
     nowIso: string,
-  ): boolean
+  ): number
 }
 
-// The WHERE on the upsert makes a repeat within one run a no-op (changes() = 0): duplicates are detected by
-// the database itself, so a 1M-row feed needs no in-memory set of keys. Dates merge as min/max (SQLite's
+/** A field the source restated with another value (an absent one never counts: it keeps the old). */
+const differs = (col: string) =>
+  `(excluded.${col} IS NOT NULL AND excluded.${col} IS NOT observations.${col})`
+
+/** The source said something it had not said before: a sighting (migration 0004). */
+const SAID_NEW = `(
+  (excluded.first_seen IS NOT NULL AND (observations.first_seen IS NULL OR excluded.first_seen < observations.first_seen))
+  OR (excluded.last_seen IS NOT NULL AND (observations.last_seen IS NULL OR excluded.last_seen > observations.last_seen))
+  OR excluded.tags IS NOT observations.tags
+  OR ${[
+    'confidence',
+    'threat_type',
+    'malware',
+    'reference',
+    'description',
+    'tlp',
+    'port',
+    'classification',
+    'severity',
+    'event_title',
+  ]
+    .map(differs)
+    .join(' OR ')})`
+
+const CONTEXT_NEW = `(${['threat_type', 'malware', 'event_title'].map(differs).join(' OR ')})`
+
+// The WHERE on the upsert makes a repeat within one run a no-op (no row returned): duplicates are detected
+// by the database itself, so a 1M-row feed needs no in-memory set of keys. Dates merge as min/max (SQLite's
 // multi-argument min/max return NULL when any argument is NULL, hence the coalesce); what the source says now
-// about threat type, confidence, tags and link replaces what it said before.
+// about threat type, confidence, tags and link replaces what it said before. SET expressions read the row
+// as it was, so SAID_NEW compares the old values; RETURNING only sees the new row, hence last_outcome: the
+// upsert's own outcome bits, stored (one small integer) so RETURNING can hand them back. An insert binds
+// them, computed here.
 const UPSERT_OBSERVATION = `
 INSERT INTO observations (
   indicator_id, indicator_rowid, feed_id, source_key, first_seen, last_seen, confidence, threat_type,
-  malware, tags, reference, description, tlp, port, raw, last_run_id, created_at, updated_at
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  malware, tags, reference, description, tlp, port, raw, classification, severity, event_title,
+  sightings, last_outcome, last_run_id, created_at, updated_at
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
 ON CONFLICT (indicator_rowid, source_key) DO UPDATE SET
   feed_id = excluded.feed_id,
   first_seen = coalesce(min(observations.first_seen, excluded.first_seen), observations.first_seen, excluded.first_seen),
@@ -48,17 +86,38 @@ ON CONFLICT (indicator_rowid, source_key) DO UPDATE SET
   tlp = coalesce(excluded.tlp, observations.tlp),
   port = coalesce(excluded.port, observations.port),
   raw = coalesce(excluded.raw, observations.raw),
+  classification = coalesce(excluded.classification, observations.classification),
+  severity = coalesce(excluded.severity, observations.severity),
+  event_title = coalesce(excluded.event_title, observations.event_title),
+  sightings = observations.sightings + CASE WHEN ${SAID_NEW} THEN 1 ELSE 0 END,
+  last_outcome = CASE WHEN ${SAID_NEW} THEN ${SIGHTED} ELSE 0 END
+    + CASE WHEN ${CONTEXT_NEW} THEN ${CONTEXT} ELSE 0 END,
   last_run_id = excluded.last_run_id,
   updated_at = excluded.updated_at
-WHERE observations.last_run_id IS NOT excluded.last_run_id`
+WHERE observations.last_run_id IS NOT excluded.last_run_id
+RETURNING last_outcome`
+
+/**
+ * The common case of an import, a new observation, costs one plain insert: RETURNING makes SQLite collect
+ * the statement's rows before handing them back, so only a conflicting row pays for the upsert with it
+ * (the same pattern as the indicator insert, indicator-bulk.ts).
+ */
+const INSERT_NEW_OBSERVATION = `${UPSERT_OBSERVATION.slice(0, UPSERT_OBSERVATION.indexOf('ON CONFLICT'))}
+ON CONFLICT (indicator_rowid, source_key) DO NOTHING`
 
 export const createObservationBulkWriter = (
   sqlite: BetterSqlite3.Database,
 ): ObservationBulkWriter => {
-  const stmt = sqlite.prepare(UPSERT_OBSERVATION)
+  const insertNew = sqlite.prepare(INSERT_NEW_OBSERVATION)
+  const stmt = sqlite.prepare<unknown[], number>(UPSERT_OBSERVATION).pluck()
   return {
-    upsert: (indicatorId, indicatorRowid, feedId, sourceKey, f, o, runId, now) =>
-      stmt.run(
+    upsert: (indicatorId, indicatorRowid, feedId, sourceKey, f, o, runId, now) => {
+      // A new source's first sighting, with context if it said any.
+      const fresh =
+        f[o + 3] !== null || f[o + 4] !== null || f[o + 13] !== null
+          ? SIGHTED | NEW_SOURCE | CONTEXT
+          : SIGHTED | NEW_SOURCE
+      const inserted = insertNew.run(
         indicatorId,
         indicatorRowid,
         feedId,
@@ -74,10 +133,42 @@ export const createObservationBulkWriter = (
         f[o + 8], // tlp
         f[o + 9], // port
         f[o + 10], // raw JSON
+        f[o + 11], // classification
+        f[o + 12], // severity
+        f[o + 13], // event title
+        fresh, // last_outcome
         runId,
         now,
         now,
-      ).changes > 0,
+      )
+      if (inserted.changes > 0) return fresh
+      return (
+        stmt.get(
+          indicatorId,
+          indicatorRowid,
+          feedId,
+          sourceKey,
+          f[o],
+          f[o + 1],
+          f[o + 2],
+          f[o + 3],
+          f[o + 4],
+          f[o + 5],
+          f[o + 6],
+          f[o + 7],
+          f[o + 8],
+          f[o + 9],
+          f[o + 10],
+          f[o + 11],
+          f[o + 12],
+          f[o + 13],
+          fresh,
+          runId,
+          now,
+          now,
+        ) ?? DUPLICATE
+      )
+    },
   }
 }
 

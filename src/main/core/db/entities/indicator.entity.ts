@@ -79,6 +79,17 @@ export class IndicatorEntity {
   @Column({ name: 'project_id', type: 'varchar', length: 36, nullable: true })
   projectId: string | null
 
+  /** Distinct sources that reported it and how often (migration 0004; kept by the bulk writer). */
+  @Column({ name: 'source_count', type: 'integer', default: 0 })
+  sourceCount: number
+
+  @Column({ name: 'sighting_count', type: 'integer', default: 0 })
+  sightingCount: number
+
+  /** Bit set of fields an analyst edited (ANALYST_FIELD in indicator-merge.ts): feeds leave them. */
+  @Column({ name: 'analyst_fields', type: 'integer', default: 0 })
+  analystFields: number
+
   @Column({ name: 'created_at', type: 'varchar', length: 40 })
   createdAt: string
 

@@ -63,6 +63,25 @@ export class ObservationEntity {
   @Column({ type: 'text', nullable: true })
   raw: string | null
 
+  /** What the source says the thing is (migration 0004). */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  classification: string | null
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  severity: string | null
+
+  /** The MISP event's info or a STIX report's name that carried the record. */
+  @Column({ name: 'event_title', type: 'text', nullable: true })
+  eventTitle: string | null
+
+  /** How often this source reported something new about the indicator. */
+  @Column({ type: 'integer', default: 1 })
+  sightings: number
+
+  /** Outcome bits of the bulk writer's last upsert (observation-bulk.ts): read back by RETURNING. */
+  @Column({ name: 'last_outcome', type: 'integer', default: 0 })
+  lastOutcome: number
+
   /** The run that last reported it: a second record in the same run is a duplicate. */
   @Column({ name: 'last_run_id', type: 'varchar', length: 36, nullable: true })
   lastRunId: string | null

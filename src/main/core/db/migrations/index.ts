@@ -2,6 +2,7 @@ import type { MigrationInterface } from 'typeorm'
 import { CreateIndicators1763683200000 } from './0001-create-indicators'
 import { CreateFeeds1763683300000 } from './0002-create-feeds'
 import { CreateSearchLog1763683400000 } from './0003-create-search-log'
+import { AddIndicatorSightings1763683500000 } from './0004-add-indicator-sightings'
 import { CreateChangeLog1763683600000 } from './0005-create-change-log'
 import { AddProjectTagsSettings1763683800000 } from './0006-add-project-tags-settings'
 
@@ -11,6 +12,7 @@ export const migrations: (new () => MigrationInterface)[] = [
   CreateIndicators1763683200000,
   CreateFeeds1763683300000,
   CreateSearchLog1763683400000,
+  AddIndicatorSightings1763683500000,
   CreateChangeLog1763683600000,
   AddProjectTagsSettings1763683800000,
 ]

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { searchDescriptionSql } from '#core/indicators/indicator-search'
 import { SEARCHABLE_VALUE_FN, SRC } from './search-file'
 
 /**
@@ -65,10 +66,11 @@ export const createSearchApplier = (
   )
   const maxRowid = db.prepare<[], number | null>(`SELECT max(rowid) FROM ${SRC}.indicators`).pluck()
   // Values holding Punycode get their Unicode spelling added (searchableValue); the others are indexed
-  // as stored without a call into JavaScript.
+  // as stored without a call into JavaScript. The description column also holds what the indicator's
+  // sources said about it (malware, threat types, event titles: indicator-search.ts).
   const selectRows = `SELECT rowid,
       CASE WHEN instr(value, 'xn--') > 0 THEN ${SEARCHABLE_VALUE_FN}(value) ELSE value END,
-      tags, description
+      tags, ${searchDescriptionSql(SRC)}
     FROM ${SRC}.indicators WHERE rowid BETWEEN ? AND ?`
   const replaceRange = db.prepare<[number, number]>(
     `INSERT OR REPLACE INTO indicators_fts (rowid, value, tags, description) ${selectRows}`,

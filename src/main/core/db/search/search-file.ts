@@ -9,7 +9,7 @@ import { searchableValue } from '#core/indicators/indicator-search'
  */
 
 /** PRAGMA user_version of search.sqlite; bump it when the layout below changes (old files are rebuilt). */
-export const SEARCH_FORMAT = 1
+export const SEARCH_FORMAT = 2
 
 /** Schema name of the main database on the worker's connection. */
 export const SRC = 'src'

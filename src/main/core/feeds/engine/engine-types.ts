@@ -1,4 +1,4 @@
-import type { IocType, Tlp } from '#shared/domain/enums'
+import type { Classification, IocType, Severity, Tlp } from '#shared/domain/enums'
 import type { FeedRunReject } from '#core/ingest/ingest-counts'
 
 /** The admiralty reliability of a source (formats.md §3.6). */
@@ -39,6 +39,8 @@ export type PreparedRecord = {
   type: IocType
   value: string
   confidence?: number
+  classification?: Classification
+  severity?: Severity
   tlp?: Tlp
   firstSeen?: string
   lastSeen?: string
@@ -49,6 +51,7 @@ export type PreparedRecord = {
   malware: string | null
   reference: string | null
   port: number | null
+  eventTitle: string | null
   tagsJson: string
   raw: string | null
 }

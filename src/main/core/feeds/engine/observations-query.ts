@@ -18,6 +18,10 @@ type Row = {
   tlp: string | null
   port: number | null
   raw: string | null
+  classification: string | null
+  severity: string | null
+  event_title: string | null
+  sightings: number
   last_run_id: string | null
   created_at: string
   updated_at: string
@@ -66,6 +70,10 @@ export const listObservations = (
       tlp: r.tlp as Observation['tlp'],
       port: r.port,
       raw: parse(r.raw),
+      classification: r.classification as Observation['classification'],
+      severity: r.severity as Observation['severity'],
+      eventTitle: r.event_title,
+      sightings: r.sightings,
       lastRunId: r.last_run_id,
       createdAt: r.created_at,
       updatedAt: r.updated_at,

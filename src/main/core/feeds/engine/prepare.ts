@@ -1,5 +1,8 @@
 import { parseIndicator } from '#shared/domain/detect-type'
+import { CLASSIFICATIONS, SEVERITIES } from '#shared/domain/enums'
+import type { Tlp } from '#shared/domain/enums'
 import type { FeedRecord, IntelObject, ParseItem } from '../feed-types'
+import { stricterTlp, tlpFromTag } from '../formats/tlp'
 import type { PreparedObject, PreparedRecord, RunDefaults } from './engine-types'
 import { addReject, type IngestCounts as RunCounters } from '#core/ingest/ingest-counts'
 
@@ -11,6 +14,7 @@ const MAX_TAG = 128
 const MAX_DESCRIPTION = 4000
 const MAX_SHORT = 200
 const MAX_REFERENCE = 2048
+const MAX_TITLE = 1024
 
 const short = (s: string | undefined, max = MAX_SHORT): string | null => {
   if (s === undefined) return null
@@ -57,6 +61,17 @@ const boundedJson = (value: unknown, max: number): string | null => {
   return s.length > max ? JSON.stringify({ truncated: true, head: s.slice(0, max - 64) }) : s
 }
 
+/** A `tlp:green`-style tag among the record's own tags (the strictest wins), for formats without markings. */
+const tlpOfTags = (tags: readonly string[] | undefined): Tlp | undefined => {
+  if (tags === undefined) return undefined
+  let tlp: Tlp | undefined
+  for (const t of tags) {
+    // Cheap pre-check: nearly no tag starts with a 't'.
+    if ((t.charCodeAt(0) | 32) === 116) tlp = stricterTlp(tlp, tlpFromTag(t))
+  }
+  return tlp
+}
+
 const validConfidence = (n: number | undefined): number | undefined =>
   n !== undefined && Number.isFinite(n) ? Math.max(0, Math.min(100, Math.round(n))) : undefined
 
@@ -85,13 +100,19 @@ export const prepareRecord = (
     malware: short(rec.malware),
     reference: short(rec.reference, MAX_REFERENCE),
     port: validPort(rec.port),
+    eventTitle: short(rec.eventTitle, MAX_TITLE),
     tagsJson: JSON.stringify(tags),
     raw: boundedJson(rec.raw, MAX_RAW_JSON),
   }
   // Only defined keys: the indicator writer keeps an existing value for an absent one.
   const confidence = validConfidence(rec.confidence) ?? d.confidence
   if (confidence !== undefined) out.confidence = confidence
-  const tlp = rec.tlp ?? d.tlp
+  // Parsers are ours, but a record can come from a mapping another module wrote: only known values pass.
+  if (rec.classification !== undefined && CLASSIFICATIONS.includes(rec.classification))
+    out.classification = rec.classification
+  if (rec.severity !== undefined && SEVERITIES.includes(rec.severity)) out.severity = rec.severity
+  // The record's marking, else a TLP tag it carries, else the feed's default.
+  const tlp = rec.tlp ?? tlpOfTags(rec.tags) ?? d.tlp
   if (tlp) out.tlp = tlp
   const firstSeen = normaliseDate(rec.firstSeen)
   if (firstSeen) out.firstSeen = firstSeen

@@ -41,6 +41,8 @@ const feodoRecord = (
     value: f.ip,
     type: f.ip.includes(':') ? 'ipv6' : 'ip',
     threatType: 'botnet_cc',
+    // A blocklist of botnet C&C servers: malicious.
+    classification: 'malicious',
   }
   const port = toPort(f.port)
   if (port !== undefined) r.port = port

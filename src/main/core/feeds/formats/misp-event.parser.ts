@@ -1,5 +1,5 @@
 import { AppError } from '#shared/contract/errors'
-import type { IocType, Tlp } from '#shared/domain/enums'
+import type { IocType, Severity, Tlp } from '#shared/domain/enums'
 import type { FeedRecord, FormatParser, IntelObject, ParseItem } from '../feed-types'
 import {
   BATCH_SIZE,
@@ -125,18 +125,39 @@ const splitTlp = (names: string[]): { tlp: Tlp | undefined; tags: string[] } => 
   return { tlp, tags }
 }
 
+/** MISP threat_level_id: 1 high, 2 medium, 3 low, 4 undefined (no severity stated). */
+const THREAT_LEVELS: Readonly<Record<string, Severity>> = { '1': 'high', '2': 'medium', '3': 'low' }
+
+/** Galaxies whose clusters name a malware family (MISP's own and MITRE's). */
+const MALWARE_GALAXIES = new Set([
+  'malpedia',
+  'mitre-malware',
+  'android',
+  'banker',
+  'rat',
+  'ransomware',
+])
+
 const flag = (v: unknown): boolean => v === true || v === 1 || v === '1' || v === 'true'
 
-/** Galaxy clusters → IntelObjects (deduplicated by id into `seen`) and their tag names. */
-const galaxies = (v: unknown, seen: Set<string>, items: ParseItem[]): string[] => {
-  if (!Array.isArray(v)) return []
-  const tags: string[] = []
+/** What galaxy clusters add to records: tag names, and the malware family a malware galaxy names. */
+type GalaxyTags = { tags: string[]; malware: string | undefined }
+
+/** Galaxy clusters → IntelObjects (deduplicated by id into `seen`), their tag names and malware. */
+const galaxies = (v: unknown, seen: Set<string>, items: ParseItem[]): GalaxyTags => {
+  const out: GalaxyTags = { tags: [], malware: undefined }
+  if (!Array.isArray(v)) return out
+  const tags = out.tags
   for (const g of v) {
     if (!isRecord(g) || !Array.isArray(g.GalaxyCluster)) continue
+    const isMalware = MALWARE_GALAXIES.has(str(g.type) ?? '')
     for (const c of g.GalaxyCluster) {
       if (!isRecord(c)) continue
       const tagName = str(c.tag_name)
       if (tagName !== undefined) tags.push(tagName)
+      const clusterValue = str(c.value)
+      if (isMalware && out.malware === undefined && clusterValue !== undefined)
+        out.malware = clip(clusterValue, 200)
       const uuid = str(c.uuid)
       if (uuid === undefined) continue
       const id = `misp-galaxy-cluster--${uuid}`
@@ -160,7 +181,7 @@ const galaxies = (v: unknown, seen: Set<string>, items: ParseItem[]): string[] =
       items.push({ kind: 'object', object })
     }
   }
-  return tags
+  return out
 }
 
 const eventsOf = (doc: unknown): unknown[] => {
@@ -205,9 +226,11 @@ export const mispEventToItems = (
     }
     const eventUuid = event.uuid
     const seen = new Set<string>()
-    const galaxyTags = galaxies(event.Galaxy, seen, items)
+    const eventGalaxies = galaxies(event.Galaxy, seen, items)
     const { tlp: eventTlp, tags: eventTagList } = splitTlp(tagNames(event.Tag))
-    const eventTags = mergeTags(eventTagList, galaxyTags)
+    const eventTags = mergeTags(eventTagList, eventGalaxies.tags)
+    const severity = own(THREAT_LEVELS, str(event.threat_level_id)?.trim() ?? '')
+    const eventDate = toIsoUtc(str(event.date))
     const attributes: { attr: unknown; object?: Record<string, unknown> }[] = []
     if (Array.isArray(event.Attribute))
       for (const attr of event.Attribute) attributes.push({ attr })
@@ -218,24 +241,25 @@ export const mispEventToItems = (
       }
     }
     const info = text(event.info, 1024)
+    const eventData: Record<string, unknown> = {
+      uuid: eventUuid,
+      info,
+      date: str(event.date),
+      threat_level_id: str(event.threat_level_id),
+      analysis: str(event.analysis),
+      published: flag(event.published),
+      timestamp: str(event.timestamp),
+      publish_timestamp: str(event.publish_timestamp),
+      Orgc: isRecord(event.Orgc)
+        ? { uuid: str(event.Orgc.uuid), name: str(event.Orgc.name) }
+        : undefined,
+      tags: tagNames(event.Tag),
+      attribute_count: attributes.length,
+    }
     const eventObject: IntelObject = {
       id: `misp-event--${eventUuid}`,
       type: 'misp-event',
-      data: {
-        uuid: eventUuid,
-        info,
-        date: str(event.date),
-        threat_level_id: str(event.threat_level_id),
-        analysis: str(event.analysis),
-        published: flag(event.published),
-        timestamp: str(event.timestamp),
-        publish_timestamp: str(event.publish_timestamp),
-        Orgc: isRecord(event.Orgc)
-          ? { uuid: str(event.Orgc.uuid), name: str(event.Orgc.name) }
-          : undefined,
-        tags: tagNames(event.Tag),
-        attribute_count: attributes.length,
-      },
+      data: eventData,
     }
     if (info !== undefined) eventObject.name = info
     const created = toIsoUtc(str(event.date))
@@ -270,12 +294,15 @@ export const mispEventToItems = (
         items.push(rejectItem(n, value, mapped))
         continue
       }
-      const attrGalaxyTags = galaxies(attr.Galaxy, seen, items)
+      const attrGalaxies = galaxies(attr.Galaxy, seen, items)
       const own = splitTlp(tagNames(attr.Tag))
-      const tags = mergeTags(mergeTags([...eventTags], own.tags), attrGalaxyTags)
+      const tags = mergeTags(mergeTags([...eventTags], own.tags), attrGalaxies.tags)
       const tlp = own.tlp ?? eventTlp
-      const firstSeen = toIsoUtc(str(attr.first_seen)) ?? epochToIso(attr.timestamp)
-      const lastSeen = toIsoUtc(str(attr.last_seen))
+      const malware = attrGalaxies.malware ?? eventGalaxies.malware
+      // The attribute's own first/last seen, else when it was recorded, else the event's date.
+      const recorded = epochToIso(attr.timestamp)
+      const firstSeen = toIsoUtc(str(attr.first_seen)) ?? recorded ?? eventDate
+      const lastSeen = toIsoUtc(str(attr.last_seen)) ?? recorded ?? eventDate
       const description = text(attr.comment)
       const baseRaw: Record<string, unknown> = {
         event_uuid: eventUuid,
@@ -301,9 +328,15 @@ export const mispEventToItems = (
         if (tags.length > 0) r.tags = tags
         if (tlp !== undefined) r.tlp = tlp
         if (description !== undefined) r.description = description
+        if (info !== undefined) r.eventTitle = info
+        if (severity !== undefined) r.severity = severity
+        if (malware !== undefined) r.malware = malware
         items.push({ kind: 'record', record: r })
       }
     }
+    // Every cluster of the event and its attributes (`seen`), for indicators.reportedIn; the object is
+    // serialised after this function returns.
+    eventData.galaxy_cluster_ids = [...seen]
   }
   return items
 }

@@ -27,7 +27,13 @@ export const parseOpenPhishTxt: FormatParser<CommonParseOptions> = (input, optio
     }
     out.push({
       kind: 'record',
-      record: { line: lineNo, value, type: 'url', threatType: 'phishing' },
+      record: {
+        line: lineNo,
+        value,
+        type: 'url',
+        threatType: 'phishing',
+        classification: 'malicious',
+      },
     })
   })
 
@@ -74,9 +80,19 @@ const phishItem = (
     out.push(rejectItem(line, f.id, 'the url field is empty'))
     return
   }
-  const r: FeedRecord = { line, value, type: 'url', threatType: 'phishing' }
+  // Kept rows are verified phish, online when the list was made.
+  const r: FeedRecord = {
+    line,
+    value,
+    type: 'url',
+    threatType: 'phishing',
+    classification: 'malicious',
+  }
   const first = toIsoUtc(f.submitted)
   if (first !== null) r.firstSeen = first
+  // Verification is the source's last look at the phish (online and confirmed).
+  const verified = toIsoUtc(f.verifiedAt)
+  if (verified !== null) r.lastSeen = first !== null && verified < first ? first : verified
   if (f.detail !== '') r.reference = f.detail
   const target = f.target.trim()
   if (target !== '' && target !== 'Other') r.tags = [target.slice(0, 256)]

@@ -10,7 +10,14 @@ const sblRecord = (
   sblid: string | undefined,
   rir?: string,
 ): FeedRecord => {
-  const r: FeedRecord = { line, value: cidr, type: 'cidr', threatType: 'spamhaus-drop' }
+  // DROP lists netblocks hijacked or run by criminals: malicious by the source's definition.
+  const r: FeedRecord = {
+    line,
+    value: cidr,
+    type: 'cidr',
+    threatType: 'spamhaus-drop',
+    classification: 'malicious',
+  }
   const raw: Record<string, string> = {}
   if (sblid !== undefined && SBL_ID.test(sblid)) {
     r.reference = `https://check.spamhaus.org/sbl/query/${sblid}`

@@ -1,5 +1,5 @@
 import { isAppError } from '#shared/contract/errors'
-import type { IocType, Tlp } from '#shared/domain/enums'
+import type { Classification, IocType, Tlp } from '#shared/domain/enums'
 import type { FeedRecord, IntelObject } from '../feed-types'
 import {
   type Batcher,
@@ -16,12 +16,50 @@ import {
 import { parseStixPattern } from './stix-pattern'
 import { STIX_TLP_MARKINGS, stricterTlp, tlpFromName } from './tlp'
 
-/** State carried across one bundle: TLP markings the bundle defines itself (non-standard ids). */
-export type StixContext = { markings: Map<string, Tlp> }
+/**
+ * State carried across one bundle: TLP markings the bundle defines itself (non-standard ids), and the name
+ * of a report that lists an object before the object itself comes (a bundle is streamed: a report that
+ * comes after its objects is still kept as an object, and indicators.reportedIn finds it).
+ */
+export type StixContext = { markings: Map<string, Tlp>; reportNames: Map<string, string> }
 
-export const createStixContext = (): StixContext => ({ markings: new Map() })
+export const createStixContext = (): StixContext => ({
+  markings: new Map(),
+  reportNames: new Map(),
+})
 
 const MAX_CUSTOM_MARKINGS = 10_000
+const MAX_REPORT_REFS = 100_000
+
+/**
+ * STIX 2.1 indicator_types (open vocabulary) → what the producer says the thing is. Types that say
+ * nothing about it (attribution, unknown) leave the classification unset.
+ */
+const INDICATOR_TYPE_CLASSIFICATION: Readonly<Record<string, Classification>> = {
+  'malicious-activity': 'malicious',
+  compromised: 'malicious',
+  'anomalous-activity': 'suspicious',
+  benign: 'benign',
+}
+
+const classificationOf = (types: readonly string[]): Classification | undefined => {
+  let out: Classification | undefined
+  for (const t of types) {
+    const c = own(INDICATOR_TYPE_CLASSIFICATION, t)
+    // The most severe one the producer stated.
+    if (c === 'malicious' || out === undefined || (c === 'suspicious' && out === 'benign')) out = c
+  }
+  return out
+}
+
+const rememberReport = (obj: Record<string, unknown>, ctx: StixContext): void => {
+  if (typeof obj.name !== 'string' || obj.name.trim() === '') return
+  const name = clip(obj.name.trim(), 1024)
+  for (const ref of strings(obj.object_refs)) {
+    if (ctx.reportNames.size >= MAX_REPORT_REFS) return
+    if (!ctx.reportNames.has(ref)) ctx.reportNames.set(ref, name)
+  }
+}
 
 const SCO_VALUE_TYPES: Readonly<Record<string, IocType>> = {
   'ipv4-addr': 'ip',
@@ -176,29 +214,33 @@ export const mapStixObject = (obj: unknown, n: number, ctx: StixContext, out: Ba
     const value = obj.value
     const t: IocType =
       (scoType === 'ip' || scoType === 'ipv6') && value.includes('/') ? 'cidr' : scoType
-    out.push({ kind: 'record', record: scoRecord(n, value, t, id, tlp) })
+    out.push({ kind: 'record', record: scoRecord(n, value, t, id, tlp, ctx) })
     return
   }
   switch (type) {
     case 'indicator':
-      return indicator(obj, id, n, tlp, out)
+      return indicator(obj, id, n, tlp, ctx, out)
     case 'mutex':
       if (typeof obj.name === 'string') {
-        out.push({ kind: 'record', record: scoRecord(n, obj.name, 'mutex', id, tlp) })
+        out.push({ kind: 'record', record: scoRecord(n, obj.name, 'mutex', id, tlp, ctx) })
       }
       return
     case 'windows-registry-key':
       if (typeof obj.key === 'string') {
-        out.push({ kind: 'record', record: scoRecord(n, obj.key, 'registry-key', id, tlp) })
+        out.push({ kind: 'record', record: scoRecord(n, obj.key, 'registry-key', id, tlp, ctx) })
       }
       return
     case 'file':
-      return file(obj, id, n, tlp, out)
+      return file(obj, id, n, tlp, ctx, out)
+    case 'report':
+      rememberReport(obj, ctx)
+      out.push({ kind: 'object', object: intelObject(obj, id, type) })
+      return
     case 'vulnerability': {
       out.push({ kind: 'object', object: intelObject(obj, id, type) })
       const cve = cveOf(obj)
       if (cve !== undefined) {
-        const r = scoRecord(n, cve, 'cve', id, tlp)
+        const r = scoRecord(n, cve, 'cve', id, tlp, ctx)
         const d = text(obj.description)
         if (d !== undefined) r.description = d
         out.push({ kind: 'record', record: r })
@@ -221,9 +263,12 @@ const scoRecord = (
   type: IocType,
   id: string,
   tlp: Tlp | undefined,
+  ctx: StixContext,
 ): FeedRecord => {
   const r: FeedRecord = { line: n, value, type, raw: { id } }
   if (tlp !== undefined) r.tlp = tlp
+  const report = ctx.reportNames.get(id)
+  if (report !== undefined) r.eventTitle = report
   return r
 }
 
@@ -232,6 +277,7 @@ const file = (
   id: string,
   n: number,
   tlp: Tlp | undefined,
+  ctx: StixContext,
   out: Batcher,
 ): void => {
   let any = false
@@ -239,7 +285,7 @@ const file = (
     for (const [k, v] of Object.entries(obj.hashes)) {
       const t = own(HASH_KEYS, k.toUpperCase().replace(/-/g, ''))
       if (t === undefined || typeof v !== 'string') continue
-      const r = scoRecord(n, v, t, id, tlp)
+      const r = scoRecord(n, v, t, id, tlp, ctx)
       if (typeof obj.name === 'string') r.raw = { id, name: clip(obj.name, 1024) }
       out.push({ kind: 'record', record: r })
       any = true
@@ -266,6 +312,7 @@ const indicator = (
   id: string,
   n: number,
   tlp: Tlp | undefined,
+  ctx: StixContext,
   out: Batcher,
 ): void => {
   const patternType = typeof obj.pattern_type === 'string' ? obj.pattern_type : 'stix'
@@ -287,9 +334,17 @@ const indicator = (
       mergeTags(strings(obj.labels), strings(obj.indicator_types)),
       killChainTags(obj.kill_chain_phases),
     )
-    const firstSeen = toIsoUtc(typeof obj.valid_from === 'string' ? obj.valid_from : null)
+    const dateOf = (k: string) => toIsoUtc(typeof obj[k] === 'string' ? obj[k] : null)
+    // valid_from is when the producer saw it start; created is the fallback. modified is the producer's
+    // latest word on it (never before first seen).
+    const firstSeen = dateOf('valid_from') ?? dateOf('created')
+    const modified = dateOf('modified')
+    const lastSeen =
+      modified === null ? null : firstSeen !== null && modified < firstSeen ? firstSeen : modified
     const confidence = toConfidence(obj.confidence)
     const types = strings(obj.indicator_types)
+    const classification = classificationOf(types)
+    const report = ctx.reportNames.get(id)
     const reference = firstReferenceUrl(obj.external_references)
     const description = text(obj.description)
     const raw: Record<string, unknown> = { id }
@@ -300,6 +355,9 @@ const indicator = (
       if (!o.sufficient) continue
       const r: FeedRecord = { line: n, value: o.value, type: o.type, raw }
       if (firstSeen !== null) r.firstSeen = firstSeen
+      if (lastSeen !== null) r.lastSeen = lastSeen
+      if (classification !== undefined) r.classification = classification
+      if (report !== undefined) r.eventTitle = report
       if (confidence !== undefined) r.confidence = confidence
       if (types.length > 0) r.threatType = types[0]
       if (tags.length > 0) r.tags = tags.length > MAX_TAGS ? tags.slice(0, MAX_TAGS) : tags

@@ -87,7 +87,8 @@ const threatFoxItem = (f: ThreatFoxFields, line: number): ParseItem => {
   const rawValue = f.ioc_value
   if (rawValue === null) return rejectItem(line, f.ioc_id ?? '', 'ioc_value is empty')
   const iocType = f.ioc_type ?? ''
-  const r: FeedRecord = { line, value: rawValue }
+  // ThreatFox shares IOCs of malware: every one is malicious by the source's own definition.
+  const r: FeedRecord = { line, value: rawValue, classification: 'malicious' }
   if (iocType === 'ip:port') {
     const { host, port } = splitIpPort(rawValue)
     r.value = host

@@ -46,7 +46,8 @@ const urlhausMapper = (cols: Columns): RowMapper => {
       out.push(rejectItem(line, fields.join(','), 'the url field is empty'))
       return
     }
-    const r: FeedRecord = { line, value, type: 'url' }
+    // URLhaus lists URLs that distribute malware: the source says malicious.
+    const r: FeedRecord = { line, value, type: 'url', classification: 'malicious' }
     const first = toIsoUtc(field(fields, added))
     if (first !== null) r.firstSeen = first
     const last = toIsoUtc(field(fields, lastOnline))

@@ -14,8 +14,9 @@ import {
 import { CopyButton } from '../../components/copy-button'
 import { ConfirmDialog } from '../../components/modal'
 import { ObservationsList } from '../../components/observations-list'
-import { TYPE_LABELS, formatDateTime } from './format'
+import { TYPE_LABELS, formatCount, formatDateTime } from './format'
 import { IndicatorEditForm } from './indicator-edit-form'
+import { ReportedInSection } from './reported-in'
 import { useProjects } from './use-projects'
 
 /** Enrichment is feed data: shown as text, and cut so a huge blob cannot freeze the panel. */
@@ -213,6 +214,9 @@ export const IndicatorDetail = (props: { id: string }) => {
               </Item>
               <Item label="MITRE tactics">{list(indicator.mitreTactics)}</Item>
               <Item label="MITRE techniques">{list(indicator.mitreTechniques)}</Item>
+              <Item label="Sources / sightings" testId="detail-sightings">
+                {formatCount(indicator.sourceCount)} / {formatCount(indicator.sightingCount)}
+              </Item>
               <Item label="First seen">{formatDateTime(indicator.firstSeen)}</Item>
               <Item label="Last seen">{formatDateTime(indicator.lastSeen)}</Item>
               <Item label="Created">{formatDateTime(indicator.createdAt)}</Item>
@@ -233,6 +237,7 @@ export const IndicatorDetail = (props: { id: string }) => {
               ) : null}
             </dl>
           )}
+          <ReportedInSection indicatorId={indicator.id} />
           <ObservationsList indicatorId={indicator.id} />
         </div>
       ) : null}

@@ -15,22 +15,43 @@ describe('openphish-txt', () => {
         value: 'https://login.example-bank.com/secure/',
         type: 'url',
         threatType: 'phishing',
+        classification: 'malicious',
       },
       {
         line: 2,
         value: 'http://bücher.example/paypal/login.php',
         type: 'url',
         threatType: 'phishing',
+        classification: 'malicious',
       },
       {
         line: 4,
         value: 'https://login.example-bank.com/secure/',
         type: 'url',
         threatType: 'phishing',
+        classification: 'malicious',
       },
-      { line: 5, value: 'https://xn--bcher-kva.example/a', type: 'url', threatType: 'phishing' },
-      { line: 6, value: 'hxxp://defanged[.]example/x', type: 'url', threatType: 'phishing' },
-      { line: 7, value: LONG_URL, type: 'url', threatType: 'phishing' },
+      {
+        line: 5,
+        value: 'https://xn--bcher-kva.example/a',
+        type: 'url',
+        threatType: 'phishing',
+        classification: 'malicious',
+      },
+      {
+        line: 6,
+        value: 'hxxp://defanged[.]example/x',
+        type: 'url',
+        threatType: 'phishing',
+        classification: 'malicious',
+      },
+      {
+        line: 7,
+        value: LONG_URL,
+        type: 'url',
+        threatType: 'phishing',
+        classification: 'malicious',
+      },
     ])
     expect(o.rejects).toEqual([])
     expect(o.stats).toEqual({ filtered: 0, skipped: 1 })
@@ -63,7 +84,10 @@ describe('phishtank', () => {
         value: 'https://paypal.example-login.com/',
         type: 'url',
         threatType: 'phishing',
+        classification: 'malicious',
         firstSeen: '2023-02-09T06:00:00.000Z',
+        // verification_time: the source's last look at the live phish
+        lastSeen: '2023-02-09T06:10:00.000Z',
         reference: 'http://www.phishtank.com/phish_detail.php?phish_id=8000001',
         tags: ['PayPal'],
         raw: {

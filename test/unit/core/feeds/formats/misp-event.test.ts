@@ -59,10 +59,15 @@ describe('misp-event', () => {
       line: 1,
       value: '198.51.100.10',
       type: 'ip',
+      // No first/last seen of its own: when the attribute was recorded (its timestamp).
       firstSeen: '2024-04-30T18:00:00.000Z',
+      lastSeen: '2024-04-30T18:00:00.000Z',
       tags: SHARED_TAGS,
       tlp: 'green',
       description: 'C2 <b>server</b>',
+      // The event's info as plain text, and its threat level 2.
+      eventTitle: "OSINT - <script>alert('x')</script> campaign",
+      severity: 'medium',
       raw: {
         event_uuid: EVENT_UUID,
         uuid: 'a-1',
@@ -116,6 +121,7 @@ describe('misp-event', () => {
           published: true,
           Orgc: { uuid: '55f6ea5e-2c60-40e5-964f-47a8950d210f', name: 'CIRCL' },
           attribute_count: 20,
+          galaxy_cluster_ids: ['misp-galaxy-cluster--5b4ee3ea-eee3-4c8e-8323-85ae32658754'],
         }),
       },
     ])
@@ -131,6 +137,31 @@ describe('misp-event', () => {
     const lines = response.flatMap((i) => (i.kind === 'record' ? [i.record.line] : []))
     expect([lines[0], lines[14], lines[15], lines[29]]).toEqual([101, 120, 121, 140])
     expect(() => mispEventToItems({ nothing: true })).toThrow(/Not a MISP event/)
+  })
+
+  it('maps the threat level (4 is no severity) and names the malware of a malware galaxy', () => {
+    const event = doc().Event
+    const records = (e: Record<string, unknown>) =>
+      mispEventToItems({ Event: e }).flatMap((i) => (i.kind === 'record' ? [i.record] : []))
+    expect(records({ ...event, threat_level_id: '1' })[0]?.severity).toBe('high')
+    expect(records({ ...event, threat_level_id: '3' })[0]?.severity).toBe('low')
+    const undefinedLevel = records({ ...event, threat_level_id: '4' })
+    expect(undefinedLevel.every((r) => r.severity === undefined)).toBe(true)
+    const withMalware = records({
+      ...event,
+      Galaxy: [
+        {
+          uuid: 'g-2',
+          type: 'malpedia',
+          name: 'Malpedia',
+          GalaxyCluster: [
+            { uuid: 'c-2', value: 'Emotet', tag_name: 'misp-galaxy:malpedia="Emotet"' },
+          ],
+        },
+      ],
+    })
+    expect(withMalware.every((r) => r.malware === 'Emotet')).toBe(true)
+    expect(records(event).every((r) => r.malware === undefined)).toBe(true)
   })
 
   it('keeps only to_ids attributes when asked', () => {

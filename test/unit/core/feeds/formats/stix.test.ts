@@ -73,6 +73,58 @@ describe('stix-bundle', () => {
     ])
   })
 
+  it('takes the classification from indicator_types and the title of a report that came before', async () => {
+    const ind = (n: number, types: string[], extra: Record<string, unknown> = {}) => ({
+      type: 'indicator',
+      id: id('indicator', n),
+      created: '2024-01-01T00:00:00.000Z',
+      modified: '2024-03-01T00:00:00.000Z',
+      pattern: `[ipv4-addr:value = '192.0.2.${n}']`,
+      pattern_type: 'stix',
+      valid_from: '2024-02-01T00:00:00Z',
+      indicator_types: types,
+      ...extra,
+    })
+    const bundle = {
+      type: 'bundle',
+      id: 'bundle--1',
+      objects: [
+        {
+          type: 'report',
+          id: id('report', 9),
+          name: 'Spring wave',
+          object_refs: [id('indicator', 1)],
+        },
+        ind(1, ['malicious-activity']),
+        ind(2, ['anomalous-activity']),
+        ind(3, ['attribution']),
+        // valid_from after modified: last seen is never before first seen
+        ind(4, ['benign'], { valid_from: '2024-05-01T00:00:00Z' }),
+      ],
+    }
+    const o = await parseAll(parsers['stix-bundle'], bytesOf(JSON.stringify(bundle)))
+    expect(
+      o.records.map((r) => [r.value, r.classification, r.eventTitle, r.firstSeen, r.lastSeen]),
+    ).toEqual([
+      [
+        '192.0.2.1',
+        'malicious',
+        'Spring wave',
+        '2024-02-01T00:00:00.000Z',
+        '2024-03-01T00:00:00.000Z',
+      ],
+      [
+        '192.0.2.2',
+        'suspicious',
+        undefined,
+        '2024-02-01T00:00:00.000Z',
+        '2024-03-01T00:00:00.000Z',
+      ],
+      ['192.0.2.3', undefined, undefined, '2024-02-01T00:00:00.000Z', '2024-03-01T00:00:00.000Z'],
+      ['192.0.2.4', 'benign', undefined, '2024-05-01T00:00:00.000Z', '2024-05-01T00:00:00.000Z'],
+    ])
+  })
+
   it('carries indicator fields: valid_from, confidence, labels, kill chain, TLP, description as plain text', async () => {
     const o = await parseAll(parsers['stix-bundle'], bytes)
     expect(o.records[0]).toEqual({
@@ -80,6 +132,8 @@ describe('stix-bundle', () => {
       value: '198.51.100.3',
       type: 'ip',
       firstSeen: '2024-04-01T00:00:00.000Z',
+      lastSeen: '2024-04-01T00:00:00.000Z', // modified
+      classification: 'malicious', // indicator_types malicious-activity
       confidence: 80,
       threatType: 'malicious-activity',
       tags: [

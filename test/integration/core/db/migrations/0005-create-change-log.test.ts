@@ -9,7 +9,7 @@ import { openDatabase } from '#core/db/data-source'
 import { CreateChangeLog1763683600000 } from '#core/db/migrations/0005-create-change-log'
 import { createMemoryLogger } from '#core/platform/logger'
 import { whereOf } from '#core/audit/audit.repository'
-import { loadEmbeddedPostgres } from '../../../support/embedded-postgres'
+import { loadEmbeddedPostgres } from '../../../../support/embedded-postgres'
 
 const dirs: string[] = []
 const tempDir = () => {
