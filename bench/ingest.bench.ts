@@ -10,7 +10,10 @@
  *   - stix: the same for the bundle;
  *   - csv over HTTP (staged): the CSV served from 127.0.0.1, which goes through the fetcher and the staging
  *           spool (parse while downloading, commit after) — the price of "nothing written from a failed
- *           download". BENCH_STAGED=0 skips it.
+ *           download". BENCH_STAGED=0 skips it;
+ *   - the true limit of each file import: raw better-sqlite3 performing exactly the writes that import
+ *           performed (the same indicator, observation, search-log and change-log rows, read back from its
+ *           database), on the same schema, with the same commit cadence (support/true-limit.ts).
  * Peak RSS is sampled every 50 ms during our imports (the raw baseline runs last). The search index is built
  * on its own thread; an import counts as done when the index has caught up. Also prints each import's CPU time
  * per thread: SQLite takes one writer at a time, so the bulk writer's CPU per row is a ceiling on the rate
@@ -32,6 +35,7 @@ import { forceGc, round } from './support/stats'
 import { formatTable } from './support/table'
 import { threadCpuDelta, threadCpuMs } from './support/thread-cpu'
 import { MAX_BATCH } from '#core/ingest/ingest-writer'
+import { trueLimitMs } from './support/true-limit'
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000)
 const STAGED = process.env.BENCH_STAGED !== '0'
@@ -255,6 +259,19 @@ const importWith = async (
   }
 }
 
+/** A freshly migrated, empty database file (what the true limit writes into). */
+const migratedEmpty = async (dir: string): Promise<string> => {
+  rmSync(dir, { recursive: true, force: true })
+  const core = await createCore({
+    dataDir: dir,
+    logger: createLogger({ level: 'warn' }),
+    secrets: createMemorySecretStore(),
+    feeds: { schedule: false },
+  })
+  await core.stop()
+  return join(dir, 'threateye.sqlite')
+}
+
 /** Per contender: how long the search index still took after the run itself had finished. */
 const indexTailMs = new Map<string, number>()
 /** Per contender: CPU time per thread during the import (main first, then the busiest). */
@@ -324,6 +341,16 @@ const main = async (): Promise<void> => {
   )
 
   forceGc()
+  const limitCsvMs = trueLimitMs(
+    join(WORK, 'db-csv', 'threateye.sqlite'),
+    await migratedEmpty(join(WORK, 'limit-csv')),
+    MAX_BATCH,
+  )
+  const limitStixMs = trueLimitMs(
+    join(WORK, 'db-stix', 'threateye.sqlite'),
+    await migratedEmpty(join(WORK, 'limit-stix')),
+    MAX_BATCH,
+  )
   const rawMs = rawBaseline(csvValues(ROWS), join(WORK, 'raw.sqlite'))
   // Our runs commit every MAX_BATCH records once the batch size has adapted.
   const rawBatchedMs = rawBaseline(
@@ -336,6 +363,8 @@ const main = async (): Promise<void> => {
   const raw = rate(ROWS, rawMs)
   const csvRate = rate(results[0].rows, results[0].ms)
   const stixRate = rate(results[1].rows, results[1].ms)
+  const limitCsv = rate(results[0].rows, limitCsvMs)
+  const limitStix = rate(results[1].rows, limitStixMs)
   process.stdout.write(
     formatTable(
       [
@@ -360,6 +389,26 @@ const main = async (): Promise<void> => {
           rate(ROWS, rawBatchedMs),
           (rate(ROWS, rawBatchedMs) / raw).toFixed(2),
         ],
+        [
+          "true limit: the csv import's writes, raw",
+          results[0].rows,
+          results[0].created,
+          0,
+          round(limitCsvMs / 1000, 2),
+          '-',
+          limitCsv,
+          (limitCsv / raw).toFixed(2),
+        ],
+        [
+          "true limit: the stix import's writes, raw",
+          results[1].rows,
+          results[1].created,
+          0,
+          round(limitStixMs / 1000, 2),
+          '-',
+          limitStix,
+          (limitStix / raw).toFixed(2),
+        ],
         ...results.map((r) => [
           r.label,
           r.rows,
@@ -372,6 +421,7 @@ const main = async (): Promise<void> => {
         ]),
       ],
     ) +
+      `\nagainst the true limit (the same writes, raw): csv ${(csvRate / limitCsv).toFixed(2)}, stix ${(stixRate / limitStix).toFixed(2)}` +
       `\nagainst the raw run with the same commits: ${results.map((r) => `${r.label} ${(rate(r.rows, r.ms) / rate(ROWS, rawBatchedMs)).toFixed(2)}`).join(', ')}` +
       `\npeak RSS during our imports: ${peak.peakMb} MB (csv alone ${csvRss} MB), ${peak.samples} samples` +
       `\nCPU s per thread during each import (main first, then the busiest: bulk writer, search indexer, V8 helpers):\n` +
@@ -385,6 +435,10 @@ const main = async (): Promise<void> => {
       stix_rows_per_s: stixRate,
       ratio_csv: round(csvRate / raw, 3),
       ratio_stix: round(stixRate / raw, 3),
+      true_limit_csv_rows_per_s: limitCsv,
+      true_limit_stix_rows_per_s: limitStix,
+      ratio_csv_to_limit: round(csvRate / limitCsv, 3),
+      ratio_stix_to_limit: round(stixRate / limitStix, 3),
       rss_peak_mb: peak.peakMb,
     }) + '\n',
   )

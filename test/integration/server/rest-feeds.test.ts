@@ -81,9 +81,9 @@ describe('REST feeds', () => {
     })
     const rest = await req('POST', '/api/v1/feeds/import', {
       content,
-      fileName: 'export.txt',
+      file_name: 'export.txt',
       format: 'generic-csv',
-      mapping,
+      mapping: { value_column: 'host', tags_column: 'labels', confidence_column: 'score' },
     })
     expect(rest.status).toBe(200)
     expect(rest.body).toMatchObject({ format: 'generic-csv', unchanged: 1, rejected: 1 })
@@ -92,7 +92,7 @@ describe('REST feeds', () => {
       { line: 3, value: 'rest-short.example', reason: 'expected 3 fields, got 1' },
     ])
     const got = await req('GET', '/api/v1/indicators/search?q=rest-mapped')
-    expect((got.body?.items as unknown[])[0]).toMatchObject({ tags: ['c2'], confidence: 70 })
+    expect((got.body as unknown as unknown[])[0]).toMatchObject({ tags: ['c2'], confidence: 70 })
 
     const bad = await req('POST', '/api/rpc/feeds.importText', {
       content,

@@ -45,14 +45,15 @@ describe('one ingest pipeline', () => {
       fileName: 'paste.txt',
       format: 'text',
     })
-    expect(text).toMatchObject({ rows: 5, created: 0, unchanged: 3, duplicates: 1, rejected: 1 })
+    // A new source observing known indicators is a change to them: one more source, one more sighting.
+    expect(text).toMatchObject({ rows: 5, created: 0, updated: 3, duplicates: 1, rejected: 1 })
 
     const csv = await c.core.call('feeds.importText', {
       content: ['indicator', ...LINES].join('\n'),
       fileName: 'paste.csv',
       format: 'auto',
     })
-    expect(csv).toMatchObject({ format: 'generic-csv', rows: 5, unchanged: 3, duplicates: 1 })
+    expect(csv).toMatchObject({ format: 'generic-csv', rows: 5, updated: 3, duplicates: 1 })
     expect(csv.rejected).toBe(1)
 
     const path = join(c.dataDir, 'list.csv')

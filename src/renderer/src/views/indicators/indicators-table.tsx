@@ -107,6 +107,14 @@ const cellsOf = (row: Indicator): Record<ColumnId, ReactNode> => ({
   tlp: <TlpBadge value={row.tlp} />,
   tags: <TagList tags={row.tags} />,
   lastSeen: formatDateTime(row.lastSeen),
+  sources: (
+    <span
+      className="mono"
+      title={`${row.sourceCount} source${row.sourceCount === 1 ? '' : 's'}, ${row.sightingCount} sighting${row.sightingCount === 1 ? '' : 's'}`}
+    >
+      {row.sourceCount} / {row.sightingCount}
+    </span>
+  ),
   status: <StatusFlags active={row.active} falsePositive={row.falsePositive} />,
 })
 

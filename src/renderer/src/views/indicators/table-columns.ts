@@ -11,6 +11,7 @@ export type ColumnId =
   | 'tlp'
   | 'tags'
   | 'lastSeen'
+  | 'sources'
   | 'status'
 
 export type Column = {
@@ -32,6 +33,7 @@ export const COLUMNS: readonly Column[] = [
   { id: 'tlp', label: 'TLP', width: 128 },
   { id: 'tags', label: 'Tags', width: 160 },
   { id: 'lastSeen', label: 'Last seen', sort: 'lastSeen', width: 122 },
+  { id: 'sources', label: 'Sources / sightings', sort: 'sources', width: 92 },
   { id: 'status', label: 'Status', width: 112 },
 ]
 

@@ -1,3 +1,4 @@
+import { migrateTo, revert, versionOf } from './migration-support'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -114,19 +115,11 @@ describe('migration 0004 (sightings on the indicator, what sources stated on the
 
   it('reverts cleanly', async () => {
     const file = await databaseAt0003()
-    await (await openDatabase({ file, logger: createMemoryLogger() })).close()
-    const ds = new DataSource({
-      type: 'better-sqlite3',
-      database: file,
-      migrations: [
-        CreateIndicators1763683200000,
-        CreateFeeds1763683300000,
-        CreateSearchLog1763683400000,
-        AddIndicatorSightings1763683500000,
-      ],
-    })
+    const version = versionOf(AddIndicatorSightings1763683500000)
+    await migrateTo(file, version)
+    await revert(file, version)
+    const ds = new DataSource({ type: 'better-sqlite3', database: file })
     await ds.initialize()
-    await ds.undoLastMigration({ transaction: 'each' })
     const cols = async (t: string) =>
       (await ds.query<{ name: string }[]>(`SELECT name FROM pragma_table_info('${t}')`)).map(
         (c) => c.name,

@@ -1,3 +1,4 @@
+import { migrateTo, revert, versionOf } from './migration-support'
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -80,12 +81,14 @@ describe('migration 0005 (change log)', () => {
 
   it('reverts cleanly', async () => {
     const file = join(tempDir(), 'threateye.sqlite')
-    const db = await openDatabase({ file, logger: createMemoryLogger() })
-    await db.dataSource.undoLastMigration({ transaction: 'each' })
-    const tables = db.sqlite
+    const version = versionOf(CreateChangeLog1763683600000)
+    await migrateTo(file, version)
+    await revert(file, version)
+    const raw = new Database(file)
+    const tables = raw
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'change_log'")
       .all()
-    await db.close()
+    raw.close()
     expect(tables).toEqual([])
   })
 })
