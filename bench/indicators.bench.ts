@@ -9,6 +9,9 @@
  *   - reads on the result: indicators.lookup over 10,000 random existing keys, indicators.search over a
  *           realistic query mix (domain fragments, IP prefixes, hash prefixes, tags, description words,
  *           whole values, misses), both through core.call;
+ *   - the true limit: raw better-sqlite3 performing exactly the writes ours performed (the same indicator
+ *           rows read back from our database, one search-log and one change-log entry per call's
+ *           transaction), on the same schema with the same commits (support/true-limit.ts);
  *   - raw:  better-sqlite3 prepared upserts of the same rows into a bare table
  *           (id INTEGER PRIMARY KEY, type, value, score, first_seen, tags, UNIQUE(type, value)), one
  *           transaction, same pragmas: what SQLite itself does on this box.
@@ -30,6 +33,7 @@ import { startRssSampler } from './support/rss-sampler'
 import { forceGc, percentile, round } from './support/stats'
 import { formatTable } from './support/table'
 import { threadCpuDelta, threadCpuMs } from './support/thread-cpu'
+import { trueLimitMs } from './support/true-limit'
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000)
 // Items per indicators.bulkCreate call: one call is one transaction, so a client streaming a million rows
@@ -239,9 +243,24 @@ const main = async (): Promise<void> => {
   const { peakMb } = rss.stop()
   forceGc()
 
+  const limitDir = join(work, 'limit')
+  await (
+    await createCore({
+      dataDir: limitDir,
+      logger: createLogger({ level: 'warn' }),
+      secrets: createMemorySecretStore(),
+      feeds: { schedule: false },
+    })
+  ).stop()
+  const limitMs = trueLimitMs(
+    join(work, 'ours', 'threateye.sqlite'),
+    join(limitDir, 'threateye.sqlite'),
+    CALL_ROWS,
+  )
   const raw = runRaw(work, null)
   const rawBatched = runRaw(work, CALL_ROWS)
   rmSync(work, { recursive: true, force: true })
+  const limitRate = ROWS / (limitMs / 1000)
 
   const rawRate = ROWS / (raw.ms / 1000)
   const oursRate = ROWS / (oursMs / 1000)
@@ -257,6 +276,8 @@ const main = async (): Promise<void> => {
           Math.round(oursRate),
         ],
         ['ratio ours / raw', round(oursRate / rawRate, 3)],
+        ['true limit: our writes, raw, same schema and commits (rows/s)', Math.round(limitRate)],
+        ['ratio ours / true limit', round(oursRate / limitRate, 3)],
         [
           `raw upsert, a commit every ${CALL_ROWS.toLocaleString('en-US')} rows like ours (rows/s)`,
           Math.round(ROWS / (rawBatched.ms / 1000)),
@@ -312,6 +333,8 @@ const main = async (): Promise<void> => {
       raw_rows_per_s: Math.round(rawRate),
       ours_rows_per_s: Math.round(oursRate),
       ratio: round(oursRate / rawRate, 3),
+      true_limit_rows_per_s: Math.round(limitRate),
+      ratio_to_limit: round(oursRate / limitRate, 3),
       lookup_p99_ms: round(percentile(lookupMs, 99), 3),
       search_p95_ms: round(percentile(searchMs, 95), 2),
       rss_peak_mb: peakMb,
