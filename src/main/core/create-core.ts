@@ -23,6 +23,7 @@ import { createProjectHandlers } from './projects/projects.handlers'
 import { createDispatcher, unwrap, type Dispatch } from './rpc/dispatch'
 import { inProcessContext, type CallContext, type Handlers } from './rpc/handlers'
 import { createSettingsService, type SettingsService } from './settings/settings.service'
+import { createSettingsHandlers } from './settings/settings.handlers'
 import { createSystemHandlers } from './system/system.handlers'
 
 export type CoreOptions = {
@@ -86,7 +87,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     ...createFeedHandlers(feeds),
     ...createIndicatorHandlers(ctx),
     ...createProjectHandlers(ctx),
-    ...settings.handlers,
+    ...createSettingsHandlers(settings),
     ...createSystemHandlers({ ...ctx, version: APP_VERSION, httpUrl: () => httpUrl }),
   }
   const dispatch = createDispatcher({

@@ -135,7 +135,7 @@ export const createIndicatorRepository = (sqlite: BetterSqlite3.Database): Indic
   const index = createSearchIndexWriter(sqlite)
   const reportedIn = createReportedInReader(sqlite)
 
-  // Filter combinations make many distinct statements; preparing costs ~20-50 µs, so keep the recent ones.
+  // Filter combinations make many distinct statements; preparing one costs more than running it, so keep the recent ones.
   const cache = new Map<string, BetterSqlite3.Statement>()
   const prepared = (sql: string): BetterSqlite3.Statement => {
     let st = cache.get(sql)

@@ -1,17 +1,17 @@
 import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from '#shared/contract/settings.contract'
-import { callerOf, type ChangeLog } from '../audit/change-log'
+import type { ChangeCaller } from '../audit/change-caller'
+import type { ChangeLog } from '../audit/change-log'
 import { fieldDiff } from '../audit/change-log-writer'
 import type { Database } from '../db/data-source'
-import { SettingEntity } from '../db/entities/setting.entity'
 import type { EventHub } from '../events/event-hub'
 import type { Clock } from '../platform/clock'
-import type { HandlerMap } from '../rpc/handlers'
+import { createSettingsRepository } from './settings.repository'
 
 const KEY = 'app'
 
 export type SettingsService = {
   read(): Promise<Settings>
-  handlers: HandlerMap<'settings.get' | 'settings.update'>
+  update(patch: Partial<Settings>, by: ChangeCaller): Promise<Settings>
 }
 
 export const createSettingsService = (deps: {
@@ -20,42 +20,38 @@ export const createSettingsService = (deps: {
   events: EventHub
   changes: ChangeLog
 }): SettingsService => {
-  const repo = () => deps.db.dataSource.getRepository(SettingEntity)
   const read = async (): Promise<Settings> => {
-    const row = await repo().findOneBy({ key: KEY })
-    if (!row) return DEFAULT_SETTINGS
+    const value = await createSettingsRepository(deps.db.dataSource.manager).read(KEY)
+    if (value === null) return DEFAULT_SETTINGS
     // A value from an older version may lack newer keys: defaults fill them in.
-    const parsed = SettingsSchema.partial().safeParse(JSON.parse(row.value))
+    const parsed = SettingsSchema.partial().safeParse(JSON.parse(value))
     return { ...DEFAULT_SETTINGS, ...(parsed.success ? parsed.data : {}) }
   }
   return {
     read,
-    handlers: {
-      'settings.get': () => read(),
-      'settings.update': ({ patch }, call) =>
-        deps.db.writes.run('settings.update', async () => {
-          const current = await read()
-          const next = { ...current, ...patch }
-          const diff = fieldDiff(current, next)
-          // Nothing changed: nothing to write or record (listeners still hear the answer).
-          if (Object.keys(diff).length > 0) {
-            await deps.db.dataSource.transaction(async (m) => {
-              await m.getRepository(SettingEntity).save({
-                key: KEY,
-                value: JSON.stringify(next),
-                updatedAt: deps.clock.now().toISOString(),
-              })
-              deps.changes.record(callerOf(call), {
-                entity: 'settings',
-                entityId: KEY,
-                operation: 'update',
-                changes: diff,
-              })
+    update: (patch, by) =>
+      deps.db.writes.run('settings.update', async () => {
+        const current = await read()
+        const next = { ...current, ...patch }
+        const diff = fieldDiff(current, next)
+        // Nothing changed: nothing to write or record (listeners still hear the answer).
+        if (Object.keys(diff).length > 0) {
+          await deps.db.dataSource.transaction(async (m) => {
+            await createSettingsRepository(m).write(
+              KEY,
+              JSON.stringify(next),
+              deps.clock.now().toISOString(),
+            )
+            deps.changes.record(by, {
+              entity: 'settings',
+              entityId: KEY,
+              operation: 'update',
+              changes: diff,
             })
-          }
-          deps.events.emit('settings.onDidChange', next)
-          return next
-        }),
-    },
+          })
+        }
+        deps.events.emit('settings.onDidChange', next)
+        return next
+      }),
   }
 }

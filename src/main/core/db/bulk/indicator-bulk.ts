@@ -100,7 +100,7 @@ const clampScore = (n: number | undefined): number | undefined =>
   n === undefined || !Number.isFinite(n) ? undefined : Math.min(100, Math.max(0, Math.round(n)))
 
 // The id is UUIDv5 of (type, canonical value), so the primary key is the upsert key: one random-key index
-// per row instead of two (dropping UNIQUE(type, value) saved ~4 µs of the ~11 µs/row the insert cost).
+// per row instead of two (dropping UNIQUE(type, value) saved a large share of the insert: docs/performance.md).
 // DO NOTHING on conflict: a new row costs one statement; only a conflicting one pays for the SELECT and
 // the merge. Inserting first (rather than looking up first) saves a lookup per row on the common path of
 // an import, new values.
