@@ -67,12 +67,13 @@ describe('import', () => {
       { line: 7, reason: expect.stringContaining('severity') as string },
       { line: 9, reason: 'quoted field is never closed' },
     ])
-    // Tags and description come from their columns (severity too, once prepare carries it).
+    // Tags, severity and description come from their columns.
     const got = await cli('indicators', 'get', '198.51.100.20', '--json')
-    expect(JSON.parse(got.stdout)).toMatchObject({ tags: ['c2', 'botnet'] })
+    expect(JSON.parse(got.stdout)).toMatchObject({ tags: ['c2', 'botnet'], severity: 'high' })
     const other = await cli('indicators', 'get', 'bad-login.example.com', '--json')
     expect(JSON.parse(other.stdout)).toMatchObject({
       tags: ['phishing'],
+      severity: 'medium',
       description: 'Phishing page, with a comma',
     })
   })
