@@ -91,6 +91,7 @@ export const createRunStore = (sqlite: BetterSqlite3.Database, changes?: ChangeL
   const lastOfFeed = sqlite.prepare(
     'SELECT * FROM feed_runs WHERE feed_id = ? ORDER BY started_at DESC, id DESC LIMIT 1',
   )
+  const openRuns = sqlite.prepare(`SELECT id FROM feed_runs WHERE status IN ('queued', 'running')`)
   const interrupt = sqlite.prepare(
     `UPDATE feed_runs SET status = 'failed', finished_at = ?, error = ? WHERE status IN ('queued', 'running')`,
   )
@@ -215,11 +216,20 @@ export const createRunStore = (sqlite: BetterSqlite3.Database, changes?: ChangeL
       return { items, nextCursor: rows.length > opts.limit && last ? encodeCursor(last) : null }
     },
     /** After a crash or kill, runs left open are failed: nothing is running in a fresh process. */
-    failInterrupted(now: string): number {
-      return interrupt.run(
-        now,
-        'Interrupted: ThreatEye stopped during this run; committed batches were kept',
-      ).changes
-    },
+    /** Closes the runs a stopped process left open, each with its finish in the change log. */
+    failInterrupted: sqlite.transaction((now: string): number => {
+      const error = 'Interrupted: ThreatEye stopped during this run; committed batches were kept'
+      const open = openRuns.all() as { id: string }[]
+      const closed = interrupt.run(now, error).changes
+      for (const { id } of open) {
+        changes?.record(CORE_CALLER, {
+          entity: 'feed_run',
+          entityId: id,
+          operation: 'run_finish',
+          changes: { status: 'failed', error },
+        })
+      }
+      return closed
+    }),
   }
 }

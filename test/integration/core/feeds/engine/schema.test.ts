@@ -120,5 +120,14 @@ describe('migration 0002 and the engine’s statements', () => {
     const after = await t.core.call('feeds.getRun', { id: run.id })
     expect(after.status).toBe('failed')
     expect(after.error).toMatch(/Interrupted/)
+    // The change log says how the run ended, as it does for a run that finished on its own.
+    const finishes = await t.core.call('audit.list', {
+      entity: 'feed_run',
+      entityId: run.id,
+      operation: 'run_finish',
+      limit: 10,
+    })
+    expect(finishes.items[0]?.changes).toMatchObject({ status: 'failed' })
+    expect(finishes.items[0]?.changes.error).toMatch(/Interrupted/)
   })
 })
