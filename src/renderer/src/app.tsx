@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { useServices, useUi } from './app-context'
-import { ListIcon, ShieldIcon } from './components/icons'
+import { ActivityIcon, ListIcon, ShieldIcon } from './components/icons'
 import { ShortcutHint, ShortcutsDialog } from './components/shortcuts-dialog'
 import { Toasts } from './components/toasts'
 import { TokenScreen } from './components/token-screen'
@@ -20,7 +20,7 @@ const NAV = [
   { id: 'indicators', label: 'Indicators', icon: <ListIcon /> },
   { id: 'feeds', label: 'Feeds', icon: <FeedIcon /> },
   { id: 'projects', label: 'Projects', icon: <ProjectIcon /> },
-  { id: 'activity', label: 'Activity', icon: <ListIcon /> },
+  { id: 'activity', label: 'Activity', icon: <ActivityIcon /> },
 ] as const
 type ViewId = (typeof NAV)[number]['id']
 

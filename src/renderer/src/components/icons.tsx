@@ -53,3 +53,11 @@ export const ListIcon = (props: IconProps) => (
     <path d="M5.5 4h8M5.5 8h8M5.5 12h8M2.5 4h.01M2.5 8h.01M2.5 12h.01" />
   </Svg>
 )
+
+/** A clock face: the Activity view (what changed, when). */
+export const ActivityIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <circle cx="8" cy="8" r="5.5" />
+    <path d="M8 5v3l2 1.5" />
+  </Svg>
+)
