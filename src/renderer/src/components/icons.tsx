@@ -61,3 +61,18 @@ export const ActivityIcon = (props: IconProps) => (
     <path d="M8 5v3l2 1.5" />
   </Svg>
 )
+
+/** A feed's waves: the Feeds view. */
+export const FeedIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <path d="M3 2.5a10.5 10.5 0 0 1 10.5 10.5M3 6.5A6.5 6.5 0 0 1 9.5 13" />
+    <circle cx="3.75" cy="12.25" r="1.25" />
+  </Svg>
+)
+
+/** A folder: the Projects view. */
+export const ProjectIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <path d="M2 4.5A1.5 1.5 0 0 1 3.5 3h3l1.5 1.5h4.5A1.5 1.5 0 0 1 14 6v5.5a1.5 1.5 0 0 1-1.5 1.5h-9A1.5 1.5 0 0 1 2 11.5z" />
+  </Svg>
+)
