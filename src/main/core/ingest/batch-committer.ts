@@ -101,12 +101,10 @@ export const commitBatch = async (
   tx: BulkTransaction,
   counts: IngestCounts,
   run: RunTarget | undefined,
-  localByType: Record<string, number>,
 ): Promise<number> => {
   const { delta, ms } = await tx.commit(
     run === undefined ? undefined : { id: run.runId, counters: snapshotOf(counts) },
   )
-  for (const [t, n] of Object.entries(localByType)) delta.byType[t] = (delta.byType[t] ?? 0) + n
   addDelta(counts, delta)
   return ms
 }
@@ -165,8 +163,6 @@ export const createBatchCommitter = (deps: {
                 const tx = db.bulk.begin(deps.clock.now().toISOString(), deps.by)
                 let records = 0
                 let ended = false
-                // bulkCreate rows by type: the worker counts feed records only.
-                const rowsByType: Record<string, number> = {}
                 const end = () => {
                   ended = true
                   endJob()
@@ -193,14 +189,13 @@ export const createBatchCommitter = (deps: {
                     inChunks(rows, rowCharsOf, (part) =>
                       tx.indicators(prepareUpsertRows(part, refuse)),
                     )
-                    for (const r of rows) rowsByType[r.type] = (rowsByType[r.type] ?? 0) + 1
                     records += rows.length
                     await tx.room(MAX_PARTS_IN_FLIGHT)
                   },
                   commit: async () => {
                     check()
                     try {
-                      return await commitBatch(tx, counts, run, rowsByType)
+                      return await commitBatch(tx, counts, run)
                     } finally {
                       end()
                     }

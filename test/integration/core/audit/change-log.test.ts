@@ -193,6 +193,8 @@ describe('change log: every mutation records itself', () => {
       ['import', 'cli', 'bob', 1],
     ])
     expect(log[0].changes.source).toEqual({ method: 'indicators.bulkCreate' })
+    // Each entry says what its batch held.
+    expect(log.map((e) => e.changes.byType)).toEqual([{ ip: 3 }, { ip: 3 }, { ip: 1 }])
   })
 })
 

@@ -82,7 +82,13 @@ export const createBulkWriteHost = (sqlite: BetterSqlite3.Database): BulkWriteHo
 
   const writeIndicators = (session: UpsertSession, tx: OpenTx, rows: unknown[]) => {
     const { outcomes } = session.addPrepared(rows)
-    for (const o of outcomes) tx.delta[o]++
+    const d = tx.delta
+    // Counted here, where the batch's change log entry is written, so the entry has them too.
+    for (let i = 0; i < outcomes.length; i++) {
+      d[outcomes[i]]++
+      const type = rows[i * UPSERT_STRIDE + 1] as string
+      d.byType[type] = (d.byType[type] ?? 0) + 1
+    }
   }
 
   const writeFeed = (
