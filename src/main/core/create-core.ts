@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { closeSync, openSync } from 'node:fs'
 import { join } from 'node:path'
 import type { In, Method, Out } from '#shared/contract'
 import { createAuditHandlers } from './audit/audit.handlers'
@@ -18,6 +18,7 @@ import { createFeedsService, type FeedsServiceOptions } from './feeds/feeds.serv
 import { createIndicatorHandlers } from './indicators/indicators.handlers'
 import { systemClock, type Clock } from './platform/clock'
 import { createLogger, type Logger } from './platform/logger'
+import { makeDataDirPrivate } from './platform/private-files'
 import { createFileSecretStore, type SecretStore } from './platform/secret-store'
 import { createProjectHandlers } from './projects/projects.handlers'
 import { createDispatcher, unwrap, type Dispatch } from './rpc/dispatch'
@@ -55,9 +56,11 @@ export type Core = CoreContext & {
 }
 
 export const createCore = async (opts: CoreOptions): Promise<Core> => {
-  mkdirSync(opts.dataDir, { recursive: true })
   const logger = opts.logger ?? createLogger()
+  makeDataDirPrivate(opts.dataDir, logger)
   const mainFile = join(opts.dataDir, 'threateye.sqlite')
+  // Created private before SQLite opens it: its WAL and shared-memory files then get the same mode.
+  if (process.platform !== 'win32') closeSync(openSync(mainFile, 'a', 0o600))
   const runCallers: RunCallers = new Map()
   const db = await openDatabase({
     file: mainFile,
@@ -66,6 +69,8 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     runCallers,
   })
   const search = await startSearchIndexer(db, mainFile, opts, logger)
+  // search.sqlite and the files SQLite has just created: silently, they are ours and new.
+  makeDataDirPrivate(opts.dataDir)
   const events = createEventHub((e) => logger.warn('event listener failed', { error: e }))
   const clock = opts.clock ?? systemClock
   const ctx: CoreContext = {

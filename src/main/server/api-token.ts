@@ -11,7 +11,7 @@ const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/
  * its owner. Created once with O_EXCL so two processes starting together cannot write different tokens.
  */
 export const loadOrCreateToken = (dataDir: string): string => {
-  mkdirSync(dataDir, { recursive: true })
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const file = join(dataDir, TOKEN_FILE)
   const token = randomBytes(32).toString('base64url')
   try {
