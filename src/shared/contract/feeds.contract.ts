@@ -137,8 +137,11 @@ export const CronSchema = z
 /** Where an auth of kind 'url' puts its key (so the key itself is never part of the stored URL). */
 export const AUTH_KEY_PLACEHOLDER = '{authKey}'
 
+/** A host name, or an IPv6 literal in brackets (`http://[::1]:8080/`, an intranet TAXII server's address). */
+const URL_HOST = new RegExp(`(?:${z.regexes.hostname.source})|^\\[[0-9a-f:.]+\\]$`, 'i')
+
 const HttpUrl = z
-  .url({ protocol: /^https?$/, hostname: z.regexes.hostname })
+  .url({ protocol: /^https?$/, hostname: URL_HOST })
   .max(4096)
   .refine((u) => !/^[a-z]+:\/\/[^/?#]*@/i.test(u), {
     message: 'URL must not contain credentials: give them as the feed auth (kept as a secret)',

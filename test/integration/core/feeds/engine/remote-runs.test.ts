@@ -1,3 +1,5 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
   gzipZeros,
@@ -58,6 +60,27 @@ describe('feed runs over HTTP', () => {
     expect(downloading.some((p) => p.bytes < body.length)).toBe(true)
     // The last event is the final state, not whatever the throttle let through last.
     expect(seen.at(-1)).toEqual({ phase: 'finishing', bytes: body.length, rows: 2000 })
+  })
+
+  it('fetches a feed from an IPv6 literal address (http://[::1]:port/)', async () => {
+    const v6 = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' })
+      res.end(LIST)
+    })
+    await new Promise<void>((resolve) => v6.listen(0, '::1', resolve))
+    try {
+      const { port } = v6.address() as AddressInfo
+      const feed = await t.core.call('feeds.create', {
+        name: 'intranet v6',
+        format: 'text',
+        url: `http://[::1]:${port}/list.txt`,
+      })
+      expect(feed.url).toBe(`http://[::1]:${port}/list.txt`)
+      const run = await t.core.call('feeds.run', { id: feed.id, wait: true })
+      expect(countsOf(run)).toMatchObject({ status: 'succeeded', rows: 40, created: 40 })
+    } finally {
+      await new Promise<void>((resolve) => v6.close(() => resolve()))
+    }
   })
 
   it('records a 304 as an "unchanged" run and keeps the ETag only after a good run', async () => {
