@@ -60,15 +60,21 @@ export const runCli = async (argv: readonly string[], io: CliIo): Promise<number
     io.stdout(`threateye ${APP_VERSION}\n`)
     return EXIT_OK
   }
+  // A script that asked for JSON gets its failures as JSON on stdout too (the human message stays on stderr).
+  const wantsJson = argv.includes('--json')
+  const failJson = (code: string, message: string, details?: unknown) => {
+    if (wantsJson)
+      io.stdout(JSON.stringify({ ok: false, error: { code, message, details } }) + '\n')
+  }
   const command = findCommand(argv)
   if (!command) {
     const group = COMMANDS.filter((c) => c.path[0] === first)
     const known = group.length
       ? group.map((c) => c.path.join(' ')).join(', ')
       : 'see "threateye --help"'
-    io.stderr(
-      `threateye: unknown command ${JSON.stringify(argv.slice(0, group.length ? 2 : 1).join(' '))} (${known})\n`,
-    )
+    const message = `unknown command ${JSON.stringify(argv.slice(0, group.length ? 2 : 1).join(' '))} (${known})`
+    io.stderr(`threateye: ${message}\n`)
+    failJson('usage', message)
     return EXIT_USAGE
   }
   try {
@@ -83,10 +89,12 @@ export const runCli = async (argv: readonly string[], io: CliIo): Promise<number
       io.stderr(
         `threateye ${command.path.join(' ')}: ${e.message}\nRun "threateye ${command.path.join(' ')} --help" for usage.\n`,
       )
+      failJson('usage', e.message)
       return EXIT_USAGE
     }
     const message = isAppError(e) ? e.message : e instanceof Error ? e.message : String(e)
     io.stderr(`threateye ${command.path.join(' ')}: ${message}\n`)
+    failJson(isAppError(e) ? e.code : 'internal', message, isAppError(e) ? e.details : undefined)
     return EXIT_ERROR
   }
 }

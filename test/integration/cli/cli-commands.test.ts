@@ -151,6 +151,22 @@ describe('indicators', () => {
     expect(badValue.stderr).toContain('203.0.113.999')
   })
 
+  it('with --json, a failure is also a JSON error object on stdout', async () => {
+    type Failure = { ok: false; error: { code: string; message: string; details?: unknown } }
+    const dup = await cli('indicators', 'add', '203.0.113.200', '--json')
+    expect(dup.code).toBe(1)
+    const failure = JSON.parse(dup.stdout) as Failure
+    expect(failure).toMatchObject({ ok: false, error: { code: 'conflict' } })
+    expect(failure.error.message).toMatch(/already|exists/i)
+    const usage = await cli('indicators', 'list', '--limit', 'lots', '--json')
+    expect(usage.code).toBe(2)
+    expect(JSON.parse(usage.stdout)).toMatchObject({ ok: false, error: { code: 'usage' } })
+    const unknown = await cli('indicators', 'frobnicate', '--json')
+    expect(JSON.parse(unknown.stdout)).toMatchObject({ ok: false, error: { code: 'usage' } })
+    // Without --json stdout stays empty: it is the command's output only.
+    expect((await cli('indicators', 'add', '203.0.113.200')).stdout).toBe('')
+  })
+
   it('lists as JSON and as a table, filtered by type', async () => {
     const json = await cli('indicators', 'list', '--json')
     expect(json.code).toBe(0)
