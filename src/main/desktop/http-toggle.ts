@@ -2,6 +2,7 @@ import type { Settings } from '#shared/contract/settings.contract'
 import { APP_VERSION, type Core, type Logger } from '#core'
 import { loadOrCreateToken } from '../server/api-token'
 import { createHttpServer } from '../server/server'
+import { savedListenHost } from '../server/guards'
 
 export type RunningHttpServer = { url: string; close(): Promise<void> }
 export type StartHttpServer = (where: { host: string; port: number }) => Promise<RunningHttpServer>
@@ -51,8 +52,9 @@ export const createHttpToggle = (opts: {
     logger.info('local HTTP API stopped', { url: server.url })
   }
 
-  const apply: HttpToggle['apply'] = (s) =>
+  const apply: HttpToggle['apply'] = (given) =>
     enqueue(async () => {
+      const s = { ...given, httpHost: savedListenHost(given.httpHost, logger) }
       const key = s.httpEnabled ? `${s.httpHost}|${s.httpPort}` : null
       if (running?.key === key) return
       await closeRunning()

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import type { RpcError } from '#shared/contract'
 import { tokenMatches } from './api-token'
 import { isApiPath, routePathOf } from './http-errors'
+import { isLoopbackHost } from '#shared/domain/loopback'
 
 /**
  * /api routes that need no token. The OpenAPI document and the docs page describe the API's shape, which
@@ -15,10 +16,20 @@ export const PUBLIC_API_PATHS: ReadonlySet<string> = new Set([
 ])
 export const EVENTS_PATH = '/api/events'
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]'])
+export { isLoopbackHost }
 
-export const isLoopbackHost = (host: string): boolean =>
-  LOOPBACK_HOSTS.has(host.toLowerCase()) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+/**
+ * The address a saved setting may bind: loopback only. A non-loopback one (saved by an older version, or
+ * written into the database by hand) is not obeyed: exposing the API is chosen on the command line or in the
+ * desktop's confirmation dialog, never by a stored value alone.
+ */
+export const savedListenHost = (saved: string, logger?: { warn(m: string, f?: object): void }) => {
+  if (isLoopbackHost(saved)) return saved
+  logger?.warn('saved httpHost is not a loopback address; listening on 127.0.0.1 instead', {
+    saved,
+  })
+  return '127.0.0.1'
+}
 
 /**
  * DNS rebinding: a page on evil.example can make its own name resolve to 127.0.0.1 and then talk to this

@@ -4,6 +4,7 @@ import { AppError } from '#shared/contract'
 import { APP_VERSION, createCore, createLogger, type Core, type Logger } from '#core'
 import { loadOrCreateToken } from './api-token'
 import { createHttpServer, type HttpServer } from './server'
+import { savedListenHost } from './guards'
 
 export type HeadlessOptions = {
   dataDir: string
@@ -65,7 +66,7 @@ export const startHeadless = async (opts: HeadlessOptions): Promise<Headless> =>
   try {
     await core.start()
     const saved = await core.settings.read()
-    const host = opts.host ?? saved.httpHost
+    const host = opts.host ?? savedListenHost(saved.httpHost, logger)
     const port = opts.port ?? saved.httpPort
     server = createHttpServer({
       core,

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isLoopbackHost } from '../domain/loopback'
 import { method } from './define'
 
 export const SettingsSchema = z.object({
@@ -30,7 +31,12 @@ export const settingsContract = {
         .strictObject({
           theme: SettingsSchema.shape.theme,
           httpEnabled: z.boolean(),
-          httpHost: z.string().min(1).max(255),
+          // Only loopback from here, whoever asks (the page, the API): exposing the API to the network is
+          // chosen on the command line (serve --host) or in the desktop's own confirmation dialog.
+          httpHost: z.string().min(1).max(255).refine(isLoopbackHost, {
+            message:
+              'only a loopback address (127.0.0.1, ::1, localhost) can be set here; to listen on another address use "threateye serve --host"',
+          }),
           httpPort: z.number().int().min(0).max(65535),
         })
         .partial(),

@@ -109,6 +109,25 @@ describe('body errors', () => {
     expect(body.error.message).toContain('patch')
   })
 
+  it('lets the API move its own address between loopback spellings only', async () => {
+    for (const host of ['0.0.0.0', '192.168.1.10', '::', 'example.com', '[::]']) {
+      const r = await rpc('settings.update', JSON.stringify({ patch: { httpHost: host } }))
+      expect(r.statusCode, host).toBe(400)
+      const body = jsonOf(r.body) as Failure
+      expect(body.error.message).toContain('httpHost')
+      expect(body.error.message).toContain('loopback')
+    }
+    expect((await t.core.call('settings.get', {})).httpHost).toBe('127.0.0.1')
+    for (const host of ['127.0.0.1', '127.0.0.2', '::1', '[::1]', 'localhost', 'LOCALHOST']) {
+      const r = await rpc('settings.update', JSON.stringify({ patch: { httpHost: host } }))
+      expect(r.statusCode, host).toBe(200)
+    }
+    const badPort = await rpc('settings.update', JSON.stringify({ patch: { httpPort: 70000 } }))
+    expect(badPort.statusCode).toBe(400)
+    expect((jsonOf(badPort.body) as Failure).error.message).toContain('httpPort')
+    await t.core.call('settings.update', { patch: { httpHost: '127.0.0.1' } })
+  })
+
   it('refuses a __proto__ key, also when escaped', async () => {
     const plain = await rpc('settings.update', '{"patch": {"__proto__": {"theme": "dark"}}}')
     expect(plain.statusCode).toBe(400)
