@@ -19,7 +19,7 @@ const isBinary = (head: Uint8Array): boolean => {
   if (n >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04)
     return true // zip
   if (n >= 2 && head[0] === 0x1f && head[1] === 0x8b) return true // gzip
-  for (let i = 0; i < n; i++) if (head[i] === 0) return true
+  // NUL bytes in bulk (describeNonFeed has already refused those); a stray one only rejects its line.
   return false
 }
 

@@ -69,6 +69,10 @@ export const parseText: FormatParser<CommonParseOptions & TextOptions> = async f
     }
   }
   const handle = (textOf: string, line: number, m: 'list' | 'text'): void => {
+    if (textOf.includes('\u0000')) {
+      out.push(rejectItem(line, textOf.replaceAll('\u0000', '\\0'), 'the line holds a NUL byte'))
+      return
+    }
     if (m === 'list') {
       const raw = listCandidate(textOf, type)
       if (raw === null) {

@@ -78,12 +78,20 @@ const XML_START = /^<(?:\?xml\b|[A-Za-z_][\w:.-]*[\s>/])/
  * "XML", "binary data (PNG image)"; undefined when it may be feed data. So an import refuses it with a
  * reason instead of pulling hosts out of markup or bytes.
  */
+const looksBinary = (head: Uint8Array): boolean => {
+  let nul = 0
+  for (let i = 0; i < head.length; i++) if (head[i] === 0) nul++
+  const share = head.length === 0 ? 0 : nul / head.length
+  return share > 0.1 || (nul >= 8 && share > 0.01)
+}
+
 export const describeNonFeed = (bytes: Uint8Array): string | undefined => {
   const head = bytes.subarray(0, SNIFF_BYTES)
   const magic = MAGIC.find(([, sig]) => sig.every((b, i) => head[i] === b))
   if (magic !== undefined && magic[0] !== 'UTF-16 text')
     return `binary data (${magic[0].replace(/^an? /, '')})`
-  if (head.indexOf(0) !== -1) return 'binary data'
+  // A stray NUL in a text list rejects its own line (the parsers say so); binary data is full of them.
+  if (looksBinary(head)) return 'binary data'
   const raw = decoder
     .decode(head)
     .replace(/^\uFEFF/, '')

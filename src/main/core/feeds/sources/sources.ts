@@ -60,6 +60,28 @@ async function* bytesOfText(content: string): AsyncGenerator<Uint8Array> {
  * the format, an input that holds no format we read (an HTML page, XML, an image) is refused with what it
  * looks like, rather than parsed into junk pulled out of its markup.
  */
+const utf16Of = (head: Uint8Array): 'utf-16le' | 'utf-16be' | null =>
+  head[0] === 0xff && head[1] === 0xfe
+    ? 'utf-16le'
+    : head[0] === 0xfe && head[1] === 0xff
+      ? 'utf-16be'
+      : null
+
+async function* toUtf8(
+  input: AsyncIterable<Uint8Array>,
+  encoding: 'utf-16le' | 'utf-16be',
+): AsyncGenerator<Uint8Array> {
+  // The decoder drops the BOM and keeps a code unit split across chunks for the next one.
+  const decoder = new TextDecoder(encoding)
+  const encoder = new TextEncoder()
+  for await (const chunk of input) {
+    const text = decoder.decode(chunk, { stream: true })
+    if (text.length > 0) yield encoder.encode(text)
+  }
+  const rest = decoder.decode()
+  if (rest.length > 0) yield encoder.encode(rest)
+}
+
 export const resolveFormat = async (
   format: FeedFormat | 'auto',
   stream: AsyncIterable<Uint8Array>,
@@ -67,8 +89,21 @@ export const resolveFormat = async (
 ): Promise<{ format: FeedFormat; stream: AsyncIterable<Uint8Array> }> => {
   // Detection reads 64 KB; telling markup or binary from data needs the first few only, so a named
   // format starts parsing (and reporting progress) as soon as those arrived.
-  const peeked = await peekBytes(stream, format === 'auto' ? DETECT_BYTES : SNIFF_BYTES)
+  const first = await peekBytes(stream, format === 'auto' ? DETECT_BYTES : SNIFF_BYTES)
+  const utf16 = utf16Of(first.head)
+  // UTF-16 (Windows tools write it, with a BOM) becomes UTF-8 here, so every parser reads one encoding.
+  const peeked =
+    utf16 === null
+      ? first
+      : await peekBytes(toUtf8(first.stream, utf16), format === 'auto' ? DETECT_BYTES : SNIFF_BYTES)
   const head = peeked.head.subarray(0, DETECT_BYTES)
+  if (head.length === 0 && format === 'auto') {
+    await peeked.stream[Symbol.asyncIterator]().return?.()
+    throw new AppError(
+      'invalid_input',
+      `${fileName ?? 'the input'} is empty: there is nothing to import`,
+    )
+  }
   const nonFeed = describeNonFeed(head)
   const found: DetectResult =
     nonFeed !== undefined

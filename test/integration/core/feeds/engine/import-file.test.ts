@@ -130,6 +130,44 @@ describe('importing local files', () => {
     expect(detail.rejects[999]?.line).toBe(1000)
   })
 
+  it('reads UTF-16 files with a byte-order mark, little- and big-endian', async () => {
+    const text = '203.0.113.50\nbad.example.test\n198.51.100.7\n'
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])
+    const be = Buffer.from(le)
+    be.swap16() // the BOM swaps too: FE FF
+    for (const [name, bytes] of [
+      ['windows-le.txt', le],
+      ['windows-be.txt', be],
+    ] as const) {
+      const run = await t.core.call('feeds.importFile', {
+        path: writeFile(t.dataDir, name, bytes),
+        format: 'auto',
+      })
+      expect(countsOf(run), name).toMatchObject({ status: 'succeeded', rows: 3, rejected: 0 })
+    }
+    const found = await t.core.call('indicators.lookup', { value: '198.51.100.7' })
+    expect(found?.value).toBe('198.51.100.7')
+  })
+
+  it('rejects only the lines of a text list that hold a NUL byte', async () => {
+    const path = writeFile(t.dataDir, 'nul.txt', '203.0.113.60\n198.51.\u0000100.8\nevil.example\n')
+    const run = await t.core.call('feeds.importFile', { path, format: 'auto' })
+    expect(countsOf(run)).toMatchObject({ status: 'succeeded', rows: 3, created: 2, rejected: 1 })
+    const detail = await t.core.call('feeds.getRun', { id: run.id })
+    expect(detail.rejects).toEqual([
+      expect.objectContaining({ line: 2, reason: 'the line holds a NUL byte' }),
+    ])
+  })
+
+  it('says an empty file is empty', async () => {
+    const run = await t.core.call('feeds.importFile', {
+      path: writeFile(t.dataDir, 'empty.txt', ''),
+      format: 'auto',
+    })
+    expect(run.status).toBe('failed')
+    expect(run.error).toBe('empty.txt is empty: there is nothing to import')
+  })
+
   it('fails an import with a reason when the file is missing, and lists it in history', async () => {
     const run = await t.core.call('feeds.importFile', {
       path: `${t.dataDir}/nope.csv`,
