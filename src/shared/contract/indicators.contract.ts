@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { CLASSIFICATIONS, IOC_TYPES, RISK_LEVELS, SEVERITIES, TLP_LEVELS } from '../domain/enums'
-import { Ok, PageLimit, Timestamp, Uuid, pageOf } from './common.schemas'
+import { Ok, PageLimit, Timestamp, Uuid, boundedJsonObject, pageOf } from './common.schemas'
 import { method } from './define'
 
 export const IocTypeSchema = z.enum(IOC_TYPES)
@@ -43,6 +43,10 @@ export const IndicatorSchema = z.object({
 })
 export type Indicator = z.infer<typeof IndicatorSchema>
 
+/** Bounds of an indicator's free-form enrichment JSON (stored with the row, sent with every read). */
+export const INDICATOR_ENRICHMENT_MAX_BYTES = 64 * 1024
+export const INDICATOR_ENRICHMENT_MAX_DEPTH = 16
+
 /** The analyst-editable fields, shared by create, update and the bulk defaults. */
 const EditableFields = {
   classification: ClassificationSchema,
@@ -58,7 +62,10 @@ const EditableFields = {
   mitreTechniques: z.array(MitreId).max(256),
   active: z.boolean(),
   falsePositive: z.boolean(),
-  enrichment: z.record(z.string(), z.unknown()).nullable(),
+  enrichment: boundedJsonObject({
+    maxBytes: INDICATOR_ENRICHMENT_MAX_BYTES,
+    maxDepth: INDICATOR_ENRICHMENT_MAX_DEPTH,
+  }).nullable(),
   projectId: Uuid.nullable(),
 }
 

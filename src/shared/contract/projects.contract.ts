@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Ok, Timestamp, Uuid } from './common.schemas'
+import { Ok, Timestamp, Uuid, boundedJsonObject } from './common.schemas'
 import { method } from './define'
 
 /** Bounds of a project's free-form settings: they are stored as one JSON text and sent on every read. */
@@ -7,38 +7,11 @@ export const PROJECT_SETTINGS_MAX_BYTES = 16 * 1024
 export const PROJECT_SETTINGS_MAX_DEPTH = 8
 export const PROJECT_TAGS_MAX = 64
 
-const depthOf = (v: unknown): number => {
-  if (v === null || typeof v !== 'object') return 0
-  const children = Array.isArray(v) ? v : Object.values(v)
-  let deepest = 0
-  for (const c of children) deepest = Math.max(deepest, depthOf(c))
-  return deepest + 1
-}
-
-/**
- * A JSON object the analyst or a tool keeps with the project; bounded in size and nesting. Values are
- * `unknown` rather than a recursive JSON type so the schema stays flat in the OpenAPI document; every
- * transport delivers JSON anyway.
- */
-export const ProjectSettingsSchema = z
-  .record(z.string().min(1).max(200), z.unknown())
-  .superRefine((v, ctx) => {
-    const depth = depthOf(v)
-    if (depth > PROJECT_SETTINGS_MAX_DEPTH) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `nested ${depth} levels deep; at most ${PROJECT_SETTINGS_MAX_DEPTH}`,
-      })
-      return
-    }
-    const bytes = new TextEncoder().encode(JSON.stringify(v)).length
-    if (bytes > PROJECT_SETTINGS_MAX_BYTES) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `${bytes} bytes as JSON; at most ${PROJECT_SETTINGS_MAX_BYTES}`,
-      })
-    }
-  })
+/** A JSON object the analyst or a tool keeps with the project; bounded in size and nesting. */
+export const ProjectSettingsSchema = boundedJsonObject({
+  maxBytes: PROJECT_SETTINGS_MAX_BYTES,
+  maxDepth: PROJECT_SETTINGS_MAX_DEPTH,
+})
 export type ProjectSettings = z.infer<typeof ProjectSettingsSchema>
 
 const ProjectTag = z.string().trim().min(1).max(128)

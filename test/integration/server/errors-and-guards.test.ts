@@ -128,6 +128,32 @@ describe('body errors', () => {
     await t.core.call('settings.update', { patch: { httpHost: '127.0.0.1' } })
   })
 
+  it('answers deeply nested or oversized free JSON with a 400 naming the field, never a 500', async () => {
+    const created = await t.core.call('indicators.create', { value: '203.0.113.98' })
+    const deep = (n: number) => '['.repeat(n) + ']'.repeat(n)
+    // This server's body limit is 64 KiB: 20,000 levels fit in it.
+    for (const n of [17, 5_000, 20_000]) {
+      const r = await rpc(
+        'indicators.update',
+        `{"id":"${created.id}","patch":{"enrichment":{"x":${deep(n)}}}}`,
+      )
+      expect(r.statusCode, `${n} levels`).toBe(400)
+      expect((jsonOf(r.body) as Failure).error.message).toMatch(/patch\.enrichment: nested deeper/)
+    }
+    // Over the enrichment's own 64 KiB bound (checked in-process: the body limit would answer first here).
+    await expect(
+      t.core.call('indicators.update', {
+        id: created.id,
+        patch: { enrichment: { x: 'a'.repeat(70_000) } },
+      }),
+    ).rejects.toThrow(/patch\.enrichment: .* bytes as JSON/)
+    const fine = await rpc(
+      'indicators.update',
+      JSON.stringify({ id: created.id, patch: { enrichment: { asn: { number: 64500 } } } }),
+    )
+    expect(fine.statusCode).toBe(200)
+  })
+
   it('refuses a __proto__ key, also when escaped', async () => {
     const plain = await rpc('settings.update', '{"patch": {"__proto__": {"theme": "dark"}}}')
     expect(plain.statusCode).toBe(400)

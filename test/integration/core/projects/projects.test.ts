@@ -135,7 +135,7 @@ describe('projects', () => {
     const tooDeep = await errorOf(
       t.core.call('projects.create', { name: 'S', settings: deep as Record<string, unknown> }),
     )
-    expect(tooDeep.message).toMatch(/settings: nested 9 levels deep/)
+    expect(tooDeep.message).toMatch(/settings: nested deeper than 8 levels/)
     const badTag = await errorOf(t.core.call('projects.create', { name: 'S', tags: [' '] }))
     expect(badTag.message).toContain('tags[0]')
   })
