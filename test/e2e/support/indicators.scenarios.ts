@@ -282,7 +282,8 @@ export const describeIndicatorFlows = (start: StartHarness) => {
       format: 'urlhaus-csv',
     })
     await ui.search('overflow.example')
-    await ui.rows.first().click()
+    // The search's own row, not whatever the table showed before the search answered.
+    await ui.row(`hxxp://overflow[.]example/${path}`).click()
     const card = ui.detail.getByTestId('observation').first()
     await card.waitFor()
     const sizes = await ui.detail.evaluate((panel) => {
