@@ -28,6 +28,8 @@ export type ImportReport = {
   duplicates: number
   rejected: number
   rejects: { line: number; reason: string }[]
+  /** Records kept but changed on the way in (a STIX object's cut description). */
+  notes: { line: number; message: string }[]
   by_type: Record<string, number>
   /** The feed run that recorded the import (text and feed formats), null for the analyst CSV. */
   run_id: string | null
@@ -38,6 +40,7 @@ type Summary = Pick<
   'status' | 'format' | 'rows' | 'created' | 'updated' | 'unchanged' | 'duplicates' | 'rejected'
 > & {
   rejects: { line: number; value: string; reason: string }[]
+  notes: { line: number; message: string }[]
   byType: Record<string, number>
   runId: string | null
   error: string | null
@@ -55,6 +58,7 @@ const fromRun = (run: FeedRunDetail): Summary => ({
   duplicates: run.duplicates,
   rejected: run.rejected,
   rejects: run.rejects,
+  notes: run.notes,
   byType: run.byType,
 })
 
@@ -67,6 +71,7 @@ const toReport = (s: Summary): ImportReport => ({
   duplicates: s.duplicates,
   rejected: s.rejected,
   rejects: s.rejects.map((r) => ({ line: r.line, reason: r.reason })),
+  notes: s.notes,
   by_type: s.byType,
   run_id: s.runId,
 })
@@ -98,6 +103,10 @@ const reportText = (source: string, s: Summary): string => {
     if (s.rejected > s.rejects.length) {
       parts.push(`(${s.rejected - s.rejects.length} more rejects not listed)\n`)
     }
+  }
+  if (s.notes.length) {
+    const rows = s.notes.map((n) => [String(n.line), safeText(n.message)])
+    parts.push('\n' + formatTable(['LINE', 'NOTE'], rows))
   }
   return parts.join('')
 }

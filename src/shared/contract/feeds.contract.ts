@@ -209,7 +209,14 @@ export const FeedRunRejectSchema = z.object({
   value: z.string(),
   reason: z.string(),
 })
-export const FeedRunDetailSchema = FeedRunSchema.extend({ rejects: z.array(FeedRunRejectSchema) })
+/** Notes listed per run: records kept but changed (a cut text), not rejects. */
+export const MAX_LISTED_NOTES = 100
+export const FeedRunNoteSchema = z.object({ line: z.number().int(), message: z.string() })
+export const FeedRunDetailSchema = FeedRunSchema.extend({
+  rejects: z.array(FeedRunRejectSchema),
+  /** At most MAX_LISTED_NOTES: records the run kept but changed, such as a STIX object's cut text. */
+  notes: z.array(FeedRunNoteSchema),
+})
 export type FeedRunDetail = z.infer<typeof FeedRunDetailSchema>
 
 export const FeedSchema = z.object({

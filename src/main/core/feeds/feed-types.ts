@@ -41,6 +41,10 @@ export type ParseItem =
   | { kind: 'record'; record: FeedRecord }
   | { kind: 'reject'; reject: FeedReject }
   | { kind: 'object'; object: IntelObject }
+  /** A record that was kept but changed on the way in (a cut text), for the run's report. */
+  | { kind: 'note'; note: FeedNote }
+
+export type FeedNote = { line: number; message: string }
 
 /** Parsers consume bytes and yield BATCHES (arrays) of items: per-item async iteration is too slow at 1M rows. */
 export type FormatParser<O = unknown> = (

@@ -1,7 +1,10 @@
 import type { BulkDelta, RunCountersSnapshot } from '#core/db/bulk-worker/protocol'
+import { MAX_LISTED_NOTES } from '#shared/contract/feeds.contract'
 import { MAX_LISTED_REJECTS, type BulkReport } from '#shared/contract/indicators.contract'
 
 export type IngestReject = { line: number; value: string; reason: string }
+/** A record kept but changed on the way in (a cut text): reported, not counted as a reject. */
+export type IngestNote = { line: number; message: string }
 /** The name the feed engine's reports use for the same thing. */
 export type FeedRunReject = IngestReject
 
@@ -18,6 +21,8 @@ const MAX_REASON = 480
 export type IngestCounts = RunCountersSnapshot & {
   /** The first MAX_LISTED_REJECTS rejects (`rejected` counts all of them). */
   rejects: IngestReject[]
+  /** The first MAX_LISTED_NOTES notes. */
+  notes: IngestNote[]
 }
 
 export const emptyCounts = (): IngestCounts => ({
@@ -31,6 +36,7 @@ export const emptyCounts = (): IngestCounts => ({
   objects: 0,
   byType: {},
   rejects: [],
+  notes: [],
 })
 
 const cut = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s)
@@ -45,6 +51,13 @@ export const addReject = (c: IngestCounts, r: IngestReject): void => {
       value: cut(r.value, MAX_REJECT_VALUE),
       reason: cut(r.reason, MAX_REASON),
     })
+  }
+}
+
+/** Lists a note while the list has room; the record it is about is counted where it lands. */
+export const addNote = (c: IngestCounts, n: IngestNote): void => {
+  if (c.notes.length < MAX_LISTED_NOTES) {
+    c.notes.push({ line: n.line, message: cut(n.message, MAX_REASON) })
   }
 }
 

@@ -1,4 +1,5 @@
 import type { MixedList } from 'typeorm'
+import { FeedRunNoteEntity } from './feed-run-note.entity'
 import { FeedRunRejectEntity } from './feed-run-reject.entity'
 import { FeedRunEntity } from './feed-run.entity'
 import { FeedEntity } from './feed.entity'
@@ -21,4 +22,6 @@ export const entities: MixedList<Function> = [
   FeedRunRejectEntity,
   ObservationEntity,
   IntelObjectEntity,
+  // run notes (migration 0007)
+  FeedRunNoteEntity,
 ]

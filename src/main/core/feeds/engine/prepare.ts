@@ -4,7 +4,7 @@ import type { Tlp } from '#shared/domain/enums'
 import type { FeedRecord, IntelObject, ParseItem } from '../feed-types'
 import { stricterTlp, tlpFromTag } from '../formats/tlp'
 import type { PreparedObject, PreparedRecord, RunDefaults } from './engine-types'
-import { addReject, type IngestCounts as RunCounters } from '#core/ingest/ingest-counts'
+import { addNote, addReject, type IngestCounts as RunCounters } from '#core/ingest/ingest-counts'
 
 /** The engine's bounds on what a source may make us store per record (feed data is hostile). */
 export const MAX_RAW_JSON = 8 * 1024
@@ -166,6 +166,8 @@ export const prepareItems = (
       if (r) records.push(r)
     } else if (item.kind === 'reject') {
       addReject(counters, item.reject)
+    } else if (item.kind === 'note') {
+      addNote(counters, item.note)
     } else {
       const o = prepareObject(item.object, counters)
       if (o) objects.push(o)

@@ -84,7 +84,13 @@ export const createRunStore = (sqlite: BetterSqlite3.Database, changes?: ChangeL
   const insertReject = sqlite.prepare(
     'INSERT INTO feed_run_rejects (run_id, line, value, reason) VALUES (?, ?, ?, ?)',
   )
+  const insertNote = sqlite.prepare(
+    'INSERT INTO feed_run_notes (run_id, line, message) VALUES (?, ?, ?)',
+  )
   const get = sqlite.prepare('SELECT * FROM feed_runs WHERE id = ?')
+  const notes = sqlite.prepare(
+    'SELECT line, message FROM feed_run_notes WHERE run_id = ? ORDER BY line, id',
+  )
   const rejects = sqlite.prepare(
     'SELECT line, value, reason FROM feed_run_rejects WHERE run_id = ? ORDER BY line, id',
   )
@@ -168,7 +174,8 @@ export const createRunStore = (sqlite: BetterSqlite3.Database, changes?: ChangeL
         writeCounters(id, c)
         finish.run(status, finishedAt, error, durationMs, id)
         for (const r of c.rejects) insertReject.run(id, r.line, r.value, r.reason)
-        const { rejects: _listed, ...counts } = c
+        for (const n of c.notes) insertNote.run(id, n.line, n.message)
+        const { rejects: _listed, notes: _noted, ...counts } = c
         const by = changes?.runs.get(id) ?? CORE_CALLER
         changes?.runs.delete(id)
         changes?.record(by, {
@@ -186,7 +193,11 @@ export const createRunStore = (sqlite: BetterSqlite3.Database, changes?: ChangeL
     getDetail(id: string): FeedRunDetail | null {
       const r = get.get(id) as RunRow | undefined
       if (!r) return null
-      return { ...toRun(r), rejects: rejects.all(id) as FeedRunDetail['rejects'] }
+      return {
+        ...toRun(r),
+        rejects: rejects.all(id) as FeedRunDetail['rejects'],
+        notes: notes.all(id) as FeedRunDetail['notes'],
+      }
     },
     lastOfFeed(feedId: string): FeedRun | null {
       const r = lastOfFeed.get(feedId) as RunRow | undefined

@@ -1,4 +1,5 @@
 import { AppError } from '#shared/contract/errors'
+import { DEFAULT_STRING_CAP, JsonShrinker } from './json-shrink'
 import { DEFAULT_MAX_ELEMENT_BYTES } from './parse-support'
 
 const QUOTE = 0x22
@@ -28,9 +29,15 @@ const MAX_KEY_BYTES = 1024
 export type JsonTarget =
   { kind: 'array'; key: string } | { kind: 'root-array' } | { kind: 'object-values' }
 
+/** An element over the size cap that fitted once its longest strings were cut (see JsonShrinker). */
+export type ShrunkElement = { bytes: number; truncated: number; stringCap: number }
+
 export type JsonSplitSink = {
-  /** One element's exact text; `index` is the 1-based element number over the whole document. */
-  element(text: string, index: number, key: string | undefined): void
+  /**
+   * One element's exact text; `index` is the 1-based element number over the whole document. `shrunk` is
+   * set when the element was over the cap and its long strings were cut to make it fit.
+   */
+  element(text: string, index: number, key: string | undefined, shrunk?: ShrunkElement): void
   /** An element over the size cap: skipped, reported once. */
   oversize(index: number, key: string | undefined, bytes: number): void
 }
@@ -80,12 +87,24 @@ export class JsonSplitter {
   private parts: Uint8Array[] = []
   private partBytes = 0
   private tooBig = false
+  /** Set while an oversized element is being shrunk instead of skipped. */
+  private shrinker: JsonShrinker | null = null
+  private readonly shrinkOversize: boolean
   private count = 0
   private rootKind: JsonSplitSummary['rootKind'] = 'none'
 
-  constructor(target: JsonTarget, maxElementBytes = DEFAULT_MAX_ELEMENT_BYTES) {
+  /**
+   * `shrinkOversize`: an element over the cap has its long strings cut to fit (and is reported as shrunk)
+   * instead of being skipped; for formats where one record is worth keeping without its prose.
+   */
+  constructor(
+    target: JsonTarget,
+    maxElementBytes = DEFAULT_MAX_ELEMENT_BYTES,
+    opts: { shrinkOversize?: boolean } = {},
+  ) {
     this.target = target
     this.maxBytes = maxElementBytes
+    this.shrinkOversize = opts.shrinkOversize === true
   }
 
   push(chunk: Uint8Array, sink: JsonSplitSink): void {
@@ -263,10 +282,21 @@ export class JsonSplitter {
     this.parts = []
     this.partBytes = 0
     this.tooBig = false
+    this.shrinker = null
   }
 
   private keepPart(chunk: Uint8Array, from: number, to: number): void {
     const size = to - from
+    if (this.shrinker !== null) {
+      this.shrinker.push(chunk, from, to)
+      this.partBytes += size
+      return
+    }
+    if (!this.tooBig && this.shrinkOversize && this.partBytes + size > this.maxBytes) {
+      this.startShrinking().push(chunk, from, to)
+      this.partBytes += size
+      return
+    }
     if (this.tooBig || this.partBytes + size > this.maxBytes) {
       this.tooBig = true
       this.parts = []
@@ -278,10 +308,38 @@ export class JsonSplitter {
     this.partBytes += size
   }
 
+  /** Moves the parts kept so far into a new shrinker, which takes the rest of the element. */
+  private startShrinking(): JsonShrinker {
+    // A small cap (tests, tight limits) still leaves room for the rest of the element.
+    const shrinker = new JsonShrinker(
+      this.maxBytes,
+      Math.min(DEFAULT_STRING_CAP, Math.floor(this.maxBytes / 8)),
+    )
+    for (const p of this.parts) shrinker.push(p)
+    this.parts = []
+    this.shrinker = shrinker
+    return shrinker
+  }
+
   private finishElement(chunk: Uint8Array, end: number, sink: JsonSplitSink): void {
     this.inElement = false
     this.count++
     const size = this.partBytes + (end - this.capStart)
+    if (this.shrinkOversize && !this.tooBig && size > this.maxBytes) {
+      const shrinker = this.shrinker ?? this.startShrinking()
+      shrinker.push(chunk, this.capStart, end)
+      this.shrinker = null
+      this.partBytes = 0
+      const text = shrinker.text()
+      if (text === null) sink.oversize(this.count, this.elementKey, size)
+      else
+        sink.element(text, this.count, this.elementKey, {
+          bytes: size,
+          truncated: shrinker.truncated,
+          stringCap: shrinker.stringCap,
+        })
+      return
+    }
     if (this.tooBig || size > this.maxBytes) {
       this.tooBig = false
       this.parts = []

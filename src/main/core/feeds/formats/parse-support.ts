@@ -230,6 +230,12 @@ export class Batcher {
     return this.items.length
   }
 
+  /** Whether a reject was pushed since the batch had `at` items (what the last element came to). */
+  rejectedSince(at: number): boolean {
+    for (let i = at; i < this.items.length; i++) if (this.items[i].kind === 'reject') return true
+    return false
+  }
+
   take(): ParseItem[] {
     const out = this.items
     this.items = []

@@ -11,6 +11,7 @@ import {
   slices,
 } from './parse-support'
 import { createStixContext, mapStixObject } from './stix-objects'
+import { cutTexts, isProse, oversizeReason, shrunkNote } from './stix-oversize'
 
 export type StixBundleOptions = CommonParseOptions & {
   /** Cap on one object's JSON text (default 1 MB). */
@@ -23,11 +24,14 @@ export type StixBundleOptions = CommonParseOptions & {
  * missing what we need is a reject with its position; the rest of the bundle still imports.
  */
 export const parseStixBundle: FormatParser<StixBundleOptions> = async function* (input, options) {
-  const splitter = new JsonSplitter({ kind: 'array', key: 'objects' }, options.maxElementBytes)
+  const maxBytes = options.maxElementBytes ?? DEFAULT_MAX_ELEMENT_BYTES
+  const splitter = new JsonSplitter({ kind: 'array', key: 'objects' }, maxBytes, {
+    shrinkOversize: true,
+  })
   const out = new Batcher()
   const ctx = createStixContext()
   const sink: JsonSplitSink = {
-    element(textOf, index) {
+    element(textOf, index, _key, shrunk) {
       let obj: unknown
       try {
         obj = JSON.parse(textOf)
@@ -37,16 +41,27 @@ export const parseStixBundle: FormatParser<StixBundleOptions> = async function* 
         )
         return
       }
+      if (shrunk === undefined) {
+        mapStixObject(obj, index, ctx, out)
+        return
+      }
+      // Cut prose is fine; a cut value, pattern or hash would be a wrong indicator: reject instead.
+      const cuts = cutTexts(obj)
+      if (!cuts.every(isProse)) {
+        out.push(rejectItem(index, '', oversizeReason(index, shrunk.bytes, maxBytes)))
+        return
+      }
+      const before = out.size
       mapStixObject(obj, index, ctx, out)
+      if (!out.rejectedSince(before)) {
+        out.push({
+          kind: 'note',
+          note: { line: index, message: shrunkNote(obj, index, shrunk, cuts) },
+        })
+      }
     },
     oversize(index, _key, bytes) {
-      out.push(
-        rejectItem(
-          index,
-          '',
-          `object ${index} is larger than the ${options.maxElementBytes ?? DEFAULT_MAX_ELEMENT_BYTES} byte limit (${bytes} bytes)`,
-        ),
-      )
+      out.push(rejectItem(index, '', oversizeReason(index, bytes, maxBytes)))
     },
   }
   for await (const slice of slices(input, options.signal)) {

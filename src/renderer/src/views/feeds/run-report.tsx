@@ -124,6 +124,27 @@ export const RejectList = (props: { run: FeedRunDetail }) => {
   )
 }
 
+/** Records the run kept but changed on the way in (a STIX object's cut description), with why. */
+export const NoteList = (props: { run: FeedRunDetail }) => {
+  const { notes } = props.run
+  if (notes.length === 0) return null
+  return (
+    <section className="rejects" aria-label="Notes">
+      <h3>
+        Kept with changes <span className="muted">({formatCount(notes.length)})</span>
+      </h3>
+      <ul className="preview-list reject-table" data-testid="note-list">
+        {notes.map((n, i) => (
+          <li key={`${n.line}-${i}`} data-testid="note-item" data-line={n.line}>
+            <span className="reject-line">line {n.line}</span>
+            <span className="reject-reason">{clip(n.message, 500)}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+}
+
 /** Loads one run with its rejects; `initial` shows the counts at once while the rejects load. */
 export const useRunDetail = (runId: string, version = 0) => {
   const client = useClient()
@@ -169,6 +190,7 @@ export const RunDetailDialog = (props: { runId: string; version: number; onClose
       {detail ? (
         <div data-testid="run-detail-body" data-run-id={detail.id}>
           <RunReport run={detail} />
+          <NoteList run={detail} />
           <RejectList run={detail} />
         </div>
       ) : null}

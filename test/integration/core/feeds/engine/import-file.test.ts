@@ -168,6 +168,61 @@ describe('importing local files', () => {
     expect(run.error).toBe('empty.txt is empty: there is nothing to import')
   })
 
+  it('keeps a STIX indicator over the object limit because of its description, and says so', async () => {
+    const at = '2024-04-01T00:00:00.000Z'
+    const pasted = `Full incident write-up. ${'The actor staged tooling on shared hosting. '.repeat(40_000)}`
+    const bundle = {
+      type: 'bundle',
+      id: 'bundle--00000000-0000-4000-8000-000000000000',
+      objects: [
+        {
+          type: 'indicator',
+          spec_version: '2.1',
+          id: 'indicator--00000000-0000-4000-8000-000000000001',
+          created: at,
+          modified: at,
+          valid_from: at,
+          pattern_type: 'stix',
+          pattern: "[domain-name:value = 'staging.evil.example']",
+          description: pasted,
+        },
+        {
+          type: 'indicator',
+          spec_version: '2.1',
+          id: 'indicator--00000000-0000-4000-8000-000000000002',
+          created: at,
+          modified: at,
+          valid_from: at,
+          pattern_type: 'stix',
+          pattern: `[url:value = 'http://evil.example/${'a'.repeat(1_100_000)}']`,
+        },
+      ],
+    }
+    const path = writeFile(t.dataDir, 'oversized.json', JSON.stringify(bundle))
+    const run = await t.core.call('feeds.importFile', { path, format: 'stix-bundle' })
+    expect(countsOf(run)).toMatchObject({ status: 'succeeded', created: 1, rejected: 1 })
+    const detail = await t.core.call('feeds.getRun', { id: run.id })
+    expect(detail.notes).toEqual([
+      {
+        line: 1,
+        message: expect.stringMatching(
+          /^object 1 \(indicator--0{8}-0000-4000-8000-0{11}1\) is 1\.\d MiB, over the limit: kept, with its long description cut to 32\.0 KiB$/,
+        ) as unknown as string,
+      },
+    ])
+    expect(detail.rejects).toEqual([
+      {
+        line: 2,
+        value: '',
+        reason: expect.stringMatching(
+          /^object 2 is larger than the 1048576 byte limit/,
+        ) as unknown as string,
+      },
+    ])
+    const found = await t.core.call('indicators.lookup', { value: 'staging.evil.example' })
+    expect(found?.description).toMatch(/^Full incident write-up\. The actor/)
+  })
+
   it('fails an import with a reason when the file is missing, and lists it in history', async () => {
     const run = await t.core.call('feeds.importFile', {
       path: `${t.dataDir}/nope.csv`,

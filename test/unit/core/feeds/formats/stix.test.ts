@@ -176,9 +176,43 @@ describe('stix-bundle', () => {
     expect(o.rejects.find((r) => r.line === 12)).toEqual({
       line: 12,
       value: '',
-      reason: matching(/^object 12 is larger than the 2000 byte limit \(\d+ bytes\)$/),
+      reason: matching(
+        /^object 12 is larger than the 2000 byte limit \(\d+ bytes\), and not because of long descriptions/,
+      ),
     })
+    expect(o.records.filter((r) => r.line === 12)).toEqual([])
     expect(o.records.filter((r) => r.line === 30)).toHaveLength(1)
+  })
+
+  it('keeps an oversized indicator whose size is its description, cuts the text and says so', async () => {
+    const indicator = {
+      type: 'indicator',
+      spec_version: '2.1',
+      id: id('indicator', 1),
+      created: '2024-04-01T00:00:00.000Z',
+      modified: '2024-04-01T00:00:00.000Z',
+      pattern: "[domain-name:value = 'kept.example']",
+      pattern_type: 'stix',
+      valid_from: '2024-04-01T00:00:00.000Z',
+      description: `A pasted report. ${'Lorem ipsum dolor sit amet. '.repeat(400)}`,
+      external_references: [{ source_name: 'blog', description: 'é'.repeat(3000) }],
+    }
+    const doc = JSON.stringify({ type: 'bundle', id: 'bundle--1', objects: [indicator] })
+    const opts = { maxElementBytes: 4000 }
+    const o = await parseAll(parsers['stix-bundle'], bytesOf(doc), 4096, opts)
+    expect(o.rejects).toEqual([])
+    expect(o.records.map((r) => [r.type, r.value])).toEqual([['domain', 'kept.example']])
+    expect(o.records[0]?.description?.length).toBeLessThan(600)
+    expect(o.notes).toEqual([
+      {
+        line: 1,
+        message: matching(
+          /^object 1 \(indicator--0+-0000-4000-8000-0+1\) is 1[0-9.]+ KiB, over the limit: kept, with its long (description, external_references\[0\]\.description|external_references\[0\]\.description, description) cut to 500 B$/,
+        ),
+      },
+    ])
+    const byByte = await parseAll(parsers['stix-bundle'], bytesOf(doc), 1, opts)
+    expect(summary(byByte)).toEqual(summary(o))
   })
 
   it('applies a TLP marking the bundle defines under its own id, and reads a TAXII envelope', async () => {

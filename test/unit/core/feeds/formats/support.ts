@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs'
 import { expect } from 'vitest'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { FeedRecord, FeedReject, FormatParser, IntelObject } from '#core/feeds/feed-types'
+import type {
+  FeedNote,
+  FeedRecord,
+  FeedReject,
+  FormatParser,
+  IntelObject,
+} from '#core/feeds/feed-types'
 import { type ParseStats, createParseStats } from '#core/feeds/formats/index'
 
 export const FIXTURES = fileURLToPath(new URL('../../../../fixtures/feeds/', import.meta.url))
@@ -24,6 +30,7 @@ export type ParseOutcome = {
   records: FeedRecord[]
   rejects: FeedReject[]
   objects: IntelObject[]
+  notes: FeedNote[]
   batches: number
   largestBatch: number
   stats: ParseStats
@@ -41,6 +48,7 @@ export const parseAll = async (
     records: [],
     rejects: [],
     objects: [],
+    notes: [],
     batches: 0,
     largestBatch: 0,
     stats,
@@ -52,6 +60,7 @@ export const parseAll = async (
     for (const item of batch) {
       if (item.kind === 'record') out.records.push(item.record)
       else if (item.kind === 'reject') out.rejects.push(item.reject)
+      else if (item.kind === 'note') out.notes.push(item.note)
       else out.objects.push(item.object)
     }
   }
@@ -63,6 +72,7 @@ export const summary = (o: ParseOutcome): unknown => ({
   records: o.records,
   rejects: o.rejects,
   objects: o.objects,
+  notes: o.notes,
   stats: o.stats,
 })
 
