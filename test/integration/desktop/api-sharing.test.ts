@@ -273,6 +273,23 @@ describe('who else can choose a network address', () => {
     ])
   })
 
+  it('a saved address that is not a network IP address (edited by hand, damaged) is not obeyed', async () => {
+    await core.call('settings.update', { patch: { httpEnabled: true } })
+    const save = core.db.sqlite.prepare(
+      "INSERT OR REPLACE INTO settings (key, value, updated_at) VALUES ('http-exposure', ?, 'x')",
+    )
+    for (const value of [
+      '{"host":"127.0.0.1","confirmedAt":"x"}',
+      '{"host":"evil.example"}',
+      '{not json',
+    ]) {
+      save.run(value)
+      expect(await core.httpExposure.read(), value).toBeNull()
+      await toggle.apply(await core.settings.read())
+      expect(toggle.url(), value).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    }
+  })
+
   it('the core path takes network IP addresses only, naming the field', async () => {
     const by = { transport: 'in-process' as const, actor: 'test', method: 'test' }
     for (const host of [

@@ -58,7 +58,13 @@ export const createHttpExposureService = (
   const read = async (): Promise<HttpExposure | null> => {
     const value = await createSettingsRepository(ctx.db.dataSource.manager).read(KEY)
     if (value === null || value === 'null') return null
-    const parsed = HttpExposureSchema.safeParse(JSON.parse(value))
+    let saved: unknown
+    try {
+      saved = JSON.parse(value)
+    } catch {
+      saved = undefined
+    }
+    const parsed = HttpExposureSchema.safeParse(saved)
     if (parsed.success && isIP(parsed.data.host) !== 0 && !isLoopbackHost(parsed.data.host)) {
       return parsed.data
     }
