@@ -9,6 +9,7 @@ import {
   type Core,
   type Logger,
 } from '#core'
+import { installApiSharingMenu } from './desktop/api-sharing-dialogs'
 import { createDesktopHttpToggle, type HttpToggle } from './desktop/http-toggle'
 import { registerIpc } from './desktop/ipc'
 import { installAppMenu } from './desktop/menu'
@@ -93,6 +94,7 @@ const main = async () => {
     rendererDir: join(__dirname, '..', 'renderer'),
   })
   await http.watch()
+  await installApiSharingMenu({ core, toggle: http, logger })
 
   const openWindow = () =>
     createMainWindow(page, logger).catch((error: unknown) =>

@@ -24,6 +24,10 @@ import { createProjectHandlers } from './projects/projects.handlers'
 import { createDispatcher, unwrap, type Dispatch } from './rpc/dispatch'
 import { inProcessContext, type CallContext, type Handlers } from './rpc/handlers'
 import { createSettingsService, type SettingsService } from './settings/settings.service'
+import {
+  createHttpExposureService,
+  type HttpExposureService,
+} from './settings/http-exposure.service'
 import { createSettingsHandlers } from './settings/settings.handlers'
 import { createSystemHandlers } from './system/system.handlers'
 
@@ -46,6 +50,8 @@ export type Core = CoreContext & {
   handlers: Handlers
   dispatch: Dispatch
   settings: SettingsService
+  /** The desktop's confirmed non-loopback API address: main-process only, not in the contract. */
+  httpExposure: HttpExposureService
   /** Typed in-process call through the same dispatcher the transports use (validation included). */
   call<K extends Method>(method: K, input: In<K>, ctx?: CallContext): Promise<Out<K>>
   /** The HTTP transport reports where it listens, for system.info and the CLI. */
@@ -86,6 +92,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   }
   let httpUrl: string | null = null
   const settings = createSettingsService(ctx)
+  const httpExposure = createHttpExposureService(ctx, settings)
   const feeds = createFeedsService(ctx, { version: APP_VERSION, ...opts.feeds })
   const handlers: Handlers = {
     ...createAuditHandlers(ctx),
@@ -116,6 +123,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     handlers,
     dispatch,
     settings,
+    httpExposure,
     call: async (method, input, callCtx) =>
       unwrap<typeof method>(await dispatch(method, input, callCtx ?? inProcessContext())),
     setHttpUrl: (url) => {

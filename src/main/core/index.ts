@@ -17,6 +17,7 @@ export { createDispatcher, formatIssuePath, unwrap, type Dispatch } from './rpc/
 export { inProcessContext, type CallContext, type Handlers } from './rpc/handlers'
 export { localActor } from './audit/change-caller'
 export type { EventHub } from './events/event-hub'
+export type { HttpExposure } from './settings/http-exposure.service'
 export { createLogger, type Logger } from './platform/logger'
 export { createFileSecretStore, type SecretStore } from './platform/secret-store'
 export { defaultDataDir } from './platform/data-dir'

@@ -20,7 +20,9 @@ export type HttpToggle = {
 }
 
 /**
- * The desktop's optional local REST port: off by default; Settings switch it on, off, or move it. Changes are
+ * The desktop's optional local REST port: off by default; Settings switch it on, off, or move it between
+ * loopback addresses, and the app menu's confirmation dialog (api-sharing.ts) can put it on a network address
+ * (core.httpExposure; the server then switches its Host check off, the token still guards /api). Changes are
  * applied one at a time in order, so quickly toggling the setting ends in the last state asked for. A failed
  * start (port taken, bad host) is logged and leaves the server off; it never takes the app down.
  *
@@ -54,7 +56,11 @@ export const createHttpToggle = (opts: {
 
   const apply: HttpToggle['apply'] = (given) =>
     enqueue(async () => {
-      const s = { ...given, httpHost: savedListenHost(given.httpHost, logger) }
+      // A non-loopback address only as confirmed in the desktop's dialog (core.httpExposure, which no
+      // transport can write); the settings' own httpHost is obeyed only when it is loopback.
+      const exposure = await core.httpExposure.read()
+      const httpHost = exposure?.host ?? savedListenHost(given.httpHost, logger)
+      const s = { ...given, httpHost }
       const key = s.httpEnabled ? `${s.httpHost}|${s.httpPort}` : null
       if (running?.key === key) return
       await closeRunning()
@@ -63,7 +69,14 @@ export const createHttpToggle = (opts: {
         const server = await opts.start({ host: s.httpHost, port: s.httpPort })
         running = { key, server }
         core.setHttpUrl(server.url)
-        logger.info('local HTTP API listening', { url: server.url })
+        if (exposure) {
+          logger.warn('local HTTP API listening beyond this machine, as confirmed in the app', {
+            url: server.url,
+            confirmedAt: exposure.confirmedAt,
+          })
+        } else {
+          logger.info('local HTTP API listening', { url: server.url })
+        }
       } catch (error) {
         logger.error('local HTTP API could not start', {
           host: s.httpHost,

@@ -26,6 +26,7 @@ type BuilderConfig = {
   linux?: TargetList
   win?: TargetList
   mac?: TargetList
+  electronFuses?: Record<string, boolean> | null
   [key: string]: unknown
 }
 type ConfigModule = {
@@ -59,6 +60,21 @@ const { getConfig, validateConfiguration } = fromBuilder(
   'app-builder-lib/out/util/config/config.js',
 ) as ConfigModule
 const { getFileMatchers } = fromBuilder('app-builder-lib/out/fileMatcher.js') as FileMatcherModule
+// The packager that flips the fuses, and the fuse library it flips them with (one of its own dependencies).
+type FuseConfig = Record<string, unknown>
+const { PlatformPackager } = fromBuilder('app-builder-lib') as {
+  PlatformPackager: {
+    prototype: { generateFuseConfig: (fuses: Record<string, boolean>) => Promise<FuseConfig> }
+  }
+}
+const { FuseV1Options } = createRequire(fromBuilder.resolve('app-builder-lib/package.json'))(
+  '@electron/fuses',
+) as { FuseV1Options: Record<string, number> }
+const wire = (name: string): string => {
+  const index = FuseV1Options[name]
+  if (index === undefined) throw new Error(`@electron/fuses has no fuse ${name}`)
+  return String(index)
+}
 const quietLogger = { isEnabled: false, add: () => undefined }
 
 /** The patterns of `name` as electron-builder reads them, and its test of a project file against them. */
@@ -141,6 +157,32 @@ describe('electron-builder.yml', () => {
     // electron-builder's own rebuild would compile node_modules/better-sqlite3 for Electron in place, replacing
     // the Node build that tests and the CLI load.
     expect(config.npmRebuild).toBe(false)
+  })
+
+  it('flips the fuses that would let someone run other code as this app', async () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableCookieEncryption: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    })
+    // What electron-builder hands @electron/fuses for this config, wire by wire. Its generateFuseConfig uses no
+    // packager state, so it is called on the prototype; the file:// privileges are left at Electron's default.
+    const wires = await PlatformPackager.prototype.generateFuseConfig.call(
+      null,
+      config.electronFuses ?? {},
+    )
+    expect(wires).toMatchObject({
+      [wire('RunAsNode')]: false,
+      [wire('EnableNodeOptionsEnvironmentVariable')]: false,
+      [wire('EnableNodeCliInspectArguments')]: false,
+      [wire('EnableCookieEncryption')]: true,
+      [wire('EnableEmbeddedAsarIntegrityValidation')]: true,
+      [wire('OnlyLoadAppFromAsar')]: true,
+    })
+    expect(wires).not.toHaveProperty(wire('GrantFileProtocolExtraPrivileges'))
   })
 
   it('targets AppImage and deb, NSIS and dmg', () => {

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
 import {
   createTrustedSenderCheck,
@@ -7,10 +10,13 @@ import {
 } from '#desktop/app-url'
 import { buildContentSecurityPolicy, withContentSecurityPolicy } from '#desktop/csp'
 import {
-  hardenedWebPreferences,
+  HARDENED_WEB_PREFERENCES,
   isNavigationAllowed,
   isPermissionAllowed,
 } from '#desktop/web-policy'
+import { CONTENT_SECURITY_POLICY } from '#server/security-headers'
+
+const root = resolve(__dirname, '../../..')
 
 const FILE_APP = 'file:///opt/threateye/out/renderer/index.html'
 const DEV_APP = 'http://localhost:5173/'
@@ -175,9 +181,7 @@ describe('navigation and permission policy', () => {
   })
 
   it('keeps the page away from Node in the window preferences', () => {
-    const prefs = hardenedWebPreferences('/app/out/preload/index.js')
-    expect(prefs).toMatchObject({
-      preload: '/app/out/preload/index.js',
+    expect(HARDENED_WEB_PREFERENCES).toEqual({
       contextIsolation: true,
       nodeIntegration: false,
       nodeIntegrationInWorker: false,
@@ -186,9 +190,61 @@ describe('navigation and permission policy', () => {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      disableBlinkFeatures: 'Auxclick',
+    })
+  })
+
+  it('creates the window with exactly those preferences, written out where Electronegativity reads them', () => {
+    expect(webPreferencesLiteral(join(root, 'src/main/desktop/window.ts'))).toEqual({
+      preload: 'page.preload',
+      ...HARDENED_WEB_PREFERENCES,
     })
   })
 })
+
+/**
+ * The `webPreferences` object literal of the one `new BrowserWindow({...})` in a source file, as plain values
+ * (a non-literal value is given as its source text). window.ts imports electron, so it is read, not run.
+ */
+const webPreferencesLiteral = (file: string): Record<string, unknown> => {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true)
+  const found: ts.ObjectLiteralExpression[] = []
+  const visit = (node: ts.Node): void => {
+    if (
+      ts.isNewExpression(node) &&
+      node.expression.getText(source) === 'BrowserWindow' &&
+      node.arguments?.[0] &&
+      ts.isObjectLiteralExpression(node.arguments[0])
+    ) {
+      for (const p of node.arguments[0].properties) {
+        if (!ts.isPropertyAssignment(p) || p.name.getText(source) !== 'webPreferences') continue
+        let value: ts.Expression = p.initializer
+        while (ts.isSatisfiesExpression(value) || ts.isAsExpression(value)) value = value.expression
+        if (ts.isObjectLiteralExpression(value)) found.push(value)
+      }
+    }
+    ts.forEachChild(node, visit)
+  }
+  visit(source)
+  expect(found, 'one new BrowserWindow with a literal webPreferences').toHaveLength(1)
+  const out: Record<string, unknown> = {}
+  for (const p of found[0]?.properties ?? []) {
+    if (!ts.isPropertyAssignment(p)) throw new Error(`not a plain property: ${p.getText(source)}`)
+    const v = p.initializer
+    out[p.name.getText(source)] =
+      v.kind === ts.SyntaxKind.TrueKeyword
+        ? true
+        : v.kind === ts.SyntaxKind.FalseKeyword
+          ? false
+          : ts.isStringLiteral(v)
+            ? v.text
+            : v.getText(source)
+  }
+  return out
+}
 
 const directives = (csp: string): Map<string, string[]> =>
   new Map(
@@ -235,5 +291,35 @@ describe('buildContentSecurityPolicy', () => {
       'Content-Security-Policy': ["default-src 'none'"],
     })
     expect(withContentSecurityPolicy(undefined, 'a')).toEqual({ 'Content-Security-Policy': ['a'] })
+  })
+})
+
+/** Every Content-Security-Policy the app ships: the desktop's header, the server's header, the page's <meta>. */
+const metaPolicy = (): string => {
+  const html = readFileSync(join(root, 'src/renderer/index.html'), 'utf8')
+  const m = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/i.exec(html)
+  if (!m?.[1]) throw new Error('src/renderer/index.html has no Content-Security-Policy <meta>')
+  return m[1]
+}
+
+describe('the page policies agree', () => {
+  it("the <meta> of index.html is the desktop's production policy, less what a <meta> may not carry", () => {
+    const desktop = directives(buildContentSecurityPolicy())
+    desktop.delete('frame-ancestors')
+    expect(directives(metaPolicy())).toEqual(desktop)
+  })
+
+  it.each([
+    ['desktop header', () => buildContentSecurityPolicy()],
+    ['desktop header (dev server)', () => buildContentSecurityPolicy({ devServerUrl: DEV_APP })],
+    ['server header', () => CONTENT_SECURITY_POLICY],
+    ['index.html <meta>', metaPolicy],
+  ])('%s: no plugins, no <base>, no form posts, scripts only from the app', (_name, policy) => {
+    const d = directives(policy())
+    expect(d.get('object-src')).toEqual(["'none'"])
+    expect(d.get('base-uri')).toEqual(["'none'"])
+    expect(d.get('form-action')).toEqual(["'none'"])
+    expect(d.get('script-src')?.[0]).toBe("'self'")
+    expect(d.get('script-src')).not.toContain("'unsafe-eval'")
   })
 })
