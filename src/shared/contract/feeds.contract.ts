@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { ClassificationSchema, SeveritySchema, TlpSchema } from './indicators.contract'
 import { Ok, PageLimit, Timestamp, Uuid, pageOf } from './common.schemas'
 import { method } from './define'
+import { FileHandleSchema } from './files.contract'
 
 export const FEED_FORMAT_NAMES = [
   'urlhaus-csv',
@@ -406,15 +407,24 @@ export const feedsContract = {
     output: FeedRunDetailSchema,
   }),
   'feeds.importFile': method({
-    summary: 'Import a local file (CLI and desktop) and return the finished run',
-    input: z.strictObject({
-      path: z.string().min(1).max(4096),
-      format: ImportFormat.default('auto'),
-      /** A generic CSV's column mapping (with format auto, it makes the input a generic CSV). */
-      mapping: CsvMappingSchema.optional(),
-      name: FeedName.optional(),
-      wait: z.boolean().default(true),
-    }),
+    summary:
+      'Import a local file and return the finished run: a path from the CLI, a handle from the desktop app (files.pickImport); not over HTTP',
+    input: z
+      .strictObject({
+        /** The CLI and in-process callers only: the desktop's window and HTTP callers cannot name a path. */
+        path: z.string().min(1).max(4096).optional(),
+        /** A file the user picked in the desktop app's dialog (files.pickImport); good for one import. */
+        handle: FileHandleSchema.optional(),
+        format: ImportFormat.default('auto'),
+        /** A generic CSV's column mapping (with format auto, it makes the input a generic CSV). */
+        mapping: CsvMappingSchema.optional(),
+        name: FeedName.optional(),
+        wait: z.boolean().default(true),
+      })
+      .refine((q) => (q.path === undefined) !== (q.handle === undefined), {
+        message: 'Give exactly one of path or handle',
+        path: ['path'],
+      }),
     output: FeedRunSchema,
     mutates: true,
   }),
@@ -443,11 +453,19 @@ export const feedsContract = {
     mutates: true,
   }),
   'feeds.detectFormat': method({
-    summary: 'Detect the format of a dropped file from its first 64 KB and its name',
-    input: z.strictObject({
-      head: z.string().max(DETECT_HEAD_CHARS),
-      fileName: z.string().max(255).optional(),
-    }),
+    summary:
+      'Detect the format of a dropped file from its first 64 KB and its name, or of a file picked in the desktop app by its handle',
+    input: z
+      .strictObject({
+        head: z.string().max(DETECT_HEAD_CHARS).optional(),
+        fileName: z.string().max(255).optional(),
+        /** A file picked with files.pickImport: its first 64 KB are read (unzipped) in the main process. */
+        handle: FileHandleSchema.optional(),
+      })
+      .refine((q) => (q.head === undefined) !== (q.handle === undefined), {
+        message: 'Give exactly one of head or handle',
+        path: ['head'],
+      }),
     output: DetectFormatResultSchema,
   }),
   'observations.list': method({

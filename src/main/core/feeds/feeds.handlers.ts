@@ -1,4 +1,5 @@
 import { callerOf } from '../audit/change-log'
+import { pickedFilesOf } from '../files/files.handlers'
 import { AppError } from '#shared/contract'
 import type { FeedRun } from '#shared/contract/feeds.contract'
 import type { CallContext, HandlerMap } from '../rpc/handlers'
@@ -37,6 +38,30 @@ const refuseLocalPathOverHttp = (ctx: CallContext, what: string): void => {
   }
 }
 
+/**
+ * The file an import reads. A handle is a file the user picked in the desktop's dialog, resolved in the main
+ * process. A path is for the CLI and in-process callers only: from the desktop's window it could be any file
+ * the app can read, named by whatever script runs in the page, so the window must pick instead.
+ */
+const importPath = (
+  q: { path?: string | undefined; handle?: string | undefined },
+  ctx: CallContext,
+  use: 'peek' | 'take',
+): string => {
+  if (q.handle !== undefined) return pickedFilesOf(ctx, 'handle').pathOf(q.handle, use)
+  // The contract asks for exactly one of the two.
+  const path = q.path ?? ''
+  refuseLocalPathOverHttp(ctx, 'Importing a local file')
+  if (ctx.caller === 'ipc') {
+    throw new AppError(
+      'forbidden',
+      'path: the app window cannot name a file to read; choose it with Open file… in the import dialog (files.pickImport gives a handle for feeds.importFile)',
+      { field: 'path' },
+    )
+  }
+  return path
+}
+
 /** Runs started from the command line are recorded as such in the history. */
 const trigger = (ctx: CallContext, otherwise: FeedRun['trigger']): FeedRun['trigger'] =>
   ctx.caller === 'cli' ? 'cli' : otherwise
@@ -67,14 +92,20 @@ export const createFeedHandlers = ({ config, runs }: FeedsService): HandlerMap<F
   },
   'feeds.runs': async (q) => runs.list(q),
   'feeds.getRun': async ({ id }) => runs.get(id),
-  'feeds.importFile': (q, ctx) => {
-    refuseLocalPathOverHttp(ctx, 'Importing a local file')
-    return runs.importFile(q, trigger(ctx, 'import'), ctx.signal, callerOf(ctx))
-  },
+  'feeds.importFile': ({ handle, path, ...q }, ctx) =>
+    runs.importFile(
+      { ...q, path: importPath({ handle, path }, ctx, 'take') },
+      trigger(ctx, 'import'),
+      ctx.signal,
+      callerOf(ctx),
+    ),
   'feeds.importUrl': (q, ctx) =>
     runs.importUrl(q, trigger(ctx, 'import'), ctx.signal, callerOf(ctx)),
   'feeds.importText': (q, ctx) =>
     runs.importText(q, trigger(ctx, 'import'), ctx.signal, callerOf(ctx)),
-  'feeds.detectFormat': async ({ head, fileName }) => runs.detectFormat(head, fileName),
+  'feeds.detectFormat': async ({ head, fileName, handle }, ctx) =>
+    head !== undefined
+      ? runs.detectFormat(head, fileName)
+      : runs.detectFileFormat(importPath({ handle }, ctx, 'peek')),
   'observations.list': async ({ indicatorId, limit }) => runs.observations(indicatorId, limit),
 })
