@@ -139,6 +139,22 @@ describe('Open file… in the desktop renderer over the IPC bridge', () => {
     await dialog.waitFor({ state: 'detached' })
   })
 
+  it('adds a feed that reads a file chosen in the form, and runs it', async () => {
+    const path = join(FIXTURES, 'text-list.txt')
+    const form = await feeds.openAddForm()
+    await feeds.fillForm({ name: 'Picked feed', format: 'text' })
+    await form.getByTestId('feed-source-path').check()
+    h.willPick(path)
+    await form.getByTestId('feed-choose-file').click()
+    await expect.poll(() => form.getByTestId('feed-url').inputValue()).toBe('text-list.txt')
+    await h.page.screenshot({ path: join(SHOTS_DIR, 'feeds-ipc-feed-from-file.png') })
+    await feeds.submitForm()
+    await feeds.runNow('Picked feed')
+    await feeds.waitForLastStatus('Picked feed', 'succeeded')
+    const feed = (await h.core.call('feeds.list', {})).items.find((f) => f.name === 'Picked feed')
+    expect(feed).toMatchObject({ path, url: null })
+  })
+
   it('a path sent by a script in the page is refused, and nothing of the file comes back', async () => {
     const secret = join(scratch, 'secret.txt')
     writeFileSync(secret, 'never-shown-to-the-page.example\n')

@@ -265,18 +265,33 @@ export const FeedCreateSchema = z
     reliability: FeedFields.reliability.default('F'),
     tags: FeedFields.tags.default([]),
     options: FeedFields.options.default({}),
+    /** Desktop app: a file the user picked (files.pickImport) instead of a path; the feed keeps its path. */
+    handle: FileHandleSchema.optional(),
   })
-  .refine((f) => (f.url === null) !== (f.path === null), {
-    message: 'Give exactly one of url or path',
-    path: ['url'],
-  })
+  .refine(
+    (f) => [f.url !== null, f.path !== null, f.handle !== undefined].filter(Boolean).length === 1,
+    {
+      message: 'Give exactly one of url or path (or, in the desktop app, a picked file)',
+      path: ['url'],
+    },
+  )
   .refine((f) => f.auth?.kind !== 'url' || (f.url ?? '').includes(AUTH_KEY_PLACEHOLDER), {
     message: 'An auth of kind url needs {authKey} in the URL',
     path: ['url'],
   })
 export type FeedCreate = z.infer<typeof FeedCreateSchema>
 
-export const FeedPatchSchema = z.strictObject(FeedFields).partial()
+export const FeedPatchSchema = z
+  .strictObject({
+    ...FeedFields,
+    /** Desktop app: read another picked file (files.pickImport) from now on; instead of `path`. */
+    handle: FileHandleSchema,
+  })
+  .partial()
+  .refine((p) => p.path === undefined || p.handle === undefined, {
+    message: 'Give path or handle, not both',
+    path: ['path'],
+  })
 export type FeedPatch = z.infer<typeof FeedPatchSchema>
 
 export const CatalogueEntrySchema = z.object({

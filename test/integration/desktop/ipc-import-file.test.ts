@@ -176,6 +176,68 @@ describe('importing a picked file over IPC', () => {
   })
 })
 
+describe('feeds reading a local file, from the window', () => {
+  type FeedOut = { id: string; path: string | null; url: string | null }
+
+  it('adds one only from a picked file, keeping the handle until the feed is saved', async () => {
+    const refused = await ipc('feeds.create', { name: 'passwd', format: 'text', path: secretFile })
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', details: { field: 'path' } },
+    })
+    expect(valueOf<{ items: unknown[] }>(await ipc('feeds.list', {})).items).toEqual([])
+
+    const file = await pick(gzFile)
+    const taken = await ipc('feeds.create', {
+      name: 'Picked list',
+      format: 'text',
+      handle: file.handle,
+    })
+    const feed = valueOf<FeedOut>(taken)
+    expect(feed).toMatchObject({ path: gzFile, url: null })
+    const run = valueOf<{ status: string }>(await ipc('feeds.run', { id: feed.id, wait: true }))
+    expect(run.status).toBe('succeeded')
+
+    // A refused save (the name is taken) leaves the handle good for the corrected one.
+    const again = await pick(csvFile)
+    const clash = await ipc('feeds.create', {
+      name: 'Picked list',
+      format: 'text',
+      handle: again.handle,
+    })
+    expect(clash).toMatchObject({ ok: false, error: { code: 'conflict' } })
+    const second = valueOf<FeedOut>(
+      await ipc('feeds.create', { name: 'Picked CSV', format: 'text', handle: again.handle }),
+    )
+    expect(second.path).toBe(csvFile)
+    const used = await ipc('feeds.create', { name: 'Third', format: 'text', handle: again.handle })
+    expect(used).toMatchObject({ ok: false, error: { code: 'not_found' } })
+  })
+
+  it('edits one keeping its path, changes its file only to a picked one', async () => {
+    const file = await pick(csvFile)
+    const feed = valueOf<FeedOut>(
+      await ipc('feeds.create', { name: 'Editable', format: 'text', handle: file.handle }),
+    )
+    // The form sends back the path it showed.
+    const kept = await ipc('feeds.update', { id: feed.id, patch: { path: csvFile, tags: ['x'] } })
+    expect(valueOf<FeedOut>(kept).path).toBe(csvFile)
+    const moved = await ipc('feeds.update', { id: feed.id, patch: { path: secretFile } })
+    expect(moved).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', details: { field: 'path' } },
+    })
+    const other = await pick(gzFile)
+    const repointed = await ipc('feeds.update', { id: feed.id, patch: { handle: other.handle } })
+    expect(valueOf<FeedOut>(repointed).path).toBe(gzFile)
+    const both = await ipc('feeds.update', {
+      id: feed.id,
+      patch: { handle: other.handle, path: gzFile },
+    })
+    expect(both).toMatchObject({ ok: false, error: { code: 'invalid_input' } })
+  })
+})
+
 describe('local files over HTTP', () => {
   it('refuses a path, a handle and the dialog, pointing at importText or the CLI', async () => {
     const file = await pick(csvFile)
@@ -185,6 +247,7 @@ describe('local files over HTTP', () => {
       ['feeds.importFile', { handle: file.handle, format: 'text' }],
       ['feeds.detectFormat', { handle: file.handle }],
       ['files.pickImport', {}],
+      ['feeds.create', { name: 'by handle', format: 'text', handle: file.handle }],
     ]
     for (const [method, input] of calls) {
       const r = await restCall(t, 'POST', `/api/rpc/${method}`, input)
