@@ -29,7 +29,8 @@ export const readFileHead = async (
   })
   const first = await peekBytes(decoded, DETECT_HEAD_BYTES)
   const utf16 = utf16Of(first.head)
-  const peeked = utf16 === null ? first : await peekBytes(toUtf8(first.stream, utf16), DETECT_HEAD_BYTES)
+  const peeked =
+    utf16 === null ? first : await peekBytes(toUtf8(first.stream, utf16), DETECT_HEAD_BYTES)
   // Only the head is wanted: release the file.
   await peeked.stream[Symbol.asyncIterator]().return?.()
   return {
