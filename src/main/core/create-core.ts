@@ -14,6 +14,7 @@ import {
 import { APP_VERSION, type CoreContext } from './core-context'
 import { createEventHub } from './events/event-hub'
 import { createFeedHandlers } from './feeds/feeds.handlers'
+import { createFileHandlers } from './files/files.handlers'
 import { createFeedsService, type FeedsServiceOptions } from './feeds/feeds.service'
 import { createIndicatorHandlers } from './indicators/indicators.handlers'
 import { systemClock, type Clock } from './platform/clock'
@@ -97,6 +98,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   const handlers: Handlers = {
     ...createAuditHandlers(ctx),
     ...createFeedHandlers(feeds),
+    ...createFileHandlers(),
     ...createIndicatorHandlers(ctx),
     ...createProjectHandlers(ctx),
     ...createSettingsHandlers(settings),

@@ -14,7 +14,7 @@ export type { Core, CoreOptions } from './create-core'
 export const createCore = async (opts: CoreOptions): Promise<Core> =>
   (await import('./create-core')).createCore(opts)
 export { createDispatcher, formatIssuePath, unwrap, type Dispatch } from './rpc/dispatch'
-export { inProcessContext, type CallContext, type Handlers } from './rpc/handlers'
+export { inProcessContext, type CallContext, type Handlers, type PickedFiles } from './rpc/handlers'
 export { localActor } from './audit/change-caller'
 export type { EventHub } from './events/event-hub'
 export type { HttpExposure } from './settings/http-exposure.service'

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { ClassificationSchema, SeveritySchema, TlpSchema } from './indicators.contract'
 import { Ok, PageLimit, Timestamp, Uuid, pageOf } from './common.schemas'
 import { method } from './define'
+import { FileHandleSchema } from './files.contract'
 
 export const FEED_FORMAT_NAMES = [
   'urlhaus-csv',
@@ -271,18 +272,33 @@ export const FeedCreateSchema = z
     reliability: FeedFields.reliability.default('F'),
     tags: FeedFields.tags.default([]),
     options: FeedFields.options.default({}),
+    /** Desktop app: a file the user picked (files.pickImport) instead of a path; the feed keeps its path. */
+    handle: FileHandleSchema.optional(),
   })
-  .refine((f) => (f.url === null) !== (f.path === null), {
-    message: 'Give exactly one of url or path',
-    path: ['url'],
-  })
+  .refine(
+    (f) => [f.url !== null, f.path !== null, f.handle !== undefined].filter(Boolean).length === 1,
+    {
+      message: 'Give exactly one of url or path (or, in the desktop app, a picked file)',
+      path: ['url'],
+    },
+  )
   .refine((f) => f.auth?.kind !== 'url' || (f.url ?? '').includes(AUTH_KEY_PLACEHOLDER), {
     message: 'An auth of kind url needs {authKey} in the URL',
     path: ['url'],
   })
 export type FeedCreate = z.infer<typeof FeedCreateSchema>
 
-export const FeedPatchSchema = z.strictObject(FeedFields).partial()
+export const FeedPatchSchema = z
+  .strictObject({
+    ...FeedFields,
+    /** Desktop app: read another picked file (files.pickImport) from now on; instead of `path`. */
+    handle: FileHandleSchema,
+  })
+  .partial()
+  .refine((p) => p.path === undefined || p.handle === undefined, {
+    message: 'Give path or handle, not both',
+    path: ['path'],
+  })
 export type FeedPatch = z.infer<typeof FeedPatchSchema>
 
 export const CatalogueEntrySchema = z.object({
@@ -413,15 +429,24 @@ export const feedsContract = {
     output: FeedRunDetailSchema,
   }),
   'feeds.importFile': method({
-    summary: 'Import a local file (CLI and desktop) and return the finished run',
-    input: z.strictObject({
-      path: z.string().min(1).max(4096),
-      format: ImportFormat.default('auto'),
-      /** A generic CSV's column mapping (with format auto, it makes the input a generic CSV). */
-      mapping: CsvMappingSchema.optional(),
-      name: FeedName.optional(),
-      wait: z.boolean().default(true),
-    }),
+    summary:
+      'Import a local file and return the finished run: a path from the CLI, a handle from the desktop app (files.pickImport); not over HTTP',
+    input: z
+      .strictObject({
+        /** The CLI and in-process callers only: the desktop's window and HTTP callers cannot name a path. */
+        path: z.string().min(1).max(4096).optional(),
+        /** A file the user picked in the desktop app's dialog (files.pickImport); good for one import. */
+        handle: FileHandleSchema.optional(),
+        format: ImportFormat.default('auto'),
+        /** A generic CSV's column mapping (with format auto, it makes the input a generic CSV). */
+        mapping: CsvMappingSchema.optional(),
+        name: FeedName.optional(),
+        wait: z.boolean().default(true),
+      })
+      .refine((q) => (q.path === undefined) !== (q.handle === undefined), {
+        message: 'Give exactly one of path or handle',
+        path: ['path'],
+      }),
     output: FeedRunSchema,
     mutates: true,
   }),
@@ -450,11 +475,19 @@ export const feedsContract = {
     mutates: true,
   }),
   'feeds.detectFormat': method({
-    summary: 'Detect the format of a dropped file from its first 64 KB and its name',
-    input: z.strictObject({
-      head: z.string().max(DETECT_HEAD_CHARS),
-      fileName: z.string().max(255).optional(),
-    }),
+    summary:
+      'Detect the format of a dropped file from its first 64 KB and its name, or of a file picked in the desktop app by its handle',
+    input: z
+      .strictObject({
+        head: z.string().max(DETECT_HEAD_CHARS).optional(),
+        fileName: z.string().max(255).optional(),
+        /** A file picked with files.pickImport: its first 64 KB are read (unzipped) in the main process. */
+        handle: FileHandleSchema.optional(),
+      })
+      .refine((q) => (q.head === undefined) !== (q.handle === undefined), {
+        message: 'Give exactly one of head or handle',
+        path: ['head'],
+      }),
     output: DetectFormatResultSchema,
   }),
   'observations.list': method({

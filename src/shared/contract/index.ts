@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import { auditContract } from './audit.contract'
 import { mergeContracts, mergeEvents } from './define'
 import { feedsContract, feedsEvents } from './feeds.contract'
+import { filesContract } from './files.contract'
 import { indicatorsContract, indicatorsEvents } from './indicators.contract'
 import { projectsContract } from './projects.contract'
 import { settingsContract, settingsEvents } from './settings.contract'
@@ -13,6 +14,7 @@ export const contract = mergeContracts(
   settingsContract,
   feedsContract,
   auditContract,
+  filesContract,
 )
 export const events = mergeEvents(indicatorsEvents, settingsEvents, feedsEvents)
 

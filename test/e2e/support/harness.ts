@@ -7,6 +7,7 @@ import { loadOrCreateToken } from '#server/api-token'
 import { createHttpServer } from '#server/server'
 import { createLogger } from '#core/platform/logger'
 import { createIpcDispatch } from '#desktop/ipc-dispatch'
+import { createPickedFileRegistry } from '#desktop/picked-files'
 import { startStaticServer } from './static-server'
 
 export const RENDERER_DIR = resolve(__dirname, '../../../out/renderer')
@@ -26,6 +27,11 @@ export type Harness = {
   /** Loads the app and waits until it shows its first page of indicators. */
   open(): Promise<void>
   screenshot(name: string): Promise<string>
+  /**
+   * What the user chooses in the next file dialog the desktop's main process shows (null: cancel). The IPC
+   * harness only: a browser has no such dialog.
+   */
+  willPick(path: string | null): void
   close(): Promise<void>
 }
 
@@ -37,6 +43,8 @@ export type HarnessOptions = {
 export type StartHarness = (browser: Browser, opts?: HarnessOptions) => Promise<Harness>
 
 const VIEWPORT = { width: 1280, height: 800 }
+/** The IPC harness's one page, as the main process would know its window (a webContents id). */
+const PAGE_WINDOW = 1
 
 const newCore = async (): Promise<{ core: Core; dataDir: string }> => {
   const { core, dir } = await openCore({ logger: createLogger({ level: 'warn' }), start: true })
@@ -99,6 +107,9 @@ export const startHttpHarness: StartHarness = async (browser, opts = {}) => {
       await waitForApp(page)
     },
     screenshot: shooter(page, 'http'),
+    willPick: () => {
+      throw new Error('the browser build has no main-process file dialog')
+    },
     close: async () => {
       await context.close()
       await server.close()
@@ -117,16 +128,19 @@ export const startIpcHarness: StartHarness = async (browser, opts = {}) => {
   const { core, dataDir } = await newCore()
   await opts.seed?.(core)
   const server = await startStaticServer(RENDERER_DIR)
+  // The main process's open dialog, answered by the test (willPick); the picked-file registry is the real one.
+  const picks: (string | null)[] = []
   const ipcDispatch = createIpcDispatch({
     dispatch: core.dispatch,
     isTrustedSender: (frameUrl) => frameUrl?.startsWith(`${server.url}/`) === true,
+    files: createPickedFileRegistry({ choosePath: async () => picks.shift() ?? null }),
   })
   const context = await browser.newContext({ viewport: VIEWPORT })
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url })
   const page = await context.newPage()
   const problems = watchProblems(page)
   await page.exposeBinding('__threateyeInvoke', (source, method: unknown, input: unknown) =>
-    ipcDispatch(source.frame.url(), method, input),
+    ipcDispatch(source.frame.url(), method, input, PAGE_WINDOW),
   )
   await page.addInitScript({ content: BRIDGE_INIT_SCRIPT })
   const offEvents = core.events.onAny((name, payload) => {
@@ -145,6 +159,9 @@ export const startIpcHarness: StartHarness = async (browser, opts = {}) => {
       await waitForApp(page)
     },
     screenshot: shooter(page, 'ipc'),
+    willPick: (path) => {
+      picks.push(path)
+    },
     close: async () => {
       offEvents()
       await context.close()

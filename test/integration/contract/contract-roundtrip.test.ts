@@ -12,6 +12,7 @@ import { createFixedClock } from '#core/platform/clock'
 import { createMemoryLogger } from '#core/platform/logger'
 import { inProcessContext } from '#core/rpc/handlers'
 import { createIpcDispatch } from '#desktop/ipc-dispatch'
+import { createPickedFileRegistry } from '#desktop/picked-files'
 
 // Every contract method goes through every transport with the same input, against identically seeded
 // cores, and must come back the same. The case table is keyed by method: adding a method to the contract
@@ -19,6 +20,8 @@ import { createIpcDispatch } from '#desktop/ipc-dispatch'
 
 const TRUSTED_FRAME = 'file:///opt/threateye/out/renderer/index.html'
 const isTrustedSender = (url: string | undefined) => url === TRUSTED_FRAME
+/** The webContents id the IPC transport's calls come from. */
+const IPC_WINDOW = 1
 
 /** What the seed created on each core; cases build their input from it. */
 type Seed = {
@@ -43,6 +46,11 @@ type Case = {
   expect?: 'ok' | ErrorCode
   /** What the HTTP transports answer instead, for methods the HTTP API refuses on purpose. */
   overHttp?: ErrorCode
+  /**
+   * The desktop's window names local files by a handle from its own file dialog, not by path: its input
+   * (built with the IPC transport, which picks the seed's list file) and, for the dialog itself, its answer.
+   */
+  overIpc?: { input?: (s: Seed, ipc: Transport) => Promise<unknown>; expect?: 'ok' }
 }
 
 const HTTP_TRANSPORTS = new Set(['inject', 'socket'])
@@ -129,8 +137,22 @@ const CASES = {
   'feeds.importFile': {
     input: (s) => ({ path: s.listFile, format: 'text' }),
     overHttp: 'forbidden',
+    overIpc: {
+      input: async (_s, ipc) => ({ handle: await pickOverIpc(ipc), format: 'text' }),
+    },
   },
+  // Opens the desktop's file dialog: nothing else has one.
+  'files.pickImport': { input: () => ({}), expect: 'forbidden', overIpc: { expect: 'ok' } },
 } satisfies Record<Method, Case>
+
+/** A handle to the seed's list file, picked through the IPC transport (whose dialog picks that file). */
+const pickOverIpc = async (ipc: Transport): Promise<string> => {
+  const picked = await ipc.call('files.pickImport', {})
+  if (!picked.ok) throw new Error(`files.pickImport over IPC: ${picked.error.message}`)
+  const { file } = picked.value as { file: { handle: string } | null }
+  if (!file) throw new Error('files.pickImport over IPC picked nothing')
+  return file.handle
+}
 
 type TestClock = ReturnType<typeof createFixedClock>
 
@@ -258,8 +280,10 @@ const transports: Record<string, (w: World) => Transport> = {
     },
   }),
   ipc: (w) => {
-    const invoke = createIpcDispatch({ dispatch: w.core.dispatch, isTrustedSender })
-    return { name: 'ipc', call: (m, input) => invoke(TRUSTED_FRAME, m, input) }
+    // The user picks the seed's list file in this window's dialog.
+    const files = createPickedFileRegistry({ choosePath: async () => w.seed.listFile })
+    const invoke = createIpcDispatch({ dispatch: w.core.dispatch, isTrustedSender, files })
+    return { name: 'ipc', call: (m, input) => invoke(TRUSTED_FRAME, m, input, IPC_WINDOW) }
   },
 }
 
@@ -310,9 +334,15 @@ beforeAll(async () => {
     const t = make(world)
     results[name] = {}
     for (const [method, c] of Object.entries(CASES) as [Method, Case][]) {
-      const result = await t.call(method, c.input(world.seed))
+      const ipcInput = name === 'ipc' ? c.overIpc?.input : undefined
+      const input = ipcInput ? await ipcInput(world.seed, t) : c.input(world.seed)
+      const result = await t.call(method, input)
       world.clock.advance(1000)
-      const expected = (HTTP_TRANSPORTS.has(name) ? c.overHttp : undefined) ?? c.expect ?? 'ok'
+      const expected =
+        (HTTP_TRANSPORTS.has(name) ? c.overHttp : undefined) ??
+        (name === 'ipc' ? c.overIpc?.expect : undefined) ??
+        c.expect ??
+        'ok'
       const got = result.ok ? 'ok' : result.error.code
       if (got !== expected) {
         throw new Error(
@@ -342,13 +372,25 @@ describe('contract round trip', () => {
   it.each(METHODS)('%s agrees across in-process, inject, socket and IPC', (method) => {
     const reference = results['in-process']?.[method]
     expect(reference).toBeDefined()
-    const refusedOverHttp = (CASES as Record<Method, Case>)[method].overHttp !== undefined
-    for (const name of ['inject', 'socket', 'ipc']) {
+    const c: Case = CASES[method]
+    const refusedOverHttp = c.overHttp !== undefined
+    // The desktop's own dialog: IPC answers what nothing else can, checked below.
+    const desktopOnly = c.overIpc?.expect !== undefined
+    for (const name of ['inject', 'socket', ...(desktopOnly ? [] : ['ipc'])]) {
       // A method the HTTP API refuses agrees with in-process over IPC, and between the HTTP transports.
       const against =
         refusedOverHttp && HTTP_TRANSPORTS.has(name) ? results.inject?.[method] : reference
       expect(results[name]?.[method], `${method} via ${name}`).toEqual(against)
     }
+  })
+
+  it('files.pickImport over IPC hands the page a handle, the name and the size, never the path', () => {
+    const picked = results.ipc?.['files.pickImport']
+    expect(picked).toMatchObject({
+      ok: true,
+      value: { file: { name: 'list.txt', size: LIST.length, handle: expect.any(String) } },
+    })
+    expect(JSON.stringify(picked)).not.toContain('<dir>')
   })
 })
 

@@ -23,6 +23,7 @@ import { redactUrl } from './http/fetch-error'
 import type { FetchDeps, FetchLimits } from './http/fetch-types'
 import { createFeedScheduler } from './scheduler'
 import { openFeedSource } from './sources/feed-sources'
+import { readFileHead } from './sources/file-head'
 import { openFileSource, openTextSource, openUrlSource, type RemoteDeps } from './sources/sources'
 
 export type FeedRunsOptions = {
@@ -286,6 +287,11 @@ export const createFeedRunsService = (
         ('format' in found && found.format === 'generic-csv') ||
         ('ambiguous' in found && found.ambiguous.includes('generic-csv'))
       return csv ? { ...found, csv: previewCsv(head) } : found
+    },
+    /** The same for a local file (one picked in the desktop's dialog), read as its import would read it. */
+    async detectFileFormat(path: string): Promise<DetectFormatResult> {
+      const { head, name } = await readFileHead(path)
+      return this.detectFormat(new TextDecoder('utf-8').decode(head), name)
     },
     observations: (indicatorId: string, limit: number) =>
       listObservations(ctx.db.sqlite, indicatorId, limit),

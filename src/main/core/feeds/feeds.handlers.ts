@@ -1,4 +1,5 @@
 import { callerOf } from '../audit/change-log'
+import { pickedFilesOf } from '../files/files.handlers'
 import { AppError } from '#shared/contract'
 import type { FeedRun } from '#shared/contract/feeds.contract'
 import type { CallContext, HandlerMap } from '../rpc/handlers'
@@ -23,11 +24,13 @@ type FeedMethod =
   | 'observations.list'
 
 /**
- * A local path names a file on the machine running the core. The desktop (IPC), the CLI and tests may use one;
- * an HTTP caller may not, or the API (and, later, the team server) would read any file the process can read
- * and hand its lines back in reject reports. Browsers upload content instead (feeds.importText).
+ * A local path names a file on the machine running the core, and an import quotes that file's lines back in
+ * its rejects and errors. So only the CLI and in-process callers name paths. Not an HTTP caller, or the API
+ * (and, later, the team server) would read any file the process can read: browsers upload content instead
+ * (feeds.importText). Not the desktop's window either, or any script running in the page could: the user
+ * picks the file in the main process's dialog and the page sends its handle (files.pickImport).
  */
-const refuseLocalPathOverHttp = (ctx: CallContext, what: string): void => {
+const refuseNamedPath = (ctx: CallContext, what: string): void => {
   if (ctx.caller === 'http') {
     throw new AppError(
       'forbidden',
@@ -35,6 +38,40 @@ const refuseLocalPathOverHttp = (ctx: CallContext, what: string): void => {
       { field: 'path' },
     )
   }
+  if (ctx.caller === 'ipc') {
+    throw new AppError(
+      'forbidden',
+      'path: the app window cannot name a file for ThreatEye to read; pick it with Open file… (files.pickImport) and send its handle',
+      { field: 'path' },
+    )
+  }
+}
+
+/** The file an import reads: a picked file's (used up by the import) or a path its caller may name. */
+const importPath = (
+  q: { path?: string | undefined; handle?: string | undefined },
+  ctx: CallContext,
+  use: 'peek' | 'take',
+): string => {
+  if (q.handle !== undefined) return pickedFilesOf(ctx, 'handle').pathOf(q.handle, use)
+  refuseNamedPath(ctx, 'Importing a local file')
+  // The contract asks for exactly one of the two.
+  return q.path ?? ''
+}
+
+/**
+ * A feed reading a picked file keeps its path. The handle is used up only once the feed is saved, so a
+ * refused name or schedule can be fixed without picking the file again.
+ */
+const withPickedFile = async <T>(
+  ctx: CallContext,
+  handle: string,
+  save: (path: string) => Promise<T>,
+): Promise<T> => {
+  const files = pickedFilesOf(ctx, 'handle')
+  const saved = await save(files.pathOf(handle, 'peek'))
+  files.pathOf(handle, 'take')
+  return saved
 }
 
 /** Runs started from the command line are recorded as such in the history. */
@@ -44,12 +81,22 @@ const trigger = (ctx: CallContext, otherwise: FeedRun['trigger']): FeedRun['trig
 export const createFeedHandlers = ({ config, runs }: FeedsService): HandlerMap<FeedMethod> => ({
   'feeds.list': async () => ({ items: await config.list() }),
   'feeds.get': ({ id }) => config.get(id),
-  'feeds.create': (input, ctx) => {
-    if (input.path !== null) refuseLocalPathOverHttp(ctx, 'A feed with a local path')
+  'feeds.create': ({ handle, ...input }, ctx) => {
+    if (handle !== undefined)
+      return withPickedFile(ctx, handle, (path) => config.create({ ...input, path }, callerOf(ctx)))
+    if (input.path !== null) refuseNamedPath(ctx, 'A feed with a local path')
     return config.create(input, callerOf(ctx))
   },
-  'feeds.update': ({ id, patch }, ctx) => {
-    if (patch.path) refuseLocalPathOverHttp(ctx, 'A feed with a local path')
+  'feeds.update': async ({ id, patch: { handle, ...patch } }, ctx) => {
+    if (handle !== undefined)
+      return withPickedFile(ctx, handle, (path) =>
+        config.update(id, { ...patch, path }, callerOf(ctx)),
+      )
+    // The window's feed form sends back the path it was shown: keeping it names no new file.
+    if (patch.path) {
+      const kept = ctx.caller === 'ipc' && patch.path === (await config.get(id)).path
+      if (!kept) refuseNamedPath(ctx, 'A feed with a local path')
+    }
     return config.update(id, patch, callerOf(ctx))
   },
   'feeds.delete': async ({ id }, ctx) => {
@@ -67,14 +114,20 @@ export const createFeedHandlers = ({ config, runs }: FeedsService): HandlerMap<F
   },
   'feeds.runs': async (q) => runs.list(q),
   'feeds.getRun': async ({ id }) => runs.get(id),
-  'feeds.importFile': (q, ctx) => {
-    refuseLocalPathOverHttp(ctx, 'Importing a local file')
-    return runs.importFile(q, trigger(ctx, 'import'), ctx.signal, callerOf(ctx))
-  },
+  'feeds.importFile': ({ handle, path, ...q }, ctx) =>
+    runs.importFile(
+      { ...q, path: importPath({ handle, path }, ctx, 'take') },
+      trigger(ctx, 'import'),
+      ctx.signal,
+      callerOf(ctx),
+    ),
   'feeds.importUrl': (q, ctx) =>
     runs.importUrl(q, trigger(ctx, 'import'), ctx.signal, callerOf(ctx)),
   'feeds.importText': (q, ctx) =>
     runs.importText(q, trigger(ctx, 'import'), ctx.signal, callerOf(ctx)),
-  'feeds.detectFormat': async ({ head, fileName }) => runs.detectFormat(head, fileName),
+  'feeds.detectFormat': async ({ head, fileName, handle }, ctx) =>
+    head !== undefined
+      ? runs.detectFormat(head, fileName)
+      : runs.detectFileFormat(importPath({ handle }, ctx, 'peek')),
   'observations.list': async ({ indicatorId, limit }) => runs.observations(indicatorId, limit),
 })

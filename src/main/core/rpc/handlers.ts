@@ -1,9 +1,25 @@
 import type { Method, Out, ParsedIn } from '#shared/contract'
+import type { PickedFile } from '#shared/contract/files.contract'
 import type { Transport } from '#shared/contract/audit.contract'
 import { localActor } from '../audit/change-caller'
 
 /** The transport a call came through; the feed scheduler is the core calling itself. */
 export type Caller = Transport
+
+/**
+ * The files the user picked in the desktop app's open dialog, as one window's calls see them (the IPC
+ * transport sets it; no other transport has a dialog). The page holds handles; only this resolves them.
+ */
+export type PickedFiles = {
+  /** Opens the dialog; null when the user cancelled. */
+  pick(): Promise<PickedFile | null>
+  /**
+   * The picked path behind a handle of this window. `take` uses the handle up (an import); `peek` leaves it
+   * (format detection before the import). Throws an AppError for a handle unknown, used, expired or picked
+   * in another window.
+   */
+  pathOf(handle: string, use: 'peek' | 'take'): string
+}
 
 /**
  * What every handler receives besides its input: who called, and a signal to stop long work. Each transport
@@ -17,6 +33,8 @@ export type CallContext = {
   signal: AbortSignal
   /** The contract method being called (the dispatcher sets it): the change log records it. */
   method?: string
+  /** Desktop IPC only: the files the user picked in this window's dialog. */
+  files?: PickedFiles
 }
 
 export type Handler<K extends Method> = (input: ParsedIn<K>, ctx: CallContext) => Promise<Out<K>>

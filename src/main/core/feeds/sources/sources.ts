@@ -60,14 +60,14 @@ async function* bytesOfText(content: string): AsyncGenerator<Uint8Array> {
  * the format, an input that holds no format we read (an HTML page, XML, an image) is refused with what it
  * looks like, rather than parsed into junk pulled out of its markup.
  */
-const utf16Of = (head: Uint8Array): 'utf-16le' | 'utf-16be' | null =>
+export const utf16Of = (head: Uint8Array): 'utf-16le' | 'utf-16be' | null =>
   head[0] === 0xff && head[1] === 0xfe
     ? 'utf-16le'
     : head[0] === 0xfe && head[1] === 0xff
       ? 'utf-16be'
       : null
 
-async function* toUtf8(
+export async function* toUtf8(
   input: AsyncIterable<Uint8Array>,
   encoding: 'utf-16le' | 'utf-16be',
 ): AsyncGenerator<Uint8Array> {

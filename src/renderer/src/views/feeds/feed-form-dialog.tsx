@@ -6,6 +6,7 @@ import { Modal } from '../../components/modal'
 import { Field } from '../indicators/indicator-edit-form'
 import { AuthFields } from './feed-auth-fields'
 import { useFeedsStore } from './feeds-context'
+import { ChooseFileButton, useHasFileDialog } from './open-file-button'
 import { FORMAT_LABELS, RELIABILITY_LABELS } from './feeds-format'
 import {
   OPTIONS_HINTS,
@@ -24,6 +25,7 @@ const FIELD_OF_DRAFT: Partial<Record<keyof FeedDraft, FieldKey>> = {
   format: 'format',
   url: 'source',
   path: 'source',
+  picked: 'source',
   sourceKind: 'source',
   schedule: 'schedule',
   tags: 'tags',
@@ -51,6 +53,8 @@ export const FeedFormDialog = (props: { target: FeedFormTarget; onClose: () => v
   )
   const [errors, setErrors] = useState<FieldErrors>({})
   const [busy, setBusy] = useState(false)
+  // The desktop's window cannot type a path for the app to read: it chooses the file in the main process.
+  const fileDialog = useHasFileDialog()
 
   const change = <K extends keyof FeedDraft>(key: K, value: FeedDraft[K]) => {
     setDraft((d) => ({ ...d, [key]: value }))
@@ -154,7 +158,9 @@ export const FeedFormDialog = (props: { target: FeedFormTarget; onClose: () => v
           label={
             draft.sourceKind === 'url'
               ? 'Source URL'
-              : 'Local file path (on the machine running ThreatEye)'
+              : fileDialog
+                ? 'Local file (chosen in the file dialog)'
+                : 'Local file path (on the machine running ThreatEye)'
           }
           error={err('source')}
           wide
@@ -176,23 +182,42 @@ export const FeedFormDialog = (props: { target: FeedFormTarget; onClose: () => v
                   </label>
                 ))}
               </fieldset>
-              <input
-                id={id}
-                className="mono"
-                value={draft.sourceKind === 'url' ? draft.url : draft.path}
-                maxLength={4096}
-                spellCheck={false}
-                autoComplete="off"
-                placeholder={
-                  draft.sourceKind === 'url'
-                    ? 'https://example.org/feed.csv'
-                    : '/data/feeds/list.txt'
-                }
-                aria-invalid={!!err('source')}
-                aria-describedby={d}
-                data-testid="feed-url"
-                onChange={(e) => change(draft.sourceKind, e.target.value)}
-              />
+              {fileDialog && draft.sourceKind === 'path' ? (
+                <>
+                  <input
+                    id={id}
+                    className="mono"
+                    readOnly
+                    value={draft.picked?.name ?? draft.path}
+                    placeholder="No file chosen"
+                    aria-invalid={!!err('source')}
+                    aria-describedby={d}
+                    data-testid="feed-url"
+                  />
+                  <ChooseFileButton
+                    testId="feed-choose-file"
+                    onPicked={(f) => change('picked', f)}
+                  />
+                </>
+              ) : (
+                <input
+                  id={id}
+                  className="mono"
+                  value={draft.sourceKind === 'url' ? draft.url : draft.path}
+                  maxLength={4096}
+                  spellCheck={false}
+                  autoComplete="off"
+                  placeholder={
+                    draft.sourceKind === 'url'
+                      ? 'https://example.org/feed.csv'
+                      : '/data/feeds/list.txt'
+                  }
+                  aria-invalid={!!err('source')}
+                  aria-describedby={d}
+                  data-testid="feed-url"
+                  onChange={(e) => change(draft.sourceKind, e.target.value)}
+                />
+              )}
             </div>
           )}
         </Field>

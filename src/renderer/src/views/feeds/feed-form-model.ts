@@ -1,5 +1,6 @@
 import type { In } from '#shared/contract'
 import type { Feed, FeedAuthInput, FeedPatch } from '#shared/contract/feeds.contract'
+import type { PickedFile } from '#shared/contract/files.contract'
 import type { Tlp } from '#shared/domain/enums'
 import { ApiError, errorMessage } from '../../api/client'
 import { parseTags, type FeedFormat, type Reliability } from './feeds-format'
@@ -13,6 +14,8 @@ export type FeedDraft = {
   sourceKind: 'url' | 'path'
   url: string
   path: string
+  /** Desktop app: the file chosen in the main process's dialog; the feed then reads it (by handle). */
+  picked: PickedFile | null
   schedule: string
   enabled: boolean
   defaultTlp: Tlp
@@ -52,6 +55,7 @@ export const emptyDraft = (): FeedDraft => ({
   sourceKind: 'url',
   url: '',
   path: '',
+  picked: null,
   schedule: '0 */6 * * *',
   enabled: true,
   defaultTlp: 'amber',
@@ -142,10 +146,19 @@ export const buildInput = (d: FeedDraft): Built => {
     tags: parseTags(d.tags),
     options: options.value,
   }
+  // A file picked in the desktop's dialog goes by its handle: the app window cannot name a path.
+  const { path: _typed, ...rest } = common
+  const source =
+    d.sourceKind === 'path' && d.picked !== null
+      ? {
+          create: { ...rest, path: null, handle: d.picked.handle },
+          patch: { ...rest, handle: d.picked.handle },
+        }
+      : { create: common, patch: common }
   return {
     ok: true,
-    create: { ...common, auth: auth ?? null },
-    patch: auth === undefined ? common : { ...common, auth },
+    create: { ...source.create, auth: auth ?? null },
+    patch: auth === undefined ? source.patch : { ...source.patch, auth },
   }
 }
 

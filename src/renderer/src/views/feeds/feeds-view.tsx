@@ -6,6 +6,7 @@ import { FeedList } from './feed-list'
 import { FeedsProvider, useFeeds } from './feeds-context'
 import { formatBytes } from './feeds-format'
 import { ImportDialog } from './import-dialog'
+import { OpenFileButton, useHasFileDialog } from './open-file-button'
 import { RunHistory } from './run-history'
 import './feeds.css'
 
@@ -34,6 +35,8 @@ const FeedsScreen = () => {
   const fileInput = useRef<HTMLInputElement>(null)
   const ready = useFeeds((s) => s.feeds !== null && s.catalogue !== null)
   const drops = useRef(0)
+  // The desktop opens files in the main process's dialog (any size, read there); a browser reads them here.
+  const fileDialog = useHasFileDialog()
 
   const startImport = (file: File | undefined) => {
     if (!file) return
@@ -69,14 +72,18 @@ const FeedsScreen = () => {
       <div className="view-header">
         <h1 id="feeds-title">Feeds</h1>
         <div className="view-header-actions">
-          <button
-            type="button"
-            className="button"
-            data-testid="import-file"
-            onClick={() => fileInput.current?.click()}
-          >
-            Import file…
-          </button>
+          {fileDialog ? (
+            <OpenFileButton className="button" label="Open file…" testId="import-open-file" />
+          ) : (
+            <button
+              type="button"
+              className="button"
+              data-testid="import-file"
+              onClick={() => fileInput.current?.click()}
+            >
+              Import file…
+            </button>
+          )}
           <button
             type="button"
             className="button button-primary"
@@ -122,16 +129,34 @@ const FeedsScreen = () => {
               <strong>Drop a feed file here to import it</strong>
               <span className="muted">
                 CSV, JSON, STIX 2.1, MISP event or any text with indicators — the format is
-                detected. Up to {formatBytes(MAX_IMPORT_TEXT_CHARS)}; larger files:{' '}
-                <code>threateye import &lt;file&gt;</code>
+                detected.{' '}
+                {fileDialog ? (
+                  <>
+                    A dropped file up to {formatBytes(MAX_IMPORT_TEXT_CHARS)}; Open file… reads
+                    files of any size.
+                  </>
+                ) : (
+                  <>
+                    Up to {formatBytes(MAX_IMPORT_TEXT_CHARS)}; larger files:{' '}
+                    <code>threateye import &lt;file&gt;</code>
+                  </>
+                )}
               </span>
-              <button
-                type="button"
-                className="link-button"
-                onClick={() => fileInput.current?.click()}
-              >
-                or choose a file
-              </button>
+              {fileDialog ? (
+                <OpenFileButton
+                  className="link-button"
+                  label="or open a file"
+                  testId="drop-zone-open-file"
+                />
+              ) : (
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => fileInput.current?.click()}
+                >
+                  or choose a file
+                </button>
+              )}
             </div>
             <FeedList
               onAdd={() => setTab('catalogue')}
