@@ -194,7 +194,9 @@ export const createFeedRunsService = (
    */
   const recover = async (): Promise<number> => {
     const closed = await ctx.db.writes.run('feeds.recover', () =>
-      runs.closeAbandoned(now(), (run) => ownerGoneReason(run, owner, liveness, manager.ownsRun)),
+      runs.closeAbandoned(now(), (run) =>
+        ownerGoneReason(run, owner, liveness, (id) => manager.ownsRun(id)),
+      ),
     )
     if (closed.length > 0)
       log.warn('runs whose process is gone were closed as interrupted', { runs: closed })
