@@ -62,6 +62,14 @@ const decodeCursor = (c: string): [string, string] => {
   return [at, id]
 }
 
+// Start-up reads and closes only the open runs, along IDX_feed_runs_open (0007), never the whole history;
+// the heartbeat updates live runs by primary key. Their plans are tested (0007's migration test).
+export const OPEN_RUNS_SQL = `SELECT id, owner_pid AS ownerPid, owner_instance AS ownerInstance,
+    owner_host AS ownerHost, heartbeat_at AS heartbeatAt
+  FROM feed_runs WHERE status IN ('queued', 'running')`
+export const RUN_HEARTBEAT_SQL = `UPDATE feed_runs SET heartbeat_at = ?
+  WHERE id = ? AND status IN ('queued', 'running')`
+
 /**
  * feed_runs and feed_run_rejects through raw statements: the counters are updated inside every batch
  * transaction, so the run row always matches what is committed. Callers run writes on the write queue.
@@ -74,9 +82,7 @@ export const createRunStore = (sqlite: BetterSqlite3.Database, changes?: ChangeL
        owner_pid, owner_instance, owner_host, heartbeat_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
-  const heartbeat = sqlite.prepare(
-    `UPDATE feed_runs SET heartbeat_at = ? WHERE id = ? AND status IN ('queued', 'running')`,
-  )
+  const heartbeat = sqlite.prepare(RUN_HEARTBEAT_SQL)
   const setStatus = sqlite.prepare('UPDATE feed_runs SET status = ? WHERE id = ?')
   const setFormat = sqlite.prepare('UPDATE feed_runs SET format = ? WHERE id = ?')
   const setCounters = sqlite.prepare(
@@ -96,12 +102,7 @@ export const createRunStore = (sqlite: BetterSqlite3.Database, changes?: ChangeL
   const lastOfFeed = sqlite.prepare(
     'SELECT * FROM feed_runs WHERE feed_id = ? ORDER BY started_at DESC, id DESC LIMIT 1',
   )
-  // Both read and close along IDX_feed_runs_open (0007): only the open runs, never the whole history.
-  const openRuns = sqlite.prepare(
-    `SELECT id, owner_pid AS ownerPid, owner_instance AS ownerInstance, owner_host AS ownerHost,
-       heartbeat_at AS heartbeatAt
-     FROM feed_runs WHERE status IN ('queued', 'running')`,
-  )
+  const openRuns = sqlite.prepare(OPEN_RUNS_SQL)
   const isOpen = sqlite
     .prepare(`SELECT 1 FROM feed_runs WHERE id = ? AND status IN ('queued', 'running')`)
     .pluck()

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { AddRunOwner1764770000000 } from '#core/db/migrations/0007-add-run-owner'
 import { migrations } from '#core/db/migrations/index'
+import { OPEN_RUNS_SQL, RUN_HEARTBEAT_SQL } from '#core/feeds/engine/run-store'
 import {
   migrateTo,
   namesOf,
@@ -71,12 +72,10 @@ describe('migration 0007 (the owner and heartbeat of a run)', () => {
     ])
     // Start-up reads only the open runs, along the partial index, never the whole history.
     expect(namesOf(file, 'index')).toContain('IDX_feed_runs_open')
-    expect(
-      planOf(
-        file,
-        `SELECT id, owner_pid FROM feed_runs WHERE status IN ('queued', 'running')`,
-      ).join('\n'),
-    ).toMatch(/USING INDEX IDX_feed_runs_open/)
+    expect(planOf(file, OPEN_RUNS_SQL).join('\n')).toMatch(/USING INDEX IDX_feed_runs_open/)
+    expect(planOf(file, RUN_HEARTBEAT_SQL, 'x', 'y').join('\n')).toMatch(
+      /SEARCH feed_runs USING INDEX sqlite_autoindex_feed_runs_1 \(id=\?\)/,
+    )
 
     await revert(file, V)
     const left = runColumns(file).map((c) => c.name)
