@@ -1,7 +1,10 @@
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from './support/browser'
 import { shotPath, startHttpHarness, type Harness } from './support/harness'
+import { IndicatorsPage } from './support/indicators.page'
 import { describeIndicatorFlows } from './support/indicators.scenarios'
 import { describePaging } from './support/paging.scenarios'
 
@@ -59,4 +62,59 @@ describe('the API token in the browser', () => {
     expect(await screen.textContent()).toContain('no longer valid')
     await page.close()
   })
+})
+
+describe('searching while the search index is behind', () => {
+  let browser: Browser
+  let h: Harness
+
+  beforeAll(async () => {
+    browser = await launchBrowser()
+    h = await startHttpHarness(browser, {
+      seed: async (core) => {
+        const items = Array.from({ length: 20 }, (_, i) => ({
+          type: 'domain' as const,
+          value: `indexed${i}.example`,
+        }))
+        await core.call('indicators.bulkCreate', { items })
+        await core.waitForIdle()
+      },
+    })
+  })
+
+  afterAll(async () => {
+    await h?.close()
+    await browser?.close()
+  })
+
+  it('says the result may be incomplete, how far the index has got, and refreshes once it caught up', async () => {
+    await h.open()
+    const ui = new IndicatorsPage(h.page)
+    const notice = h.page.getByTestId('search-index-notice')
+    // A write lock on search.sqlite holds the indexer back, whatever the machine's speed.
+    const lock = new Database(join(h.core.dataDir, 'search.sqlite'))
+    try {
+      lock.exec('BEGIN IMMEDIATE')
+      const items = Array.from({ length: 10 }, (_, i) => ({
+        type: 'domain' as const,
+        value: `pending${i}.example`,
+      }))
+      await h.core.call('indicators.bulkCreate', { items })
+      await ui.search('pending3.example')
+      await notice.waitFor()
+      expect(await notice.textContent()).toBe(
+        'Search index is rebuilding: 20 of 30 indexed; results may be incomplete',
+      )
+      await ui.waitForTotal('0 indicators')
+      await h.screenshot('search-index-notice')
+    } finally {
+      lock.exec('ROLLBACK')
+      lock.close()
+    }
+    // The indexer gets through once the lock is gone; the view notices, drops the notice and shows the row.
+    await notice.waitFor({ state: 'detached', timeout: 30_000 })
+    await ui.row('pending3[.]example').waitFor({ timeout: 30_000 })
+    await ui.waitForTotal('1 indicator')
+    expect(h.problems.splice(0)).toEqual([])
+  }, 90_000)
 })

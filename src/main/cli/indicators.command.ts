@@ -10,7 +10,7 @@ import {
 } from './args'
 import { EXIT_OK, type CommandSpec } from './cli-types'
 import { toJsonLine } from './format'
-import { indicatorRecord, indicatorTable } from './indicators.format'
+import { indicatorRecord, indicatorTable, searchCoverageNotice } from './indicators.format'
 import { callFromCli, withCore } from './with-core'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -84,6 +84,8 @@ export const indicatorsListCommand: CommandSpec = {
     const page = await withCore(dataDirOf(args, io), io, (core) =>
       callFromCli(core, io, 'indicators.list', input),
     )
+    const notice = searchCoverageNotice(page)
+    if (notice !== null) io.stderr(notice)
     io.stdout(boolOpt(args, 'json') ? toJsonLine(page) : indicatorTable(page.items))
     return EXIT_OK
   },
@@ -104,6 +106,8 @@ export const indicatorsSearchCommand: CommandSpec = {
     const page = await withCore(dataDirOf(args, io), io, (core) =>
       callFromCli(core, io, 'indicators.search', input),
     )
+    const notice = searchCoverageNotice(page)
+    if (notice !== null) io.stderr(notice)
     io.stdout(boolOpt(args, 'json') ? toJsonLine(page) : indicatorTable(page.items))
     return EXIT_OK
   },

@@ -1,4 +1,4 @@
-import type { Indicator } from '#shared/contract/indicators.contract'
+import type { Indicator, SearchCoverage } from '#shared/contract/indicators.contract'
 import { formatRecord, formatTable } from './format'
 
 export const indicatorTable = (items: readonly Indicator[]): string =>
@@ -29,3 +29,16 @@ export const indicatorRecord = (i: Indicator): string =>
     ['created', i.createdAt],
     ['updated', i.updatedAt],
   ])
+
+/**
+ * The line a text search prints on stderr when the search index could not see every row (it is rebuilding
+ * or catching up): the result may miss indicators that exist. Null when the search was complete.
+ */
+export const searchCoverageNotice = (answer: Partial<SearchCoverage>): string | null => {
+  if (answer.partial !== true) return null
+  const p = answer.indexProgress
+  const far = p
+    ? `: ${p.indexed.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} indexed`
+    : ''
+  return `Search index is rebuilding${far}; results may be incomplete\n`
+}

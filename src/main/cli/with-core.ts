@@ -7,8 +7,9 @@ import type { CliIo } from './cli-types'
  * next process (or the desktop app) finds a clean database. Only warnings reach stderr: stdout is the
  * command's output and must stay parseable.
  *
- * A one-shot command never calls core.start(): that would arm the feed schedule in a process about to exit
- * and mark runs of a `serve` or desktop process working on the same data as interrupted.
+ * A one-shot command never calls core.start(), which would arm the feed schedule in a process about to
+ * exit. It does close the runs whose process is gone (an earlier CLI import that was killed); runs of a
+ * `serve` or desktop process working on the same data are theirs and stay untouched.
  */
 export const withCore = async <T>(
   dataDir: string,
@@ -21,6 +22,7 @@ export const withCore = async <T>(
     feeds: { schedule: false },
   })
   try {
+    await core.recoverRuns()
     return await fn(core)
   } finally {
     await core.stop()

@@ -58,6 +58,11 @@ export type Core = CoreContext & {
   /** The HTTP transport reports where it listens, for system.info and the CLI. */
   setHttpUrl(url: string | null): void
   start(): Promise<void>
+  /**
+   * Closes the feed runs whose owning process is gone (start() does it too). One-shot CLI commands call
+   * this instead of start(): a CLI import killed earlier is closed by the next command.
+   */
+  recoverRuns(): Promise<number>
   waitForIdle(): Promise<void>
   stop(): Promise<void>
 }
@@ -134,6 +139,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     start: async () => {
       await feeds.start()
     },
+    recoverRuns: () => feeds.recover(),
     waitForIdle: async () => {
       for (const idle of idlers) await idle()
     },

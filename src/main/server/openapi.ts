@@ -82,7 +82,11 @@ const restOperation = (r: RestRoute) => {
   const success =
     r.status === 204
       ? { description: 'Done; no content' }
-      : { description: 'The result', content: json(r.output.schema(spec)) }
+      : {
+          description: 'The result',
+          content: json(r.output.schema(spec)),
+          ...(r.output.headers ? { headers: r.output.headers.docs } : {}),
+        }
   return {
     operationId: `rest.${r.verb.toLowerCase()}.${r.path.replace(/[/:]+/g, '.').replace(/^\.|\.$/g, '')}`,
     summary: spec.summary,

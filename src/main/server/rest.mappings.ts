@@ -185,3 +185,43 @@ export const asArray = (): OutputMapping => ({
     return items ? snakeSchema(items, 'output') : { type: 'array' }
   },
 })
+
+/**
+ * A text search's answer is a bare array here (the seed's shape), which has no room for whether the search
+ * index saw every row: headers say it. `X-Search-Partial: true` means a row that exists may be missing
+ * (the index is rebuilding or catching up); `X-Search-Indexed` of `X-Search-Total` rows are indexed so far.
+ */
+export const withSearchCoverage = (mapping: OutputMapping): OutputMapping => ({
+  ...mapping,
+  headers: {
+    of: (value) => {
+      const v = asObject(value)
+      if (typeof v?.partial !== 'boolean') return {}
+      const progress = asObject(v.indexProgress)
+      return {
+        'x-search-partial': String(v.partial),
+        ...(progress
+          ? {
+              'x-search-indexed': String(progress.indexed),
+              'x-search-total': String(progress.total),
+            }
+          : {}),
+      }
+    },
+    docs: {
+      'X-Search-Partial': {
+        description:
+          'true while the search index is rebuilding or catching up: indicators that exist may be missing from the result (sent when the request searched text)',
+        schema: { type: 'string', enum: ['true', 'false'] },
+      },
+      'X-Search-Indexed': {
+        description: 'While partial: indicators the search index covers so far',
+        schema: { type: 'string', pattern: '^[0-9]+$' },
+      },
+      'X-Search-Total': {
+        description: 'While partial: indicators in the table',
+        schema: { type: 'string', pattern: '^[0-9]+$' },
+      },
+    },
+  },
+})

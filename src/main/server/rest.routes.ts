@@ -5,6 +5,7 @@ import {
   fromParamsAndBody,
   fromParamsAndBodyAs,
   fromQuery,
+  withSearchCoverage,
 } from './rest.mappings'
 import { route, type RestRoute } from './rest'
 import {
@@ -37,7 +38,8 @@ export const REST_ROUTES: readonly RestRoute[] = [
       derived: { active_only: activeOnly, sort: sortField },
       offset: true,
     }),
-    { output: asArray() },
+    // `q` and `tag` search text: the headers then say what the search index could see.
+    { output: withSearchCoverage(asArray()) },
   ),
   route('POST', '/indicators', 'indicators.create', seedIndicatorBody(), { status: 201 }),
   route(
@@ -45,7 +47,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     '/indicators/search',
     'indicators.search',
     fromQuery({ defaults: { limit: '50' } }),
-    { output: asArray() },
+    { output: withSearchCoverage(asArray()) },
   ),
   route(
     'GET',

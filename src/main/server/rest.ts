@@ -64,6 +64,12 @@ export type RestCall = { call: (method: Method, input: unknown) => Promise<RpcRe
 export type OutputMapping = {
   send(value: unknown, spec: MethodSpec, input: unknown, rest: RestCall): Promise<unknown>
   schema(spec: MethodSpec): JsonSchema
+  /** Response headers carrying what a body of the seed's shape has no room for. */
+  headers?: {
+    of(value: unknown): Record<string, string>
+    /** OpenAPI `headers` of the success response. */
+    docs: Record<string, { description: string; schema: JsonSchema }>
+  }
 }
 
 export type RestRoute = {
@@ -245,6 +251,7 @@ export const registerRestRoutes = (
           if (!result.ok) return sendError(req, reply, inRequestTerms(result.error, r, spec))
           if (r.status === 204) return reply.code(204).send()
           const body = await r.output.send(result.value, spec, built.input, rest)
+          if (r.output.headers) void reply.headers(r.output.headers.of(result.value))
           return reply.code(r.status).send(body)
         } catch (e) {
           if (isAppError(e)) return sendError(req, reply, e.toJSON())

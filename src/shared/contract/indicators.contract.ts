@@ -125,6 +125,29 @@ export type IndicatorFilter = z.infer<typeof IndicatorFilterSchema>
 export const IndicatorPageSchema = pageOf(IndicatorSchema)
 export type IndicatorPage = z.infer<typeof IndicatorPageSchema>
 
+/** How far the search index has got: rows it covers (a floor) of the rows in the table. */
+export const IndexProgressSchema = z.object({
+  indexed: z.number().int().min(0),
+  total: z.number().int().min(0),
+})
+
+/**
+ * What a text search (`q`, `tag`) could see. The index is built on another thread and may trail the table
+ * (a rebuild, a big import being indexed): then `partial` is true, a row that exists may be missing from
+ * the answer, and `indexProgress` says how far the index has got. Complete: `partial` false, progress null.
+ */
+export const SearchCoverageSchema = z.object({
+  partial: z.boolean(),
+  indexProgress: IndexProgressSchema.nullable(),
+})
+export type SearchCoverage = z.infer<typeof SearchCoverageSchema>
+
+/** A page of a text search, with what the index could see. */
+export const IndicatorSearchPageSchema = IndicatorPageSchema.extend(SearchCoverageSchema.shape)
+
+/** A page or count of a filter: the coverage fields are there when the filter searched text. */
+const optionalCoverage = SearchCoverageSchema.partial().shape
+
 export const BulkRejectSchema = z.object({
   /** 1-based line of the pasted text, or 1-based position in `items`. */
   line: z.number().int().min(1),
@@ -199,7 +222,7 @@ export const indicatorsContract = {
       limit: PageLimit,
       cursor: z.string().max(1024).optional(),
     }),
-    output: IndicatorPageSchema,
+    output: IndicatorPageSchema.extend(optionalCoverage),
   }),
   'indicators.listAt': method({
     summary:
@@ -210,12 +233,12 @@ export const indicatorsContract = {
       offset: z.number().int().min(0).max(1_000_000_000),
       limit: PageLimit,
     }),
-    output: IndicatorPageSchema,
+    output: IndicatorPageSchema.extend(optionalCoverage),
   }),
   'indicators.count': method({
     summary: 'Count indicators matching a filter',
     input: z.strictObject({ filter: IndicatorFilterSchema.default({}) }),
-    output: z.object({ total: z.number().int() }),
+    output: z.object({ total: z.number().int() }).extend(optionalCoverage),
   }),
   'indicators.search': method({
     summary: 'Full-text and substring search over value, description and tags',
@@ -224,7 +247,7 @@ export const indicatorsContract = {
       limit: PageLimit,
       cursor: z.string().max(1024).optional(),
     }),
-    output: IndicatorPageSchema,
+    output: IndicatorSearchPageSchema,
   }),
   'indicators.get': method({
     summary: 'Get one indicator by id',

@@ -72,7 +72,8 @@ const CASES = {
   'indicators.listAt': {
     input: () => ({ sort: { field: 'value', dir: 'asc' }, offset: 1, limit: 2 }),
   },
-  'indicators.count': { input: () => ({ filter: { types: ['ip'] } }) },
+  // A text filter: the answer carries what the search index could see (partial, indexProgress).
+  'indicators.count': { input: () => ({ filter: { types: ['ip'], q: '203.0.113' } }) },
   'indicators.search': { input: () => ({ q: '203.0.113' }) },
   'indicators.get': { input: (s) => ({ id: s.ip }) },
   'indicators.reportedIn': { input: (s) => ({ id: s.ip }) },

@@ -15,7 +15,13 @@ import { createRunManager, type LaunchSpec } from './engine/run-manager'
 import type { PipelineDeps } from './engine/run-pipeline'
 import { createRunStore } from './engine/run-store'
 import { scrubberFor, scrubbingLogger } from './engine/secret-scrub'
-import { clearSpools } from './engine/spool'
+import {
+  createRunOwner,
+  DEFAULT_RUN_LIVENESS,
+  ownerGoneReason,
+  type RunLiveness,
+} from './engine/run-owner'
+import { removeSpools } from './engine/spool'
 import type { FeedFormat } from './feed-types'
 import { detectFormat } from './formats'
 import { previewCsv } from './formats/csv-mapping'
@@ -36,6 +42,8 @@ export type FeedRunsOptions = {
   /** Records per transaction; default: adaptive (see createBatchSizer in core/ingest). */
   batchSize?: number
   version?: string
+  /** Heartbeat period and stale threshold of live runs (tests shorten them). */
+  liveness?: Partial<RunLiveness>
 }
 
 type Trigger = FeedRun['trigger']
@@ -82,7 +90,9 @@ export const createFeedRunsService = (
     runs,
     batchSize: opts.batchSize,
   }
-  const manager = createRunManager(pipeline)
+  const owner = createRunOwner()
+  const liveness: RunLiveness = { ...DEFAULT_RUN_LIVENESS, ...opts.liveness }
+  const manager = createRunManager(pipeline, { owner, liveness })
   const remote: RemoteDeps = {
     fetch: { logger: log, clock: ctx.clock, sleep: opts.sleep, version: opts.version },
     limits: opts.fetchLimits,
@@ -176,6 +186,25 @@ export const createFeedRunsService = (
       defaults: importDefaults(spec.source),
     })
     return wait ? settle(run.id, done, signal) : run
+  }
+
+  /**
+   * Closes the runs whose owning process is gone (exited, killed, or silent past the stale threshold) as
+   * interrupted and drops their spool files. Runs of other live processes on the same data are left
+   * alone: a CLI import keeps going while the desktop app or `serve` starts, and the reverse.
+   */
+  const recover = async (): Promise<number> => {
+    const closed = await ctx.db.writes.run('feeds.recover', () =>
+      runs.closeAbandoned(now(), (run) =>
+        ownerGoneReason(run, owner, liveness, (id) => manager.ownsRun(id)),
+      ),
+    )
+    if (closed.length > 0)
+      log.warn('runs whose process is gone were closed as interrupted', { runs: closed })
+    await removeSpools(ctx.dataDir, runs.isOpen).catch((e: unknown) =>
+      log.warn('could not delete left-over spool files', { error: e }),
+    )
+    return closed.length
   }
 
   return {
@@ -295,12 +324,10 @@ export const createFeedRunsService = (
     },
     observations: (indicatorId: string, limit: number) =>
       listObservations(ctx.db.sqlite, indicatorId, limit),
-    /** Fails runs a previous process left open, drops their spool files, starts the timers. */
+    recover,
+    /** Recovers abandoned runs, then starts the timers. */
     async start(): Promise<void> {
-      const failed = await ctx.db.writes.run('feeds.recover', () => runs.failInterrupted(now()))
-      if (failed > 0)
-        log.warn('runs interrupted by the last shutdown were marked failed', { count: failed })
-      await clearSpools(ctx.dataDir)
+      await recover()
       scheduler.sync(await feeds.list())
     },
     waitForIdle: () => manager.waitForIdle(),

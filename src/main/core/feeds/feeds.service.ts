@@ -20,6 +20,7 @@ export const createFeedsService = (ctx: CoreContext, opts: FeedsServiceOptions =
     config,
     runs,
     start: () => runs.start(),
+    recover: () => runs.recover(),
     waitForIdle: () => runs.waitForIdle(),
     stop: () => runs.stop(),
   }

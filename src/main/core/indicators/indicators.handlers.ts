@@ -1,4 +1,6 @@
+import type { SearchCoverage } from '#shared/contract/indicators.contract'
 import { callerOf } from '../audit/change-log'
+import { COMPLETE_COVERAGE, createSearchCoverageReader } from '../db/search/search-coverage'
 import type { CoreContext } from '../core-context'
 import type { HandlerMap } from '../rpc/handlers'
 import { rowToIndicator } from './indicator-row'
@@ -25,7 +27,8 @@ type IndicatorMethod =
 /**
  * How long a search waits for the index to take in the latest writes. The index is built on another thread
  * (src/main/db/search): an analyst who just created or edited an indicator finds it, while during a big
- * import a search answers from the index as it is rather than waiting for the import.
+ * import or a rebuild a search answers from the index as it is rather than waiting, and says so
+ * (`partial`, with how far the index has got) instead of passing a miss off as "not found".
  */
 const SEARCH_FRESHNESS_MS = 250
 
@@ -35,9 +38,15 @@ export const createIndicatorHandlers = (
   opts: Pick<ImportOptions, 'batchSize'> = {},
 ): HandlerMap<IndicatorMethod> => {
   const svc = createIndicatorsService(ctx)
-  const fresh = async (filter?: { q?: string; tag?: string }) => {
-    if (filter === undefined || ((filter.q ?? '') === '' && filter.tag === undefined)) return
-    await ctx.search.catchUp(SEARCH_FRESHNESS_MS)
+  const coverage = createSearchCoverageReader(ctx.db.sqlite)
+  /** For a filter that searches text: waits a moment for the index, then says what it could see. */
+  const fresh = async (filter?: {
+    q?: string
+    tag?: string
+  }): Promise<SearchCoverage | Record<string, never>> => {
+    if (filter === undefined || ((filter.q ?? '') === '' && filter.tag === undefined)) return {}
+    if (await ctx.search.catchUp(SEARCH_FRESHNESS_MS)) return COMPLETE_COVERAGE
+    return coverage.read(svc.repo.count({}))
   }
   const page = (p: ReturnType<typeof svc.repo.page>) => ({
     items: p.rows.map(rowToIndicator),
@@ -45,20 +54,20 @@ export const createIndicatorHandlers = (
   })
   return {
     'indicators.list': async (input) => {
-      await fresh(input.filter)
-      return page(svc.repo.page(input))
+      const seen = await fresh(input.filter)
+      return { ...page(svc.repo.page(input)), ...seen }
     },
     'indicators.listAt': async (input) => {
-      await fresh(input.filter)
-      return page(svc.repo.pageAt(input))
+      const seen = await fresh(input.filter)
+      return { ...page(svc.repo.pageAt(input)), ...seen }
     },
     'indicators.count': async ({ filter }) => {
-      await fresh(filter)
-      return { total: svc.repo.count(filter) }
+      const seen = await fresh(filter)
+      return { total: svc.repo.count(filter), ...seen }
     },
     'indicators.search': async (input) => {
-      await fresh({ q: input.q })
-      return page(svc.repo.search(input))
+      const seen = await fresh({ q: input.q })
+      return { ...page(svc.repo.search(input)), ...COMPLETE_COVERAGE, ...seen }
     },
     'indicators.get': async ({ id }) => svc.get(id),
     'indicators.lookup': async ({ type, value }) => svc.lookup(value, type),

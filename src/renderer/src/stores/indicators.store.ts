@@ -3,6 +3,7 @@ import type {
   Indicator,
   IndicatorFilter,
   IndicatorSort,
+  SearchCoverage,
 } from '#shared/contract/indicators.contract'
 import { errorMessage, type Client } from '../api/client'
 import { queryFromSearch, searchFromQuery } from './indicators-url'
@@ -27,6 +28,8 @@ export const PAGE_SIZE = 200
 export const MAX_LOADED_PAGES = 40
 /** Coalesces bursts of change events (a feed import emits many) into one refresh. */
 const REFRESH_DEBOUNCE_MS = 200
+/** While the search index is behind, how often the view asks how far it has got. */
+const INDEX_RECHECK_MS = 1000
 
 export type IndicatorsState = {
   filter: IndicatorFilter
@@ -38,6 +41,11 @@ export type IndicatorsState = {
   loadError: string | null
   /** Changes arrived while the analyst was scrolled away from the top; the view offers a reload. */
   stale: boolean
+  /**
+   * Set while a text filter's answer came from a search index that is still rebuilding or catching up:
+   * the result may miss indicators, and the view says so. Null when the answer was complete.
+   */
+  searchPartial: SearchCoverage | null
   selectedIndex: number
   selectedId: string | null
   /** Indicator shown in the detail panel. */
@@ -80,6 +88,11 @@ const cleanFilter = (f: IndicatorFilter): IndicatorFilter => {
   return out
 }
 
+const coverageOf = (answer: Partial<SearchCoverage>): SearchCoverage => ({
+  partial: answer.partial === true,
+  indexProgress: answer.indexProgress ?? null,
+})
+
 const sameFilter = (a: IndicatorFilter, b: IndicatorFilter) =>
   JSON.stringify(cleanFilter(a)) === JSON.stringify(cleanFilter(b))
 
@@ -94,6 +107,7 @@ export const createIndicatorsStore = (
   const inFlight = new Set<string>()
   let visible = { first: 0, last: 0 }
   let refreshTimer: number | undefined
+  let indexTimer: number | undefined
   const initial = queryFromSearch(window.location.search)
 
   const store = createStore<IndicatorsState>()((set, get) => {
@@ -146,15 +160,47 @@ export const createIndicatorsStore = (
       return found >= 0 ? { selectedIndex: found } : {}
     }
 
+    /**
+     * Asks again, a moment later, whether the search index has caught up; once it has, the result is
+     * refreshed (what it missed may now match) and the notice goes.
+     */
+    const watchIndex = (generation: number) => {
+      window.clearTimeout(indexTimer)
+      indexTimer = window.setTimeout(() => {
+        void recheckIndex(generation)
+      }, INDEX_RECHECK_MS)
+    }
+
+    const recheckIndex = async (generation: number) => {
+      if (get().generation !== generation) return
+      try {
+        const answer = await client.call('indicators.count', { filter: cleanFilter(get().filter) })
+        if (get().generation !== generation) return
+        if (answer.partial === true) {
+          set({ searchPartial: coverageOf(answer) })
+          watchIndex(generation)
+          return
+        }
+        set({ searchPartial: null })
+        scheduleRefresh()
+      } catch {
+        // The notice stays; the next try may get through.
+        if (get().generation === generation) watchIndex(generation)
+      }
+    }
+
     const refreshCount = async () => {
       const generation = get().generation
       try {
-        const { total } = await client.call('indicators.count', {
+        const answer = await client.call('indicators.count', {
           filter: cleanFilter(get().filter),
         })
         if (get().generation !== generation) return
+        const { total } = answer
         const w = withTotal(get().window, total)
-        set({ window: w, total })
+        const partial = answer.partial === true
+        set({ window: w, total, searchPartial: partial ? coverageOf(answer) : null })
+        if (partial) watchIndex(generation)
         loadVisible()
       } catch (e) {
         if (get().generation === generation) set({ total: null, loadError: errorMessage(e) })
@@ -162,6 +208,7 @@ export const createIndicatorsStore = (
     }
 
     const reset = () => {
+      window.clearTimeout(indexTimer)
       set((s) => ({
         generation: s.generation + 1,
         window: emptyWindow<Indicator>(PAGE_SIZE),
@@ -267,6 +314,7 @@ export const createIndicatorsStore = (
       total: null,
       loadError: null,
       stale: false,
+      searchPartial: null,
       selectedIndex: -1,
       selectedId: null,
       detailId: null,
@@ -327,6 +375,7 @@ export const createIndicatorsStore = (
       dispose: () => {
         unsubscribe()
         window.clearTimeout(refreshTimer)
+        window.clearTimeout(indexTimer)
         window.removeEventListener('popstate', onPopState)
       },
     }

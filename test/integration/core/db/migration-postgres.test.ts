@@ -127,6 +127,19 @@ describe('the migrations on PostgreSQL', () => {
       ]),
     )
     expect(await publicTables()).toContain('change_log')
+    // 0008: a run's owner and heartbeat, and the partial index of open runs.
+    const runIndexes = await ds.query<{ indexname: string; indexdef: string }[]>(
+      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'feed_runs'`,
+    )
+    expect(runIndexes.find((i) => i.indexname === 'IDX_feed_runs_open')?.indexdef).toMatch(
+      /WHERE .*status.*queued.*running/,
+    )
+    const runColumns = await ds.query<{ column_name: string }[]>(
+      `SELECT column_name FROM information_schema.columns WHERE table_name = 'feed_runs'`,
+    )
+    expect(runColumns.map((c) => c.column_name)).toEqual(
+      expect.arrayContaining(['owner_pid', 'owner_instance', 'owner_host', 'heartbeat_at']),
+    )
     await ds.query('DELETE FROM indicators')
   })
 

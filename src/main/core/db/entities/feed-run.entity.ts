@@ -4,6 +4,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm'
 @Entity({ name: 'feed_runs' })
 @Index('IDX_feed_runs_feed_started', ['feedId', 'startedAt'])
 @Index('IDX_feed_runs_started', ['startedAt'])
+@Index('IDX_feed_runs_open', ['status'], { where: "status IN ('queued', 'running')" })
 export class FeedRunEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string
@@ -65,4 +66,19 @@ export class FeedRunEntity {
 
   @Column({ name: 'duration_ms', type: 'integer', nullable: true })
   durationMs: number | null
+
+  /** The process that runs it (migration 0008); null on runs recorded before that. */
+  @Column({ name: 'owner_pid', type: 'integer', nullable: true })
+  ownerPid: number | null
+
+  /** Unique per core instance: pids are reused, this is not. */
+  @Column({ name: 'owner_instance', type: 'varchar', length: 36, nullable: true })
+  ownerInstance: string | null
+
+  @Column({ name: 'owner_host', type: 'varchar', length: 255, nullable: true })
+  ownerHost: string | null
+
+  /** Refreshed by the owner while the run is live (machine time, not the core's clock). */
+  @Column({ name: 'heartbeat_at', type: 'varchar', length: 40, nullable: true })
+  heartbeatAt: string | null
 }

@@ -6,6 +6,7 @@ import { AddIndicatorSightings1763683500000 } from './0004-add-indicator-sightin
 import { CreateChangeLog1763683600000 } from './0005-create-change-log'
 import { AddProjectTagsSettings1763683800000 } from './0006-add-project-tags-settings'
 import { CreateRunNotes1763683900000 } from './0007-create-run-notes'
+import { AddRunOwner1764770000000 } from './0008-add-run-owner'
 
 // Ordered. Files are named NNNN-verb-noun.ts; each class sets `name` ending in a 13-digit timestamp (TypeORM
 // orders and records migrations by it). Never edit a migration that has shipped: add the next one.
@@ -17,4 +18,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CreateChangeLog1763683600000,
   AddProjectTagsSettings1763683800000,
   CreateRunNotes1763683900000,
+  AddRunOwner1764770000000,
 ]

@@ -4,6 +4,7 @@ import type { ChangeLog } from '#core/audit/change-log'
 import { AppError } from '#shared/contract/errors'
 import type { FeedRun, FeedRunDetail } from '#shared/contract/feeds.contract'
 import type { IngestCounts } from '#core/ingest/ingest-counts'
+import type { RunOwner, StoredOwner } from './run-owner'
 
 type RunStatus = FeedRun['status']
 type RunTrigger = FeedRun['trigger']
@@ -61,6 +62,14 @@ const decodeCursor = (c: string): [string, string] => {
   return [at, id]
 }
 
+// Start-up reads and closes only the open runs, along IDX_feed_runs_open (0008), never the whole history;
+// the heartbeat updates live runs by primary key. Their plans are tested (0008's migration test).
+export const OPEN_RUNS_SQL = `SELECT id, owner_pid AS ownerPid, owner_instance AS ownerInstance,
+    owner_host AS ownerHost, heartbeat_at AS heartbeatAt
+  FROM feed_runs WHERE status IN ('queued', 'running')`
+export const RUN_HEARTBEAT_SQL = `UPDATE feed_runs SET heartbeat_at = ?
+  WHERE id = ? AND status IN ('queued', 'running')`
+
 /**
  * feed_runs and feed_run_rejects through raw statements: the counters are updated inside every batch
  * transaction, so the run row always matches what is committed. Callers run writes on the write queue.
@@ -69,9 +78,11 @@ export type RunStore = ReturnType<typeof createRunStore>
 
 export const createRunStore = (sqlite: BetterSqlite3.Database, changes?: ChangeLog) => {
   const insert = sqlite.prepare(
-    `INSERT INTO feed_runs (id, feed_id, source, format, trigger, status, started_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO feed_runs (id, feed_id, source, format, trigger, status, started_at,
+       owner_pid, owner_instance, owner_host, heartbeat_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
+  const heartbeat = sqlite.prepare(RUN_HEARTBEAT_SQL)
   const setStatus = sqlite.prepare('UPDATE feed_runs SET status = ? WHERE id = ?')
   const setFormat = sqlite.prepare('UPDATE feed_runs SET format = ? WHERE id = ?')
   const setCounters = sqlite.prepare(
@@ -97,9 +108,13 @@ export const createRunStore = (sqlite: BetterSqlite3.Database, changes?: ChangeL
   const lastOfFeed = sqlite.prepare(
     'SELECT * FROM feed_runs WHERE feed_id = ? ORDER BY started_at DESC, id DESC LIMIT 1',
   )
-  const openRuns = sqlite.prepare(`SELECT id FROM feed_runs WHERE status IN ('queued', 'running')`)
+  const openRuns = sqlite.prepare(OPEN_RUNS_SQL)
+  const isOpen = sqlite
+    .prepare(`SELECT 1 FROM feed_runs WHERE id = ? AND status IN ('queued', 'running')`)
+    .pluck()
   const interrupt = sqlite.prepare(
-    `UPDATE feed_runs SET status = 'failed', finished_at = ?, error = ? WHERE status IN ('queued', 'running')`,
+    `UPDATE feed_runs SET status = 'failed', finished_at = ?, error = ?
+     WHERE id = ? AND status IN ('queued', 'running')`,
   )
 
   const writeCounters = (id: string, c: IngestCounts) =>
@@ -127,6 +142,9 @@ export const createRunStore = (sqlite: BetterSqlite3.Database, changes?: ChangeL
         trigger: RunTrigger
         startedAt: string
         caller?: ChangeCaller
+        owner: RunOwner
+        /** The first heartbeat, in machine time (see RunLiveness). */
+        heartbeatAt: string
       }) => {
         insert.run(
           run.id,
@@ -136,6 +154,10 @@ export const createRunStore = (sqlite: BetterSqlite3.Database, changes?: ChangeL
           run.trigger,
           'queued',
           run.startedAt,
+          run.owner.pid,
+          run.owner.instance,
+          run.owner.host,
+          run.heartbeatAt,
         )
         // Its batches and its finish are recorded for the same caller (see RunCallers).
         const by = run.caller ?? CORE_CALLER
@@ -153,6 +175,11 @@ export const createRunStore = (sqlite: BetterSqlite3.Database, changes?: ChangeL
         })
       },
     ),
+    /** The owner's sign of life on its live runs (a finished run keeps its last one). */
+    heartbeat: sqlite.transaction((ids: readonly string[], at: string) => {
+      for (const id of ids) heartbeat.run(at, id)
+    }),
+    isOpen: (id: string): boolean => isOpen.get(id) !== undefined,
     setStatus(id: string, status: RunStatus) {
       setStatus.run(status, id)
     },
@@ -226,21 +253,31 @@ export const createRunStore = (sqlite: BetterSqlite3.Database, changes?: ChangeL
       const last = items[items.length - 1]
       return { items, nextCursor: rows.length > opts.limit && last ? encodeCursor(last) : null }
     },
-    /** After a crash or kill, runs left open are failed: nothing is running in a fresh process. */
-    /** Closes the runs a stopped process left open, each with its finish in the change log. */
-    failInterrupted: sqlite.transaction((now: string): number => {
-      const error = 'Interrupted: ThreatEye stopped during this run; committed batches were kept'
-      const open = openRuns.all() as { id: string }[]
-      const closed = interrupt.run(now, error).changes
-      for (const { id } of open) {
-        changes?.record(CORE_CALLER, {
-          entity: 'feed_run',
-          entityId: id,
-          operation: 'run_finish',
-          changes: { status: 'failed', error },
-        })
-      }
-      return closed
-    }),
+    /**
+     * Closes the open runs whose owner is gone (`goneReason` answers null for a live one), each with its
+     * finish in the change log. The runs of processes still working on this data are left alone.
+     */
+    closeAbandoned: sqlite.transaction(
+      (
+        now: string,
+        goneReason: (run: StoredOwner & { id: string }) => string | null,
+      ): { id: string; reason: string }[] => {
+        const error = 'Interrupted: ThreatEye stopped during this run; committed batches were kept'
+        const closed: { id: string; reason: string }[] = []
+        for (const run of openRuns.all() as (StoredOwner & { id: string })[]) {
+          const reason = goneReason(run)
+          if (reason === null || interrupt.run(now, error, run.id).changes === 0) continue
+          closed.push({ id: run.id, reason })
+          changes?.runs.delete(run.id)
+          changes?.record(CORE_CALLER, {
+            entity: 'feed_run',
+            entityId: run.id,
+            operation: 'run_finish',
+            changes: { status: 'failed', error, ownerGone: reason },
+          })
+        }
+        return closed
+      },
+    ),
   }
 }

@@ -1,4 +1,4 @@
-import { mkdir, open, rm, type FileHandle } from 'node:fs/promises'
+import { mkdir, open, readdir, rm, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { deserialize, serialize } from 'node:v8'
 import type { PreparedBatch } from './engine-types'
@@ -21,11 +21,13 @@ export type Spool = {
 }
 
 export const spoolDir = (dataDir: string): string => join(dataDir, 'tmp', 'feed-runs')
+const spoolName = (runId: string) => `run-${runId}.spool`
+const SPOOL_NAME = /^run-([0-9a-f-]{36})\.spool$/
 
 export const createSpool = async (dataDir: string, runId: string): Promise<Spool> => {
   const dir = spoolDir(dataDir)
   await mkdir(dir, { recursive: true })
-  const path = join(dir, `run-${runId}.spool`)
+  const path = join(dir, spoolName(runId))
   let writer: FileHandle | null = await open(path, 'w', 0o600)
   let batches = 0
   const closeWriter = async () => {
@@ -81,7 +83,28 @@ const readExactly = async (fh: FileHandle, buf: Buffer, position: number): Promi
   }
 }
 
-/** Left-over spool files of runs a crash interrupted: their runs are failed at start-up, so drop them. */
-export const clearSpools = async (dataDir: string): Promise<void> => {
-  await rm(spoolDir(dataDir), { recursive: true, force: true })
+/**
+ * Deletes the left-over spool files: those of runs that are no longer open (a crash interrupted them and
+ * they have been closed, or their own clean-up failed). A run another process is still staging keeps its
+ * file: `isOpen` reads the run row at the time of each file, after the abandoned runs were closed.
+ */
+export const removeSpools = async (
+  dataDir: string,
+  isOpen: (runId: string) => boolean,
+): Promise<number> => {
+  let names: string[]
+  try {
+    names = await readdir(spoolDir(dataDir))
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0
+    throw e
+  }
+  let removed = 0
+  for (const name of names) {
+    const runId = SPOOL_NAME.exec(name)?.[1]
+    if (runId === undefined || isOpen(runId)) continue
+    await rm(join(spoolDir(dataDir), name), { force: true })
+    removed++
+  }
+  return removed
 }

@@ -149,6 +149,23 @@ const GoToRow = () => {
   )
 }
 
+/**
+ * Shown while the search index is rebuilding or catching up: a text search may then miss indicators that
+ * exist, and "no results" is not the last word. The store asks again until the index has caught up.
+ */
+const SearchIndexNotice = () => {
+  const partial = useIndicators((s) => s.searchPartial)
+  if (partial === null) return null
+  const p = partial.indexProgress
+  return (
+    <p className="search-index-notice" role="status" data-testid="search-index-notice">
+      {p
+        ? `Search index is rebuilding: ${formatCount(p.indexed)} of ${formatCount(p.total)} indexed; results may be incomplete`
+        : 'Search index is rebuilding; results may be incomplete'}
+    </p>
+  )
+}
+
 export const IndicatorsView = () => {
   const layout = useColumnLayout()
   const { indicators } = useServices()
@@ -208,6 +225,7 @@ export const IndicatorsView = () => {
         </div>
       </div>
       <FiltersBar />
+      <SearchIndexNotice />
       <div className={detailId ? 'view-body with-detail' : 'view-body'}>
         <div className="table-area">
           {empty ? <EmptyState /> : <IndicatorsTable layout={layout} />}
