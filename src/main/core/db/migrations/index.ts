@@ -5,6 +5,7 @@ import { CreateSearchLog1763683400000 } from './0003-create-search-log'
 import { AddIndicatorSightings1763683500000 } from './0004-add-indicator-sightings'
 import { CreateChangeLog1763683600000 } from './0005-create-change-log'
 import { AddProjectTagsSettings1763683800000 } from './0006-add-project-tags-settings'
+import { AddFeedUrlFromHttp1764780000000 } from './0007-add-feed-url-from-http'
 
 // Ordered. Files are named NNNN-verb-noun.ts; each class sets `name` ending in a 13-digit timestamp (TypeORM
 // orders and records migrations by it). Never edit a migration that has shipped: add the next one.
@@ -15,4 +16,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   AddIndicatorSightings1763683500000,
   CreateChangeLog1763683600000,
   AddProjectTagsSettings1763683800000,
+  AddFeedUrlFromHttp1764780000000,
 ]
