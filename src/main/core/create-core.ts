@@ -86,7 +86,11 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   }
   let httpUrl: string | null = null
   const settings = createSettingsService(ctx)
-  const feeds = createFeedsService(ctx, { version: APP_VERSION, ...opts.feeds })
+  const feeds = createFeedsService(
+    ctx,
+    { version: APP_VERSION, ...opts.feeds },
+    { allowedHosts: async () => (await settings.read()).fetchAllowedHosts },
+  )
   const handlers: Handlers = {
     ...createAuditHandlers(ctx),
     ...createFeedHandlers(feeds),

@@ -1,6 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns'
 import { isIP, type LookupFunction } from 'node:net'
 import { buildConnector } from 'undici'
+import { FETCH_ALLOWED_HOSTS } from '#shared/contract/settings.contract'
 import { specialRangeOf, type AddressRange } from './address-ranges'
 import { FeedFetchError } from './fetch-error'
 
@@ -20,9 +21,6 @@ const systemResolve = (hostname: string, family: 0 | 4 | 6, hints?: number) =>
     const all: LookupAllOptions = { all: true, family, hints }
     dnsLookup(hostname, all, (err, addresses) => (err ? reject(err) : resolve(addresses)))
   })
-
-/** The setting a user changes to let API calls fetch from an intranet host; named in every refusal. */
-export const ALLOWED_HOSTS_SETTING = 'fetchAllowedHosts'
 
 /** A host as the URL parser spells it (lower case, IPv4 in dotted quads, IPv6 without brackets). */
 export const normaliseHost = (host: string): string => {
@@ -44,7 +42,7 @@ const refusal = (host: string, address: string, range: AddressRange): FeedFetchE
   const via = normaliseHost(host) === normaliseHost(address) ? '' : ` resolves to ${address}, which`
   return new FeedFetchError(
     'forbidden-target',
-    `${host}${via} is a ${range} address: a call over the HTTP API may not fetch from loopback, private, link-local, multicast or other special-purpose addresses. To allow this host, add "${normaliseHost(host)}" to the ${ALLOWED_HOSTS_SETTING} setting from the desktop app or the threateye command line (threateye settings allow-host ${normaliseHost(host)}).`,
+    `${host}${via} is a ${range} address: a call over the HTTP API may not fetch from loopback, private, link-local, multicast or other special-purpose addresses. To allow this host, run "threateye settings allow-host ${normaliseHost(host)}" on this machine (the ${FETCH_ALLOWED_HOSTS} setting, which the HTTP API cannot change).`,
     { host: normaliseHost(host), address, range },
   )
 }
