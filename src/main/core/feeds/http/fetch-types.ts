@@ -66,8 +66,9 @@ export type FetchRequest = {
    */
   dispatcher?: Dispatcher
   /**
-   * Origins (scheme://host:port) besides the URL's own that may receive the auth and credential headers,
-   * on the first request and after redirects. Default: none.
+   * The origins (scheme://host:port) that may receive the auth and credential headers, on the first request
+   * and after redirects. Default: the URL's own origin. A client that follows URLs a server names (TAXII)
+   * gives its feed's origin here, so a URL on another origin gets no credentials.
    */
   credentialOrigins?: readonly string[]
 }

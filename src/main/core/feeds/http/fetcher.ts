@@ -66,10 +66,11 @@ const parseHttpUrl = (raw: string): URL => {
   return url
 }
 
-/** Origins credentials may go to: the request's own, plus those the caller names (a TAXII feed's). */
+/** Origins credentials may go to: those the caller names (a TAXII feed's), else the request's own. */
 const credentialOriginsOf = (req: FetchRequest, start: URL): Set<string> => {
-  const origins = new Set([start.origin])
-  for (const o of req.credentialOrigins ?? []) {
+  if (req.credentialOrigins === undefined) return new Set([start.origin])
+  const origins = new Set<string>()
+  for (const o of req.credentialOrigins) {
     try {
       origins.add(new URL(o).origin)
     } catch {
