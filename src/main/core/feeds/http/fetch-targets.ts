@@ -76,7 +76,7 @@ export const precheckUrl = (
     return undefined
   }
   if (isIP(host) !== 0) return checkTarget(policy, host, host)
-  if (LOCALHOST.test(host) && !allowed(policy, host)) return refusal(host, '127.0.0.1', 'loopback')
+  if (LOCALHOST.test(host)) return checkTarget(policy, host, '127.0.0.1')
   return undefined
 }
 

@@ -5,6 +5,7 @@ import {
   TAXII_MEDIA_TYPE,
   type TaxiiFixtureServer,
 } from '../../../../support/taxii-fixture-server'
+import type { CallContext } from '#core/rpc/handlers'
 import { openTestCore, type TestCore } from './engine-support'
 
 // Two TAXII servers on 127.0.0.1, different ports, so different origins. The feed is configured with the
@@ -88,5 +89,35 @@ describe('TAXII credentials and other origins', () => {
     await expect(
       addFeed({ credentialOrigins: ['https://taxii.example.com:8443', 'http://10.0.0.5/'] }),
     ).resolves.toMatchObject({ format: 'taxii' })
+  })
+})
+
+describe('a TAXII feed set up over the HTTP API', () => {
+  const overHttp = (): CallContext => ({
+    caller: 'http',
+    actor: 'api:test',
+    signal: new AbortController().signal,
+  })
+
+  it('is restricted for every URL its server names too, not only its own', async () => {
+    // The user allowed the server's address; its discovery then names an API root on another one.
+    await t.core.call('settings.update', { patch: { fetchAllowedHosts: ['127.0.0.1'] } })
+    const port = new URL(elsewhere.apiRootUrl).port
+    home.server.route('/taxii2/', (_req, res: ServerResponse) => {
+      const root = `http://[::1]:${port}/api1/`
+      const body = Buffer.from(JSON.stringify({ default: root, api_roots: [root] }))
+      res
+        .writeHead(200, { 'content-type': TAXII_MEDIA_TYPE, 'content-length': String(body.length) })
+        .end(body)
+    })
+    const feed = await t.core.call(
+      'feeds.create',
+      { name: 'API TAXII', format: 'taxii', url: home.discoveryUrl },
+      overHttp(),
+    )
+    const run = await t.core.call('feeds.run', { id: feed.id, wait: true })
+    expect(run.status).toBe('failed')
+    expect(run.error).toContain('::1 is a loopback address')
+    expect(elsewhere.server.requests).toHaveLength(0)
   })
 })

@@ -110,6 +110,11 @@ describe('the target policy', () => {
     expect(precheckUrl({ allowedHosts: ['::1'] }, 'http://[0::1]/')).toBeUndefined()
     expect(precheckUrl({ allowedHosts: ['[::1]'] }, 'http://[::1]/')).toBeUndefined()
     expect(precheckUrl({ allowedHosts: ['LocalHost'] }, 'http://localhost/')).toBeUndefined()
+    // localhost is 127.0.0.1: allowing the address allows the name, as for any name resolving to it.
+    expect(precheckUrl({ allowedHosts: ['127.0.0.1'] }, 'http://localhost/')).toBeUndefined()
+    expect(precheckUrl({ allowedHosts: ['127.0.0.2'] }, 'http://localhost/')?.code).toBe(
+      'forbidden-target',
+    )
     expect(checkTarget({ allowedHosts: ['taxii.corp'] }, 'TAXII.corp', '10.0.0.5')).toBeUndefined()
     expect(checkTarget({ allowedHosts: ['10.0.0.5'] }, 'taxii.corp', '10.0.0.5')).toBeUndefined()
     expect(checkTarget({ allowedHosts: ['10.0.0.5'] }, 'taxii.corp', '10.0.0.6')?.code).toBe(
