@@ -107,17 +107,20 @@ export const createFeedRunsService = (
    * Refuses at once the URLs an API caller gives that are special addresses by their spelling alone (IP
    * literals, localhost). Names are judged when the download connects, on the address it connects to.
    */
-  const refuseForbiddenUrls = async (
-    by: ChangeCaller,
+  const throwIfForbidden = (
+    targets: TargetPolicy | undefined,
     urls: readonly (string | null | undefined)[],
-  ): Promise<void> => {
-    const targets = await targetsFor(by.transport === 'http')
+  ): void => {
     if (!targets) return
     for (const url of urls) {
       const refused = url ? precheckUrl(targets, url) : undefined
       if (refused) throw refused.toAppError()
     }
   }
+  const refuseForbiddenUrls = async (
+    by: ChangeCaller,
+    urls: readonly (string | null | undefined)[],
+  ): Promise<void> => throwIfForbidden(await targetsFor(by.transport === 'http'), urls)
 
   const remoteFor = (targets: TargetPolicy | undefined, logger = log): RemoteDeps => ({
     ...remote,
@@ -276,8 +279,9 @@ export const createFeedRunsService = (
       by: ChangeCaller = CORE_CALLER,
     ) {
       const { format, options } = withMapping(q.format, q.mapping)
-      await refuseForbiddenUrls(by, [q.url])
-      const urlRemote = remoteFor(await targetsFor(by.transport === 'http'))
+      const targets = await targetsFor(by.transport === 'http')
+      throwIfForbidden(targets, [q.url])
+      const urlRemote = remoteFor(targets)
       return launchImport(
         {
           source: q.name ?? redactUrl(q.url),
