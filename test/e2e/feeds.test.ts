@@ -59,6 +59,9 @@ const describeFeedFlows = (start: StartHarness) => {
     srv = await startFixtureServer()
     browser = await launchBrowser()
     h = await start(browser)
+    // The fixture is on 127.0.0.1: feeds the browser build sets up over HTTP may fetch from it only once the
+    // user allowed it (the desktop bridge needs no permission; the setting is harmless there).
+    await h.core.call('settings.update', { patch: { fetchAllowedHosts: ['127.0.0.1'] } })
     feeds = new FeedsPage(h.page)
     indicators = new IndicatorsPage(h.page)
     await h.open()

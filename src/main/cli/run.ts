@@ -23,6 +23,7 @@ import {
 } from './indicators.command'
 import { PROJECTS_COMMANDS } from './projects.command'
 import { serveCommand } from './serve.command'
+import { SETTINGS_COMMANDS } from './settings.command'
 import { tokenCommand } from './token.command'
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -35,6 +36,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   importCommand,
   ...FEEDS_COMMANDS,
   ...PROJECTS_COMMANDS,
+  ...SETTINGS_COMMANDS,
   auditCommand,
   auditVerifyCommand,
   auditExportCommand,

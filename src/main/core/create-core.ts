@@ -99,7 +99,11 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   let httpUrl: string | null = null
   const settings = createSettingsService(ctx)
   const httpExposure = createHttpExposureService(ctx, settings)
-  const feeds = createFeedsService(ctx, { version: APP_VERSION, ...opts.feeds })
+  const feeds = createFeedsService(
+    ctx,
+    { version: APP_VERSION, ...opts.feeds },
+    { allowedHosts: async () => (await settings.read()).fetchAllowedHosts },
+  )
   const handlers: Handlers = {
     ...createAuditHandlers(ctx),
     ...createFeedHandlers(feeds),

@@ -7,6 +7,8 @@ export const ERROR_CODES = [
   'conflict',
   'unauthorized',
   'forbidden',
+  /** A download an API caller asked for would reach loopback, a private network or another special range. */
+  'fetch_target_forbidden',
   'unknown_method',
   'payload_too_large',
   'unsupported',
@@ -54,6 +56,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   unauthorized: 401,
   forbidden: 403,
+  fetch_target_forbidden: 403,
   unknown_method: 404,
   payload_too_large: 413,
   unsupported: 415,

@@ -150,10 +150,45 @@ const HttpUrl = z
 
 const FeedName = z.string().trim().min(1).max(200)
 const FeedTags = z.array(z.string().trim().min(1).max(128)).max(64)
+/** `scheme://host[:port]` and nothing else: where a TAXII feed's credentials may also go. */
+const isOrigin = (value: unknown): boolean => {
+  if (typeof value !== 'string') return false
+  try {
+    const u = new URL(value)
+    return (
+      (u.protocol === 'http:' || u.protocol === 'https:') &&
+      value.replace(/\/$/, '').toLowerCase() === u.origin.toLowerCase()
+    )
+  } catch {
+    return false
+  }
+}
+
 const FeedOptions = z
   .record(z.string(), z.unknown())
   .refine((o) => JSON.stringify(o).length <= 64 * 1024, {
     message: 'options must be at most 64 KB of JSON',
+  })
+  .superRefine((o, ctx) => {
+    const origins = o.credentialOrigins
+    if (origins === undefined) return
+    if (!Array.isArray(origins) || origins.length > 32) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['credentialOrigins'],
+        message: 'credentialOrigins must be a list of at most 32 origins',
+      })
+      return
+    }
+    origins.forEach((origin: unknown, i) => {
+      if (!isOrigin(origin))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['credentialOrigins', i],
+          message:
+            'not an origin: give scheme, host and port only, like https://taxii.example.com:8443',
+        })
+    })
   })
 
 export const AUTH_KINDS = ['none', 'header', 'basic', 'url'] as const

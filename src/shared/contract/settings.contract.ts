@@ -2,12 +2,35 @@ import { z } from 'zod'
 import { isLoopbackHost } from '../domain/loopback'
 import { method } from './define'
 
+/** A host name or an IP address (IPv6 with or without brackets), as the allowed fetch targets hold them. */
+const FetchHost = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(255)
+  .refine(
+    (h) => {
+      const bare = h.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '')
+      return z.regexes.ipv4.test(bare) || z.regexes.ipv6.test(bare) || z.regexes.hostname.test(bare)
+    },
+    { message: 'not a host name or an IP address (give the host alone: no scheme, port or path)' },
+  )
+
+/** The setting only the desktop app and the command line may change (settings.update refuses it over HTTP). */
+export const FETCH_ALLOWED_HOSTS = 'fetchAllowedHosts'
+
 export const SettingsSchema = z.object({
   theme: z.enum(['system', 'light', 'dark']),
   /** The optional local REST port of the desktop app: off by default. */
   httpEnabled: z.boolean(),
   httpHost: z.string(),
   httpPort: z.number().int().min(0).max(65535),
+  /**
+   * Hosts on loopback, private or other special addresses that feeds and imports set up over the HTTP API
+   * may still fetch from (an intranet TAXII server). Set from the desktop app or the CLI only.
+   */
+  fetchAllowedHosts: z.array(z.string()),
 })
 export type Settings = z.infer<typeof SettingsSchema>
 
@@ -16,6 +39,7 @@ export const DEFAULT_SETTINGS: Settings = {
   httpEnabled: false,
   httpHost: '127.0.0.1',
   httpPort: 4517,
+  fetchAllowedHosts: [],
 }
 
 export const settingsContract = {
@@ -38,6 +62,7 @@ export const settingsContract = {
               'only a loopback address (127.0.0.1, ::1, localhost) can be set here; to listen on another address use "threateye serve --host"',
           }),
           httpPort: z.number().int().min(0).max(65535),
+          fetchAllowedHosts: z.array(FetchHost).max(256),
         })
         .partial(),
     }),

@@ -189,6 +189,8 @@ const seed = async (
   const run = tick(await core.call('feeds.run', { id: feed.id, wait: true }))
   const observed = await core.call('indicators.lookup', { value: '192.0.2.10' })
   if (!observed) throw new Error('the seed feed run did not create 192.0.2.10')
+  // The fixture lives on 127.0.0.1, which calls over HTTP may fetch from only once the user allowed it.
+  tick(await core.call('settings.update', { patch: { fetchAllowedHosts: ['127.0.0.1'] } }))
   return {
     dir,
     ip: ip.id,

@@ -23,7 +23,7 @@ describe('REST feeds', () => {
     const created = await req('POST', '/api/v1/feeds', {
       name: 'team list',
       format: 'text',
-      url: 'http://127.0.0.1:9/list.txt',
+      url: 'https://intel.example.com/list.txt',
       auth: { kind: 'header', name: 'Auth-Key', value: 'super-secret-key' },
     })
     expect(created.status).toBe(201)

@@ -19,6 +19,25 @@ import type { FeedRunsService } from './feed-runs.service'
 
 export type FeedConfigService = ReturnType<typeof createFeedConfigService>
 
+/** A TAXII feed's `options.apiRoot`: a second URL the feed fetches. */
+const apiRootOf = (options: Record<string, unknown> | undefined): string | undefined =>
+  typeof options?.apiRoot === 'string' ? options.apiRoot : undefined
+
+/**
+ * Whether a feed keeps the API's fetch restriction after a change: an API caller that sets the URL or the
+ * options (which may name more URLs) makes it restricted; the user setting the URL in the app or the CLI
+ * makes it theirs again; other changes keep what it was.
+ */
+const urlFromHttpAfter = (
+  current: FeedRecordRow,
+  patch: Omit<FeedPatch, 'auth'>,
+  by: ChangeCaller,
+): boolean => {
+  if (by.transport === 'http')
+    return current.urlFromHttp || patch.url !== undefined || patch.options !== undefined
+  return patch.url !== undefined && patch.url !== null ? false : current.urlFromHttp
+}
+
 /**
  * Feed configuration: create, change, delete and list feeds (secrets in ctx.secrets, never in the DB or
  * any output), and the catalogue of built-in feeds. What it shows of runs comes from the runs service.
@@ -75,13 +94,19 @@ export const createFeedConfigService = (
     catalogueKey: string | null = null,
   ): Promise<Feed> => {
     checkSource(input)
+    await runs.refuseForbiddenUrls(by, [input.url, apiRootOf(input.options)])
     const id = randomUUID()
     await storeAuth(id, input.auth)
     try {
       const row = await ctx.db.writes.run('feeds.create', () =>
         ctx.db.dataSource.transaction(async () => {
           const inserted = await feeds.insert(
-            { ...input, authKind: input.auth?.kind ?? 'none', catalogueKey },
+            {
+              ...input,
+              authKind: input.auth?.kind ?? 'none',
+              catalogueKey,
+              urlFromHttp: by.transport === 'http',
+            },
             now(),
             id,
           )
@@ -136,12 +161,17 @@ export const createFeedConfigService = (
         },
         'patch.url',
       )
+      await runs.refuseForbiddenUrls(by, [rest.url, apiRootOf(rest.options)])
       await storeAuth(id, auth)
       const authKind = auth === undefined ? undefined : (auth?.kind ?? 'none')
       const scrub = scrubberFor(auth ?? (await runs.readAuth(current).catch(() => undefined)))
       const row = await ctx.db.writes.run('feeds.update', () =>
         ctx.db.dataSource.transaction(async () => {
-          const updated = await feeds.update(current, { ...rest, authKind }, now())
+          const updated = await feeds.update(
+            current,
+            { ...rest, authKind, urlFromHttp: urlFromHttpAfter(current, rest, by) },
+            now(),
+          )
           const diff = fieldDiff(feedConfigForLog(current, scrub), feedConfigForLog(updated, scrub))
           // A new credential of the same kind changes no logged field; the entry still says it happened.
           if (auth !== undefined) diff.accessReplaced = { before: null, after: true }

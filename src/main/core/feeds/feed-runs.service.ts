@@ -26,6 +26,7 @@ import type { FeedFormat } from './feed-types'
 import { detectFormat } from './formats'
 import { previewCsv } from './formats/csv-mapping'
 import { redactUrl } from './http/fetch-error'
+import { precheckUrl, type TargetPolicy } from './http/fetch-targets'
 import type { FetchDeps, FetchLimits } from './http/fetch-types'
 import { createFeedScheduler } from './scheduler'
 import { openFeedSource } from './sources/feed-sources'
@@ -44,6 +45,12 @@ export type FeedRunsOptions = {
   version?: string
   /** Heartbeat period and stale threshold of live runs (tests shorten them). */
   liveness?: Partial<RunLiveness>
+}
+
+/** What the runs need of the rest of the core. */
+export type FeedRunsDeps = {
+  /** The hosts the user allowed API-set downloads to reach (settings.fetchAllowedHosts), read per run. */
+  allowedHosts: () => Promise<readonly string[]>
 }
 
 type Trigger = FeedRun['trigger']
@@ -78,6 +85,7 @@ export const createFeedRunsService = (
   ctx: CoreContext,
   feeds: FeedStore,
   opts: FeedRunsOptions = {},
+  deps: FeedRunsDeps = { allowedHosts: async () => [] },
 ) => {
   const log = ctx.logger.child({ component: 'feeds' })
   const runs = createRunStore(ctx.db.sqlite, ctx.changes)
@@ -98,6 +106,37 @@ export const createFeedRunsService = (
     limits: opts.fetchLimits,
   }
   const now = () => ctx.clock.now().toISOString()
+
+  /**
+   * A URL that came over the HTTP API may not reach loopback, private or other special addresses unless
+   * the user allowed its host; anything else (desktop, CLI, feeds the user set up) fetches anywhere.
+   */
+  const targetsFor = async (restricted: boolean): Promise<TargetPolicy | undefined> =>
+    restricted ? { allowedHosts: await deps.allowedHosts() } : undefined
+
+  /**
+   * Refuses at once the URLs an API caller gives that are special addresses by their spelling alone (IP
+   * literals, localhost). Names are judged when the download connects, on the address it connects to.
+   */
+  const throwIfForbidden = (
+    targets: TargetPolicy | undefined,
+    urls: readonly (string | null | undefined)[],
+  ): void => {
+    if (!targets) return
+    for (const url of urls) {
+      const refused = url ? precheckUrl(targets, url) : undefined
+      if (refused) throw refused.toAppError()
+    }
+  }
+  const refuseForbiddenUrls = async (
+    by: ChangeCaller,
+    urls: readonly (string | null | undefined)[],
+  ): Promise<void> => throwIfForbidden(await targetsFor(by.transport === 'http'), urls)
+
+  const remoteFor = (targets: TargetPolicy | undefined, logger = log): RemoteDeps => ({
+    ...remote,
+    fetch: { ...remote.fetch, logger, targets },
+  })
 
   const readAuth = async (feed: FeedRecordRow): Promise<FeedAuthInput | undefined> => {
     if (feed.authKind === 'none' || !feed.secretRef) return undefined
@@ -128,10 +167,8 @@ export const createFeedRunsService = (
     const feed = await feeds.require(id)
     const auth = await readAuth(feed)
     const scrub = scrubberFor(auth)
-    const runRemote: RemoteDeps = {
-      ...remote,
-      fetch: { ...remote.fetch, logger: scrubbingLogger(log, scrub) },
-    }
+    const targets = await targetsFor(feed.urlFromHttp)
+    const runRemote = remoteFor(targets, scrubbingLogger(log, scrub))
     return manager.launch({
       feedId: feed.id,
       source: feed.name,
@@ -214,6 +251,7 @@ export const createFeedRunsService = (
     nextRunAt: (feedId: string) => scheduler.nextRunAt(feedId),
     /** The feed's stored credentials (for the configuration side's log scrubbing). */
     readAuth,
+    refuseForbiddenUrls,
     /** Re-reads the feeds' schedules (after a feed was added, changed or removed). */
     resync: async () => scheduler.sync(await feeds.list()),
     /** Cancels the feed's run, if one is going, and waits until it stopped. */
@@ -264,20 +302,23 @@ export const createFeedRunsService = (
         signal,
       )
     },
-    importUrl(
+    async importUrl(
       q: { url: string; format: ImportFormat; mapping?: CsvMapping; name?: string; wait: boolean },
       trigger: Trigger,
       signal?: AbortSignal,
       by: ChangeCaller = CORE_CALLER,
     ) {
       const { format, options } = withMapping(q.format, q.mapping)
+      const targets = await targetsFor(by.transport === 'http')
+      throwIfForbidden(targets, [q.url])
+      const urlRemote = remoteFor(targets)
       return launchImport(
         {
           source: q.name ?? redactUrl(q.url),
           format,
           trigger,
           caller: by,
-          open: (s) => openUrlSource({ url: q.url, format, options, signal: s }, remote),
+          open: (s) => openUrlSource({ url: q.url, format, options, signal: s }, urlRemote),
         },
         q.wait,
         signal,

@@ -8,8 +8,11 @@ export type IngestNote = { line: number; message: string }
 /** The name the feed engine's reports use for the same thing. */
 export type FeedRunReject = IngestReject
 
-/** Longest rejected value kept in a report: feed data is hostile and a report must stay small. */
-export const MAX_REJECT_VALUE = 200
+/**
+ * Longest part of a rejected line a report quotes (an ellipsis marks the cut): feed data is hostile, a
+ * report must stay small, and an API caller must not be able to read a fetched page through its rejects.
+ */
+export const MAX_REJECT_VALUE = 120
 const MAX_REASON = 480
 
 /**
@@ -39,7 +42,7 @@ export const emptyCounts = (): IngestCounts => ({
   notes: [],
 })
 
-const cut = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s)
+const cut = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max)}…` : s)
 
 /** Counts a reject as a row read, and lists it while the list has room. */
 export const addReject = (c: IngestCounts, r: IngestReject): void => {

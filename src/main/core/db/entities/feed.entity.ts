@@ -52,6 +52,10 @@ export class FeedEntity {
   @Column({ type: 'text', default: '{}' })
   state: string
 
+  /** The URL or options were set over the HTTP API: its runs keep the API's fetch restriction (0009). */
+  @Column({ name: 'url_from_http', type: 'boolean', default: false })
+  urlFromHttp: boolean
+
   @Column({ name: 'catalogue_key', type: 'varchar', length: 64, nullable: true })
   catalogueKey: string | null
 

@@ -25,6 +25,8 @@ export type FeedRecordRow = {
   options: Record<string, unknown>
   state: FeedState
   catalogueKey: string | null
+  /** The URL or options were set over the HTTP API: every run keeps the API's fetch restriction. */
+  urlFromHttp: boolean
   createdAt: string
   updatedAt: string
 }
@@ -63,6 +65,7 @@ const toRow = (e: FeedEntity): FeedRecordRow => ({
   options: parseJson<Record<string, unknown>>(e.options, {}),
   state: parseJson<FeedState>(e.state, {}),
   catalogueKey: e.catalogueKey,
+  urlFromHttp: Boolean(e.urlFromHttp),
   createdAt: e.createdAt,
   updatedAt: e.updatedAt,
 })
@@ -112,6 +115,7 @@ export const createFeedStore = (dataSource: DataSource, sqlite: BetterSqlite3.Da
       input: Omit<FeedCreate, 'auth'> & {
         authKind: FeedRecordRow['authKind']
         catalogueKey?: string | null
+        urlFromHttp: boolean
       },
       now: string,
       id: string = randomUUID(),
@@ -134,6 +138,7 @@ export const createFeedStore = (dataSource: DataSource, sqlite: BetterSqlite3.Da
         options: JSON.stringify(input.options),
         state: '{}',
         catalogueKey: input.catalogueKey ?? null,
+        urlFromHttp: input.urlFromHttp,
         createdAt: now,
         updatedAt: now,
       })
@@ -142,7 +147,10 @@ export const createFeedStore = (dataSource: DataSource, sqlite: BetterSqlite3.Da
     },
     async update(
       current: FeedRecordRow,
-      patch: Omit<FeedPatch, 'auth'> & { authKind?: FeedRecordRow['authKind'] },
+      patch: Omit<FeedPatch, 'auth'> & {
+        authKind?: FeedRecordRow['authKind']
+        urlFromHttp?: boolean
+      },
       now: string,
     ): Promise<FeedRecordRow> {
       if (patch.name !== undefined && (await nameTaken(patch.name, current.id))) {
@@ -173,6 +181,7 @@ export const createFeedStore = (dataSource: DataSource, sqlite: BetterSqlite3.Da
           reliability: next.reliability,
           tags: JSON.stringify(next.tags),
           options: JSON.stringify(next.options),
+          urlFromHttp: next.urlFromHttp,
           ...(sourceChanged ? { state: '{}' } : {}),
           updatedAt: now,
         },

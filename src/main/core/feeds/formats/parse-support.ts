@@ -1,5 +1,6 @@
 import { AppError } from '#shared/contract/errors'
 import type { FeedReject, ParseItem } from '../feed-types'
+import { MAX_REJECT_VALUE } from '#core/ingest/ingest-counts'
 
 /** Items per yielded batch: big enough that per-batch overhead vanishes, small enough for one transaction. */
 export const BATCH_SIZE = 2000
@@ -79,7 +80,8 @@ export const rejectItem = (line: number, value: string, reason: string): ParseIt
 })
 
 /** Reject reports quote the offending value; a 64 KB line must not be copied into the run history. */
-export const clip = (s: string, max = 200): string => (s.length > max ? `${s.slice(0, max)}…` : s)
+export const clip = (s: string, max = MAX_REJECT_VALUE): string =>
+  s.length > max ? `${s.slice(0, max)}…` : s
 
 /**
  * Splits a tag field (comma-separated unless told otherwise), trims, drops empties and `None`, bounds

@@ -11,6 +11,7 @@ export const FEED_FETCH_ERROR_CODES = [
   'network',
   'truncated',
   'cancelled',
+  'forbidden-target',
 ] as const
 export type FeedFetchErrorCode = (typeof FEED_FETCH_ERROR_CODES)[number]
 
@@ -20,6 +21,10 @@ export type FeedFetchErrorDetails = {
   status?: number
   attempts?: number
   bytesIn?: number
+  /** forbidden-target: the host, the address it resolved to and that address's range. */
+  host?: string
+  address?: string
+  range?: string
 }
 
 /**
@@ -40,6 +45,7 @@ export class FeedFetchError extends Error {
   get appCode(): ErrorCode {
     if (this.code === 'cancelled') return 'cancelled'
     if (this.code === 'too-large' || this.code === 'bomb') return 'payload_too_large'
+    if (this.code === 'forbidden-target') return 'fetch_target_forbidden'
     return 'upstream_failed'
   }
 

@@ -1,6 +1,7 @@
 import type { Dispatcher, request } from 'undici'
 import type { Clock } from '#core/platform/clock'
 import type { Logger } from '#core/platform/logger'
+import type { TargetPolicy } from './fetch-targets'
 
 const MiB = 1024 * 1024
 
@@ -59,8 +60,17 @@ export type FetchRequest = {
   zipEntry?: (name: string) => boolean
   /** undici's `request`, injectable (e.g. to add a proxy dispatcher); the default is undici's own. */
   fetchImpl?: typeof request
-  /** Used instead of the per-download Agent (then connectTimeoutMs is the dispatcher's business). */
+  /**
+   * Used instead of the per-download Agent (then connectTimeoutMs is the dispatcher's business, and of a
+   * target policy only the check of IP literals and localhost applies).
+   */
   dispatcher?: Dispatcher
+  /**
+   * The origins (scheme://host:port) that may receive the auth and credential headers, on the first request
+   * and after redirects. Default: the URL's own origin. A client that follows URLs a server names (TAXII)
+   * gives its feed's origin here, so a URL on another origin gets no credentials.
+   */
+  credentialOrigins?: readonly string[]
 }
 
 export type FetchDeps = {
@@ -72,6 +82,8 @@ export type FetchDeps = {
   random?: () => number
   /** App version for the User-Agent (`ThreatEye/<version>`). */
   version?: string
+  /** Restricts where the download may connect (a URL an API caller gave); absent: anywhere. */
+  targets?: TargetPolicy
 }
 
 export type FetchOk = {

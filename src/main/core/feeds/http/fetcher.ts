@@ -2,6 +2,7 @@ import { Agent, request as undiciRequest, type Dispatcher } from 'undici'
 import { peekBytes } from '../decode/byte-streams'
 import { decodeStream } from '../decode/decode'
 import { FeedFetchError, formatBytes, formatMs, isFeedFetchError, redactUrl } from './fetch-error'
+import { guardedConnector, precheckUrl } from './fetch-targets'
 import {
   DEFAULT_FETCH_LIMITS,
   type FetchDeps,
@@ -14,7 +15,6 @@ import {
   discard,
   flatHeaders,
   header,
-  readErrorSnippet,
   statusText,
   wireStream,
   type WireCounter,
@@ -25,6 +25,7 @@ import { SNIFF_BYTES, sniffBody } from './sniff'
 export { FeedFetchError, isFeedFetchError } from './fetch-error'
 export type { FeedFetchErrorCode } from './fetch-error'
 export { DEFAULT_FETCH_LIMITS } from './fetch-types'
+export type { TargetPolicy } from './fetch-targets'
 export type {
   FeedAuth,
   FetchDeps,
@@ -65,6 +66,20 @@ const parseHttpUrl = (raw: string): URL => {
   return url
 }
 
+/** Origins credentials may go to: those the caller names (a TAXII feed's), else the request's own. */
+const credentialOriginsOf = (req: FetchRequest, start: URL): Set<string> => {
+  if (req.credentialOrigins === undefined) return new Set([start.origin])
+  const origins = new Set<string>()
+  for (const o of req.credentialOrigins) {
+    try {
+      origins.add(new URL(o).origin)
+    } catch {
+      // The contract validates them; a stray one simply grants nothing.
+    }
+  }
+  return origins
+}
+
 const buildHeaders = (
   req: FetchRequest,
   sameOrigin: boolean,
@@ -97,6 +112,7 @@ export const fetchFeed = async (req: FetchRequest, deps: FetchDeps): Promise<Fet
   const random = deps.random ?? Math.random
   const requestImpl = req.fetchImpl ?? undiciRequest
   const startUrl = parseHttpUrl(req.url)
+  const mayCredential = credentialOriginsOf(req, startUrl)
   const label = redactUrl(startUrl)
   const log = deps.logger.child({ feedUrl: label })
 
@@ -123,7 +139,10 @@ export const fetchFeed = async (req: FetchRequest, deps: FetchDeps): Promise<Fet
   const agent: Dispatcher =
     req.dispatcher ??
     new Agent({
-      connect: { timeout: limits.connectTimeoutMs },
+      // Restricted downloads judge every address at connect time, for every hop (see fetch-targets.ts).
+      connect: deps.targets
+        ? guardedConnector(deps.targets, { timeout: limits.connectTimeoutMs })
+        : { timeout: limits.connectTimeoutMs },
       headersTimeout: limits.headersTimeoutMs,
       bodyTimeout: limits.idleTimeoutMs,
     })
@@ -149,11 +168,14 @@ export const fetchFeed = async (req: FetchRequest, deps: FetchDeps): Promise<Fet
     const visited = new Set([url.href])
     for (let redirects = 0; ;) {
       const here = redactUrl(url)
+      // Literals are refused before any request, also when the caller brought its own dispatcher.
+      const refused = deps.targets ? precheckUrl(deps.targets, url) : undefined
+      if (refused) throw refused
       let res: Dispatcher.ResponseData
       try {
         res = await requestImpl(url, {
           method: 'GET',
-          headers: buildHeaders(req, url.origin === startUrl.origin, deps.version ?? 'dev'),
+          headers: buildHeaders(req, mayCredential.has(url.origin), deps.version ?? 'dev'),
           dispatcher: agent,
           signal: controller.signal,
           headersTimeout: limits.headersTimeoutMs,
@@ -162,6 +184,8 @@ export const fetchFeed = async (req: FetchRequest, deps: FetchDeps): Promise<Fet
       } catch (e) {
         const reason = abortReason()
         if (reason !== undefined) throw reason
+        // The connect-time target check: final, not worth retrying.
+        if (isFeedFetchError(e)) throw e
         const c = classifyError(e, limits)
         const error = new FeedFetchError(c.code, `${here}: ${c.what}.`, { url: here })
         throw c.retriable ? new Retriable(error) : error
@@ -214,8 +238,9 @@ export const fetchFeed = async (req: FetchRequest, deps: FetchDeps): Promise<Fet
         return { status: 'not-modified' }
       }
       if (status < 200 || status > 299) {
-        const snippet = await readErrorSnippet(res.body, res.headers, here)
-        const what = `${here} answered ${statusText(status)}${snippet ? `: ${snippet}` : ''}`
+        // The body is not quoted: over the API it would let a caller read pages through our errors.
+        discard(res.body)
+        const what = `${here} answered ${statusText(status)}`
         if (status === 429) {
           const retryAfter = header(res.headers, 'retry-after')
           const waitMs = parseRetryAfter(retryAfter, deps.clock.now())

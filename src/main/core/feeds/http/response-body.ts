@@ -1,6 +1,5 @@
 import { STATUS_CODES } from 'node:http'
 import type { Dispatcher } from 'undici'
-import { peekBytes } from '../decode/byte-streams'
 import { decodeStream, type DecodeEncoding } from '../decode/decode'
 import { FeedFetchError, formatBytes, isFeedFetchError, sanitiseSnippet } from './fetch-error'
 import type { FetchLimits } from './fetch-types'
@@ -31,8 +30,6 @@ export const discard = (body: Body): void => {
 
 export const statusText = (status: number): string =>
   `HTTP ${status}${STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : ''}`
-
-const SNIPPET_BYTES = 4 * 1024
 
 const contentEncodings = (value: string | undefined, label: string): DecodeEncoding[] => {
   if (!value) return []
@@ -65,41 +62,6 @@ export const decodeContent = (
     (stream, encoding) => decodeStream(stream, { encoding, maxDecompressedBytes: cap, label }),
     body,
   )
-
-/**
- * An error response's body, reduced to a short plain-text reason. A TAXII error resource or a typical JSON
- * API error ({title, description} / {message} / {error}) is preferred over the raw text.
- */
-export const readErrorSnippet = async (
-  body: Body,
-  headers: Headers,
-  label: string,
-): Promise<string> => {
-  try {
-    const decoded = decodeContent(body, headers, 1024 * 1024, label)
-    const { head, stream } = await peekBytes(decoded, SNIPPET_BYTES)
-    await stream[Symbol.asyncIterator]().return?.()
-    const text = new TextDecoder('utf-8', { fatal: false }).decode(head.subarray(0, SNIPPET_BYTES))
-    if (!text.trim()) return ''
-    try {
-      const json: unknown = JSON.parse(text)
-      if (typeof json === 'object' && json !== null) {
-        const o = json as Record<string, unknown>
-        const parts = [o['title'], o['description'], o['message'], o['error'], o['detail']].filter(
-          (p): p is string => typeof p === 'string' && p.trim() !== '',
-        )
-        if (parts.length) return sanitiseSnippet(parts.join(' — '))
-      }
-    } catch {
-      // Not JSON (or cut off at the snippet limit): fall back to the text.
-    }
-    return sanitiseSnippet(text)
-  } catch {
-    return ''
-  } finally {
-    discard(body)
-  }
-}
 
 export type WireCounter = { bytes: number }
 

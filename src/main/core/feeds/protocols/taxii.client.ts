@@ -65,6 +65,11 @@ export type TaxiiClientOptions = {
   /** The discovery URL, e.g. https://host/taxii2/. */
   baseUrl: string
   auth?: FeedAuth
+  /**
+   * Origins besides the base URL's that may receive `auth`: API roots and collections a discovery document
+   * names elsewhere, and redirects there, get no credentials unless their origin is listed here.
+   */
+  credentialOrigins?: readonly string[]
   limits?: Partial<FetchLimits>
   /** Bound on one TAXII response (decompressed); default 64 MiB. */
   maxPageBytes?: number
@@ -101,6 +106,7 @@ const laterOf = (a: string | undefined, b: string | undefined): string | undefin
 export const createTaxiiClient = (options: TaxiiClientOptions): TaxiiClient => {
   const maxPageBytes = options.maxPageBytes ?? 64 * MiB
   const maxPages = options.maxPages ?? 1_000_000
+  const credentialOrigins = [new URL(options.baseUrl).origin, ...(options.credentialOrigins ?? [])]
 
   const getJson = async (
     url: string,
@@ -112,6 +118,7 @@ export const createTaxiiClient = (options: TaxiiClientOptions): TaxiiClient => {
         expect: 'taxii',
         accept: [TAXII_MEDIA_TYPE],
         auth: options.auth,
+        credentialOrigins,
         limits: { maxDecompressedBytes: maxPageBytes, ...options.limits },
         signal,
         fetchImpl: options.fetchImpl,

@@ -17,6 +17,8 @@ type TaxiiOptions = {
   limit?: number
   /** `match[type]` filter, e.g. ['indicator', 'malware', 'relationship']. */
   types?: string[]
+  /** Origins besides the feed URL's that may receive its credentials (validated by the contract). */
+  credentialOrigins?: string[]
 }
 
 const strings = (v: unknown): string[] | undefined =>
@@ -30,6 +32,7 @@ const optionsOf = (o: Record<string, unknown>): TaxiiOptions => ({
       ? Math.min(o.limit, 10_000)
       : 1000,
   types: strings(o.types),
+  credentialOrigins: strings(o.credentialOrigins),
 })
 
 const matches = (c: TaxiiCollection, wanted: readonly string[]): boolean =>
@@ -52,6 +55,7 @@ export const openTaxiiSource = async (
     deps: deps.fetch,
     baseUrl: feed.url,
     auth: opts.auth,
+    credentialOrigins: o.credentialOrigins,
     limits: deps.limits,
   })
   const known = feed.state.taxii ?? {}

@@ -207,16 +207,14 @@ describe('importing local files', () => {
         line: 1,
         message: expect.stringMatching(
           /^object 1 \(indicator--0{8}-0000-4000-8000-0{11}1\) is 1\.\d MiB, over the limit: kept, with its long description cut to 32\.0 KiB$/,
-        ) as unknown as string,
+        ),
       },
     ])
     expect(detail.rejects).toEqual([
       {
         line: 2,
         value: '',
-        reason: expect.stringMatching(
-          /^object 2 is larger than the 1048576 byte limit/,
-        ) as unknown as string,
+        reason: expect.stringMatching(/^object 2 is larger than the 1048576 byte limit/),
       },
     ])
     const found = await t.core.call('indicators.lookup', { value: 'staging.evil.example' })

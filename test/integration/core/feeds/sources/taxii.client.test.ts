@@ -145,7 +145,7 @@ describe('TAXII 2.1 client', () => {
     )
   })
 
-  it('reports a TAXII error resource from bad credentials', async () => {
+  it('reports bad credentials by the status alone, never quoting the error resource', async () => {
     const t = await start({ objects: 1 })
     const c = createTaxiiClient({
       deps: testDeps(),
@@ -153,19 +153,18 @@ describe('TAXII 2.1 client', () => {
       auth: { ...AUTH, password: 'nope' },
     })
     const err = await expectFetchError(c.discover(), 'http-status')
-    expect(err.message).toContain(
-      'HTTP 401 Unauthorized: "Unauthorized — The credentials are not valid for this TAXII server."',
-    )
+    expect(err.message).toBe(`${t.discoveryUrl} answered HTTP 401 Unauthorized.`)
     expect(err.message).not.toContain('nope')
   })
 
-  it('reports an unknown collection with the server title and description', async () => {
+  it('reports an unknown collection by the status alone', async () => {
     const t = await start({ objects: 1 })
     const err = await expectFetchError(
       collect(client(t).objects(t.apiRootUrl, 'unknown')),
       'http-status',
     )
-    expect(err.message).toContain('HTTP 404 Not Found: "Not Found — No collection with that id."')
+    expect(err.message).toContain('HTTP 404 Not Found.')
+    expect(err.message).not.toContain('No collection with that id')
   })
 
   it('rejects invalid JSON, a wrong media type and a broken envelope clearly', async () => {
