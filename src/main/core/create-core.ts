@@ -16,6 +16,8 @@ import { createEventHub } from './events/event-hub'
 import { createFeedHandlers } from './feeds/feeds.handlers'
 import { createFeedsService, type FeedsServiceOptions } from './feeds/feeds.service'
 import { createIndicatorHandlers } from './indicators/indicators.handlers'
+import { createJobRegistry, type JobRegistry } from './jobs/job-registry'
+import { createJobHandlers } from './jobs/jobs.handlers'
 import { systemClock, type Clock } from './platform/clock'
 import { createLogger, type Logger } from './platform/logger'
 import { makeDataDirPrivate } from './platform/private-files'
@@ -46,6 +48,8 @@ export type Core = CoreContext & {
   handlers: Handlers
   dispatch: Dispatch
   settings: SettingsService
+  /** Background jobs (jobs.start): long calls followed by id, events and jobs.get. */
+  jobs: JobRegistry
   /** Typed in-process call through the same dispatcher the transports use (validation included). */
   call<K extends Method>(method: K, input: In<K>, ctx?: CallContext): Promise<Out<K>>
   /** The HTTP transport reports where it listens, for system.info and the CLI. */
@@ -87,7 +91,9 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   let httpUrl: string | null = null
   const settings = createSettingsService(ctx)
   const feeds = createFeedsService(ctx, { version: APP_VERSION, ...opts.feeds })
+  const jobs = createJobRegistry({ clock, events, logger })
   const handlers: Handlers = {
+    ...createJobHandlers(jobs, () => handlers),
     ...createAuditHandlers(ctx),
     ...createFeedHandlers(feeds),
     ...createIndicatorHandlers(ctx),
@@ -104,7 +110,10 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   const stoppers: (() => Promise<void>)[] = []
   const idlers: (() => Promise<void>)[] = [() => db.writes.waitForIdle()]
   stoppers.push(() => feeds.stop())
+  // Stopped before the feeds (stoppers run in reverse): a job may be writing through the same queue.
+  stoppers.push(() => jobs.stop())
   idlers.push(() => feeds.waitForIdle())
+  idlers.push(() => jobs.waitForIdle())
   idlers.push(async () => {
     if (!(await search.catchUp(SEARCH_IDLE_TIMEOUT_MS))) {
       logger.warn('search index still catching up')
@@ -116,6 +125,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     handlers,
     dispatch,
     settings,
+    jobs,
     call: async (method, input, callCtx) =>
       unwrap<typeof method>(await dispatch(method, input, callCtx ?? inProcessContext())),
     setHttpUrl: (url) => {

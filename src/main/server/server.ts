@@ -28,9 +28,12 @@ export type HttpServerOptions = {
   rendererDir?: string
   logger?: Logger
   bodyLimit?: number
-  /** Time allowed to receive a whole request, body included. */
+  /** Time allowed to receive a whole request, body included (slow senders); not the handler's time. */
   requestTimeoutMs?: number
-  /** A socket idle this long is closed (the SSE heartbeat keeps event streams busy). */
+  /**
+   * A socket idle this long is closed (the SSE heartbeat keeps event streams busy). Not while a handler
+   * works on the socket's request: a long call keeps its connection (see call.ts).
+   */
   connectionTimeoutMs?: number
   heartbeatMs?: number
   version?: string
@@ -59,7 +62,8 @@ export const createHttpServer = (opts: HttpServerOptions): HttpServer => {
     trustProxy: false,
     return503OnClosing: true,
     // Closing means the user stopped the server: cut keep-alive sockets and in-flight requests rather than
-    // wait for browsers to let go (a cut request's signal aborts its handler; bulk imports are idempotent).
+    // wait for browsers to let go (a cut read's signal aborts it; a change in flight runs on until the core
+    // stops, which cancels runs and jobs; bulk imports are idempotent).
     forceCloseConnections: true,
   })
 

@@ -406,7 +406,8 @@ export const feedsContract = {
     output: FeedRunDetailSchema,
   }),
   'feeds.importFile': method({
-    summary: 'Import a local file (CLI and desktop) and return the finished run',
+    summary:
+      'Import a local file (CLI and desktop); with wait (the default) the finished run is returned, otherwise the started one',
     input: z.strictObject({
       path: z.string().min(1).max(4096),
       format: ImportFormat.default('auto'),
@@ -419,7 +420,8 @@ export const feedsContract = {
     mutates: true,
   }),
   'feeds.importUrl': method({
-    summary: 'Import once from a URL without adding a feed, and return the finished run',
+    summary:
+      'Import once from a URL without adding a feed; with wait (the default) the finished run is returned, otherwise the started one',
     input: z.strictObject({
       url: HttpUrl,
       format: ImportFormat.default('auto'),
@@ -432,12 +434,15 @@ export const feedsContract = {
     mutates: true,
   }),
   'feeds.importText': method({
-    summary: 'Import dropped file content (browser build) and return the finished run',
+    summary:
+      'Import dropped file content (browser build); with wait (the default) the finished run is returned, otherwise the started one',
     input: z.strictObject({
       content: z.string().max(MAX_IMPORT_TEXT_CHARS),
       fileName: z.string().trim().min(1).max(255),
       format: ImportFormat.default('auto'),
       mapping: CsvMappingSchema.optional(),
+      /** false: answer at once with the queued run; follow it with feeds.onDidProgress/onDidFinishRun. */
+      wait: z.boolean().default(true),
     }),
     output: FeedRunSchema,
     mutates: true,

@@ -3,6 +3,7 @@ import { auditContract } from './audit.contract'
 import { mergeContracts, mergeEvents } from './define'
 import { feedsContract, feedsEvents } from './feeds.contract'
 import { indicatorsContract, indicatorsEvents } from './indicators.contract'
+import { jobsContract, jobsEvents } from './jobs.contract'
 import { projectsContract } from './projects.contract'
 import { settingsContract, settingsEvents } from './settings.contract'
 
@@ -13,8 +14,9 @@ export const contract = mergeContracts(
   settingsContract,
   feedsContract,
   auditContract,
+  jobsContract,
 )
-export const events = mergeEvents(indicatorsEvents, settingsEvents, feedsEvents)
+export const events = mergeEvents(indicatorsEvents, settingsEvents, feedsEvents, jobsEvents)
 
 export type Contract = typeof contract
 export type Method = keyof Contract

@@ -35,6 +35,8 @@ type Seed = {
   observed: string
   /** A 127.0.0.1 server holding list.txt, for feeds.importUrl. */
   fixtureUrl: string
+  /** A finished audit.verify job. */
+  job: string
 }
 
 type Case = {
@@ -43,6 +45,8 @@ type Case = {
   expect?: 'ok' | ErrorCode
   /** What the HTTP transports answer instead, for methods the HTTP API refuses on purpose. */
   overHttp?: ErrorCode
+  /** The answer names its caller (the OS user locally, api:<token fingerprint> over HTTP). */
+  namesCaller?: true
 }
 
 const HTTP_TRANSPORTS = new Set(['inject', 'socket'])
@@ -58,6 +62,18 @@ const CASES = {
   // Nothing in range: the content is the header alone (hashes differ between worlds: ids are random).
   'audit.export': { input: () => ({ format: 'csv', until: '2000-01-01T00:00:00Z' }) },
   'system.info': { input: () => ({}) },
+  'jobs.get': { input: (s) => ({ id: s.job }) },
+  'jobs.list': { input: () => ({ kind: 'audit.verify' }) },
+  // The seed's job has finished: cancelling it is a conflict, the same everywhere.
+  'jobs.cancel': { input: (s) => ({ id: s.job }), expect: 'conflict' },
+  // Answers at once with the running job (nothing in range: the export itself is quick).
+  'jobs.start': {
+    input: () => ({
+      kind: 'audit.export',
+      input: { format: 'json', until: '2000-01-01T00:00:00Z' },
+    }),
+    namesCaller: true,
+  },
   'settings.get': { input: () => ({}) },
   'settings.update': { input: () => ({ patch: { theme: 'dark' } }) },
   'indicators.list': { input: () => ({ sort: { field: 'value', dir: 'asc' }, limit: 1000 }) },
@@ -166,6 +182,8 @@ const seed = async (
   const run = tick(await core.call('feeds.run', { id: feed.id, wait: true }))
   const observed = await core.call('indicators.lookup', { value: '192.0.2.10' })
   if (!observed) throw new Error('the seed feed run did not create 192.0.2.10')
+  const job = await core.call('jobs.start', { kind: 'audit.verify', input: {} })
+  await core.jobs.settled(job.id)
   return {
     dir,
     ip: ip.id,
@@ -178,6 +196,7 @@ const seed = async (
     run: run.id,
     observed: observed.id,
     fixtureUrl,
+    job: job.id,
   }
 }
 
@@ -269,7 +288,7 @@ const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi
  * Makes results of different cores comparable: random ids become <id:N> in order of appearance, the temp
  * directory becomes <dir>, and opaque cursors and measured durations are reduced to their presence.
  */
-const normalise = (value: unknown, dir: string): unknown => {
+const normalise = (value: unknown, dir: string, namesCaller = false): unknown => {
   const ids = new Map<string, string>()
   const text = (s: string) =>
     s
@@ -285,6 +304,7 @@ const normalise = (value: unknown, dir: string): unknown => {
     if (key === 'hash' || key === 'prevHash') return '<hash>'
     // Measured, or computed by croner from the real time (not the core's clock).
     if (key === 'durationMs' || key === 'nextRunAt') return v === null ? null : '<time>'
+    if (namesCaller && key === 'actor') return '<caller>'
     if (typeof v === 'string') return text(v)
     if (Array.isArray(v)) return v.map((x) => walk(x))
     if (v && typeof v === 'object') {
@@ -320,7 +340,7 @@ beforeAll(async () => {
         )
       }
       const bucket = results[name] ?? {}
-      bucket[method] = normalise(result, world.dir)
+      bucket[method] = normalise(result, world.dir, c.namesCaller)
     }
   }
 })

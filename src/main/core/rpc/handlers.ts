@@ -17,6 +17,11 @@ export type CallContext = {
   signal: AbortSignal
   /** The contract method being called (the dispatcher sets it): the change log records it. */
   method?: string
+  /**
+   * Set when the call runs as a job (jobs.start): long work reports how far it got, in its own unit (lines,
+   * entries), with the total when known. Other callers leave it unset and the work reports to nobody.
+   */
+  progress?: (done: number, total: number | null) => void
 }
 
 export type Handler<K extends Method> = (input: ParsedIn<K>, ctx: CallContext) => Promise<Out<K>>
