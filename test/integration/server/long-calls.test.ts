@@ -168,6 +168,30 @@ describe('long calls over HTTP', () => {
     })
   })
 
+  it('REST starts a job (202), reads it with the seed API names, and refuses to cancel a finished one', async () => {
+    await t.core.call('projects.create', { name: 'Exported by a job' })
+    const res = await fetch(`${base}/api/v1/jobs`, {
+      method: 'POST',
+      headers: { ...t.auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'audit.export', input: { format: 'json', entity: 'project' } }),
+    })
+    expect(res.status).toBe(202)
+    const job = (await res.json()) as { id: string; status: string; created_at: string }
+    expect(job).toMatchObject({ status: 'running', created_at: expect.any(String) })
+    await t.core.jobs.settled(job.id)
+    const got = await fetch(`${base}/api/v1/jobs/${job.id}`, { headers: t.auth })
+    const detail = (await got.json()) as { status: string; result: { count: number } }
+    expect(detail.status).toBe('succeeded')
+    expect(detail.result.count).toBeGreaterThan(0)
+    const list = await fetch(`${base}/api/v1/jobs?kind=audit.export`, { headers: t.auth })
+    expect(((await list.json()) as { items: { id: string }[] }).items[0]?.id).toBe(job.id)
+    const cancel = await fetch(`${base}/api/v1/jobs/${job.id}/cancel`, {
+      method: 'POST',
+      headers: t.auth,
+    })
+    expect(cancel.status).toBe(409)
+  })
+
   it('a client that stalls before its request is complete is still cut off', async () => {
     const port = Number(new URL(base).port)
     const socket = connect(port, '127.0.0.1')
