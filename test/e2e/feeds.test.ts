@@ -473,6 +473,8 @@ const describeFeedFlows = (start: StartHarness) => {
   })
 
   it('starts a dropped import without waiting for it and follows the run to its report', async () => {
+    await feeds.open()
+    await feeds.tab('feeds')
     const list = Array.from({ length: 300 }, (_, i) => `follow-${i}.example.org`).join('\n')
     // Over HTTP the page's own request is visible: it must answer with the run just started, not finished.
     const answered =
