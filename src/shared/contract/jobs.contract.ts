@@ -44,8 +44,10 @@ export type Job = z.infer<typeof JobSchema>
 const detailOf = <K extends JobKind, O extends z.ZodType>(kind: K, output: O) =>
   JobSchema.extend({
     kind: z.literal(kind),
-    /** The method's output once the job succeeded; null before and on failure. */
+    /** The method's output once the job succeeded; null before, on failure, and once let go. */
     result: output.nullable(),
+    /** The result was let go to bound memory (only the newest JOB_RESULTS_KEPT results stay). */
+    resultExpired: z.boolean(),
   })
 
 /** A job with its result, typed by its kind. */
@@ -67,6 +69,8 @@ export const JobStartSchema = z.discriminatedUnion('kind', [
 
 /** Finished jobs this process keeps for jobs.get and jobs.list (the oldest go first); jobs are not persisted. */
 export const JOBS_KEPT = 100
+/** Results kept in memory (an export's content can be tens of megabytes): the newest finished jobs' only. */
+export const JOB_RESULTS_KEPT = 8
 
 export const jobsContract = {
   'jobs.start': method({

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { AppError, isAppError, type RpcError } from '#shared/contract/errors'
 import {
+  JOB_RESULTS_KEPT,
   JOBS_KEPT,
   type Job,
   type JobDetail,
@@ -39,6 +40,7 @@ export type JobRegistry = {
 type Entry = {
   job: Job
   result: unknown
+  resultExpired: boolean
   controller: AbortController
   work: JobWork
   done: Promise<void>
@@ -68,9 +70,11 @@ export const createJobRegistry = (opts: {
   logger: Logger
   concurrency?: number
   kept?: number
+  resultsKept?: number
 }): JobRegistry => {
   const concurrency = opts.concurrency ?? 2
   const kept = opts.kept ?? JOBS_KEPT
+  const resultsKept = opts.resultsKept ?? JOB_RESULTS_KEPT
   const entries = new Map<string, Entry>()
   const queue: Entry[] = []
   let running = 0
@@ -105,6 +109,11 @@ export const createJobRegistry = (opts: {
   const prune = () => {
     const done = [...entries.values()].filter((e) => finished(e.job.status))
     for (const e of done.slice(0, Math.max(0, done.length - kept))) entries.delete(e.job.id)
+    const withResult = done.filter((e) => e.result !== null && entries.has(e.job.id))
+    for (const e of withResult.slice(0, Math.max(0, withResult.length - resultsKept))) {
+      e.result = null
+      e.resultExpired = true
+    }
   }
 
   const finish = (e: Entry, status: JobStatus, result: unknown, error: RpcError | null) => {
@@ -178,7 +187,7 @@ export const createJobRegistry = (opts: {
 
   const detail = (e: Entry): JobDetail =>
     // The result was produced by the handler of this very kind; the contract types it by kind.
-    ({ ...e.job, result: e.result }) as JobDetail
+    ({ ...e.job, result: e.result, resultExpired: e.resultExpired }) as JobDetail
 
   return {
     start(kind, actor, work) {
@@ -198,6 +207,7 @@ export const createJobRegistry = (opts: {
           finishedAt: null,
         },
         result: null,
+        resultExpired: false,
         controller: new AbortController(),
         work,
         done,

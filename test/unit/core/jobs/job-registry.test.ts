@@ -19,7 +19,7 @@ const gate = <T = void>() => {
   return { promise, open, fail }
 }
 
-const setup = (opts: { concurrency?: number; kept?: number } = {}) => {
+const setup = (opts: { concurrency?: number; kept?: number; resultsKept?: number } = {}) => {
   const events = createEventHub()
   const clock = createFixedClock(T0)
   const seen: { name: EventName; payload: unknown }[] = []
@@ -178,6 +178,23 @@ describe('job registry', () => {
     expect(jobs.list({ status: 'running', limit: 100 })).toEqual([])
     expect(jobs.list({ limit: 1 }).map((j) => j.id)).toEqual([ids[4]])
     expect(() => jobs.get(ids[0])).toThrow(expect.objectContaining({ code: 'not_found' }) as Error)
+  })
+
+  it('lets go of the oldest results past its bound and says so', async () => {
+    const { jobs } = track(setup({ resultsKept: 2 }))
+    const ids: string[] = []
+    for (let i = 0; i < 3; i++) {
+      const j = jobs.start('audit.export', 'hal', async () => ({ n: i }))
+      ids.push(j.id)
+      await jobs.settled(j.id)
+    }
+    expect(jobs.get(ids[0])).toMatchObject({
+      status: 'succeeded',
+      result: null,
+      resultExpired: true,
+    })
+    expect(jobs.get(ids[1])).toMatchObject({ result: { n: 1 }, resultExpired: false })
+    expect(jobs.get(ids[2])).toMatchObject({ result: { n: 2 }, resultExpired: false })
   })
 
   it('stop cancels what runs and refuses new jobs', async () => {
