@@ -35,6 +35,8 @@ export type HttpServerOptions = {
    * works on the socket's request: a long call keeps its connection (see call.ts).
    */
   connectionTimeoutMs?: number
+  /** How often Node checks requests against requestTimeoutMs (its default: 30 s; tests check sooner). */
+  requestCheckIntervalMs?: number
   heartbeatMs?: number
   version?: string
 }
@@ -53,11 +55,15 @@ export const createHttpServer = (opts: HttpServerOptions): HttpServer => {
   const bodyLimit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT
   const logger = opts.logger ?? createLogger()
   const loopback = isLoopbackHost(host)
+  const requestTimeout = opts.requestTimeoutMs ?? 120_000
   const app = Fastify({
     logger: false,
     bodyLimit,
-    requestTimeout: opts.requestTimeoutMs ?? 120_000,
+    requestTimeout,
     connectionTimeout: opts.connectionTimeoutMs ?? 120_000,
+    ...(opts.requestCheckIntervalMs === undefined
+      ? {}
+      : { http: { connectionsCheckingInterval: opts.requestCheckIntervalMs } }),
     keepAliveTimeout: 5_000,
     trustProxy: false,
     return503OnClosing: true,
@@ -66,6 +72,10 @@ export const createHttpServer = (opts: HttpServerOptions): HttpServer => {
     // stops, which cancels runs and jobs; bulk imports are idempotent).
     forceCloseConnections: true,
   })
+
+  // Node swaps the two deadlines when headersTimeout (its default: 60 s) exceeds requestTimeout, so a shorter
+  // requestTimeout would silently become 60 s for a client trickling its body.
+  app.server.headersTimeout = Math.min(app.server.headersTimeout, requestTimeout)
 
   registerBodyParsers(app)
 
