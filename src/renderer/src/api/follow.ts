@@ -60,8 +60,8 @@ const follow = <T>(opts: {
       }
     }
     offs.push(opts.subscribe(() => void ask()))
-    const timer = window.setInterval(() => void ask(), FOLLOW_POLL_MS)
-    offs.push(() => window.clearInterval(timer))
+    const timer = setInterval(() => void ask(), FOLLOW_POLL_MS)
+    offs.push(() => clearInterval(timer))
     void ask()
   })
 
