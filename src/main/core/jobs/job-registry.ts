@@ -160,8 +160,9 @@ export const createJobRegistry = (opts: {
   }
 
   const next = () => {
-    while (running < concurrency && queue.length > 0) {
-      const e = queue.shift() as Entry
+    while (running < concurrency) {
+      const e = queue.shift()
+      if (e === undefined) return
       void run(e)
     }
   }
