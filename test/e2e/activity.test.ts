@@ -77,6 +77,13 @@ const describeActivity = (start: StartHarness) => {
     expect(csv).not.toMatch(/(^|,)=/m)
     const json = JSON.parse(await activity.export('json')) as { seq: number }[]
     expect(json.map((e) => e.seq)).toEqual([1, 2, 3, 4])
+    // Both ran as jobs the view followed, not as one long request.
+    const jobs = (await h.core.call('jobs.list', {})).items
+    expect(jobs.map((j) => [j.kind, j.status])).toEqual([
+      ['audit.export', 'succeeded'],
+      ['audit.export', 'succeeded'],
+      ['audit.verify', 'succeeded'],
+    ])
 
     h.core.db.sqlite.prepare(`UPDATE change_log SET actor = 'mallory' WHERE seq = 2`).run()
     expect(await activity.verify()).toBe('Change log broken at entry 2 (hash does not match).')

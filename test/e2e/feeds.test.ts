@@ -475,6 +475,34 @@ const describeFeedFlows = (start: StartHarness) => {
     await feeds.closeDialog('run-detail')
   })
 
+  it('starts a dropped import without waiting for it and follows the run to its report', async () => {
+    await feeds.open()
+    await feeds.tab('feeds')
+    const list = Array.from({ length: 300 }, (_, i) => `follow-${i}.example.org`).join('\n')
+    // Over HTTP the page's own request is visible: it must answer with the run just started, not finished.
+    const answered =
+      h.kind === 'http'
+        ? h.page.waitForResponse((r) => r.url().endsWith('/api/rpc/feeds.importText'))
+        : null
+    const dialog = await feeds.dropFile('follow.txt', list, 'text/plain')
+    if (answered) {
+      const body = (await (await answered).json()) as { ok: boolean; value: { status: string } }
+      expect(body.ok).toBe(true)
+      expect(['queued', 'running']).toContain(body.value.status)
+    }
+    await feeds.waitImportStep('done')
+    expect(await feeds.reportNumbers(dialog)).toMatchObject({
+      rows: 300,
+      created: 300,
+      rejected: 0,
+    })
+    expect(
+      await h.core.call('indicators.lookup', { value: 'follow-299.example.org' }),
+    ).not.toBeNull()
+    await dialog.getByTestId('import-close').click()
+    await dialog.waitFor({ state: 'detached' })
+  })
+
   it('reads in the dark theme too', async () => {
     await indicators.setTheme('dark')
     await feeds.tab('feeds')

@@ -17,6 +17,8 @@ import { createFeedHandlers } from './feeds/feeds.handlers'
 import { createFileHandlers } from './files/files.handlers'
 import { createFeedsService, type FeedsServiceOptions } from './feeds/feeds.service'
 import { createIndicatorHandlers } from './indicators/indicators.handlers'
+import { createJobRegistry, type JobRegistry } from './jobs/job-registry'
+import { createJobHandlers } from './jobs/jobs.handlers'
 import { systemClock, type Clock } from './platform/clock'
 import { createLogger, type Logger } from './platform/logger'
 import { makeDataDirPrivate } from './platform/private-files'
@@ -53,6 +55,8 @@ export type Core = CoreContext & {
   settings: SettingsService
   /** The desktop's confirmed non-loopback API address: main-process only, not in the contract. */
   httpExposure: HttpExposureService
+  /** Background jobs (jobs.start): long calls followed by id, events and jobs.get. */
+  jobs: JobRegistry
   /** Typed in-process call through the same dispatcher the transports use (validation included). */
   call<K extends Method>(method: K, input: In<K>, ctx?: CallContext): Promise<Out<K>>
   /** The HTTP transport reports where it listens, for system.info and the CLI. */
@@ -104,7 +108,9 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     { version: APP_VERSION, ...opts.feeds },
     { allowedHosts: async () => (await settings.read()).fetchAllowedHosts },
   )
+  const jobs = createJobRegistry({ clock, events, logger })
   const handlers: Handlers = {
+    ...createJobHandlers(jobs, () => handlers),
     ...createAuditHandlers(ctx),
     ...createFeedHandlers(feeds),
     ...createFileHandlers(),
@@ -122,7 +128,10 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   const stoppers: (() => Promise<void>)[] = []
   const idlers: (() => Promise<void>)[] = [() => db.writes.waitForIdle()]
   stoppers.push(() => feeds.stop())
+  // Stopped before the feeds (stoppers run in reverse): a job may be writing through the same queue.
+  stoppers.push(() => jobs.stop())
   idlers.push(() => feeds.waitForIdle())
+  idlers.push(() => jobs.waitForIdle())
   idlers.push(async () => {
     if (!(await search.catchUp(SEARCH_IDLE_TIMEOUT_MS))) {
       logger.warn('search index still catching up')
@@ -135,6 +144,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     dispatch,
     settings,
     httpExposure,
+    jobs,
     call: async (method, input, callCtx) =>
       unwrap<typeof method>(await dispatch(method, input, callCtx ?? inProcessContext())),
     setHttpUrl: (url) => {

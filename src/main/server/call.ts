@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { RpcResult } from '#shared/contract'
+import { contract, isMethod, type RpcResult } from '#shared/contract'
 import type { Dispatch } from '#core'
 
 /**
- * Dispatches on behalf of an HTTP request with a signal that aborts when the client goes away, so a long
- * import or search stops working for nobody. The response's `close` is the reliable signal in Node: the
- * request's own `close` fires as soon as its body has been read.
+ * Dispatches on behalf of an HTTP request. A read gets a signal that aborts when the client goes away, so
+ * a search stops working for nobody; a change (the contract's `mutates`) runs to its end even then: an
+ * import the user started must not be cancelled half-done because a tab closed or a proxy gave up. The
+ * response's `close` is the reliable signal in Node: the request's own `close` fires as soon as its body
+ * has been read.
  */
 export const dispatchForRequest = async (
   dispatch: Dispatch,
@@ -15,10 +17,12 @@ export const dispatchForRequest = async (
   reply: FastifyReply,
 ): Promise<RpcResult<unknown>> => {
   const controller = new AbortController()
+  const abortOnClose = !(isMethod(method) && contract[method].mutates)
   const onClose = () => {
-    if (!reply.raw.writableFinished) controller.abort()
+    if (abortOnClose && !reply.raw.writableFinished) controller.abort()
   }
   reply.raw.once('close', onClose)
+  const release = holdConnection(reply)
   try {
     return await dispatch(method, input, {
       caller: 'http',
@@ -26,7 +30,25 @@ export const dispatchForRequest = async (
       signal: controller.signal,
     })
   } finally {
+    release()
     reply.raw.off('close', onClose)
+  }
+}
+
+/**
+ * The server's idle timeout (connectionTimeout) is for clients that stop sending or reading. While a handler
+ * works the socket is idle because of us, not the client: the timer is off until the handler answers, then
+ * back, so the answer and the keep-alive that follows are timed as before. The request timeout (a whole
+ * request received within requestTimeout: slow senders) is Node's own and not touched.
+ */
+const holdConnection = (reply: FastifyReply): (() => void) => {
+  const socket = reply.raw.socket
+  // Injected requests (tests) have a stand-in socket without timers.
+  if (socket === null || typeof socket.setTimeout !== 'function') return () => {}
+  const idleMs = socket.timeout ?? 0
+  socket.setTimeout(0)
+  return () => {
+    if (!socket.destroyed) socket.setTimeout(idleMs)
   }
 }
 

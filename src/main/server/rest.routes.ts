@@ -96,6 +96,11 @@ export const REST_ROUTES: readonly RestRoute[] = [
   route('DELETE', '/feeds/:id', 'feeds.delete', fromParams(), { status: 204 }),
   route('POST', '/feeds/:id/run', 'feeds.run', fromParamsAndBody()),
 
+  route('POST', '/jobs', 'jobs.start', fromBody(), { status: 202 }),
+  route('GET', '/jobs', 'jobs.list', fromQuery()),
+  route('GET', '/jobs/:id', 'jobs.get', fromParams()),
+  route('POST', '/jobs/:id/cancel', 'jobs.cancel', fromParams()),
+
   route('GET', '/audit', 'audit.list', fromQuery({ alias: { action: 'operation' } })),
   route('GET', '/audit/verify', 'audit.verify', fromQuery()),
   route('GET', '/audit/export', 'audit.export', fromQuery({ alias: { action: 'operation' } })),

@@ -79,8 +79,11 @@ export type RestRoute = {
   method: Method
   input: InputMapping
   output: OutputMapping
-  /** Success status: 200, 201 for creations, 204 when the value says nothing (deletions). */
-  status: 200 | 201 | 204
+  /**
+   * Success status: 200, 201 for creations, 202 for work accepted to run on (a job), 204 when the value
+   * says nothing (deletions).
+   */
+  status: 200 | 201 | 202 | 204
 }
 
 /** One line per route in rest.routes.ts. */

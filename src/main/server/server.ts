@@ -28,10 +28,15 @@ export type HttpServerOptions = {
   rendererDir?: string
   logger?: Logger
   bodyLimit?: number
-  /** Time allowed to receive a whole request, body included. */
+  /** Time allowed to receive a whole request, body included (slow senders); not the handler's time. */
   requestTimeoutMs?: number
-  /** A socket idle this long is closed (the SSE heartbeat keeps event streams busy). */
+  /**
+   * A socket idle this long is closed (the SSE heartbeat keeps event streams busy). Not while a handler
+   * works on the socket's request: a long call keeps its connection (see call.ts).
+   */
   connectionTimeoutMs?: number
+  /** How often Node checks requests against requestTimeoutMs (its default: 30 s; tests check sooner). */
+  requestCheckIntervalMs?: number
   heartbeatMs?: number
   version?: string
 }
@@ -50,18 +55,27 @@ export const createHttpServer = (opts: HttpServerOptions): HttpServer => {
   const bodyLimit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT
   const logger = opts.logger ?? createLogger()
   const loopback = isLoopbackHost(host)
+  const requestTimeout = opts.requestTimeoutMs ?? 120_000
   const app = Fastify({
     logger: false,
     bodyLimit,
-    requestTimeout: opts.requestTimeoutMs ?? 120_000,
+    requestTimeout,
     connectionTimeout: opts.connectionTimeoutMs ?? 120_000,
+    ...(opts.requestCheckIntervalMs === undefined
+      ? {}
+      : { http: { connectionsCheckingInterval: opts.requestCheckIntervalMs } }),
     keepAliveTimeout: 5_000,
     trustProxy: false,
     return503OnClosing: true,
     // Closing means the user stopped the server: cut keep-alive sockets and in-flight requests rather than
-    // wait for browsers to let go (a cut request's signal aborts its handler; bulk imports are idempotent).
+    // wait for browsers to let go (a cut read's signal aborts it; a change in flight runs on until the core
+    // stops, which cancels runs and jobs; bulk imports are idempotent).
     forceCloseConnections: true,
   })
+
+  // Node swaps the two deadlines when headersTimeout (its default: 60 s) exceeds requestTimeout, so a shorter
+  // requestTimeout would silently become 60 s for a client trickling its body.
+  app.server.headersTimeout = Math.min(app.server.headersTimeout, requestTimeout)
 
   registerBodyParsers(app)
 

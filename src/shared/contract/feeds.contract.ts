@@ -465,7 +465,7 @@ export const feedsContract = {
   }),
   'feeds.importFile': method({
     summary:
-      'Import a local file and return the finished run: a path from the CLI, a handle from the desktop app (files.pickImport); not over HTTP',
+      'Import a local file (a path from the CLI, a handle from the desktop app: files.pickImport; not over HTTP); with wait (the default) the finished run is returned, otherwise the started one',
     input: z
       .strictObject({
         /** The CLI and in-process callers only: the desktop's window and HTTP callers cannot name a path. */
@@ -486,7 +486,8 @@ export const feedsContract = {
     mutates: true,
   }),
   'feeds.importUrl': method({
-    summary: 'Import once from a URL without adding a feed, and return the finished run',
+    summary:
+      'Import once from a URL without adding a feed; with wait (the default) the finished run is returned, otherwise the started one',
     input: z.strictObject({
       url: HttpUrl,
       format: ImportFormat.default('auto'),
@@ -499,12 +500,15 @@ export const feedsContract = {
     mutates: true,
   }),
   'feeds.importText': method({
-    summary: 'Import dropped file content (browser build) and return the finished run',
+    summary:
+      'Import dropped file content (browser build); with wait (the default) the finished run is returned, otherwise the started one',
     input: z.strictObject({
       content: z.string().max(MAX_IMPORT_TEXT_CHARS),
       fileName: z.string().trim().min(1).max(255),
       format: ImportFormat.default('auto'),
       mapping: CsvMappingSchema.optional(),
+      /** false: answer at once with the queued run; follow it with feeds.onDidProgress/onDidFinishRun. */
+      wait: z.boolean().default(true),
     }),
     output: FeedRunSchema,
     mutates: true,

@@ -4,6 +4,7 @@ import { mergeContracts, mergeEvents } from './define'
 import { feedsContract, feedsEvents } from './feeds.contract'
 import { filesContract } from './files.contract'
 import { indicatorsContract, indicatorsEvents } from './indicators.contract'
+import { jobsContract, jobsEvents } from './jobs.contract'
 import { projectsContract } from './projects.contract'
 import { settingsContract, settingsEvents } from './settings.contract'
 
@@ -15,8 +16,9 @@ export const contract = mergeContracts(
   feedsContract,
   auditContract,
   filesContract,
+  jobsContract,
 )
-export const events = mergeEvents(indicatorsEvents, settingsEvents, feedsEvents)
+export const events = mergeEvents(indicatorsEvents, settingsEvents, feedsEvents, jobsEvents)
 
 export type Contract = typeof contract
 export type Method = keyof Contract

@@ -38,6 +38,8 @@ type Seed = {
   observed: string
   /** A 127.0.0.1 server holding list.txt, for feeds.importUrl. */
   fixtureUrl: string
+  /** A finished audit.verify job. */
+  job: string
 }
 
 type Case = {
@@ -51,6 +53,8 @@ type Case = {
    * (built with the IPC transport, which picks the seed's list file) and, for the dialog itself, its answer.
    */
   overIpc?: { input?: (s: Seed, ipc: Transport) => Promise<unknown>; expect?: 'ok' }
+  /** The answer names its caller (the OS user locally, api:<token fingerprint> over HTTP). */
+  namesCaller?: true
 }
 
 const HTTP_TRANSPORTS = new Set(['inject', 'socket'])
@@ -66,6 +70,18 @@ const CASES = {
   // Nothing in range: the content is the header alone (hashes differ between worlds: ids are random).
   'audit.export': { input: () => ({ format: 'csv', until: '2000-01-01T00:00:00Z' }) },
   'system.info': { input: () => ({}) },
+  'jobs.get': { input: (s) => ({ id: s.job }) },
+  'jobs.list': { input: () => ({ kind: 'audit.verify' }) },
+  // The seed's job has finished: cancelling it is a conflict, the same everywhere.
+  'jobs.cancel': { input: (s) => ({ id: s.job }), expect: 'conflict' },
+  // Answers at once with the running job (nothing in range: the export itself is quick).
+  'jobs.start': {
+    input: () => ({
+      kind: 'audit.export',
+      input: { format: 'json', until: '2000-01-01T00:00:00Z' },
+    }),
+    namesCaller: true,
+  },
   'settings.get': { input: () => ({}) },
   'settings.update': { input: () => ({ patch: { theme: 'dark' } }) },
   'indicators.list': { input: () => ({ sort: { field: 'value', dir: 'asc' }, limit: 1000 }) },
@@ -191,6 +207,8 @@ const seed = async (
   if (!observed) throw new Error('the seed feed run did not create 192.0.2.10')
   // The fixture lives on 127.0.0.1, which calls over HTTP may fetch from only once the user allowed it.
   tick(await core.call('settings.update', { patch: { fetchAllowedHosts: ['127.0.0.1'] } }))
+  const job = await core.call('jobs.start', { kind: 'audit.verify', input: {} })
+  await core.jobs.settled(job.id)
   return {
     dir,
     ip: ip.id,
@@ -203,6 +221,7 @@ const seed = async (
     run: run.id,
     observed: observed.id,
     fixtureUrl,
+    job: job.id,
   }
 }
 
@@ -296,7 +315,7 @@ const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi
  * Makes results of different cores comparable: random ids become <id:N> in order of appearance, the temp
  * directory becomes <dir>, and opaque cursors and measured durations are reduced to their presence.
  */
-const normalise = (value: unknown, dir: string): unknown => {
+const normalise = (value: unknown, dir: string, namesCaller = false): unknown => {
   const ids = new Map<string, string>()
   const text = (s: string) =>
     s
@@ -312,6 +331,7 @@ const normalise = (value: unknown, dir: string): unknown => {
     if (key === 'hash' || key === 'prevHash') return '<hash>'
     // Measured, or computed by croner from the real time (not the core's clock).
     if (key === 'durationMs' || key === 'nextRunAt') return v === null ? null : '<time>'
+    if (namesCaller && key === 'actor') return '<caller>'
     if (typeof v === 'string') return text(v)
     if (Array.isArray(v)) return v.map((x) => walk(x))
     if (v && typeof v === 'object') {
@@ -353,7 +373,7 @@ beforeAll(async () => {
         )
       }
       const bucket = results[name] ?? {}
-      bucket[method] = normalise(result, world.dir)
+      bucket[method] = normalise(result, world.dir, c.namesCaller)
     }
   }
 })

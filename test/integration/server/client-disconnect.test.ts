@@ -1,3 +1,5 @@
+import { once } from 'node:events'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { createEventHub } from '#core/events/event-hub'
 import { createHttpServer } from '#server/server'
@@ -27,7 +29,7 @@ const holdingDispatch = () => {
 }
 
 describe('client disconnect', () => {
-  it('aborts the call signal when the client goes away mid-request', async () => {
+  it('aborts a read when the client goes away mid-request', async () => {
     const { dispatch, calls } = holdingDispatch()
     const server = createHttpServer({
       core: { dispatch, events: createEventHub() },
@@ -37,10 +39,10 @@ describe('client disconnect', () => {
     const base = await server.listen()
     try {
       const client = new AbortController()
-      const pending = fetch(`${base}/api/rpc/indicators.bulkCreate`, {
+      const pending = fetch(`${base}/api/rpc/indicators.search`, {
         method: 'POST',
         headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ text: '203.0.113.1' }),
+        body: JSON.stringify({ q: '203.0.113.1' }),
         signal: client.signal,
       }).catch((e: unknown) => e)
       const ctx = await calls.started
@@ -51,6 +53,48 @@ describe('client disconnect', () => {
       expect(ctx.signal.aborted).toBe(true)
       expect(await pending).toBeInstanceOf(Error)
     } finally {
+      await server.close()
+    }
+  })
+
+  it('lets a change run on when its client goes away', async () => {
+    let started: (ctx: CallContext) => void = () => {}
+    const seen = new Promise<CallContext>((r) => (started = r))
+    let release: () => void = () => {}
+    const released = new Promise<void>((r) => (release = r))
+    const dispatch: Dispatch = async (_m, _i, ctx) => {
+      started(ctx)
+      await released
+      return { ok: true, value: ctx.signal.aborted }
+    }
+    const server = createHttpServer({
+      core: { dispatch, events: createEventHub() },
+      token: TOKEN,
+      logger: createMemoryLogger(),
+    })
+    const closedOnServer: Promise<unknown>[] = []
+    server.app.server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+      closedOnServer.push(once(res, 'close'))
+    })
+    const base = await server.listen()
+    try {
+      const client = new AbortController()
+      const pending = fetch(`${base}/api/rpc/indicators.bulkCreate`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ text: '203.0.113.1' }),
+        signal: client.signal,
+      }).catch((e: unknown) => e)
+      const ctx = await seen
+      expect(ctx.caller).toBe('http')
+      client.abort()
+      expect(await pending).toBeInstanceOf(Error)
+      // The server has seen the response close: a read would have been aborted by now.
+      await Promise.all(closedOnServer)
+      expect(ctx.signal.aborted).toBe(false)
+      release()
+    } finally {
+      release()
       await server.close()
     }
   })

@@ -77,11 +77,32 @@ const decodeCursor = (cursor: string): number => {
   return n
 }
 
+/** Entries read between two turns of the event loop by the chain check and the export. */
+export const SCAN_PAGE = 2000
+
+export type ScanOptions = {
+  /** Entries done so far and the total when known (the long calls report it as job progress). */
+  progress?: (done: number, total: number | null) => void
+  signal?: AbortSignal
+  pageSize?: number
+}
+
+/** Lets other calls run between two pages of a long scan, and stops it when its caller cancelled. */
+export const yieldTurn = async (signal?: AbortSignal): Promise<void> => {
+  await new Promise<void>((resolve) => setImmediate(resolve))
+  signal?.throwIfAborted()
+}
+
 export const createAuditRepository = (sqlite: BetterSqlite3.Database) => {
   const bySeq = sqlite.prepare<[number], ChangeRow>(
     `SELECT ${COLUMNS} FROM change_log WHERE seq = ?`,
   )
-  const all = sqlite.prepare<[], ChangeRow>(`SELECT ${COLUMNS} FROM change_log ORDER BY seq`)
+  const after = sqlite.prepare<[number, number], ChangeRow>(
+    `SELECT ${COLUMNS} FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?`,
+  )
+  const lastSeq = sqlite.prepare<[], { seq: number | null }>(
+    'SELECT max(seq) AS seq FROM change_log',
+  )
 
   return {
     page(f: AuditFilter, limit: number, cursor: string | undefined) {
@@ -100,37 +121,50 @@ export const createAuditRepository = (sqlite: BetterSqlite3.Database) => {
       const r = bySeq.get(seq)
       return r === undefined ? null : toEntry(r)
     },
-    /** Oldest first, at most `max` (+1, so the caller can tell it was cut). */
-    *walk(f: AuditFilter, max: number): Generator<ChangeRow> {
+    /**
+     * Oldest first, a page at a time (seq > afterSeq): the caller yields between pages, so a long export
+     * neither blocks the thread nor holds a statement open across other queries on the connection.
+     */
+    pageAfter(f: AuditFilter, afterSeq: number, limit: number): ChangeRow[] {
       const w = whereOf(f)
-      const stmt = sqlite.prepare<(string | number)[], ChangeRow>(
-        `SELECT ${COLUMNS} FROM change_log WHERE ${w.sql} ORDER BY seq LIMIT ?`,
-      )
-      yield* stmt.iterate(...w.params, max + 1)
+      return sqlite
+        .prepare<(string | number)[], ChangeRow>(
+          `SELECT ${COLUMNS} FROM change_log WHERE ${w.sql} AND seq > ? ORDER BY seq LIMIT ?`,
+        )
+        .all(...w.params, afterSeq, limit)
     },
     /**
      * Walks the whole chain in seq order: each entry's hash must be the hash of its canonical form, its
      * prev_hash the previous entry's hash, and seq must go up by one (a deleted entry is a gap).
      */
-    verify(): AuditVerify {
+    async verify(opts: ScanOptions = {}): Promise<AuditVerify> {
+      const pageSize = opts.pageSize ?? SCAN_PAGE
+      const total = lastSeq.get()?.seq ?? 0
       let prevHash = GENESIS_HASH
       let prevSeq = 0
       let checked = 0
-      for (const r of all.iterate()) {
-        const broken = (field: 'prevHash' | 'hash' | 'seq', expected: string, found: string) => ({
-          ok: false,
-          checked,
-          lastSeq: r.seq,
-          brokenAt: { seq: r.seq, field, expected, found },
-        })
-        if (r.seq !== prevSeq + 1) return broken('seq', String(prevSeq + 1), String(r.seq))
-        if (r.prev_hash !== prevHash) return broken('prevHash', prevHash, r.prev_hash)
-        const own = hashEntry(r)
-        if (r.hash !== own) return broken('hash', own, r.hash)
-        prevHash = r.hash
-        prevSeq = r.seq
-        checked++
+      for (;;) {
+        const rows = after.all(prevSeq, pageSize)
+        for (const r of rows) {
+          const broken = (field: 'prevHash' | 'hash' | 'seq', expected: string, found: string) => ({
+            ok: false,
+            checked,
+            lastSeq: r.seq,
+            brokenAt: { seq: r.seq, field, expected, found },
+          })
+          if (r.seq !== prevSeq + 1) return broken('seq', String(prevSeq + 1), String(r.seq))
+          if (r.prev_hash !== prevHash) return broken('prevHash', prevHash, r.prev_hash)
+          const own = hashEntry(r)
+          if (r.hash !== own) return broken('hash', own, r.hash)
+          prevHash = r.hash
+          prevSeq = r.seq
+          checked++
+        }
+        if (rows.length < pageSize) break
+        opts.progress?.(checked, Math.max(total, checked))
+        await yieldTurn(opts.signal)
       }
+      opts.progress?.(checked, checked)
       return { ok: true, checked, lastSeq: prevSeq, brokenAt: null }
     },
   }

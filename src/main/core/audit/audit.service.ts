@@ -6,7 +6,13 @@ import {
 } from '#shared/contract/audit.contract'
 import type { CoreContext } from '../core-context'
 import { csvHeader, csvLine } from './audit-export'
-import { createAuditRepository, toEntry } from './audit.repository'
+import {
+  SCAN_PAGE,
+  createAuditRepository,
+  toEntry,
+  yieldTurn,
+  type ScanOptions,
+} from './audit.repository'
 
 export type AuditService = ReturnType<typeof createAuditService>
 
@@ -21,18 +27,30 @@ export const createAuditService = (ctx: Pick<CoreContext, 'db'>, exportMax = AUD
       if (e === null) throw new AppError('not_found', `No change log entry has seq ${seq}`, { seq })
       return e
     },
-    verify: () => repo.verify(),
+    verify: (opts?: ScanOptions) => repo.verify(opts),
     /** Oldest first, so a reader can re-check the chain; at most exportMax entries. */
-    export: (f: AuditFilter, format: 'csv' | 'json') => {
+    export: async (f: AuditFilter, format: 'csv' | 'json', opts: ScanOptions = {}) => {
+      const pageSize = opts.pageSize ?? SCAN_PAGE
       const entries: ChangeEntry[] = []
       let truncated = false
-      for (const r of repo.walk(f, exportMax)) {
-        if (entries.length === exportMax) {
-          truncated = true
-          break
+      let afterSeq = 0
+      for (;;) {
+        // One row past the cap tells a cut export from one that ended exactly there.
+        const limit = Math.min(pageSize, exportMax + 1 - entries.length)
+        const rows = repo.pageAfter(f, afterSeq, limit)
+        for (const r of rows) {
+          if (entries.length === exportMax) {
+            truncated = true
+            break
+          }
+          entries.push(toEntry(r))
+          afterSeq = r.seq
         }
-        entries.push(toEntry(r))
+        if (truncated || rows.length < limit) break
+        opts.progress?.(entries.length, null)
+        await yieldTurn(opts.signal)
       }
+      opts.progress?.(entries.length, entries.length)
       const content =
         format === 'json'
           ? JSON.stringify(entries, null, 2)

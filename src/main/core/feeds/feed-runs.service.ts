@@ -325,7 +325,13 @@ export const createFeedRunsService = (
       )
     },
     importText(
-      q: { content: string; fileName: string; format: ImportFormat; mapping?: CsvMapping },
+      q: {
+        content: string
+        fileName: string
+        format: ImportFormat
+        mapping?: CsvMapping
+        wait: boolean
+      },
       trigger: Trigger,
       signal?: AbortSignal,
       by: ChangeCaller = CORE_CALLER,
@@ -346,7 +352,7 @@ export const createFeedRunsService = (
               signal: s,
             }),
         },
-        true,
+        q.wait,
         signal,
       )
     },

@@ -76,7 +76,12 @@ export const createIndicatorHandlers = (
     'indicators.update': ({ id, patch }, call) => svc.update(id, patch, callerOf(call)),
     'indicators.delete': ({ id }, call) => svc.delete(id, callerOf(call)),
     'indicators.bulkCreate': (input, call) =>
-      importIndicators(ctx, input, { ...opts, signal: call.signal, by: callerOf(call) }),
+      importIndicators(ctx, input, {
+        ...opts,
+        signal: call.signal,
+        by: callerOf(call),
+        progress: call.progress,
+      }),
     'indicators.markFalsePositive': ({ id, falsePositive, reason }, call) =>
       svc.markFalsePositive(id, falsePositive, reason, callerOf(call)),
     'indicators.activate': ({ id }, call) => svc.activate(id, callerOf(call)),

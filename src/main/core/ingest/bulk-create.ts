@@ -84,6 +84,22 @@ export type ImportOptions = {
   signal?: AbortSignal
   /** Named in each batch's change log entry. */
   by?: ChangeCaller
+  /** Lines (or items) read so far, of the total; reported after each chunk (a job's progress). */
+  progress?: (done: number, total: number | null) => void
+}
+
+/** The positions candidates() numbers: the text's lines (counted without splitting it), then the items. */
+const positionsOf = (input: Input): number => {
+  const text = input.text
+  let lines = 0
+  if (text !== undefined) {
+    lines = 1
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charCodeAt(i)
+      if (ch === 10 || (ch === 13 && text.charCodeAt(i + 1) !== 10)) lines++
+    }
+  }
+  return lines + (input.items?.length ?? 0)
 }
 
 /**
@@ -135,6 +151,7 @@ export const importIndicators = async (
     signal: opts.signal,
   })
   const before = () => counts.created + counts.updated
+  const total = opts.progress ? positionsOf(input) : null
   try {
     let chunk: IndicatorUpsertRow[] = []
     let chunkChars = 0
@@ -151,10 +168,12 @@ export const importIndicators = async (
         await writer.writeRows(chunk)
         chunk = []
         chunkChars = 0
+        opts.progress?.(c.line, total)
       }
     }
     await writer.writeRows(chunk)
     await writer.finish()
+    opts.progress?.(total ?? 0, total)
   } catch (e) {
     await writer.abort()
     if (e instanceof Error && e.name === 'AbortError') {

@@ -35,6 +35,11 @@ export type CallContext = {
   method?: string
   /** Desktop IPC only: the files the user picked in this window's dialog. */
   files?: PickedFiles
+  /**
+   * Set when the call runs as a job (jobs.start): long work reports how far it got, in its own unit (lines,
+   * entries), with the total when known. Other callers leave it unset and the work reports to nobody.
+   */
+  progress?: (done: number, total: number | null) => void
 }
 
 export type Handler<K extends Method> = (input: ParsedIn<K>, ctx: CallContext) => Promise<Out<K>>

@@ -8,7 +8,9 @@ import {
   type AuditVerify,
   type ChangeEntry,
 } from '#shared/contract/audit.contract'
+import type { Job } from '#shared/contract/jobs.contract'
 import { errorMessage } from '../../api/client'
+import { runAsJob } from '../../api/follow'
 import { useClient } from '../../app-context'
 import './activity.css'
 
@@ -22,6 +24,9 @@ type Filter = {
   until: string
 }
 const NO_FILTER: Filter = { entity: '', operation: '', since: '', until: '' }
+
+/** A verify or export job under way, with how far it got. */
+type Working = { what: 'Verifying' | 'Exporting'; done: number; total: number | null }
 
 /** The contract's filter: empty fields left out; the datetime-local inputs are local times. */
 const filterInput = (f: Filter) => ({
@@ -72,6 +77,7 @@ export const ActivityView = () => {
   const [loading, setLoading] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [verify, setVerify] = useState<AuditVerify | null>(null)
+  const [working, setWorking] = useState<Working | null>(null)
   // The filter of the last page that arrived, so a tester can wait for a named state, not for time.
   const [shown, setShown] = useState<string | null>(null)
   const scroller = useRef<HTMLDivElement>(null)
@@ -117,22 +123,37 @@ export const ActivityView = () => {
 
   const set = (patch: Partial<Filter>) => setFilter((f) => ({ ...f, ...patch }))
 
+  // Both scan the whole log: they run as jobs, followed with their progress, not as one long request.
+  const progressOf = (what: Working['what']) => (job: Job) =>
+    setWorking({ what, done: job.progress.done, total: job.progress.total })
+
   const runExport = async (format: 'csv' | 'json') => {
+    setWorking({ what: 'Exporting', done: 0, total: null })
     try {
-      const r = await client.call('audit.export', { ...filterInput(filter), format })
+      const r = await runAsJob(
+        client,
+        'audit.export',
+        { ...filterInput(filter), format },
+        progressOf('Exporting'),
+      )
       download(r.content, format)
     } catch (e) {
       setError(errorMessage(e))
+    } finally {
+      setWorking(null)
     }
   }
 
   const runVerify = async () => {
     // The old verdict goes first: a result on screen is always the answer to the latest check.
     setVerify(null)
+    setWorking({ what: 'Verifying', done: 0, total: null })
     try {
-      setVerify(await client.call('audit.verify', {}))
+      setVerify(await runAsJob(client, 'audit.verify', {}, progressOf('Verifying')))
     } catch (e) {
       setError(errorMessage(e))
+    } finally {
+      setWorking(null)
     }
   }
 
@@ -147,12 +168,18 @@ export const ActivityView = () => {
       <header className="view-header">
         <h1>Activity</h1>
         <div className="view-header-actions">
-          <button type="button" onClick={() => void runVerify()} data-testid="activity-verify">
+          <button
+            type="button"
+            onClick={() => void runVerify()}
+            disabled={working !== null}
+            data-testid="activity-verify"
+          >
             Verify
           </button>
           <button
             type="button"
             onClick={() => void runExport('csv')}
+            disabled={working !== null}
             data-testid="activity-export-csv"
           >
             Export CSV
@@ -160,6 +187,7 @@ export const ActivityView = () => {
           <button
             type="button"
             onClick={() => void runExport('json')}
+            disabled={working !== null}
             data-testid="activity-export-json"
           >
             Export JSON
@@ -216,6 +244,14 @@ export const ActivityView = () => {
           />
         </label>
       </div>
+      {working ? (
+        <p className="activity-working" data-testid="activity-working" role="status">
+          {working.what} the change log…{' '}
+          {working.total === null
+            ? `${working.done.toLocaleString()} entries`
+            : `${working.done.toLocaleString()} of ${working.total.toLocaleString()} entries`}
+        </p>
+      ) : null}
       {verify ? (
         <p
           className={verify.ok ? 'activity-verify ok' : 'activity-verify broken'}

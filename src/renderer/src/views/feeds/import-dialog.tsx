@@ -8,6 +8,7 @@ import {
   type FeedRun,
 } from '#shared/contract/feeds.contract'
 import { ApiError, errorMessage } from '../../api/client'
+import { followRun } from '../../api/follow'
 import { useClient, useServices } from '../../app-context'
 import { Modal } from '../../components/modal'
 import { formatCount } from '../indicators/format'
@@ -46,7 +47,8 @@ const looksBinary = (head: Uint8Array): boolean => {
 
 /**
  * A dropped file: read in the page, format detected by the core from its first 64 KB (the analyst picks when
- * that is ambiguous), imported with feeds.importText. Files too big for one call go to the command line.
+ * that is ambiguous), imported with feeds.importText (not waiting: the dialog follows the run). Files too
+ * big for one call go to the command line.
  */
 export const ImportDialog = (props: { file: File; onClose: () => void }) => {
   const client = useClient()
@@ -62,12 +64,16 @@ export const ImportDialog = (props: { file: File; onClose: () => void }) => {
   const runImport = async (content: string, format: FeedFormat, csv?: CsvMapping) => {
     setStep({ kind: 'importing', format })
     try {
-      const run = await client.call('feeds.importText', {
+      // The call answers with the queued run at once; the run is followed to its end by its events and
+      // feeds.getRun, so a long import never hangs on one request.
+      const started = await client.call('feeds.importText', {
         content,
         fileName: file.name,
         format,
         ...(csv ? { mapping: csv } : {}),
+        wait: false,
       })
+      const run = await followRun(client, started.id)
       setStep({ kind: 'done', run })
       if (run.status === 'succeeded')
         ui.getState().toast('success', `Imported ${file.name}: ${formatCount(run.created)} new`)

@@ -6,6 +6,7 @@ import {
 } from '#shared/contract/feeds.contract'
 import type { BulkReport } from '#shared/contract/indicators.contract'
 import type { Client } from '../../api/client'
+import { followRun } from '../../api/follow'
 import { initialMapping } from '../feeds/csv-mapping-step'
 
 /** The name a pasted table is imported under (history, and detection's hint that it is a CSV). */
@@ -52,12 +53,14 @@ export const importPastedCsv = async (
   mapping: CsvMapping,
   maxRejects: number,
 ): Promise<{ report: BulkReport; error: string | null }> => {
-  const run = await client.call('feeds.importText', {
+  const started = await client.call('feeds.importText', {
     content: text,
     fileName: PASTED_NAME,
     format: 'generic-csv',
     mapping,
+    wait: false,
   })
-  const detail = await client.call('feeds.getRun', { id: run.id })
-  return { report: reportOfRun(run, detail.rejects.slice(0, maxRejects)), error: run.error }
+  // Followed to its end (events, feeds.getRun) rather than held in one request for the whole import.
+  const run = await followRun(client, started.id)
+  return { report: reportOfRun(run, run.rejects.slice(0, maxRejects)), error: run.error }
 }
