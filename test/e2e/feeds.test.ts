@@ -286,6 +286,37 @@ const describeFeedFlows = (start: StartHarness) => {
     await dialog.waitFor({ state: 'detached' })
   })
 
+  it('says in the report which oversized STIX object it kept with its description cut', async () => {
+    const at = '2024-04-01T00:00:00.000Z'
+    const bundle = JSON.stringify({
+      type: 'bundle',
+      id: 'bundle--00000000-0000-4000-8000-00000000e2e0',
+      objects: [
+        {
+          type: 'indicator',
+          spec_version: '2.1',
+          id: 'indicator--00000000-0000-4000-8000-00000000e2e1',
+          created: at,
+          modified: at,
+          valid_from: at,
+          pattern_type: 'stix',
+          pattern: "[domain-name:value = 'oversized-report.example']",
+          description: 'A pasted report. '.repeat(70_000),
+        },
+      ],
+    })
+    const dialog = await feeds.dropFile('oversized.json', bundle, 'application/json')
+    await feeds.waitImportStep('done')
+    await dialog.getByTestId('run-report').waitFor()
+    expect(await dialog.getByTestId('note-item').allTextContents()).toEqual([
+      expect.stringMatching(
+        /^line 1object 1 \(indicator--0{8}-0000-4000-8000-00000000e2e1\) is 1\.\d MiB, over the limit: kept, with its long description cut to 32\.0 KiB$/,
+      ),
+    ])
+    await dialog.getByTestId('import-close').click()
+    await dialog.waitFor({ state: 'detached' })
+  })
+
   it('asks which format an ambiguous file is in', async () => {
     const dialog = await feeds.dropFile('generic.csv', fixture('generic.csv'), 'text/csv')
     const body = await feeds.waitImportStep('pick')

@@ -34,6 +34,8 @@ beforeAll(async () => {
     requestCheckIntervalMs: 100,
   })
   base = await t.server.listen()
+  // The fixture lives on 127.0.0.1, which calls over HTTP may fetch from only once the user allowed it.
+  await t.core.call('settings.update', { patch: { fetchAllowedHosts: ['127.0.0.1'] } })
   fixture = await startFixtureServer()
   for (const octet of [1, 2, 3, 4]) {
     fixture.route(`/slow-${octet}.txt`, serve.drip(chunksOf(octet), DRIP_MS))

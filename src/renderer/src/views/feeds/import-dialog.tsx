@@ -16,7 +16,7 @@ import { useFeeds, useFeedsStore } from './feeds-context'
 import { CsvMappingStep, initialMapping, mappingReady } from './csv-mapping-step'
 import { FORMAT_LABELS, formatBytes, type FeedFormat } from './feeds-format'
 import { RunProgressBar } from './run-bits'
-import { RejectList, RunReport, useRunDetail } from './run-report'
+import { RunOutcome, RunReport, useRunDetail } from './run-report'
 
 /** Formats a local file can be in (a MISP feed and TAXII are servers, not files). */
 const FILE_FORMATS = FEED_FORMAT_NAMES.filter((f) => f !== 'misp-feed' && f !== 'taxii')
@@ -277,7 +277,7 @@ const ImportResult = (props: { run: FeedRun }) => {
   return (
     <div data-testid="import-result">
       <RunReport run={detail ?? props.run} />
-      {detail ? <RejectList run={detail} /> : null}
+      {detail ? <RunOutcome run={detail} /> : null}
     </div>
   )
 }

@@ -145,6 +145,14 @@ export const NoteList = (props: { run: FeedRunDetail }) => {
   )
 }
 
+/** What became of the records a run kept changed or refused: its notes, then its rejects. */
+export const RunOutcome = (props: { run: FeedRunDetail }) => (
+  <>
+    <NoteList run={props.run} />
+    <RejectList run={props.run} />
+  </>
+)
+
 /** Loads one run with its rejects; `initial` shows the counts at once while the rejects load. */
 export const useRunDetail = (runId: string, version = 0) => {
   const client = useClient()
@@ -190,8 +198,7 @@ export const RunDetailDialog = (props: { runId: string; version: number; onClose
       {detail ? (
         <div data-testid="run-detail-body" data-run-id={detail.id}>
           <RunReport run={detail} />
-          <NoteList run={detail} />
-          <RejectList run={detail} />
+          <RunOutcome run={detail} />
         </div>
       ) : null}
     </Modal>
