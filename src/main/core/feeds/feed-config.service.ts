@@ -23,6 +23,50 @@ export type FeedConfigService = ReturnType<typeof createFeedConfigService>
 const apiRootOf = (options: Record<string, unknown> | undefined): string | undefined =>
   typeof options?.apiRoot === 'string' ? options.apiRoot : undefined
 
+/** Where a feed's stored credentials may be sent: its URL's origin and the origins its options name. */
+const credentialTargets = (
+  url: string | null,
+  options: Record<string, unknown> | undefined,
+): Set<string> => {
+  const out = new Set<string>()
+  if (url === null) return out
+  try {
+    out.add(new URL(url).origin)
+  } catch {
+    return out
+  }
+  const more = options?.credentialOrigins
+  if (Array.isArray(more)) for (const o of more) if (typeof o === 'string') out.add(o)
+  return out
+}
+
+/**
+ * Credentials were given for the origins the feed had then. A change that would send them somewhere new
+ * (another URL origin, more credentialOrigins) must give them again: otherwise anyone who may edit a feed
+ * (an API token, a script in the page) could point it at their own server and collect the key.
+ */
+const refuseCredentialMove = (
+  current: FeedRecordRow,
+  patch: Omit<FeedPatch, 'auth'>,
+  auth: FeedPatch['auth'],
+): void => {
+  if (auth !== undefined || current.authKind === 'none') return
+  if (patch.url === undefined && patch.options === undefined) return
+  const before = credentialTargets(current.url, current.options)
+  const after = credentialTargets(
+    patch.url === undefined ? current.url : patch.url,
+    patch.options ?? current.options,
+  )
+  const added = [...after].filter((o) => !before.has(o))
+  if (added.length === 0) return
+  throw new AppError(
+    'invalid_input',
+    `patch.auth: the feed's stored credentials were given for ${[...before].join(', ')}; to send ` +
+      `them to ${added.join(', ')}, give them again (or remove them with auth: null)`,
+    { field: 'patch.auth' },
+  )
+}
+
 /**
  * Whether a feed keeps the API's fetch restriction after a change: an API caller that sets the URL or the
  * options (which may name more URLs) makes it restricted; the user setting the URL in the app or the CLI
@@ -161,6 +205,7 @@ export const createFeedConfigService = (
         },
         'patch.url',
       )
+      refuseCredentialMove(current, rest, auth)
       await runs.refuseForbiddenUrls(by, [rest.url, apiRootOf(rest.options)])
       await storeAuth(id, auth)
       const authKind = auth === undefined ? undefined : (auth?.kind ?? 'none')

@@ -76,6 +76,58 @@ describe('feeds configuration', () => {
     expect(await t.core.secrets.get(`feed:${feed.id}:auth`)).toBeUndefined()
   })
 
+  it('does not send stored credentials to a new origin unless they are given again', async () => {
+    const other = await startFixtureServer()
+    try {
+      other.route('/list.txt', serve.bytes('198.51.100.8\n', { contentType: 'text/plain' }))
+      const feed = await t.core.call('feeds.create', {
+        name: 'Keyed list',
+        format: 'text',
+        url: srv.url('/list.txt'),
+        auth: { kind: 'header', name: 'X-Api-Key', value: SECRET },
+      })
+      const moved = await errorOf(
+        t.core.call('feeds.update', { id: feed.id, patch: { url: other.url('/list.txt') } }),
+      )
+      expect(moved.code).toBe('invalid_input')
+      expect(moved.message).toBe(
+        `patch.auth: the feed's stored credentials were given for ${new URL(srv.url('/')).origin}; ` +
+          `to send them to ${new URL(other.url('/')).origin}, give them again (or remove them with auth: null)`,
+      )
+      const widened = await errorOf(
+        t.core.call('feeds.update', {
+          id: feed.id,
+          patch: { options: { credentialOrigins: [new URL(other.url('/')).origin] } },
+        }),
+      )
+      expect(widened.message).toMatch(/^patch\.auth: /)
+      expect((await t.core.call('feeds.get', { id: feed.id })).url).toBe(srv.url('/list.txt'))
+
+      // Another path on the same origin, or the credentials given again, or dropped: all fine.
+      const samePlace = srv.url('/other-list.txt')
+      await t.core.call('feeds.update', { id: feed.id, patch: { url: samePlace } })
+      const rekeyed = await t.core.call('feeds.update', {
+        id: feed.id,
+        patch: {
+          url: other.url('/list.txt'),
+          auth: { kind: 'header', name: 'X-Api-Key', value: 'a-key-for-the-other-server' },
+        },
+      })
+      expect(rekeyed).toMatchObject({ url: other.url('/list.txt'), hasAuth: true })
+      await t.core.call('feeds.run', { id: feed.id, wait: true })
+      expect(other.requestsTo('/list.txt')[0]?.headers['x-api-key']).toBe(
+        'a-key-for-the-other-server',
+      )
+      const dropped = await t.core.call('feeds.update', {
+        id: feed.id,
+        patch: { url: srv.url('/list.txt'), auth: null },
+      })
+      expect(dropped).toMatchObject({ hasAuth: false })
+    } finally {
+      await other.close()
+    }
+  })
+
   it('names the field of a bad cron expression, a URL with credentials and a taken name', async () => {
     const cron = await errorOf(
       t.core.call('feeds.create', {
