@@ -1,6 +1,13 @@
 import { useState } from 'react'
 import { useServices, useUi } from './app-context'
-import { ActivityIcon, FeedIcon, ListIcon, ProjectIcon, ShieldIcon } from './components/icons'
+import {
+  ActivityIcon,
+  FeedIcon,
+  ListIcon,
+  ProjectIcon,
+  SettingsIcon,
+  ShieldIcon,
+} from './components/icons'
 import { ShortcutHint, ShortcutsDialog } from './components/shortcuts-dialog'
 import { Toasts } from './components/toasts'
 import { TokenScreen } from './components/token-screen'
@@ -12,6 +19,7 @@ import { CreateIndicatorDialog } from './views/indicators/create-indicator-dialo
 import { IndicatorsView } from './views/indicators/indicators-view'
 import { PasteImportDialog } from './views/indicators/paste-import-dialog'
 import { ProjectsView } from './views/projects/projects-view'
+import { SettingsView } from './views/settings/settings-view'
 
 /** Only views that work are listed; later issues add theirs here. */
 const NAV = [
@@ -19,6 +27,7 @@ const NAV = [
   { id: 'feeds', label: 'Feeds', icon: <FeedIcon /> },
   { id: 'projects', label: 'Projects', icon: <ProjectIcon /> },
   { id: 'activity', label: 'Activity', icon: <ActivityIcon /> },
+  { id: 'settings', label: 'Settings', icon: <SettingsIcon /> },
 ] as const
 type ViewId = (typeof NAV)[number]['id']
 
@@ -72,6 +81,8 @@ export const App = () => {
           <ProjectsView />
         ) : view === 'activity' ? (
           <ActivityView />
+        ) : view === 'settings' ? (
+          <SettingsView />
         ) : (
           <IndicatorsView />
         )}
