@@ -1,0 +1,126 @@
+import type { IocType } from '#shared/domain'
+
+/**
+ * How an indicator's score fades with time: the polynomial MISP and OpenCTI share,
+ * `score(t) = base · (1 − (t/L)^(1/d))` for 0 ≤ t ≤ L and 0 after, where L is the lifetime in days and d
+ * the decay speed (OpenCTI writes it 3·pound). Unlike both, the clock starts again whenever a source
+ * observes the indicator again or an analyst confirms it: `t` counts from the latest of those moments
+ * (see `decayClockStart`), so an indicator that is still being reported never expires.
+ */
+export type DecayModel = {
+  /** Days until the score reaches 0. */
+  lifetimeDays: number
+  /** The polynomial's speed d: above 1 the score holds longer and then falls faster. */
+  speed: number
+}
+
+export type DecayPolicy = {
+  /** Per indicator type; a type not listed uses `fallback`. */
+  byType: Partial<Record<IocType, DecayModel>>
+  fallback: DecayModel
+  /** At or below this score an indicator is expired: kept and marked, never deleted. */
+  revokeScore: number
+}
+
+/**
+ * OpenCTI's built-in decay rules, as the defaults: IP and URL 47 days (pound 0.55), domain 300 days
+ * (0.7), file hashes 460 days (0.3), anything else 470 days (0.35); speed = 3 · pound; revoked at 20.
+ */
+export const DEFAULT_DECAY_POLICY: DecayPolicy = (() => {
+  const rule = (lifetimeDays: number, pound: number): DecayModel => ({
+    lifetimeDays,
+    speed: Math.round(3 * pound * 1000) / 1000,
+  })
+  const network = rule(47, 0.55)
+  const file = rule(460, 0.3)
+  return {
+    byType: {
+      ip: network,
+      ipv6: network,
+      cidr: network,
+      url: network,
+      domain: rule(300, 0.7),
+      md5: file,
+      sha1: file,
+      sha256: file,
+      sha512: file,
+    },
+    fallback: rule(470, 0.35),
+    revokeScore: 20,
+  }
+})()
+
+const DAY_MS = 86_400_000
+
+export const decayModelFor = (policy: DecayPolicy, type: IocType): DecayModel =>
+  policy.byType[type] ?? policy.fallback
+
+/** The factor in [0, 1] a score is multiplied by after `ageDays` (1 at age 0 and before, 0 at the lifetime). */
+export const decayFactor = (model: DecayModel, ageDays: number): number => {
+  if (!(ageDays > 0)) return 1
+  if (ageDays >= model.lifetimeDays || model.lifetimeDays <= 0) return 0
+  return 1 - Math.pow(ageDays / model.lifetimeDays, 1 / model.speed)
+}
+
+/**
+ * When the decay clock started: the latest of the last sighting by any source and the last analyst
+ * confirmation (a true-positive verdict), else when the indicator was first recorded. ISO-8601 strings in,
+ * milliseconds out; unparseable or missing moments are ignored.
+ */
+export const decayClockStart = (moments: {
+  lastSeenAt?: string | null
+  confirmedAt?: string | null
+  createdAt: string
+}): number => {
+  const ms = (s: string | null | undefined): number => (s ? Date.parse(s) : Number.NaN)
+  const restarts = [ms(moments.lastSeenAt), ms(moments.confirmedAt)].filter(Number.isFinite)
+  if (restarts.length > 0) return Math.max(...restarts)
+  const created = ms(moments.createdAt)
+  return Number.isFinite(created) ? created : 0
+}
+
+/** A score after decay, with what the analyst needs to see: the factor, the age and whether it expired. */
+export type Decayed = {
+  score: number
+  factor: number
+  ageDays: number
+  expired: boolean
+  /** When the score reaches the revoke threshold at this rate (ISO-8601), null when it never will. */
+  expiresAt: string | null
+}
+
+/**
+ * Applies decay to a base score (0-100) at `nowMs`. Expiry is decided on the decayed score against the
+ * policy's revoke threshold; `expiresAt` solves base · factor(t) = revokeScore for t.
+ */
+export const applyDecay = (
+  base: number,
+  model: DecayModel,
+  clockStartMs: number,
+  nowMs: number,
+  revokeScore: number,
+): Decayed => {
+  const ageDays = Math.max(0, (nowMs - clockStartMs) / DAY_MS)
+  const factor = decayFactor(model, ageDays)
+  const score = Math.round(base * factor * 10) / 10
+  return {
+    score,
+    factor,
+    ageDays,
+    expired: score <= revokeScore,
+    expiresAt: expiryOf(base, model, clockStartMs, revokeScore),
+  }
+}
+
+/** The moment base · (1 − (t/L)^(1/d)) falls to `revokeScore`: t = L · (1 − revoke/base)^d. */
+const expiryOf = (
+  base: number,
+  model: DecayModel,
+  clockStartMs: number,
+  revokeScore: number,
+): string | null => {
+  if (base <= revokeScore) return new Date(clockStartMs).toISOString()
+  if (model.lifetimeDays <= 0) return new Date(clockStartMs).toISOString()
+  const days = model.lifetimeDays * Math.pow(1 - revokeScore / base, model.speed)
+  return new Date(clockStartMs + days * DAY_MS).toISOString()
+}
