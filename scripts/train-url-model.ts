@@ -25,13 +25,12 @@ const THRESHOLD = 0.5
 
 // The data are host names, so every training URL is `https://<host>/`: path, query, port, scheme and
 // `@` features are constant there and the model cannot learn them (the link score covers them), nor the
-// IP host (the lists hold names only: cleanHost drops the few addresses) nor shorteners (one benign
-// host in the data). Two
-// host features are left out on purpose: subdomainDepth and urlLength. The phishing list holds mostly
-// bare registered domains while the benign links name docs.x, www.x and api.x, so depth would be
-// learned as a sign of safety, an artefact of how the lists were written, not of phishing.
+// IP host (the lists hold names only: cleanHost drops the few addresses) nor shorteners (one benign host
+// in the data). Three host features are left out on purpose: subdomainDepth, hostLength and urlLength.
+// The phishing list holds mostly bare registered domains while the benign links name docs.x, www.x and
+// api.x, so the number and total length of labels would be learned as signs of safety: an artefact of
+// how the lists were written, not of phishing (longestHostLabel keeps what length does tell).
 const MODEL_FEATURES: readonly UrlFeatureName[] = [
-  'hostLength',
   'hostEntropy',
   'hostDigitRatio',
   'hostHyphens',

@@ -145,8 +145,15 @@ const parse = (input: string): { url: URL; raw: string } => {
       field: 'url',
     })
   }
-  if (url.hostname.length === 0 || url.hostname.length > 253) {
-    throw new AppError('invalid_input', 'url has no valid host name', { field: 'url' })
+  if (url.hostname.length === 0) {
+    throw new AppError('invalid_input', 'url has no host name', { field: 'url' })
+  }
+  if (url.hostname.length > 253) {
+    throw new AppError(
+      'invalid_input',
+      `url's host name is ${url.hostname.length} characters long, more than 253`,
+      { field: 'url' },
+    )
   }
   return { url, raw: withScheme }
 }
@@ -190,9 +197,9 @@ export const extractUrlFeatures = (input: string): { features: UrlFeatures; fact
   const features: UrlFeatures = {
     urlLength: input.trim().length,
     hostLength: [...shownHost].length,
-    hostEntropy: shannonEntropy(hostLetters),
-    hostDigitRatio:
-      hostLetters.length === 0 ? 0 : countDigits(hostLetters) / [...hostLetters].length,
+    // An address is all digits by nature: name features are 0 for it and ipHost speaks instead.
+    hostEntropy: ip ? 0 : shannonEntropy(hostLetters),
+    hostDigitRatio: ip ? 0 : countDigits(hostLetters) / Math.max(1, [...hostLetters].length),
     hostHyphens: shownHost.split('-').length - 1,
     subdomainDepth: subLabels.filter((l) => l !== 'www').length,
     longestHostLabel: shownHost.split('.').reduce((m, l) => Math.max(m, [...l].length), 0),
