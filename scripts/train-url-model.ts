@@ -13,6 +13,7 @@ import { extractUrlFeatures, type UrlFeatureName } from '#core/analysis/url/url-
 import { loadUrlModel, predictUrl, type UrlModel } from '#core/analysis/url/url-model'
 import { LINK_SCORE_THRESHOLD } from '#core/analysis/url/url-severity'
 import { collectDataset } from './url-model-data'
+import { evaluate, round } from './url-model-metrics'
 
 const MODEL_NAME = 'threateye-url-logreg'
 const MODEL_VERSION = '1.0.0'
@@ -25,8 +26,8 @@ const THRESHOLD = 0.5
 
 // The data are host names, so every training URL is `https://<host>/`: path, query, port, scheme and
 // `@` features are constant there and the model cannot learn them (the link score covers them), nor the
-// IP host (the lists hold names only: cleanHost drops the few addresses) nor shorteners (one benign host
-// in the data). Three host features are left out on purpose: subdomainDepth, hostLength and urlLength.
+// IP host (the lists hold names only: cleanHost drops the few addresses) nor shorteners (all but
+// absent from the data). Three host features are left out on purpose: subdomainDepth, hostLength and urlLength.
 // The phishing list holds mostly bare registered domains while the benign links name docs.x, www.x and
 // api.x, so the number and total length of labels would be learned as signs of safety: an artefact of
 // how the lists were written, not of phishing (longestHostLabel keeps what length does tell).
@@ -88,56 +89,6 @@ const train = (rows: Row[], mean: number[], scale: number[]): { w: number[]; b: 
     b -= LEARNING_RATE * gb
   }
   return { w, b }
-}
-
-/** ROC AUC by ranks (ties share their average rank): the chance a phishing host outscores a benign one. */
-const rocAuc = (scores: number[], labels: (0 | 1)[]): number => {
-  const order = scores.map((s, i) => ({ s, l: labels[i] })).sort((a, b) => a.s - b.s)
-  let rankSumPos = 0
-  for (let i = 0; i < order.length;) {
-    let j = i
-    while (j < order.length && order[j].s === order[i].s) j++
-    const avgRank = (i + 1 + j) / 2
-    for (let k = i; k < j; k++) if (order[k].l === 1) rankSumPos += avgRank
-    i = j
-  }
-  const pos = labels.filter((l) => l === 1).length
-  const neg = labels.length - pos
-  return (rankSumPos - (pos * (pos + 1)) / 2) / (pos * neg)
-}
-
-const round = (n: number, digits = 6): number => Number(n.toFixed(digits))
-
-const evaluate = (scores: number[], labels: (0 | 1)[], cut: number): Record<string, number> => {
-  let tp = 0
-  let fp = 0
-  let tn = 0
-  let fn = 0
-  scores.forEach((s, i) => {
-    const predicted = s >= cut
-    if (predicted && labels[i] === 1) tp++
-    else if (predicted) fp++
-    else if (labels[i] === 1) fn++
-    else tn++
-  })
-  const recall = tp / (tp + fn)
-  const fpr = fp / (fp + tn)
-  return {
-    examples: labels.length,
-    phishing: tp + fn,
-    benign: fp + tn,
-    truePositives: tp,
-    falsePositives: fp,
-    trueNegatives: tn,
-    falseNegatives: fn,
-    precision: round(tp / (tp + fp), 4),
-    recall: round(recall, 4),
-    falsePositiveRate: round(fpr, 4),
-    // What precision would be if phishing and benign URLs came in equal numbers: the held-out set is
-    // mostly phishing, which flatters plain precision.
-    precisionAtEqualPrevalence: round(recall / (recall + fpr), 4),
-    rocAuc: round(rocAuc(scores, labels), 4),
-  }
 }
 
 const main = async (): Promise<void> => {
