@@ -3,6 +3,7 @@ import { isAppError } from '#shared/contract'
 import { analyzeUrl, loadShippedUrlModel } from '#core/analysis/url/analyze-url'
 import { linkScore } from '#core/analysis/url/link-score'
 import { extractUrlFeatures, MAX_URL_LENGTH } from '#core/analysis/url/url-features'
+import { urlSeverity } from '#core/analysis/url/url-severity'
 
 const model = loadShippedUrlModel()
 
@@ -26,6 +27,28 @@ describe('analyzeUrl', () => {
     expect(a.prediction.model).toEqual({ name: model.name, version: model.version })
     expect(a.linkScore.score).toBeGreaterThanOrEqual(25)
     expect(a.linkScore.reasons[0]).toEqual({ feature: 'brandHomoglyph', points: 45 })
+  })
+
+  it("feeds the seed's severity rule: the largest of link score and model probability", () => {
+    const a = analyzeUrl('http://paypa1.com/login', { model })
+    const v = urlSeverity({
+      databaseMatch: null,
+      warninglistHit: null,
+      linkScore: a.linkScore.score,
+      model: a.prediction,
+    })
+    const modelTerm = Math.round(a.prediction.probability * 100)
+    expect(v.severity).toBe(Math.max(a.linkScore.score, modelTerm))
+    expect(v.sources.map((s) => s.source).sort()).toEqual(['link_score', 'model'])
+    const benign = analyzeUrl('https://github.com/nodejs/node', { model })
+    expect(
+      urlSeverity({
+        databaseMatch: null,
+        warninglistHit: null,
+        linkScore: benign.linkScore.score,
+        model: benign.prediction,
+      }),
+    ).toEqual({ severity: 0, sources: [], suppressedBy: null })
   })
 
   it('gives as many contributions as asked', () => {
