@@ -1,0 +1,86 @@
+import { matchPiece } from './atom-matchers'
+import { isHiveAt, matchRegistry } from './registry-matcher'
+import { type ScanContext, isSpaceCode } from './scan-context'
+import { matchUrl, schemeStart, urlEnd } from './url-matcher'
+
+// The scanner: one pass over a refanged line. Tokens end at spaces and at characters no indicator holds
+// ('"', '<', '>', '`', '|'); in a token, URLs are found from their "://" (positions collected once per line,
+// so a token never searches past its end), and what lies between URLs is cut into pieces at ',', ';',
+// brackets, '=', '&' and friends for the per-kind matchers. Every character is looked at a bounded number of
+// times, whatever the input: no regex runs over more than one short piece.
+
+const isTokenBreak = (c: number): boolean =>
+  isSpaceCode(c) || c === 34 || c === 60 || c === 62 || c === 96 || c === 124
+
+const isPieceBreak = (c: number): boolean =>
+  c === 44 ||
+  c === 59 ||
+  c === 40 ||
+  c === 41 ||
+  c === 91 ||
+  c === 93 ||
+  c === 123 ||
+  c === 125 ||
+  c === 61 ||
+  c === 38 ||
+  c === 39 ||
+  c === 42 ||
+  c === 33 ||
+  c === 63 ||
+  c === 0xab ||
+  c === 0xbb ||
+  (c >= 0x2018 && c <= 0x201f) ||
+  (c >= 0x3000 && c <= 0x303f) ||
+  (c >= 0xff08 && c <= 0xff0c)
+
+const scanPieces = (ctx: ScanContext, from: number, to: number): void => {
+  const text = ctx.line.text
+  let start = from
+  for (let i = from; i <= to; i++) {
+    if (i === to || isPieceBreak(text.charCodeAt(i))) {
+      if (i - start >= 3) matchPiece(ctx, start, i)
+      start = i + 1
+    }
+  }
+}
+
+const isRegistryLead = (c: number): boolean => c === 39 || c === 40 || c === 91
+
+export const scanLine = (ctx: ScanContext): void => {
+  const text = ctx.line.text
+  const n = text.length
+  const seps: number[] = []
+  for (let k = text.indexOf('://'); k >= 0; k = text.indexOf('://', k + 3)) seps.push(k)
+  let si = 0
+  let i = 0
+  while (i < n) {
+    const c = text.charCodeAt(i)
+    if (isTokenBreak(c)) {
+      i++
+      continue
+    }
+    const keyAt = isRegistryLead(c) ? i + 1 : i
+    if (isHiveAt(text, keyAt)) {
+      i = Math.max(matchRegistry(ctx, keyAt), i + 1)
+      continue
+    }
+    let end = i
+    while (end < n && !isTokenBreak(text.charCodeAt(end))) end++
+    let seg = i
+    while (si < seps.length && (seps[si] ?? n) < seg) si++
+    while (si < seps.length && (seps[si] ?? n) < end) {
+      const sep = seps[si] ?? n
+      si++
+      const s = schemeStart(text, sep, seg)
+      if (s < 0) continue
+      const e = urlEnd(text, sep + 3, end)
+      if (e <= sep + 3) continue
+      scanPieces(ctx, seg, s)
+      if (!matchUrl(ctx, s, e, sep)) scanPieces(ctx, s, e)
+      seg = e
+      while (si < seps.length && (seps[si] ?? n) < seg) si++
+    }
+    scanPieces(ctx, seg, end)
+    i = end
+  }
+}
