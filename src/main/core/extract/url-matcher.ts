@@ -69,7 +69,7 @@ const emitHost = (ctx: ScanContext, sep: number, end: number): void => {
   }
   let he = h
   while (he < ae && text.charCodeAt(he) !== 58) he++
-  matchPlain(ctx, h, he, true) || emitDomain(ctx, h, he)
+  if (!matchPlain(ctx, h, he, true)) emitDomain(ctx, h, he)
 }
 
 // A URL's host is a host whatever its TLD (http://evil.zip/ is not a file); only the label rules apply.
