@@ -41,9 +41,7 @@ const TACTIC = /^TA[0-9]{4}$/
 const CIDR_V4 = /^[0-9]{1,3}(?:\.[0-9]{1,3}){3}\/[0-9]{1,2}$/
 const CIDR_V6 = /^[0-9a-fA-F:.]+\/[0-9]{1,3}$/
 
-const LEADING = new Set([
-  46, 44, 59, 58, 33, 63, 45, 95, 35, 126, 36, 37, 38, 42, 43, 39, 40, 91, 123,
-])
+const LEADING = new Set([46, 44, 59, 58, 33, 63, 45, 35, 126, 36, 37, 38, 42, 43, 39, 40, 91, 123])
 const TRAILING = new Set([46, 44, 59, 58, 33, 63, 45, 95, 35, 126, 39, 41, 93, 125, 42])
 
 /** [from, to) without the punctuation prose puts around a value. */
@@ -270,7 +268,7 @@ const matchBackslash = (ctx: ScanContext, a: number, b: number): boolean => {
   return matchFileName(ctx, text.lastIndexOf('\\', b - 1) + 1, b) || found
 }
 
-const PIECE_LEADING = new Set([46, 44, 59, 58, 33, 63, 45, 95, 35, 126, 36, 38, 42, 43, 39])
+const PIECE_LEADING = new Set([46, 44, 59, 33, 63, 45, 35, 126, 36, 38, 42, 43, 39])
 
 /** Classify one piece by the separators it holds. */
 export const matchPiece = (ctx: ScanContext, from: number, to: number): void => {

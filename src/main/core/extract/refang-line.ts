@@ -15,12 +15,14 @@ export type RefangedLine = {
 // regex is linear on hostile input. Bracketed dots with spaces around them ("evil [.] com") lose the spaces
 // in code, not in the regex, for the same reason.
 const MARKER =
-  /\[ ?\. ?\]|\( ?\. ?\)|\{ ?\. ?\}|\[dot\]|\(dot\)|\{dot\}|\[:\/\/\]|\(:\/\/\)|\{:\/\/\}|\[:\]|\(:\)|\{:\}|\[\/\]|\[@\]|\(@\)|\{@\}|\[at\]|\(at\)|\{at\}|\\\.|\bh(?:xx|\*\*)p(s?)(?=\[?:|\(:|\{:)|\bfxp(s?)(?=\[?:)| dot | \. /gi
+  /\[ ?\. ?\]|\( ?\. ?\)|\{ ?\. ?\}|\[dot\]|\(dot\)|\{dot\}|\[:\/\/\]|\(:\/\/\)|\{:\/\/\}|\[:\]|\(:\)|\{:\}|\[\/\]|\[@\]|\(@\)|\{@\}|\[at\]|\(at\)|\{at\}|\\\.|\\\/|\bh(?:xx|\*\*)p(s?)(?=\[?:|\(:|\{:)|\bfxp(s?)(?=\[?:)| dot | \. /gi
 // Cheap pre-check: a line without any of these has nothing to refang.
 const HINT = /[[({\\]|h(?:xx|\*\*)p|fxp| dot | \. /i
 
 const isLabelChar = (c: number): boolean =>
   (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c >= 0x80
+
+const SPACED_DOT = /^ dot $/i
 
 // Words that come before " dot " in English prose ("connect the dot to ...").
 const STOP_WORDS = new Set([
@@ -59,9 +61,17 @@ const spacedDotJoins = (s: string, at: number, len: number, defangedLine: boolea
   if (before.length === 0 || after.length === 0) return false
   if (defangedLine) return true
   if (STOP_WORDS.has(before.toLowerCase())) return false
-  const end = at + len + after.length
+  // "cdn dot evil dot net": the chain's last word is the one that must be a TLD.
+  let last = after
+  let end = at + len + after.length
+  while (SPACED_DOT.test(s.slice(end, end + 5))) {
+    const w = wordAfter(s, end + 5)
+    if (w.length === 0) break
+    last = w
+    end += 5 + w.length
+  }
   const next = s.charCodeAt(end)
-  return after === after.toLowerCase() && TLDS.has(after) && !(next === 46 || next === 45)
+  return last === last.toLowerCase() && TLDS.has(last) && !(next === 46 || next === 45)
 }
 
 const replacementOf = (m: string, httpS?: string, ftpS?: string): string => {

@@ -8,13 +8,43 @@ const MAX_KEY = 1024
 
 /** Whether a registry key starts at i (a hive, its abbreviation, regedit's "Computer\" or a kernel path). */
 export const isHiveAt = (text: string, i: number): boolean => {
-  const c = text.charCodeAt(i) | 0x20
-  if (c !== 104 && c !== 99 && c !== 92) return false
+  const c = text.charCodeAt(i)
+  const l = c | 0x20
+  if (l !== 104 && l !== 99 && c !== 92) return false
   HIVE.lastIndex = i
   return HIVE.test(text)
 }
 
 const isSpace = (c: number): boolean => c === 32 || c === 9
+
+const CONTINUATION_WORDS = 4
+
+/**
+ * Where an unquoted key that reached `end` really ends: the following words belong to it when one of the
+ * next few continues the path with a '\' ("Windows NT\CurrentVersion", "Image File Execution Options\x")
+ * and none starts a new key, a drive path or a UNC path.
+ */
+const continueKey = (text: string, start: number, reached: number): number => {
+  let end = reached
+  while (end - start < MAX_KEY && isSpace(text.charCodeAt(end))) {
+    let w = end
+    let joined = -1
+    for (let k = 0; k < CONTINUATION_WORDS && isSpace(text.charCodeAt(w)); k++) {
+      const from = w + 1
+      w = from
+      while (w < text.length && !isSpace(text.charCodeAt(w)) && text.charCodeAt(w) !== 34) w++
+      const word = text.slice(from, w)
+      if (word.startsWith('\\') || isHiveAt(text, from) || DRIVE.test(word)) break
+      if (word.includes('\\')) {
+        joined = w
+        break
+      }
+    }
+    if (joined < 0) break
+    end = joined
+  }
+  return end
+}
 
 /**
  * A registry key starting at `start`; returns where scanning resumes. Keys hold spaces ("Windows NT"): a
@@ -34,14 +64,7 @@ export const matchRegistry = (ctx: ScanContext, start: number): number => {
   if (end < 0) {
     end = start
     while (end < text.length && !isSpace(text.charCodeAt(end)) && text.charCodeAt(end) !== 34) end++
-    while (end - start < MAX_KEY && isSpace(text.charCodeAt(end))) {
-      let w = end + 1
-      while (w < text.length && !isSpace(text.charCodeAt(w)) && text.charCodeAt(w) !== 34) w++
-      const word = text.slice(end + 1, w)
-      if (!word.includes('\\') || word.startsWith('\\') || isHiveAt(text, end + 1)) break
-      if (DRIVE.test(word)) break
-      end = w
-    }
+    end = continueKey(text, start, end)
   }
   const resume = end
   let e = end

@@ -27,6 +27,7 @@ const isPieceBreak = (c: number): boolean =>
   c === 42 ||
   c === 33 ||
   c === 63 ||
+  c === 35 ||
   c === 0xab ||
   c === 0xbb ||
   (c >= 0x2018 && c <= 0x201f) ||
