@@ -3,7 +3,8 @@ import { canonicalValue } from './canonicalise-item'
 import type { ExtractKind } from './extract-types'
 import { FILE_EXTENSIONS, NOT_INDICATORS } from './file-extensions'
 import { wasDefanged } from './refang-line'
-import { type ScanContext, isAsciiLetter, isDigit, isHexDigit, isLabelChar } from './scan-context'
+import type { ScanContext } from './scan-context'
+import * as chars from './scan-context'
 import { TLDS } from './tld-list'
 
 // Matchers for one "piece": a run of text between delimiters that no indicator outside a URL or registry
@@ -41,16 +42,35 @@ const TACTIC = /^TA[0-9]{4}$/
 const CIDR_V4 = /^[0-9]{1,3}(?:\.[0-9]{1,3}){3}\/[0-9]{1,2}$/
 const CIDR_V6 = /^[0-9a-fA-F:.]+\/[0-9]{1,3}$/
 
-const LEADING = new Set([46, 44, 59, 58, 33, 63, 45, 35, 126, 36, 37, 38, 42, 43, 39, 40, 91, 123])
-const TRAILING = new Set([46, 44, 59, 58, 33, 63, 45, 95, 35, 126, 39, 41, 93, 125, 42])
+// Bound once at load: under tsx (tests, benchmarks) every use of an imported name is a getter call, and
+// these are used per character or per token.
+const { CHAR_CLASS: CLASS, DIGIT, HEX, LETTER, isAsciiLetter, isDigit, isLabelChar } = chars
 
-/** [from, to) without the punctuation prose puts around a value. */
-const trim = (s: string, from: number, to: number, lead = LEADING): [number, number] => {
+const edgeTable = (chars: string): Uint8Array => {
+  const t = new Uint8Array(128)
+  for (const ch of chars) t[ch.charCodeAt(0)] = 1
+  return t
+}
+// Punctuation prose puts around a value, as tables of ASCII codes.
+const LEADING = edgeTable(".,;:!?-#~$%&*+'([{")
+const TRAILING = edgeTable(".,;:!?-_#~')]}*")
+// A piece keeps a leading ':' ("::1") and '%' ("%APPDATA%\\x.exe" is cut by the path matcher).
+const PIECE_LEADING = edgeTable(".,;!?-#~$&*+'")
+
+const isEdge = (t: Uint8Array, c: number): boolean => c < 128 && t[c] === 1
+
+/** Start of [from, to) without the punctuation prose puts before a value. */
+const trimStart = (s: string, from: number, to: number, lead = LEADING): number => {
   let a = from
+  while (a < to && isEdge(lead, s.charCodeAt(a))) a++
+  return a
+}
+
+/** End of [from, to) without the punctuation prose puts after a value. */
+const trimEnd = (s: string, from: number, to: number): number => {
   let b = to
-  while (a < b && lead.has(s.charCodeAt(a))) a++
-  while (b > a && TRAILING.has(s.charCodeAt(b - 1))) b--
-  return [a, b]
+  while (b > from && isEdge(TRAILING, s.charCodeAt(b - 1))) b--
+  return b
 }
 
 const emitIf = (
@@ -89,7 +109,8 @@ const previousWord = (s: string, before: number): string => {
 /** A file name: a name and an extension from the list ("invoice.exe", "report.final.pdf"). */
 export const matchFileName = (ctx: ScanContext, from: number, to: number): boolean => {
   const text = ctx.line.text
-  const [a, b] = trim(text, from, to)
+  const a = trimStart(text, from, to)
+  const b = trimEnd(text, a, to)
   const s = text.slice(a, b)
   const dot = s.lastIndexOf('.')
   if (dot <= 0 || dot === s.length - 1) return false
@@ -137,7 +158,8 @@ export const matchPlain = (
   hostOnly = false,
 ): boolean => {
   const text = ctx.line.text
-  const [a, b] = trim(text, from, to)
+  const a = trimStart(text, from, to)
+  const b = trimEnd(text, a, to)
   const len = b - a
   if (len < 3 || len > 253) return false
   let hex = true
@@ -145,20 +167,26 @@ export const matchPlain = (
   let dotted = true
   let dots = 0
   let dashes = 0
+  let letters = true
   for (let i = a; i < b; i++) {
     const c = text.charCodeAt(i)
     if (c === 46) {
       dots++
       hex = false
+      letters = false
       continue
     }
-    if (!isHexDigit(c)) hex = false
-    if (!isDigit(c)) {
+    const k = c < 128 ? (CLASS[c] ?? 0) : 0
+    if ((k & HEX) === 0) hex = false
+    if ((k & LETTER) === 0) letters = false
+    if ((k & DIGIT) === 0) {
       if (c === 45) dashes++
       else digitsDots = false
     }
-    if (!isLabelChar(c)) dotted = false
+    if (k === 0 && c !== 45 && c !== 95 && !isLabelChar(c)) dotted = false
   }
+  // A word: nothing it could be but a hash spelled in the letters a-f.
+  if (letters && !(hex && HASH_KIND[len] !== undefined)) return false
   const s = text.slice(a, b)
   if (digitsDots) {
     if (dashes > 0) {
@@ -216,7 +244,7 @@ const isIPv6Shape = (s: string): boolean => {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i)
     if (c === 58) colons++
-    else if (!(isHexDigit(c) || c === 46)) return false
+    else if (!(c < 128 && ((CLASS[c] ?? 0) & HEX) !== 0) && c !== 46) return false
   }
   return colons >= 2
 }
@@ -268,12 +296,11 @@ const matchBackslash = (ctx: ScanContext, a: number, b: number): boolean => {
   return matchFileName(ctx, text.lastIndexOf('\\', b - 1) + 1, b) || found
 }
 
-const PIECE_LEADING = new Set([46, 44, 59, 33, 63, 45, 35, 126, 36, 38, 42, 43, 39])
-
 /** Classify one piece by the separators it holds. */
 export const matchPiece = (ctx: ScanContext, from: number, to: number): void => {
   const text = ctx.line.text
-  const [a, b] = trim(text, from, to, PIECE_LEADING)
+  const a = trimStart(text, from, to, PIECE_LEADING)
+  const b = trimEnd(text, a, to)
   if (b - a < 3 || b - a > MAX_PIECE) return
   let at = -1
   let slash = -1

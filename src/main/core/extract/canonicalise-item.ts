@@ -1,4 +1,4 @@
-import { canonicalize } from '#shared/domain'
+import { canonicalizeClean } from '#shared/domain/canonicalize'
 import { canonicalBitcoin, canonicalEthereum } from './crypto-address'
 import { type ExtractKind, IOC_TYPE_OF_KIND } from './extract-types'
 
@@ -12,7 +12,9 @@ const TACTIC = /^TA[0-9]{4}$/i
 export const canonicalValue = (kind: ExtractKind, candidate: string): string | null => {
   const type = IOC_TYPE_OF_KIND[kind]
   if (type !== null) {
-    const r = canonicalize(type, candidate)
+    // Candidates hold no whitespace or zero-width characters (the scanner cuts at them), so the trimming
+    // `canonicalize` adds is skipped.
+    const r = canonicalizeClean(type, candidate)
     return r.ok ? r.value : null
   }
   switch (kind) {

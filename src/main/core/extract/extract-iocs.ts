@@ -20,7 +20,8 @@ const DEFAULT_MAX_ITEMS = 100_000
 export const extractIocs = (text: string, opts: ExtractOptions = {}): ExtractResult => {
   const only = opts.kinds === undefined ? null : new Set<ExtractKind>(opts.kinds)
   const maxItems = opts.maxItems ?? DEFAULT_MAX_ITEMS
-  const byKey = new Map<string, ExtractedItem>()
+  // One map per kind: no key string to build for every occurrence.
+  const byKind = new Map<ExtractKind, Map<string, ExtractedItem>>()
   const items: ExtractedItem[] = []
   let truncated = false
   let lineNo = 0
@@ -32,8 +33,12 @@ export const extractIocs = (text: string, opts: ExtractOptions = {}): ExtractRes
     urlHosts: opts.urlHosts ?? true,
     emit: (kind, value, start, end) => {
       if (only !== null && !only.has(kind)) return
-      const key = `${kind}\u0000${value}`
-      const seen = byKey.get(key)
+      let byValue = byKind.get(kind)
+      if (byValue === undefined) {
+        byValue = new Map()
+        byKind.set(kind, byValue)
+      }
+      const seen = byValue.get(value)
       if (seen !== undefined) {
         seen.count++
         return
@@ -53,20 +58,21 @@ export const extractIocs = (text: string, opts: ExtractOptions = {}): ExtractRes
         raw: original.slice(a, b),
         count: 1,
       }
-      byKey.set(key, item)
+      byValue.set(value, item)
       items.push(item)
     },
   }
 
-  let start = 0
+  // Lines end at '\n', '\r\n' or a lone '\r'; indexOf finds them natively, and the next '\r' is searched
+  // again only once passed, so a text without any costs one search.
   const len = text.length
+  let nextCr = text.indexOf('\r')
+  let start = 0
   while (start <= len && !truncated) {
-    let end = start
-    while (end < len) {
-      const c = text.charCodeAt(end)
-      if (c === 10 || c === 13) break
-      end++
-    }
+    let end = text.indexOf('\n', start)
+    if (end < 0) end = len
+    if (nextCr >= 0 && nextCr < start) nextCr = text.indexOf('\r', start)
+    if (nextCr >= 0 && nextCr < end) end = nextCr
     lineNo++
     original = text.slice(start, end)
     refanged = refangLine(original)

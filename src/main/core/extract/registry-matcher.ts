@@ -9,8 +9,12 @@ const MAX_KEY = 1024
 /** Whether a registry key starts at i (a hive, its abbreviation, regedit's "Computer\" or a kernel path). */
 export const isHiveAt = (text: string, i: number): boolean => {
   const c = text.charCodeAt(i)
+  const next = text.charCodeAt(i + 1) | 0x20
+  // h-k..., c-o... (Computer\), \-r... (\REGISTRY\): a cheap look before the regex.
   const l = c | 0x20
-  if (l !== 104 && l !== 99 && c !== 92) return false
+  if (!((l === 104 && next === 107) || (l === 99 && next === 111) || (c === 92 && next === 114))) {
+    return false
+  }
   HIVE.lastIndex = i
   return HIVE.test(text)
 }

@@ -41,3 +41,23 @@ export const isSpaceCode = (c: number): boolean =>
   c === 0xfeff ||
   (c >= 0x2000 && c <= 0x200b) ||
   c < 32
+
+// Character classes of ASCII as bit flags in one table: the scanner's loops test a character with one
+// indexed load instead of a chain of comparisons.
+export const SPACE = 1
+/** Ends a token: spaces and '"', '<', '>', '`', '|'. */
+export const TOKEN_BREAK = 2
+export const LETTER = 4
+export const DIGIT = 8
+export const HEX = 16
+
+export const CHAR_CLASS: Uint8Array = (() => {
+  const t = new Uint8Array(128)
+  for (let c = 0; c <= 32; c++) t[c] = SPACE | TOKEN_BREAK
+  for (const ch of '"<>`|') t[ch.charCodeAt(0)] = TOKEN_BREAK
+  for (let c = 48; c <= 57; c++) t[c] = DIGIT | HEX
+  for (let c = 65; c <= 90; c++) t[c] = LETTER | (c <= 70 ? HEX : 0)
+  for (let c = 97; c <= 122; c++) t[c] = LETTER | (c <= 102 ? HEX : 0)
+  t[127] = SPACE | TOKEN_BREAK
+  return t
+})()

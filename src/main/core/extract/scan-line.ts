@@ -1,7 +1,14 @@
-import { matchPiece } from './atom-matchers'
-import { isHiveAt, matchRegistry } from './registry-matcher'
-import { type ScanContext, isSpaceCode } from './scan-context'
+import * as atoms from './atom-matchers'
+import * as registry from './registry-matcher'
+import type { ScanContext } from './scan-context'
+import * as chars from './scan-context'
 import { matchUrl, schemeStart, urlEnd } from './url-matcher'
+
+// Bound once at load: under tsx (tests, benchmarks) every use of an imported name is a getter call, and
+// these are used per character or per token.
+const { CHAR_CLASS: CLASS, LETTER, TOKEN_BREAK, isSpaceCode } = chars
+const { matchPiece } = atoms
+const { isHiveAt, matchRegistry } = registry
 
 // The scanner: one pass over a refanged line. Tokens end at spaces and at characters no indicator holds
 // ('"', '<', '>', '`', '|'); in a token, URLs are found from their "://" (positions collected once per line,
@@ -10,7 +17,10 @@ import { matchUrl, schemeStart, urlEnd } from './url-matcher'
 // times, whatever the input: no regex runs over more than one short piece.
 
 const isTokenBreak = (c: number): boolean =>
-  isSpaceCode(c) || c === 34 || c === 60 || c === 62 || c === 96 || c === 124
+  c < 128 ? ((CLASS[c] ?? 0) & TOKEN_BREAK) !== 0 : isSpaceCode(c)
+
+/** Lengths at which a word of letters only can still be an indicator: a hash of hex letters. */
+const isHashLength = (n: number): boolean => n === 32 || n === 40 || n === 64 || n === 128
 
 const isPieceBreak = (c: number): boolean =>
   c === 44 ||
@@ -65,8 +75,26 @@ export const scanLine = (ctx: ScanContext): void => {
       i = Math.max(matchRegistry(ctx, keyAt), i + 1)
       continue
     }
+    // Most tokens are words: letters only, no dot, digit or separator. None of those can be an indicator
+    // (bar a hash written in the letters a-f), so they are skipped without being cut into pieces.
     let end = i
-    while (end < n && !isTokenBreak(text.charCodeAt(end))) end++
+    let word = true
+    while (end < n) {
+      const d = text.charCodeAt(end)
+      if (d < 128) {
+        const k = CLASS[d] ?? 0
+        if ((k & TOKEN_BREAK) !== 0) break
+        if ((k & LETTER) === 0) word = false
+      } else {
+        if (isSpaceCode(d)) break
+        word = false
+      }
+      end++
+    }
+    if (word && !isHashLength(end - i)) {
+      i = end
+      continue
+    }
     let seg = i
     while (si < seps.length && (seps[si] ?? n) < seg) si++
     while (si < seps.length && (seps[si] ?? n) < end) {

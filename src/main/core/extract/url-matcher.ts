@@ -1,7 +1,12 @@
 import { MAX_VALUE_LENGTH } from '#shared/domain'
 import { matchPlain } from './atom-matchers'
 import { canonicalValue } from './canonicalise-item'
-import { type ScanContext, isAsciiLetter, isDigit } from './scan-context'
+import type { ScanContext } from './scan-context'
+import * as chars from './scan-context'
+
+// Bound once at load: under tsx (tests, benchmarks) every use of an imported name is a getter call, and
+// these are used per character or per token.
+const { isAsciiLetter, isDigit } = chars
 
 const isSchemeChar = (c: number): boolean =>
   isAsciiLetter(c) || isDigit(c) || c === 43 || c === 45 || c === 46

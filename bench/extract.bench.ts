@@ -1,0 +1,76 @@
+/**
+ * `npm run bench:extract`: IOC extraction throughput, ours against ioc-extractor, on the same text in one run.
+ *
+ * The text is BENCH_EXTRACT_MB (default 4) MB of generated report (bench/support/report-text.ts: prose,
+ * tables, logs, with plain and defanged indicators and version/file-name traps mixed in). Each contender
+ * runs BENCH_EXTRACT_ROUNDS (default 5) times over the whole text after one warm-up, alternating, so load
+ * on the machine hits both alike; the median round is reported. ioc-extractor runs with its defaults
+ * (refang on, strict TLDs, sorted output), which is how the comparison test calls it too. Prints a table,
+ * then one JSON line.
+ */
+import { extractIOC } from 'ioc-extractor'
+import { extractIocs } from '#core/extract/extract-iocs'
+import { reportText } from './support/report-text'
+import { forceGc, percentile, round } from './support/stats'
+import { formatTable } from './support/table'
+
+const MB = Number(process.env.BENCH_EXTRACT_MB ?? 4)
+const ROUNDS = Number(process.env.BENCH_EXTRACT_ROUNDS ?? 5)
+
+const countTheirs = (text: string): number => {
+  const ioc = extractIOC(text)
+  let n = 0
+  for (const key of Object.keys(ioc) as (keyof typeof ioc)[]) n += ioc[key].length
+  return n
+}
+
+const main = (): void => {
+  const text = reportText(MB * 1024 * 1024)
+  const megabytes = Buffer.byteLength(text, 'utf8') / (1024 * 1024)
+  const lines = text.split('\n').length
+  const oursMs: number[] = []
+  const theirsMs: number[] = []
+  // The first run of each is the warm-up, and gives the item counts.
+  const oursItems = extractIocs(text).items.length
+  const theirsItems = countTheirs(text)
+  for (let i = 0; i < ROUNDS; i++) {
+    forceGc()
+    let t0 = performance.now()
+    extractIocs(text)
+    oursMs.push(performance.now() - t0)
+    forceGc()
+    t0 = performance.now()
+    countTheirs(text)
+    theirsMs.push(performance.now() - t0)
+  }
+  const ours = percentile(oursMs, 50)
+  const theirs = percentile(theirsMs, 50)
+  const oursRate = megabytes / (ours / 1000)
+  const theirsRate = megabytes / (theirs / 1000)
+  console.log(
+    `IOC extraction: ${round(megabytes, 2)} MB, ${lines.toLocaleString('en-US')} lines, median of ${ROUNDS} rounds\n`,
+  )
+  console.log(
+    formatTable(
+      ['contender', 'median ms', 'MB/s', 'distinct items'],
+      [
+        ['ours (extractIocs)', round(ours, 1), round(oursRate, 2), oursItems],
+        ['ioc-extractor 8.2.0 (extractIOC)', round(theirs, 1), round(theirsRate, 2), theirsItems],
+      ],
+    ),
+  )
+  console.log(`\nours / ioc-extractor speed: ${round(oursRate / theirsRate, 2)}x`)
+  console.log(
+    JSON.stringify({
+      megabytes: round(megabytes, 2),
+      rounds: ROUNDS,
+      ours_mb_per_s: round(oursRate, 2),
+      ioc_extractor_mb_per_s: round(theirsRate, 2),
+      ratio: round(oursRate / theirsRate, 2),
+      ours_items: oursItems,
+      ioc_extractor_items: theirsItems,
+    }),
+  )
+}
+
+main()
