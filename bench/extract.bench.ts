@@ -5,8 +5,9 @@
  * tables, logs, with plain and defanged indicators and version/file-name traps mixed in). Each contender
  * runs BENCH_EXTRACT_ROUNDS (default 5) times over the whole text after one warm-up, alternating, so load
  * on the machine hits both alike; the median round is reported. ioc-extractor runs with its defaults
- * (refang on, strict TLDs, sorted output), which is how the comparison test calls it too. Prints a table,
- * then one JSON line.
+ * (refang on, strict TLDs, sorted output), which is how the comparison test calls it too. Then ours alone
+ * on 5 MB single lines of hostile shapes (the unit tests only assert that these finish with bounded output;
+ * their time is measured here). Prints tables, then one JSON line.
  */
 import { extractIOC } from 'ioc-extractor'
 import { extractIocs } from '#core/extract/extract-iocs'
@@ -16,6 +17,29 @@ import { formatTable } from './support/table'
 
 const MB = Number(process.env.BENCH_EXTRACT_MB ?? 4)
 const ROUNDS = Number(process.env.BENCH_EXTRACT_ROUNDS ?? 5)
+
+const HOSTILE_BYTES = 5 * 1024 * 1024
+const HOSTILE: Record<string, string> = {
+  dots: '.',
+  hex: 'a',
+  brackets: '[',
+  'defanged dots': '[.]',
+  'spaced dots': 'a dot ',
+  'dotted numbers': '1.1.1.1.',
+  schemes: 'http://',
+  'at signs': 'a@',
+  'every defang marker': '[.](.){.}[at]hxxp[:]//',
+}
+
+const hostileRows = (): [string, number, number][] =>
+  Object.entries(HOSTILE).map(([name, unit]) => {
+    const line = unit.repeat(Math.ceil(HOSTILE_BYTES / unit.length)).slice(0, HOSTILE_BYTES)
+    forceGc()
+    const t0 = performance.now()
+    extractIocs(line)
+    const ms = performance.now() - t0
+    return [name, round(ms, 1), round(HOSTILE_BYTES / (1024 * 1024) / (ms / 1000), 1)]
+  })
 
 const countTheirs = (text: string): number => {
   const ioc = extractIOC(text)
@@ -59,7 +83,10 @@ const main = (): void => {
       ],
     ),
   )
-  console.log(`\nours / ioc-extractor speed: ${round(oursRate / theirsRate, 2)}x`)
+  console.log(`\nours / ioc-extractor speed: ${round(oursRate / theirsRate, 2)}x\n`)
+  const hostile = hostileRows()
+  console.log(formatTable(['ours on a 5 MB line of', 'ms', 'MB/s'], hostile))
+  const slowest = Math.max(...hostile.map(([, ms]) => ms))
   console.log(
     JSON.stringify({
       megabytes: round(megabytes, 2),
@@ -69,6 +96,7 @@ const main = (): void => {
       ratio: round(oursRate / theirsRate, 2),
       ours_items: oursItems,
       ioc_extractor_items: theirsItems,
+      hostile_5mb_line_max_ms: round(slowest, 1),
     }),
   )
 }

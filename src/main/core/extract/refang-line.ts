@@ -16,6 +16,8 @@ export type RefangedLine = {
 // in code, not in the regex, for the same reason.
 const MARKER =
   /\[ ?\. ?\]|\( ?\. ?\)|\{ ?\. ?\}|\[dot\]|\(dot\)|\{dot\}|\[:\/\/\]|\(:\/\/\)|\{:\/\/\}|\[:\]|\(:\)|\{:\}|\[\/\]|\[@\]|\(@\)|\{@\}|\[at\]|\(at\)|\{at\}|\\\.|\\\/|\bh(?:xx|\*\*)p(s?)(?=\[?:|\(:|\{:)|\bfxp(s?)(?=\[?:)| dot | \. /gi
+// The same without the spaced dots, which count as defanging only where something else is.
+const HARD_MARKER = new RegExp(MARKER.source.replace('| dot | \\. ', ''), 'i')
 // Cheap pre-check: a line without any of these has nothing to refang.
 const HINT = /[[({\\]|h(?:xx|\*\*)p|fxp| dot | \. /i
 
@@ -84,51 +86,56 @@ const replacementOf = (m: string, httpS?: string, ftpS?: string): string => {
   return '.'
 }
 
-/** Undo every common defanging style on one line (hxxp, [.], (dot), [:]//, [at], " dot ", "\." ...). */
+/** Undo every common defanging style on one line (hxxp, [.], (dot), [:]//, [at], " dot ", "\\." ...). */
 export const refangLine = (line: string): RefangedLine => {
   if (!HINT.test(line)) return { text: line, map: null }
-  const matches: { at: number; m: string; to: string; spaced: boolean }[] = []
-  let hard = false
+  const parts: string[] = []
+  let map: Int32Array | null = null
+  let o = 0
+  let from = 0
+  // Whether the line has a marker other than a spaced dot; looked up once, at the first spaced dot.
+  let hard: boolean | null = null
+  const copy = (to: number, out: Int32Array): void => {
+    parts.push(line.slice(from, to))
+    for (let k = from; k < to; k++) out[o++] = k
+    from = to
+  }
   MARKER.lastIndex = 0
   for (let r = MARKER.exec(line); r !== null; r = MARKER.exec(line)) {
     const m = r[0]
+    const at = r.index
     const spaced = m.charCodeAt(0) === 32
-    if (!spaced) hard = true
-    matches.push({ at: r.index, m, to: replacementOf(m, r[1], r[2]), spaced })
-  }
-  if (matches.length === 0) return { text: line, map: null }
-  const map = new Int32Array(line.length + 1)
-  let out = ''
-  let o = 0
-  let from = 0
-  const copy = (to: number): void => {
-    out += line.slice(from, to)
-    for (let k = from; k < to; k++) map[o++] = k
-    from = to
-  }
-  for (const { at, m, to, spaced } of matches) {
-    if (at < from) continue
-    if (spaced && !spacedDotJoins(line, at, m.length, hard)) continue
-    const dot = to === '.' && !spaced
-    copy(at)
-    // "evil [.] com": the spaces around a bracketed dot between two labels go with it.
+    if (spaced) {
+      hard ??= HARD_MARKER.test(line)
+      if (!spacedDotJoins(line, at, m.length, hard)) continue
+    }
+    map ??= new Int32Array(line.length + 1)
+    const to = replacementOf(m, r[1], r[2])
+    let start = at
     let end = at + m.length
-    if (dot && isLabelChar(line.charCodeAt(end + 1)) && line.charCodeAt(end) === 32) {
-      let back = 0
-      while (out.charCodeAt(out.length - 1 - back) === 32) back++
-      if (back > 0 && isLabelChar(out.charCodeAt(out.length - 1 - back))) {
-        out = out.slice(0, out.length - back)
-        o -= back
+    // "evil [.] com": the spaces around a bracketed dot between two labels go with it.
+    if (
+      to === '.' &&
+      !spaced &&
+      line.charCodeAt(end) === 32 &&
+      isLabelChar(line.charCodeAt(end + 1))
+    ) {
+      let back = start
+      while (back > from && line.charCodeAt(back - 1) === 32) back--
+      if (back < start && back > from && isLabelChar(line.charCodeAt(back - 1))) {
+        start = back
         end++
       }
     }
+    copy(start, map)
+    parts.push(to)
     for (let k = 0; k < to.length; k++) map[o++] = at
-    out += to
     from = end
   }
-  copy(line.length)
+  if (map === null) return { text: line, map: null }
+  copy(line.length, map)
   map[o] = line.length
-  return { text: out, map }
+  return { text: parts.join(''), map }
 }
 
 /** Offset in the original line of refanged offset i. */

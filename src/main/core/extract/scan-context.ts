@@ -50,6 +50,8 @@ export const TOKEN_BREAK = 2
 export const LETTER = 4
 export const DIGIT = 8
 export const HEX = 16
+/** Cuts a token into pieces: ',', ';', brackets, '=', '&', quotes, '*', '!', '?', '#'. */
+export const PIECE_BREAK = 32
 
 export const CHAR_CLASS: Uint8Array = (() => {
   const t = new Uint8Array(128)
@@ -59,5 +61,6 @@ export const CHAR_CLASS: Uint8Array = (() => {
   for (let c = 65; c <= 90; c++) t[c] = LETTER | (c <= 70 ? HEX : 0)
   for (let c = 97; c <= 122; c++) t[c] = LETTER | (c <= 102 ? HEX : 0)
   t[127] = SPACE | TOKEN_BREAK
+  for (const ch of ",;()[]{}=&'*!?#") t[ch.charCodeAt(0)] = PIECE_BREAK
   return t
 })()

@@ -6,7 +6,7 @@ import { matchUrl, schemeStart, urlEnd } from './url-matcher'
 
 // Bound once at load: under tsx (tests, benchmarks) every use of an imported name is a getter call, and
 // these are used per character or per token.
-const { CHAR_CLASS: CLASS, LETTER, TOKEN_BREAK, isSpaceCode } = chars
+const { CHAR_CLASS: CLASS, LETTER, PIECE_BREAK, TOKEN_BREAK, isSpaceCode } = chars
 const { matchPiece } = atoms
 const { isHiveAt, matchRegistry } = registry
 
@@ -22,27 +22,15 @@ const isTokenBreak = (c: number): boolean =>
 /** Lengths at which a word of letters only can still be an indicator: a hash of hex letters. */
 const isHashLength = (n: number): boolean => n === 32 || n === 40 || n === 64 || n === 128
 
+// Outside ASCII: guillemets, curly quotes, CJK and full-width brackets and commas.
 const isPieceBreak = (c: number): boolean =>
-  c === 44 ||
-  c === 59 ||
-  c === 40 ||
-  c === 41 ||
-  c === 91 ||
-  c === 93 ||
-  c === 123 ||
-  c === 125 ||
-  c === 61 ||
-  c === 38 ||
-  c === 39 ||
-  c === 42 ||
-  c === 33 ||
-  c === 63 ||
-  c === 35 ||
-  c === 0xab ||
-  c === 0xbb ||
-  (c >= 0x2018 && c <= 0x201f) ||
-  (c >= 0x3000 && c <= 0x303f) ||
-  (c >= 0xff08 && c <= 0xff0c)
+  c < 128
+    ? ((CLASS[c] ?? 0) & PIECE_BREAK) !== 0
+    : c === 0xab ||
+      c === 0xbb ||
+      (c >= 0x2018 && c <= 0x201f) ||
+      (c >= 0x3000 && c <= 0x303f) ||
+      (c >= 0xff08 && c <= 0xff0c)
 
 const scanPieces = (ctx: ScanContext, from: number, to: number): void => {
   const text = ctx.line.text
