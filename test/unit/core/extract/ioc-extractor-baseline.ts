@@ -1,4 +1,4 @@
-import { extractIOC } from 'ioc-extractor'
+import { type IOCKey, extractIOC } from 'ioc-extractor'
 import { canonicalValue } from '#core/extract/canonicalise-item'
 import type { ExtractKind } from '#core/extract/extract-types'
 
@@ -6,30 +6,36 @@ import type { ExtractKind } from '#core/extract/extract-types'
 // engine canonicalises (so "EVIL.COM" and "evil.com" compare equal). Values our canonicaliser refuses are
 // kept as written: they are findings all the same, and wrong ones.
 
-const KIND_OF_KEY = {
-  ipv4s: 'ip',
-  ipv6s: 'ipv6',
-  domains: 'domain',
-  urls: 'url',
-  emails: 'email',
-  md5s: 'md5',
-  sha1s: 'sha1',
-  sha256s: 'sha256',
-  sha512s: 'sha512',
-  cves: 'cve',
-  btcs: 'bitcoin-address',
-  eths: 'ethereum-address',
-} as const satisfies Record<string, ExtractKind>
+const KIND_OF_KEY: readonly (readonly [IOCKey, ExtractKind])[] = [
+  ['ipv4s', 'ip'],
+  ['ipv6s', 'ipv6'],
+  ['domains', 'domain'],
+  ['urls', 'url'],
+  ['emails', 'email'],
+  ['md5s', 'md5'],
+  ['sha1s', 'sha1'],
+  ['sha256s', 'sha256'],
+  ['sha512s', 'sha512'],
+  ['cves', 'cve'],
+  ['btcs', 'bitcoin-address'],
+  ['eths', 'ethereum-address'],
+]
 
 /** Its keys for kinds we do not extract (ASNs, MAC addresses, ssdeep, Monero, Google Analytics ids). */
-export const UNCOMPARED_KEYS = ['asns', 'gaPubIDs', 'gaTrackIDs', 'macAddresses', 'ssdeeps', 'xmrs']
+export const UNCOMPARED_KEYS: readonly IOCKey[] = [
+  'asns',
+  'gaPubIDs',
+  'gaTrackIDs',
+  'macAddresses',
+  'ssdeeps',
+  'xmrs',
+]
 
 export const baselineFindings = (text: string): string[] => {
   const ioc = extractIOC(text)
   const out = new Set<string>()
-  for (const [key, kind] of Object.entries(KIND_OF_KEY)) {
-    const values: readonly string[] = ioc[key as keyof typeof KIND_OF_KEY]
-    for (const raw of values) {
+  for (const [key, kind] of KIND_OF_KEY) {
+    for (const raw of ioc[key]) {
       // Its IPv6 values keep a zone id ("%eth0"); the address is the same one we report.
       const v = kind === 'ipv6' && raw.includes('%') ? raw.slice(0, raw.indexOf('%')) : raw
       out.add(`${kind} ${canonicalValue(kind, v) ?? v}`)
