@@ -1,4 +1,4 @@
-import * as atoms from './atom-matchers'
+import * as atoms from './piece-matcher'
 import * as registry from './registry-matcher'
 import type { ScanContext } from './scan-context'
 import * as chars from './scan-context'

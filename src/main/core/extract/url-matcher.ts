@@ -1,5 +1,5 @@
 import { MAX_VALUE_LENGTH } from '#shared/domain'
-import { matchPlain } from './atom-matchers'
+import { matchPlain } from './plain-matcher'
 import { canonicalValue } from './canonicalise-item'
 import type { ScanContext } from './scan-context'
 import * as chars from './scan-context'
