@@ -1,12 +1,4 @@
-import {
-  edgeTable,
-  emitIf,
-  isKnownTld,
-  matchFileName,
-  matchPlain,
-  trimEnd,
-  trimStart,
-} from './plain-matcher'
+import * as plain from './plain-matcher'
 import { wasDefanged } from './refang-line'
 import type { ScanContext } from './scan-context'
 import * as chars from './scan-context'
@@ -17,8 +9,9 @@ import * as chars from './scan-context'
 // address or host:port; the parts go to the plain matchers.
 
 // Bound once at load: under tsx (tests, benchmarks) every use of an imported name is a getter call, and
-// these are used per character.
+// these are used per character or per piece.
 const { CHAR_CLASS: CLASS, HEX, isAsciiLetter, isDigit, isLabelChar } = chars
+const { edgeTable, emitIf, isKnownTld, matchFileName, matchPlain, trimEnd, trimStart } = plain
 
 const MAX_PIECE = 2048
 const CIDR_V4 = /^[0-9]{1,3}(?:\.[0-9]{1,3}){3}\/[0-9]{1,2}$/
