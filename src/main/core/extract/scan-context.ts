@@ -52,6 +52,8 @@ export const DIGIT = 8
 export const HEX = 16
 /** Cuts a token into pieces: ',', ';', brackets, '=', '&', quotes, '*', '!', '?', '#'. */
 export const PIECE_BREAK = 32
+/** Letters and the punctuation prose puts around words (',', ';', ':', '!', '?', brackets, "'"). */
+export const PROSE = 64
 
 export const CHAR_CLASS: Uint8Array = (() => {
   const t = new Uint8Array(128)
@@ -62,5 +64,8 @@ export const CHAR_CLASS: Uint8Array = (() => {
   for (let c = 97; c <= 122; c++) t[c] = LETTER | (c <= 102 ? HEX : 0)
   t[127] = SPACE | TOKEN_BREAK
   for (const ch of ",;()[]{}=&'*!?#") t[ch.charCodeAt(0)] = PIECE_BREAK
+  for (const ch of ",;:!?()'") t[ch.charCodeAt(0)] |= PROSE
+  for (let c = 65; c <= 90; c++) t[c] |= PROSE
+  for (let c = 97; c <= 122; c++) t[c] |= PROSE
   return t
 })()

@@ -6,7 +6,7 @@ import { matchUrl, schemeStart, urlEnd } from './url-matcher'
 
 // Bound once at load: under tsx (tests, benchmarks) every use of an imported name is a getter call, and
 // these are used per character or per token.
-const { CHAR_CLASS: CLASS, LETTER, PIECE_BREAK, TOKEN_BREAK, isSpaceCode } = chars
+const { CHAR_CLASS: CLASS, LETTER, PIECE_BREAK, PROSE, TOKEN_BREAK, isSpaceCode } = chars
 const { matchPiece } = atoms
 const { isHiveAt, matchRegistry } = registry
 
@@ -63,23 +63,29 @@ export const scanLine = (ctx: ScanContext): void => {
       i = Math.max(matchRegistry(ctx, keyAt), i + 1)
       continue
     }
-    // Most tokens are words: letters only, no dot, digit or separator. None of those can be an indicator
-    // (bar a hash written in the letters a-f), so they are skipped without being cut into pieces.
+    // Most tokens are words: letters, maybe with the punctuation of a sentence around them ("(see", "data,",
+    // "end."), no digit, no dot inside. None of those can be an indicator (bar a hash written in the letters
+    // a-f), so they are skipped without being cut into pieces.
     let end = i
     let word = true
+    let letters = 0
+    let lastDot = -1
     while (end < n) {
       const d = text.charCodeAt(end)
       if (d < 128) {
         const k = CLASS[d] ?? 0
         if ((k & TOKEN_BREAK) !== 0) break
-        if ((k & LETTER) === 0) word = false
+        if ((k & LETTER) !== 0) letters++
+        else if (d === 46 && lastDot < 0) lastDot = end
+        else if ((k & PROSE) === 0) word = false
       } else {
         if (isSpaceCode(d)) break
         word = false
       }
       end++
     }
-    if (word && !isHashLength(end - i)) {
+    if (lastDot >= 0 && lastDot !== end - 1) word = false
+    if (word && !isHashLength(letters)) {
       i = end
       continue
     }
