@@ -22,3 +22,11 @@ export { createLogger, type Logger } from './platform/logger'
 export { createFileSecretStore, type SecretStore } from './platform/secret-store'
 export { defaultDataDir } from './platform/data-dir'
 export { resolveElectronNativeBinding } from './platform/native-binding'
+export { extractIocs } from './extract/extract-iocs'
+export {
+  EXTRACT_KINDS,
+  type ExtractKind,
+  type ExtractOptions,
+  type ExtractResult,
+  type ExtractedItem,
+} from './extract/extract-types'

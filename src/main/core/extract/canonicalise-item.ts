@@ -1,0 +1,33 @@
+import { canonicalizeClean } from '#shared/domain/canonicalize'
+import { canonicalBitcoin, canonicalEthereum } from './crypto-address'
+import { type ExtractKind, IOC_TYPE_OF_KIND } from './extract-types'
+
+const TACTIC = /^TA[0-9]{4}$/i
+
+/**
+ * The canonical value of a candidate, or null when it is not one. Kinds that are IocTypes go through the
+ * indicator store's own canonicalisation (src/shared/domain/canonicalize.ts), so an extracted value and an
+ * imported one are the same string.
+ */
+export const canonicalValue = (kind: ExtractKind, candidate: string): string | null => {
+  const type = IOC_TYPE_OF_KIND[kind]
+  if (type !== null) {
+    // Candidates hold no whitespace or zero-width characters (the scanner cuts at them), so the trimming
+    // `canonicalize` adds is skipped.
+    const r = canonicalizeClean(type, candidate)
+    return r.ok ? r.value : null
+  }
+  switch (kind) {
+    case 'attack-tactic':
+      return TACTIC.test(candidate) ? candidate.toUpperCase() : null
+    case 'bitcoin-address':
+      return canonicalBitcoin(candidate)
+    case 'ethereum-address':
+      return canonicalEthereum(candidate)
+    case 'file-name':
+      // File names keep their case: Linux names are case-sensitive, and the analyst reads them as written.
+      return candidate.length > 0 && candidate.length <= 255 ? candidate : null
+    default:
+      return null
+  }
+}
