@@ -12,7 +12,7 @@ export type AhoCorasick = {
 }
 
 export const createAhoCorasick = (patterns: readonly SubstringMark[]): AhoCorasick => {
-  const next: Map<number, number>[] = [new Map()]
+  const next: Map<number, number>[] = [new Map<number, number>()]
   const out: (SubstringMark[] | undefined)[] = [undefined]
   for (const p of patterns) {
     let node = 0
@@ -21,7 +21,7 @@ export const createAhoCorasick = (patterns: readonly SubstringMark[]): AhoCorasi
       let child = next[node]?.get(c)
       if (child === undefined) {
         child = next.length
-        next.push(new Map())
+        next.push(new Map<number, number>())
         out.push(undefined)
         next[node]?.set(c, child)
       }

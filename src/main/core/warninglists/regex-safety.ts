@@ -1,23 +1,23 @@
 /**
  * A warninglist regex comes from a file anyone can hand an analyst, and V8's engine backtracks: `(a+)+b`
- * takes exponential time and `.*a.*b` polynomial time on a few hundred characters. Rather than run patterns
- * under a timer (JavaScript cannot interrupt a running RegExp), a pattern is accepted only when a simple
- * analysis shows its backtracking is bounded:
+ * takes exponential time and `.*a.*b` polynomial time on a few hundred characters. JavaScript cannot
+ * interrupt a running RegExp, so instead of a timer a pattern is accepted only when a simple analysis bounds
+ * its backtracking:
  *   - no backreferences and no lookarounds (they defeat the analysis, and warninglists do not need them);
  *   - no repetition (max > 1) of a group that itself contains a quantifier or an alternation: that is where
  *     exponential blow-up comes from (`(a+)+`, `(a|aa)*`, `(\w+\.)+`);
- *   - at most one unbounded quantifier (`*`, `+`, `{n,}`) in the whole pattern, so the work per start
- *     position is linear and per value at most quadratic;
- *   - bounded quantifiers (`{n,m}`) multiply the work by m, so their product is capped.
- * Together with the matcher's cap on the length of the values it tests (REGEX_MAX_INPUT), every accepted
- * pattern answers in bounded time. Patterns use MISP's PHP form `/pattern/flags`.
+ *   - a work estimate: each quantifier can try (max - min + 1) lengths, an open-ended one up to the input
+ *     cap, and an unanchored pattern is tried at every start position; the product must stay under
+ *     REGEX_MAX_WORK. One `.*` is fine, `^.*\.[a-z]{2,6}$` is fine, `.*a.*b` is not.
+ * With the matcher's cap on the length of the values it tests (REGEX_MAX_INPUT), every accepted pattern
+ * answers in bounded time. Patterns use MISP's PHP form `/pattern/flags`.
  */
 
 export const REGEX_MAX_PATTERN = 1024
-export const REGEX_MAX_UNBOUNDED = 1
-export const REGEX_MAX_BOUNDED_PRODUCT = 256
 /** Values longer than this are not tested against regex lists (a miss: the safe answer for a benign list). */
 export const REGEX_MAX_INPUT = 512
+/** Backtracking steps a pattern may need per value, by the estimate above: one open-ended scan from every start. */
+export const REGEX_MAX_WORK = REGEX_MAX_INPUT * REGEX_MAX_INPUT
 
 type Frame = { quantified: boolean; alternation: boolean }
 
@@ -37,7 +37,11 @@ export const splitDelimited = (
   }
   const close = PAIRS[open] ?? open
   const end = entry.lastIndexOf(close)
-  if (end <= 0) return { reason: `it has no closing delimiter '${close}'` }
+  if (end <= 0) {
+    return {
+      reason: `it has no closing delimiter '${close}' (MISP writes regexes as /pattern/flags)`,
+    }
+  }
   let flags = ''
   for (const f of entry.slice(end + 1)) {
     const js = FLAG_MAP[f]
@@ -47,28 +51,29 @@ export const splitDelimited = (
   return { source: entry.slice(1, end), flags }
 }
 
-const quantifierAt = (s: string, i: number): { max: number; length: number } | null => {
+type Quantifier = { min: number; max: number; length: number }
+
+const quantifierAt = (s: string, i: number): Quantifier | null => {
   const c = s[i]
-  let max: number
-  let length: number
-  if (c === '*' || c === '+') {
-    max = Infinity
-    length = 1
-  } else if (c === '?') {
-    max = 1
-    length = 1
-  } else if (c === '{') {
+  let q: Quantifier
+  if (c === '*' || c === '+') q = { min: c === '*' ? 0 : 1, max: Infinity, length: 1 }
+  else if (c === '?') q = { min: 0, max: 1, length: 1 }
+  else if (c === '{') {
     const m = /^\{(\d{1,6})(,(\d{0,6}))?\}/.exec(s.slice(i, i + 16))
     if (m === null) return null
-    const low = Number(m[1])
-    max = m[2] === undefined ? low : m[3] === '' ? Infinity : Number(m[3])
-    length = m[0].length
+    const min = Number(m[1])
+    const max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3])
+    q = { min, max, length: m[0].length }
   } else {
     return null
   }
-  if (s[i + length] === '?') length++
-  return { max, length }
+  if (s[i + q.length] === '?') q.length++
+  return q
 }
+
+/** How many lengths a quantifier can try, capped at the input length the matcher allows. */
+const choices = (q: Quantifier): number =>
+  Math.min(REGEX_MAX_INPUT, q.max === Infinity ? REGEX_MAX_INPUT : Math.max(1, q.max - q.min + 1))
 
 /** Length of the escape at s[i] ('\\'), refusing backreferences. */
 const escapeLength = (s: string, i: number): number | string => {
@@ -96,8 +101,7 @@ const classLength = (s: string, i: number): number | string => {
 /** Walk the pattern once; a string is the reason it is refused. */
 export const analyseRegexSource = (s: string): string | null => {
   const stack: Frame[] = [{ quantified: false, alternation: false }]
-  let unbounded = 0
-  let product = 1
+  let work = s.startsWith('^') ? 1 : REGEX_MAX_INPUT
   // What the last atom was: a group frame (for nesting checks), 'atom', or null (nothing to repeat).
   let last: Frame | 'atom' | null = null
   let i = 0
@@ -111,13 +115,9 @@ export const analyseRegexSource = (s: string): string | null => {
           ? `a repeated group contains another quantifier at position ${i + 1} (nested quantifiers backtrack exponentially)`
           : `a repeated group contains an alternation at position ${i + 1} (it can backtrack exponentially)`
       }
-      if (q.max === Infinity) unbounded++
-      else if (q.max > 1) product *= q.max
-      if (unbounded > REGEX_MAX_UNBOUNDED) {
-        return `it has more than ${REGEX_MAX_UNBOUNDED} unbounded quantifier (*, + or {n,}); each one multiplies the backtracking`
-      }
-      if (product > REGEX_MAX_BOUNDED_PRODUCT) {
-        return `its bounded quantifiers allow more than ${REGEX_MAX_BOUNDED_PRODUCT} combinations`
+      work *= choices(q)
+      if (work > REGEX_MAX_WORK) {
+        return `its quantifiers could backtrack too much (the one at position ${i + 1} is one too many); anchor it with ^ or use fewer open-ended quantifiers`
       }
       top.quantified = true
       last = null
@@ -168,6 +168,10 @@ export const analyseRegexSource = (s: string): string | null => {
     }
   }
   if (stack.length > 1) return `a group is not closed`
+  // `^a|b.*` is anchored only in its first branch: every branch can start anywhere.
+  if (work <= REGEX_MAX_WORK && s.startsWith('^') && stack[0]?.alternation === true) {
+    return analyseRegexSource(`(?:${s})`)
+  }
   return null
 }
 

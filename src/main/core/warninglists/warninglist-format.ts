@@ -49,6 +49,10 @@ export type ParsedWarninglist =
 
 const show = (s: string): string => JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}…` : s)
 
+/** A JSON value as a reason shows it: strings quoted, anything else as its JSON text. */
+const showValue = (v: unknown): string =>
+  typeof v === 'string' ? show(v) : show(JSON.stringify(v) ?? 'undefined').slice(1, -1)
+
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
 
@@ -141,12 +145,12 @@ const readHeader = (
       'type',
       type === undefined
         ? 'is missing'
-        : `${show(String(type))} is not one of ${WARNINGLIST_TYPES.join(', ')}`,
+        : `${showValue(type)} is not one of ${WARNINGLIST_TYPES.join(', ')}`,
     )
   }
   const category = json.category ?? 'false_positive'
   if (!WARNINGLIST_CATEGORIES.some((c) => c === category)) {
-    err('category', `${show(String(category))} is not one of ${WARNINGLIST_CATEGORIES.join(', ')}`)
+    err('category', `${showValue(category)} is not one of ${WARNINGLIST_CATEGORIES.join(', ')}`)
   }
   let matchingAttributes: string[] | null = null
   const ma = json.matching_attributes

@@ -39,9 +39,7 @@ describe('cidr lists', () => {
     ]) {
       expect(names(m, 'ipv6', raw)).toEqual(['v6=2001:db8::/32'])
     }
-    expect(names(m, 'ipv6', '2606:4700:4700:0:0:0:0:1111')).toEqual([
-      'v6=2606:4700:4700::1111/128',
-    ])
+    expect(names(m, 'ipv6', '2606:4700:4700:0:0:0:0:1111')).toEqual(['v6=2606:4700:4700::1111/128'])
     expect(names(m, 'ipv6', '2606:4700:4700::1112')).toEqual([])
     expect(names(m, 'ipv6', 'FE80::1')).toEqual(['v6=fe80::/10'])
     expect(names(m, 'ipv6', 'fec0::1')).toEqual([])
@@ -135,9 +133,7 @@ describe('string, substring and regex lists', () => {
   })
 
   it('finds every substring list in one pass, overlapping entries included', () => {
-    expect(names(m, 'domain', 'bucket.s3.AMAZONAWS.com')).toEqual([
-      'sub=amazonaws.com',
-    ])
+    expect(names(m, 'domain', 'bucket.s3.AMAZONAWS.com')).toEqual(['sub=amazonaws.com'])
     expect(names(m, 'url', 'https://lh3.googleusercontent.com/a')).toEqual([
       'sub=googleusercontent',
     ])
@@ -163,10 +159,7 @@ describe('string, substring and regex lists', () => {
       makeList('hostname', ['example.com', 'a.example.com'], { name: 'h' }),
       makeList('substring', ['example'], { name: 'x' }),
     ])
-    expect(names(both, 'domain', 'b.a.example.com')).toEqual([
-      'h=a.example.com',
-      'x=example',
-    ])
+    expect(names(both, 'domain', 'b.a.example.com')).toEqual(['h=a.example.com', 'x=example'])
     const hashesOnly = createWarninglistMatcher([
       makeList('substring', ['abc'], { matching_attributes: ['md5'] }),
     ])
