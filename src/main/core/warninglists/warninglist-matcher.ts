@@ -2,7 +2,7 @@ import { type IocType, IOC_TYPES, Invalid, parseIPv4, parseIPv6 } from '#shared/
 import { type AhoCorasick, type SubstringMark, createAhoCorasick } from './aho-corasick'
 import { type CidrMark, type CidrTrie, createCidrTrie, ipv4Bits, ipv6Bits } from './cidr-trie'
 import { REGEX_MAX_INPUT, compileSafeRegex } from './regex-safety'
-import type { Warninglist, WarninglistType } from './warninglist-format'
+import type { Warninglist } from './warninglist-format'
 
 /** One list that hit an indicator, and the entry that decided it (the network, host, string or pattern). */
 export type WarninglistHit = { list: Warninglist; entry: string }
@@ -18,6 +18,14 @@ export type WarninglistMatcher = {
 
 type Mark = { listId: number; entry: string }
 type RegexEntry = { listId: number; entry: string; regex: RegExp }
+type Plan = {
+  any: boolean
+  cidr: boolean
+  hostname: boolean
+  string: boolean
+  substring: boolean
+  regex: boolean
+}
 
 const NO_HITS: readonly WarninglistHit[] = Object.freeze([])
 
@@ -118,40 +126,60 @@ export const createWarninglistMatcher = (lists: readonly Warninglist[]): Warning
   const ix = buildIndexes(lists)
   const automaton: AhoCorasick | null =
     ix.substrings.length > 0 ? createAhoCorasick(ix.substrings) : null
-  // applies[listId] is the set of indicator types the list fires for; has[type][kind] skips whole indexes.
+  // applies[listId][type]: whether the list fires for that indicator type; plans[type]: which indexes to
+  // consult at all, so a hash never touches the hostname map and a domain never runs the regexes.
   const applies = lists.map((l) => new Set(l.appliesTo))
-  const has = new Map<IocType, Set<WarninglistType>>(
-    IOC_TYPES.map((t) => [
-      t,
-      new Set(lists.filter((l) => l.appliesTo.includes(t)).map((l) => l.type)),
-    ]),
+  const plans = new Map<IocType, Plan>(
+    IOC_TYPES.map((t) => {
+      const kinds = new Set(lists.filter((l) => l.appliesTo.includes(t)).map((l) => l.type))
+      const plan: Plan = {
+        any: kinds.size > 0,
+        cidr: kinds.has('cidr'),
+        hostname: kinds.has('hostname'),
+        string: kinds.has('string'),
+        substring: kinds.has('substring') && automaton !== null,
+        regex: kinds.has('regex'),
+      }
+      return [t, plan]
+    }),
   )
   const seen = new Uint8Array(lists.length)
+  // The state of the match in progress, shared with one `hit` function instead of a closure per call.
+  let type: IocType = 'ip'
+  let hits: WarninglistHit[] | null = null
+  const hit = (m: Mark): void => {
+    if (seen[m.listId] === 1 || applies[m.listId]?.has(type) !== true) return
+    const list = lists[m.listId]
+    if (list === undefined) return
+    seen[m.listId] = 1
+    ;(hits ??= []).push({ list, entry: m.entry })
+  }
 
-  const match = (type: IocType, value: string): readonly WarninglistHit[] => {
-    const kinds = has.get(type)
-    if (kinds === undefined || kinds.size === 0) return NO_HITS
-    let hits: WarninglistHit[] | null = null
-    const hit = (m: Mark): void => {
-      if (seen[m.listId] === 1 || applies[m.listId]?.has(type) !== true) return
-      const list = lists[m.listId]
-      if (list === undefined) return
-      seen[m.listId] = 1
-      ;(hits ??= []).push({ list, entry: m.entry })
+  // A call, not a read of `hits`: control flow cannot see that `hit` assigned it.
+  const takeHits = (): WarninglistHit[] | null => hits
+
+  const match = (indicatorType: IocType, value: string): readonly WarninglistHit[] => {
+    const plan = plans.get(indicatorType)
+    if (plan === undefined || !plan.any) return NO_HITS
+    type = indicatorType
+    hits = null
+    if (plan.cidr) matchCidr(ix, type, value, hit)
+    if (plan.hostname) matchHostname(ix, type, value, hit)
+    const lower = plan.string || plan.substring ? value.toLowerCase() : value
+    if (plan.string) {
+      const marks = ix.strings.get(lower)
+      if (marks !== undefined) for (const m of marks) hit(m)
     }
-    if (kinds.has('cidr')) matchCidr(ix, type, value, hit)
-    if (kinds.has('hostname')) matchHostname(ix, type, value, hit)
-    const lower = kinds.has('string') || kinds.has('substring') ? value.toLowerCase() : value
-    if (kinds.has('string')) for (const m of ix.strings.get(lower) ?? []) hit(m)
-    if (kinds.has('substring') && automaton !== null) automaton.scan(lower, hit)
-    if (kinds.has('regex') && value.length <= REGEX_MAX_INPUT) {
+    if (plan.substring) automaton?.scan(lower, hit)
+    if (plan.regex && value.length <= REGEX_MAX_INPUT) {
       for (const r of ix.regexes) {
         if (seen[r.listId] === 1 || applies[r.listId]?.has(type) !== true) continue
         if (r.regex.test(value)) hit(r)
       }
     }
-    if (hits === null) return NO_HITS
-    const found: WarninglistHit[] = hits
+    const found = takeHits()
+    if (found === null) return NO_HITS
+    hits = null
     for (const h of found) seen[lists.indexOf(h.list)] = 0
     return found.length > 1
       ? found.sort((a, b) => lists.indexOf(a.list) - lists.indexOf(b.list))
