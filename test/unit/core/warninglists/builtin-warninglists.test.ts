@@ -15,7 +15,7 @@ describe('the built-in warninglists', () => {
   it('all load without an error or a dropped entry, and each says where its data came from', () => {
     expect(loaded.errors).toEqual([])
     expect(loaded.issues).toEqual([])
-    expect(loaded.lists.length).toBeGreaterThanOrEqual(9)
+    expect(loaded.lists.length).toBeGreaterThanOrEqual(10)
     for (const l of loaded.lists) {
       expect(l.description, l.file).toContain('Source:')
       expect(l.entries.length, l.file).toBeGreaterThan(0)
@@ -89,5 +89,15 @@ describe('the built-in warninglists', () => {
     ])
     expect(hitNames('cidr', '10.10.0.0/16')).toEqual(['List of RFC 1918 private IPv4 networks'])
     expect(hitNames('domain', 'evil.onion')).toEqual([])
+  })
+
+  it('name the hosts every operating system contacts, not look-alikes of them', () => {
+    const noise =
+      'List of operating-system connectivity-check, time and certificate-revocation hosts'
+    expect(hitNames('domain', 'www.msftconnecttest.com')).toEqual([noise])
+    expect(hitNames('url', 'http://r3.o.lencr.org/MFMw')).toEqual([noise])
+    expect(hitNames('domain', '2.pool.ntp.org')).toEqual([noise])
+    expect(hitNames('domain', 'msftconnecttest.com.evil.net')).toEqual([])
+    expect(hitNames('domain', 'sites.google.com')).toEqual([])
   })
 })
