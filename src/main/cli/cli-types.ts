@@ -8,6 +8,8 @@ export type CliIo = {
   cwd: string
   /** Aborted on Ctrl-C so a long import stops cleanly. */
   signal: AbortSignal
+  /** Standard input, for commands that read a text when given no file (`extract`). */
+  stdin?: AsyncIterable<Uint8Array | string>
 }
 
 export type OptionSpec = {

@@ -26,6 +26,7 @@ const main = async (): Promise<void> => {
     env: process.env,
     cwd: process.cwd(),
     signal: controller.signal,
+    stdin: process.stdin,
   })
   process.off('SIGINT', onSigint)
   process.exitCode = code

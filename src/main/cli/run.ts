@@ -12,6 +12,7 @@ import {
 import { auditExportCommand } from './audit-export.command'
 import { auditVerifyCommand } from './audit-verify.command'
 import { auditCommand } from './audit.command'
+import { extractCommand } from './extract.command'
 import { FEEDS_COMMANDS } from './feeds.command'
 import { commandHelp, overallHelp } from './help'
 import { importCommand } from './import.command'
@@ -34,6 +35,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   indicatorsSearchCommand,
   indicatorsGetCommand,
   importCommand,
+  extractCommand,
   ...FEEDS_COMMANDS,
   ...PROJECTS_COMMANDS,
   ...SETTINGS_COMMANDS,

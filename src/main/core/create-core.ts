@@ -16,6 +16,7 @@ import { createEventHub } from './events/event-hub'
 import { createFeedHandlers } from './feeds/feeds.handlers'
 import { createFileHandlers } from './files/files.handlers'
 import { createFeedsService, type FeedsServiceOptions } from './feeds/feeds.service'
+import { createExtractHandlers } from './extract/extract.handlers'
 import { createIndicatorHandlers } from './indicators/indicators.handlers'
 import { createJobRegistry, type JobRegistry } from './jobs/job-registry'
 import { createJobHandlers } from './jobs/jobs.handlers'
@@ -115,6 +116,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     ...createFeedHandlers(feeds),
     ...createFileHandlers(),
     ...createIndicatorHandlers(ctx),
+    ...createExtractHandlers(),
     ...createProjectHandlers(ctx),
     ...createSettingsHandlers(settings),
     ...createSystemHandlers({ ...ctx, version: APP_VERSION, httpUrl: () => httpUrl }),

@@ -1,5 +1,12 @@
 import { z } from 'zod'
-import { CLASSIFICATIONS, IOC_TYPES, RISK_LEVELS, SEVERITIES, TLP_LEVELS } from '../domain/enums'
+import {
+  CLASSIFICATIONS,
+  EXTRACT_KINDS,
+  IOC_TYPES,
+  RISK_LEVELS,
+  SEVERITIES,
+  TLP_LEVELS,
+} from '../domain/enums'
 import { Ok, PageLimit, Timestamp, Uuid, boundedJsonObject, pageOf } from './common.schemas'
 import { method } from './define'
 
@@ -159,6 +166,25 @@ export type BulkReject = z.infer<typeof BulkRejectSchema>
 /** Maximum rejects listed in a report; `rejected` still counts them all. */
 export const MAX_LISTED_REJECTS = 1000
 
+/** Text indicators.extract reads in one call: the scan is synchronous, so it is bounded to well under a second. */
+export const MAX_EXTRACT_TEXT_CHARS = 8 * 1024 * 1024
+export const MAX_EXTRACT_ITEMS = 100_000
+
+export const ExtractedItemSchema = z.object({
+  kind: z.enum(EXTRACT_KINDS),
+  /** Canonical: the spelling the indicator store uses (domains and URL hosts in Punycode). */
+  value: z.string(),
+  /** The indicator type it is stored as; null for kinds that have no type yet (wallets, file names). */
+  iocType: z.enum(IOC_TYPES).nullable(),
+  /** 1-based line and column (UTF-16 units of the original line) of the first occurrence. */
+  line: z.number().int(),
+  column: z.number().int(),
+  /** As written there, defanged spelling included. */
+  raw: z.string(),
+  count: z.number().int(),
+})
+export type ExtractedItemDto = z.infer<typeof ExtractedItemSchema>
+
 export const BulkReportSchema = z.object({
   total: z.number().int(),
   created: z.number().int(),
@@ -282,6 +308,23 @@ export const indicatorsContract = {
     input: z.strictObject({ id: Uuid }),
     output: Ok,
     mutates: true,
+  }),
+  'indicators.extract': method({
+    summary:
+      'Find the indicators in any text (a report, an e-mail): refanged, typed, canonical, each with the line it came from; nothing is stored',
+    input: z.strictObject({
+      text: z.string().max(MAX_EXTRACT_TEXT_CHARS),
+      /** Keep only these kinds. */
+      kinds: z.array(z.enum(EXTRACT_KINDS)).max(EXTRACT_KINDS.length).optional(),
+      /** Also report a URL's host as a domain or IP item. */
+      urlHosts: z.boolean().default(true),
+      maxItems: z.number().int().min(1).max(MAX_EXTRACT_ITEMS).default(MAX_EXTRACT_ITEMS),
+    }),
+    output: z.object({
+      items: z.array(ExtractedItemSchema),
+      /** True when maxItems distinct items were found and the rest of the text was not read. */
+      truncated: z.boolean(),
+    }),
   }),
   'indicators.bulkCreate': method({
     summary:

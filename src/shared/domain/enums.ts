@@ -20,6 +20,32 @@ export const IOC_TYPES = [
 ] as const
 export type IocType = (typeof IOC_TYPES)[number]
 
+/**
+ * What the extractor recognises. The first thirteen are IocTypes; the rest have no indicator type yet
+ * (`iocType` is null for them) and are extracted so the paste box can show them and a later migration can
+ * import them.
+ */
+export const EXTRACT_KINDS = [
+  'ip',
+  'ipv6',
+  'cidr',
+  'domain',
+  'url',
+  'email',
+  'md5',
+  'sha1',
+  'sha256',
+  'sha512',
+  'cve',
+  'attack-technique',
+  'registry-key',
+  'attack-tactic',
+  'bitcoin-address',
+  'ethereum-address',
+  'file-name',
+] as const
+export type ExtractKind = (typeof EXTRACT_KINDS)[number]
+
 export const CLASSIFICATIONS = ['malicious', 'suspicious', 'benign', 'unknown'] as const
 export type Classification = (typeof CLASSIFICATIONS)[number]
 

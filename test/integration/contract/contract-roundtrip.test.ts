@@ -100,6 +100,12 @@ const CASES = {
   'indicators.update': {
     input: (s) => ({ id: s.ip, patch: { severity: 'critical', description: 'updated' } }),
   },
+  'indicators.extract': {
+    input: () => ({
+      text: 'C2 at hxxps://evil[.]example/gate.php and 198.51.100[.]7; dropper d41d8cd98f00b204e9800998ecf8427e\n',
+      kinds: ['url', 'ip', 'md5'],
+    }),
+  },
   'indicators.bulkCreate': {
     input: () => ({ text: '198.51.100.1\n198.51.100.2\n', defaults: { tags: ['bulk'] } }),
   },

@@ -1,30 +1,6 @@
-import type { IocType } from '#shared/domain/enums'
+import { EXTRACT_KINDS, type ExtractKind, type IocType } from '#shared/domain/enums'
 
-/**
- * What the extractor recognises. The first thirteen are IocTypes; the rest have no indicator type yet
- * (`iocType` is null for them) and are extracted so the paste box can show them and a later migration can
- * import them.
- */
-export const EXTRACT_KINDS = [
-  'ip',
-  'ipv6',
-  'cidr',
-  'domain',
-  'url',
-  'email',
-  'md5',
-  'sha1',
-  'sha256',
-  'sha512',
-  'cve',
-  'attack-technique',
-  'registry-key',
-  'attack-tactic',
-  'bitcoin-address',
-  'ethereum-address',
-  'file-name',
-] as const
-export type ExtractKind = (typeof EXTRACT_KINDS)[number]
+export { EXTRACT_KINDS, type ExtractKind }
 
 /** The IocType an extracted kind is stored as, or null while the type does not exist. */
 export const IOC_TYPE_OF_KIND: Record<ExtractKind, IocType | null> = {
