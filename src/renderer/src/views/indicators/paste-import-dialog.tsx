@@ -1,63 +1,29 @@
 import { useDeferredValue, useMemo, useState } from 'react'
 import type { CsvMapping, CsvPreview } from '#shared/contract/feeds.contract'
 import type { BulkReport } from '#shared/contract/indicators.contract'
-import { defang, extractIndicators, pickMode, type ExtractMode } from '#shared/domain'
+import { pickMode, type ExtractMode } from '#shared/domain'
 import {
   CLASSIFICATIONS,
   SEVERITIES,
   TLP_LEVELS,
   type Classification,
-  type IocType,
   type Severity,
   type Tlp,
 } from '#shared/domain/enums'
 import { errorMessage } from '../../api/client'
 import { useClient, useServices } from '../../app-context'
 import { Modal } from '../../components/modal'
-import { TYPE_LABELS, capitalise, formatCount, splitList } from './format'
+import { capitalise, formatCount, splitList } from './format'
 import { EnumSelect, upperCase } from '../../components/enum-select'
 import { CsvMappingStep, mappingReady } from '../feeds/csv-mapping-step'
 import { detectPastedCsv, importPastedCsv, looksTabular } from './paste-csv'
+import { ExtractList, importable, invalidTicked, useExtraction } from './paste-extract'
+import { EMPTY_PREVIEW, ListPreview, PREVIEW_ROWS, preview } from './paste-list-preview'
 
 /** A paste bigger than this is a file: the desktop's import (not a textarea) is the tool for it. */
 const MAX_PASTE_CHARS = 5_000_000
-/** Rows listed in each preview list; the counts above them are always complete. */
-const PREVIEW_ROWS = 500
 /** Items per bulkCreate call: keeps each request (and each write transaction) a bounded size. */
 const IMPORT_BATCH = 5_000
-
-type Accepted = { line: number; type: IocType; value: string }
-type Reject = { line: number; value: string; reason: string }
-type Preview = {
-  mode: 'list' | 'text'
-  accepted: Accepted[]
-  duplicates: number
-  rejects: Reject[]
-}
-
-const preview = (text: string, requested: ExtractMode): Preview => {
-  // Resolve 'auto' once here so the dialog can say which way it read the text.
-  const mode = requested === 'auto' ? pickMode(text) : requested
-  const accepted: Accepted[] = []
-  const rejects: Reject[] = []
-  const seen = new Set<string>()
-  let duplicates = 0
-  for (const hit of extractIndicators(text, { mode })) {
-    const r = hit.result
-    if (!r.ok) {
-      rejects.push({ line: hit.line, value: r.value, reason: r.reason })
-      continue
-    }
-    const key = `${r.type}\u0000${r.value}`
-    if (seen.has(key)) {
-      duplicates++
-      continue
-    }
-    seen.add(key)
-    accepted.push({ line: hit.line, type: r.type, value: r.value })
-  }
-  return { mode, accepted, duplicates, rejects }
-}
 
 const addReports = (a: BulkReport, b: BulkReport): BulkReport => ({
   total: a.total + b.total,
@@ -99,12 +65,26 @@ export const PasteImportDialog = (props: { onClose: () => void }) => {
 
   // Parsing a big paste on every keystroke would stall typing: React renders the preview when idle.
   const deferredText = useDeferredValue(text)
-  const result = useMemo(() => preview(deferredText, mode), [deferredText, mode])
+  // Resolve 'auto' once here so the dialog can say which way it read the text.
+  const readAs = useMemo(
+    () => (mode === 'auto' ? pickMode(deferredText) : mode),
+    [deferredText, mode],
+  )
   const tooBig = text.length > MAX_PASTE_CHARS
+  const result = useMemo(
+    () => (readAs === 'list' ? preview(deferredText) : EMPTY_PREVIEW),
+    [deferredText, readAs],
+  )
+  // Free text goes to the core's extraction engine; the analyst reviews what it found before import.
+  const [extraction, setRows] = useExtraction(client, deferredText, readAs === 'text' && !tooBig)
+  const toImport = readAs === 'list' ? result.accepted : importable(extraction.rows)
+  // Stale rows (the text changed since) or a ticked value that is not an indicator hold the import back.
+  const blocked =
+    readAs === 'text' && (extraction.state !== 'ready' || invalidTicked(extraction.rows) > 0)
 
   const runImport = async () => {
-    const items = result.accepted
-    if (items.length === 0 || busy) return
+    const items = toImport
+    if (items.length === 0 || busy || blocked) return
     setBusy(true)
     setError(null)
     setProgress(0)
@@ -204,9 +184,7 @@ export const PasteImportDialog = (props: { onClose: () => void }) => {
         </button>
       ) : null}
       <span className="muted" aria-live="polite">
-        {busy
-          ? `Importing… ${formatCount(progress)} / ${formatCount(result.accepted.length)}`
-          : null}
+        {busy ? `Importing… ${formatCount(progress)} / ${formatCount(toImport.length)}` : null}
       </span>
       <button type="button" className="button" onClick={props.onClose}>
         Cancel
@@ -214,11 +192,11 @@ export const PasteImportDialog = (props: { onClose: () => void }) => {
       <button
         type="button"
         className="button button-primary"
-        disabled={busy || tooBig || result.accepted.length === 0}
+        disabled={busy || tooBig || blocked || toImport.length === 0}
         data-testid="import-submit"
         onClick={() => void runImport()}
       >
-        Import {formatCount(result.accepted.length)}
+        Import {formatCount(toImport.length)}
       </button>
     </>
   )
@@ -239,10 +217,18 @@ export const PasteImportDialog = (props: { onClose: () => void }) => {
             <Stat label="unchanged" value={report.unchanged} testId="report-unchanged" />
             <Stat label="rejected by the core" value={report.rejected} testId="report-rejected" />
           </div>
-          <p className="muted">
-            {formatCount(result.rejects.length)} line{result.rejects.length === 1 ? '' : 's'} could
-            not be parsed and were not sent.
-          </p>
+          {readAs === 'list' ? (
+            <p className="muted">
+              {formatCount(result.rejects.length)} line{result.rejects.length === 1 ? '' : 's'}{' '}
+              could not be parsed and were not sent.
+            </p>
+          ) : (
+            <p className="muted">
+              {formatCount(extraction.rows.length - toImport.length)} found item
+              {extraction.rows.length - toImport.length === 1 ? ' was' : 's were'} unticked or had
+              no indicator type and were not sent.
+            </p>
+          )}
           {report.rejects.length > 0 ? (
             <ul className="preview-list preview-rejects">
               {report.rejects.map((r) => (
@@ -317,7 +303,7 @@ export const PasteImportDialog = (props: { onClose: () => void }) => {
                       data-testid={`paste-mode-${m}`}
                     />
                     {m === 'auto'
-                      ? `Auto (${result.mode === 'list' ? 'list' : 'text'})`
+                      ? `Auto (${readAs === 'list' ? 'list' : 'text'})`
                       : m === 'list'
                         ? 'One per line'
                         : 'Free text'}
@@ -357,52 +343,12 @@ export const PasteImportDialog = (props: { onClose: () => void }) => {
               </label>
             </div>
           </div>
-          <div className="paste-preview" data-testid="paste-preview" data-mode={result.mode}>
-            <section className="preview-section">
-              <h3>
-                <span data-testid="accepted-count">{formatCount(result.accepted.length)}</span>{' '}
-                indicator
-                {result.accepted.length === 1 ? '' : 's'} recognised
-                {result.duplicates > 0 ? (
-                  <span className="muted">
-                    {' '}
-                    ({formatCount(result.duplicates)} duplicates dropped)
-                  </span>
-                ) : null}
-              </h3>
-              <ul className="preview-list" data-testid="accepted-list">
-                {result.accepted.slice(0, PREVIEW_ROWS).map((a) => (
-                  <li key={`${a.type}:${a.value}`} data-testid="accepted-item">
-                    <span className="type-chip">{TYPE_LABELS[a.type]}</span>
-                    <span className="mono" title={defang(a.type, a.value)}>
-                      {defang(a.type, a.value)}
-                    </span>
-                  </li>
-                ))}
-              </ul>
-              {result.accepted.length > PREVIEW_ROWS ? (
-                <p className="muted">
-                  … and {formatCount(result.accepted.length - PREVIEW_ROWS)} more
-                </p>
-              ) : null}
-            </section>
-            <section className="preview-section">
-              <h3>
-                <span data-testid="reject-count">{formatCount(result.rejects.length)}</span> line
-                {result.rejects.length === 1 ? '' : 's'} rejected
-              </h3>
-              {result.rejects.length > 0 ? (
-                <ul className="preview-list preview-rejects" data-testid="reject-list">
-                  {result.rejects.slice(0, PREVIEW_ROWS).map((r) => (
-                    <li key={r.line} data-testid="reject-item" data-line={r.line}>
-                      <span className="reject-line">line {r.line}</span>
-                      <span className="mono">{r.value}</span>
-                      <span className="reject-reason">{r.reason}</span>
-                    </li>
-                  ))}
-                </ul>
-              ) : null}
-            </section>
+          <div className="paste-preview" data-testid="paste-preview" data-mode={readAs}>
+            {readAs === 'text' ? (
+              <ExtractList extraction={extraction} limit={PREVIEW_ROWS} onChange={setRows} />
+            ) : (
+              <ListPreview result={result} />
+            )}
           </div>
         </div>
       )}
