@@ -169,6 +169,17 @@ export class IndicatorsPage {
     return report
   }
 
+  /** The items found in free text, once they answer the text now in the box. */
+  async extracted(): Promise<Locator> {
+    await this.page.locator('[data-testid="extract-panel"][data-state="ready"]').waitFor()
+    return this.page.getByTestId('extract-item')
+  }
+
+  /** The found item whose canonical value is `value`. */
+  extractItem(value: string): Locator {
+    return this.page.locator(`[data-testid="extract-item"][data-value="${value}"]`)
+  }
+
   // ---- theme ----
 
   /** Clicks the theme toggle until the setting is `theme`, then waits for <html> to carry it. */

@@ -305,4 +305,79 @@ export const describeIndicatorFlows = (start: StartHarness) => {
     await h.screenshot('detail-long-source')
     await ui.search('')
   })
+
+  it('paste-imports free text: found items with their lines, one unticked, one retyped', async () => {
+    const text = [
+      'Incident summary, shared by a partner CERT',
+      'The actor staged payloads at hxxps://stage-freetext[.]example/drop and beaconed to 198.51.100[.]23.',
+      'Later traffic went to cdn-freetext[.]example, which we now think is benign.',
+      'The dropper (invoice_2024.exe, MD5 44d88612fea8a8f36de82e453abbb8f0) serves tactic TA0001.',
+      'Its backup server was typo-freetxt[.]example according to the vendor.',
+    ].join('\n')
+    const values = async () =>
+      new Set((await h.core.call('indicators.list', { limit: 1000 })).items.map((x) => x.value))
+    const before = await values()
+    await ui.openPaste()
+    await ui.paste(text)
+    const items = await ui.extracted()
+    await h.page.locator('[data-testid="paste-preview"][data-mode="text"]').waitFor()
+    const found = await items.evaluateAll((els) =>
+      els.map((e) => [
+        e.getAttribute('data-line'),
+        e.getAttribute('data-kind'),
+        e.getAttribute('data-value'),
+      ]),
+    )
+    expect(found).toEqual([
+      ['2', 'url', 'https://stage-freetext.example/drop'],
+      ['2', 'domain', 'stage-freetext.example'],
+      ['2', 'ip', '198.51.100.23'],
+      ['3', 'domain', 'cdn-freetext.example'],
+      ['4', 'file-name', 'invoice_2024.exe'],
+      ['4', 'md5', '44d88612fea8a8f36de82e453abbb8f0'],
+      ['4', 'attack-tactic', 'TA0001'],
+      ['5', 'domain', 'typo-freetxt.example'],
+    ])
+    expect(await ui.extractItem('198.51.100.23').textContent()).toContain('line 2')
+    // Kinds with no indicator type yet are listed, not importable, and say why.
+    for (const untyped of ['invoice_2024.exe', 'TA0001']) {
+      const row = ui.extractItem(untyped)
+      expect(await row.getByTestId('extract-tick').isDisabled()).toBe(true)
+      expect(await row.getByTestId('extract-unsupported').textContent()).toMatch(
+        /no indicator type/,
+      )
+    }
+    await h.page.locator('[data-testid="extract-count"]', { hasText: /^6$/ }).waitFor()
+
+    await ui.extractItem('cdn-freetext.example').getByTestId('extract-tick').uncheck()
+    await h.page.locator('[data-testid="extract-count"]', { hasText: /^5$/ }).waitFor()
+
+    const typo = ui.extractItem('typo-freetxt.example')
+    await typo.getByTestId('extract-value').fill('not an indicator!!')
+    expect(await typo.getByTestId('extract-error').textContent()).toMatch(/could not tell the type/)
+    expect(await h.page.getByTestId('import-submit').isDisabled()).toBe(true)
+    await typo.getByTestId('extract-value').fill('retyped-freetext[.]example')
+    await typo.getByTestId('extract-error').waitFor({ state: 'detached' })
+    expect(await typo.getByTestId('extract-canonical').textContent()).toBe(
+      'stored as retyped-freetext.example',
+    )
+    await h.screenshot('paste-free-text')
+
+    const report = await ui.importPasted()
+    expect(await report.getByTestId('report-created').textContent()).toBe('5')
+    expect(await report.getByTestId('report-rejected').textContent()).toBe('0')
+    await h.page.getByTestId('import-done').click()
+    // Exactly the ticked items were stored: the retyped value, not the one found; nothing unticked or untyped.
+    const added = [...(await values())].filter((v) => !before.has(v)).sort()
+    expect(added).toEqual(
+      [
+        'https://stage-freetext.example/drop',
+        'stage-freetext.example',
+        '198.51.100.23',
+        '44d88612fea8a8f36de82e453abbb8f0',
+        'retyped-freetext.example',
+      ].sort(),
+    )
+    expect(await h.core.call('indicators.lookup', { value: 'typo-freetxt.example' })).toBeNull()
+  })
 }

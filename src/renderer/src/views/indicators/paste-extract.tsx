@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 import type { ExtractedItemDto } from '#shared/contract/indicators.contract'
-import { defang, parseIndicator, type ExtractKind, type IocType } from '#shared/domain'
+import { parseIndicator, type ExtractKind, type IocType } from '#shared/domain'
 import { errorMessage, type Client } from '../../api/client'
 import { TYPE_LABELS, formatCount } from './format'
 
@@ -8,11 +8,11 @@ import { TYPE_LABELS, formatCount } from './format'
 const EXTRACT_DEBOUNCE_MS = 250
 
 /** Kinds the engine finds that have no indicator type yet: listed so the analyst sees them, never imported. */
-const UNTYPED_LABELS: Partial<Record<ExtractKind, string>> = {
-  'attack-tactic': 'ATT&CK tactic',
-  'bitcoin-address': 'Bitcoin address',
-  'ethereum-address': 'Ethereum address',
-  'file-name': 'File name',
+const UNTYPED_LABELS: Partial<Record<ExtractKind, [label: string, plural: string]>> = {
+  'attack-tactic': ['ATT&CK tactic', 'ATT&CK tactics'],
+  'bitcoin-address': ['Bitcoin', 'Bitcoin addresses'],
+  'ethereum-address': ['Ethereum', 'Ethereum addresses'],
+  'file-name': ['File name', 'file names'],
 }
 
 type Check = { ok: true; type: IocType; value: string } | { ok: false; reason: string }
@@ -21,6 +21,8 @@ type Check = { ok: true; type: IocType; value: string } | { ok: false; reason: s
 export type ExtractRow = {
   key: string
   kind: ExtractKind
+  /** The canonical value the engine found. */
+  found: string
   line: number
   column: number
   raw: string
@@ -39,12 +41,15 @@ export type Extraction = {
   error: string | null
 }
 
+const TYPED_LABELS: Partial<Record<string, string>> = TYPE_LABELS
+
 const kindLabel = (kind: ExtractKind): string =>
-  UNTYPED_LABELS[kind] ?? TYPE_LABELS[kind as IocType] ?? kind
+  UNTYPED_LABELS[kind]?.[0] ?? TYPED_LABELS[kind] ?? kind
 
 const rowOf = (item: ExtractedItemDto): ExtractRow => ({
   key: `${item.kind}\u0000${item.value}`,
   kind: item.kind,
+  found: item.value,
   line: item.line,
   column: item.column,
   raw: item.raw,
@@ -138,12 +143,13 @@ export const useExtraction = (
 const ExtractItem = (props: { row: ExtractRow; onChange: (row: ExtractRow) => void }) => {
   const { row, onChange } = props
   const untyped = row.check === null
-  const reason = `ThreatEye has no indicator type for a ${kindLabel(row.kind).toLowerCase()} yet`
+  const reason = `ThreatEye has no indicator type for ${UNTYPED_LABELS[row.kind]?.[1] ?? row.kind} yet`
   return (
     <li
       data-testid="extract-item"
       data-line={row.line}
       data-kind={row.kind}
+      data-value={row.found}
       data-importable={!untyped && row.ticked && row.check?.ok === true}
     >
       <input
@@ -155,7 +161,7 @@ const ExtractItem = (props: { row: ExtractRow; onChange: (row: ExtractRow) => vo
         data-testid="extract-tick"
         onChange={(e) => onChange({ ...row, ticked: e.target.checked })}
       />
-      <span className="reject-line" title={`line ${row.line}, column ${row.column}`}>
+      <span className="extract-line" title={`line ${row.line}, column ${row.column}`}>
         line {row.line}
       </span>
       <span className="type-chip">
@@ -190,7 +196,9 @@ const ExtractItem = (props: { row: ExtractRow; onChange: (row: ExtractRow) => vo
               {row.check.reason}
             </span>
           ) : row.check?.ok === true && row.text !== row.check.value ? (
-            <span className="muted mono">{defang(row.check.type, row.check.value)}</span>
+            <span className="muted mono" data-testid="extract-canonical">
+              stored as {row.check.value}
+            </span>
           ) : null}
         </>
       )}
