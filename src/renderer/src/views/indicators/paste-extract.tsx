@@ -1,38 +1,18 @@
 import { useEffect, useState } from 'react'
-import type { ExtractedItemDto } from '#shared/contract/indicators.contract'
-import { parseIndicator, type ExtractKind, type IocType } from '#shared/domain'
 import { errorMessage, type Client } from '../../api/client'
 import { TYPE_LABELS, formatCount } from './format'
+import {
+  importable,
+  invalidTicked,
+  kindLabel,
+  mergeRows,
+  retype,
+  untypedReason,
+  type ExtractRow,
+} from './paste-extract-rows'
 
 /** Typing pauses this long before the text goes to the core's extraction engine. */
 const EXTRACT_DEBOUNCE_MS = 250
-
-/** Kinds the engine finds that have no indicator type yet: listed so the analyst sees them, never imported. */
-const UNTYPED_LABELS: Partial<Record<ExtractKind, [label: string, plural: string]>> = {
-  'attack-tactic': ['ATT&CK tactic', 'ATT&CK tactics'],
-  'bitcoin-address': ['Bitcoin', 'Bitcoin addresses'],
-  'ethereum-address': ['Ethereum', 'Ethereum addresses'],
-  'file-name': ['File name', 'file names'],
-}
-
-type Check = { ok: true; type: IocType; value: string } | { ok: false; reason: string }
-
-/** One found item as the analyst reviews it: ticked or not, and possibly retyped. */
-export type ExtractRow = {
-  key: string
-  kind: ExtractKind
-  /** The canonical value the engine found. */
-  found: string
-  line: number
-  column: number
-  raw: string
-  count: number
-  /** The value as found (canonical) or as the analyst retyped it. */
-  text: string
-  ticked: boolean
-  /** Null for kinds without an indicator type: those rows cannot be imported. */
-  check: Check | null
-}
 
 export type Extraction = {
   state: 'idle' | 'loading' | 'ready' | 'failed'
@@ -40,48 +20,6 @@ export type Extraction = {
   truncated: boolean
   error: string | null
 }
-
-const TYPED_LABELS: Partial<Record<string, string>> = TYPE_LABELS
-
-const kindLabel = (kind: ExtractKind): string =>
-  UNTYPED_LABELS[kind]?.[0] ?? TYPED_LABELS[kind] ?? kind
-
-const rowOf = (item: ExtractedItemDto): ExtractRow => ({
-  key: `${item.kind}\u0000${item.value}`,
-  kind: item.kind,
-  found: item.value,
-  line: item.line,
-  column: item.column,
-  raw: item.raw,
-  count: item.count,
-  text: item.value,
-  ticked: item.iocType !== null,
-  check: item.iocType === null ? null : { ok: true, type: item.iocType, value: item.value },
-})
-
-/** A retyped value is read again as any indicator: the analyst may have changed its type too. */
-const recheck = (text: string): Check => {
-  const r = parseIndicator(text)
-  return r.ok ? { ok: true, type: r.type, value: r.value } : { ok: false, reason: r.reason }
-}
-
-export const retype = (row: ExtractRow, text: string): ExtractRow => ({
-  ...row,
-  text,
-  check: row.check === null ? null : recheck(text),
-})
-
-/** The rows that go to indicators.bulkCreate. */
-export const importable = (rows: readonly ExtractRow[]) =>
-  rows.flatMap((r) =>
-    r.ticked && r.check?.ok === true
-      ? [{ type: r.check.type, value: r.check.value, line: r.line }]
-      : [],
-  )
-
-/** Ticked rows whose retyped value is not an indicator: the import waits until they are fixed or unticked. */
-export const invalidTicked = (rows: readonly ExtractRow[]): number =>
-  rows.filter((r) => r.ticked && r.check?.ok === false).length
 
 /**
  * Sends the text to `indicators.extract` once typing pauses. A new result keeps what the analyst already
@@ -107,17 +45,12 @@ export const useExtraction = (
       client.call('indicators.extract', { text }).then(
         (out) => {
           if (!current) return
-          setAnswer((a) => {
-            const before = new Map(a.rows.map((r) => [r.key, r]))
-            const rows = out.items.map((item) => {
-              const fresh = rowOf(item)
-              const old = before.get(fresh.key)
-              return old
-                ? { ...fresh, text: old.text, ticked: old.ticked, check: old.check }
-                : fresh
-            })
-            return { forText: text, rows, truncated: out.truncated, error: null }
-          })
+          setAnswer((a) => ({
+            forText: text,
+            rows: mergeRows(a.rows, out.items),
+            truncated: out.truncated,
+            error: null,
+          }))
         },
         (e: unknown) => {
           if (current) setAnswer((a) => ({ ...a, forText: text, error: errorMessage(e) }))
@@ -143,7 +76,7 @@ export const useExtraction = (
 const ExtractItem = (props: { row: ExtractRow; onChange: (row: ExtractRow) => void }) => {
   const { row, onChange } = props
   const untyped = row.check === null
-  const reason = `ThreatEye has no indicator type for ${UNTYPED_LABELS[row.kind]?.[1] ?? row.kind} yet`
+  const reason = untypedReason(row.kind)
   return (
     <li
       data-testid="extract-item"

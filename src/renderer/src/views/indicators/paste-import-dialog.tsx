@@ -17,7 +17,8 @@ import { capitalise, formatCount, splitList } from './format'
 import { EnumSelect, upperCase } from '../../components/enum-select'
 import { CsvMappingStep, mappingReady } from '../feeds/csv-mapping-step'
 import { detectPastedCsv, importPastedCsv, looksTabular } from './paste-csv'
-import { ExtractList, importable, invalidTicked, useExtraction } from './paste-extract'
+import { ExtractList, useExtraction } from './paste-extract'
+import { importable, invalidTicked } from './paste-extract-rows'
 import { EMPTY_PREVIEW, ListPreview, PREVIEW_ROWS, preview } from './paste-list-preview'
 
 /** A paste bigger than this is a file: the desktop's import (not a textarea) is the tool for it. */
