@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from 'node:net'
+import { Invalid, parseIPv4, parseIPv6 } from '#shared/domain'
 
 /**
  * Which special-purpose range an IP address falls in, or undefined for an ordinary public address. A fetch
@@ -18,8 +18,12 @@ export type AddressRange =
 
 type V4Range = readonly [base: number, bits: number, range: AddressRange]
 
-const v4 = (dotted: string): number =>
-  dotted.split('.').reduce((n, part) => n * 256 + Number(part), 0)
+/** A dotted quad of the table below as a number (the shared domain's parser: one IPv4 reading). */
+const v4 = (dotted: string): number => {
+  const n = parseIPv4(dotted)
+  if (n instanceof Invalid) throw new Error(`${dotted}: ${n.why}`)
+  return n
+}
 
 // RFC 6890 and the IANA special-purpose registry: everything that is not globally reachable unicast.
 const V4_RANGES: readonly V4Range[] = [
@@ -50,28 +54,8 @@ const rangeOfV4 = (n: number): AddressRange | undefined =>
 
 /** An IPv6 address as its eight 16-bit groups (zone id dropped, embedded dotted quad folded in). */
 export const ipv6Groups = (address: string): number[] | undefined => {
-  const text = address.replace(/%.*$/, '').toLowerCase()
-  if (!isIPv6(text)) return undefined
-  let body = text
-  const tail: number[] = []
-  const quad = /(\d+\.\d+\.\d+\.\d+)$/.exec(body)
-  if (quad) {
-    const n = v4(quad[1])
-    tail.push(Math.floor(n / 65536), n % 65536)
-    body = body.slice(0, -quad[1].length)
-    if (body.endsWith(':') && !body.endsWith('::')) body = body.slice(0, -1)
-  }
-  const parse = (s: string): number[] =>
-    s === '' ? [] : s.split(':').map((g) => Number.parseInt(g, 16))
-  const gap = body.indexOf('::')
-  let groups: number[]
-  if (gap < 0) groups = [...parse(body), ...tail]
-  else {
-    const head = parse(body.slice(0, gap))
-    const rest = [...parse(body.slice(gap + 2)), ...tail]
-    groups = [...head, ...new Array<number>(8 - head.length - rest.length).fill(0), ...rest]
-  }
-  return groups.length === 8 ? groups : undefined
+  const groups = parseIPv6(address.replace(/%.*$/, ''))
+  return groups instanceof Invalid ? undefined : groups
 }
 
 const v4Of = (hi: number, lo: number): number => hi * 65536 + lo
@@ -107,7 +91,8 @@ const rangeOfV6 = (g: number[]): AddressRange | undefined => {
 /** The special range of an IP literal (IPv6 with or without brackets); undefined when public or not an IP. */
 export const specialRangeOf = (address: string): AddressRange | undefined => {
   const bare = address.replace(/^\[(.*)\]$/, '$1')
-  if (isIPv4(bare)) return rangeOfV4(v4(bare))
+  const n = parseIPv4(bare)
+  if (!(n instanceof Invalid)) return rangeOfV4(n)
   const groups = ipv6Groups(bare)
   return groups ? rangeOfV6(groups) : undefined
 }
