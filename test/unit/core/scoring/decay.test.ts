@@ -6,7 +6,7 @@ import {
   decayFactor,
   decayModelFor,
 } from '#core/scoring/decay'
-import { RELIABILITY_VALUE } from '#core/scoring/reliability'
+import { RELIABILITY_CONFIDENCE } from '#core/feeds/engine/engine-types'
 
 const DAY = 86_400_000
 const T0 = Date.parse('2026-01-01T00:00:00.000Z')
@@ -70,6 +70,6 @@ describe('decay', () => {
   })
 
   it("maps the admiralty scale's reliability to MISP's numbers", () => {
-    expect(RELIABILITY_VALUE).toEqual({ A: 100, B: 75, C: 50, D: 25, E: 0, F: 50 })
+    expect(RELIABILITY_CONFIDENCE).toEqual({ A: 100, B: 75, C: 50, D: 25, E: 0, F: 50 })
   })
 })
