@@ -11,6 +11,7 @@ import {
 import type { Job } from '#shared/contract/jobs.contract'
 import { errorMessage } from '../../api/client'
 import { runAsJob } from '../../api/follow'
+import { EnumSelect } from '../../components/enum-select'
 import { useClient } from '../../app-context'
 import './activity.css'
 
@@ -24,6 +25,11 @@ type Filter = {
   until: string
 }
 const NO_FILTER: Filter = { entity: '', operation: '', since: '', until: '' }
+
+// The filters' choices: '' is "All".
+const ENTITY_CHOICES: readonly Filter['entity'][] = ['', ...AUDIT_ENTITIES]
+const OPERATION_CHOICES: readonly Filter['operation'][] = ['', ...AUDIT_OPERATIONS]
+const allWhenEmpty = (v: string): string => (v === '' ? 'All' : v)
 
 /** A verify or export job under way, with how far it got. */
 type Working = { what: 'Verifying' | 'Exporting'; done: number; total: number | null }
@@ -197,33 +203,23 @@ export const ActivityView = () => {
       <div className="activity-filters" role="search">
         <label>
           Entity
-          <select
+          <EnumSelect
+            options={ENTITY_CHOICES}
             value={filter.entity}
-            onChange={(e) => set({ entity: e.target.value as Filter['entity'] })}
+            label={allWhenEmpty}
+            onChange={(entity) => set({ entity })}
             data-testid="activity-entity"
-          >
-            <option value="">All</option>
-            {AUDIT_ENTITIES.map((x) => (
-              <option key={x} value={x}>
-                {x}
-              </option>
-            ))}
-          </select>
+          />
         </label>
         <label>
           Action
-          <select
+          <EnumSelect
+            options={OPERATION_CHOICES}
             value={filter.operation}
-            onChange={(e) => set({ operation: e.target.value as Filter['operation'] })}
+            label={allWhenEmpty}
+            onChange={(operation) => set({ operation })}
             data-testid="activity-action"
-          >
-            <option value="">All</option>
-            {AUDIT_OPERATIONS.map((x) => (
-              <option key={x} value={x}>
-                {x}
-              </option>
-            ))}
-          </select>
+          />
         </label>
         <label>
           From

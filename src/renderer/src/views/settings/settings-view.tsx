@@ -1,15 +1,17 @@
 import type { ThemeSetting } from '../../stores/ui.store'
 import { useServices, useUi } from '../../app-context'
+import { EnumSelect } from '../../components/enum-select'
 import { AllowedHostsSection } from './allowed-hosts-section'
 import { ApiSection } from './api-section'
 import { useSettings, type SystemInfo } from './use-settings'
 import './settings.css'
 
-const THEMES: readonly { value: ThemeSetting; label: string }[] = [
-  { value: 'system', label: 'Follow the system' },
-  { value: 'light', label: 'Light' },
-  { value: 'dark', label: 'Dark' },
-]
+const THEMES: readonly ThemeSetting[] = ['system', 'light', 'dark']
+const THEME_LABELS: Readonly<Record<ThemeSetting, string>> = {
+  system: 'Follow the system',
+  light: 'Light',
+  dark: 'Dark',
+}
 
 /** What is running and where its data lives: what a bug report or a support question needs. */
 const AboutSection = (props: { info: SystemInfo }) => (
@@ -71,18 +73,14 @@ export const SettingsView = () => {
           <h2 id="settings-appearance">Appearance</h2>
           <div className="field settings-theme">
             <label htmlFor="settings-theme">Theme</label>
-            <select
+            <EnumSelect
               id="settings-theme"
+              options={THEMES}
               value={theme}
+              label={(t) => THEME_LABELS[t]}
               data-testid="settings-theme"
-              onChange={(e) => void ui.getState().setTheme(e.target.value as ThemeSetting)}
-            >
-              {THEMES.map((t) => (
-                <option key={t.value} value={t.value}>
-                  {t.label}
-                </option>
-              ))}
-            </select>
+              onChange={(t) => void ui.getState().setTheme(t)}
+            />
           </div>
         </section>
         {settings && info ? (
