@@ -5,7 +5,7 @@ import { isLoopbackHost } from '#shared/domain/loopback'
 import type { ChangeCaller } from '../audit/change-caller'
 import type { CoreContext } from '../core-context'
 import { createSettingsRepository } from './settings.repository'
-import type { SettingsService } from './settings.service'
+import { writeSettingRow, type SettingsService } from './settings.service'
 
 /** Its own settings row: `settings.update` writes the 'app' row only, so no transport can reach this one. */
 const KEY = 'http-exposure'
@@ -76,18 +76,8 @@ export const createHttpExposureService = (
     ctx.db.writes.run(label, async () => {
       const current = await read()
       if (current?.host === next?.host) return
-      await ctx.db.dataSource.transaction(async (m) => {
-        await createSettingsRepository(m).write(
-          KEY,
-          JSON.stringify(next),
-          ctx.clock.now().toISOString(),
-        )
-        ctx.changes.record(by, {
-          entity: 'settings',
-          entityId: KEY,
-          operation: 'update',
-          changes: { host: { before: current?.host ?? null, after: next?.host ?? null } },
-        })
+      await writeSettingRow(ctx, KEY, next, by, {
+        host: { before: current?.host ?? null, after: next?.host ?? null },
       })
     })
 

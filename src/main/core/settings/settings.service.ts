@@ -14,12 +14,31 @@ export type SettingsService = {
   update(patch: Partial<Settings>, by: ChangeCaller): Promise<Settings>
 }
 
-export const createSettingsService = (deps: {
-  db: Database
-  clock: Clock
-  events: EventHub
-  changes: ChangeLog
-}): SettingsService => {
+type SettingsDeps = { db: Database; clock: Clock; changes: ChangeLog }
+
+/**
+ * Writes one settings row and its change-log entry in one transaction. Callers run it on the write queue;
+ * every settings row (the app's, the desktop's API sharing) is written this way.
+ */
+export const writeSettingRow = (
+  deps: SettingsDeps,
+  key: string,
+  value: unknown,
+  by: ChangeCaller,
+  changes: Record<string, unknown>,
+): Promise<void> =>
+  deps.db.dataSource.transaction(async (m) => {
+    await createSettingsRepository(m).write(
+      key,
+      JSON.stringify(value),
+      deps.clock.now().toISOString(),
+    )
+    deps.changes.record(by, { entity: 'settings', entityId: key, operation: 'update', changes })
+  })
+
+export const createSettingsService = (
+  deps: SettingsDeps & { events: EventHub },
+): SettingsService => {
   const read = async (): Promise<Settings> => {
     const value = await createSettingsRepository(deps.db.dataSource.manager).read(KEY)
     if (value === null) return DEFAULT_SETTINGS
@@ -35,21 +54,7 @@ export const createSettingsService = (deps: {
         const next = { ...current, ...patch }
         const diff = fieldDiff(current, next)
         // Nothing changed: nothing to write or record (listeners still hear the answer).
-        if (Object.keys(diff).length > 0) {
-          await deps.db.dataSource.transaction(async (m) => {
-            await createSettingsRepository(m).write(
-              KEY,
-              JSON.stringify(next),
-              deps.clock.now().toISOString(),
-            )
-            deps.changes.record(by, {
-              entity: 'settings',
-              entityId: KEY,
-              operation: 'update',
-              changes: diff,
-            })
-          })
-        }
+        if (Object.keys(diff).length > 0) await writeSettingRow(deps, KEY, next, by, diff)
         deps.events.emit('settings.onDidChange', next)
         return next
       }),
