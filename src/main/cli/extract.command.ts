@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { AppError } from '#shared/contract/errors'
 import { EXTRACT_KINDS, type ExtractKind } from '#shared/domain'
 import { extractIocs } from '#core'
-import { JSON_OPTION, boolOpt, stringsOpt } from './args'
+import { DATA_DIR_OPTION, JSON_OPTION, boolOpt, stringsOpt } from './args'
 import { EXIT_OK, UsageError, type CliIo, type CommandSpec } from './cli-types'
 import { formatTable, toJsonLine } from './format'
 
@@ -74,6 +74,8 @@ export const extractCommand: CommandSpec = {
     'List the indicators in a text (a report, an e-mail, a chat log; standard input when no file is given): refanged, typed and canonical, with the line each came from. Nothing is stored',
   options: {
     json: JSON_OPTION,
+    // Extraction reads no data, but every command takes --data-dir (README): scripts pass it everywhere.
+    'data-dir': DATA_DIR_OPTION,
     kind: {
       type: 'string',
       multiple: true,
@@ -104,7 +106,8 @@ export const extractCommand: CommandSpec = {
           200,
         ),
       )
-      io.stderr(`${result.items.length} distinct indicators\n`)
+      const n = result.items.length
+      io.stderr(`${n} distinct indicator${n === 1 ? '' : 's'}\n`)
     }
     if (result.truncated) {
       io.stderr(`Stopped after ${result.items.length} distinct indicators: the rest was not read\n`)
