@@ -90,6 +90,46 @@ export class IndicatorEntity {
   @Column({ name: 'analyst_fields', type: 'integer', default: 0 })
   analystFields: number
 
+  /** The score before decay, from the named terms (migration 0010); null until first scored. */
+  @Column({ name: 'base_score', type: 'integer', nullable: true })
+  baseScore: number | null
+
+  /** The breakdown as last computed, JSON (see src/main/core/scoring). */
+  @Column({ name: 'score_terms', type: 'text', nullable: true })
+  scoreTerms: string | null
+
+  /** 'score' or 'severity': which one set risk_level. */
+  @Column({ name: 'risk_decided_by', type: 'varchar', length: 16, nullable: true })
+  riskDecidedBy: string | null
+
+  /** When the decay clock last restarted (latest sighting or analyst confirmation). */
+  @Column({ name: 'decay_from', type: 'varchar', length: 40, nullable: true })
+  decayFrom: string | null
+
+  @Column({ name: 'expires_at', type: 'varchar', length: 40, nullable: true })
+  expiresAt: string | null
+
+  /** Past the revoke threshold: kept and marked, never deleted. */
+  @Column({ type: 'boolean', default: false })
+  expired: boolean
+
+  @Column({ name: 'analyst_verdict', type: 'varchar', length: 16, nullable: true })
+  analystVerdict: 'true_positive' | 'false_positive' | null
+
+  @Column({ name: 'verdict_at', type: 'varchar', length: 40, nullable: true })
+  verdictAt: string | null
+
+  /** How many known-benign warninglists matched. */
+  @Column({ name: 'warninglist_hits', type: 'integer', default: 0 })
+  warninglistHits: number
+
+  /** The URL analysis verdict, 0-100, when the indicator was analysed. */
+  @Column({ name: 'url_score', type: 'integer', nullable: true })
+  urlScore: number | null
+
+  @Column({ name: 'scored_at', type: 'varchar', length: 40, nullable: true })
+  scoredAt: string | null
+
   @Column({ name: 'created_at', type: 'varchar', length: 40 })
   createdAt: string
 
