@@ -17,6 +17,9 @@ import { createFeedHandlers } from './feeds/feeds.handlers'
 import { createFileHandlers } from './files/files.handlers'
 import { createFeedsService, type FeedsServiceOptions } from './feeds/feeds.service'
 import { createExtractHandlers } from './extract/extract.handlers'
+import { createIncidentHandlers } from './incidents/incidents.handlers'
+import { startSnapshotWriter } from './incidents/incidents-snapshot'
+import { createIncidentsService } from './incidents/incidents.service'
 import { createIndicatorHandlers } from './indicators/indicators.handlers'
 import { createJobRegistry, type JobRegistry } from './jobs/job-registry'
 import { createJobHandlers } from './jobs/jobs.handlers'
@@ -110,12 +113,15 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     { allowedHosts: async () => (await settings.read()).fetchAllowedHosts },
   )
   const jobs = createJobRegistry({ clock, events, logger })
+  const incidents = createIncidentsService(ctx)
+  const snapshot = startSnapshotWriter(ctx, incidents)
   const handlers: Handlers = {
     ...createJobHandlers(jobs, () => handlers),
     ...createAuditHandlers(ctx),
     ...createFeedHandlers(feeds),
     ...createFileHandlers(),
     ...createIndicatorHandlers(ctx),
+    ...createIncidentHandlers(ctx, incidents),
     ...createExtractHandlers(),
     ...createProjectHandlers(ctx),
     ...createSettingsHandlers(settings),
@@ -134,6 +140,9 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   stoppers.push(() => jobs.stop())
   idlers.push(() => feeds.waitForIdle())
   idlers.push(() => jobs.waitForIdle())
+  idlers.push(() => snapshot.flush())
+  // After the jobs (stoppers run in reverse): their last incident changes still reach the file.
+  stoppers.unshift(() => snapshot.stop())
   idlers.push(async () => {
     if (!(await search.catchUp(SEARCH_IDLE_TIMEOUT_MS))) {
       logger.warn('search index still catching up')

@@ -3,6 +3,7 @@ import { auditContract } from './audit.contract'
 import { mergeContracts, mergeEvents } from './define'
 import { feedsContract, feedsEvents } from './feeds.contract'
 import { filesContract } from './files.contract'
+import { incidentsContract, incidentsEvents } from './incidents.contract'
 import { indicatorsContract, indicatorsEvents } from './indicators.contract'
 import { jobsContract, jobsEvents } from './jobs.contract'
 import { projectsContract } from './projects.contract'
@@ -17,8 +18,15 @@ export const contract = mergeContracts(
   auditContract,
   filesContract,
   jobsContract,
+  incidentsContract,
 )
-export const events = mergeEvents(indicatorsEvents, settingsEvents, feedsEvents, jobsEvents)
+export const events = mergeEvents(
+  indicatorsEvents,
+  settingsEvents,
+  feedsEvents,
+  jobsEvents,
+  incidentsEvents,
+)
 
 export type Contract = typeof contract
 export type Method = keyof Contract

@@ -40,6 +40,8 @@ type Seed = {
   fixtureUrl: string
   /** A finished audit.verify job. */
   job: string
+  /** An open incident on a URL. */
+  incident: string
 }
 
 type Case = {
@@ -153,6 +155,30 @@ const CASES = {
     input: () => ({ head: '192.0.2.1\nexample.org\n', fileName: 'list.txt' }),
   },
   'observations.list': { input: (s) => ({ indicatorId: s.observed }) },
+  'incidents.list': { input: () => ({ filter: { status: ['open'], minSeverity: 10 } }) },
+  'incidents.get': { input: (s) => ({ id: s.incident }) },
+  // Already tracked: a second occurrence, with the tag merged in.
+  'incidents.create': {
+    input: () => ({ url: 'http://seed-phish.example/login', tags: ['again'], severity: 80 }),
+  },
+  'incidents.update': {
+    input: (s) => ({ id: s.incident, patch: { status: 'escalated', tags: ['rt'] } }),
+  },
+  'incidents.stats': { input: () => ({}) },
+  'incidents.exportSnapshot': { input: () => ({}) },
+  'incidents.importSnapshot': {
+    input: () => ({
+      content: JSON.stringify({
+        data: {
+          tracked_threats: [
+            { url: 'http://seed-phish.example/login', severity: 90, sources: ['peer'] },
+            { url: 'https://handed-over.example/x', severity: 40, status: 'open' },
+            { severity: 10 },
+          ],
+        },
+      }),
+    }),
+  },
   'indicators.delete': { input: (s) => ({ id: s.doomedIndicator }) },
   'projects.delete': { input: (s) => ({ id: s.doomedProject }) },
   'feeds.delete': { input: (s) => ({ id: s.doomedFeed }) },
@@ -213,6 +239,13 @@ const seed = async (
   if (!observed) throw new Error('the seed feed run did not create 192.0.2.10')
   // The fixture lives on 127.0.0.1, which calls over HTTP may fetch from only once the user allowed it.
   tick(await core.call('settings.update', { patch: { fetchAllowedHosts: ['127.0.0.1'] } }))
+  const incident = tick(
+    await core.call('incidents.create', {
+      url: 'http://seed-phish.example/login',
+      severity: 60,
+      tags: ['seed'],
+    }),
+  )
   const job = await core.call('jobs.start', { kind: 'audit.verify', input: {} })
   await core.jobs.settled(job.id)
   return {
@@ -228,6 +261,7 @@ const seed = async (
     observed: observed.id,
     fixtureUrl,
     job: job.id,
+    incident: incident.incident.id,
   }
 }
 

