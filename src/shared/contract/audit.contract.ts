@@ -8,7 +8,15 @@ export const TransportSchema = z.enum(TRANSPORTS)
 export type Transport = z.infer<typeof TransportSchema>
 
 /** What the change log records changes of. */
-export const AUDIT_ENTITIES = ['indicator', 'project', 'feed', 'feed_run', 'settings'] as const
+export const AUDIT_ENTITIES = [
+  'indicator',
+  'project',
+  'feed',
+  'feed_run',
+  'settings',
+  'alert',
+  'alert_rule',
+] as const
 export const AuditEntitySchema = z.enum(AUDIT_ENTITIES)
 export type AuditEntity = z.infer<typeof AuditEntitySchema>
 
@@ -24,6 +32,10 @@ export const AUDIT_OPERATIONS = [
   'unarchive',
   'run_start',
   'run_finish',
+  'trigger',
+  'acknowledge',
+  'resolve',
+  'assign',
 ] as const
 export const AuditOperationSchema = z.enum(AUDIT_OPERATIONS)
 export type AuditOperation = z.infer<typeof AuditOperationSchema>

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { alertsContract, alertsEvents } from './alerts.contract'
 import { auditContract } from './audit.contract'
 import { mergeContracts, mergeEvents } from './define'
 import { feedsContract, feedsEvents } from './feeds.contract'
@@ -17,8 +18,15 @@ export const contract = mergeContracts(
   auditContract,
   filesContract,
   jobsContract,
+  alertsContract,
 )
-export const events = mergeEvents(indicatorsEvents, settingsEvents, feedsEvents, jobsEvents)
+export const events = mergeEvents(
+  indicatorsEvents,
+  settingsEvents,
+  feedsEvents,
+  jobsEvents,
+  alertsEvents,
+)
 
 export type Contract = typeof contract
 export type Method = keyof Contract

@@ -1,4 +1,6 @@
 import type { MixedList } from 'typeorm'
+import { AlertRuleEntity } from './alert-rule.entity'
+import { AlertEntity } from './alert.entity'
 import { FeedRunNoteEntity } from './feed-run-note.entity'
 import { FeedRunRejectEntity } from './feed-run-reject.entity'
 import { FeedRunEntity } from './feed-run.entity'
@@ -24,4 +26,7 @@ export const entities: MixedList<Function> = [
   IntelObjectEntity,
   // run notes (migration 0007)
   FeedRunNoteEntity,
+  // alerts (migration 0014)
+  AlertRuleEntity,
+  AlertEntity,
 ]
