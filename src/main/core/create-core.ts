@@ -1,6 +1,8 @@
 import { closeSync, openSync } from 'node:fs'
 import { join } from 'node:path'
 import type { In, Method, Out } from '#shared/contract'
+import { createAlertHandlers } from './alerts/alerts.handlers'
+import { createAlertsService, type AlertsService } from './alerts/alerts.service'
 import { createAuditHandlers } from './audit/audit.handlers'
 import type { RunCallers } from './audit/change-caller'
 import { createChangeLog } from './audit/change-log'
@@ -61,6 +63,8 @@ export type Core = CoreContext & {
   httpExposure: HttpExposureService
   /** Background jobs (jobs.start): long calls followed by id, events and jobs.get. */
   jobs: JobRegistry
+  /** Alert rules and alerts; evaluation hooks on imports and indicator changes. */
+  alerts: AlertsService
   /** Typed in-process call through the same dispatcher the transports use (validation included). */
   call<K extends Method>(method: K, input: In<K>, ctx?: CallContext): Promise<Out<K>>
   /** The HTTP transport reports where it listens, for system.info and the CLI. */
@@ -115,7 +119,10 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   const jobs = createJobRegistry({ clock, events, logger })
   const incidents = createIncidentsService(ctx)
   const snapshot = startSnapshotWriter(ctx, incidents)
+  const alerts = createAlertsService(ctx)
+  const unsubscribeAlerts = alerts.subscribe()
   const handlers: Handlers = {
+    ...createAlertHandlers(alerts),
     ...createJobHandlers(jobs, () => handlers),
     ...createAuditHandlers(ctx),
     ...createFeedHandlers(feeds),
@@ -135,13 +142,22 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   // Background engines (feed scheduler, ...) register here so stop() can drain them.
   const stoppers: (() => Promise<void>)[] = []
   const idlers: (() => Promise<void>)[] = [() => db.writes.waitForIdle()]
+  // First in, so it runs last: the feeds' final batches still queue their evaluations.
+  stoppers.push(async () => {
+    unsubscribeAlerts()
+    await alerts.waitForIdle()
+  })
   stoppers.push(() => feeds.stop())
   // Stopped before the feeds (stoppers run in reverse): a job may be writing through the same queue.
   stoppers.push(() => jobs.stop())
   idlers.push(() => feeds.waitForIdle())
   idlers.push(() => jobs.waitForIdle())
+  // After the feeds and jobs: their last batches queue evaluations.
+  idlers.push(() => alerts.waitForIdle())
+  idlers.push(() => db.writes.waitForIdle())
+  // Last: every incident change above still reaches the file.
   idlers.push(() => snapshot.flush())
-  // After the jobs (stoppers run in reverse): their last incident changes still reach the file.
+  // Stopped last (stoppers run in reverse): the jobs' and alerts' last incident changes still reach the file.
   stoppers.unshift(() => snapshot.stop())
   idlers.push(async () => {
     if (!(await search.catchUp(SEARCH_IDLE_TIMEOUT_MS))) {
@@ -156,6 +172,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     settings,
     httpExposure,
     jobs,
+    alerts,
     call: async (method, input, callCtx) =>
       unwrap<typeof method>(await dispatch(method, input, callCtx ?? inProcessContext())),
     setHttpUrl: (url) => {

@@ -16,6 +16,8 @@ export const AUDIT_ENTITIES = [
   'settings',
   'incident',
   'url_analysis',
+  'alert',
+  'alert_rule',
 ] as const
 export const AuditEntitySchema = z.enum(AUDIT_ENTITIES)
 export type AuditEntity = z.infer<typeof AuditEntitySchema>
@@ -36,6 +38,10 @@ export const AUDIT_OPERATIONS = [
   'recur',
   /** A resolved incident reported again: reopened, with the recurrence merged. */
   'reopen',
+  'trigger',
+  'acknowledge',
+  'resolve',
+  'assign',
 ] as const
 export const AuditOperationSchema = z.enum(AUDIT_OPERATIONS)
 export type AuditOperation = z.infer<typeof AuditOperationSchema>

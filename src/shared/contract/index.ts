@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { alertsContract, alertsEvents } from './alerts.contract'
 import { auditContract } from './audit.contract'
 import { mergeContracts, mergeEvents } from './define'
 import { feedsContract, feedsEvents } from './feeds.contract'
@@ -19,6 +20,7 @@ export const contract = mergeContracts(
   filesContract,
   jobsContract,
   incidentsContract,
+  alertsContract,
 )
 export const events = mergeEvents(
   indicatorsEvents,
@@ -26,6 +28,7 @@ export const events = mergeEvents(
   feedsEvents,
   jobsEvents,
   incidentsEvents,
+  alertsEvents,
 )
 
 export type Contract = typeof contract

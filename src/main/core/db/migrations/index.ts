@@ -10,6 +10,7 @@ import { AddRunOwner1764770000000 } from './0008-add-run-owner'
 import { AddFeedUrlFromHttp1764780000000 } from './0009-add-feed-url-from-http'
 import { AddIndicatorScoring1764790000000 } from './0010-add-indicator-scoring'
 import { CreateIncidents1764801300000 } from './0013-create-incidents'
+import { CreateAlerts1764801400000 } from './0014-create-alerts'
 
 // Ordered. Files are named NNNN-verb-noun.ts; each class sets `name` ending in a 13-digit timestamp (TypeORM
 // orders and records migrations by it). Never edit a migration that has shipped: add the next one.
@@ -25,4 +26,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   AddFeedUrlFromHttp1764780000000,
   AddIndicatorScoring1764790000000,
   CreateIncidents1764801300000,
+  CreateAlerts1764801400000,
 ]

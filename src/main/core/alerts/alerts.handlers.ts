@@ -1,0 +1,34 @@
+import { callerOf } from '../audit/change-log'
+import type { HandlerMap } from '../rpc/handlers'
+import type { AlertsService } from './alerts.service'
+
+type AlertMethod =
+  | 'alerts.list'
+  | 'alerts.get'
+  | 'alerts.acknowledge'
+  | 'alerts.resolve'
+  | 'alerts.assign'
+  | 'alerts.listRules'
+  | 'alerts.createRule'
+  | 'alerts.updateRule'
+  | 'alerts.deleteRule'
+
+/** One alert or several: the contract lets a caller give `id` or `ids`. */
+const targets = (t: { id?: string; ids?: string[] }): string[] =>
+  t.ids ?? (t.id === undefined ? [] : [t.id])
+
+/** The alerts domain of the contract: each method is one call into the service. */
+export const createAlertHandlers = (svc: AlertsService): HandlerMap<AlertMethod> => ({
+  'alerts.list': async ({ filter, limit, cursor }) => svc.list(filter, limit, cursor),
+  'alerts.get': async ({ id }) => svc.get(id),
+  'alerts.acknowledge': (input, call) => svc.acknowledge(targets(input), callerOf(call)),
+  'alerts.resolve': (input, call) => svc.resolve(targets(input), callerOf(call), input.note),
+  'alerts.assign': (input, call) => svc.assign(targets(input), input.assignee, callerOf(call)),
+  'alerts.listRules': async () => ({ items: await svc.listRules() }),
+  'alerts.createRule': (input, call) => svc.createRule(input, callerOf(call)),
+  'alerts.updateRule': ({ id, patch }, call) => svc.updateRule(id, patch, callerOf(call)),
+  'alerts.deleteRule': async ({ id }, call) => {
+    await svc.deleteRule(id, callerOf(call))
+    return { ok: true as const }
+  },
+})

@@ -1,0 +1,221 @@
+import { z } from 'zod'
+import { SEVERITIES } from '../domain/enums'
+import { Ok, PageLimit, Timestamp, Uuid } from './common.schemas'
+import { method } from './define'
+
+export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const
+export const AlertStatusSchema = z.enum(ALERT_STATUSES)
+export type AlertStatus = z.infer<typeof AlertStatusSchema>
+
+export const WEBHOOK_STATUSES = ['pending', 'delivered', 'failed'] as const
+export const WebhookStatusSchema = z.enum(WEBHOOK_STATUSES)
+
+/** What a rule watches. Each kind has its own parameters; the evaluator turns each into one SQL predicate. */
+export const ALERT_RULE_KINDS = [
+  'score',
+  'severity',
+  'tag',
+  'malware',
+  'project',
+  'warninglist_miss',
+] as const
+export type AlertRuleKind = (typeof ALERT_RULE_KINDS)[number]
+
+const Severity100 = z.number().int().min(0).max(100)
+const RuleText = z.string().trim().min(1).max(200)
+
+export const AlertConditionSchema = z.discriminatedUnion('kind', [
+  /** The indicator's score reaches minScore. */
+  z.strictObject({ kind: z.literal('score'), minScore: Severity100 }),
+  /** The indicator's severity is minSeverity or worse. */
+  z.strictObject({ kind: z.literal('severity'), minSeverity: z.enum(SEVERITIES) }),
+  /** The indicator carries the tag (exact, case-sensitive as tags are stored). */
+  z.strictObject({ kind: z.literal('tag'), tag: RuleText }),
+  /** A source reported the malware family (observations.malware, case-insensitive). */
+  z.strictObject({ kind: z.literal('malware'), malware: RuleText }),
+  /** The indicator belongs to the project. */
+  z.strictObject({ kind: z.literal('project'), projectId: Uuid }),
+  /** A new indicator that no warninglist matched: something never seen and not known-benign. */
+  z.strictObject({ kind: z.literal('warninglist_miss') }),
+])
+export type AlertCondition = z.infer<typeof AlertConditionSchema>
+
+export const AlertRuleSchema = z.object({
+  id: Uuid,
+  name: z.string(),
+  enabled: z.boolean(),
+  condition: AlertConditionSchema,
+  /** No alert for an indicator some warninglist matched. */
+  suppressWarninglisted: z.boolean(),
+  /** A new alert of this rule also opens an incident. */
+  openIncident: z.boolean(),
+  /** The severity (0-100) of the rule's alerts; null: from the indicator (its score or severity). */
+  alertSeverity: Severity100.nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+})
+export type AlertRule = z.infer<typeof AlertRuleSchema>
+
+const RuleFields = {
+  name: RuleText,
+  enabled: z.boolean(),
+  condition: AlertConditionSchema,
+  suppressWarninglisted: z.boolean(),
+  openIncident: z.boolean(),
+  alertSeverity: Severity100.nullable(),
+}
+
+export const AlertRulePatchSchema = z.strictObject(z.object(RuleFields).partial().shape)
+export type AlertRulePatch = z.infer<typeof AlertRulePatchSchema>
+
+export const AlertSchema = z.object({
+  id: Uuid,
+  ruleId: Uuid.nullable(),
+  title: z.string(),
+  severity: Severity100,
+  score: z.number().int().nullable(),
+  status: AlertStatusSchema,
+  indicatorId: Uuid.nullable(),
+  incidentId: Uuid.nullable(),
+  /** The rule, the run or call that changed the indicator, and what matched. */
+  triggeredBy: z.record(z.string(), z.unknown()),
+  assignee: z.string().nullable(),
+  dedupKey: z.string(),
+  /** 1, plus one per re-trigger while the alert was open or acknowledged. */
+  triggerCount: z.number().int(),
+  lastTriggeredAt: Timestamp,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  acknowledgedAt: Timestamp.nullable(),
+  resolvedAt: Timestamp.nullable(),
+  /** The webhook's delivery of this alert; null when no webhook was set when it triggered. */
+  webhook: z
+    .object({
+      status: WebhookStatusSchema,
+      attempts: z.number().int(),
+      error: z.string().nullable(),
+      at: Timestamp.nullable(),
+    })
+    .nullable(),
+})
+export type Alert = z.infer<typeof AlertSchema>
+
+/** At most this many ids per bulk acknowledge / resolve / assign. */
+export const ALERT_BULK_MAX = 1000
+
+/** One alert (`id`) or several (`ids`): exactly one of the two. */
+const Targets = {
+  id: Uuid.optional(),
+  ids: z.array(Uuid).min(1).max(ALERT_BULK_MAX).optional(),
+}
+const oneTarget = (v: { id?: string; ids?: string[] }) =>
+  (v.id === undefined) !== (v.ids === undefined)
+const TARGET_MESSAGE = { message: 'give either id or ids', path: ['ids'] }
+
+export const AlertFilterSchema = z.strictObject({
+  status: z.array(AlertStatusSchema).min(1).max(3).optional(),
+  minSeverity: Severity100.optional(),
+  ruleId: Uuid.optional(),
+  /** An assignee's name; null: unassigned alerts. */
+  assignee: z.string().trim().min(1).max(200).nullable().optional(),
+  /** Words in the title (the rule's name and the indicator's value). */
+  q: z.string().trim().min(1).max(200).optional(),
+})
+export type AlertFilter = z.infer<typeof AlertFilterSchema>
+
+const AlertChange = z.object({ items: z.array(AlertSchema), changed: z.number().int() })
+
+/** What an alert's trigger event carries: enough for a notification, bounded for a storm of them. */
+export const AlertNoticeSchema = z.object({
+  id: Uuid,
+  title: z.string(),
+  severity: Severity100,
+  ruleId: Uuid.nullable(),
+  indicatorId: Uuid.nullable(),
+})
+export type AlertNotice = z.infer<typeof AlertNoticeSchema>
+/** Alerts named in one onDidTrigger event; `count` says how many triggered in all. */
+export const ALERT_NOTICE_MAX = 20
+
+export const alertsContract = {
+  'alerts.list': method({
+    summary: 'List alerts, most severe then newest first, with the total matching the filter',
+    input: z.strictObject({
+      filter: AlertFilterSchema.default({}),
+      limit: PageLimit,
+      cursor: z.string().max(500).optional(),
+    }),
+    output: z.object({
+      items: z.array(AlertSchema),
+      nextCursor: z.string().nullable(),
+      total: z.number().int(),
+    }),
+  }),
+  'alerts.get': method({
+    summary: 'Get one alert',
+    input: z.strictObject({ id: Uuid }),
+    output: AlertSchema,
+  }),
+  'alerts.acknowledge': method({
+    summary: 'Acknowledge open alerts (one id or a list)',
+    input: z.strictObject(Targets).refine(oneTarget, TARGET_MESSAGE),
+    output: AlertChange,
+    mutates: true,
+  }),
+  'alerts.resolve': method({
+    summary: 'Resolve alerts (one id or a list); the next trigger of the same rule opens a new one',
+    input: z
+      .strictObject({ ...Targets, note: z.string().trim().max(2000).optional() })
+      .refine(oneTarget, TARGET_MESSAGE),
+    output: AlertChange,
+    mutates: true,
+  }),
+  'alerts.assign': method({
+    summary: 'Assign alerts to someone (null: unassign), one id or a list',
+    input: z
+      .strictObject({ ...Targets, assignee: z.string().trim().min(1).max(200).nullable() })
+      .refine(oneTarget, TARGET_MESSAGE),
+    output: AlertChange,
+    mutates: true,
+  }),
+  'alerts.listRules': method({
+    summary: 'List alert rules',
+    input: z.strictObject({}),
+    output: z.object({ items: z.array(AlertRuleSchema) }),
+  }),
+  'alerts.createRule': method({
+    summary: 'Create an alert rule; 409 if the name is taken',
+    input: z.strictObject({
+      name: RuleFields.name,
+      enabled: RuleFields.enabled.default(true),
+      condition: RuleFields.condition,
+      suppressWarninglisted: RuleFields.suppressWarninglisted.default(true),
+      openIncident: RuleFields.openIncident.default(false),
+      alertSeverity: RuleFields.alertSeverity.default(null),
+    }),
+    output: AlertRuleSchema,
+    mutates: true,
+  }),
+  'alerts.updateRule': method({
+    summary: 'Change an alert rule; 409 if the new name is taken',
+    input: z.strictObject({ id: Uuid, patch: AlertRulePatchSchema }),
+    output: AlertRuleSchema,
+    mutates: true,
+  }),
+  'alerts.deleteRule': method({
+    summary: 'Delete an alert rule; its alerts are kept',
+    input: z.strictObject({ id: Uuid }),
+    output: Ok,
+    mutates: true,
+  }),
+} as const
+
+export const alertsEvents = {
+  /** New alerts (not re-triggers): the first ALERT_NOTICE_MAX of them, and how many in all. */
+  'alerts.onDidTrigger': z.object({ alerts: z.array(AlertNoticeSchema), count: z.number().int() }),
+  /** Alerts changed (triggered, re-triggered, acknowledged, resolved, assigned); views refresh. */
+  'alerts.onDidChange': z.object({
+    kind: z.enum(['triggered', 'updated']),
+    ids: z.array(Uuid).optional(),
+  }),
+} as const
