@@ -53,6 +53,10 @@ export class FeedRunEntity {
   @Column({ type: 'integer', default: 0 })
   rejected: number
 
+  /** Records the allowlist stored as false positive (migration 0011). */
+  @Column({ type: 'integer', default: 0 })
+  allowlisted: number
+
   /** Intel objects (STIX SDOs/SROs, MISP events) kept. */
   @Column({ type: 'integer', default: 0 })
   objects: number

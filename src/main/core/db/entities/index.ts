@@ -12,6 +12,9 @@ import { MlPredictionEntity } from './ml-prediction.entity'
 import { ObservationEntity } from './observation.entity'
 import { ProjectEntity } from './project.entity'
 import { SettingEntity } from './setting.entity'
+import { AllowlistEntryEntity } from './allowlist-entry.entity'
+import { WarninglistHitEntity } from './warninglist-hit.entity'
+import { WarninglistEntity } from './warninglist.entity'
 
 // Every entity class, in one list for the DataSource (SQLite on the desktop, PostgreSQL on the team server).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -28,6 +31,10 @@ export const entities: MixedList<Function> = [
   IntelObjectEntity,
   // run notes (migration 0007)
   FeedRunNoteEntity,
+  // warninglists, their hits, the allowlist (migration 0011)
+  WarninglistEntity,
+  WarninglistHitEntity,
+  AllowlistEntryEntity,
   // incidents and URL verdicts (migration 0013)
   IncidentEntity,
   MlPredictionEntity,

@@ -9,6 +9,7 @@ import { CreateRunNotes1763683900000 } from './0007-create-run-notes'
 import { AddRunOwner1764770000000 } from './0008-add-run-owner'
 import { AddFeedUrlFromHttp1764780000000 } from './0009-add-feed-url-from-http'
 import { AddIndicatorScoring1764790000000 } from './0010-add-indicator-scoring'
+import { CreateWarninglists1764801100000 } from './0011-create-warninglists'
 import { CreateIncidents1764801300000 } from './0013-create-incidents'
 import { CreateAlerts1764801400000 } from './0014-create-alerts'
 
@@ -25,6 +26,7 @@ export const migrations: (new () => MigrationInterface)[] = [
   AddRunOwner1764770000000,
   AddFeedUrlFromHttp1764780000000,
   AddIndicatorScoring1764790000000,
+  CreateWarninglists1764801100000,
   CreateIncidents1764801300000,
   CreateAlerts1764801400000,
 ]
