@@ -9,6 +9,7 @@ import { CreateRunNotes1763683900000 } from './0007-create-run-notes'
 import { AddRunOwner1764770000000 } from './0008-add-run-owner'
 import { AddFeedUrlFromHttp1764780000000 } from './0009-add-feed-url-from-http'
 import { AddIndicatorScoring1764790000000 } from './0010-add-indicator-scoring'
+import { RetypeCustomIndicators1764801200000 } from './0012-retype-custom-indicators'
 
 // Ordered. Files are named NNNN-verb-noun.ts; each class sets `name` ending in a 13-digit timestamp (TypeORM
 // orders and records migrations by it). Never edit a migration that has shipped: add the next one.
@@ -23,4 +24,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   AddRunOwner1764770000000,
   AddFeedUrlFromHttp1764780000000,
   AddIndicatorScoring1764790000000,
+  RetypeCustomIndicators1764801200000,
 ]
