@@ -1,5 +1,7 @@
 import { canonicalEmail, canonicalUrl } from './canonicalize-url'
 import { assertNever, type IocType } from './enums'
+import { bitcoinProblem, ethereumProblem } from './crypto-address'
+import { fileNameProblem } from './file-name'
 import { canonicalHost } from './host-name'
 import {
   formatIPv4,
@@ -40,6 +42,9 @@ export const IOC_TYPE_LABELS: Record<IocType, string> = {
   'attack-technique': 'ATT&CK technique id',
   'registry-key': 'registry key',
   mutex: 'mutex name',
+  'bitcoin-address': 'bitcoin address',
+  'ethereum-address': 'Ethereum address',
+  'file-name': 'file name',
   custom: 'custom value',
 }
 
@@ -253,6 +258,25 @@ const freeText = (v: string): string | Invalid => {
   return v
 }
 
+/** Bech32 is lower-cased (BIP 173: case carries nothing); Base58's case is the value itself. */
+const bitcoin = (v: string): string | Invalid => {
+  const why = bitcoinProblem(v)
+  if (why !== null) return invalid(why)
+  return v.charCodeAt(0) === 49 || v.charCodeAt(0) === 51 ? v : v.toLowerCase()
+}
+
+/** Lower case: EIP-55's mixed case is a display checksum over the same 20 bytes (checked, then dropped). */
+const ethereum = (v: string): string | Invalid => {
+  const why = ethereumProblem(v)
+  return why === null ? `0x${v.slice(2).toLowerCase()}` : invalid(why)
+}
+
+/** File names keep their case: Linux names are case-sensitive, and the analyst reads them as written. */
+const fileName = (v: string): string | Invalid => {
+  const why = fileNameProblem(v)
+  return why === null ? v : invalid(why)
+}
+
 const canonicalText = (type: IocType, v: string): string | Invalid => {
   switch (type) {
     case 'ip':
@@ -278,6 +302,12 @@ const canonicalText = (type: IocType, v: string): string | Invalid => {
       return attackTechnique(v)
     case 'registry-key':
       return registryKey(v)
+    case 'bitcoin-address':
+      return bitcoin(v)
+    case 'ethereum-address':
+      return ethereum(v)
+    case 'file-name':
+      return fileName(v)
     case 'mutex':
     case 'custom':
       return freeText(v)

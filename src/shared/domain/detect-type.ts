@@ -1,8 +1,10 @@
 import { IOC_TYPE_LABELS, canonicalizeClean } from './canonicalize'
 import { mangledSchemeReason } from './canonicalize-url'
 import type { IocType } from './enums'
+import { isUnambiguousFileName } from './file-name'
 import { MAX_VALUE_LENGTH, type ParseResult, cleanValue, fail, quote } from './parse-result'
 import { refang } from './refang'
+import { TLDS } from './tld-list'
 
 const HASH_TYPES: Record<number, IocType> = { 32: 'md5', 40: 'sha1', 64: 'sha256', 128: 'sha512' }
 
@@ -47,6 +49,17 @@ const REGISTRY_SHAPE =
 const DOMAIN_SHAPE =
   /^[\p{L}\p{M}\p{N}_*-]+(?:[.\u3002\uff0e\uff61][\p{L}\p{M}\p{N}_*-]+)+[.\u3002\uff0e\uff61]?$/u
 
+const BASE58_SHAPE = /^[13][1-9A-HJ-NP-Za-km-z]{25,34}$/
+const BECH32_SHAPE = /^bc1[0-9a-z]{11,71}$/i
+
+/** Shaped like a wallet: detection says so even when the checksum fails, so the reject names the checksum. */
+const cryptoShape = (v: string): IocType | null => {
+  if (v.length === 42 && v.charCodeAt(0) === 48 && (v.charCodeAt(1) | 0x20) === 120) {
+    return isHex(v.slice(2)) ? 'ethereum-address' : null
+  }
+  return BASE58_SHAPE.test(v) || BECH32_SHAPE.test(v) ? 'bitcoin-address' : null
+}
+
 const countColons = (s: string): number => {
   let n = 0
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 58) n++
@@ -62,6 +75,10 @@ export const detectClean = (v: string): IocType | null => {
   const c0 = v.charCodeAt(0) | 0x20
   if (c0 === 99 && len > 4 && /^cve[-\u2010-\u2015][0-9]/i.test(v)) return 'cve'
   if (c0 === 116 && len <= 10 && /^TA?[0-9]{4}(?:\.[0-9]{3})?$/i.test(v)) return 'attack-technique'
+  if (len >= 14 && len <= 74) {
+    const wallet = cryptoShape(v)
+    if (wallet !== null) return wallet
+  }
 
   const s = refang(v)
   if (looksLikeEmail(s)) return 'email'
@@ -70,14 +87,15 @@ export const detectClean = (v: string): IocType | null => {
   if (countColons(s) >= 2 && IPV6_SHAPE.test(s)) return 'ipv6'
   if (IPV4_SHAPE.test(s) && s.includes('.')) return 'ip'
   if (REGISTRY_SHAPE.test(s)) return 'registry-key'
-  if (DOMAIN_SHAPE.test(s)) return 'domain'
+  if (DOMAIN_SHAPE.test(s)) return isUnambiguousFileName(s, TLDS) ? 'file-name' : 'domain'
   return null
 }
 
 /**
  * Which type a value most likely is, or null. Order matters: hashes (hex of an exact length), CVE, ATT&CK,
- * email, URL (a scheme, also defanged hxxp://), CIDR, IPv6, IPv4 (with a port, so the reject can say so),
- * registry key, domain. Mutex and custom values are never guessed.
+ * bitcoin and Ethereum addresses (by shape), email, URL (a scheme, also defanged hxxp://), CIDR, IPv6, IPv4
+ * (with a port, so the reject can say so), registry key, file name (an extension that is not also a TLD:
+ * invoice.exe, not setup.zip), domain. Mutex and custom values are never guessed.
  */
 export const detectType = (raw: string): IocType | null => detectClean(cleanValue(raw))
 

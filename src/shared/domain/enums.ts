@@ -16,14 +16,17 @@ export const IOC_TYPES = [
   'attack-technique',
   'registry-key',
   'mutex',
+  'bitcoin-address',
+  'ethereum-address',
+  'file-name',
   'custom',
 ] as const
 export type IocType = (typeof IOC_TYPES)[number]
 
 /**
- * What the extractor recognises. The first thirteen are IocTypes; the rest have no indicator type yet
- * (`iocType` is null for them) and are extracted so the paste box can show them and a later migration can
- * import them.
+ * What the extractor recognises. Every kind but 'attack-tactic' is an IocType of the same name; tactics are
+ * listed so the analyst sees them, but an indicator is an observable and a tactic is not one (`iocType` is
+ * null for it).
  */
 export const EXTRACT_KINDS = [
   'ip',

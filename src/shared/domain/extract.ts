@@ -16,7 +16,12 @@ export type ExtractOptions = {
 export type ExtractedIndicator = { line: number; raw: string; result: ParseResult }
 
 /** Values that may contain spaces and commas: a list line of these types is taken whole. */
-const WHOLE_LINE_TYPES: ReadonlySet<IocType> = new Set(['registry-key', 'mutex', 'custom'])
+const WHOLE_LINE_TYPES: ReadonlySet<IocType> = new Set([
+  'registry-key',
+  'mutex',
+  'file-name',
+  'custom',
+])
 const REGISTRY_START =
   /^(?:computer\\+)?(?:HKEY_[A-Z_]+|HKLM|HKCU|HKCR|HKU|HKCC):?(?:\\|$)|^\\REGISTRY\\/i
 const NUMBERED_BULLET = /^[0-9]{1,6}[.)]\s+/

@@ -119,7 +119,7 @@ export const STIX_NAMESPACE_BYTES: Uint8Array = uuidToBytes(STIX_SCO_NAMESPACE)
 export const THREATEYE_NAMESPACE: string = uuidV5Pure(STIX_NAMESPACE_BYTES, 'threateye')
 export const THREATEYE_NAMESPACE_BYTES: Uint8Array = uuidToBytes(THREATEYE_NAMESPACE)
 
-/** The STIX cyber-observable type for an indicator type, or null (cve, attack-technique, custom). */
+/** The STIX cyber-observable type for an indicator type, or null (cve, attack-technique, crypto, custom). */
 export const scoTypeOf = (type: IocType, value: string): ScoType | null => {
   switch (type) {
     case 'ip':
@@ -143,8 +143,12 @@ export const scoTypeOf = (type: IocType, value: string): ScoType | null => {
       return 'mutex'
     case 'registry-key':
       return 'windows-registry-key'
+    case 'file-name':
+      return 'file'
     case 'cve':
     case 'attack-technique':
+    case 'bitcoin-address':
+    case 'ethereum-address':
     case 'custom':
       return null
     default:
@@ -176,8 +180,15 @@ export const idNameOf = (type: IocType, value: string): string => {
       return `{"name":${JSON.stringify(value)}}`
     case 'registry-key':
       return `{"key":${JSON.stringify(value)}}`
+    // A file known by its name alone: the STIX file SCO's id-contributing properties are then just `name`.
+    case 'file-name':
+      return `{"name":${JSON.stringify(value)}}`
+    // STIX 2.1 has no cryptocurrency SCO: ids are ours, and the type keeps a bitcoin and an Ethereum
+    // spelling of the same characters apart.
     case 'cve':
     case 'attack-technique':
+    case 'bitcoin-address':
+    case 'ethereum-address':
     case 'custom':
       return `{"type":${JSON.stringify(type)},"value":${JSON.stringify(value)}}`
     default:
@@ -187,7 +198,11 @@ export const idNameOf = (type: IocType, value: string): string => {
 
 /** The namespace a type's id is minted in: STIX's for SCO types, ours for the rest. */
 export const idNamespaceOf = (type: IocType): Uint8Array =>
-  type === 'cve' || type === 'attack-technique' || type === 'custom'
+  type === 'cve' ||
+  type === 'attack-technique' ||
+  type === 'custom' ||
+  type === 'bitcoin-address' ||
+  type === 'ethereum-address'
     ? THREATEYE_NAMESPACE_BYTES
     : STIX_NAMESPACE_BYTES
 

@@ -1,5 +1,4 @@
 import { canonicalizeClean } from '#shared/domain/canonicalize'
-import { canonicalBitcoin, canonicalEthereum } from './crypto-address'
 import { type ExtractKind, IOC_TYPE_OF_KIND } from './extract-types'
 
 const TACTIC = /^TA[0-9]{4}$/i
@@ -17,17 +16,5 @@ export const canonicalValue = (kind: ExtractKind, candidate: string): string | n
     const r = canonicalizeClean(type, candidate)
     return r.ok ? r.value : null
   }
-  switch (kind) {
-    case 'attack-tactic':
-      return TACTIC.test(candidate) ? candidate.toUpperCase() : null
-    case 'bitcoin-address':
-      return canonicalBitcoin(candidate)
-    case 'ethereum-address':
-      return canonicalEthereum(candidate)
-    case 'file-name':
-      // File names keep their case: Linux names are case-sensitive, and the analyst reads them as written.
-      return candidate.length > 0 && candidate.length <= 255 ? candidate : null
-    default:
-      return null
-  }
+  return TACTIC.test(candidate) ? candidate.toUpperCase() : null
 }

@@ -2,7 +2,7 @@ import { EXTRACT_KINDS, type ExtractKind, type IocType } from '#shared/domain/en
 
 export { EXTRACT_KINDS, type ExtractKind }
 
-/** The IocType an extracted kind is stored as, or null while the type does not exist. */
+/** The IocType an extracted kind is stored as, or null for a kind that is not an indicator (a tactic). */
 export const IOC_TYPE_OF_KIND: Record<ExtractKind, IocType | null> = {
   ip: 'ip',
   ipv6: 'ipv6',
@@ -18,9 +18,9 @@ export const IOC_TYPE_OF_KIND: Record<ExtractKind, IocType | null> = {
   'attack-technique': 'attack-technique',
   'registry-key': 'registry-key',
   'attack-tactic': null,
-  'bitcoin-address': null,
-  'ethereum-address': null,
-  'file-name': null,
+  'bitcoin-address': 'bitcoin-address',
+  'ethereum-address': 'ethereum-address',
+  'file-name': 'file-name',
 }
 
 /**

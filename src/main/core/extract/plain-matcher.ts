@@ -1,11 +1,11 @@
 import { punycodeEncode } from '#shared/domain'
 import { canonicalValue } from './canonicalise-item'
 import type { ExtractKind } from './extract-types'
-import { FILE_EXTENSIONS, NOT_INDICATORS } from './file-extensions'
+import { FILE_EXTENSIONS, NOT_INDICATORS } from '#shared/domain/file-name'
 import { wasDefanged } from './refang-line'
 import type { ScanContext } from './scan-context'
 import * as chars from './scan-context'
-import { TLDS } from './tld-list'
+import { TLDS } from '#shared/domain/tld-list'
 
 // Matchers for a piece with no separator left in it ('@', '/', '\\', ':'): hashes, CVE and ATT&CK ids,
 // wallets, IPv4 addresses, domains and file names. Each decides by shape first, with loops over char codes,

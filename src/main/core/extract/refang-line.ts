@@ -1,4 +1,4 @@
-import { TLDS } from './tld-list'
+import { TLDS } from '#shared/domain/tld-list'
 
 /**
  * One line with its defanging undone, and where each character came from, so an item found in the refanged

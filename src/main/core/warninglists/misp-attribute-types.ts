@@ -3,7 +3,7 @@ import { IOC_TYPES, type IocType } from '#shared/domain'
 /**
  * MISP attribute types (what `matching_attributes` names) and the ThreatEye indicator types they describe.
  * MISP stores single addresses and networks alike as ip-src / ip-dst, so those apply to ip, ipv6 and cidr.
- * Types with no ThreatEye counterpart (sha224, AS, filename ...) are kept on the list but select nothing.
+ * Types with no ThreatEye counterpart (sha224, AS, xmr ...) are kept on the list but select nothing.
  */
 const MISP_TO_IOC: Readonly<Record<string, readonly IocType[]>> = {
   'ip-src': ['ip', 'ipv6', 'cidr'],
@@ -36,6 +36,8 @@ const MISP_TO_IOC: Readonly<Record<string, readonly IocType[]>> = {
   regkey: ['registry-key'],
   'regkey|value': ['registry-key'],
   mutex: ['mutex'],
+  filename: ['file-name'],
+  btc: ['bitcoin-address', 'ethereum-address'],
   text: ['custom'],
   other: ['custom'],
 }

@@ -13,6 +13,7 @@ import { MlPredictionEntity } from '#core/db/entities/ml-prediction.entity'
 import { ProjectEntity } from '#core/db/entities/project.entity'
 import { SettingEntity } from '#core/db/entities/setting.entity'
 import { migrations } from '#core/db/migrations/index'
+import { indicatorId } from '#shared/domain/indicator-id'
 import { loadEmbeddedPostgres } from '../../../support/embedded-postgres'
 
 // Every migration on a real PostgreSQL: the schema is portable (the SQLite-only search index and search log
@@ -120,8 +121,36 @@ describe('the migrations on PostgreSQL', () => {
         [id, source, now],
       )
     }
+    // Custom values 0012 re-types (a wallet with an observation, a file name) and one it leaves alone.
+    const wallet = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed'
+    for (const v of [wallet, 'invoice.exe', 'night owl']) {
+      await ds.query(
+        `INSERT INTO indicators (id, type, value, created_at, updated_at) VALUES ($1, 'custom', $2, $3, $3)`,
+        [indicatorId('custom', v), v, now],
+      )
+    }
+    await ds.query(
+      `INSERT INTO observations (indicator_id, source_key, created_at, updated_at) VALUES ($1, 'a', $2, $2)`,
+      [indicatorId('custom', wallet), now],
+    )
     const ran = await ds.runMigrations({ transaction: 'each' })
     expect(ran.map((m) => m.name)).toEqual(migrations.slice(3).map((M) => new M().name))
+    expect(
+      await ds.query(`SELECT id, type, value FROM indicators WHERE type <> 'ip' ORDER BY value`),
+    ).toEqual([
+      {
+        id: indicatorId('ethereum-address', wallet.toLowerCase()),
+        type: 'ethereum-address',
+        value: wallet.toLowerCase(),
+      },
+      { id: indicatorId('file-name', 'invoice.exe'), type: 'file-name', value: 'invoice.exe' },
+      { id: indicatorId('custom', 'night owl'), type: 'custom', value: 'night owl' },
+    ])
+    // The observation followed its indicator, and the foreign key (re-created by 0012) still cascades.
+    await ds.query('DELETE FROM indicators WHERE id = $1', [
+      indicatorId('ethereum-address', wallet.toLowerCase()),
+    ])
+    expect(await ds.query(`SELECT count(*)::int AS n FROM observations`)).toEqual([{ n: 2 }])
     expect(
       await ds.query('SELECT source_count, sighting_count FROM indicators WHERE id = $1', [id]),
     ).toEqual([{ source_count: 2, sighting_count: 2 }])

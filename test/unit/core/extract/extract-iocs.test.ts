@@ -47,10 +47,10 @@ describe('extractIocs positions', () => {
     ])
   })
 
-  it('gives each kind its indicator type, or null while the type does not exist', () => {
+  it('gives each kind its indicator type, or null for a tactic (not an observable)', () => {
     const items = extractIocs('invoice.exe evil.com TA0001 T1059').items
     expect(items.map((i) => [i.kind, i.iocType])).toEqual([
-      ['file-name', null],
+      ['file-name', 'file-name'],
       ['domain', 'domain'],
       ['attack-tactic', null],
       ['attack-technique', 'attack-technique'],

@@ -111,10 +111,10 @@ describe('extractIndicators: list mode', () => {
     })
   })
 
-  it('keeps file-extension TLDs in list mode', () => {
+  it('keeps file-extension TLDs as domains in list mode; other extensions are file names', () => {
     expect(run('invoice.zip\nsetup.exe', { mode: 'list' })).toEqual([
       { line: 1, raw: 'invoice.zip', type: 'domain', value: 'invoice.zip' },
-      { line: 2, raw: 'setup.exe', type: 'domain', value: 'setup.exe' },
+      { line: 2, raw: 'setup.exe', type: 'file-name', value: 'setup.exe' },
     ])
   })
 

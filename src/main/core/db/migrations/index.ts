@@ -10,6 +10,7 @@ import { AddRunOwner1764770000000 } from './0008-add-run-owner'
 import { AddFeedUrlFromHttp1764780000000 } from './0009-add-feed-url-from-http'
 import { AddIndicatorScoring1764790000000 } from './0010-add-indicator-scoring'
 import { CreateWarninglists1764801100000 } from './0011-create-warninglists'
+import { RetypeCustomIndicators1764801200000 } from './0012-retype-custom-indicators'
 import { CreateIncidents1764801300000 } from './0013-create-incidents'
 import { CreateAlerts1764801400000 } from './0014-create-alerts'
 
@@ -27,6 +28,7 @@ export const migrations: (new () => MigrationInterface)[] = [
   AddFeedUrlFromHttp1764780000000,
   AddIndicatorScoring1764790000000,
   CreateWarninglists1764801100000,
+  RetypeCustomIndicators1764801200000,
   CreateIncidents1764801300000,
   CreateAlerts1764801400000,
 ]

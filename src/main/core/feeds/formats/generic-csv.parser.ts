@@ -67,6 +67,15 @@ const TYPE_ALIASES: Readonly<Record<string, IocType>> = {
   'registry-key': 'registry-key',
   regkey: 'registry-key',
   mutex: 'mutex',
+  'bitcoin-address': 'bitcoin-address',
+  bitcoin: 'bitcoin-address',
+  btc: 'bitcoin-address',
+  'ethereum-address': 'ethereum-address',
+  ethereum: 'ethereum-address',
+  eth: 'ethereum-address',
+  'file-name': 'file-name',
+  filename: 'file-name',
+  'file:name': 'file-name',
 }
 
 const typeFromName = (name: string): IocType | undefined => {

@@ -46,6 +46,8 @@ const SIMPLE_TYPES: Readonly<Record<string, IocType>> = {
   vulnerability: 'cve',
   regkey: 'registry-key',
   mutex: 'mutex',
+  filename: 'file-name',
+  btc: 'bitcoin-address',
 }
 
 const FILE_HASHES: Readonly<Record<string, IocType>> = {
@@ -64,11 +66,16 @@ const cut = (v: string, at: number): [string, string] => [
 
 /**
  * One MISP attribute → our values. Returns null for types we do not map (text, comment, other, link —
- * a link is a reference, not an indicator — attachments, AS numbers…), a string for a malformed value.
+ * a link is a reference, not an indicator — attachments, AS numbers, xmr and dash wallets: only bitcoin
+ * and Ethereum addresses are types), a string for a malformed value.
  */
 export const mapMispAttribute = (mispType: string, value: string): Mapped[] | null | string => {
   if (mispType === 'ip-src' || mispType === 'ip-dst') return [{ type: ipType(value), value }]
   const simple = own(SIMPLE_TYPES, mispType)
+  // MISP has no Ethereum type: wallets of every chain end up as btc, so the value tells an Ethereum one.
+  if (simple === 'bitcoin-address' && /^0x/i.test(value.trim())) {
+    return [{ type: 'ethereum-address', value }]
+  }
   if (simple !== undefined) return [{ type: simple, value }]
   const hash = own(FILE_HASHES, mispType)
   if (hash !== undefined) {

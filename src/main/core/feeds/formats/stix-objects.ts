@@ -13,7 +13,7 @@ import {
   toIsoUtc,
   own,
 } from './parse-support'
-import { parseStixPattern } from './stix-pattern'
+import { parseStixPattern, refineType } from './stix-pattern'
 import { STIX_TLP_MARKINGS, stricterTlp, tlpFromName } from './tlp'
 
 /**
@@ -232,6 +232,13 @@ export const mapStixObject = (obj: unknown, n: number, ctx: StixContext, out: Ba
       return
     case 'file':
       return file(obj, id, n, tlp, ctx, out)
+    case 'cryptocurrency-wallet':
+    case 'x-cryptocurrency-wallet':
+      if (typeof obj.value === 'string') {
+        const t = refineType('bitcoin-address', obj.value)
+        out.push({ kind: 'record', record: scoRecord(n, obj.value, t, id, tlp, ctx) })
+      }
+      return
     case 'report':
       rememberReport(obj, ctx)
       out.push({ kind: 'object', object: intelObject(obj, id, type) })
@@ -290,6 +297,11 @@ const file = (
       out.push({ kind: 'record', record: r })
       any = true
     }
+  }
+  // A file known only by its name is a file-name indicator; with hashes, the name is their context.
+  if (!any && typeof obj.name === 'string' && obj.name !== '') {
+    out.push({ kind: 'record', record: scoRecord(n, obj.name, 'file-name', id, tlp, ctx) })
+    any = true
   }
   if (!any) out.push({ kind: 'object', object: intelObject(obj, id, 'file') })
 }

@@ -294,13 +294,27 @@ const VALUE_TYPES: Readonly<Record<string, IocType>> = {
   'email-addr': 'email',
 }
 
+/**
+ * STIX 2.1 has no cryptocurrency SCO. OpenCTI's custom observable is `cryptocurrency-wallet` with a `value`,
+ * and a strictly custom one would be `x-` prefixed: both are read, the chain told by the value.
+ */
+export const CRYPTO_WALLET_OBJECTS: ReadonlySet<string> = new Set([
+  'cryptocurrency-wallet',
+  'x-cryptocurrency-wallet',
+])
+
 /** The object paths we turn into indicators; anything else (x509, network-traffic…) is not mapped. */
 const mapPath = (objectType: string, parts: string[]): IocType | undefined => {
   if (parts.length === 1) {
     const p = parts[0]
-    if (p === 'value') return own(VALUE_TYPES, objectType)
+    if (p === 'value') {
+      return CRYPTO_WALLET_OBJECTS.has(objectType)
+        ? 'bitcoin-address'
+        : own(VALUE_TYPES, objectType)
+    }
     if (objectType === 'windows-registry-key' && p === 'key') return 'registry-key'
     if (objectType === 'mutex' && p === 'name') return 'mutex'
+    if (objectType === 'file' && p === 'name') return 'file-name'
     return undefined
   }
   if (objectType === 'file' && parts.length === 2 && parts[0] === 'hashes') {
@@ -309,9 +323,15 @@ const mapPath = (objectType: string, parts: string[]): IocType | undefined => {
   return undefined
 }
 
-/** ipv4-addr / ipv6-addr values may be CIDR ranges; those are cidr indicators. */
-const refineType = (type: IocType, value: string): IocType =>
-  (type === 'ip' || type === 'ipv6') && value.includes('/') ? 'cidr' : type
+/**
+ * ipv4-addr / ipv6-addr values may be CIDR ranges; those are cidr indicators. A wallet's value says its
+ * chain: 0x and hex is Ethereum, anything else is read as bitcoin (and rejected with the checksum's reason).
+ */
+export const refineType = (type: IocType, value: string): IocType => {
+  if ((type === 'ip' || type === 'ipv6') && value.includes('/')) return 'cidr'
+  if (type === 'bitcoin-address' && /^0x/i.test(value)) return 'ethereum-address'
+  return type
+}
 
 // `[type:path = 'value']`, the shape of nearly every indicator in bulk feeds. Matching it with one regex
 // is ~10x faster than the general parser (measured: 120k/s → 1.5M/s), which matters at 1M indicators.

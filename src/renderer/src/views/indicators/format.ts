@@ -29,6 +29,9 @@ export const TYPE_LABELS: Record<IocType, string> = {
   'attack-technique': 'ATT&CK',
   'registry-key': 'Registry',
   mutex: 'Mutex',
+  'bitcoin-address': 'Bitcoin',
+  'ethereum-address': 'Ethereum',
+  'file-name': 'File name',
   custom: 'Custom',
 }
 

@@ -2,12 +2,9 @@ import type { ExtractedItemDto } from '#shared/contract/indicators.contract'
 import { parseIndicator, type ExtractKind, type IocType } from '#shared/domain'
 import { TYPE_LABELS } from './format'
 
-/** Kinds the engine finds that have no indicator type yet: listed so the analyst sees them, never imported. */
+/** Kinds the engine finds that are no indicator type: listed so the analyst sees them, never imported. */
 const UNTYPED_LABELS: Partial<Record<ExtractKind, [label: string, plural: string]>> = {
   'attack-tactic': ['ATT&CK tactic', 'ATT&CK tactics'],
-  'bitcoin-address': ['Bitcoin', 'Bitcoin addresses'],
-  'ethereum-address': ['Ethereum', 'Ethereum addresses'],
-  'file-name': ['File name', 'file names'],
 }
 
 type Check = { ok: true; type: IocType; value: string } | { ok: false; reason: string }
@@ -36,7 +33,7 @@ export const kindLabel = (kind: ExtractKind): string =>
 
 /** Why an item of a kind without an indicator type cannot be imported. */
 export const untypedReason = (kind: ExtractKind): string =>
-  `ThreatEye has no indicator type for ${UNTYPED_LABELS[kind]?.[1] ?? kind} yet`
+  `${UNTYPED_LABELS[kind]?.[1] ?? kind} are not observables, so they are no indicator type (import the techniques)`
 
 export const rowOf = (item: ExtractedItemDto): ExtractRow => ({
   key: `${item.kind}\u0000${item.value}`,

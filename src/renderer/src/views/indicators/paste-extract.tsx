@@ -157,7 +157,7 @@ export const ExtractList = (props: {
         <span data-testid="extract-count">{formatCount(ticked)}</span> of {formatCount(rows.length)}{' '}
         found item{rows.length === 1 ? '' : 's'} ticked for import
         {untyped > 0 ? (
-          <span className="muted"> ({formatCount(untyped)} with no indicator type yet)</span>
+          <span className="muted"> ({formatCount(untyped)} with no indicator type)</span>
         ) : null}
         {extraction.state === 'loading' ? <span className="muted"> · reading…</span> : null}
       </h3>

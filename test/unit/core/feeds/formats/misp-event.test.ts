@@ -39,6 +39,7 @@ describe('misp-event', () => {
       [11, 'cve', 'CVE-2024-3400', undefined, 'green'],
       [12, 'mutex', 'Global\\EvilMutex', undefined, 'green'],
       [15, 'email', 'attacker@evil.example', undefined, 'green'],
+      [18, 'file-name', 'evil.exe', undefined, 'green'], // an object's filename attribute
       [19, 'sha512', matching(/^cf83e135/), undefined, 'green'],
       [20, 'md5', 'd41d8cd98f00b204e9800998ecf8427e', undefined, 'red'],
     ])
@@ -46,8 +47,8 @@ describe('misp-event', () => {
       { line: 16, value: 'no-bar-here', reason: 'a filename|md5 value needs "filename|hash"' },
       { line: 17, value: '', reason: 'attribute 17 has no type or value' },
     ])
-    // link, text, a deleted md5 and an object's filename attribute
-    expect(o.stats).toEqual({ filtered: 4, skipped: 0 })
+    // link, text and a deleted md5
+    expect(o.stats).toEqual({ filtered: 3, skipped: 0 })
     expect(summary(await parseAll(parsers['misp-event'], fixture('misp-event.json'), 1))).toEqual(
       summary(o),
     )
@@ -85,7 +86,7 @@ describe('misp-event', () => {
       type: 'filename|sha256',
     })
     expect(o.records[9]?.raw).toMatchObject({ regvalue: 'C:\\evil.exe' })
-    expect(o.records[13]?.raw).toMatchObject({ object_name: 'file', object_relation: 'sha512' })
+    expect(o.records[14]?.raw).toMatchObject({ object_name: 'file', object_relation: 'sha512' })
   })
 
   it('keeps the event and its galaxy clusters as intel objects', async () => {
@@ -131,11 +132,11 @@ describe('misp-event', () => {
     const event = doc().Event
     const count = (items: ReturnType<typeof mispEventToItems>) =>
       items.filter((i) => i.kind === 'record').length
-    expect(count(mispEventToItems(event))).toBe(15)
+    expect(count(mispEventToItems(event))).toBe(16)
     const response = mispEventToItems({ response: [{ Event: event }, { Event: event }] }, 100)
-    expect(count(response)).toBe(30)
+    expect(count(response)).toBe(32)
     const lines = response.flatMap((i) => (i.kind === 'record' ? [i.record.line] : []))
-    expect([lines[0], lines[14], lines[15], lines[29]]).toEqual([101, 120, 121, 140])
+    expect([lines[0], lines[15], lines[16], lines[31]]).toEqual([101, 120, 121, 140])
     expect(() => mispEventToItems({ nothing: true })).toThrow(/Not a MISP event/)
   })
 

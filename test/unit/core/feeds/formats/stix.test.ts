@@ -343,7 +343,28 @@ describe('parseStixPattern', () => {
       1,
       [['domain', 'a.example', false]],
     ],
-    ["[mutex:name = 'm'] FOLLOWEDBY [file:name = 'x.exe']", false, 2, [['mutex', 'm', false]]],
+    [
+      "[mutex:name = 'm'] FOLLOWEDBY [file:name = 'x.exe']",
+      false,
+      2,
+      [
+        ['mutex', 'm', false],
+        ['file-name', 'x.exe', false],
+      ],
+    ],
+    ["[file:name = 'invoice.exe']", true, 1, [['file-name', 'invoice.exe', true]]],
+    [
+      "[cryptocurrency-wallet:value = '1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2']",
+      true,
+      1,
+      [['bitcoin-address', '1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2', true]],
+    ],
+    [
+      "[x-cryptocurrency-wallet:value = '0x52908400098527886E0F7030069857D2E4169EE7']",
+      true,
+      1,
+      [['ethereum-address', '0x52908400098527886E0F7030069857D2E4169EE7', true]],
+    ],
     [
       "[ipv4-addr:value = '1.1.1.1'] START t'2024-01-01T00:00:00Z' STOP t'2024-02-01T00:00:00Z'",
       false,

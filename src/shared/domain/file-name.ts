@@ -1,3 +1,4 @@
+// File names as indicators: the extensions reports name artefacts with, and the checks on a name.
 // Extensions of files that reports name as artefacts. In prose a word ending in one of them is a file name,
 // even when the extension is also a TLD (.zip, .mov, .sh, .py, .pl, .rs): "invoice.zip" in a report is the
 // attachment far more often than the host. Defanging ("invoice[.]zip") or a URL scheme says it is a host.
@@ -33,3 +34,36 @@ export const NOT_INDICATORS: ReadonlySet<string> = new Set([
   'vb.net',
   'ado.net',
 ])
+
+const MAX_FILE_NAME = 255
+
+/**
+ * Why a value is not a file name, or null. A name, not a path: no '/' or '\' (a path names a place on one
+ * machine; the artefact is its last part), no control characters, at most 255 characters (every common
+ * file system's limit).
+ */
+export const fileNameProblem = (s: string): string | null => {
+  if (s.length > MAX_FILE_NAME)
+    return `it is ${s.length} characters long, more than ${MAX_FILE_NAME}`
+  if (s === '.' || s === '..') return `'${s}' names a directory, not a file`
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c === 47 || c === 92) {
+      return `it contains '${s.charAt(i)}': give the file's name without its directory`
+    }
+    if (c < 32 || c === 127) return `it contains a control character at position ${i + 1}`
+  }
+  return null
+}
+
+/**
+ * Does a dotted word read as a file name rather than a host? Its extension is a file extension that is not
+ * also a top-level domain: "invoice.exe", "report.pdf" yes; "setup.zip" and "run.sh" stay domains here,
+ * because a list of values may hold real .zip and .sh hosts (prose decides by context instead).
+ */
+export const isUnambiguousFileName = (s: string, tlds: ReadonlySet<string>): boolean => {
+  const dot = s.lastIndexOf('.')
+  if (dot <= 0 || dot === s.length - 1) return false
+  const ext = s.slice(dot + 1).toLowerCase()
+  return FILE_EXTENSIONS.has(ext) && !tlds.has(ext) && !NOT_INDICATORS.has(s.toLowerCase())
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { canonicalBitcoin, canonicalEthereum } from '#core/extract/crypto-address'
+import { canonicalBitcoin, canonicalEthereum } from '#shared/domain/crypto-address'
 
 describe('canonicalBitcoin', () => {
   it.each([
