@@ -1,3 +1,4 @@
+import { AppError } from '#shared/contract/errors'
 import { callerOf } from '../audit/change-log'
 import type { HandlerMap } from '../rpc/handlers'
 import type { AlertSettingsService } from './alert-settings.service'
@@ -17,9 +18,14 @@ type AlertMethod =
   | 'alerts.getSettings'
   | 'alerts.updateSettings'
 
-/** One alert or several: the contract lets a caller give `id` or `ids`. */
-const targets = (t: { id?: string; ids?: string[] }): string[] =>
-  t.ids ?? (t.id === undefined ? [] : [t.id])
+/** One alert or several: the contract lets a caller give `id` or `ids`, exactly one of them. */
+const targets = (t: { id?: string; ids?: string[] }): string[] => {
+  if (t.id !== undefined && t.ids === undefined) return [t.id]
+  if (t.ids !== undefined && t.id === undefined) return t.ids
+  throw new AppError('invalid_input', 'ids: give either id (one alert) or ids (several)', {
+    field: 'ids',
+  })
+}
 
 /** The alerts domain of the contract: each method is one call into the service. */
 export const createAlertHandlers = (
