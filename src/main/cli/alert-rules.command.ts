@@ -5,6 +5,7 @@ import {
   type AlertRule,
 } from '#shared/contract/alerts.contract'
 import { SEVERITIES } from '#shared/domain/enums'
+import { describeAlertCondition } from '#shared/alert-text'
 import type { Core } from '#core'
 import { oneOf } from './alerts.command'
 import { DATA_DIR_OPTION, JSON_OPTION, boolOpt, dataDirOf, intOpt, stringOpt } from './args'
@@ -15,30 +16,12 @@ import { callFromCli, withCore } from './with-core'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const COMMON = { json: JSON_OPTION, 'data-dir': DATA_DIR_OPTION }
 
-/** What a rule watches, in words. */
-export const describeCondition = (c: AlertCondition): string => {
-  switch (c.kind) {
-    case 'score':
-      return `score >= ${c.minScore}`
-    case 'severity':
-      return `severity ${c.minSeverity} or worse`
-    case 'tag':
-      return `tag ${c.tag}`
-    case 'malware':
-      return `malware ${c.malware}`
-    case 'project':
-      return `project ${c.projectId}`
-    case 'warninglist_miss':
-      return 'new indicator on no warninglist'
-  }
-}
-
 const ruleRecord = (r: AlertRule): string =>
   formatRecord([
     ['id', r.id],
     ['name', r.name],
     ['enabled', r.enabled ? 'yes' : 'no'],
-    ['condition', describeCondition(r.condition)],
+    ['condition', describeAlertCondition(r.condition)],
     ['suppress warninglisted', r.suppressWarninglisted ? 'yes' : 'no'],
     ['alert severity', r.alertSeverity === null ? "the indicator's" : String(r.alertSeverity)],
     ['created', r.createdAt],
@@ -102,7 +85,7 @@ export const alertRulesListCommand: CommandSpec = {
           items.map((r) => [
             r.name,
             r.enabled ? 'yes' : 'no',
-            describeCondition(r.condition),
+            describeAlertCondition(r.condition),
             r.id,
           ]),
         ),

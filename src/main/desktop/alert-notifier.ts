@@ -1,4 +1,4 @@
-import { alertNoticeText } from '#shared/alert-notice-text'
+import { alertNoticeText } from '#shared/alert-text'
 import type { Core, Logger } from '#core'
 
 export type AlertNotification = { title: string; body: string }

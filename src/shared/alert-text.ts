@@ -1,4 +1,4 @@
-import type { AlertNotice } from './contract/alerts.contract'
+import type { AlertCondition, AlertNotice } from './contract/alerts.contract'
 
 /**
  * The words of a new-alerts notification, for the desktop's (Electron) and the browser's: plain text only.
@@ -34,4 +34,22 @@ export const alertNoticeText = (e: {
   const more = e.count - lines.length
   if (more > 0) lines.push(`and ${more} more`)
   return { title: `${e.count} new alerts`, body: lines.join('\n') }
+}
+
+/** What a rule watches, in words (the CLI's list, the Settings view). */
+export const describeAlertCondition = (c: AlertCondition): string => {
+  switch (c.kind) {
+    case 'score':
+      return `score ${c.minScore} or more`
+    case 'severity':
+      return `severity ${c.minSeverity} or worse`
+    case 'tag':
+      return `tag ${c.tag}`
+    case 'malware':
+      return `malware ${c.malware}`
+    case 'project':
+      return `project ${c.projectId}`
+    case 'warninglist_miss':
+      return 'a new indicator on no warninglist'
+  }
 }
