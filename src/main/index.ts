@@ -9,6 +9,7 @@ import {
   type Core,
   type Logger,
 } from '#core'
+import { installAlertNotifications } from './desktop/alert-notifications'
 import { installApiSharingMenu } from './desktop/api-sharing-dialogs'
 import { createDesktopHttpToggle, type HttpToggle } from './desktop/http-toggle'
 import { registerIpc } from './desktop/ipc'
@@ -88,6 +89,7 @@ const main = async () => {
     return
   }
   const disposeIpc = registerIpc({ core, appUrl: page.url, logger })
+  const disposeNotifications = installAlertNotifications(core, logger)
   const http: HttpToggle = createDesktopHttpToggle({
     core,
     logger,
@@ -119,6 +121,7 @@ const main = async () => {
     stopping = true
     const shutdown = async () => {
       disposeIpc()
+      disposeNotifications()
       await http.stop()
       await core.stop()
     }

@@ -9,6 +9,8 @@ import {
   type CliIo,
   type CommandSpec,
 } from './cli-types'
+import { ALERT_RULES_COMMANDS } from './alert-rules.command'
+import { ALERTS_COMMANDS } from './alerts.command'
 import { auditExportCommand } from './audit-export.command'
 import { auditVerifyCommand } from './audit-verify.command'
 import { auditCommand } from './audit.command'
@@ -39,6 +41,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...FEEDS_COMMANDS,
   ...PROJECTS_COMMANDS,
   ...SETTINGS_COMMANDS,
+  ...ALERTS_COMMANDS,
+  ...ALERT_RULES_COMMANDS,
   auditCommand,
   auditVerifyCommand,
   auditExportCommand,

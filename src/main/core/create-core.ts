@@ -3,6 +3,11 @@ import { join } from 'node:path'
 import type { In, Method, Out } from '#shared/contract'
 import { createAlertHandlers } from './alerts/alerts.handlers'
 import { createAlertsService, type AlertsService } from './alerts/alerts.service'
+import {
+  createAlertSettingsService,
+  type AlertSettingsService,
+} from './alerts/alert-settings.service'
+import { createWebhookSender, type WebhookOptions } from './alerts/alert-webhook'
 import { createAuditHandlers } from './audit/audit.handlers'
 import type { RunCallers } from './audit/change-caller'
 import { createChangeLog } from './audit/change-log'
@@ -21,6 +26,7 @@ import { createFeedsService, type FeedsServiceOptions } from './feeds/feeds.serv
 import { createExtractHandlers } from './extract/extract.handlers'
 import { createIncidentHandlers } from './incidents/incidents.handlers'
 import { startSnapshotWriter } from './incidents/incidents-snapshot'
+import { openIncidentsForAlerts } from './incidents/incidents-for-alerts'
 import { createIncidentsService } from './incidents/incidents.service'
 import { createIndicatorHandlers } from './indicators/indicators.handlers'
 import { createJobRegistry, type JobRegistry } from './jobs/job-registry'
@@ -53,6 +59,8 @@ export type CoreOptions = {
   validateOutput?: boolean
   /** Feed engine knobs: scheduler on/off, download limits (tests shorten timeouts). */
   feeds?: FeedsServiceOptions
+  /** Alert webhook delivery knobs (tests shorten the backoff). */
+  alertWebhook?: Partial<WebhookOptions>
 }
 
 export type Core = CoreContext & {
@@ -65,6 +73,8 @@ export type Core = CoreContext & {
   jobs: JobRegistry
   /** Alert rules and alerts; evaluation hooks on imports and indicator changes. */
   alerts: AlertsService
+  /** Notification and webhook settings of alerts (the desktop reads whether to notify). */
+  alertSettings: AlertSettingsService
   /** Typed in-process call through the same dispatcher the transports use (validation included). */
   call<K extends Method>(method: K, input: In<K>, ctx?: CallContext): Promise<Out<K>>
   /** The HTTP transport reports where it listens, for system.info and the CLI. */
@@ -119,10 +129,23 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   const jobs = createJobRegistry({ clock, events, logger })
   const incidents = createIncidentsService(ctx)
   const snapshot = startSnapshotWriter(ctx, incidents)
-  const alerts = createAlertsService(ctx)
+  const alertSettings = createAlertSettingsService(ctx, {
+    allowedHosts: async () => (await settings.read()).fetchAllowedHosts,
+  })
+  const webhook = createWebhookSender({
+    ctx,
+    settings: alertSettings,
+    version: APP_VERSION,
+    options: opts.alertWebhook,
+  })
+  const alerts = createAlertsService(ctx, {
+    webhookEnabled: async () => (await alertSettings.webhook()) !== null,
+    onPendingWebhook: () => webhook.kick(),
+    openIncidents: (rule, raised, by) => openIncidentsForAlerts(incidents, rule, raised, by),
+  })
   const unsubscribeAlerts = alerts.subscribe()
   const handlers: Handlers = {
-    ...createAlertHandlers(alerts),
+    ...createAlertHandlers(alerts, alertSettings, webhook),
     ...createJobHandlers(jobs, () => handlers),
     ...createAuditHandlers(ctx),
     ...createFeedHandlers(feeds),
@@ -146,6 +169,8 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   stoppers.push(async () => {
     unsubscribeAlerts()
     await alerts.waitForIdle()
+    // Deliveries still pending stay pending: the next core that starts sends them.
+    await webhook.stop()
   })
   stoppers.push(() => feeds.stop())
   // Stopped before the feeds (stoppers run in reverse): a job may be writing through the same queue.
@@ -154,6 +179,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   idlers.push(() => jobs.waitForIdle())
   // After the feeds and jobs: their last batches queue evaluations.
   idlers.push(() => alerts.waitForIdle())
+  idlers.push(() => webhook.waitForIdle())
   idlers.push(() => db.writes.waitForIdle())
   // Last: every incident change above still reaches the file.
   idlers.push(() => snapshot.flush())
@@ -173,6 +199,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     httpExposure,
     jobs,
     alerts,
+    alertSettings,
     call: async (method, input, callCtx) =>
       unwrap<typeof method>(await dispatch(method, input, callCtx ?? inProcessContext())),
     setHttpUrl: (url) => {
@@ -180,6 +207,8 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     },
     start: async () => {
       await feeds.start()
+      // Deliveries a previous process left pending.
+      webhook.kick()
     },
     recoverRuns: () => feeds.recover(),
     waitForIdle: async () => {

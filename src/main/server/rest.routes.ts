@@ -101,6 +101,22 @@ export const REST_ROUTES: readonly RestRoute[] = [
   route('GET', '/jobs/:id', 'jobs.get', fromParams()),
   route('POST', '/jobs/:id/cancel', 'jobs.cancel', fromParams()),
 
+  // Alerts: one alert by path, several by `ids` in the body (bulk); lists carry next_cursor and total.
+  route('GET', '/alerts', 'alerts.list', fromQuery({ flatten: ['filter'] })),
+  route('POST', '/alerts/acknowledge', 'alerts.acknowledge', fromBody()),
+  route('POST', '/alerts/resolve', 'alerts.resolve', fromBody()),
+  route('POST', '/alerts/assign', 'alerts.assign', fromBody()),
+  route('GET', '/alerts/:id', 'alerts.get', fromParams()),
+  route('POST', '/alerts/:id/acknowledge', 'alerts.acknowledge', fromParams()),
+  route('POST', '/alerts/:id/resolve', 'alerts.resolve', fromParamsAndBody()),
+  route('POST', '/alerts/:id/assign', 'alerts.assign', fromParamsAndBody()),
+  route('GET', '/alert-rules', 'alerts.listRules', fromQuery(), { output: asArray() }),
+  route('POST', '/alert-rules', 'alerts.createRule', fromBody(), { status: 201 }),
+  route('PATCH', '/alert-rules/:id', 'alerts.updateRule', fromParamsAndBodyAs('patch')),
+  route('DELETE', '/alert-rules/:id', 'alerts.deleteRule', fromParams(), { status: 204 }),
+  route('GET', '/alert-settings', 'alerts.getSettings', fromQuery()),
+  route('PATCH', '/alert-settings', 'alerts.updateSettings', fromBody()),
+
   route('GET', '/audit', 'audit.list', fromQuery({ alias: { action: 'operation' } })),
   route('GET', '/audit/verify', 'audit.verify', fromQuery()),
   route('GET', '/audit/export', 'audit.export', fromQuery({ alias: { action: 'operation' } })),

@@ -49,6 +49,34 @@ const unionObjectFor = (schema: z.ZodType, value: Record<string, unknown>): z.Zo
   return null
 }
 
+/** The same for a request: the object option whose snake_case names hold all of the value's keys. */
+const unionObjectForSnake = (
+  schema: z.ZodType,
+  value: Record<string, unknown>,
+): z.ZodType | null => {
+  const { inner } = unwrapSchema(schema)
+  if (!(inner instanceof z.ZodUnion)) return null
+  for (const option of inner.options as z.ZodType[]) {
+    const shape = shapeOf(option)
+    if (!shape) continue
+    const names = new Set(Object.keys(shape).map(snakeKey))
+    if (Object.keys(value).every((k) => names.has(k))) return option
+  }
+  return null
+}
+
+/** The object option of a union that has the field `key` (for naming a field inside a union). */
+const unionObjectWith = (schema: z.ZodType | null, key: string): z.ZodType | null => {
+  if (schema === null) return null
+  const { inner } = unwrapSchema(schema)
+  if (!(inner instanceof z.ZodUnion)) return null
+  for (const option of inner.options as z.ZodType[]) {
+    const shape = shapeOf(option)
+    if (shape && Object.hasOwn(shape, key)) return option
+  }
+  return null
+}
+
 /** A contract value (an output) as the v1 API sends it: object keys in snake_case. */
 export const toSnake = (schema: z.ZodType | null, value: unknown): unknown => {
   if (schema === null || value === null || typeof value !== 'object') return value
@@ -98,7 +126,8 @@ export const fromSnake = (
     const element = elementOf(schema)
     return element ? value.map((v, i) => fromSnake(element, v, [...at, i])) : value
   }
-  const shape = shapeOf(schema)
+  const shape =
+    shapeOf(schema) ?? shapeOf(unionObjectForSnake(schema, value as Record<string, unknown>))
   if (!shape) return value
   const bySnake = new Map(Object.keys(shape).map((k) => [snakeKey(k), k]))
   const out: Record<string, unknown> = {}
@@ -139,7 +168,7 @@ export const snakePath = (
       s = elementOf(s)
       continue
     }
-    const shape = shapeOf(s)
+    const shape = shapeOf(s) ?? shapeOf(unionObjectWith(s, seg))
     if (shape && Object.hasOwn(shape, seg)) {
       out.push(snakeKey(seg))
       s = shape[seg] ?? null

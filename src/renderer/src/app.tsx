@@ -8,10 +8,12 @@ import {
   SettingsIcon,
   ShieldIcon,
 } from './components/icons'
+import { OpenAlertsBadge } from './components/open-alerts-badge'
 import { ShortcutHint, ShortcutsDialog } from './components/shortcuts-dialog'
 import { Toasts } from './components/toasts'
 import { TokenScreen } from './components/token-screen'
 import { TopBar } from './components/top-bar'
+import { useAlertNotifications } from './hooks/use-alert-notifications'
 import { useShortcuts } from './hooks/use-shortcuts'
 import { ActivityView } from './views/activity/activity-view'
 import { FeedsView } from './views/feeds/feeds-view'
@@ -37,6 +39,7 @@ export const App = () => {
   const { ui, client } = useServices()
   const [view, setView] = useState<ViewId>('indicators')
   useShortcuts(view === 'indicators')
+  useAlertNotifications()
 
   if (authFailed) return <TokenScreen reason="invalid" />
   const close = () => ui.getState().openDialog(null)
@@ -49,6 +52,7 @@ export const App = () => {
             <ShieldIcon size={20} />
           </span>
           ThreatEye
+          <OpenAlertsBadge />
         </div>
         <ul className="nav-list">
           {NAV.map((item) => (

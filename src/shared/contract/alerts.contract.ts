@@ -103,14 +103,14 @@ export type Alert = z.infer<typeof AlertSchema>
 /** At most this many ids per bulk acknowledge / resolve / assign. */
 export const ALERT_BULK_MAX = 1000
 
-/** One alert (`id`) or several (`ids`): exactly one of the two. */
+/**
+ * One alert (`id`) or several (`ids`): exactly one of the two (the handler checks it, naming `ids`; a zod
+ * refinement here would keep REST from deriving the by-path body schema).
+ */
 const Targets = {
   id: Uuid.optional(),
   ids: z.array(Uuid).min(1).max(ALERT_BULK_MAX).optional(),
 }
-const oneTarget = (v: { id?: string; ids?: string[] }) =>
-  (v.id === undefined) !== (v.ids === undefined)
-const TARGET_MESSAGE = { message: 'give either id or ids', path: ['ids'] }
 
 export const AlertFilterSchema = z.strictObject({
   status: z.array(AlertStatusSchema).min(1).max(3).optional(),
@@ -137,6 +137,39 @@ export type AlertNotice = z.infer<typeof AlertNoticeSchema>
 /** Alerts named in one onDidTrigger event; `count` says how many triggered in all. */
 export const ALERT_NOTICE_MAX = 20
 
+/** The webhook URL: http or https, no credentials in it (the secret signs instead). */
+export const WebhookUrlSchema = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine(
+    (u) => {
+      try {
+        const url = new URL(u)
+        return (
+          (url.protocol === 'http:' || url.protocol === 'https:') &&
+          url.username === '' &&
+          url.password === ''
+        )
+      } catch {
+        return false
+      }
+    },
+    { message: 'an http:// or https:// URL without a user name or password' },
+  )
+
+/** The alerts' settings as every reader sees them: the webhook's secret is never sent, only whether one is set. */
+export const AlertSettingsSchema = z.object({
+  /** Desktop and browser notifications of new alerts. */
+  notifications: z.boolean(),
+  webhook: z.object({
+    /** null: no webhook. */
+    url: z.string().nullable(),
+    hasSecret: z.boolean(),
+  }),
+})
+export type AlertSettings = z.infer<typeof AlertSettingsSchema>
+
 export const alertsContract = {
   'alerts.list': method({
     summary: 'List alerts, most severe then newest first, with the total matching the filter',
@@ -158,23 +191,22 @@ export const alertsContract = {
   }),
   'alerts.acknowledge': method({
     summary: 'Acknowledge open alerts (one id or a list)',
-    input: z.strictObject(Targets).refine(oneTarget, TARGET_MESSAGE),
+    input: z.strictObject(Targets),
     output: AlertChange,
     mutates: true,
   }),
   'alerts.resolve': method({
     summary: 'Resolve alerts (one id or a list); the next trigger of the same rule opens a new one',
-    input: z
-      .strictObject({ ...Targets, note: z.string().trim().max(2000).optional() })
-      .refine(oneTarget, TARGET_MESSAGE),
+    input: z.strictObject({ ...Targets, note: z.string().trim().max(2000).optional() }),
     output: AlertChange,
     mutates: true,
   }),
   'alerts.assign': method({
     summary: 'Assign alerts to someone (null: unassign), one id or a list',
-    input: z
-      .strictObject({ ...Targets, assignee: z.string().trim().min(1).max(200).nullable() })
-      .refine(oneTarget, TARGET_MESSAGE),
+    input: z.strictObject({
+      ...Targets,
+      assignee: z.string().trim().min(1).max(200).nullable(),
+    }),
     output: AlertChange,
     mutates: true,
   }),
@@ -206,6 +238,27 @@ export const alertsContract = {
     summary: 'Delete an alert rule; its alerts are kept',
     input: z.strictObject({ id: Uuid }),
     output: Ok,
+    mutates: true,
+  }),
+  'alerts.getSettings': method({
+    summary: 'Notification and webhook settings of alerts (the webhook secret is never returned)',
+    input: z.strictObject({}),
+    output: AlertSettingsSchema,
+  }),
+  'alerts.updateSettings': method({
+    summary:
+      'Turn notifications on or off; set or clear the webhook URL and its signing secret (HMAC-SHA256)',
+    input: z.strictObject({
+      notifications: z.boolean().optional(),
+      webhook: z
+        .strictObject({
+          url: WebhookUrlSchema.nullable(),
+          /** Omit to keep the current secret; null removes it. */
+          secret: z.string().min(16).max(256).nullable().optional(),
+        })
+        .optional(),
+    }),
+    output: AlertSettingsSchema,
     mutates: true,
   }),
 } as const

@@ -104,6 +104,14 @@ const CASES = {
   'alerts.assign': { input: (s) => ({ ids: [s.alert], assignee: 'analyst-1' }) },
   'alerts.resolve': { input: (s) => ({ id: s.alert, note: 'handled' }) },
   'alerts.deleteRule': { input: (s) => ({ id: s.doomedAlertRule }) },
+  'alerts.getSettings': { input: () => ({}) },
+  // 127.0.0.1 is allowed over HTTP here: the seed put it in fetchAllowedHosts.
+  'alerts.updateSettings': {
+    input: (s) => ({
+      notifications: false,
+      webhook: { url: `${s.fixtureUrl}/hook`, secret: 'sixteen-or-more-characters' },
+    }),
+  },
   'indicators.list': { input: () => ({ sort: { field: 'value', dir: 'asc' }, limit: 1000 }) },
   'indicators.listAt': {
     input: () => ({ sort: { field: 'value', dir: 'asc' }, offset: 1, limit: 2 }),

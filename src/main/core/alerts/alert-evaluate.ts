@@ -64,15 +64,27 @@ export const conditionSql = (c: AlertCondition): { sql: string; param?: string |
   }
 }
 
-const scopeSql = (scope: EvaluationScope): string =>
-  'since' in scope ? 'i.updated_at >= @since' : 'i.id IN (SELECT value FROM json_each(@ids))'
+/**
+ * The scope, with its index forced: left to itself the planner may walk a rule's own column (every indicator
+ * with a high score, every one of a project) instead of the few rows the batch changed.
+ */
+const scopeSql = (scope: EvaluationScope): { from: string; where: string } =>
+  'since' in scope
+    ? { from: 'indicators i INDEXED BY IDX_indicators_updated_at', where: 'i.updated_at >= @since' }
+    : {
+        from: 'indicators i INDEXED BY sqlite_autoindex_indicators_1',
+        where: 'i.id IN (SELECT value FROM json_each(@ids))',
+      }
 
-const ruleStatement = (sqlite: BetterSqlite3.Database, rule: AlertRule, scope: EvaluationScope) => {
+/**
+ * The rule's upsert over the scope. The scope's index (IDX_indicators_updated_at for a batch, the primary
+ * key for named ids) drives it; the query-plan test holds it to that.
+ */
+export const ruleSql = (rule: AlertRule, scope: EvaluationScope): string => {
   const cond = conditionSql(rule.condition)
   const suppress = rule.suppressWarninglisted ? ' AND i.warninglist_hits = 0' : ''
-  return {
-    stmt: sqlite.prepare(
-      `INSERT INTO alerts (id, rule_id, title, severity, score, status, indicator_id, triggered_by,
+  const within = scopeSql(scope)
+  return `INSERT INTO alerts (id, rule_id, title, severity, score, status, indicator_id, triggered_by,
          dedup_key, trigger_count, last_triggered_at, created_at, updated_at, webhook_status)
        SELECT ${UUID_V4_SQL}, @ruleId, @titlePrefix || i.type || ' ' || substr(i.value, 1, 200),
          coalesce(@alertSeverity, ${INDICATOR_SEVERITY_SQL}), i.score, 'open', i.id,
@@ -81,17 +93,23 @@ const ruleStatement = (sqlite: BetterSqlite3.Database, rule: AlertRule, scope: E
            'severity', i.severity, 'tags', json(i.tags), 'projectId', i.project_id,
            'warninglistHits', i.warninglist_hits, 'changedAt', i.updated_at)),
          'rule:' || @ruleId || ':indicator:' || i.id, 1, i.updated_at, @now, @now, @webhook
-       FROM indicators i
-       WHERE ${scopeSql(scope)} AND (${cond.sql})${suppress}
+       FROM ${within.from}
+       WHERE ${within.where} AND (${cond.sql})${suppress}
          AND i.false_positive = 0 AND coalesce(i.analyst_verdict, '') <> 'false_positive'
        ON CONFLICT (dedup_key) DO UPDATE SET trigger_count = alerts.trigger_count + 1,
          last_triggered_at = excluded.last_triggered_at, updated_at = excluded.updated_at,
          score = excluded.score, severity = excluded.severity
-       WHERE excluded.last_triggered_at > alerts.last_triggered_at`,
-    ),
-    param: cond.param,
-  }
+       WHERE excluded.last_triggered_at > alerts.last_triggered_at`
 }
+
+const ruleStatement = (
+  sqlite: BetterSqlite3.Database,
+  rule: AlertRule,
+  scope: EvaluationScope,
+) => ({
+  stmt: sqlite.prepare(ruleSql(rule, scope)),
+  param: conditionSql(rule.condition).param,
+})
 
 const MAX_ROWID_SQL = 'SELECT coalesce(max(rowid), 0) FROM alerts'
 

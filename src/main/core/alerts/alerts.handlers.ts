@@ -1,5 +1,8 @@
+import { AppError } from '#shared/contract/errors'
 import { callerOf } from '../audit/change-log'
 import type { HandlerMap } from '../rpc/handlers'
+import type { AlertSettingsService } from './alert-settings.service'
+import type { WebhookSender } from './alert-webhook'
 import type { AlertsService } from './alerts.service'
 
 type AlertMethod =
@@ -12,13 +15,24 @@ type AlertMethod =
   | 'alerts.createRule'
   | 'alerts.updateRule'
   | 'alerts.deleteRule'
+  | 'alerts.getSettings'
+  | 'alerts.updateSettings'
 
-/** One alert or several: the contract lets a caller give `id` or `ids`. */
-const targets = (t: { id?: string; ids?: string[] }): string[] =>
-  t.ids ?? (t.id === undefined ? [] : [t.id])
+/** One alert or several: the contract lets a caller give `id` or `ids`, exactly one of them. */
+const targets = (t: { id?: string; ids?: string[] }): string[] => {
+  if (t.id !== undefined && t.ids === undefined) return [t.id]
+  if (t.ids !== undefined && t.id === undefined) return t.ids
+  throw new AppError('invalid_input', 'ids: give either id (one alert) or ids (several)', {
+    field: 'ids',
+  })
+}
 
 /** The alerts domain of the contract: each method is one call into the service. */
-export const createAlertHandlers = (svc: AlertsService): HandlerMap<AlertMethod> => ({
+export const createAlertHandlers = (
+  svc: AlertsService,
+  settings: AlertSettingsService,
+  webhook: WebhookSender,
+): HandlerMap<AlertMethod> => ({
   'alerts.list': async ({ filter, limit, cursor }) => svc.list(filter, limit, cursor),
   'alerts.get': async ({ id }) => svc.get(id),
   'alerts.acknowledge': (input, call) => svc.acknowledge(targets(input), callerOf(call)),
@@ -30,5 +44,12 @@ export const createAlertHandlers = (svc: AlertsService): HandlerMap<AlertMethod>
   'alerts.deleteRule': async ({ id }, call) => {
     await svc.deleteRule(id, callerOf(call))
     return { ok: true as const }
+  },
+  'alerts.getSettings': () => settings.get(),
+  'alerts.updateSettings': async (input, call) => {
+    const next = await settings.update(input, callerOf(call))
+    // A webhook set (again) delivers what was left pending.
+    if (input.webhook?.url) webhook.kick()
+    return next
   },
 })

@@ -35,6 +35,7 @@ export type AlertRuleCreate = Omit<AlertRule, 'id' | 'createdAt' | 'updatedAt'>
 export type OpenIncidentsForAlerts = (
   rule: AlertRule,
   alerts: Alert[],
+  by: ChangeCaller,
 ) => Promise<{ alertId: string; incidentId: string }[]>
 
 export type AlertsServiceOptions = {
@@ -227,7 +228,7 @@ export const createAlertsService = (ctx: CoreContext, opts: AlertsServiceOptions
       const rule = enabled.find((r) => r.id === ruleId)
       if (rule === undefined) continue
       try {
-        const linked = await open(rule, mustGetAlertRows(db.sqlite, ids).map(toAlert))
+        const linked = await open(rule, mustGetAlertRows(db.sqlite, ids).map(toAlert), by)
         if (linked.length === 0) continue
         await db.writes.run('alerts.linkIncidents', () => {
           const set = db.sqlite.prepare('UPDATE alerts SET incident_id = ? WHERE id = ?')

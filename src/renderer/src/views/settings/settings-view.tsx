@@ -1,6 +1,8 @@
 import type { ThemeSetting } from '../../stores/ui.store'
 import { useServices, useUi } from '../../app-context'
 import { EnumSelect } from '../../components/enum-select'
+import { AlertDeliverySection } from './alert-delivery-section'
+import { AlertRulesSection } from './alert-rules-section'
 import { AllowedHostsSection } from './allowed-hosts-section'
 import { ApiSection } from './api-section'
 import { useSettings, type SystemInfo } from './use-settings'
@@ -45,7 +47,7 @@ const AboutSection = (props: { info: SystemInfo }) => (
 )
 
 /**
- * Settings: appearance, the desktop's local REST API, the hosts API-made feeds may fetch from, and what is
+ * Settings: appearance, alert rules and how alerts are delivered, the desktop's local REST API, the hosts API-made feeds may fetch from, and what is
  * running. Every change is one settings.update, shown as saved (or with the contract's error).
  */
 export const SettingsView = () => {
@@ -83,6 +85,8 @@ export const SettingsView = () => {
             />
           </div>
         </section>
+        <AlertRulesSection />
+        <AlertDeliverySection />
         {settings && info ? (
           <>
             <ApiSection
