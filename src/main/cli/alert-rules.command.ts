@@ -23,6 +23,7 @@ const ruleRecord = (r: AlertRule): string =>
     ['enabled', r.enabled ? 'yes' : 'no'],
     ['condition', describeAlertCondition(r.condition)],
     ['suppress warninglisted', r.suppressWarninglisted ? 'yes' : 'no'],
+    ['opens incidents', r.openIncident ? 'yes' : 'no'],
     ['alert severity', r.alertSeverity === null ? "the indicator's" : String(r.alertSeverity)],
     ['created', r.createdAt],
     ['updated', r.updatedAt],
@@ -126,6 +127,11 @@ export const alertRulesAddCommand: CommandSpec = {
       type: 'boolean',
       description: 'Alert on indicators a warninglist matched too (suppressed by default)',
     },
+    'open-incident': {
+      type: 'boolean',
+      description:
+        'Also open an incident on the indicator (or count an occurrence of the open one)',
+    },
     disabled: { type: 'boolean', description: 'Add it switched off' },
     ...COMMON,
   },
@@ -136,6 +142,7 @@ export const alertRulesAddCommand: CommandSpec = {
       condition: conditionOf(args),
       enabled: !boolOpt(args, 'disabled'),
       suppressWarninglisted: !boolOpt(args, 'include-warninglisted'),
+      openIncident: boolOpt(args, 'open-incident'),
       alertSeverity: intOpt(args, 'severity', { min: 0, max: 100 }) ?? null,
     }
     const rule = await withCore(dataDirOf(args, io), io, (core) =>

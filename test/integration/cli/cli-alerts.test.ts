@@ -4,7 +4,13 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from './cli-support'
 
-type AlertJson = { id: string; status: string; assignee: string | null; title: string }
+type AlertJson = {
+  id: string
+  status: string
+  assignee: string | null
+  title: string
+  incidentId: string | null
+}
 type RuleJson = { id: string; name: string; enabled: boolean; condition: { kind: string } }
 
 let dataDir: string
@@ -34,11 +40,17 @@ describe('threateye alerts and alert-rules', () => {
         'tag',
         '--tag',
         'c2',
+        '--open-incident',
         '--json',
       )
       expect(added.code, added.stderr).toBe(0)
       const rule = json<RuleJson>(added.stdout)
-      expect(rule).toMatchObject({ name: 'Tagged', enabled: true, condition: { kind: 'tag' } })
+      expect(rule).toMatchObject({
+        name: 'Tagged',
+        enabled: true,
+        openIncident: true,
+        condition: { kind: 'tag' },
+      })
       const listed = await cli('alert-rules', 'list')
       expect(listed.stdout).toContain('tag c2')
 
@@ -49,6 +61,7 @@ describe('threateye alerts and alert-rules', () => {
       expect(page.total).toBe(1)
       const id = page.items[0]?.id ?? ''
       expect(page.items[0]).toMatchObject({ status: 'open', title: 'Tagged: ip 203.0.113.9' })
+      expect(page.items[0]?.incidentId).toEqual(expect.any(String))
 
       expect((await cli('alerts', 'ack', id)).stderr).toContain('1 of 1 alert(s) changed')
       const assigned = await cli('alerts', 'assign', id, '--to', 'analyst-1', '--json')

@@ -30,6 +30,7 @@ type Draft = {
   text: string
   projectId: string
   suppressWarninglisted: boolean
+  openIncident: boolean
   alertSeverity: string
 }
 
@@ -41,6 +42,7 @@ const EMPTY: Draft = {
   text: '',
   projectId: '',
   suppressWarninglisted: true,
+  openIncident: false,
   alertSeverity: '',
 }
 
@@ -140,6 +142,7 @@ export const AlertRulesSection = () => {
       name: draft.name,
       condition: conditionOf(draft),
       suppressWarninglisted: draft.suppressWarninglisted,
+      openIncident: draft.openIncident,
       alertSeverity: draft.alertSeverity.trim() === '' ? null : Number(draft.alertSeverity),
     }
     if (await act(() => client.call('alerts.createRule', input))) setDraft(EMPTY)
@@ -193,6 +196,7 @@ export const AlertRulesSection = () => {
               <span className="muted" data-testid="alert-rule-condition">
                 {conditionText(r.condition, projects)}
                 {r.suppressWarninglisted ? '' : ', warninglisted too'}
+                {r.openIncident ? ', opens an incident' : ''}
                 {r.alertSeverity === null ? '' : `, severity ${r.alertSeverity}`}
               </span>
               <button
@@ -265,6 +269,15 @@ export const AlertRulesSection = () => {
             onChange={(e) => set({ suppressWarninglisted: e.target.checked })}
           />
           Not for indicators a warninglist matched (known-benign)
+        </label>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={draft.openIncident}
+            data-testid="alert-rule-open-incident"
+            onChange={(e) => set({ openIncident: e.target.checked })}
+          />
+          Also open an incident (or count one more occurrence of the open one)
         </label>
         {errors.message ? (
           <p className="form-error" role="alert" data-testid="alert-rules-error">
