@@ -1,6 +1,9 @@
 import { closeSync, openSync } from 'node:fs'
 import { join } from 'node:path'
 import type { In, Method, Out } from '#shared/contract'
+import { createAnalysisHandlers } from './analysis/analysis.handlers'
+import { createAnalysisService } from './analysis/analysis.service'
+import { builtinWarninglistLookup } from './analysis/url-lookups'
 import { createAuditHandlers } from './audit/audit.handlers'
 import type { RunCallers } from './audit/change-caller'
 import { createChangeLog } from './audit/change-log'
@@ -115,6 +118,10 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   const jobs = createJobRegistry({ clock, events, logger })
   const incidents = createIncidentsService(ctx)
   const snapshot = startSnapshotWriter(ctx, incidents)
+  const analysis = createAnalysisService(ctx, {
+    incidents,
+    warninglists: builtinWarninglistLookup(logger),
+  })
   const handlers: Handlers = {
     ...createJobHandlers(jobs, () => handlers),
     ...createAuditHandlers(ctx),
@@ -122,6 +129,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     ...createFileHandlers(),
     ...createIndicatorHandlers(ctx),
     ...createIncidentHandlers(ctx, incidents),
+    ...createAnalysisHandlers(analysis),
     ...createExtractHandlers(),
     ...createProjectHandlers(ctx),
     ...createSettingsHandlers(settings),

@@ -8,7 +8,7 @@ import {
 } from '#shared/contract'
 import { PUBLIC_API_PATHS } from './guards'
 import { snakeKey } from './snake-case'
-import { REST_PREFIX, mediaType, toJsonSchema, type JsonSchema, type RestRoute } from './rest'
+import { mediaType, toJsonSchema, type JsonSchema, type RestRoute } from './rest'
 
 /**
  * Inputs are described as clients write them (defaults make fields optional); outputs as the server sends
@@ -115,7 +115,7 @@ export const buildOpenApi = (opts: OpenApiOptions): JsonSchema => {
   for (const name of METHODS)
     paths[`/api/rpc/${name}`] = { post: rpcOperation(name, contract[name]) }
   for (const r of opts.routes) {
-    const path = REST_PREFIX + r.path.replace(/:(\w+)/g, (_, name: string) => `{${snakeKey(name)}}`)
+    const path = r.prefix + r.path.replace(/:(\w+)/g, (_, name: string) => `{${snakeKey(name)}}`)
     paths[path] = { ...paths[path], [r.verb.toLowerCase()]: restOperation(r) }
   }
   paths['/api/events'] = {

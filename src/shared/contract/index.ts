@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { analysisContract } from './analysis.contract'
 import { auditContract } from './audit.contract'
 import { mergeContracts, mergeEvents } from './define'
 import { feedsContract, feedsEvents } from './feeds.contract'
@@ -19,6 +20,7 @@ export const contract = mergeContracts(
   filesContract,
   jobsContract,
   incidentsContract,
+  analysisContract,
 )
 export const events = mergeEvents(
   indicatorsEvents,
