@@ -16,6 +16,7 @@ import { extractCommand } from './extract.command'
 import { FEEDS_COMMANDS } from './feeds.command'
 import { commandHelp, overallHelp } from './help'
 import { importCommand } from './import.command'
+import { INCIDENTS_COMMANDS } from './incidents.command'
 import {
   indicatorsAddCommand,
   indicatorsGetCommand,
@@ -38,6 +39,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   extractCommand,
   ...FEEDS_COMMANDS,
   ...PROJECTS_COMMANDS,
+  ...INCIDENTS_COMMANDS,
   ...SETTINGS_COMMANDS,
   auditCommand,
   auditVerifyCommand,
