@@ -106,6 +106,25 @@ describe('POST /api/threats', () => {
   })
 })
 
+describe('POST /api/threats by indicator', () => {
+  it('tracks an indicator that is not a URL by its id; 404 for an unknown one', async () => {
+    const ind = await t.core.call('indicators.create', { value: '198.51.100.44' })
+    const r = await post('/api/threats', { indicator_id: ind.id, severity: 40 })
+    expect(r.status).toBe(201)
+    expect(r.body).toMatchObject({
+      url: null,
+      indicator_id: ind.id,
+      dedup_key: `indicator:${ind.id}`,
+    })
+    const again = await post('/api/threats', { indicator_id: ind.id })
+    expect([again.status, again.body?.occurrences]).toEqual([200, 2])
+    const unknown = await post('/api/threats', {
+      indicator_id: '00000000-0000-4000-8000-000000000001',
+    })
+    expect([unknown.status, fieldOf(unknown.body)]).toEqual([404, 'indicator_id'])
+  })
+})
+
 describe('GET /api/threats', () => {
   it('a bare array, most severe first, with the total in X-Total-Count', async () => {
     const own = await startTestServer()
@@ -177,6 +196,15 @@ describe('GET and PATCH /api/threats/<id>', () => {
     expect(removed.body?.tags).toEqual(['one', 'three'])
   })
 
+  it('PATCH adds sources too, and an empty patch changes nothing', async () => {
+    const { body } = await post('/api/threats', { url: 'http://sources.example/', sources: ['a'] })
+    const id = String(body?.id)
+    const r = await patch(`/api/threats/${id}`, { sources: ['b', 'a'] })
+    expect(r.body?.sources).toEqual(['a', 'b'])
+    const same = await patch(`/api/threats/${id}`, {})
+    expect(same.body).toEqual(r.body)
+  })
+
   it('PATCH: 400 naming a bad status or severity, 404 for an unknown id', async () => {
     const { body } = await post('/api/threats', { url: 'http://patch-bad.example/' })
     const id = String(body?.id)
@@ -189,6 +217,25 @@ describe('GET and PATCH /api/threats/<id>', () => {
     })
     expect(unknown.status).toBe(404)
     expect((await patch('/api/threats/nope', { status: 'resolved' })).status).toBe(404)
+  })
+})
+
+describe('GET /api/threats with several statuses', () => {
+  it('?status=open&status=escalated lists both', async () => {
+    const own = await startTestServer()
+    try {
+      const a = await restCall(own, 'POST', '/api/threats', { url: 'http://s1.example/' })
+      await restCall(own, 'POST', '/api/threats', { url: 'http://s2.example/' })
+      const c = await restCall(own, 'POST', '/api/threats', { url: 'http://s3.example/' })
+      await restCall(own, 'PATCH', `/api/threats/${String(a.body?.id)}`, { status: 'escalated' })
+      await restCall(own, 'PATCH', `/api/threats/${String(c.body?.id)}`, { status: 'resolved' })
+      const r = await restCall(own, 'GET', '/api/threats?status=open&status=escalated')
+      const statuses = (r.body as unknown as Json[]).map((x) => x.status).sort()
+      expect(statuses).toEqual(['escalated', 'open'])
+      expect(r.res.headers['x-total-count']).toBe('2')
+    } finally {
+      await own.close()
+    }
   })
 })
 
@@ -311,6 +358,12 @@ describe('POST /api/analyze', () => {
     expect(r.body?.tracking_record).toBeNull()
   })
 
+  it('a benign analysis leaves the health counts as they were', async () => {
+    const before = (await get('/api/health')).body?.tracking
+    await post('/api/analyze', { url: 'https://www.wikipedia.org/wiki/Main_Page' })
+    expect((await get('/api/health')).body?.tracking).toEqual(before)
+  })
+
   it('stores one ml_predictions row per analysis, with the model and its top features', async () => {
     const r = await post('/api/analyze', { url: 'http://wallet-connect-claim.xyz/airdrop' })
     const row = t.core.db.sqlite
@@ -323,6 +376,41 @@ describe('POST /api/analyze', () => {
       incident_id: (r.body?.tracking_record as Json | null)?.id ?? null,
     })
     expect(JSON.parse(String(row.top_features))).toHaveLength(5)
+  })
+})
+
+describe('snapshot hand-over over HTTP', () => {
+  it('exports the file as text (never a path) and imports it into another service', async () => {
+    await post('/api/threats', { url: 'http://hand-over.example/', severity: 77 })
+    const exp = await t.server.app.inject({
+      method: 'POST',
+      url: '/api/rpc/incidents.exportSnapshot',
+      headers: { ...t.auth, 'content-type': 'application/json' },
+      payload: '{}',
+    })
+    const exported = JSON.parse(exp.body) as {
+      ok: true
+      value: { content: string; fileName: string }
+    }
+    expect(exported.value.content).not.toContain(t.dir)
+    const other = await startTestServer()
+    try {
+      const imp = await other.server.app.inject({
+        method: 'POST',
+        url: '/api/rpc/incidents.importSnapshot',
+        headers: { ...other.auth, 'content-type': 'application/json' },
+        payload: JSON.stringify({ content: exported.value.content }),
+      })
+      expect(
+        (JSON.parse(imp.body) as { value: { created: number } }).value.created,
+      ).toBeGreaterThan(0)
+      const list = await restCall(other, 'GET', '/api/threats?limit=1000')
+      expect((list.body as unknown as Json[]).map((x) => x.url)).toContain(
+        'http://hand-over.example/',
+      )
+    } finally {
+      await other.close()
+    }
   })
 })
 
