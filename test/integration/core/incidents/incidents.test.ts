@@ -2,10 +2,11 @@ import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { EventPayload } from '#shared/contract'
+import type { IncidentFilter } from '#shared/contract/incidents.contract'
 import { inProcessContext } from '#core/rpc/handlers'
 import { SNAPSHOT_FILE } from '#core/incidents/incidents-snapshot'
-import { INCIDENT_BY_KEY_SQL } from '#core/incidents/incidents.repository'
-import { appErrorOf, openTestCore, queryPlan, type TestCore } from '../db/core-fixture'
+import { INCIDENT_BY_KEY_SQL, incidentPageQuery } from '#core/incidents/incidents.repository'
+import { T0, appErrorOf, openTestCore, queryPlan, type TestCore } from '../db/core-fixture'
 
 let t: TestCore
 let changes: EventPayload<'incidents.onDidChange'>[]
@@ -222,6 +223,22 @@ describe('incidents: list', () => {
 
   it('the dedup lookup uses the unique index', () => {
     expect(queryPlan(t.core, INCIDENT_BY_KEY_SQL, ['url:x']).join(' ')).toMatch(/USING INDEX/)
+  })
+
+  it('a page walks an index in the list order, with or without a status, past a cursor too', () => {
+    const cursor = Buffer.from(JSON.stringify([50, T0, 'x'])).toString('base64url')
+    const cases: [IncidentFilter, string][] = [
+      [{ status: ['open'] }, 'IDX_incidents_status_severity'],
+      [{}, 'IDX_incidents_severity'],
+    ]
+    for (const [filter, index] of cases) {
+      for (const c of [undefined, cursor]) {
+        const q = incidentPageQuery(filter, c)
+        const plan = queryPlan(t.core, q.sql, [...q.params, 100]).join(' ')
+        expect(plan).toContain(index)
+        expect(plan).not.toContain('TEMP B-TREE')
+      }
+    }
   })
 })
 
