@@ -276,6 +276,14 @@ describe('POST /api/analyze', () => {
     expect([r.status, fieldOf(r.body)]).toEqual([400, 'url'])
     const bad = await post('/api/analyze', { url: 'ftp://files.example/x' })
     expect([bad.status, fieldOf(bad.body)]).toEqual([400, 'url'])
+    expect(bad.body?.message).toMatch(/^url: /)
+    expect(bad.body?.message).not.toMatch(/^url: url/)
+  })
+
+  it('takes a URL defanged as analysts paste it', async () => {
+    const r = await post('/api/analyze', { url: 'hxxps://metamask-restore-wallet[.]top/seed' })
+    expect(r.status).toBe(200)
+    expect(r.body?.url).toBe('https://metamask-restore-wallet.top/seed')
   })
 
   it('a benign URL: verdict benign, severity 0, no tracking record, with its explanation', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { AppError, isAppError } from '#shared/contract/errors'
 import type { UrlVerdict } from '#shared/contract/analysis.contract'
+import { refang } from '#shared/domain'
 import type { IncidentCreate } from '#shared/contract/incidents.contract'
 import type { ChangeCaller } from '../audit/change-caller'
 import type { CoreContext } from '../core-context'
@@ -27,13 +28,16 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 const SET_URL_SCORE_SQL = 'UPDATE indicators SET url_score = ? WHERE id = ?'
 
-/** The engine's errors, said about the request's `url` field. */
+/**
+ * The engine's verdict on a URL as analysts paste it (defanged or not: `hxxp://evil[.]com`), its errors said
+ * about the request's `url` field.
+ */
 const analyse = (url: string, model: UrlModel, top: number): UrlAnalysis => {
   try {
-    return analyzeUrl(url, { model, top })
+    return analyzeUrl(refang(url), { model, top })
   } catch (e) {
-    if (isAppError(e) && !e.message.startsWith('url: ')) {
-      throw new AppError(e.code, `url: ${e.message}`, { field: 'url' })
+    if (isAppError(e)) {
+      throw new AppError(e.code, `url: ${e.message.replace(/^url:?\s+/, '')}`, { field: 'url' })
     }
     throw e
   }
