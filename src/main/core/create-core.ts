@@ -5,7 +5,7 @@ import { createAnalysisHandlers } from './analysis/analysis.handlers'
 import { createAnalysisService } from './analysis/analysis.service'
 import { builtinWarninglistLookup } from './analysis/url-lookups'
 import { createAuditHandlers } from './audit/audit.handlers'
-import type { RunCallers } from './audit/change-caller'
+import { CORE_CALLER, type RunCallers } from './audit/change-caller'
 import { createChangeLog } from './audit/change-log'
 import { openDatabase, type Database } from './db/data-source'
 import {
@@ -21,6 +21,7 @@ import { createFileHandlers } from './files/files.handlers'
 import { createFeedsService, type FeedsServiceOptions } from './feeds/feeds.service'
 import { createExtractHandlers } from './extract/extract.handlers'
 import { createIncidentHandlers } from './incidents/incidents.handlers'
+import { startRunSightings } from './incidents/incident-sightings'
 import { startSnapshotWriter } from './incidents/incidents-snapshot'
 import { createIncidentsService } from './incidents/incidents.service'
 import { createIndicatorHandlers } from './indicators/indicators.handlers'
@@ -118,6 +119,10 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   const jobs = createJobRegistry({ clock, events, logger })
   const incidents = createIncidentsService(ctx)
   const snapshot = startSnapshotWriter(ctx, incidents)
+  const sightings = startRunSightings(ctx, incidents, {
+    ...CORE_CALLER,
+    method: 'incidents.countRunSightings',
+  })
   const analysis = createAnalysisService(ctx, {
     incidents,
     warninglists: builtinWarninglistLookup(logger),
@@ -148,8 +153,11 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   stoppers.push(() => jobs.stop())
   idlers.push(() => feeds.waitForIdle())
   idlers.push(() => jobs.waitForIdle())
+  idlers.push(() => sightings.idle())
   idlers.push(() => snapshot.flush())
-  // After the jobs (stoppers run in reverse): their last incident changes still reach the file.
+  // After the feeds and jobs (stoppers run in reverse): the runs they finish still count on incidents,
+  // and the last incident changes still reach the file.
+  stoppers.unshift(() => sightings.stop())
   stoppers.unshift(() => snapshot.stop())
   idlers.push(async () => {
     if (!(await search.catchUp(SEARCH_IDLE_TIMEOUT_MS))) {
