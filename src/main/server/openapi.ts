@@ -96,6 +96,10 @@ const restOperation = (r: RestRoute) => {
     ...(parameters.length ? { parameters } : {}),
     ...(body && r.input.accepts.length ? { requestBody: { required: false, content } } : {}),
     responses: {
+      // A create that may merge into an existing record (POST /api/threats) answers 200 then.
+      ...(r.output.status && r.status === 201
+        ? { '200': { ...success, description: 'Already there: merged into the existing record' } }
+        : {}),
       [String(r.status)]: success,
       '404': { description: 'Not found', content: json(ERROR_REF) },
       ...errorResponses(ERROR_REF),

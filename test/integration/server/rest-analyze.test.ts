@@ -201,5 +201,7 @@ describe('over a real socket, and in the snapshot', () => {
     expect(paths).toEqual(
       expect.arrayContaining(['/api/threats', '/api/threats/{id}', '/api/health', '/api/analyze']),
     )
+    const create = ((r.body?.paths as Json)['/api/threats'] as Json).post as Json
+    expect(Object.keys(create.responses as Json)).toEqual(expect.arrayContaining(['200', '201']))
   })
 })
