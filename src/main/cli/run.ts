@@ -18,6 +18,7 @@ import { extractCommand } from './extract.command'
 import { FEEDS_COMMANDS } from './feeds.command'
 import { commandHelp, overallHelp } from './help'
 import { importCommand } from './import.command'
+import { INCIDENTS_COMMANDS } from './incidents.command'
 import {
   indicatorsAddCommand,
   indicatorsGetCommand,
@@ -40,6 +41,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   extractCommand,
   ...FEEDS_COMMANDS,
   ...PROJECTS_COMMANDS,
+  ...INCIDENTS_COMMANDS,
   ...SETTINGS_COMMANDS,
   ...ALERTS_COMMANDS,
   ...ALERT_RULES_COMMANDS,

@@ -8,8 +8,11 @@ import {
   type AlertSettingsService,
 } from './alerts/alert-settings.service'
 import { createWebhookSender, type WebhookOptions } from './alerts/alert-webhook'
+import { createAnalysisHandlers } from './analysis/analysis.handlers'
+import { createAnalysisService } from './analysis/analysis.service'
+import { builtinWarninglistLookup } from './analysis/url-lookups'
 import { createAuditHandlers } from './audit/audit.handlers'
-import type { RunCallers } from './audit/change-caller'
+import { CORE_CALLER, type RunCallers } from './audit/change-caller'
 import { createChangeLog } from './audit/change-log'
 import { openDatabase, type Database } from './db/data-source'
 import {
@@ -25,6 +28,7 @@ import { createFileHandlers } from './files/files.handlers'
 import { createFeedsService, type FeedsServiceOptions } from './feeds/feeds.service'
 import { createExtractHandlers } from './extract/extract.handlers'
 import { createIncidentHandlers } from './incidents/incidents.handlers'
+import { startRunSightings } from './incidents/incident-sightings'
 import { startSnapshotWriter } from './incidents/incidents-snapshot'
 import { openIncidentsForAlerts } from './incidents/incidents-for-alerts'
 import { createIncidentsService } from './incidents/incidents.service'
@@ -144,6 +148,14 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     openIncidents: (rule, raised, by) => openIncidentsForAlerts(incidents, rule, raised, by),
   })
   const unsubscribeAlerts = alerts.subscribe()
+  const sightings = startRunSightings(ctx, incidents, {
+    ...CORE_CALLER,
+    method: 'incidents.countRunSightings',
+  })
+  const analysis = createAnalysisService(ctx, {
+    incidents,
+    warninglists: builtinWarninglistLookup(logger),
+  })
   const handlers: Handlers = {
     ...createAlertHandlers(alerts, alertSettings, webhook),
     ...createJobHandlers(jobs, () => handlers),
@@ -152,6 +164,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     ...createFileHandlers(),
     ...createIndicatorHandlers(ctx),
     ...createIncidentHandlers(ctx, incidents),
+    ...createAnalysisHandlers(analysis),
     ...createExtractHandlers(),
     ...createProjectHandlers(ctx),
     ...createSettingsHandlers(settings),
@@ -181,9 +194,12 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   idlers.push(() => alerts.waitForIdle())
   idlers.push(() => webhook.waitForIdle())
   idlers.push(() => db.writes.waitForIdle())
+  idlers.push(() => sightings.idle())
   // Last: every incident change above still reaches the file.
   idlers.push(() => snapshot.flush())
-  // Stopped last (stoppers run in reverse): the jobs' and alerts' last incident changes still reach the file.
+  // After the feeds, jobs and alerts (stoppers run in reverse): the runs they finish still count on
+  // incidents, and the last incident changes still reach the file.
+  stoppers.unshift(() => sightings.stop())
   stoppers.unshift(() => snapshot.stop())
   idlers.push(async () => {
     if (!(await search.catchUp(SEARCH_IDLE_TIMEOUT_MS))) {

@@ -8,7 +8,7 @@ import {
 } from '#shared/contract'
 import { PUBLIC_API_PATHS } from './guards'
 import { snakeKey } from './snake-case'
-import { REST_PREFIX, mediaType, toJsonSchema, type JsonSchema, type RestRoute } from './rest'
+import { mediaType, toJsonSchema, type JsonSchema, type RestRoute } from './rest'
 
 /**
  * Inputs are described as clients write them (defaults make fields optional); outputs as the server sends
@@ -96,6 +96,10 @@ const restOperation = (r: RestRoute) => {
     ...(parameters.length ? { parameters } : {}),
     ...(body && r.input.accepts.length ? { requestBody: { required: false, content } } : {}),
     responses: {
+      // A create that may merge into an existing record (POST /api/threats) answers 200 then.
+      ...(r.output.status && r.status === 201
+        ? { '200': { ...success, description: 'Already there: merged into the existing record' } }
+        : {}),
       [String(r.status)]: success,
       '404': { description: 'Not found', content: json(ERROR_REF) },
       ...errorResponses(ERROR_REF),
@@ -115,7 +119,7 @@ export const buildOpenApi = (opts: OpenApiOptions): JsonSchema => {
   for (const name of METHODS)
     paths[`/api/rpc/${name}`] = { post: rpcOperation(name, contract[name]) }
   for (const r of opts.routes) {
-    const path = REST_PREFIX + r.path.replace(/:(\w+)/g, (_, name: string) => `{${snakeKey(name)}}`)
+    const path = r.prefix + r.path.replace(/:(\w+)/g, (_, name: string) => `{${snakeKey(name)}}`)
     paths[path] = { ...paths[path], [r.verb.toLowerCase()]: restOperation(r) }
   }
   paths['/api/events'] = {

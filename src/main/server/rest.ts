@@ -64,6 +64,8 @@ export type RestCall = { call: (method: Method, input: unknown) => Promise<RpcRe
 export type OutputMapping = {
   send(value: unknown, spec: MethodSpec, input: unknown, rest: RestCall): Promise<unknown>
   schema(spec: MethodSpec): JsonSchema
+  /** The success status when it depends on the value (a create that merged into an existing row: 200). */
+  status?(value: unknown): 200 | 201
   /** Response headers carrying what a body of the seed's shape has no room for. */
   headers?: {
     of(value: unknown): Record<string, string>
@@ -74,7 +76,9 @@ export type OutputMapping = {
 
 export type RestRoute = {
   verb: RestVerb
-  /** Below /api/v1, fastify syntax (`/indicators/:id`). */
+  /** REST_PREFIX, or `/api` for the seed tracking service's routes. */
+  prefix: string
+  /** Below the prefix, fastify syntax (`/indicators/:id`). */
   path: string
   method: Method
   input: InputMapping
@@ -92,9 +96,10 @@ export const route = <K extends Method>(
   path: string,
   method: K,
   input: InputMapping,
-  opts: { status?: RestRoute['status']; output?: OutputMapping } = {},
+  opts: { status?: RestRoute['status']; output?: OutputMapping; prefix?: string } = {},
 ): RestRoute => ({
   verb,
+  prefix: opts.prefix ?? REST_PREFIX,
   path,
   method,
   input,
@@ -223,7 +228,7 @@ export const registerRestRoutes = (
     const spec: MethodSpec = contract[r.method]
     app.route({
       method: r.verb,
-      url: REST_PREFIX + r.path,
+      url: r.prefix + r.path,
       handler: async (req: FastifyRequest, reply: FastifyReply) => {
         const bodyKind = bodyKindOf(req)
         if (bodyKind !== 'none' && !r.input.accepts.includes(bodyKind)) {
@@ -255,7 +260,7 @@ export const registerRestRoutes = (
           if (r.status === 204) return reply.code(204).send()
           const body = await r.output.send(result.value, spec, built.input, rest)
           if (r.output.headers) void reply.headers(r.output.headers.of(result.value))
-          return reply.code(r.status).send(body)
+          return reply.code(r.output.status?.(result.value) ?? r.status).send(body)
         } catch (e) {
           if (isAppError(e)) return sendError(req, reply, e.toJSON())
           throw e

@@ -8,6 +8,7 @@ import { fromFastifyError, isApiPath, pathOf, routePathOf, sendError } from './h
 import { buildOpenApi } from './openapi'
 import { registerRestRoutes } from './rest'
 import { REST_ROUTES } from './rest.routes'
+import { TRACKING_ROUTES } from './rest.tracking'
 import { registerRpcRoute } from './rpc.route'
 import { API_CACHE_CONTROL, SECURITY_HEADERS } from './security-headers'
 import { isRendererDir, registerRenderer } from './static'
@@ -118,7 +119,7 @@ export const createHttpServer = (opts: HttpServerOptions): HttpServer => {
   )
 
   registerRpcRoute(app, opts.core.dispatch)
-  registerRestRoutes(app, REST_ROUTES, opts.core.dispatch)
+  registerRestRoutes(app, [...REST_ROUTES, ...TRACKING_ROUTES], opts.core.dispatch)
   const eventStreams = registerEventsRoute(app, opts.core.events, {
     heartbeatMs: opts.heartbeatMs ?? 15_000,
     maxBufferedBytes: 4 * 1024 * 1024,
@@ -127,7 +128,11 @@ export const createHttpServer = (opts: HttpServerOptions): HttpServer => {
   let openApi: string | null = null
   app.get('/api/openapi.json', async (_req, reply) => {
     openApi ??= JSON.stringify(
-      buildOpenApi({ routes: REST_ROUTES, version: opts.version ?? '0.0.0', bodyLimit }),
+      buildOpenApi({
+        routes: [...REST_ROUTES, ...TRACKING_ROUTES],
+        version: opts.version ?? '0.0.0',
+        bodyLimit,
+      }),
     )
     return reply.type('application/json; charset=utf-8').send(openApi)
   })

@@ -15,6 +15,7 @@ import { TokenScreen } from './components/token-screen'
 import { TopBar } from './components/top-bar'
 import { useAlertNotifications } from './hooks/use-alert-notifications'
 import { useShortcuts } from './hooks/use-shortcuts'
+import { AnalyzeUrlDialog } from './views/analysis/analyze-url-dialog'
 import { ActivityView } from './views/activity/activity-view'
 import { FeedsView } from './views/feeds/feeds-view'
 import { CreateIndicatorDialog } from './views/indicators/create-indicator-dialog'
@@ -95,6 +96,7 @@ export const App = () => {
       {dialog === 'create-indicator' ? <CreateIndicatorDialog onClose={close} /> : null}
       {dialog === 'paste-import' ? <PasteImportDialog onClose={close} /> : null}
       {dialog === 'shortcuts' ? <ShortcutsDialog onClose={close} /> : null}
+      {dialog === 'analyze-url' ? <AnalyzeUrlDialog onClose={close} /> : null}
     </div>
   )
 }

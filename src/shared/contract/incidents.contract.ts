@@ -75,7 +75,7 @@ export const IncidentCreateSchema = z
   })
   .superRefine((v, ctx) => {
     if (v.url === undefined && v.indicatorId === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['url'], message: 'required (or indicatorId)' })
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'required (or an indicator id)' })
     }
   })
 export type IncidentCreate = z.output<typeof IncidentCreateSchema>

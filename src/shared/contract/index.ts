@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { alertsContract, alertsEvents } from './alerts.contract'
+import { analysisContract } from './analysis.contract'
 import { auditContract } from './audit.contract'
 import { mergeContracts, mergeEvents } from './define'
 import { feedsContract, feedsEvents } from './feeds.contract'
@@ -21,6 +22,7 @@ export const contract = mergeContracts(
   jobsContract,
   incidentsContract,
   alertsContract,
+  analysisContract,
 )
 export const events = mergeEvents(
   indicatorsEvents,

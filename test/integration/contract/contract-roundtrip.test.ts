@@ -191,6 +191,10 @@ const CASES = {
     input: (s) => ({ id: s.incident, patch: { status: 'escalated', tags: ['rt'] } }),
   },
   'incidents.stats': { input: () => ({}) },
+  // A phishing look-alike: a verdict, a stored prediction and an incident.
+  'analysis.analyzeUrl': {
+    input: () => ({ url: 'http://paypa1-account-verify.tk/login/confirm', tags: ['rt'] }),
+  },
   'incidents.exportSnapshot': { input: () => ({}) },
   'incidents.importSnapshot': {
     input: () => ({

@@ -111,6 +111,23 @@ export const incidentWhere = (filter: IncidentFilter): { sql: string; params: un
   return { sql: parts.length === 0 ? '' : `WHERE ${parts.join(' AND ')}`, params }
 }
 
+/** One keyset page of the list's order; the caller appends the LIMIT parameter. */
+export const incidentPageQuery = (
+  filter: IncidentFilter,
+  cursor?: string,
+): { sql: string; params: unknown[] } => {
+  const where = incidentWhere(filter)
+  const parts = where.sql === '' ? [] : [where.sql.slice('WHERE '.length)]
+  const params = [...where.params]
+  if (cursor !== undefined) {
+    const c = decodeCursor(cursor)
+    parts.push('(severity, last_seen, id) < (?, ?, ?)')
+    params.push(c.severity, c.lastSeen, c.id)
+  }
+  const whereSql = parts.length ? `WHERE ${parts.join(' AND ')}` : ''
+  return { sql: `SELECT ${COLUMNS} FROM incidents ${whereSql} ${ORDER} LIMIT ?`, params }
+}
+
 export type IncidentPage = { rows: IncidentRow[]; nextCursor: string | null; total: number }
 
 export const createIncidentsRepository = (sqlite: BetterSqlite3.Database) => {
@@ -135,15 +152,8 @@ export const createIncidentsRepository = (sqlite: BetterSqlite3.Database) => {
           .prepare<unknown[], number>(`SELECT count(*) FROM incidents ${where.sql}`)
           .pluck()
           .get(...where.params) ?? 0
-      const parts = where.sql === '' ? [] : [where.sql.slice('WHERE '.length)]
-      const params = [...where.params]
-      if (opts.cursor !== undefined) {
-        const c = decodeCursor(opts.cursor)
-        parts.push('(severity, last_seen, id) < (?, ?, ?)')
-        params.push(c.severity, c.lastSeen, c.id)
-      }
-      const sql = `SELECT ${COLUMNS} FROM incidents ${parts.length ? `WHERE ${parts.join(' AND ')}` : ''} ${ORDER} LIMIT ?`
-      const rows = sqlite.prepare<unknown[], IncidentRow>(sql).all(...params, opts.limit + 1)
+      const q = incidentPageQuery(opts.filter, opts.cursor)
+      const rows = sqlite.prepare<unknown[], IncidentRow>(q.sql).all(...q.params, opts.limit + 1)
       const more = rows.length > opts.limit
       if (more) rows.pop()
       const last = rows.at(-1)

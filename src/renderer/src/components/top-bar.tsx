@@ -67,6 +67,14 @@ export const TopBar = ({ onSearch }: { onSearch?: () => void }) => {
         <button
           type="button"
           className="button"
+          data-testid="open-analyze-url"
+          onClick={() => ui.getState().openDialog('analyze-url')}
+        >
+          Analyse URL
+        </button>
+        <button
+          type="button"
+          className="button"
           data-testid="open-paste-import"
           onClick={() => ui.getState().openDialog('paste-import')}
         >

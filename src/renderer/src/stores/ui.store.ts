@@ -7,7 +7,7 @@ export type ToastKind = 'info' | 'success' | 'error'
 export type Toast = { id: number; kind: ToastKind; message: string }
 
 /** The app's modal dialogs; one at a time. */
-export type DialogName = 'create-indicator' | 'paste-import' | 'shortcuts'
+export type DialogName = 'create-indicator' | 'paste-import' | 'shortcuts' | 'analyze-url'
 
 export type UiState = {
   theme: ThemeSetting

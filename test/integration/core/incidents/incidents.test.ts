@@ -2,10 +2,12 @@ import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { EventPayload } from '#shared/contract'
+import type { IncidentFilter } from '#shared/contract/incidents.contract'
+import { REPORTED_BY_RUN_SQL } from '#core/incidents/incident-sightings'
 import { inProcessContext } from '#core/rpc/handlers'
 import { SNAPSHOT_FILE } from '#core/incidents/incidents-snapshot'
-import { INCIDENT_BY_KEY_SQL } from '#core/incidents/incidents.repository'
-import { appErrorOf, openTestCore, queryPlan, type TestCore } from '../db/core-fixture'
+import { INCIDENT_BY_KEY_SQL, incidentPageQuery } from '#core/incidents/incidents.repository'
+import { T0, appErrorOf, openTestCore, queryPlan, type TestCore } from '../db/core-fixture'
 
 let t: TestCore
 let changes: EventPayload<'incidents.onDidChange'>[]
@@ -109,6 +111,42 @@ describe('incidents: dedup and merge', () => {
     const a = await t.core.call('incidents.create', { url })
     expect(a.incident.dedupKey).toMatch(/^url-sha256:[0-9a-f]{64}$/)
     expect((await t.core.call('incidents.create', { url })).incident.occurrences).toBe(2)
+  })
+})
+
+describe('incidents: reported again by an import', () => {
+  it('an import that carries a tracked URL or indicator counts an occurrence on its open incident', async () => {
+    const byUrl = await t.core.call('incidents.create', { url: 'http://listed.example/gate' })
+    const ip = await t.core.call('indicators.create', { value: '198.51.100.23' })
+    const byIp = await t.core.call('incidents.create', { indicatorId: ip.id })
+    const closed = await t.core.call('incidents.create', { url: 'http://closed.example/' })
+    await t.core.call('incidents.update', { id: closed.incident.id, patch: { status: 'resolved' } })
+    const untouched = await t.core.call('incidents.create', { url: 'http://not-listed.example/' })
+    const text = 'http://listed.example/gate\n198.51.100.23\nhttp://closed.example/\n'
+    for (let i = 0; i < 2; i++) {
+      await t.core.call('feeds.importText', { content: text, fileName: 'drop.txt', format: 'text' })
+      await t.core.waitForIdle()
+    }
+    const get = (id: string) => t.core.call('incidents.get', { id })
+    expect(await get(byUrl.incident.id)).toMatchObject({ occurrences: 3 })
+    expect((await get(byUrl.incident.id)).sources).toHaveLength(2)
+    expect(await get(byIp.incident.id)).toMatchObject({ occurrences: 3 })
+    expect(await get(closed.incident.id)).toMatchObject({ occurrences: 1, status: 'resolved' })
+    expect(await get(untouched.incident.id)).toMatchObject({ occurrences: 1 })
+    expect((await incidentEntries(byIp.incident.id)).map((e) => e.operation)).toEqual([
+      'recur',
+      'recur',
+      'create',
+    ])
+  })
+
+  it('finds what a run reported by the indicator and its observations, by index', () => {
+    const plan = queryPlan(t.core, REPORTED_BY_RUN_SQL, ['x', 'y']).join(' ')
+    console.log(plan)
+    expect(plan).toMatch(
+      /SEARCH ind USING INDEX|SEARCH ind USING .*PRIMARY KEY|sqlite_autoindex_indicators/,
+    )
+    expect(plan).toMatch(/SEARCH o USING INDEX/)
   })
 })
 
@@ -222,6 +260,22 @@ describe('incidents: list', () => {
 
   it('the dedup lookup uses the unique index', () => {
     expect(queryPlan(t.core, INCIDENT_BY_KEY_SQL, ['url:x']).join(' ')).toMatch(/USING INDEX/)
+  })
+
+  it('a page walks an index in the list order, with or without a status, past a cursor too', () => {
+    const cursor = Buffer.from(JSON.stringify([50, T0, 'x'])).toString('base64url')
+    const cases: [IncidentFilter, string][] = [
+      [{ status: ['open'] }, 'IDX_incidents_status_severity'],
+      [{}, 'IDX_incidents_severity'],
+    ]
+    for (const [filter, index] of cases) {
+      for (const c of [undefined, cursor]) {
+        const q = incidentPageQuery(filter, c)
+        const plan = queryPlan(t.core, q.sql, [...q.params, 100]).join(' ')
+        expect(plan).toContain(index)
+        expect(plan).not.toContain('TEMP B-TREE')
+      }
+    }
   })
 })
 
