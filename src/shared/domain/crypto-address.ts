@@ -120,7 +120,9 @@ const isHex = (s: string, from: number): boolean => {
 /** Does a mixed-case address carry a valid EIP-55 checksum (letters upper-case where the hash nibble >= 8)? */
 const isEip55 = (hex40: string): boolean => {
   const lower = hex40.toLowerCase()
-  const hash = keccak256(new TextEncoder().encode(lower))
+  const ascii = new Uint8Array(40)
+  for (let i = 0; i < 40; i++) ascii[i] = lower.charCodeAt(i)
+  const hash = keccak256(ascii)
   for (let i = 0; i < 40; i++) {
     const c = hex40.charCodeAt(i)
     if (c < 65) continue
