@@ -14,6 +14,7 @@ export default defineConfig({
           // Worker threads (src/main/core/workers/spawn-worker.ts finds them next to the main bundle).
           'bulk-writer': resolve(__dirname, 'src/main/core/db/bulk-worker/bulk-writer.worker.ts'),
           'search-indexer': resolve(__dirname, 'src/main/core/db/search/search-indexer.worker.ts'),
+          'pdf-text': resolve(__dirname, 'src/main/core/extract/pdf-text.worker.ts'),
         },
       },
     },

@@ -30,6 +30,8 @@ const HOSTILE: Record<string, string> = {
   schemes: 'http://',
   'at signs': 'a@',
   'every defang marker': '[.](.){.}[at]hxxp[:]//',
+  // Each one costs a Keccak-256 for its EIP-55 checksum.
+  'mixed-case wallets': '0xaBcDeF0123456789aBcDeF0123456789aBcDeF01 ',
 }
 
 const hostileRows = (): [string, number, number][] =>

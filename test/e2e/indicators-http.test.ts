@@ -6,11 +6,13 @@ import { launchBrowser } from './support/browser'
 import { shotPath, startHttpHarness, type Harness } from './support/harness'
 import { IndicatorsPage } from './support/indicators.page'
 import { describeIndicatorFlows } from './support/indicators.scenarios'
+import { describePasteFileFlows } from './support/paste-file.scenarios'
 import { describePaging } from './support/paging.scenarios'
 
 // (a) Headless mode: the browser build against the real fastify server (HTTP + SSE, bearer token).
 describe('indicators in a browser over HTTP', () => {
   describeIndicatorFlows(startHttpHarness)
+  describePasteFileFlows(startHttpHarness)
 })
 
 describe('200,000 indicators in a browser over HTTP', () => {

@@ -23,6 +23,7 @@ export { createFileSecretStore, type SecretStore } from './platform/secret-store
 export { defaultDataDir } from './platform/data-dir'
 export { resolveElectronNativeBinding } from './platform/native-binding'
 export { extractIocs } from './extract/extract-iocs'
+export { type DocumentExtractResult, extractFromFile } from './extract/extract-document'
 export {
   EXTRACT_KINDS,
   type ExtractKind,

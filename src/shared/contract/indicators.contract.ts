@@ -169,12 +169,30 @@ export const MAX_LISTED_REJECTS = 1000
 /** Text indicators.extract reads in one call: the scan is synchronous, so it is bounded to well under a second. */
 export const MAX_EXTRACT_TEXT_CHARS = 8 * 1024 * 1024
 export const MAX_EXTRACT_ITEMS = 100_000
+/** A file indicators.extract reads (its bytes travel base64-encoded, a third larger). */
+export const MAX_EXTRACT_FILE_BYTES = 16 * 1024 * 1024
+
+/** What indicators.extract read: given text, or a file's text by its kind. */
+export const EXTRACT_FORMATS = ['text', 'html', 'eml', 'pdf'] as const
+export type ExtractFormat = (typeof EXTRACT_FORMATS)[number]
+
+/** A file for indicators.extract: its name (to tell its kind and to name it in errors) and its bytes. */
+export const ExtractFileSchema = z.strictObject({
+  name: z.string().min(1).max(255),
+  /** The file's bytes, base64. */
+  data: z
+    .string()
+    .max(Math.ceil(MAX_EXTRACT_FILE_BYTES / 3) * 4, {
+      message: `the file is larger than ${MAX_EXTRACT_FILE_BYTES / 1024 / 1024} MB`,
+    })
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64'),
+})
 
 export const ExtractedItemSchema = z.object({
   kind: z.enum(EXTRACT_KINDS),
   /** Canonical: the spelling the indicator store uses (domains and URL hosts in Punycode). */
   value: z.string(),
-  /** The indicator type it is stored as; null for kinds that have no type yet (wallets, file names). */
+  /** The indicator type it is stored as; null for a kind that is not an indicator (ATT&CK tactics). */
   iocType: z.enum(IOC_TYPES).nullable(),
   /** 1-based line and column (UTF-16 units of the original line) of the first occurrence. */
   line: z.number().int(),
@@ -311,19 +329,30 @@ export const indicatorsContract = {
   }),
   'indicators.extract': method({
     summary:
-      'Find the indicators in any text (a report, an e-mail): refanged, typed, canonical, each with the line it came from; nothing is stored',
-    input: z.strictObject({
-      text: z.string().max(MAX_EXTRACT_TEXT_CHARS),
-      /** Keep only these kinds. */
-      kinds: z.array(z.enum(EXTRACT_KINDS)).max(EXTRACT_KINDS.length).optional(),
-      /** Also report a URL's host as a domain or IP item. */
-      urlHosts: z.boolean().default(true),
-      maxItems: z.number().int().min(1).max(MAX_EXTRACT_ITEMS).default(MAX_EXTRACT_ITEMS),
-    }),
+      'Find the indicators in any text or file (a report, an e-mail, .txt/.md/.html/.eml/.pdf): refanged, typed, canonical, each with the line it came from; nothing is stored',
+    input: z
+      .strictObject({
+        text: z.string().max(MAX_EXTRACT_TEXT_CHARS).optional(),
+        /** A file instead of text: HTML, e-mail and PDF are read as what they show (see EXTRACT_FORMATS). */
+        file: ExtractFileSchema.optional(),
+        /** Keep only these kinds. */
+        kinds: z.array(z.enum(EXTRACT_KINDS)).max(EXTRACT_KINDS.length).optional(),
+        /** Also report a URL's host as a domain or IP item. */
+        urlHosts: z.boolean().default(true),
+        maxItems: z.number().int().min(1).max(MAX_EXTRACT_ITEMS).default(MAX_EXTRACT_ITEMS),
+      })
+      .refine((i) => (i.text === undefined) !== (i.file === undefined), {
+        message: 'Give exactly one of text or file',
+        path: ['text'],
+      }),
     output: z.object({
       items: z.array(ExtractedItemSchema),
-      /** True when maxItems distinct items were found and the rest of the text was not read. */
+      /** True when maxItems distinct items were found, or the file's text was cut: the rest was not read. */
       truncated: z.boolean(),
+      /** What was read: the text given, or the file's kind. Lines are lines of that text (for HTML, of the file). */
+      format: z.enum(EXTRACT_FORMATS),
+      /** Set when part of a file was not read (a PDF's pages past the cap). */
+      note: z.string().optional(),
     }),
   }),
   'indicators.bulkCreate': method({

@@ -117,10 +117,26 @@ const isHex = (s: string, from: number): boolean => {
   return true
 }
 
+// Answers for spellings already checked: a text repeats its wallets, and each check is a Keccak-256.
+// Bounded: cleared when full. It memoises a pure function, so sharing it across callers is safe.
+const EIP55_MEMO_MAX = 4096
+const eip55Memo = new Map<string, boolean>()
+
 /** Does a mixed-case address carry a valid EIP-55 checksum (letters upper-case where the hash nibble >= 8)? */
 const isEip55 = (hex40: string): boolean => {
+  const known = eip55Memo.get(hex40)
+  if (known !== undefined) return known
+  if (eip55Memo.size >= EIP55_MEMO_MAX) eip55Memo.clear()
+  const ok = checkEip55(hex40)
+  eip55Memo.set(hex40, ok)
+  return ok
+}
+
+const checkEip55 = (hex40: string): boolean => {
   const lower = hex40.toLowerCase()
-  const hash = keccak256(new TextEncoder().encode(lower))
+  const ascii = new Uint8Array(40)
+  for (let i = 0; i < 40; i++) ascii[i] = lower.charCodeAt(i)
+  const hash = keccak256(ascii)
   for (let i = 0; i < 40; i++) {
     const c = hex40.charCodeAt(i)
     if (c < 65) continue

@@ -75,7 +75,8 @@ export const detectClean = (v: string): IocType | null => {
   const c0 = v.charCodeAt(0) | 0x20
   if (c0 === 99 && len > 4 && /^cve[-\u2010-\u2015][0-9]/i.test(v)) return 'cve'
   if (c0 === 116 && len <= 10 && /^TA?[0-9]{4}(?:\.[0-9]{3})?$/i.test(v)) return 'attack-technique'
-  if (len >= 14 && len <= 74) {
+  // Wallets start with 1, 3, bc1 or 0x: the first character keeps every other value off the regexes.
+  if (len >= 14 && len <= 74 && (c0 === 0x31 || c0 === 0x33 || c0 === 0x62 || c0 === 0x30)) {
     const wallet = cryptoShape(v)
     if (wallet !== null) return wallet
   }

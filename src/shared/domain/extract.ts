@@ -1,17 +1,12 @@
 import { canonicalize } from './canonicalize'
 import { parseIndicator } from './detect-type'
 import type { IocType } from './enums'
-import { type TextHit, scanTextLine } from './extract-text'
 import type { ParseResult } from './parse-result'
 
-export type ExtractMode = 'list' | 'text' | 'auto'
+// Lists of values, one per line. Prose is the extraction engine's (src/main/core/extract/): its
+// extractIndicators picks between the two and is what imports call; the renderer reads lists here.
 
-export type ExtractOptions = {
-  /** 'list': one value per line; 'text': scan prose; 'auto' (default): look at the first lines and pick. */
-  mode?: ExtractMode
-  /** Force every value to this type (list mode) or keep only this type (text mode). */
-  type?: IocType
-}
+export type ExtractMode = 'list' | 'text' | 'auto'
 
 export type ExtractedIndicator = { line: number; raw: string; result: ParseResult }
 
@@ -104,7 +99,7 @@ export const listCandidate = (line: string, type?: IocType): string | null => {
 }
 
 /** Line starts as offsets: `\n`, `\r\n` and lone `\r` all end a line. */
-function* lines(text: string): Generator<[number, string]> {
+export function* lines(text: string): Generator<[number, string]> {
   let start = 0
   let n = 0
   const len = text.length
@@ -155,33 +150,17 @@ export const pickMode = (text: string): 'list' | 'text' => {
 }
 
 /**
- * Indicators in pasted or imported text, with 1-based line numbers. List mode yields every non-blank,
- * non-comment line, parsed or rejected with its reason. Text mode scans prose, refangs, dedups and yields
- * only values that parse; it skips version numbers and file names that look like domains.
+ * A list's values with their 1-based line numbers: every non-blank, non-comment line, parsed (as `type`
+ * when given, detected otherwise) or rejected with its reason.
  */
-export function* extractIndicators(
-  text: string,
-  opts: ExtractOptions = {},
-): Generator<ExtractedIndicator> {
-  const mode = opts.mode === 'list' || opts.mode === 'text' ? opts.mode : pickMode(text)
-  const type = opts.type
-  if (mode === 'list') {
-    for (const [n, line] of lines(text)) {
-      const raw = listCandidate(line, type)
-      if (raw === null) continue
-      yield {
-        line: n,
-        raw,
-        result: type === undefined ? parseIndicator(raw) : canonicalize(type, raw),
-      }
-    }
-    return
-  }
-  const seen = new Set<string>()
-  const hits: TextHit[] = []
+export function* readList(text: string, type?: IocType): Generator<ExtractedIndicator> {
   for (const [n, line] of lines(text)) {
-    scanTextLine(line, n, seen, type, hits)
-    for (const hit of hits) yield hit
-    hits.length = 0
+    const raw = listCandidate(line, type)
+    if (raw === null) continue
+    yield {
+      line: n,
+      raw,
+      result: type === undefined ? parseIndicator(raw) : canonicalize(type, raw),
+    }
   }
 }

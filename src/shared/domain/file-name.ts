@@ -64,6 +64,8 @@ export const fileNameProblem = (s: string): string | null => {
 export const isUnambiguousFileName = (s: string, tlds: ReadonlySet<string>): boolean => {
   const dot = s.lastIndexOf('.')
   if (dot <= 0 || dot === s.length - 1) return false
+  // Extensions are short: a longer tail (most TLDs of real domains are too) is no file name.
+  if (s.length - dot > 7) return false
   const ext = s.slice(dot + 1).toLowerCase()
   return FILE_EXTENSIONS.has(ext) && !tlds.has(ext) && !NOT_INDICATORS.has(s.toLowerCase())
 }

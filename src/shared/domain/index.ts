@@ -13,11 +13,10 @@ export { detectType, hasUrlScheme, iocTypeLabel, parseIndicator } from './detect
 export { type RefangOptions, defang, refang } from './refang'
 export {
   type ExtractMode,
-  type ExtractOptions,
   type ExtractedIndicator,
-  extractIndicators,
   listCandidate,
   pickMode,
+  readList,
 } from './extract'
 export {
   type HostPort,

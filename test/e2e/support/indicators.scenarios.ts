@@ -339,18 +339,19 @@ export const describeIndicatorFlows = (start: StartHarness) => {
       ['5', 'domain', 'typo-freetxt.example'],
     ])
     expect(await ui.extractItem('198.51.100.23').textContent()).toContain('line 2')
-    // Kinds with no indicator type yet are listed, not importable, and say why.
-    for (const untyped of ['invoice_2024.exe', 'TA0001']) {
-      const row = ui.extractItem(untyped)
-      expect(await row.getByTestId('extract-tick').isDisabled()).toBe(true)
-      expect(await row.getByTestId('extract-unsupported').textContent()).toMatch(
-        /no indicator type/,
-      )
-    }
-    await h.page.locator('[data-testid="extract-count"]', { hasText: /^6$/ }).waitFor()
+    // A tactic is no indicator type: listed, not importable, and says why. File names are a type.
+    const tactic = ui.extractItem('TA0001')
+    expect(await tactic.getByTestId('extract-tick').isDisabled()).toBe(true)
+    expect(await tactic.getByTestId('extract-unsupported').textContent()).toMatch(
+      /no indicator type/,
+    )
+    expect(await ui.extractItem('invoice_2024.exe').getByTestId('extract-tick').isChecked()).toBe(
+      true,
+    )
+    await h.page.locator('[data-testid="extract-count"]', { hasText: /^7$/ }).waitFor()
 
     await ui.extractItem('cdn-freetext.example').getByTestId('extract-tick').uncheck()
-    await h.page.locator('[data-testid="extract-count"]', { hasText: /^5$/ }).waitFor()
+    await h.page.locator('[data-testid="extract-count"]', { hasText: /^6$/ }).waitFor()
 
     const typo = ui.extractItem('typo-freetxt.example')
     await typo.getByTestId('extract-value').fill('not an indicator!!')
@@ -364,7 +365,7 @@ export const describeIndicatorFlows = (start: StartHarness) => {
     await h.screenshot('paste-free-text')
 
     const report = await ui.importPasted()
-    expect(await report.getByTestId('report-created').textContent()).toBe('5')
+    expect(await report.getByTestId('report-created').textContent()).toBe('6')
     expect(await report.getByTestId('report-rejected').textContent()).toBe('0')
     await h.page.getByTestId('import-done').click()
     // Exactly the ticked items were stored: the retyped value, not the one found; nothing unticked or untyped.
@@ -374,6 +375,7 @@ export const describeIndicatorFlows = (start: StartHarness) => {
         'https://stage-freetext.example/drop',
         'stage-freetext.example',
         '198.51.100.23',
+        'invoice_2024.exe',
         '44d88612fea8a8f36de82e453abbb8f0',
         'retyped-freetext.example',
       ].sort(),

@@ -3,6 +3,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import {
+  EML_EXPECTED,
+  HTML_EXPECTED,
+  PDF_EXPECTED,
+  PDF_PAGES,
+  SAMPLE_HTML,
+  minimalPdf,
+  sampleEml,
+} from '../../fixtures/extract/documents'
 import { ROOT, runCli } from './cli-support'
 
 const REPORT = [
@@ -55,15 +64,45 @@ describe('threateye extract', () => {
     expect(r.stderr).toBe('2 distinct indicators\n')
   })
 
-  it('names a kind it does not know, and refuses a PDF with what to do instead', async () => {
+  it('names a kind it does not know, and names a PDF it cannot read', async () => {
     const bad = await runCli(['extract', '--kind', 'ipv4', join(dir, 'report.md')])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain("--kind: 'ipv4' is not one of ip, ipv6")
-    const pdf = join(dir, 'report.pdf')
+    const pdf = join(dir, 'broken.pdf')
     writeFileSync(pdf, '%PDF-1.7\n%binary')
     const refused = await runCli(['extract', pdf])
     expect(refused.code).toBe(1)
-    expect(refused.stderr).toContain('is a PDF')
-    expect(refused.stderr).toContain('pdftotext')
+    expect(refused.stderr).toContain(`${pdf} is not a readable PDF`)
+  })
+
+  it('reads .pdf, .eml and .html files, told apart by extension and content', async () => {
+    const files: [string, Buffer][] = [
+      ['report.pdf', minimalPdf(PDF_PAGES)],
+      // No extension that says so: the content does.
+      ['lure.txt', sampleEml()],
+      ['page.htm', Buffer.from(SAMPLE_HTML)],
+    ]
+    const expected = [
+      PDF_EXPECTED.map(([k, v]) => [k, v]),
+      EML_EXPECTED,
+      HTML_EXPECTED.map(([k, v]) => [k, v]),
+    ]
+    for (const [i, [name, bytes]] of files.entries()) {
+      const file = join(dir, name)
+      writeFileSync(file, bytes)
+      const r = await runCli(['extract', file, '--json'])
+      expect(r.code, r.stderr).toBe(0)
+      const out = JSON.parse(r.stdout) as {
+        items: { kind: string; value: string }[]
+        format: string
+      }
+      expect(out.format).toBe(['pdf', 'eml', 'html'][i])
+      expect(out.items.map((x) => [x.kind, x.value])).toEqual(expected[i])
+    }
+    // Standard input is told apart the same way.
+    const piped = cliWithStdin(['extract', '--kind', 'url'], SAMPLE_HTML)
+    expect(piped.status, piped.stderr).toBe(0)
+    expect(piped.stdout).toContain('https://collect.phish-kit.com/post.php')
+    expect(piped.stdout).not.toContain('script-only')
   })
 })

@@ -4,11 +4,11 @@ import {
   IOC_TYPES,
   type ParseResult,
   canonicalize,
-  extractIndicators,
   listCandidate,
   parseIndicator,
   pickMode,
 } from '#shared/domain'
+import { extractIndicators } from '#core/extract/extract-indicators'
 import type { FormatParser } from '../feed-types'
 import { LineSplitter, type LineSink, decodeText } from './line-splitter'
 import { Batcher, type CommonParseOptions, rejectItem } from './parse-support'

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import { errorMessage, type Client } from '../../api/client'
 import { TYPE_LABELS, formatCount } from './format'
+import type { PastedFile } from './paste-file'
 import {
   importable,
   invalidTicked,
@@ -19,56 +20,77 @@ export type Extraction = {
   rows: ExtractRow[]
   truncated: boolean
   error: string | null
+  /** Set when part of a file was not read (a PDF's pages past the cap). */
+  note: string | null
 }
 
+/** What to extract from: the pasted text, or a chosen or dropped file (read by the core by its kind). */
+export type ExtractSource = { text: string } | { file: PastedFile }
+
+const keyOf = (source: ExtractSource): string =>
+  'text' in source ? `t:${source.text}` : `f:${source.file.id}`
+
 /**
- * Sends the text to `indicators.extract` once typing pauses. A new result keeps what the analyst already
- * did to an item still found (unticked, retyped); answers to older text are dropped.
+ * Sends the text or file to `indicators.extract` once typing pauses. A new result keeps what the analyst
+ * already did to an item still found (unticked, retyped); answers to older input are dropped. `source`
+ * must keep its identity while its content is the same (useMemo), or every render would extract again.
  */
 export const useExtraction = (
   client: Client,
-  text: string,
+  source: ExtractSource,
   enabled: boolean,
 ): [Extraction, (rows: ExtractRow[]) => void] => {
-  // The last answer and the text it answers: the view is 'loading' while that text is not the current one.
+  // The last answer and the input it answers: the view is 'loading' while that is not the current one.
   const [answer, setAnswer] = useState<{
-    forText: string
+    forKey: string
     rows: ExtractRow[]
     truncated: boolean
     error: string | null
-  }>({ forText: '', rows: [], truncated: false, error: null })
-  const wanted = enabled && text.trim().length > 0
+    note: string | null
+  }>({ forKey: '', rows: [], truncated: false, error: null, note: null })
+  const key = keyOf(source)
+  const wanted = enabled && ('file' in source || source.text.trim().length > 0)
   useEffect(() => {
     if (!wanted) return
     let current = true
-    const timer = setTimeout(() => {
-      client.call('indicators.extract', { text }).then(
-        (out) => {
-          if (!current) return
-          setAnswer((a) => ({
-            forText: text,
-            rows: mergeRows(a.rows, out.items),
-            truncated: out.truncated,
-            error: null,
-          }))
-        },
-        (e: unknown) => {
-          if (current) setAnswer((a) => ({ ...a, forText: text, error: errorMessage(e) }))
-        },
-      )
-    }, EXTRACT_DEBOUNCE_MS)
+    const input =
+      'text' in source
+        ? { text: source.text }
+        : { file: { name: source.file.name, data: source.file.data } }
+    const forKey = keyOf(source)
+    const timer = setTimeout(
+      () => {
+        client.call('indicators.extract', input).then(
+          (out) => {
+            if (!current) return
+            setAnswer((a) => ({
+              forKey,
+              rows: mergeRows(a.rows, out.items),
+              truncated: out.truncated,
+              error: null,
+              note: out.note ?? null,
+            }))
+          },
+          (e: unknown) => {
+            if (current) setAnswer((a) => ({ ...a, forKey, error: errorMessage(e) }))
+          },
+        )
+      },
+      'text' in source ? EXTRACT_DEBOUNCE_MS : 0,
+    )
     return () => {
       current = false
       clearTimeout(timer)
     }
-  }, [client, text, wanted])
+  }, [client, source, wanted])
   const extraction: Extraction = !wanted
-    ? { state: 'idle', rows: [], truncated: false, error: null }
+    ? { state: 'idle', rows: [], truncated: false, error: null, note: null }
     : {
-        state: answer.forText !== text ? 'loading' : answer.error ? 'failed' : 'ready',
+        state: answer.forKey !== key ? 'loading' : answer.error ? 'failed' : 'ready',
         rows: answer.rows,
         truncated: answer.truncated,
         error: answer.error,
+        note: answer.note,
       }
   return [extraction, (rows) => setAnswer((a) => ({ ...a, rows }))]
 }
@@ -170,6 +192,11 @@ export const ExtractList = (props: {
         <p className="form-error" role="alert" data-testid="extract-invalid">
           {formatCount(invalid)} ticked item{invalid === 1 ? ' is' : 's are'} not an indicator: fix
           or untick {invalid === 1 ? 'it' : 'them'} to import.
+        </p>
+      ) : null}
+      {extraction.note !== null ? (
+        <p className="muted" data-testid="extract-note">
+          {extraction.note}
         </p>
       ) : null}
       {extraction.truncated ? (

@@ -17,7 +17,8 @@ import { capitalise, formatCount, splitList } from './format'
 import { EnumSelect, upperCase } from '../../components/enum-select'
 import { CsvMappingStep, mappingReady } from '../feeds/csv-mapping-step'
 import { detectPastedCsv, importPastedCsv, looksTabular } from './paste-csv'
-import { ExtractList, useExtraction } from './paste-extract'
+import { ExtractList, useExtraction, type ExtractSource } from './paste-extract'
+import { PasteFileControls, readPastedFile, useFileDrop, type PastedFile } from './paste-file'
 import { importable, invalidTicked } from './paste-extract-rows'
 import { EMPTY_PREVIEW, ListPreview, PREVIEW_ROWS, preview } from './paste-list-preview'
 
@@ -63,13 +64,30 @@ export const PasteImportDialog = (props: { onClose: () => void }) => {
   const [error, setError] = useState<string | null>(null)
   // The CSV mapping step: the pasted table's preview and the columns picked so far.
   const [csv, setCsv] = useState<{ preview: CsvPreview; mapping: CsvMapping } | null>(null)
+  // A chosen or dropped .eml/.html/.pdf: extracted by the core instead of the text box.
+  const [file, setFile] = useState<PastedFile | null>(null)
+
+  const takeFile = (f: File) => {
+    setError(null)
+    readPastedFile(f).then(
+      (r) => {
+        if ('error' in r) setError(r.error)
+        else if ('text' in r) {
+          setFile(null)
+          setText(r.text)
+        } else setFile(r.file)
+      },
+      (e: unknown) => setError(`${f.name}: ${errorMessage(e)}`),
+    )
+  }
+  const drop = useFileDrop(takeFile)
 
   // Parsing a big paste on every keystroke would stall typing: React renders the preview when idle.
   const deferredText = useDeferredValue(text)
   // Resolve 'auto' once here so the dialog can say which way it read the text.
   const readAs = useMemo(
-    () => (mode === 'auto' ? pickMode(deferredText) : mode),
-    [deferredText, mode],
+    () => (file !== null ? 'text' : mode === 'auto' ? pickMode(deferredText) : mode),
+    [deferredText, mode, file],
   )
   const tooBig = text.length > MAX_PASTE_CHARS
   const result = useMemo(
@@ -77,7 +95,15 @@ export const PasteImportDialog = (props: { onClose: () => void }) => {
     [deferredText, readAs],
   )
   // Free text goes to the core's extraction engine; the analyst reviews what it found before import.
-  const [extraction, setRows] = useExtraction(client, deferredText, readAs === 'text' && !tooBig)
+  const source = useMemo<ExtractSource>(
+    () => (file !== null ? { file } : { text: deferredText }),
+    [file, deferredText],
+  )
+  const [extraction, setRows] = useExtraction(
+    client,
+    source,
+    readAs === 'text' && (file !== null || !tooBig),
+  )
   const toImport = readAs === 'list' ? result.accepted : importable(extraction.rows)
   // Stale rows (the text changed since) or a ticked value that is not an indicator hold the import back.
   const blocked =
@@ -174,7 +200,7 @@ export const PasteImportDialog = (props: { onClose: () => void }) => {
     </>
   ) : (
     <>
-      {looksTabular(text) && !tooBig ? (
+      {file === null && looksTabular(text) && !tooBig ? (
         <button
           type="button"
           className="button"
@@ -193,7 +219,7 @@ export const PasteImportDialog = (props: { onClose: () => void }) => {
       <button
         type="button"
         className="button button-primary"
-        disabled={busy || tooBig || blocked || toImport.length === 0}
+        disabled={busy || (tooBig && file === null) || blocked || toImport.length === 0}
         data-testid="import-submit"
         onClick={() => void runImport()}
       >
@@ -265,22 +291,26 @@ export const PasteImportDialog = (props: { onClose: () => void }) => {
           <div className="paste-input">
             <label htmlFor="paste-text" className="field-label">
               Paste indicators: a list (one per line, comments and defanged values are fine) or any
-              text such as a report
+              text such as a report, or choose or drop a file (.txt, .html, .eml, .pdf)
             </label>
             <textarea
               id="paste-text"
-              value={text}
+              value={file === null ? text : ''}
               spellCheck={false}
               wrap="off"
               data-autofocus
               data-testid="paste-text"
+              data-drop-over={drop.over}
               aria-invalid={tooBig}
+              disabled={file !== null}
+              {...drop.handlers}
               onChange={(e) => setText(e.target.value)}
               placeholder={
                 'hxxp://evil[.]example/payload\n203.0.113.7  # C2\nd41d8cd98f00b204e9800998ecf8427e'
               }
             />
-            {tooBig ? (
+            <PasteFileControls file={file} onFile={takeFile} onClear={() => setFile(null)} />
+            {tooBig && file === null ? (
               <p className="form-error" role="alert">
                 The text is longer than {formatCount(MAX_PASTE_CHARS)} characters; import it as a
                 file instead.

@@ -1,4 +1,4 @@
-import { defang, extractIndicators, type IocType } from '#shared/domain'
+import { defang, readList, type IocType } from '#shared/domain'
 import { TYPE_LABELS, formatCount } from './format'
 
 /** Rows listed in each preview list; the counts above them are always complete. */
@@ -20,7 +20,7 @@ export const preview = (text: string): Preview => {
   const rejects: Reject[] = []
   const seen = new Set<string>()
   let duplicates = 0
-  for (const hit of extractIndicators(text, { mode: 'list' })) {
+  for (const hit of readList(text)) {
     const r = hit.result
     if (!r.ok) {
       rejects.push({ line: hit.line, value: r.value, reason: r.reason })

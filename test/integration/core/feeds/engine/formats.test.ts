@@ -253,8 +253,8 @@ const CASES: [string, FeedFormat, string, Expected, Record<string, unknown>?][] 
     'misp-event',
     'application/json',
     {
-      rows: 17,
-      created: 15,
+      rows: 18,
+      created: 16,
       duplicates: 0,
       rejected: 2,
       objects: 2,
@@ -268,6 +268,8 @@ const CASES: [string, FeedFormat, string, Expected, Record<string, unknown>?][] 
         cve: 1,
         mutex: 1,
         email: 1,
+        // The file object's filename attribute.
+        'file-name': 1,
         sha512: 1,
         md5: 1,
       },

@@ -278,11 +278,12 @@ describe('text', () => {
     const o = await parseAll(parsers.text, bytesOf(`${lines.join('\n')}\n`), 1000)
     expect(o.records).toHaveLength(450)
     expect(o.records[449]).toEqual({ line: 450, value: '10.0.1.199', type: 'ip' })
-    const forced = await parseAll(parsers.text, bytesOf('evil.example\n'), 64, {
+    // Text mode is the extraction engine: a word is a domain in prose only with a real TLD.
+    const forced = await parseAll(parsers.text, bytesOf('evil.com and evil.example\n'), 64, {
       mode: 'text',
       type: 'domain',
     })
-    expect(forced.records).toEqual([{ line: 1, value: 'evil.example', type: 'domain' }])
+    expect(forced.records).toEqual([{ line: 1, value: 'evil.com', type: 'domain' }])
     await expect(parseAll(parsers.text, bytesOf('x'), 64, { mode: 'nope' })).rejects.toThrow(
       /options\.mode/,
     )

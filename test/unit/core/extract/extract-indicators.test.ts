@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import {
-  type ExtractOptions,
-  extractIndicators,
-  listCandidate,
-  pickMode,
-} from '#shared/domain/extract'
+import { type ExtractIndicatorsOptions, extractIndicators } from '#core/extract/extract-indicators'
+import { listCandidate, pickMode } from '#shared/domain/extract'
 
-const run = (text: string, opts?: ExtractOptions) =>
+const run = (text: string, opts?: ExtractIndicatorsOptions) =>
   [...extractIndicators(text, opts)].map(({ line, raw, result }) =>
     result.ok
       ? { line, raw, type: result.type, value: result.value }
@@ -142,7 +138,7 @@ describe('extractIndicators: text mode', () => {
     'Version 1.2.3 of the tool was found in report.pdf and setup.exe, e.g. on Node.js hosts.',
     'It exploited CVE-2021-44228 (T1190) and used T1059.001; contact: admin@evil[.]org.',
     'SHA256: E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855 dropped to "HKLM\\Software\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon".',
-    'Infrastructure: 198.51.100.0/24, 2001:db8::dead:beef and bad-domain.example, again 203.0.113.7.',
+    'Infrastructure: 198.51.100.0/24, 2001:db8::dead:beef and bad-domain.net, again 203.0.113.7.',
     'Markdown [link](https://phish.example/login?next=/a(b)) and (https://wiki.example/A_(b)).',
     'The time was 12:30:45 and std::vector was used; the dot is here.',
   ].join('\n')
@@ -151,15 +147,18 @@ describe('extractIndicators: text mode', () => {
     expect(run(report, { mode: 'text' })).toEqual([
       {
         line: 3,
-        raw: 'http://evil.com/payload.exe',
+        raw: 'hxxp://evil[.]com/payload.exe',
         type: 'url',
         value: 'http://evil.com/payload.exe',
       },
       { line: 3, raw: '203.0.113.7', type: 'ip', value: '203.0.113.7' },
+      // File names are indicators now; version 1.2.3, "e.g." and Node.js still are not.
+      { line: 4, raw: 'report.pdf', type: 'file-name', value: 'report.pdf' },
+      { line: 4, raw: 'setup.exe', type: 'file-name', value: 'setup.exe' },
       { line: 5, raw: 'CVE-2021-44228', type: 'cve', value: 'CVE-2021-44228' },
       { line: 5, raw: 'T1190', type: 'attack-technique', value: 'T1190' },
       { line: 5, raw: 'T1059.001', type: 'attack-technique', value: 'T1059.001' },
-      { line: 5, raw: 'admin@evil.org', type: 'email', value: 'admin@evil.org' },
+      { line: 5, raw: 'admin@evil[.]org', type: 'email', value: 'admin@evil.org' },
       {
         line: 6,
         raw: 'E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855',
@@ -174,7 +173,7 @@ describe('extractIndicators: text mode', () => {
       },
       { line: 7, raw: '198.51.100.0/24', type: 'cidr', value: '198.51.100.0/24' },
       { line: 7, raw: '2001:db8::dead:beef', type: 'ipv6', value: '2001:db8::dead:beef' },
-      { line: 7, raw: 'bad-domain.example', type: 'domain', value: 'bad-domain.example' },
+      { line: 7, raw: 'bad-domain.net', type: 'domain', value: 'bad-domain.net' },
       {
         line: 8,
         raw: 'https://phish.example/login?next=/a(b)',
@@ -199,7 +198,7 @@ describe('extractIndicators: text mode', () => {
   it('finds IDN and defanged domains in prose', () => {
     expect(run('Visit пример.рф or evil[.]example now.', { mode: 'text' })).toEqual([
       { line: 1, raw: 'пример.рф', type: 'domain', value: 'xn--e1afmkfd.xn--p1ai' },
-      { line: 1, raw: 'evil.example', type: 'domain', value: 'evil.example' },
+      { line: 1, raw: 'evil[.]example', type: 'domain', value: 'evil.example' },
     ])
   })
 
@@ -225,7 +224,7 @@ describe('pickMode', () => {
 
   it('auto mode on prose scans it as text', () => {
     expect(run('We saw the actor use evil[.]com for staging this week.')).toEqual([
-      { line: 1, raw: 'evil.com', type: 'domain', value: 'evil.com' },
+      { line: 1, raw: 'evil[.]com', type: 'domain', value: 'evil.com' },
     ])
   })
 })
