@@ -13,6 +13,7 @@ import { mustGetAlertRows, type AlertRow } from '../alerts/alerts.repository'
 import type { AlertsService } from '../alerts/alerts.service'
 import type { ChangeCaller } from '../audit/change-caller'
 import type { CoreContext } from '../core-context'
+import { rowToIncident } from '../incidents/incident-row'
 import type { IncidentRow } from '../incidents/incidents.repository'
 import type { IncidentsService } from '../incidents/incidents.service'
 import { createTriageRepository } from './triage.repository'
@@ -243,8 +244,10 @@ export const createTriageService = (
     const patch = patchFor()
     if (typeof patch === 'string') return outcome({ ...ref, outcome: 'skipped', reason: patch })
     if (Object.keys(patch).length === 0) return outcome({ ...ref, outcome: 'unchanged' })
+    const before = rowToIncident(r)
     const after = await incidents.update(r.id, patch, by)
-    outcome({ ...ref, outcome: after.updatedAt !== r.updated_at ? 'changed' : 'unchanged' })
+    const changed = before.status !== after.status || before.assignee !== after.assignee
+    outcome({ ...ref, outcome: changed ? 'changed' : 'unchanged' })
   }
 
   const listViews = (): TriageView[] =>
