@@ -22,8 +22,19 @@ export const TriageView = () => {
   const detail = useStore(store, (s) => s.detail)
   const error = useStore(store, (s) => s.loadError)
   const total = useStore(store, (s) => s.window.total)
+  const ready = useStore(store, (s) => s.window.pages.has(0) && !s.busy)
+  const filter = useStore(store, (s) => s.filter)
+  const focusKey = useStore(store, (s) => s.focusKey)
   return (
-    <section className="triage-view" aria-label="Triage" data-testid="triage-view">
+    <section
+      className="triage-view"
+      aria-label="Triage"
+      data-testid="triage-view"
+      // Named states for tests and assistive tools: loaded and idle, the filter shown, the focused item.
+      data-state={ready ? 'ready' : 'loading'}
+      data-query={JSON.stringify(filter)}
+      data-focus={focusKey ?? ''}
+    >
       <TriageFilters store={store} />
       {error !== null ? <p className="triage-error">{error}</p> : null}
       <div className="triage-body">

@@ -21,7 +21,7 @@ export const TRIAGE_ACTION_KEYS: Readonly<Record<string, TriageAction>> = {
 }
 
 /**
- * The triage view's keyboard: j/k move (shift extends the selection), x toggles it, a/e/r/f/t act on the
+ * The triage view's keyboard: j/k move (shift extends the selection), Home goes to the top, x toggles it, a/e/r/f/t act on the
  * selection or the focused row, Enter opens the detail and Escape closes it. Keys typed into a field belong
  * to the field; an open dialog owns the keyboard.
  */
@@ -35,6 +35,11 @@ export const useTriageKeys = (store: TriageStore, ui: UiStore): void => {
       if (key === 'j' || key === 'k') {
         e.preventDefault()
         void s.move(key === 'j' ? 1 : -1, e.shiftKey)
+        return
+      }
+      if (e.key === 'Home') {
+        e.preventDefault()
+        s.focusAt(0)
         return
       }
       if (key === 'x') {
