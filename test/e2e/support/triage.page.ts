@@ -86,6 +86,13 @@ export class TriagePage {
     )
   }
 
+  async waitSelected(n: number): Promise<void> {
+    await this.page
+      .getByTestId('triage-total')
+      .filter({ hasText: `, ${n} selected` })
+      .waitFor()
+  }
+
   async total(): Promise<string> {
     return (await this.page.getByTestId('triage-total').textContent()) ?? ''
   }

@@ -29,6 +29,8 @@ const refKey = (r: TriageRef) => `${r.kind}:${r.id}`
 
 export type TriageState = {
   filter: TriageFilter
+  /** The filter of the rows on screen (the new filter's rows replace them when they arrive). */
+  shownFilter: TriageFilter | null
   window: PageWindow<TriageItem>
   generation: number
   loadError: string | null
@@ -117,20 +119,62 @@ export const createTriageStore = (client: Client, onError: (m: string) => void):
       }))
     }
 
-    /** Reloads the queue, keeping the focused item focused (or its place, when it left the queue). */
+    /**
+     * Reloads the queue down to the focused row into a new window, swapped in whole (the list never
+     * empties under the analyst), keeping the focused item focused, or its place when it left the queue.
+     */
     const refresh = async () => {
-      const { focus, focusKey, generation } = get()
-      set({ window: emptyWindow(TRIAGE_PAGE_SIZE), generation: generation + 1 })
+      const { focus, focusKey, filter } = get()
+      const generation = get().generation + 1
+      set({ generation })
       loading.clear()
-      await ensureRows(0, focus)
-      const w = get().window
+      let w = emptyWindow<TriageItem>(TRIAGE_PAGE_SIZE)
+      const lastPage = pageOf(w, focus)
+      let cursor: string | undefined
+      try {
+        for (let page = 0; page <= lastPage; page++) {
+          const r = await client.call('triage.list', {
+            filter,
+            limit: TRIAGE_PAGE_SIZE,
+            ...(cursor === undefined ? {} : { cursor }),
+          })
+          if (get().generation !== generation) return
+          w = withPage(w, page, r.items, r.nextCursor)
+          if (page === 0) w = { ...w, total: r.nextCursor === null ? w.total : r.total }
+          if (r.nextCursor === null) break
+          cursor = r.nextCursor
+        }
+      } catch (e) {
+        set({ loadError: errorMessage(e) })
+        return
+      }
+      w = evict(w, lastPage, MAX_LOADED_PAGES)
       const id = focusKey?.slice(focusKey.indexOf(':') + 1)
       const at = id === undefined ? -1 : indexOfId(w, id)
+      // The selection keeps what is still in the loaded rows of the queue.
+      const selection = new Map(get().selection)
+      for (const [k, ref] of selection) if (indexOfId(w, ref.id) < 0) selection.delete(k)
+      set({ window: w, shownFilter: filter, loadError: null, selection })
       focusAt(at >= 0 ? at : focus)
-      // The selection keeps only what is still in the queue's loaded rows.
-      const sel = new Map(get().selection)
-      for (const [k, ref] of sel) if (indexOfId(get().window, ref.id) < 0) sel.delete(k)
-      set({ selection: sel })
+    }
+
+    /** One move at a time: a key held down must not read a focus the previous move is changing. */
+    let moving: Promise<void> = Promise.resolve()
+    const move = async (delta: number, extend: boolean) => {
+      const s = get()
+      const next = Math.max(0, Math.min(s.focus + delta, rowCount(s.window) - 1))
+      if (rowAt(s.window, next) === null) await ensureRows(next, next)
+      if (extend) {
+        const anchor = s.anchor ?? s.focus
+        const sel = new Map(get().selection)
+        const [lo, hi] = anchor < next ? [anchor, next] : [next, anchor]
+        for (let i = lo; i <= hi; i++) {
+          const row = rowAt(get().window, i)
+          if (row !== null) sel.set(refKey(row), { kind: row.kind, id: row.id })
+        }
+        set({ selection: sel, anchor })
+      } else set({ anchor: null })
+      focusAt(next)
     }
 
     let timer: ReturnType<typeof setTimeout> | null = null
@@ -151,6 +195,7 @@ export const createTriageStore = (client: Client, onError: (m: string) => void):
 
     return {
       filter: {},
+      shownFilter: null,
       window: emptyWindow(TRIAGE_PAGE_SIZE),
       generation: 0,
       loadError: null,
@@ -179,22 +224,7 @@ export const createTriageStore = (client: Client, onError: (m: string) => void):
         void refresh()
       },
       ensureRows,
-      move: async (delta, extend = false) => {
-        const s = get()
-        const next = Math.max(0, Math.min(s.focus + delta, rowCount(s.window) - 1))
-        await ensureRows(next, next)
-        if (extend) {
-          const anchor = s.anchor ?? s.focus
-          const sel = new Map(get().selection)
-          const [lo, hi] = anchor < next ? [anchor, next] : [next, anchor]
-          for (let i = lo; i <= hi; i++) {
-            const row = rowAt(get().window, i)
-            if (row !== null) sel.set(refKey(row), { kind: row.kind, id: row.id })
-          }
-          set({ selection: sel, anchor })
-        } else set({ anchor: null })
-        focusAt(next)
-      },
+      move: (delta, extend = false) => (moving = moving.then(() => move(delta, extend))),
       focusAt,
       toggleSelection: () => {
         const row = rowAt(get().window, get().focus)
@@ -207,6 +237,8 @@ export const createTriageStore = (client: Client, onError: (m: string) => void):
       },
       clearSelection: () => set({ selection: new Map(), anchor: null }),
       act: async (action, assignee) => {
+        // On the row the keys moved to, not the one before the last move landed.
+        await moving
         const items = targets()
         if (items.length === 0 || get().busy) return
         set({ busy: true })

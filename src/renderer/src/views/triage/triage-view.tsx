@@ -23,7 +23,7 @@ export const TriageView = () => {
   const error = useStore(store, (s) => s.loadError)
   const total = useStore(store, (s) => s.window.total)
   const ready = useStore(store, (s) => s.window.pages.has(0) && !s.busy)
-  const filter = useStore(store, (s) => s.filter)
+  const shownFilter = useStore(store, (s) => s.shownFilter)
   const focusKey = useStore(store, (s) => s.focusKey)
   return (
     <section
@@ -32,7 +32,7 @@ export const TriageView = () => {
       data-testid="triage-view"
       // Named states for tests and assistive tools: loaded and idle, the filter shown, the focused item.
       data-state={ready ? 'ready' : 'loading'}
-      data-query={JSON.stringify(filter)}
+      data-query={shownFilter === null ? '' : JSON.stringify(shownFilter)}
       data-focus={focusKey ?? ''}
     >
       <TriageFilters store={store} />
