@@ -93,6 +93,40 @@ export const describeTriageFlow = (start: StartHarness) => {
     await ui.detail.waitFor({ state: 'detached' })
   })
 
+  it('the detail of an incident that URL analysis opened explains the verdict', async () => {
+    const made = await h.core.call('incidents.create', {
+      url: 'http://paypa1-login.example/verify',
+      severity: 100,
+      summary: 'Phishing: paypa1-login.example',
+      sources: ['model'],
+      details: {
+        analysis: {
+          verdict: 'phishing',
+          severity: 100,
+          linkScore: 0.82,
+          model: { name: 'url-logreg', version: '1', probability: 0.97 },
+          sources: [{ source: 'model' }, { source: 'link_score' }],
+        },
+      },
+    })
+    await ui.row(made.incident.id).waitFor()
+    await ui.waitReady()
+    const items = await queue(h.core)
+    await focusIndex(
+      items,
+      items.findIndex((i) => i.id === made.incident.id),
+    )
+    await ui.press('Enter')
+    const analysis = ui.detail.getByTestId('triage-url-analysis')
+    await analysis.waitFor()
+    const text = (await analysis.textContent()) ?? ''
+    expect(text).toContain('phishing')
+    expect(text).toContain('url-logreg 1, phishing probability 0.970')
+    expect(text).toContain('model, link_score')
+    await ui.press('Escape')
+    await ui.detail.waitFor({ state: 'detached' })
+  })
+
   it('r resolves the focused item and the focus takes the next one; f and t give verdicts', async () => {
     let items = await queue(h.core)
     const first = items[0]

@@ -124,7 +124,7 @@ export const createTriageStore = (client: Client, onError: (m: string) => void):
      * empties under the analyst), keeping the focused item focused, or its place when it left the queue.
      */
     const refresh = async () => {
-      const { focus, focusKey, filter } = get()
+      const { focus, filter } = get()
       const generation = get().generation + 1
       set({ generation })
       loading.clear()
@@ -149,13 +149,15 @@ export const createTriageStore = (client: Client, onError: (m: string) => void):
         return
       }
       w = evict(w, lastPage, MAX_LOADED_PAGES)
+      // The focus as it is now: the keys may have moved it while the pages loaded.
+      const { focus: nowFocus, focusKey } = get()
       const id = focusKey?.slice(focusKey.indexOf(':') + 1)
       const at = id === undefined ? -1 : indexOfId(w, id)
       // The selection keeps what is still in the loaded rows of the queue.
       const selection = new Map(get().selection)
       for (const [k, ref] of selection) if (indexOfId(w, ref.id) < 0) selection.delete(k)
       set({ window: w, shownFilter: filter, loadError: null, selection })
-      focusAt(at >= 0 ? at : focus)
+      focusAt(at >= 0 ? at : nowFocus)
     }
 
     /** One move at a time: a key held down must not read a focus the previous move is changing. */

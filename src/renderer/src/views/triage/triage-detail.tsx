@@ -26,23 +26,34 @@ const detailEntries = (d: Record<string, unknown>): [string, string][] =>
     .slice(0, 20)
     .map(([k, v]) => [k, String(v).slice(0, 300)])
 
-/** The explanation of a URL verdict, when the incident's details carry the analysis' top features. */
-const topFeatures = (d: Record<string, unknown>): { name: string; weight: number }[] => {
-  const raw = d.topFeatures ?? d.top_features
-  if (!Array.isArray(raw)) return []
-  return raw
-    .flatMap((f: unknown) => {
-      if (f === null || typeof f !== 'object') return []
-      const name = 'name' in f && typeof f.name === 'string' ? f.name : null
-      const weight =
-        'contribution' in f && typeof f.contribution === 'number'
-          ? f.contribution
-          : 'weight' in f && typeof f.weight === 'number'
-            ? f.weight
-            : null
-      return name === null || weight === null ? [] : [{ name, weight }]
-    })
-    .slice(0, 10)
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v)
+
+/**
+ * The URL analysis behind an incident that analysis opened (details.analysis): the verdict, what triggered it
+ * and the model's probability, as label and text pairs. Empty for incidents opened otherwise.
+ */
+const urlAnalysisOf = (d: Record<string, unknown>): [string, string][] => {
+  const a = d.analysis
+  if (!isRecord(a)) return []
+  const out: [string, string][] = []
+  if (typeof a.verdict === 'string') out.push(['Verdict', a.verdict])
+  if (typeof a.severity === 'number') out.push(['Severity', String(a.severity)])
+  if (typeof a.linkScore === 'number') out.push(['Link score', a.linkScore.toFixed(2)])
+  if (isRecord(a.model)) {
+    const m = a.model
+    const name = [m.name, m.version].filter((x) => typeof x === 'string').join(' ')
+    const p =
+      typeof m.probability === 'number' ? `, phishing probability ${m.probability.toFixed(3)}` : ''
+    if (name !== '' || p !== '') out.push(['Model', `${name}${p}`])
+  }
+  if (Array.isArray(a.sources)) {
+    const triggered = a.sources
+      .map((x: unknown) => (isRecord(x) && typeof x.source === 'string' ? x.source : null))
+      .filter((x): x is string => x !== null)
+    if (triggered.length > 0) out.push(['Triggered by', triggered.join(', ')])
+  }
+  return out.slice(0, 12).map(([k, v]) => [k, v.slice(0, 300)])
 }
 
 /**
@@ -82,7 +93,7 @@ export const TriageDetail = (props: { item: TriageItem; onClose: () => void }) =
     }
   }, [client, item, key])
 
-  const features = loaded?.incident ? topFeatures(loaded.incident.details) : []
+  const analysis = loaded?.incident ? urlAnalysisOf(loaded.incident.details) : []
   return (
     <aside className="triage-detail" aria-label="Detail" data-testid="triage-detail">
       <header>
@@ -136,16 +147,14 @@ export const TriageDetail = (props: { item: TriageItem; onClose: () => void }) =
           </dl>
         </section>
       ) : null}
-      {features.length > 0 ? (
+      {analysis.length > 0 ? (
         <section data-testid="triage-url-analysis">
           <h3>URL analysis</h3>
-          <ul>
-            {features.map((f) => (
-              <li key={f.name}>
-                {f.name}: {f.weight.toFixed(2)}
-              </li>
+          <dl className="triage-fields">
+            {analysis.map(([k, v]) => (
+              <FieldPair key={k} name={k} value={v} />
             ))}
-          </ul>
+          </dl>
         </section>
       ) : null}
       {loaded?.incident ? (
