@@ -17,13 +17,17 @@ const open = async () => {
 /** Every page of the queue for a filter, following the cursors. */
 const wholeQueue = async (filter: TriageFilter, limit: number) => {
   const items: TriageItem[] = []
+  const totals = new Set<number>()
   let cursor: string | undefined
-  let total = -1
   for (;;) {
     const page = await t.core.call('triage.list', { filter, limit, cursor })
-    total = page.total
+    totals.add(page.total)
     items.push(...page.items)
-    if (page.nextCursor === null) return { items, total }
+    if (page.nextCursor === null) {
+      // Every page of an unchanging queue counts the same total.
+      expect([...totals]).toEqual([page.total])
+      return { items, total: page.total }
+    }
     cursor = page.nextCursor
   }
 }
@@ -37,7 +41,7 @@ const sortKey = (i: TriageItem): [number, number, string] => [
 const inOrder = (items: TriageItem[]) =>
   items.every((x, n) => {
     if (n === 0) return true
-    const [a, b] = [sortKey(items[n - 1] as TriageItem), sortKey(x)]
+    const [a, b] = [sortKey(items[n - 1]), sortKey(x)]
     return a[0] > b[0] || (a[0] === b[0] && (a[1] > b[1] || (a[1] === b[1] && a[2] >= b[2])))
   })
 
@@ -128,7 +132,7 @@ describe('triage actions', () => {
   it('acknowledge: alerts acknowledged, incidents skipped with the reason', async () => {
     const { core, alerts, incidents } = await setup()
     const r = await core.call('triage.act', {
-      items: [ref(alerts[0] as TriageItem), ref(incidents[0] as TriageItem)],
+      items: [ref(alerts[0]), ref(incidents[0])],
       action: 'acknowledge',
     })
     expect(r.changed).toBe(1)
@@ -136,12 +140,10 @@ describe('triage actions', () => {
       outcome: 'skipped',
       reason: expect.stringContaining('no acknowledged state'),
     })
-    expect((await core.call('alerts.get', { id: alerts[0]?.id as string })).status).toBe(
-      'acknowledged',
-    )
+    expect((await core.call('alerts.get', { id: alerts[0]?.id })).status).toBe('acknowledged')
     // Again: nothing left to do.
     const again = await core.call('triage.act', {
-      items: [ref(alerts[0] as TriageItem)],
+      items: [ref(alerts[0])],
       action: 'acknowledge',
     })
     expect(again.results[0]?.outcome).toBe('unchanged')
@@ -150,15 +152,13 @@ describe('triage actions', () => {
 
   it('escalate: an incident is escalated; an alert opens an escalated incident on its indicator', async () => {
     const { core, alerts, incidents } = await setup()
-    const a = alerts[0] as TriageItem
+    const a = alerts[0]
     const r = await core.call('triage.act', {
-      items: [ref(a), ref(incidents[0] as TriageItem)],
+      items: [ref(a), ref(incidents[0])],
       action: 'escalate',
     })
     expect(r.changed).toBe(2)
-    expect((await core.call('incidents.get', { id: incidents[0]?.id as string })).status).toBe(
-      'escalated',
-    )
+    expect((await core.call('incidents.get', { id: incidents[0]?.id })).status).toBe('escalated')
     const opened = await wholeQueue({ kind: 'incident', status: ['escalated'] }, 100)
     expect(opened.items.map((i) => i.indicatorId)).toContain(a.indicatorId)
     expect((await core.call('alerts.get', { id: a.id })).status).toBe('acknowledged')
@@ -200,15 +200,15 @@ describe('triage actions', () => {
     const missing = '00000000-0000-4000-8000-0000000000ff'
     const e = await appErrorOf(
       core.call('triage.act', {
-        items: [ref(alerts[0] as TriageItem), { kind: 'incident', id: missing }],
+        items: [ref(alerts[0]), { kind: 'incident', id: missing }],
         action: 'resolve',
       }),
     )
     expect(e.code).toBe('not_found')
     expect(e.message).toContain(missing)
-    expect((await core.call('alerts.get', { id: alerts[0]?.id as string })).status).toBe('open')
+    expect((await core.call('alerts.get', { id: alerts[0]?.id })).status).toBe('open')
     const noAssignee = await appErrorOf(
-      core.call('triage.act', { items: [ref(alerts[0] as TriageItem)], action: 'assign' }),
+      core.call('triage.act', { items: [ref(alerts[0])], action: 'assign' }),
     )
     expect(noAssignee.code).toBe('invalid_input')
     expect(noAssignee.message).toContain('assignee')
