@@ -49,6 +49,8 @@ import {
 } from './settings/http-exposure.service'
 import { createSettingsHandlers } from './settings/settings.handlers'
 import { createSystemHandlers } from './system/system.handlers'
+import { createTriageHandlers } from './triage/triage.handlers'
+import { createTriageService, type SetVerdict } from './triage/triage.service'
 
 export type CoreOptions = {
   dataDir: string
@@ -156,6 +158,15 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     incidents,
     warninglists: builtinWarninglistLookup(logger),
   })
+  const triage = createTriageService(ctx, { alerts, incidents })
+  // The analyst's verdict from the triage queue, through the indicators domain with the caller's context.
+  // A true positive clears a false-positive mark: the verdict itself awaits indicators.setVerdict.
+  const verdictFor =
+    (call: CallContext): SetVerdict =>
+    async (id, verdict, reason) => {
+      const falsePositive = verdict === 'false_positive'
+      await handlers['indicators.markFalsePositive']({ id, falsePositive, reason }, call)
+    }
   const handlers: Handlers = {
     ...createAlertHandlers(alerts, alertSettings, webhook),
     ...createJobHandlers(jobs, () => handlers),
@@ -169,6 +180,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     ...createProjectHandlers(ctx),
     ...createSettingsHandlers(settings),
     ...createSystemHandlers({ ...ctx, version: APP_VERSION, httpUrl: () => httpUrl }),
+    ...createTriageHandlers(ctx, triage, verdictFor),
   }
   const dispatch = createDispatcher({
     handlers,

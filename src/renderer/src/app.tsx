@@ -23,9 +23,11 @@ import { IndicatorsView } from './views/indicators/indicators-view'
 import { PasteImportDialog } from './views/indicators/paste-import-dialog'
 import { ProjectsView } from './views/projects/projects-view'
 import { SettingsView } from './views/settings/settings-view'
+import { TriageView } from './views/triage/triage-view'
 
 /** Only views that work are listed; later issues add theirs here. */
 const NAV = [
+  { id: 'triage', label: 'Triage', icon: <ShieldIcon /> },
   { id: 'indicators', label: 'Indicators', icon: <ListIcon /> },
   { id: 'feeds', label: 'Feeds', icon: <FeedIcon /> },
   { id: 'projects', label: 'Projects', icon: <ProjectIcon /> },
@@ -80,7 +82,9 @@ export const App = () => {
       </nav>
       <div className="main">
         <TopBar onSearch={() => setView('indicators')} />
-        {view === 'feeds' ? (
+        {view === 'triage' ? (
+          <TriageView />
+        ) : view === 'feeds' ? (
           <FeedsView />
         ) : view === 'projects' ? (
           <ProjectsView />

@@ -18,6 +18,7 @@ export const AUDIT_ENTITIES = [
   'url_analysis',
   'alert',
   'alert_rule',
+  'triage_view',
 ] as const
 export const AuditEntitySchema = z.enum(AUDIT_ENTITIES)
 export type AuditEntity = z.infer<typeof AuditEntitySchema>

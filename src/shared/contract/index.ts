@@ -10,6 +10,7 @@ import { indicatorsContract, indicatorsEvents } from './indicators.contract'
 import { jobsContract, jobsEvents } from './jobs.contract'
 import { projectsContract } from './projects.contract'
 import { settingsContract, settingsEvents } from './settings.contract'
+import { triageContract } from './triage.contract'
 
 // Add a domain's contract and events here; mergeContracts refuses duplicate names.
 export const contract = mergeContracts(
@@ -23,6 +24,7 @@ export const contract = mergeContracts(
   incidentsContract,
   alertsContract,
   analysisContract,
+  triageContract,
 )
 export const events = mergeEvents(
   indicatorsEvents,

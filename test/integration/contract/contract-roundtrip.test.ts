@@ -46,6 +46,8 @@ type Seed = {
   alert: string
   alertRule: string
   doomedAlertRule: string
+  /** A saved triage view the delete case removes. */
+  doomedView: string
 }
 
 type Case = {
@@ -100,6 +102,24 @@ const CASES = {
   },
   'alerts.list': { input: () => ({ filter: { status: ['open'], minSeverity: 10 }, limit: 10 }) },
   'alerts.get': { input: (s) => ({ id: s.alert }) },
+  // While the seed's alert and incident are both in the queue.
+  'triage.list': { input: () => ({ filter: { minSeverity: 10 }, limit: 10 }) },
+  'triage.act': {
+    input: (s) => ({
+      items: [
+        { kind: 'incident', id: s.incident },
+        { kind: 'alert', id: s.alert },
+      ],
+      action: 'assign',
+      assignee: 'analyst-2',
+    }),
+  },
+  'triage.saveView': {
+    input: () => ({ name: 'Mine', filter: { assignee: 'analyst-2', status: ['open'] } }),
+  },
+  'triage.listViews': { input: () => ({}) },
+  'triage.deleteView': { input: (s) => ({ id: s.doomedView }) },
+  'indicators.related': { input: (s) => ({ id: s.observed }) },
   'alerts.acknowledge': { input: (s) => ({ id: s.alert }) },
   'alerts.assign': { input: (s) => ({ ids: [s.alert], assignee: 'analyst-1' }) },
   'alerts.resolve': { input: (s) => ({ id: s.alert, note: 'handled' }) },
@@ -288,6 +308,9 @@ const seed = async (
       tags: ['seed'],
     }),
   )
+  const doomedView = tick(
+    await core.call('triage.saveView', { name: 'Doomed view', filter: { kind: 'incident' } }),
+  )
   const job = await core.call('jobs.start', { kind: 'audit.verify', input: {} })
   await core.jobs.settled(job.id)
   await core.waitForIdle()
@@ -310,6 +333,7 @@ const seed = async (
     alert: alert.id,
     alertRule: alertRule.id,
     doomedAlertRule: doomedAlertRule.id,
+    doomedView: doomedView.id,
   }
 }
 

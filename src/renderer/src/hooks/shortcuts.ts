@@ -21,4 +21,12 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: [k('g')], description: 'Go to row…' },
   { keys: [k('n')], description: 'New indicator', hint: 'new indicator' },
   { keys: [k('?')], description: 'Show these shortcuts', hint: 'all shortcuts' },
+  // The triage view's keys (views/triage/use-triage-keys.ts); j/k, Enter and Escape as above.
+  { keys: [k('x')], description: 'Triage: select or unselect the row' },
+  { keys: [k('J', '⇧j'), k('K', '⇧k')], description: 'Triage: extend the selection down / up' },
+  { keys: [k('a')], description: 'Triage: acknowledge (the selection, or the row)' },
+  { keys: [k('e')], description: 'Triage: escalate' },
+  { keys: [k('r')], description: 'Triage: resolve' },
+  { keys: [k('f')], description: 'Triage: false positive (resolves it)' },
+  { keys: [k('t')], description: 'Triage: true positive' },
 ]

@@ -200,6 +200,17 @@ describe('the migrations on PostgreSQL', () => {
     expect(
       alertIndexes.find((i) => i.indexname === 'IDX_alerts_webhook_pending')?.indexdef,
     ).toMatch(/WHERE .*webhook_status.*pending/)
+    // 0015: saved triage views, and the queue's partial indexes (the alerts' on an expression).
+    expect(await publicTables()).toContain('triage_views')
+    const queueIndexes = await ds.query<{ indexname: string; indexdef: string }[]>(
+      `SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN ('IDX_alerts_triage', 'IDX_incidents_triage') ORDER BY indexname`,
+    )
+    expect(queueIndexes.map((i) => i.indexname)).toEqual([
+      'IDX_alerts_triage',
+      'IDX_incidents_triage',
+    ])
+    for (const i of queueIndexes) expect(i.indexdef).toMatch(/WHERE .*status.*resolved/)
+    expect(queueIndexes[0]?.indexdef).toMatch(/COALESCE\(score, '?-1'?/)
     await ds.query('DELETE FROM indicators')
   })
 

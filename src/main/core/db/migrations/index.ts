@@ -13,6 +13,7 @@ import { CreateWarninglists1764801100000 } from './0011-create-warninglists'
 import { RetypeCustomIndicators1764801200000 } from './0012-retype-custom-indicators'
 import { CreateIncidents1764801300000 } from './0013-create-incidents'
 import { CreateAlerts1764801400000 } from './0014-create-alerts'
+import { CreateTriageViews1764801500000 } from './0015-create-triage-views'
 
 // Ordered. Files are named NNNN-verb-noun.ts; each class sets `name` ending in a 13-digit timestamp (TypeORM
 // orders and records migrations by it). Never edit a migration that has shipped: add the next one.
@@ -31,4 +32,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   RetypeCustomIndicators1764801200000,
   CreateIncidents1764801300000,
   CreateAlerts1764801400000,
+  CreateTriageViews1764801500000,
 ]
