@@ -106,6 +106,10 @@ export const describeTriageFlow = (start: StartHarness) => {
           linkScore: 0.82,
           model: { name: 'url-logreg', version: '1', probability: 0.97 },
           sources: [{ source: 'model' }, { source: 'link_score' }],
+          topContributions: [
+            { name: 'brandLookalike', value: 1, standardised: 2.4, contribution: 1.9 },
+            { name: 'hostLength', value: 21, standardised: -0.3, contribution: -0.2 },
+          ],
         },
       },
     })
@@ -123,6 +127,10 @@ export const describeTriageFlow = (start: StartHarness) => {
     expect(text).toContain('phishing')
     expect(text).toContain('url-logreg 1, phishing probability 0.970')
     expect(text).toContain('model, link_score')
+    expect(await analysis.getByTestId('verdict-contribution').allTextContents()).toEqual([
+      expect.stringContaining('brand lookalike'),
+      expect.stringContaining('host length'),
+    ])
     await ui.press('Escape')
     await ui.detail.waitFor({ state: 'detached' })
   })

@@ -75,6 +75,11 @@ describe('POST /api/analyze', () => {
       tags: ['url-analysis'],
     })
     expect([...(record.sources as string[])].sort()).toEqual([...sources].sort())
+    // The record keeps the model's explanation for the triage detail.
+    // (details is the incident's own JSON, kept as written: its keys are not renamed)
+    const kept = ((record.details as Json).analysis as Json).topContributions as Json[]
+    expect(kept.length).toBeGreaterThan(0)
+    expect(kept[0]).toMatchObject({ name: expect.any(String), contribution: expect.any(Number) })
     const listed = await get(`/api/threats/${String(record.id)}`)
     expect(listed.body).toEqual(record)
   })

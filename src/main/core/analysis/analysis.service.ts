@@ -93,6 +93,8 @@ const incidentReport = (
       sources: t.severity.sources,
       linkScore: t.analysis.linkScore,
       model: { ...t.analysis.prediction.model, probability: t.analysis.prediction.probability },
+      // What the triage detail explains the verdict with, without another call.
+      topContributions: t.analysis.prediction.topContributions.slice(0, 8),
       matches: t.matches.map((m) => m.indicatorId),
       at: t.now,
     },

@@ -16,7 +16,9 @@ const formatValue = (v: number): string =>
   Number.isInteger(v) ? String(v) : v.toFixed(Math.abs(v) >= 10 ? 1 : 3)
 
 /** One bar per contribution, scaled to the largest: right and red towards phishing, left and green away. */
-const Contributions = (props: { items: UrlVerdict['topContributions'] }) => {
+export const FeatureContributions = (props: {
+  items: Pick<UrlVerdict['topContributions'][number], 'name' | 'value' | 'contribution'>[]
+}) => {
   const max = Math.max(1e-9, ...props.items.map((c) => Math.abs(c.contribution)))
   return (
     <table className="verdict-contributions" data-testid="verdict-contributions">
@@ -102,7 +104,7 @@ export const UrlVerdictView = (props: {
         {v.model.name} {v.model.version}: <strong>{v.model.label}</strong>, p ={' '}
         {v.model.probability.toFixed(3)}
       </p>
-      <Contributions items={v.topContributions} />
+      <FeatureContributions items={v.topContributions} />
       <p className="verdict-link-score">
         Link score <strong>{v.linkScore.score}</strong>
         {v.linkScore.reasons.length > 0

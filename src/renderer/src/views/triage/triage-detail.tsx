@@ -4,6 +4,7 @@ import type { Incident } from '#shared/contract/incidents.contract'
 import type { RelatedGroup, TriageItem } from '#shared/contract/triage.contract'
 import { errorMessage } from '../../api/client'
 import { useClient } from '../../app-context'
+import { FeatureContributions } from '../../components/url-verdict'
 
 type Loaded = {
   indicator: Indicator | null
@@ -56,6 +57,23 @@ const urlAnalysisOf = (d: Record<string, unknown>): [string, string][] => {
   return out.slice(0, 12).map(([k, v]) => [k, v.slice(0, 300)])
 }
 
+type Contribution = { name: string; value: number; contribution: number }
+
+/** The model's top feature contributions kept in details.analysis, checked field by field (stored JSON). */
+const contributionsOf = (d: Record<string, unknown>): Contribution[] => {
+  const a = d.analysis
+  if (!isRecord(a) || !Array.isArray(a.topContributions)) return []
+  return a.topContributions
+    .filter(
+      (c: unknown): c is Contribution =>
+        isRecord(c) &&
+        typeof c.name === 'string' &&
+        typeof c.value === 'number' &&
+        typeof c.contribution === 'number',
+    )
+    .slice(0, 12)
+}
+
 /**
  * The focused item in full: its fields and sources, its indicator's score and risk, the URL analysis'
  * explanation when there is one, and the indicators related to it.
@@ -94,6 +112,7 @@ export const TriageDetail = (props: { item: TriageItem; onClose: () => void }) =
   }, [client, item, key])
 
   const analysis = loaded?.incident ? urlAnalysisOf(loaded.incident.details) : []
+  const contributions = loaded?.incident ? contributionsOf(loaded.incident.details) : []
   return (
     <aside className="triage-detail" aria-label="Detail" data-testid="triage-detail">
       <header>
@@ -155,6 +174,7 @@ export const TriageDetail = (props: { item: TriageItem; onClose: () => void }) =
               <FieldPair key={k} name={k} value={v} />
             ))}
           </dl>
+          {contributions.length > 0 ? <FeatureContributions items={contributions} /> : null}
         </section>
       ) : null}
       {loaded?.incident ? (
