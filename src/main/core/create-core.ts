@@ -1,6 +1,7 @@
 import { closeSync, openSync } from 'node:fs'
 import { join } from 'node:path'
 import type { In, Method, Out } from '#shared/contract'
+import { createAllowlistHandlers } from './allowlist/allowlist.handlers'
 import { createAuditHandlers } from './audit/audit.handlers'
 import type { RunCallers } from './audit/change-caller'
 import { createChangeLog } from './audit/change-log'
@@ -34,6 +35,11 @@ import {
 } from './settings/http-exposure.service'
 import { createSettingsHandlers } from './settings/settings.handlers'
 import { createSystemHandlers } from './system/system.handlers'
+import { createWarninglistsHandlers } from './warninglists/warninglists.handlers'
+import {
+  createWarninglistsService,
+  type WarninglistsService,
+} from './warninglists/warninglists.service'
 
 export type CoreOptions = {
   dataDir: string
@@ -58,6 +64,8 @@ export type Core = CoreContext & {
   httpExposure: HttpExposureService
   /** Background jobs (jobs.start): long calls followed by id, events and jobs.get. */
   jobs: JobRegistry
+  /** The warninglists (built-in and imported), their compiled matcher, checks and the rescan job. */
+  warninglists: WarninglistsService
   /** Typed in-process call through the same dispatcher the transports use (validation included). */
   call<K extends Method>(method: K, input: In<K>, ctx?: CallContext): Promise<Out<K>>
   /** The HTTP transport reports where it listens, for system.info and the CLI. */
@@ -90,6 +98,8 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   makeDataDirPrivate(opts.dataDir)
   const events = createEventHub((e) => logger.warn('event listener failed', { error: e }))
   const clock = opts.clock ?? systemClock
+  const changes = createChangeLog(db.sqlite, clock, runCallers)
+  const warninglists = await createWarninglistsService({ db, clock, events, logger, changes })
   const ctx: CoreContext = {
     dataDir: opts.dataDir,
     db,
@@ -99,7 +109,8 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     secrets: opts.secrets ?? createFileSecretStore(opts.dataDir),
     events,
     search,
-    changes: createChangeLog(db.sqlite, clock, runCallers),
+    changes,
+    screen: warninglists.screen,
   }
   let httpUrl: string | null = null
   const settings = createSettingsService(ctx)
@@ -120,6 +131,8 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     ...createProjectHandlers(ctx),
     ...createSettingsHandlers(settings),
     ...createSystemHandlers({ ...ctx, version: APP_VERSION, httpUrl: () => httpUrl }),
+    ...createWarninglistsHandlers(warninglists),
+    ...createAllowlistHandlers(ctx),
   }
   const dispatch = createDispatcher({
     handlers,
@@ -147,6 +160,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     settings,
     httpExposure,
     jobs,
+    warninglists,
     call: async (method, input, callCtx) =>
       unwrap<typeof method>(await dispatch(method, input, callCtx ?? inProcessContext())),
     setHttpUrl: (url) => {

@@ -8,7 +8,15 @@ export const TransportSchema = z.enum(TRANSPORTS)
 export type Transport = z.infer<typeof TransportSchema>
 
 /** What the change log records changes of. */
-export const AUDIT_ENTITIES = ['indicator', 'project', 'feed', 'feed_run', 'settings'] as const
+export const AUDIT_ENTITIES = [
+  'indicator',
+  'project',
+  'feed',
+  'feed_run',
+  'settings',
+  'warninglist',
+  'allowlist',
+] as const
 export const AuditEntitySchema = z.enum(AUDIT_ENTITIES)
 export type AuditEntity = z.infer<typeof AuditEntitySchema>
 

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { allowlistContract } from './allowlist.contract'
 import { auditContract } from './audit.contract'
 import { mergeContracts, mergeEvents } from './define'
 import { feedsContract, feedsEvents } from './feeds.contract'
@@ -7,6 +8,7 @@ import { indicatorsContract, indicatorsEvents } from './indicators.contract'
 import { jobsContract, jobsEvents } from './jobs.contract'
 import { projectsContract } from './projects.contract'
 import { settingsContract, settingsEvents } from './settings.contract'
+import { warninglistsContract } from './warninglists.contract'
 
 // Add a domain's contract and events here; mergeContracts refuses duplicate names.
 export const contract = mergeContracts(
@@ -17,6 +19,8 @@ export const contract = mergeContracts(
   auditContract,
   filesContract,
   jobsContract,
+  warninglistsContract,
+  allowlistContract,
 )
 export const events = mergeEvents(indicatorsEvents, settingsEvents, feedsEvents, jobsEvents)
 

@@ -9,6 +9,7 @@ import type { BulkTransaction } from '#core/db/bulk-worker/bulk-writer-client'
 import { OBSERVATION_STRIDE } from '#core/db/bulk-worker/protocol'
 import type { PreparedObject, PreparedRecord, RunDefaults } from '#core/feeds/engine/engine-types'
 import type { Clock } from '#core/platform/clock'
+import type { IngestScreen } from '#core/warninglists/ingest-screen'
 import { addDelta, snapshotOf, type IngestCounts } from './ingest-counts'
 
 /** Records per message to the bulk writer, and at most about this much text (feed text is hostile: 5,000
@@ -126,8 +127,12 @@ export const createBatchCommitter = (deps: {
   counts: IngestCounts
   /** A feed run (observations and a run row); absent for indicators.bulkCreate. */
   run?: RunTarget
+  /** Warninglists and the allowlist, applied to every record before it goes to the bulk writer. */
+  screen?: IngestScreen
 }): BatchCommitter => {
   const { db, run, counts } = deps
+  // Once per import: the lists and the allowlist as they are when it starts.
+  const screen = deps.screen?.begin()
   // Checked here, on the main thread, because the worker only sees prepared rows.
   let refuseForeignId: ReturnType<typeof createForeignIdRefuser> | undefined
 
@@ -177,6 +182,7 @@ export const createBatchCommitter = (deps: {
                   add: async (recs, objects) => {
                     check()
                     if (recs.length === 0 && objects.length === 0) return
+                    if (screen !== undefined) counts.allowlisted += screen(recs)
                     post(tx, recs, objects)
                     records += recs.length
                     await tx.room(MAX_PARTS_IN_FLIGHT)
@@ -184,6 +190,7 @@ export const createBatchCommitter = (deps: {
                   addRows: async (rows) => {
                     check()
                     if (rows.length === 0) return
+                    if (screen !== undefined) counts.allowlisted += screen(rows)
                     refuseForeignId ??= createForeignIdRefuser(db.sqlite)
                     const refuse = refuseForeignId
                     inChunks(rows, rowCharsOf, (part) =>

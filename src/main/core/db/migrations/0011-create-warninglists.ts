@@ -73,7 +73,9 @@ export class CreateWarninglists1764801100000 implements MigrationInterface {
           { name: 'created_by', type: 'varchar', length: '200' },
           { name: 'created_at', type: 'varchar', length: '40' },
         ],
-        indices: [{ name: 'IDX_allowlist_type_value', columnNames: ['type', 'value'], isUnique: true }],
+        indices: [
+          { name: 'IDX_allowlist_type_value', columnNames: ['type', 'value'], isUnique: true },
+        ],
       }),
     )
     // Plain ALTER TABLE on both databases, as in 0004: TypeORM's addColumn rebuilds a SQLite table.
