@@ -89,12 +89,14 @@ export const rescanWarninglistHits = async (
     await new Promise<void>((resolve) => setImmediate(resolve))
   }
   await db.writes.run('warninglists.rescanLog', () => {
-    deps.changes.record(by, {
-      entity: 'warninglist',
-      entityId: null,
-      operation: 'update',
-      changes: { rescan: report },
-    })
+    sqlite.transaction(() =>
+      deps.changes.record(by, {
+        entity: 'warninglist',
+        entityId: null,
+        operation: 'update',
+        changes: { rescan: report },
+      }),
+    )()
   })
   if (report.changed > 0) deps.events.emit('indicators.onDidChange', { kind: 'bulk' })
   return report

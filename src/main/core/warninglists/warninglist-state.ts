@@ -132,6 +132,7 @@ export const createWarninglistState = (deps: {
     /** After this core's own writes (their timestamps may equal the last ones under a fixed clock). */
     invalidate: () => {
       compiled = null
+      parsedCache.clear()
     },
     /** The enabled lists a canonical value hits, named. */
     match: (c: CompiledLists, type: IocType, value: string): NamedHit[] =>
