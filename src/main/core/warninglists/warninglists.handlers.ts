@@ -20,15 +20,15 @@ export const createWarninglistsHandlers = (
   'warninglists.setEnabled': ({ id, enabled }, ctx) => svc.setEnabled(id, enabled, callerOf(ctx)),
   'warninglists.import': ({ files }, ctx) => svc.importFiles(files, callerOf(ctx)),
   'warninglists.importPicked': async (_q, ctx) => {
-    const pickFolder = ctx.files?.pickFolder
-    if (pickFolder === undefined) {
+    const files = ctx.files
+    if (files?.pickFolder === undefined) {
       throw new AppError(
         'forbidden',
         'folder: picking a folder exists only in the desktop app; over HTTP send the files with warninglists.import, or use threateye warninglists import <dir>',
         { field: 'folder' },
       )
     }
-    const dir = await pickFolder()
+    const dir = await files.pickFolder()
     if (dir === null) return { picked: false, imported: [], errors: [], issues: [] }
     return { picked: true, ...(await svc.importFolder(dir, callerOf(ctx))) }
   },
