@@ -72,6 +72,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ),
   route('POST', '/indicators/:id/activate', 'indicators.activate', fromParams()),
   route('GET', '/indicators/:indicatorId/observations', 'observations.list', fromParams()),
+  route('GET', '/indicators/:id/warninglist-hits', 'warninglists.getHits', fromParams()),
 
   route('GET', '/projects', 'projects.list', fromQuery(), { output: asArray() }),
   route('POST', '/projects', 'projects.create', fromBody(), { status: 201 }),
@@ -100,6 +101,18 @@ export const REST_ROUTES: readonly RestRoute[] = [
   route('GET', '/jobs', 'jobs.list', fromQuery()),
   route('GET', '/jobs/:id', 'jobs.get', fromParams()),
   route('POST', '/jobs/:id/cancel', 'jobs.cancel', fromParams()),
+
+  route('GET', '/warninglists', 'warninglists.list', fromQuery()),
+  route('POST', '/warninglists/import', 'warninglists.import', fromBody()),
+  route('GET', '/warninglists/check', 'warninglists.check', fromQuery()),
+  route('POST', '/warninglists/check', 'warninglists.check', fromBody()),
+  route('POST', '/warninglists/rescan', 'warninglists.rescan', fromBody()),
+  route('PATCH', '/warninglists/:id', 'warninglists.setEnabled', fromParamsAndBody()),
+  route('DELETE', '/warninglists/:id', 'warninglists.remove', fromParams(), { status: 204 }),
+
+  route('GET', '/allowlist', 'allowlist.list', fromQuery()),
+  route('POST', '/allowlist', 'allowlist.add', fromBody(), { status: 201 }),
+  route('DELETE', '/allowlist/:id', 'allowlist.remove', fromParams(), { status: 204 }),
 
   route('GET', '/audit', 'audit.list', fromQuery({ alias: { action: 'operation' } })),
   route('GET', '/audit/verify', 'audit.verify', fromQuery()),
