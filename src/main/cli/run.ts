@@ -25,6 +25,8 @@ import {
 import { PROJECTS_COMMANDS } from './projects.command'
 import { serveCommand } from './serve.command'
 import { SETTINGS_COMMANDS } from './settings.command'
+import { ALLOWLIST_COMMANDS } from './allowlist.command'
+import { WARNINGLISTS_COMMANDS } from './warninglists.command'
 import { tokenCommand } from './token.command'
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -39,6 +41,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...FEEDS_COMMANDS,
   ...PROJECTS_COMMANDS,
   ...SETTINGS_COMMANDS,
+  ...WARNINGLISTS_COMMANDS,
+  ...ALLOWLIST_COMMANDS,
   auditCommand,
   auditVerifyCommand,
   auditExportCommand,
