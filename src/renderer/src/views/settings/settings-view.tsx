@@ -4,6 +4,7 @@ import { EnumSelect } from '../../components/enum-select'
 import { AllowedHostsSection } from './allowed-hosts-section'
 import { ApiSection } from './api-section'
 import { useSettings, type SystemInfo } from './use-settings'
+import { WarninglistsSection } from './warninglists-section'
 import './settings.css'
 
 const THEMES: readonly ThemeSetting[] = ['system', 'light', 'dark']
@@ -97,6 +98,7 @@ export const SettingsView = () => {
               transport={transport}
               save={save}
             />
+            <WarninglistsSection transport={transport} />
             <AboutSection info={info} />
           </>
         ) : null}
