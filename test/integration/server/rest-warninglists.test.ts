@@ -56,7 +56,8 @@ describe('REST warninglists and allowlist', () => {
     expect(off.body).toMatchObject({ id, enabled: false })
     const ind = await restCall(t, 'POST', '/api/v1/indicators', { value: '10.2.2.2' })
     const rescan = await restCall(t, 'POST', '/api/v1/warninglists/rescan', {})
-    expect(rescan.body).toMatchObject({ scanned: 1, with_hits: 1, changed: 1 })
+    // Created by hand, it got its hit at once: the rescan has nothing to change.
+    expect(rescan.body).toMatchObject({ scanned: 1, with_hits: 1, changed: 0 })
     const hits = await restCall(
       t,
       'GET',

@@ -12,6 +12,8 @@ import { createAllowlistRepository } from '../allowlist/allowlist.repository'
 import type { ChangeCaller } from '../audit/change-caller'
 import { fieldDiff } from '../audit/change-log-writer'
 import type { CoreContext } from '../core-context'
+import { createWarninglistHitWriter } from '../db/bulk/warninglist-hits'
+import type { ScreenTarget } from '../warninglists/ingest-screen'
 import { indicatorId } from './indicator-id.node'
 import { rowToIndicator, type IndicatorRow } from './indicator-row'
 import { newRow, patchedRow, sameContent, toWrite } from './indicator-write'
@@ -60,6 +62,19 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
   const sqlite = db.sqlite
   const repo: IndicatorRepository = createIndicatorRepository(sqlite)
   const allowlist = createAllowlistRepository(sqlite)
+  const hitWriter = createWarninglistHitWriter(sqlite)
+  const setHitCount = sqlite.prepare<[number, number]>(
+    'UPDATE indicators SET warninglist_hits = ? WHERE rowid = ?',
+  )
+  /** A hand-made indicator gets its warninglist hits as an imported one does (the analyst's own flags stay). */
+  const storeHits = (id: string, rowid: number, type: IocType, value: string, at: string) => {
+    const target: ScreenTarget = { type, value }
+    screen.begin()([target])
+    const count = target.warninglistHits ?? 0
+    if (count === 0) return
+    setHitCount.run(count, rowid)
+    hitWriter.replace(id, target.warninglistMatches ?? null, at)
+  }
   const nowIso = () => clock.now().toISOString()
 
   const mustGet = (id: string): IndicatorRow => {
@@ -151,6 +166,7 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
         const row = newRow({ id: indicatorId(type, value), type, value }, fields, nowIso())
         const rowid = sqlite.transaction(() => {
           const inserted = repo.insert(row)
+          storeHits(row.id, inserted, type, value, row.created_at)
           changes.record(by, {
             entity: 'indicator',
             entityId: row.id,

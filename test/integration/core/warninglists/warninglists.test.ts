@@ -201,6 +201,9 @@ describe('hits at ingest', () => {
       ],
       allowlisted: false,
     })
+    // An indicator made by hand is checked too.
+    await t.core.call('indicators.create', { value: '192.168.44.1' })
+    expect(storedHits(t.core, '192.168.44.1').count).toBe(1)
     // indicators.bulkCreate goes through the same screen.
     await t.core.call('indicators.bulkCreate', { text: 'mail.benign-corp.net' })
     expect(storedHits(t.core, 'mail.benign-corp.net').count).toBe(1)
