@@ -7,6 +7,7 @@ import {
   type WarninglistIssueDto,
 } from '#shared/contract/warninglists.contract'
 import { errorMessage } from '../../api/client'
+import { runAsJob } from '../../api/follow'
 import { useClient } from '../../app-context'
 import { formatCount } from '../indicators/format'
 import { AllowlistPanel } from './allowlist-panel'
@@ -125,20 +126,21 @@ export const WarninglistsSection = (props: { transport: 'ipc' | 'http' }) => {
   const runRescan = () =>
     act(async () => {
       setRescan('Rescanning…')
-      const job = await client.call('jobs.start', { kind: 'warninglists.rescan', input: {} })
-      const done = await new Promise<Out<'jobs.get'>>((resolve, reject) => {
-        const off = client.on('jobs.onDidFinish', ({ job: j }) => {
-          if (j.id !== job.id) return
-          off()
-          client.call('jobs.get', { id: job.id }).then(resolve, reject)
+      try {
+        // A background job: a million indicators take a while, and the status says how far it got.
+        const r = await runAsJob(client, 'warninglists.rescan', {}, (job) => {
+          const { done, total } = job.progress
+          setRescan(
+            `Rescanning… ${formatCount(done)}${total === null ? '' : ` of ${formatCount(total)}`}`,
+          )
         })
-      })
-      if (done.kind === 'warninglists.rescan' && done.result) {
-        const r = done.result
         setRescan(
           `${formatCount(r.scanned)} indicators scanned, ${formatCount(r.withHits)} hit a list, ${formatCount(r.changed)} changed`,
         )
-      } else setRescan(done.error?.message ?? 'The rescan did not finish')
+      } catch (e) {
+        setRescan(null)
+        throw e
+      }
     })
 
   return (
