@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openTestCore, appErrorOf, type TestCore } from '../db/core-fixture'
+import { openTestCore, appErrorOf, queryPlan, type TestCore } from '../db/core-fixture'
 import { TEST_LISTS, listFile, storedHits } from './warninglists-support'
 
 let t: TestCore
@@ -262,5 +262,24 @@ describe('warninglists.rescan', () => {
       withHits: 120,
       changed: 0,
     })
+  })
+})
+
+describe('the hits table', () => {
+  it('is read by indicator through its primary key and dropped by list through its index', () => {
+    const byIndicator = queryPlan(
+      t.core,
+      'SELECT list_id, entry FROM indicator_warninglist_hits WHERE indicator_id = ?',
+      ['x'],
+    )
+    expect(byIndicator.join('\n')).toMatch(
+      /USING (INDEX sqlite_autoindex_indicator_warninglist_hits_1|PRIMARY KEY)/,
+    )
+    const byList = queryPlan(
+      t.core,
+      'SELECT indicator_id FROM indicator_warninglist_hits WHERE list_id = ?',
+      ['x'],
+    )
+    expect(byList.join('\n')).toMatch(/USING (COVERING )?INDEX IDX_indicator_warninglist_hits_list/)
   })
 })
