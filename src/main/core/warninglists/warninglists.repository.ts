@@ -29,7 +29,9 @@ const COLUMNS = `id, name, source, enabled, description, version, type, category
 
 /** The SQL of warninglists and their hits, on the main connection (writes inside the write queue). */
 export const createWarninglistsRepository = (sqlite: BetterSqlite3.Database) => {
-  const all = sqlite.prepare<[], WarninglistRow>(`SELECT ${COLUMNS} FROM warninglists`)
+  const all = sqlite.prepare<[], WarninglistRow>(
+    `SELECT ${COLUMNS} FROM warninglists ORDER BY created_at, name`,
+  )
   const byId = sqlite.prepare<[string], WarninglistRow>(
     `SELECT ${COLUMNS} FROM warninglists WHERE id = ?`,
   )

@@ -49,9 +49,10 @@ describe('warninglists.import', () => {
     ])
     const all = (await t.core.call('warninglists.list', {})).items
     expect(all.filter((l) => l.source === 'builtin').length).toBe(10)
+    // Imported lists follow the built-ins, by import time, then name.
     expect(all.filter((l) => l.source === 'imported').map((l) => l.name)).toEqual([
-      'Office networks',
       'Bad entries',
+      'Office networks',
     ])
     // Logged, one entry per list.
     const log = await t.core.call('audit.list', { entity: 'warninglist', limit: 10 })
