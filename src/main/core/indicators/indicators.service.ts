@@ -73,7 +73,7 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
     const count = target.warninglistHits ?? 0
     if (count === 0) return
     setHitCount.run(count, rowid)
-    hitWriter.replace(id, target.warninglistMatches ?? null, at)
+    hitWriter.replace(id, rowid, target.warninglistMatches ?? null, at)
   }
   const nowIso = () => clock.now().toISOString()
 

@@ -42,8 +42,8 @@ export const rescanWarninglistHits = async (
     `SELECT rowid, id, type, value, warninglist_hits AS hits FROM indicators
      WHERE rowid > ? ORDER BY rowid LIMIT ?`,
   )
-  const stored = sqlite.prepare<[string], { listId: string; entry: string }>(
-    'SELECT list_id AS listId, entry FROM indicator_warninglist_hits WHERE indicator_id = ?',
+  const stored = sqlite.prepare<[number], { listId: string; entry: string }>(
+    'SELECT list_id AS listId, entry FROM indicator_warninglist_hits WHERE indicator_rowid = ?',
   )
   const setCount = sqlite.prepare<[number, number]>(
     'UPDATE indicators SET warninglist_hits = ?, scored_at = NULL WHERE rowid = ?',
@@ -62,7 +62,7 @@ export const rescanWarninglistHits = async (
       const hits = match(row.type, row.value)
       if (hits.length > 0) report.withHits++
       if (hits.length === 0 && row.hits === 0) continue
-      if (hits.length === row.hits && keyOf(hits) === keyOf(stored.all(row.id))) continue
+      if (hits.length === row.hits && keyOf(hits) === keyOf(stored.all(row.rowid))) continue
       updates.push({ row, hits })
     }
     if (updates.length > 0) {
@@ -73,9 +73,8 @@ export const rescanWarninglistHits = async (
             setCount.run(hits.length, row.rowid)
             hitWriter.replace(
               row.id,
-              hits.length === 0
-                ? null
-                : JSON.stringify(hits.map((h) => [h.listId, h.listName, h.entry])),
+              row.rowid,
+              hits.length === 0 ? null : JSON.stringify(hits.map((h) => [h.listId, h.entry])),
               now,
             )
           }

@@ -63,7 +63,7 @@ export const createIngestScreen = (deps: {
             r.warninglistHits = hits.length
             if (hits.length > 0) {
               r.warninglistMatches = JSON.stringify(
-                hits.map((h) => [idOf.get(h.list)?.id ?? '', h.list.name, h.entry]),
+                hits.map((h) => [idOf.get(h.list)?.id ?? '', h.entry]),
               )
             }
           } else r.warninglistHits = 0

@@ -22,7 +22,7 @@ export type WarninglistWrite = Omit<WarninglistRow, 'enabled'> & {
   content: string | null
 }
 
-export type StoredHit = { listId: string; listName: string; entry: string; matchedAt: string }
+export type StoredHit = { listId: string; entry: string; matchedAt: string }
 
 const COLUMNS = `id, name, source, enabled, description, version, type, category, matching_attributes,
   entry_count, created_at, updated_at`
@@ -64,14 +64,14 @@ export const createWarninglistsRepository = (sqlite: BetterSqlite3.Database) => 
   // rescoring job takes the new count in.
   const uncount = sqlite.prepare<[string]>(
     `UPDATE indicators SET warninglist_hits = max(warninglist_hits - 1, 0), scored_at = NULL
-     WHERE id IN (SELECT indicator_id FROM indicator_warninglist_hits WHERE list_id = ?)`,
+     WHERE rowid IN (SELECT indicator_rowid FROM indicator_warninglist_hits WHERE list_id = ?)`,
   )
   const dropHits = sqlite.prepare<[string]>(
     'DELETE FROM indicator_warninglist_hits WHERE list_id = ?',
   )
   const hitsOf = sqlite.prepare<[string], StoredHit>(
-    `SELECT list_id AS listId, list_name AS listName, entry, matched_at AS matchedAt
-     FROM indicator_warninglist_hits WHERE indicator_id = ? ORDER BY list_name`,
+    `SELECT list_id AS listId, entry, matched_at AS matchedAt FROM indicator_warninglist_hits
+     WHERE indicator_rowid = (SELECT rowid FROM indicators WHERE id = ?)`,
   )
 
   return {

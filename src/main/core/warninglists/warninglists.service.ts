@@ -279,12 +279,20 @@ export const createWarninglistsService = async (deps: Deps) => {
   const indicatorExists = sqlite
     .prepare<[string], number>('SELECT 1 FROM indicators WHERE id = ?')
     .pluck()
-  const hitsOf = (id: string): { hits: StoredHit[]; allowlisted: boolean } => {
+  const hitsOf = (
+    id: string,
+  ): { hits: (StoredHit & { listName: string })[]; allowlisted: boolean } => {
     if (indicatorExists.get(id) === undefined) {
       throw new AppError('not_found', `id: no indicator has id ${id}`, { field: 'id', id })
     }
+    // A stored hit's list is known (turning a list off or removing it drops its hits): it has a name.
+    const names = new Map(state.current().lists.map((l) => [l.id, l.list.name]))
+    const hits = repo
+      .hitsOf(id)
+      .map((h) => ({ ...h, listName: names.get(h.listId) ?? h.listId }))
+      .sort((a, b) => a.listName.localeCompare(b.listName))
     // The allowlist's id is the indicator id of the same (type, value).
-    return { hits: repo.hitsOf(id), allowlisted: allowlist.get(id) !== undefined }
+    return { hits, allowlisted: allowlist.get(id) !== undefined }
   }
 
   const rescan = (job: RescanControl, by: ChangeCaller): Promise<RescanReport> => {

@@ -236,8 +236,8 @@ describe('the migrations on PostgreSQL', () => {
     const hits = ds.getRepository(WarninglistHitEntity)
     await hits.save({
       indicatorId: id,
+      indicatorRowid: null,
       listId: 'f1d2c3b0-0000-4000-8000-000000000011',
-      listName: 'PG list',
       entry: '10.0.0.0/8',
       matchedAt: now,
     })

@@ -38,11 +38,14 @@ export const storedHits = (core: Core, value: string) => {
     >('SELECT id, warninglist_hits, false_positive, active FROM indicators WHERE value = ?')
     .get(value)
   if (row === undefined) throw new Error(`no indicator ${value}`)
+  const names = new Map(core.warninglists.list().map((l) => [l.id, l.name]))
   const lists = sqlite
-    .prepare<[string], { list_name: string; entry: string }>(
-      'SELECT list_name, entry FROM indicator_warninglist_hits WHERE indicator_id = ? ORDER BY list_name',
+    .prepare<[string], { list_id: string; entry: string }>(
+      'SELECT list_id, entry FROM indicator_warninglist_hits WHERE indicator_id = ?',
     )
     .all(row.id)
+    .map((h) => ({ list_name: names.get(h.list_id) ?? h.list_id, entry: h.entry }))
+    .sort((a, b) => a.list_name.localeCompare(b.list_name))
   return {
     id: row.id,
     count: row.warninglist_hits,

@@ -409,7 +409,7 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
       if (inserted.changes === 1) {
         outcomes[i] = 'created'
         rowids[i] = Number(inserted.lastInsertRowid)
-        if (matches !== null) hits.replace(id, matches, nowIso)
+        if (matches !== null) hits.insert(id, rowids[i], matches, nowIso)
         continue
       }
       const existing = selectExisting.get(id)
@@ -424,7 +424,9 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
       const next = mergeIndicator(before, mergeInputOf(flat, o), existing.analyst_fields)
       // Hits are a function of the value and the enabled lists: the latest check replaces the stored one.
       const hitsChanged = hitCount !== null && hitCount !== existing.warninglist_hits
-      if (hitCount !== null && (hitsChanged || hitCount > 0)) hits.replace(id, matches, nowIso)
+      if (hitCount !== null && (hitsChanged || hitCount > 0)) {
+        hits.replace(id, existing.rowid, matches, nowIso)
+      }
       if (next === null && !hitsChanged) {
         outcomes[i] = 'unchanged'
         continue
