@@ -13,7 +13,6 @@ import type { ChangeCaller } from '../audit/change-caller'
 import { fieldDiff } from '../audit/change-log-writer'
 import type { CoreContext } from '../core-context'
 import { createWarninglistHitWriter } from '../db/bulk/warninglist-hits'
-import type { ScreenTarget } from '../warninglists/ingest-screen'
 import { indicatorId } from './indicator-id.node'
 import { rowToIndicator, type IndicatorRow } from './indicator-row'
 import { newRow, patchedRow, sameContent, toWrite } from './indicator-write'
@@ -68,12 +67,10 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
   )
   /** A hand-made indicator gets its warninglist hits as an imported one does (the analyst's own flags stay). */
   const storeHits = (id: string, rowid: number, type: IocType, value: string, at: string) => {
-    const target: ScreenTarget = { type, value }
-    screen.begin()([target])
-    const count = target.warninglistHits ?? 0
+    const { count, matches } = screen.begin().one(type, value)
     if (count === 0) return
     setHitCount.run(count, rowid)
-    hitWriter.replace(id, rowid, target.warninglistMatches ?? null, at)
+    hitWriter.replace(id, rowid, matches, at)
   }
   const nowIso = () => clock.now().toISOString()
 

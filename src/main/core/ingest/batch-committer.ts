@@ -136,6 +136,16 @@ export const createBatchCommitter = (deps: {
   // Checked here, on the main thread, because the worker only sees prepared rows.
   let refuseForeignId: ReturnType<typeof createForeignIdRefuser> | undefined
 
+  /** Prepared rows, screened (warninglist hits, the allowlist) on their way to the bulk writer. */
+  const prepared = (
+    rows: IndicatorUpsertRow[],
+    refuse?: Parameters<typeof prepareUpsertRows>[1],
+  ) => {
+    const flat = prepareUpsertRows(rows, refuse)
+    if (screen !== undefined) counts.allowlisted += screen.rows(flat)
+    return flat
+  }
+
   const post = (tx: BulkTransaction, records: PreparedRecord[], objects: PreparedObject[]) => {
     if (run === undefined) throw new Error('feed records need a run to observe them')
     const feedPart = (part: PreparedRecord[], objs: PreparedObject[]) =>
@@ -143,7 +153,7 @@ export const createBatchCommitter = (deps: {
         runId: run.runId,
         feedId: run.defaults.feedId,
         sourceKey: run.defaults.sourceKey,
-        rows: prepareUpsertRows(part),
+        rows: prepared(part),
         observations: observationsOf(part),
         objects: objs,
       })
@@ -182,7 +192,6 @@ export const createBatchCommitter = (deps: {
                   add: async (recs, objects) => {
                     check()
                     if (recs.length === 0 && objects.length === 0) return
-                    if (screen !== undefined) counts.allowlisted += screen(recs)
                     post(tx, recs, objects)
                     records += recs.length
                     await tx.room(MAX_PARTS_IN_FLIGHT)
@@ -190,12 +199,9 @@ export const createBatchCommitter = (deps: {
                   addRows: async (rows) => {
                     check()
                     if (rows.length === 0) return
-                    if (screen !== undefined) counts.allowlisted += screen(rows)
                     refuseForeignId ??= createForeignIdRefuser(db.sqlite)
                     const refuse = refuseForeignId
-                    inChunks(rows, rowCharsOf, (part) =>
-                      tx.indicators(prepareUpsertRows(part, refuse)),
-                    )
+                    inChunks(rows, rowCharsOf, (part) => tx.indicators(prepared(part, refuse)))
                     records += rows.length
                     await tx.room(MAX_PARTS_IN_FLIGHT)
                   },

@@ -57,8 +57,9 @@ export type IndicatorUpsertRow = {
   /** Only fills a row that has no enrichment yet. */
   enrichment?: Record<string, unknown> | null
   /**
-   * Set by the ingest screen (src/main/core/warninglists/ingest-screen.ts) before the row reaches the writer:
-   * how many enabled warninglists the value hits, and which. Absent: not checked, the stored hits stay.
+   * How many enabled warninglists the value hits, and which; the ingest screen (src/main/core/warninglists/
+   * ingest-screen.ts) sets them in the prepared row's columns 18 and 19 before it reaches the writer.
+   * Absent: not checked, the stored hits stay.
    */
   warninglistHits?: number
   warninglistMatches?: WarninglistMatchesJson

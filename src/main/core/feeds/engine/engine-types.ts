@@ -1,6 +1,5 @@
 import type { Classification, IocType, Severity, Tlp } from '#shared/domain/enums'
 import type { FeedRunReject } from '#core/ingest/ingest-counts'
-import type { WarninglistMatchesJson } from '#core/db/bulk/warninglist-hits'
 
 /** The admiralty reliability of a source (formats.md §3.6). */
 export type Reliability = 'A' | 'B' | 'C' | 'D' | 'E' | 'F'
@@ -47,12 +46,6 @@ export type PreparedRecord = {
   lastSeen?: string
   description?: string
   tags: string[]
-  // Set by the ingest screen just before the batch (warninglists/ingest-screen.ts): the value's warninglist
-  // hits, and for an allowlisted value the analyst's verdict (false positive, inactive).
-  warninglistHits?: number
-  warninglistMatches?: WarninglistMatchesJson
-  falsePositive?: boolean
-  active?: boolean
   // observation-only fields
   threatType: string | null
   malware: string | null
