@@ -28,6 +28,8 @@ import {
 import { PROJECTS_COMMANDS } from './projects.command'
 import { serveCommand } from './serve.command'
 import { SETTINGS_COMMANDS } from './settings.command'
+import { ALLOWLIST_COMMANDS } from './allowlist.command'
+import { WARNINGLISTS_COMMANDS } from './warninglists.command'
 import { tokenCommand } from './token.command'
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -45,6 +47,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...SETTINGS_COMMANDS,
   ...ALERTS_COMMANDS,
   ...ALERT_RULES_COMMANDS,
+  ...WARNINGLISTS_COMMANDS,
+  ...ALLOWLIST_COMMANDS,
   auditCommand,
   auditVerifyCommand,
   auditExportCommand,

@@ -5,6 +5,7 @@ import type { EventHub } from './events/event-hub'
 import type { Clock } from './platform/clock'
 import type { Logger } from './platform/logger'
 import type { SecretStore } from './platform/secret-store'
+import type { IngestScreen } from './warninglists/ingest-screen'
 
 /** The app's version, reported by system.info, the CLI and the feed fetchers' User-Agent. */
 export const APP_VERSION = '0.1.0'
@@ -22,4 +23,6 @@ export type CoreContext = {
   search: SearchIndexer
   /** The append-only change log: every mutation records itself here, in its own transaction. */
   changes: ChangeLog
+  /** Warninglists and the analysts' allowlist, applied by every import to every record it writes. */
+  screen: IngestScreen
 }

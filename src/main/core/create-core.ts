@@ -10,7 +10,8 @@ import {
 import { createWebhookSender, type WebhookOptions } from './alerts/alert-webhook'
 import { createAnalysisHandlers } from './analysis/analysis.handlers'
 import { createAnalysisService } from './analysis/analysis.service'
-import { builtinWarninglistLookup } from './analysis/url-lookups'
+import { warninglistsLookup } from './analysis/url-lookups'
+import { createAllowlistHandlers } from './allowlist/allowlist.handlers'
 import { createAuditHandlers } from './audit/audit.handlers'
 import { CORE_CALLER, type RunCallers } from './audit/change-caller'
 import { createChangeLog } from './audit/change-log'
@@ -51,6 +52,11 @@ import { createSettingsHandlers } from './settings/settings.handlers'
 import { createSystemHandlers } from './system/system.handlers'
 import { createTriageHandlers } from './triage/triage.handlers'
 import { createTriageService, type SetVerdict } from './triage/triage.service'
+import { createWarninglistsHandlers } from './warninglists/warninglists.handlers'
+import {
+  createWarninglistsService,
+  type WarninglistsService,
+} from './warninglists/warninglists.service'
 
 export type CoreOptions = {
   dataDir: string
@@ -81,6 +87,8 @@ export type Core = CoreContext & {
   alerts: AlertsService
   /** Notification and webhook settings of alerts (the desktop reads whether to notify). */
   alertSettings: AlertSettingsService
+  /** The warninglists (built-in and imported), their compiled matcher, checks and the rescan job. */
+  warninglists: WarninglistsService
   /** Typed in-process call through the same dispatcher the transports use (validation included). */
   call<K extends Method>(method: K, input: In<K>, ctx?: CallContext): Promise<Out<K>>
   /** The HTTP transport reports where it listens, for system.info and the CLI. */
@@ -113,6 +121,8 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   makeDataDirPrivate(opts.dataDir)
   const events = createEventHub((e) => logger.warn('event listener failed', { error: e }))
   const clock = opts.clock ?? systemClock
+  const changes = createChangeLog(db.sqlite, clock, runCallers)
+  const warninglists = await createWarninglistsService({ db, clock, events, logger, changes })
   const ctx: CoreContext = {
     dataDir: opts.dataDir,
     db,
@@ -122,7 +132,8 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     secrets: opts.secrets ?? createFileSecretStore(opts.dataDir),
     events,
     search,
-    changes: createChangeLog(db.sqlite, clock, runCallers),
+    changes,
+    screen: warninglists.screen,
   }
   let httpUrl: string | null = null
   const settings = createSettingsService(ctx)
@@ -156,7 +167,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   })
   const analysis = createAnalysisService(ctx, {
     incidents,
-    warninglists: builtinWarninglistLookup(logger),
+    warninglists: warninglistsLookup(warninglists.check),
   })
   const triage = createTriageService(ctx, { alerts, incidents })
   // The analyst's verdict from the triage queue, through the indicators domain with the caller's context.
@@ -181,6 +192,8 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     ...createSettingsHandlers(settings),
     ...createSystemHandlers({ ...ctx, version: APP_VERSION, httpUrl: () => httpUrl }),
     ...createTriageHandlers(ctx, triage, verdictFor),
+    ...createWarninglistsHandlers(warninglists),
+    ...createAllowlistHandlers(ctx),
   }
   const dispatch = createDispatcher({
     handlers,
@@ -228,6 +241,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     jobs,
     alerts,
     alertSettings,
+    warninglists,
     call: async (method, input, callCtx) =>
       unwrap<typeof method>(await dispatch(method, input, callCtx ?? inProcessContext())),
     setHttpUrl: (url) => {

@@ -31,3 +31,8 @@ export {
   type ExtractResult,
   type ExtractedItem,
 } from './extract/extract-types'
+export type { WarninglistFile } from './warninglists/warninglist-loader'
+
+/** The MISP warninglist files of a folder, read (not parsed): the CLI hands them to warninglists.import. */
+export const readWarninglistFolder = async (dir: string) =>
+  (await import('./warninglists/warninglist-loader')).readWarninglistFolder(dir)

@@ -21,3 +21,16 @@ export const chooseImportFile = async (owner: PickOwner): Promise<string | null>
   })
   return result.canceled ? null : (result.filePaths[0] ?? null)
 }
+
+/** The folder dialog behind warninglists.importPicked (MISP warninglists: *.json or <name>/list.json). */
+export const chooseWarninglistFolder = async (owner: PickOwner): Promise<string | null> => {
+  const contents = webContents.fromId(owner)
+  const win = contents ? BrowserWindow.fromWebContents(contents) : null
+  if (!win || win.isDestroyed()) return null
+  const result = await dialog.showOpenDialog(win, {
+    title: 'Import warninglists from a folder',
+    buttonLabel: 'Import',
+    properties: ['openDirectory'],
+  })
+  return result.canceled ? null : (result.filePaths[0] ?? null)
+}

@@ -3,7 +3,7 @@ import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '#shared/bridge'
 import type { Core, Logger } from '#core'
 import { createIpcDispatch } from './ipc-dispatch'
 import { createTrustedSenderCheck } from './app-url'
-import { chooseImportFile } from './file-dialog'
+import { chooseImportFile, chooseWarninglistFolder } from './file-dialog'
 import { createPickedFileRegistry } from './picked-files'
 
 /**
@@ -14,7 +14,10 @@ import { createPickedFileRegistry } from './picked-files'
  */
 export const registerIpc = (opts: { core: Core; appUrl: string; logger: Logger }): (() => void) => {
   const isTrusted = createTrustedSenderCheck(opts.appUrl)
-  const files = createPickedFileRegistry({ choosePath: chooseImportFile })
+  const files = createPickedFileRegistry({
+    choosePath: chooseImportFile,
+    chooseFolder: chooseWarninglistFolder,
+  })
   const handle = createIpcDispatch({
     dispatch: opts.core.dispatch,
     isTrustedSender: (frameUrl) => {

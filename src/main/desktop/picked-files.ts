@@ -38,6 +38,11 @@ const refused = (): AppError =>
 export const createPickedFileRegistry = (opts: {
   /** Shows the open dialog for this window; the chosen path, or null if the user cancelled. */
   choosePath: (owner: PickOwner) => Promise<string | null>
+  /**
+   * Shows a folder dialog for this window (warninglists.importPicked); the chosen folder or null. The core
+   * reads it in the same call, so no handle is needed: the path never reaches the page.
+   */
+  chooseFolder?: (owner: PickOwner) => Promise<string | null>
   now?: () => number
   ttlMs?: number
 }): PickedFileRegistry => {
@@ -82,10 +87,14 @@ export const createPickedFileRegistry = (opts: {
   }
 
   return {
-    forOwner: (owner) => ({
-      pick: () => pick(owner),
-      pathOf: (handle, use) => pathOf(owner, handle, use),
-    }),
+    forOwner: (owner) => {
+      const chooseFolder = opts.chooseFolder
+      return {
+        pick: () => pick(owner),
+        pathOf: (handle, use) => pathOf(owner, handle, use),
+        ...(chooseFolder === undefined ? {} : { pickFolder: () => chooseFolder(owner) }),
+      }
+    },
     forget(owner) {
       for (const [handle, e] of entries) if (e.owner === owner) entries.delete(handle)
     },

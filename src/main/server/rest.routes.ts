@@ -72,6 +72,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ),
   route('POST', '/indicators/:id/activate', 'indicators.activate', fromParams()),
   route('GET', '/indicators/:indicatorId/observations', 'observations.list', fromParams()),
+  route('GET', '/indicators/:id/warninglist-hits', 'warninglists.getHits', fromParams()),
 
   route('GET', '/projects', 'projects.list', fromQuery(), { output: asArray() }),
   route('POST', '/projects', 'projects.create', fromBody(), { status: 201 }),
@@ -116,6 +117,17 @@ export const REST_ROUTES: readonly RestRoute[] = [
   route('DELETE', '/alert-rules/:id', 'alerts.deleteRule', fromParams(), { status: 204 }),
   route('GET', '/alert-settings', 'alerts.getSettings', fromQuery()),
   route('PATCH', '/alert-settings', 'alerts.updateSettings', fromBody()),
+  route('GET', '/warninglists', 'warninglists.list', fromQuery()),
+  route('POST', '/warninglists/import', 'warninglists.import', fromBody()),
+  route('GET', '/warninglists/check', 'warninglists.check', fromQuery()),
+  route('POST', '/warninglists/check', 'warninglists.check', fromBody()),
+  route('POST', '/warninglists/rescan', 'warninglists.rescan', fromBody()),
+  route('PATCH', '/warninglists/:id', 'warninglists.setEnabled', fromParamsAndBody()),
+  route('DELETE', '/warninglists/:id', 'warninglists.remove', fromParams(), { status: 204 }),
+
+  route('GET', '/allowlist', 'allowlist.list', fromQuery()),
+  route('POST', '/allowlist', 'allowlist.add', fromBody(), { status: 201 }),
+  route('DELETE', '/allowlist/:id', 'allowlist.remove', fromParams(), { status: 204 }),
 
   route('GET', '/audit', 'audit.list', fromQuery({ alias: { action: 'operation' } })),
   route('GET', '/audit/verify', 'audit.verify', fromQuery()),

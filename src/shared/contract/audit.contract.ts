@@ -19,6 +19,8 @@ export const AUDIT_ENTITIES = [
   'alert',
   'alert_rule',
   'triage_view',
+  'warninglist',
+  'allowlist',
 ] as const
 export const AuditEntitySchema = z.enum(AUDIT_ENTITIES)
 export type AuditEntity = z.infer<typeof AuditEntitySchema>

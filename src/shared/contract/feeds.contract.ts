@@ -231,6 +231,8 @@ export const FeedRunSchema = z.object({
   /** A second record for the same indicator in the same run. */
   duplicates: z.number().int(),
   rejected: z.number().int(),
+  /** Records stored as false positive because an analyst allowlisted their value. */
+  allowlisted: z.number().int(),
   /** Intel objects kept (STIX SDOs/SROs, MISP events). */
   objects: z.number().int(),
   /** Indicator type -> created + updated + unchanged of that type. */

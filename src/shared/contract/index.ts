@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { alertsContract, alertsEvents } from './alerts.contract'
 import { analysisContract } from './analysis.contract'
+import { allowlistContract } from './allowlist.contract'
 import { auditContract } from './audit.contract'
 import { mergeContracts, mergeEvents } from './define'
 import { feedsContract, feedsEvents } from './feeds.contract'
@@ -11,6 +12,7 @@ import { jobsContract, jobsEvents } from './jobs.contract'
 import { projectsContract } from './projects.contract'
 import { settingsContract, settingsEvents } from './settings.contract'
 import { triageContract } from './triage.contract'
+import { warninglistsContract } from './warninglists.contract'
 
 // Add a domain's contract and events here; mergeContracts refuses duplicate names.
 export const contract = mergeContracts(
@@ -25,6 +27,8 @@ export const contract = mergeContracts(
   alertsContract,
   analysisContract,
   triageContract,
+  warninglistsContract,
+  allowlistContract,
 )
 export const events = mergeEvents(
   indicatorsEvents,

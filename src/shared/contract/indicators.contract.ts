@@ -209,6 +209,8 @@ export const BulkReportSchema = z.object({
   updated: z.number().int(),
   unchanged: z.number().int(),
   rejected: z.number().int(),
+  /** Rows stored as false positive because an analyst allowlisted their value. */
+  allowlisted: z.number().int(),
   rejects: z.array(BulkRejectSchema),
   byType: z.record(z.string(), z.number().int()),
 })

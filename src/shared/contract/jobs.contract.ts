@@ -4,6 +4,7 @@ import { PageLimit, Timestamp, Uuid } from './common.schemas'
 import { method } from './define'
 import { RpcErrorSchema } from './errors'
 import { indicatorsContract } from './indicators.contract'
+import { warninglistsContract } from './warninglists.contract'
 
 /**
  * Contract methods that can also run as a background job (`jobs.start`): work long enough that a caller
@@ -11,7 +12,12 @@ import { indicatorsContract } from './indicators.contract'
  * with the same input and keeps its output as the result. Imports and feed runs are not here: they are runs
  * (feeds.getRun, feeds.onDidProgress), which already return an id at once with `wait: false`.
  */
-export const JOB_KINDS = ['audit.verify', 'audit.export', 'indicators.bulkCreate'] as const
+export const JOB_KINDS = [
+  'audit.verify',
+  'audit.export',
+  'indicators.bulkCreate',
+  'warninglists.rescan',
+] as const
 export const JobKindSchema = z.enum(JOB_KINDS)
 export type JobKind = (typeof JOB_KINDS)[number]
 
@@ -55,6 +61,7 @@ export const JobDetailSchema = z.discriminatedUnion('kind', [
   detailOf('audit.verify', auditContract['audit.verify'].output),
   detailOf('audit.export', auditContract['audit.export'].output),
   detailOf('indicators.bulkCreate', indicatorsContract['indicators.bulkCreate'].output),
+  detailOf('warninglists.rescan', warninglistsContract['warninglists.rescan'].output),
 ])
 export type JobDetail = z.infer<typeof JobDetailSchema>
 
@@ -65,6 +72,7 @@ export const JobStartSchema = z.discriminatedUnion('kind', [
   startOf('audit.verify', auditContract['audit.verify'].input),
   startOf('audit.export', auditContract['audit.export'].input),
   startOf('indicators.bulkCreate', indicatorsContract['indicators.bulkCreate'].input),
+  startOf('warninglists.rescan', warninglistsContract['warninglists.rescan'].input),
 ])
 
 /** Finished jobs this process keeps for jobs.get and jobs.list (the oldest go first); jobs are not persisted. */

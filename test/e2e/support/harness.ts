@@ -32,6 +32,8 @@ export type Harness = {
    * harness only: a browser has no such dialog.
    */
   willPick(path: string | null): void
+  /** The folder the user chooses in the next folder dialog (warninglists); the IPC harness only. */
+  willPickFolder(path: string | null): void
   close(): Promise<void>
 }
 
@@ -110,6 +112,9 @@ export const startHttpHarness: StartHarness = async (browser, opts = {}) => {
     willPick: () => {
       throw new Error('the browser build has no main-process file dialog')
     },
+    willPickFolder: () => {
+      throw new Error('the browser build has no main-process folder dialog')
+    },
     close: async () => {
       await context.close()
       await server.close()
@@ -130,10 +135,14 @@ export const startIpcHarness: StartHarness = async (browser, opts = {}) => {
   const server = await startStaticServer(RENDERER_DIR)
   // The main process's open dialog, answered by the test (willPick); the picked-file registry is the real one.
   const picks: (string | null)[] = []
+  const folderPicks: (string | null)[] = []
   const ipcDispatch = createIpcDispatch({
     dispatch: core.dispatch,
     isTrustedSender: (frameUrl) => frameUrl?.startsWith(`${server.url}/`) === true,
-    files: createPickedFileRegistry({ choosePath: async () => picks.shift() ?? null }),
+    files: createPickedFileRegistry({
+      choosePath: async () => picks.shift() ?? null,
+      chooseFolder: async () => folderPicks.shift() ?? null,
+    }),
   })
   const context = await browser.newContext({ viewport: VIEWPORT })
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url })
@@ -161,6 +170,9 @@ export const startIpcHarness: StartHarness = async (browser, opts = {}) => {
     screenshot: shooter(page, 'ipc'),
     willPick: (path) => {
       picks.push(path)
+    },
+    willPickFolder: (path) => {
+      folderPicks.push(path)
     },
     close: async () => {
       offEvents()

@@ -128,6 +128,22 @@ export class IndicatorsPage {
       .waitFor()
   }
 
+  /** The warninglist hits the open indicator's detail shows, as `list: entry`. */
+  async warninglistHits(): Promise<string[]> {
+    const hits = this.detail.getByTestId('warninglist-hit')
+    const out: string[] = []
+    for (const hit of await hits.all()) {
+      const list = await hit.getByTestId('warninglist-hit-list').textContent()
+      const entry = await hit.getByTestId('warninglist-hit-entry').textContent()
+      out.push(`${list ?? ''}: ${entry ?? ''}`)
+    }
+    return out
+  }
+
+  get allowlistedBadge(): Locator {
+    return this.detail.getByTestId('allowlisted-badge')
+  }
+
   async deleteOpen(): Promise<void> {
     await this.detail.getByTestId('delete-indicator').click()
     await this.page.getByTestId('confirm-button').click()

@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
@@ -48,6 +48,10 @@ type Seed = {
   doomedAlertRule: string
   /** A saved triage view the delete case removes. */
   doomedView: string
+  /** A folder holding one MISP warninglist, which the IPC transport's folder dialog picks. */
+  listDir: string
+  /** An imported warninglist. */
+  warninglist: string
 }
 
 type Case = {
@@ -229,6 +233,36 @@ const CASES = {
       }),
     }),
   },
+  'warninglists.list': { input: () => ({}) },
+  'warninglists.import': {
+    input: () => ({
+      files: [
+        {
+          name: 'rt/list.json',
+          content: JSON.stringify({
+            name: 'Round trip hosts',
+            description: 'rt',
+            version: 2,
+            type: 'hostname',
+            list: ['roundtrip-list.net', 'x'],
+          }),
+        },
+        { name: 'bad.json', content: '{"name": ' },
+      ],
+    }),
+  },
+  'warninglists.setEnabled': { input: () => ({ id: 'builtin:special-use-ipv6', enabled: false }) },
+  'warninglists.check': {
+    input: () => ({ values: [{ value: '10.0.0.1' }, { value: 'a.roundtrip-list.net' }] }),
+  },
+  // The seed's feed run reported 192.0.2.10, a documentation address: a built-in list hit it.
+  'warninglists.getHits': { input: (s) => ({ id: s.observed }) },
+  'warninglists.rescan': { input: () => ({}) },
+  'warninglists.remove': { input: (s) => ({ id: s.warninglist }) },
+  // markFalsePositive above put the seed's ip on the allowlist, in the caller's name.
+  'allowlist.list': { input: () => ({}), namesCaller: true },
+  'allowlist.add': { input: () => ({ value: '198.51.100.99', reason: 'rt' }), namesCaller: true },
+  'allowlist.remove': { input: () => ({ value: '198.51.100.99' }) },
   'indicators.delete': { input: (s) => ({ id: s.doomedIndicator }) },
   'projects.delete': { input: (s) => ({ id: s.doomedProject }) },
   'feeds.delete': { input: (s) => ({ id: s.doomedFeed }) },
@@ -242,6 +276,12 @@ const CASES = {
   },
   // Opens the desktop's file dialog: nothing else has one.
   'files.pickImport': { input: () => ({}), expect: 'forbidden', overIpc: { expect: 'ok' } },
+  // The desktop's folder dialog, likewise (it imports the seed's folder of lists).
+  'warninglists.importPicked': {
+    input: () => ({}),
+    expect: 'forbidden',
+    overIpc: { expect: 'ok' },
+  },
 } satisfies Record<Method, Case>
 
 /** A handle to the seed's list file, picked through the IPC transport (whose dialog picks that file). */
@@ -316,6 +356,32 @@ const seed = async (
   await core.waitForIdle()
   const alert = (await core.call('alerts.list', { filter: { ruleId: alertRule.id } })).items[0]
   if (!alert) throw new Error('the seed tag rule raised no alert')
+  const listDir = join(dir, 'warninglists')
+  mkdirSync(join(listDir, 'picked'), { recursive: true })
+  writeFileSync(
+    join(listDir, 'picked', 'list.json'),
+    JSON.stringify({
+      name: 'Picked hosts',
+      description: 'picked',
+      version: 1,
+      type: 'hostname',
+      list: ['picked.example.net'],
+    }),
+  )
+  const imported = await core.call('warninglists.import', {
+    files: [
+      {
+        name: 'seed.json',
+        content: JSON.stringify({
+          name: 'Seed hosts',
+          description: 'seed',
+          version: 1,
+          type: 'hostname',
+          list: ['seed-list.net'],
+        }),
+      },
+    ],
+  })
   return {
     dir,
     ip: ip.id,
@@ -334,6 +400,8 @@ const seed = async (
     alertRule: alertRule.id,
     doomedAlertRule: doomedAlertRule.id,
     doomedView: doomedView.id,
+    listDir,
+    warninglist: imported.imported[0]?.id ?? '',
   }
 }
 
@@ -415,7 +483,10 @@ const transports: Record<string, (w: World) => Transport> = {
   }),
   ipc: (w) => {
     // The user picks the seed's list file in this window's dialog.
-    const files = createPickedFileRegistry({ choosePath: async () => w.seed.listFile })
+    const files = createPickedFileRegistry({
+      choosePath: async () => w.seed.listFile,
+      chooseFolder: async () => w.seed.listDir,
+    })
     const invoke = createIpcDispatch({ dispatch: w.core.dispatch, isTrustedSender, files })
     return { name: 'ipc', call: (m, input) => invoke(TRUSTED_FRAME, m, input, IPC_WINDOW) }
   },
@@ -443,7 +514,7 @@ const normalise = (value: unknown, dir: string, namesCaller = false): unknown =>
     if (key === 'hash' || key === 'prevHash') return '<hash>'
     // Measured, or computed by croner from the real time (not the core's clock).
     if (key === 'durationMs' || key === 'nextRunAt') return v === null ? null : '<time>'
-    if (namesCaller && key === 'actor') return '<caller>'
+    if (namesCaller && (key === 'actor' || key === 'createdBy')) return '<caller>'
     if (typeof v === 'string') return text(v)
     if (Array.isArray(v)) return v.map((x) => walk(x))
     if (v && typeof v === 'object') {
@@ -524,6 +595,15 @@ describe('contract round trip', () => {
     expect(picked).toMatchObject({
       ok: true,
       value: { file: { name: 'list.txt', size: LIST.length, handle: expect.any(String) } },
+    })
+    expect(JSON.stringify(picked)).not.toContain('<dir>')
+  })
+
+  it('warninglists.importPicked over IPC imports the picked folder and never names its path', () => {
+    const picked = results.ipc?.['warninglists.importPicked']
+    expect(picked).toMatchObject({
+      ok: true,
+      value: { picked: true, imported: [{ name: 'Picked hosts', entryCount: 1 }], errors: [] },
     })
     expect(JSON.stringify(picked)).not.toContain('<dir>')
   })

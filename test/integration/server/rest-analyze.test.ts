@@ -124,6 +124,36 @@ describe('POST /api/analyze', () => {
     expect(r.body?.tracking_record).toBeNull()
   })
 
+  it('an imported list counts like a built-in one, and a list switched off no longer does', async () => {
+    const url = 'http://paypal-verify-login.corp-sso.example.net/signin'
+    const [imported] = (
+      await t.core.call('warninglists.import', {
+        files: [
+          {
+            name: 'corp/list.json',
+            content: JSON.stringify({
+              name: 'Our SSO hosts',
+              description: 'the company single sign-on',
+              version: 1,
+              type: 'hostname',
+              list: ['corp-sso.example.net'],
+            }),
+          },
+        ],
+      })
+    ).imported
+    const r = await post('/api/analyze', { url })
+    const lists = (body: Json | null) => (body?.warninglists as Json[]).map((h) => h.list)
+    expect(r.body?.warninglists).toContainEqual({
+      list: 'Our SSO hosts',
+      entry: 'corp-sso.example.net',
+      on: expect.any(String),
+    })
+    expect(r.body?.tracking_record).toBeNull()
+    await t.core.call('warninglists.setEnabled', { id: imported?.id ?? '', enabled: false })
+    expect(lists((await post('/api/analyze', { url })).body)).not.toContain('Our SSO hosts')
+  })
+
   it('a benign analysis leaves the health counts as they were', async () => {
     const before = (await get('/api/health')).body?.tracking
     await post('/api/analyze', { url: 'https://www.wikipedia.org/wiki/Main_Page' })

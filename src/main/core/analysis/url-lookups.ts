@@ -3,12 +3,6 @@ import type { z } from 'zod'
 import type { UrlMatchSchema } from '#shared/contract/analysis.contract'
 import { canonicalize, type IocType, type Severity } from '#shared/domain'
 import { indicatorId } from '../indicators/indicator-id.node'
-import type { Logger } from '../platform/logger'
-import { loadBuiltinWarninglists } from '../warninglists/warninglist-loader'
-import {
-  createWarninglistMatcher,
-  type WarninglistMatcher,
-} from '../warninglists/warninglist-matcher'
 import type { UrlFacts } from './url/url-features'
 
 export type UrlMatch = z.infer<typeof UrlMatchSchema>
@@ -104,35 +98,25 @@ export const databaseSeverity = (
 export type WarninglistLookupHit = { list: string; entry: string; on: string }
 
 /**
- * The known-benign lists URL analysis consults, behind one function: today the built-in lists read once
- * from resources/warninglists; the warninglists service (imported lists, the analyst's allowlist) can take
- * its place without touching the analysis.
+ * The known-benign lists URL analysis consults, behind one function: the warninglists service's enabled
+ * lists (built-in and imported), so an analysis and an import of the same URL see the same lists.
  */
 export type WarninglistLookup = (keys: readonly LookupKey[]) => Promise<WarninglistLookupHit[]>
 
-export const builtinWarninglistLookup = (logger: Logger): WarninglistLookup => {
-  let matcher: Promise<WarninglistMatcher> | null = null
-  const load = async (): Promise<WarninglistMatcher> => {
-    try {
-      const loaded = await loadBuiltinWarninglists()
-      for (const e of loaded.errors) logger.warn('built-in warninglist refused', { ...e })
-      return createWarninglistMatcher(loaded.lists)
-    } catch (e) {
-      // Analysis goes on without lists rather than failing: the verdict then has no warninglist term.
-      logger.warn('built-in warninglists not loaded', { error: e })
-      return createWarninglistMatcher([])
-    }
-  }
-  return async (keys) => {
-    matcher ??= load()
-    const m = await matcher
+type WarninglistCheck = (
+  items: readonly { type?: IocType; value: string }[],
+) => { hits: { listName: string; entry: string }[] }[]
+
+export const warninglistsLookup =
+  (check: WarninglistCheck): WarninglistLookup =>
+  async (keys) => {
+    const results = check(keys.map((k) => ({ type: k.type, value: k.value })))
     const hits: WarninglistLookupHit[] = []
-    for (const k of keys) {
-      for (const h of m.match(k.type, k.value)) {
-        if (!hits.some((x) => x.list === h.list.name))
-          hits.push({ list: h.list.name, entry: h.entry, on: k.on })
+    keys.forEach((k, i) => {
+      for (const h of results[i]?.hits ?? []) {
+        if (!hits.some((x) => x.list === h.listName))
+          hits.push({ list: h.listName, entry: h.entry, on: k.on })
       }
-    }
+    })
     return hits
   }
-}

@@ -97,6 +97,7 @@ export const createFeedRunsService = (
     dataDir: ctx.dataDir,
     runs,
     batchSize: opts.batchSize,
+    screen: ctx.screen,
   }
   const owner = createRunOwner()
   const liveness: RunLiveness = { ...DEFAULT_RUN_LIVENESS, ...opts.liveness }

@@ -8,15 +8,20 @@ import type {
 } from '#shared/contract/indicators.contract'
 import type { AuditOperation } from '#shared/contract/audit.contract'
 import { parseIndicator, type IocType } from '#shared/domain'
+import { createAllowlistRepository } from '../allowlist/allowlist.repository'
 import type { ChangeCaller } from '../audit/change-caller'
 import { fieldDiff } from '../audit/change-log-writer'
 import type { CoreContext } from '../core-context'
+import { createWarninglistHitWriter } from '../db/bulk/warninglist-hits'
 import { indicatorId } from './indicator-id.node'
 import { rowToIndicator, type IndicatorRow } from './indicator-row'
 import { newRow, patchedRow, sameContent, toWrite } from './indicator-write'
 import { createIndicatorRepository, type IndicatorRepository } from './indicators.repository'
 
-export type IndicatorsDeps = Pick<CoreContext, 'db' | 'clock' | 'events' | 'logger' | 'changes'>
+export type IndicatorsDeps = Pick<
+  CoreContext,
+  'db' | 'clock' | 'events' | 'logger' | 'changes' | 'screen'
+>
 
 /** The canonical (type, value) of user input, or an invalid_input error naming the value and why. */
 export const parseOrThrow = (
@@ -52,9 +57,21 @@ export type IndicatorsService = ReturnType<typeof createIndicatorsService>
  * `indicators.onDidChange`. Bulk import lives in src/main/core/ingest/bulk-create.ts.
  */
 export const createIndicatorsService = (deps: IndicatorsDeps) => {
-  const { db, clock, events, changes } = deps
+  const { db, clock, events, changes, screen } = deps
   const sqlite = db.sqlite
   const repo: IndicatorRepository = createIndicatorRepository(sqlite)
+  const allowlist = createAllowlistRepository(sqlite)
+  const hitWriter = createWarninglistHitWriter(sqlite)
+  const setHitCount = sqlite.prepare<[number, number]>(
+    'UPDATE indicators SET warninglist_hits = ? WHERE rowid = ?',
+  )
+  /** A hand-made indicator gets its warninglist hits as an imported one does (the analyst's own flags stay). */
+  const storeHits = (id: string, rowid: number, type: IocType, value: string, at: string) => {
+    const { count, matches } = screen.begin().one(type, value)
+    if (count === 0) return
+    setHitCount.run(count, rowid)
+    hitWriter.replace(id, rowid, matches, at)
+  }
   const nowIso = () => clock.now().toISOString()
 
   const mustGet = (id: string): IndicatorRow => {
@@ -73,6 +90,7 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
   /**
    * Applies a patch to one indicator; no write (and no event, no change log entry) when nothing changes.
    * The entry holds the changed columns before and after, plus `extra` (a false-positive reason).
+   * `alongside` runs in the same transaction, even when the row itself does not change (the allowlist).
    */
   const patch = (
     by: ChangeCaller,
@@ -81,13 +99,17 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
     p: IndicatorPatch,
     operation: AuditOperation = 'update',
     extra: Record<string, unknown> = {},
+    alongside?: (row: IndicatorRow) => void,
   ): Promise<Indicator> =>
     db.writes.run(label, () => {
       const row = mustGet(id)
       assertProjectExists(sqlite, p.projectId)
       const current = toWrite(row)
       const next = patchedRow(current, p, nowIso())
-      if (sameContent(current, next)) return rowToIndicator(row)
+      if (sameContent(current, next)) {
+        if (alongside !== undefined) sqlite.transaction(() => alongside(row))()
+        return rowToIndicator(row)
+      }
       const textChanged = next.tags !== current.tags || next.description !== current.description
       const { updated_at: _before, ...was } = current
       const { updated_at: _after, ...is } = next
@@ -99,10 +121,31 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
           operation,
           changes: { ...fieldDiff(was, is), ...extra },
         })
+        alongside?.(row)
       })()
       events.emit('indicators.onDidChange', { kind: 'updated', ids: [id] })
       return reread(row.rowid)
     })
+
+  /**
+   * The analyst's verdict reaches later imports through the allowlist: a false positive is added, a cleared
+   * one taken off (with its own change-log entry), in the transaction of the mark.
+   */
+  const allowlisting =
+    (falsePositive: boolean, reason: string | undefined, by: ChangeCaller) =>
+    (row: IndicatorRow): void => {
+      const changed = falsePositive
+        ? allowlist.add(row.type, row.value, reason ?? '', by.actor, nowIso())
+        : allowlist.remove(row.id)
+      if (!changed) return
+      changes.record(by, {
+        entity: 'allowlist',
+        entityId: row.id,
+        operation: falsePositive ? 'create' : 'delete',
+        changes: { type: row.type, value: row.value, ...(reason === undefined ? {} : { reason }) },
+      })
+      screen.allowlistChanged()
+    }
 
   return {
     repo,
@@ -120,6 +163,7 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
         const row = newRow({ id: indicatorId(type, value), type, value }, fields, nowIso())
         const rowid = sqlite.transaction(() => {
           const inserted = repo.insert(row)
+          storeHits(row.id, inserted, type, value, row.created_at)
           changes.record(by, {
             entity: 'indicator',
             entityId: row.id,
@@ -148,9 +192,18 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
         { falsePositive },
         falsePositive ? 'mark_false_positive' : 'clear_false_positive',
         reason === undefined ? {} : { reason },
+        allowlisting(falsePositive, reason, by),
       ),
     activate: (id: string, by: ChangeCaller) =>
-      patch(by, 'indicators.activate', id, { active: true, falsePositive: false }, 'reactivate'),
+      patch(
+        by,
+        'indicators.activate',
+        id,
+        { active: true, falsePositive: false },
+        'reactivate',
+        {},
+        allowlisting(false, undefined, by),
+      ),
     delete: (id: string, by: ChangeCaller): Promise<{ ok: true }> =>
       db.writes.run('indicators.delete', () => {
         const row = mustGet(id)

@@ -9,6 +9,7 @@ import type { BulkTransaction } from '#core/db/bulk-worker/bulk-writer-client'
 import { OBSERVATION_STRIDE } from '#core/db/bulk-worker/protocol'
 import type { PreparedObject, PreparedRecord, RunDefaults } from '#core/feeds/engine/engine-types'
 import type { Clock } from '#core/platform/clock'
+import type { IngestScreen } from '#core/warninglists/ingest-screen'
 import { addDelta, snapshotOf, type IngestCounts } from './ingest-counts'
 
 /** Records per message to the bulk writer, and at most about this much text (feed text is hostile: 5,000
@@ -126,10 +127,24 @@ export const createBatchCommitter = (deps: {
   counts: IngestCounts
   /** A feed run (observations and a run row); absent for indicators.bulkCreate. */
   run?: RunTarget
+  /** Warninglists and the allowlist, applied to every record before it goes to the bulk writer. */
+  screen?: IngestScreen
 }): BatchCommitter => {
   const { db, run, counts } = deps
+  // Once per import: the lists and the allowlist as they are when it starts.
+  const screen = deps.screen?.begin()
   // Checked here, on the main thread, because the worker only sees prepared rows.
   let refuseForeignId: ReturnType<typeof createForeignIdRefuser> | undefined
+
+  /** Prepared rows, screened (warninglist hits, the allowlist) on their way to the bulk writer. */
+  const prepared = (
+    rows: IndicatorUpsertRow[],
+    refuse?: Parameters<typeof prepareUpsertRows>[1],
+  ) => {
+    const flat = prepareUpsertRows(rows, refuse)
+    if (screen !== undefined) counts.allowlisted += screen.rows(flat)
+    return flat
+  }
 
   const post = (tx: BulkTransaction, records: PreparedRecord[], objects: PreparedObject[]) => {
     if (run === undefined) throw new Error('feed records need a run to observe them')
@@ -138,7 +153,7 @@ export const createBatchCommitter = (deps: {
         runId: run.runId,
         feedId: run.defaults.feedId,
         sourceKey: run.defaults.sourceKey,
-        rows: prepareUpsertRows(part),
+        rows: prepared(part),
         observations: observationsOf(part),
         objects: objs,
       })
@@ -186,9 +201,7 @@ export const createBatchCommitter = (deps: {
                     if (rows.length === 0) return
                     refuseForeignId ??= createForeignIdRefuser(db.sqlite)
                     const refuse = refuseForeignId
-                    inChunks(rows, rowCharsOf, (part) =>
-                      tx.indicators(prepareUpsertRows(part, refuse)),
-                    )
+                    inChunks(rows, rowCharsOf, (part) => tx.indicators(prepared(part, refuse)))
                     records += rows.length
                     await tx.room(MAX_PARTS_IN_FLIGHT)
                   },

@@ -147,6 +147,7 @@ export const importIndicators = async (
       label: 'indicators.bulkCreate',
       counts,
       by: opts.by,
+      screen: deps.screen,
     }),
     sizer: createBatchSizer(opts.batchSize ?? MAX_BATCH),
     signal: opts.signal,

@@ -36,6 +36,7 @@ export const emptyCounts = (): IngestCounts => ({
   unchanged: 0,
   duplicates: 0,
   rejected: 0,
+  allowlisted: 0,
   objects: 0,
   byType: {},
   rejects: [],
@@ -85,6 +86,7 @@ export const snapshotOf = (c: IngestCounts): RunCountersSnapshot => ({
   unchanged: c.unchanged,
   duplicates: c.duplicates,
   rejected: c.rejected,
+  allowlisted: c.allowlisted,
   objects: c.objects,
   byType: c.byType,
 })
@@ -96,6 +98,7 @@ export const toBulkReport = (c: IngestCounts): BulkReport => ({
   updated: c.updated,
   unchanged: c.unchanged + c.duplicates,
   rejected: c.rejected,
+  allowlisted: c.allowlisted,
   rejects: c.rejects,
   byType: c.byType,
 })

@@ -19,6 +19,11 @@ export type PickedFiles = {
    * in another window.
    */
   pathOf(handle: string, use: 'peek' | 'take'): string
+  /**
+   * Opens a folder dialog (warninglists.importPicked); the chosen folder, or null when the user cancelled.
+   * The path stays in the main process: the page only learns what was imported.
+   */
+  pickFolder?(): Promise<string | null>
 }
 
 /**

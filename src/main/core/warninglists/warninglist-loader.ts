@@ -30,12 +30,16 @@ const listFiles = async (dir: string): Promise<string[]> => {
   return files.sort()
 }
 
+/** One list file as read from a folder: its path relative to the folder, and its text. */
+export type WarninglistFile = { name: string; content: string }
+
 /**
- * Read every warninglist in a folder. Each file stands alone: one that cannot be read or validated is
- * reported and the others still load. Two files with the same list name keep the first (by path order) and
- * report the second.
+ * The list files of a folder, read but not parsed (the importer parses them; so does loadWarninglistFolder).
+ * A file that is too large or cannot be read is reported and the others are still read.
  */
-export const loadWarninglistFolder = async (dir: string): Promise<LoadedWarninglists> => {
+export const readWarninglistFolder = async (
+  dir: string,
+): Promise<{ files: WarninglistFile[]; errors: WarninglistIssue[] }> => {
   let dirStat
   try {
     dirStat = await stat(dir)
@@ -45,17 +49,16 @@ export const loadWarninglistFolder = async (dir: string): Promise<LoadedWarningl
   if (!dirStat.isDirectory()) {
     throw new AppError('invalid_input', `${dir} is not a folder`, { path: dir })
   }
-  const files = await listFiles(dir)
-  const out: LoadedWarninglists = { lists: [], errors: [], issues: [] }
-  if (files.length > MAX_LIST_FILES) {
+  const paths = await listFiles(dir)
+  const out: { files: WarninglistFile[]; errors: WarninglistIssue[] } = { files: [], errors: [] }
+  if (paths.length > MAX_LIST_FILES) {
     out.errors.push({
       file: dir,
       field: '(folder)',
-      message: `has ${files.length} list files; only the first ${MAX_LIST_FILES} are read`,
+      message: `has ${paths.length} list files; only the first ${MAX_LIST_FILES} are read`,
     })
   }
-  const names = new Set<string>()
-  for (const path of files.slice(0, MAX_LIST_FILES)) {
+  for (const path of paths.slice(0, MAX_LIST_FILES)) {
     const file = relative(dir, path) || basename(path)
     const size = (await stat(path)).size
     if (size > MAX_LIST_FILE_BYTES) {
@@ -66,17 +69,29 @@ export const loadWarninglistFolder = async (dir: string): Promise<LoadedWarningl
       })
       continue
     }
-    let text: string
     try {
-      text = await readFile(path, 'utf8')
+      out.files.push({ name: file, content: await readFile(path, 'utf8') })
     } catch (e) {
       out.errors.push({
         file,
         field: '(file)',
         message: `cannot be read: ${e instanceof Error ? e.message : String(e)}`,
       })
-      continue
     }
+  }
+  return out
+}
+
+/**
+ * Read every warninglist in a folder. Each file stands alone: one that cannot be read or validated is
+ * reported and the others still load. Two files with the same list name keep the first (by path order) and
+ * report the second.
+ */
+export const loadWarninglistFolder = async (dir: string): Promise<LoadedWarninglists> => {
+  const read = await readWarninglistFolder(dir)
+  const out: LoadedWarninglists = { lists: [], errors: read.errors, issues: [] }
+  const names = new Set<string>()
+  for (const { name: file, content: text } of read.files) {
     const parsed = parseWarninglistText(file, text)
     if (!parsed.ok) {
       out.errors.push(...parsed.errors)

@@ -12,6 +12,9 @@ import { IndicatorEntity } from '#core/db/entities/indicator.entity'
 import { MlPredictionEntity } from '#core/db/entities/ml-prediction.entity'
 import { ProjectEntity } from '#core/db/entities/project.entity'
 import { SettingEntity } from '#core/db/entities/setting.entity'
+import { AllowlistEntryEntity } from '#core/db/entities/allowlist-entry.entity'
+import { WarninglistHitEntity } from '#core/db/entities/warninglist-hit.entity'
+import { WarninglistEntity } from '#core/db/entities/warninglist.entity'
 import { migrations } from '#core/db/migrations/index'
 import { indicatorId } from '#shared/domain/indicator-id'
 import { loadEmbeddedPostgres } from '../../../support/embedded-postgres'
@@ -73,6 +76,9 @@ beforeAll(async () => {
       MlPredictionEntity,
       AlertRuleEntity,
       AlertEntity,
+      WarninglistEntity,
+      WarninglistHitEntity,
+      AllowlistEntryEntity,
     ],
     migrations,
     synchronize: false,
@@ -360,6 +366,61 @@ describe('the migrations on PostgreSQL', () => {
       webhookStatus: 'pending',
     })
     await alerts.delete({ id: alert.id })
+  })
+
+  it('0011: the entities write warninglists, hits cascade with their indicator, the allowlist is unique', async () => {
+    const now = '2025-11-21T10:00:00.000Z'
+    await ds.getRepository(WarninglistEntity).save({
+      id: 'f1d2c3b0-0000-4000-8000-000000000011',
+      name: 'PG list',
+      source: 'imported',
+      enabled: true,
+      description: 'pg',
+      version: 20251121,
+      type: 'cidr',
+      category: 'false_positive',
+      matchingAttributes: '["ip-src"]',
+      entryCount: 1,
+      content: '{"name":"PG list","list":["10.0.0.0/8"]}',
+      createdAt: now,
+      updatedAt: now,
+    })
+    expect(
+      await ds.getRepository(WarninglistEntity).findOneByOrFail({ name: 'PG list' }),
+    ).toMatchObject({ enabled: true, version: 20251121, entryCount: 1 })
+    const id = '6f1d2c3b-0000-4000-8000-0000000000cc'
+    await ds.query(
+      `INSERT INTO indicators (id, type, value, created_at, updated_at) VALUES ($1, 'ip', '10.1.2.3', $2, $2)`,
+      [id, now],
+    )
+    const hits = ds.getRepository(WarninglistHitEntity)
+    await hits.save({
+      indicatorId: id,
+      indicatorRowid: null,
+      listId: 'f1d2c3b0-0000-4000-8000-000000000011',
+      entry: '10.0.0.0/8',
+      matchedAt: now,
+    })
+    const allow = ds.getRepository(AllowlistEntryEntity)
+    const entry = {
+      type: 'ip' as const,
+      value: '10.1.2.3',
+      reason: 'lab',
+      createdBy: 'me',
+      createdAt: now,
+    }
+    await allow.insert({ id, ...entry })
+    await expect(
+      allow.insert({ id: '6f1d2c3b-0000-4000-8000-0000000000dd', ...entry }),
+    ).rejects.toThrow(/duplicate key|IDX_allowlist_type_value/)
+    expect(await hits.countBy({ indicatorId: id })).toBe(1)
+    await ds.query('DELETE FROM indicators WHERE id = $1', [id])
+    expect(await hits.countBy({ indicatorId: id })).toBe(0)
+    expect(await allow.countBy({ id })).toBe(1)
+    const runColumns = await ds.query<{ column_name: string }[]>(
+      `SELECT column_name FROM information_schema.columns WHERE table_name = 'feed_runs'`,
+    )
+    expect(runColumns.map((c) => c.column_name)).toContain('allowlisted')
   })
 
   it('reverts cleanly, every migration in turn', async () => {

@@ -76,7 +76,7 @@ export const createBulkWriteHost = (sqlite: BetterSqlite3.Database): BulkWriteHo
   const changeLog = createChangeLogWriter(sqlite)
   const setCounters = sqlite.prepare(
     `UPDATE feed_runs SET bytes = ?, rows = ?, created = ?, updated = ?, unchanged = ?, duplicates = ?,
-       rejected = ?, objects = ?, by_type = ? WHERE id = ?`,
+       rejected = ?, allowlisted = ?, objects = ?, by_type = ? WHERE id = ?`,
   )
   let open: OpenTx | null = null
 
@@ -142,6 +142,7 @@ export const createBulkWriteHost = (sqlite: BetterSqlite3.Database): BulkWriteHo
       base.unchanged + d.unchanged,
       base.duplicates + d.duplicates,
       base.rejected,
+      base.allowlisted,
       base.objects + d.objects,
       JSON.stringify(byType),
       runId,

@@ -33,7 +33,13 @@ export type BulkDelta = {
  * A run's numbers as feed_runs stores them: what its transactions did, plus what reading did (the feed
  * engine's RunCounters adds the listed rejects).
  */
-export type RunCountersSnapshot = BulkDelta & { bytes: number; rows: number; rejected: number }
+export type RunCountersSnapshot = BulkDelta & {
+  bytes: number
+  rows: number
+  rejected: number
+  /** Records the allowlist turned into false positives (counted as they are read, like rejects). */
+  allowlisted: number
+}
 
 /** A chunk of a feed batch: prepared rows, their observations, intel objects. */
 export type FeedPart = {

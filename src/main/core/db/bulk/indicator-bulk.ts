@@ -16,6 +16,7 @@ import {
   type IndicatorRow,
 } from '#core/indicators/indicator-row'
 import { createSearchIndexWriter } from './indicator-search-index'
+import { createWarninglistHitWriter, type WarninglistMatchesJson } from './warninglist-hits'
 import {
   mergeIndicator,
   searchTextChanged,
@@ -55,6 +56,13 @@ export type IndicatorUpsertRow = {
   falsePositive?: boolean
   /** Only fills a row that has no enrichment yet. */
   enrichment?: Record<string, unknown> | null
+  /**
+   * How many enabled warninglists the value hits, and which; the ingest screen (src/main/core/warninglists/
+   * ingest-screen.ts) sets them in the prepared row's columns 18 and 19 before it reaches the writer.
+   * Absent: not checked, the stored hits stay.
+   */
+  warninglistHits?: number
+  warninglistMatches?: WarninglistMatchesJson
 }
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged'
@@ -107,13 +115,13 @@ const clampScore = (n: number | undefined): number | undefined =>
 const INSERT = `INSERT INTO indicators (
   id, type, value, classification, confidence, severity, severity_rank, score, risk_level, tlp,
   first_seen, last_seen, description, tags, mitre_tactics, mitre_techniques, active, false_positive,
-  enrichment, project_id, source_count, sighting_count, created_at, updated_at
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  enrichment, project_id, source_count, sighting_count, created_at, updated_at, warninglist_hits
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO NOTHING`
 
 const SELECT_EXISTING = `SELECT rowid, type, value, classification, confidence, severity, score, tlp,
   first_seen, last_seen, description, tags, mitre_tactics, mitre_techniques, active, false_positive,
-  enrichment, project_id, analyst_fields
+  enrichment, project_id, analyst_fields, warninglist_hits
 FROM indicators WHERE id = ?`
 
 /**
@@ -163,7 +171,7 @@ type ExistingRow = Omit<
   | 'sighting_count'
   | 'created_at'
   | 'updated_at'
->
+> & { warninglist_hits: number }
 
 const toState = (e: ExistingRow): MergeState => ({
   classification: e.classification,
@@ -205,13 +213,14 @@ const EMPTY_LIST = '[]'
  * (the merge treats a missing field as "keep what is stored"):
  *   0 id, 1 type, 2 value, 3 classification, 4 confidence, 5 severity, 6 score, 7 tlp, 8 first_seen,
  *   9 last_seen, 10 description, 11 tags JSON, 12 MITRE tactics JSON, 13 MITRE techniques JSON,
- *   14 active (1/0), 15 false_positive (1/0), 16 enrichment JSON, 17 project id.
+ *   14 active (1/0), 15 false_positive (1/0), 16 enrichment JSON, 17 project id, 18 warninglist hits,
+ *   19 warninglist matches JSON.
  * Flat because the rows cross a thread boundary (src/main/db/bulk-worker): V8's structured clone copies an
  * array of primitives several times faster than the same rows as objects (it writes every property name
  * of every object).
  */
 export type PreparedRows = unknown[]
-export const UPSERT_STRIDE = 18
+export const UPSERT_STRIDE = 20
 
 /** Everything of an upsert that needs no database: the id, clamping, timestamps, list cleaning, JSON. */
 export const prepareUpsertRows = (
@@ -260,6 +269,8 @@ export const prepareUpsertRows = (
       r.falsePositive === undefined ? null : r.falsePositive ? 1 : 0,
       r.enrichment === undefined || r.enrichment === null ? null : JSON.stringify(r.enrichment),
       r.projectId ?? null,
+      r.warninglistHits ?? null,
+      r.warninglistMatches ?? null,
     )
   }
   return out
@@ -333,6 +344,7 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
        updated_at = ? WHERE rowid = ?`,
   )
   const search = createSearchIndexWriter(sqlite)
+  const hits = createWarninglistHitWriter(sqlite)
 
   const assertInTransaction = () => {
     if (!sqlite.inTransaction) {
@@ -365,6 +377,8 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
       const storedScore = (flat[o + 6] as number | null) ?? INDICATOR_DEFAULTS.score
       const active = flat[o + 14] as number | null
       const falsePositive = flat[o + 15] === 1
+      const hitCount = flat[o + 18] as number | null
+      const matches = flat[o + 19] as string | null
       const inserted = insert.run(
         id,
         type,
@@ -390,11 +404,13 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
         sightings,
         nowIso,
         nowIso,
+        hitCount ?? 0,
       )
       ids[i] = id
       if (inserted.changes === 1) {
         outcomes[i] = 'created'
         rowids[i] = Number(inserted.lastInsertRowid)
+        if (matches !== null) hits.insert(id, rowids[i], matches, nowIso)
         continue
       }
       const existing = selectExisting.get(id)
@@ -407,13 +423,22 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
       rowids[i] = existing.rowid
       const before = toState(existing)
       const next = mergeIndicator(before, mergeInputOf(flat, o), existing.analyst_fields)
-      if (next === null) {
+      // Hits are a function of the value and the enabled lists: the latest check replaces the stored one.
+      const hitsChanged = hitCount !== null && hitCount !== existing.warninglist_hits
+      if (hitCount !== null && (hitsChanged || hitCount > 0)) {
+        hits.replace(id, existing.rowid, matches, nowIso)
+      }
+      if (next === null && !hitsChanged) {
         outcomes[i] = 'unchanged'
         continue
       }
-      const [cols, vals] = changedColumns(before, next)
+      const [cols, vals] = changedColumns(before, next ?? before)
+      if (hitsChanged) {
+        cols.push('warninglist_hits')
+        vals.push(hitCount)
+      }
       update(existing.rowid, cols, vals, nowIso)
-      if (existing.rowid < firstNewRowid && searchTextChanged(before, next)) {
+      if (next !== null && existing.rowid < firstNewRowid && searchTextChanged(before, next)) {
         search.changed(existing.rowid)
       }
       outcomes[i] = 'updated'

@@ -7,9 +7,13 @@ import { Table, TableForeignKey, type MigrationInterface, type QueryRunner } fro
  *   and travels with the database) and per built-in list whose state was changed (`content` null: the
  *   built-ins are files shipped with the app). A built-in without a row is enabled.
  * - indicator_warninglist_hits: which lists matched an indicator and the entry that decided it; the count is
- *   indicators.warninglist_hits (0010). Hits are rare, so a plain foreign key with ON DELETE CASCADE is
- *   cheap here on both databases (observations, written for every record, use a rowid trigger on SQLite
- *   instead: 0002). list_name is kept beside list_id so a hit still reads well after its list is removed.
+ *   indicators.warninglist_hits (0010). Written by the bulk writer for every record that hits a list (a feed
+ *   of private addresses hits on every row), so on SQLite it is keyed as observations are (0002), by the
+ *   indicator's rowid, which new indicators get in increasing order, in a WITHOUT ROWID table: a hit is one
+ *   append to one B-tree; a trigger does the delete cascade (a key on the indicator's UUID is a random
+ *   B-tree insert per hit). PostgreSQL gets (indicator_id, list_id) with an ON DELETE CASCADE foreign key
+ *   and an index on list_id. A hit names its list by id only: the hits of a list go when it is turned off
+ *   or removed, so every stored hit's list is known to the core, which has its name.
  * - allowlist: the (type, canonical value) pairs an analyst marked false positive; later imports store them
  *   as false positive and inactive. The id is the indicator's (UUIDv5 of type and value), and the pair is
  *   unique on its own too.
@@ -40,28 +44,42 @@ export class CreateWarninglists1764801100000 implements MigrationInterface {
         indices: [{ name: 'IDX_warninglists_name', columnNames: ['name'], isUnique: true }],
       }),
     )
-    await q.createTable(
-      new Table({
-        name: 'indicator_warninglist_hits',
-        columns: [
-          { name: 'indicator_id', type: 'varchar', length: '36', isPrimary: true },
-          { name: 'list_id', type: 'varchar', length: '80', isPrimary: true },
-          { name: 'list_name', type: 'varchar', length: '256' },
-          { name: 'entry', type: 'varchar', length: '1024' },
-          { name: 'matched_at', type: 'varchar', length: '40' },
-        ],
-        indices: [{ name: 'IDX_indicator_warninglist_hits_list', columnNames: ['list_id'] }],
-        foreignKeys: [
-          new TableForeignKey({
-            name: 'FK_indicator_warninglist_hits_indicator',
-            columnNames: ['indicator_id'],
-            referencedTableName: 'indicators',
-            referencedColumnNames: ['id'],
-            onDelete: 'CASCADE',
-          }),
-        ],
-      }),
-    )
+    if (q.connection.driver.options.type === 'better-sqlite3') {
+      // One B-tree, no rowid: a hit costs one append (new indicators' rowids increase).
+      await q.query(`CREATE TABLE indicator_warninglist_hits (
+        indicator_rowid integer NOT NULL,
+        list_id varchar(80) NOT NULL,
+        indicator_id varchar(36) NOT NULL,
+        entry varchar(1024) NOT NULL,
+        matched_at varchar(40) NOT NULL,
+        PRIMARY KEY (indicator_rowid, list_id)
+      ) WITHOUT ROWID`)
+      await q.query(`CREATE TRIGGER TRG_warninglist_hits_indicator_deleted AFTER DELETE ON indicators
+        BEGIN DELETE FROM indicator_warninglist_hits WHERE indicator_rowid = OLD.rowid; END`)
+    } else {
+      await q.createTable(
+        new Table({
+          name: 'indicator_warninglist_hits',
+          columns: [
+            { name: 'indicator_id', type: 'varchar', length: '36', isPrimary: true },
+            { name: 'list_id', type: 'varchar', length: '80', isPrimary: true },
+            { name: 'indicator_rowid', type: 'integer', isNullable: true },
+            { name: 'entry', type: 'varchar', length: '1024' },
+            { name: 'matched_at', type: 'varchar', length: '40' },
+          ],
+          indices: [{ name: 'IDX_indicator_warninglist_hits_list', columnNames: ['list_id'] }],
+          foreignKeys: [
+            new TableForeignKey({
+              name: 'FK_indicator_warninglist_hits_indicator',
+              columnNames: ['indicator_id'],
+              referencedTableName: 'indicators',
+              referencedColumnNames: ['id'],
+              onDelete: 'CASCADE',
+            }),
+          ],
+        }),
+      )
+    }
     await q.createTable(
       new Table({
         name: 'allowlist',
@@ -73,7 +91,9 @@ export class CreateWarninglists1764801100000 implements MigrationInterface {
           { name: 'created_by', type: 'varchar', length: '200' },
           { name: 'created_at', type: 'varchar', length: '40' },
         ],
-        indices: [{ name: 'IDX_allowlist_type_value', columnNames: ['type', 'value'], isUnique: true }],
+        indices: [
+          { name: 'IDX_allowlist_type_value', columnNames: ['type', 'value'], isUnique: true },
+        ],
       }),
     )
     // Plain ALTER TABLE on both databases, as in 0004: TypeORM's addColumn rebuilds a SQLite table.
@@ -83,6 +103,9 @@ export class CreateWarninglists1764801100000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query('ALTER TABLE feed_runs DROP COLUMN allowlisted')
     await q.dropTable('allowlist', true)
+    if (q.connection.driver.options.type === 'better-sqlite3') {
+      await q.query('DROP TRIGGER IF EXISTS TRG_warninglist_hits_indicator_deleted')
+    }
     await q.dropTable('indicator_warninglist_hits', true)
     await q.dropTable('warninglists', true)
   }

@@ -4,6 +4,7 @@ import type { Database } from '#core/db/data-source'
 import type { EventHub } from '#core/events/event-hub'
 import type { Clock } from '#core/platform/clock'
 import type { Logger } from '#core/platform/logger'
+import type { IngestScreen } from '#core/warninglists/ingest-screen'
 import { isFeedFetchError } from '../http/fetch-error'
 import { createBatchCommitter } from '#core/ingest/batch-committer'
 import { emptyCounts } from '#core/ingest/ingest-counts'
@@ -31,6 +32,8 @@ export type PipelineDeps = {
   dataDir: string
   runs: RunStore
   batchSize?: number
+  /** Warninglists and the allowlist at ingest. */
+  screen?: IngestScreen
 }
 
 export type RunPlan = {
@@ -95,6 +98,7 @@ export const executeRun = async (deps: PipelineDeps, plan: RunPlan): Promise<Fee
           label: 'feeds.batch',
           counts: counters,
           run: { runId, defaults },
+          screen: deps.screen,
         }),
         sizer,
         signal,

@@ -25,6 +25,7 @@ type RunRow = {
   unchanged: number
   duplicates: number
   rejected: number
+  allowlisted: number
   objects: number
   by_type: string
   error: string | null
@@ -47,6 +48,7 @@ const toRun = (r: RunRow): FeedRun => ({
   unchanged: r.unchanged,
   duplicates: r.duplicates,
   rejected: r.rejected,
+  allowlisted: r.allowlisted,
   objects: r.objects,
   byType: JSON.parse(r.by_type) as Record<string, number>,
   error: r.error,
@@ -87,7 +89,7 @@ export const createRunStore = (sqlite: BetterSqlite3.Database, changes?: ChangeL
   const setFormat = sqlite.prepare('UPDATE feed_runs SET format = ? WHERE id = ?')
   const setCounters = sqlite.prepare(
     `UPDATE feed_runs SET bytes = ?, rows = ?, created = ?, updated = ?, unchanged = ?, duplicates = ?,
-       rejected = ?, objects = ?, by_type = ? WHERE id = ?`,
+       rejected = ?, allowlisted = ?, objects = ?, by_type = ? WHERE id = ?`,
   )
   const finish = sqlite.prepare(
     'UPDATE feed_runs SET status = ?, finished_at = ?, error = ?, duration_ms = ? WHERE id = ?',
@@ -126,6 +128,7 @@ export const createRunStore = (sqlite: BetterSqlite3.Database, changes?: ChangeL
       c.unchanged,
       c.duplicates,
       c.rejected,
+      c.allowlisted,
       c.objects,
       JSON.stringify(c.byType),
       id,

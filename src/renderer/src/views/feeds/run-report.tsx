@@ -73,6 +73,9 @@ export const RunReport = (props: { run: FeedRun }) => {
         <Stat label="unchanged" value={r.unchanged} name="unchanged" />
         <Stat label="duplicates in feed" value={r.duplicates} name="duplicates" />
         <Stat label="rejected" value={r.rejected} name="rejected" />
+        {r.allowlisted > 0 ? (
+          <Stat label="allowlisted (false positive)" value={r.allowlisted} name="allowlisted" />
+        ) : null}
         {r.objects > 0 ? <Stat label="intel objects" value={r.objects} name="objects" /> : null}
       </div>
       {byType.length > 0 ? (

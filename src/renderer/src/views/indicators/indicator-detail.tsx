@@ -17,6 +17,7 @@ import { ObservationsList } from '../../components/observations-list'
 import { TYPE_LABELS, formatCount, formatDateTime } from './format'
 import { IndicatorEditForm } from './indicator-edit-form'
 import { ReportedInSection } from './reported-in'
+import { WarninglistHitsSection } from './warninglist-hits'
 import { useProjects } from './use-projects'
 
 /** Enrichment is feed data: shown as text, and cut so a huge blob cannot freeze the panel. */
@@ -237,6 +238,10 @@ export const IndicatorDetail = (props: { id: string }) => {
               ) : null}
             </dl>
           )}
+          <WarninglistHitsSection
+            indicatorId={indicator.id}
+            version={`${indicator.updatedAt} ${String(indicator.falsePositive)}`}
+          />
           <ReportedInSection indicatorId={indicator.id} />
           <ObservationsList indicatorId={indicator.id} />
         </div>

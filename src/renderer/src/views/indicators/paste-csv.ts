@@ -25,6 +25,7 @@ const reportOfRun = (run: FeedRun, rejects: BulkReport['rejects']): BulkReport =
   updated: run.updated,
   unchanged: run.unchanged + run.duplicates,
   rejected: run.rejected,
+  allowlisted: run.allowlisted,
   rejects,
   byType: run.byType,
 })

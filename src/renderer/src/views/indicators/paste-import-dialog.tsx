@@ -33,6 +33,7 @@ const addReports = (a: BulkReport, b: BulkReport): BulkReport => ({
   updated: a.updated + b.updated,
   unchanged: a.unchanged + b.unchanged,
   rejected: a.rejected + b.rejected,
+  allowlisted: a.allowlisted + b.allowlisted,
   rejects: [...a.rejects, ...b.rejects].slice(0, PREVIEW_ROWS),
   byType: Object.fromEntries(
     [...new Set([...Object.keys(a.byType), ...Object.keys(b.byType)])].map((k) => [
@@ -243,6 +244,13 @@ export const PasteImportDialog = (props: { onClose: () => void }) => {
             <Stat label="updated" value={report.updated} testId="report-updated" />
             <Stat label="unchanged" value={report.unchanged} testId="report-unchanged" />
             <Stat label="rejected by the core" value={report.rejected} testId="report-rejected" />
+            {report.allowlisted > 0 ? (
+              <Stat
+                label="allowlisted (stored as false positive)"
+                value={report.allowlisted}
+                testId="report-allowlisted"
+              />
+            ) : null}
           </div>
           {readAs === 'list' ? (
             <p className="muted">

@@ -6,6 +6,7 @@ import { AlertRulesSection } from './alert-rules-section'
 import { AllowedHostsSection } from './allowed-hosts-section'
 import { ApiSection } from './api-section'
 import { useSettings, type SystemInfo } from './use-settings'
+import { WarninglistsSection } from './warninglists-section'
 import './settings.css'
 
 const THEMES: readonly ThemeSetting[] = ['system', 'light', 'dark']
@@ -101,6 +102,7 @@ export const SettingsView = () => {
               transport={transport}
               save={save}
             />
+            <WarninglistsSection transport={transport} />
             <AboutSection info={info} />
           </>
         ) : null}

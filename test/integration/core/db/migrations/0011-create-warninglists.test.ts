@@ -7,10 +7,7 @@ const tempFile = useTempDatabaseFile()
 const version = versionOf(CreateWarninglists1764801100000)
 
 const tables = (db: Database.Database): string[] =>
-  db
-    .prepare<[], string>(`SELECT name FROM sqlite_master WHERE type = 'table'`)
-    .pluck()
-    .all()
+  db.prepare<[], string>(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all()
 
 const AT = '2025-11-21T10:00:00.000Z'
 const IND = '00000000-0000-5000-8000-0000000000a1'
@@ -54,19 +51,14 @@ describe('migration 0011 (warninglists, hits, allowlist)', () => {
         .run(AT, AT),
     ).toThrow(/UNIQUE/)
 
-    db.prepare(
-      `INSERT INTO indicator_warninglist_hits (indicator_id, list_id, list_name, entry, matched_at)
-       VALUES (?, 'builtin:rfc1918', 'RFC 1918', '10.0.0.0/8', ?)`,
-    ).run(IND, AT)
-    // A hit names an indicator that exists.
-    expect(() =>
-      db
-        .prepare(
-          `INSERT INTO indicator_warninglist_hits (indicator_id, list_id, list_name, entry, matched_at)
-           VALUES ('00000000-0000-5000-8000-0000000000ff', 'l', 'l', 'e', ?)`,
-        )
-        .run(AT),
-    ).toThrow(/FOREIGN KEY/)
+    // Keyed by the indicator's rowid on SQLite, as observations are.
+    const rowid = db.prepare('SELECT rowid FROM indicators WHERE id = ?').pluck().get(IND)
+    const hit = db.prepare(
+      `INSERT INTO indicator_warninglist_hits (indicator_rowid, list_id, indicator_id, entry, matched_at)
+       VALUES (?, 'builtin:rfc1918', ?, '10.0.0.0/8', ?)`,
+    )
+    hit.run(rowid, IND, AT)
+    expect(() => hit.run(rowid, IND, AT)).toThrow(/UNIQUE|PRIMARY KEY/)
 
     const allow = db.prepare(
       `INSERT INTO allowlist (id, type, value, created_by, created_at) VALUES (?, ?, ?, 'me', ?)`,
@@ -85,6 +77,9 @@ describe('migration 0011 (warninglists, hits, allowlist)', () => {
     await revert(file, version)
     const after = new Database(file, { readonly: true })
     expect(tables(after).filter((t) => /warninglist|allowlist/.test(t))).toEqual([])
+    expect(
+      after.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger'`).pluck().all(),
+    ).not.toContain('TRG_warninglist_hits_indicator_deleted')
     const runColumns = after
       .prepare<[], string>(`SELECT name FROM pragma_table_info('feed_runs')`)
       .pluck()
