@@ -5,6 +5,7 @@ import type { EventHub } from './events/event-hub'
 import type { Clock } from './platform/clock'
 import type { Logger } from './platform/logger'
 import type { SecretStore } from './platform/secret-store'
+import type { ScoringSettings } from './scoring/scoring-settings'
 
 /** The app's version, reported by system.info, the CLI and the feed fetchers' User-Agent. */
 export const APP_VERSION = '0.1.0'
@@ -22,4 +23,6 @@ export type CoreContext = {
   search: SearchIndexer
   /** The append-only change log: every mutation records itself here, in its own transaction. */
   changes: ChangeLog
+  /** The risk bands and decay rules in effect (from settings): every writer scores with them. */
+  scoring: ScoringSettings
 }

@@ -33,6 +33,9 @@ import {
   type HttpExposureService,
 } from './settings/http-exposure.service'
 import { createSettingsHandlers } from './settings/settings.handlers'
+import { createScoringHandlers } from './scoring/scoring.handlers'
+import { createScoringService } from './scoring/scoring.service'
+import { createScoringSettings, scoringConfigOf } from './scoring/scoring-settings'
 import { createSystemHandlers } from './system/system.handlers'
 
 export type CoreOptions = {
@@ -100,9 +103,13 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     events,
     search,
     changes: createChangeLog(db.sqlite, clock, runCallers),
+    // The bulk writer's thread gets the settings with each transaction it begins.
+    scoring: createScoringSettings((config) => db.bulk.setScoring(config)),
   }
   let httpUrl: string | null = null
   const settings = createSettingsService(ctx)
+  ctx.scoring.set(scoringConfigOf(await settings.read()))
+  events.on('settings.onDidChange', (s) => ctx.scoring.set(scoringConfigOf(s)))
   const httpExposure = createHttpExposureService(ctx, settings)
   const feeds = createFeedsService(
     ctx,
@@ -110,8 +117,10 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     { allowedHosts: async () => (await settings.read()).fetchAllowedHosts },
   )
   const jobs = createJobRegistry({ clock, events, logger })
+  const scoring = createScoringService({ ...ctx, jobs })
   const handlers: Handlers = {
     ...createJobHandlers(jobs, () => handlers),
+    ...createScoringHandlers(scoring, () => handlers),
     ...createAuditHandlers(ctx),
     ...createFeedHandlers(feeds),
     ...createFileHandlers(),
@@ -132,6 +141,9 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   stoppers.push(() => feeds.stop())
   // Stopped before the feeds (stoppers run in reverse): a job may be writing through the same queue.
   stoppers.push(() => jobs.stop())
+  // Stopped first (stoppers run in reverse): a sweep writes through the same queue as the rest.
+  stoppers.push(() => scoring.stop())
+  idlers.push(() => scoring.waitForIdle())
   idlers.push(() => feeds.waitForIdle())
   idlers.push(() => jobs.waitForIdle())
   idlers.push(async () => {
@@ -154,6 +166,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     },
     start: async () => {
       await feeds.start()
+      scoring.start()
     },
     recoverRuns: () => feeds.recover(),
     waitForIdle: async () => {

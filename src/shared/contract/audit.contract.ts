@@ -24,6 +24,8 @@ export const AUDIT_OPERATIONS = [
   'unarchive',
   'run_start',
   'run_finish',
+  'set_verdict',
+  'rescore',
 ] as const
 export const AuditOperationSchema = z.enum(AUDIT_OPERATIONS)
 export type AuditOperation = z.infer<typeof AuditOperationSchema>

@@ -6,6 +6,7 @@ import { filesContract } from './files.contract'
 import { indicatorsContract, indicatorsEvents } from './indicators.contract'
 import { jobsContract, jobsEvents } from './jobs.contract'
 import { projectsContract } from './projects.contract'
+import { scoringContract } from './scoring.contract'
 import { settingsContract, settingsEvents } from './settings.contract'
 
 // Add a domain's contract and events here; mergeContracts refuses duplicate names.
@@ -17,6 +18,7 @@ export const contract = mergeContracts(
   auditContract,
   filesContract,
   jobsContract,
+  scoringContract,
 )
 export const events = mergeEvents(indicatorsEvents, settingsEvents, feedsEvents, jobsEvents)
 

@@ -98,6 +98,7 @@ export const newRow = (
     source_count: 0,
     sighting_count: 0,
     analyst_fields: 0,
+    expired: 0,
     created_at: nowIso,
     updated_at: nowIso,
   }

@@ -15,8 +15,12 @@ import { indicatorId } from './indicator-id.node'
 import { rowToIndicator, type IndicatorRow } from './indicator-row'
 import { newRow, patchedRow, sameContent, toWrite } from './indicator-write'
 import { createIndicatorRepository, type IndicatorRepository } from './indicators.repository'
+import { createScoreStore } from '../scoring/score-store'
 
-export type IndicatorsDeps = Pick<CoreContext, 'db' | 'clock' | 'events' | 'logger' | 'changes'>
+export type IndicatorsDeps = Pick<
+  CoreContext,
+  'db' | 'clock' | 'events' | 'logger' | 'changes' | 'scoring'
+>
 
 /** The canonical (type, value) of user input, or an invalid_input error naming the value and why. */
 export const parseOrThrow = (
@@ -56,6 +60,15 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
   const sqlite = db.sqlite
   const repo: IndicatorRepository = createIndicatorRepository(sqlite)
   const nowIso = () => clock.now().toISOString()
+  const scores = createScoreStore(sqlite)
+  const setAnalystScore = sqlite.prepare<[number, number]>(
+    'UPDATE indicators SET base_score = ? WHERE rowid = ?',
+  )
+  /** An edit can change any term (classification, severity, a hand-set score, a false-positive mark). */
+  const rescore = (rowid: number, analystScore: number | undefined) => {
+    if (analystScore !== undefined) setAnalystScore.run(analystScore, rowid)
+    scores.rescoreRowid(rowid, deps.scoring.config(), clock.now())
+  }
 
   const mustGet = (id: string): IndicatorRow => {
     const row = repo.getById(id)
@@ -93,6 +106,7 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
       const { updated_at: _after, ...is } = next
       sqlite.transaction(() => {
         repo.update(row.rowid, next, textChanged)
+        rescore(row.rowid, p.score)
         changes.record(by, {
           entity: 'indicator',
           entityId: id,
@@ -120,6 +134,7 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
         const row = newRow({ id: indicatorId(type, value), type, value }, fields, nowIso())
         const rowid = sqlite.transaction(() => {
           const inserted = repo.insert(row)
+          rescore(inserted, fields.score)
           changes.record(by, {
             entity: 'indicator',
             entityId: row.id,

@@ -5,6 +5,9 @@ import { CORE_CALLER, type ChangeCaller, type RunCallers } from '#core/audit/cha
 import type { Logger } from '#core/platform/logger'
 import { spawnWorker } from '#core/workers/spawn-worker'
 import type { PreparedRows } from '../bulk/indicator-bulk'
+import type { ScoringConfig } from '#core/scoring/compute-score'
+import { DEFAULT_RISK_THRESHOLDS } from '#shared/domain/enums'
+import { DEFAULT_DECAY_POLICY } from '#shared/domain/decay-policy'
 import type {
   BulkDelta,
   BulkReply,
@@ -26,6 +29,8 @@ export type BulkWriter = {
    * run's caller without it.
    */
   begin(nowIso: string, by?: ChangeCaller): BulkTransaction
+  /** The settings the next transactions score rows with (the core sets it from settings). */
+  setScoring(config: ScoringConfig): void
   /** Closes the worker's connection and ends the thread; the next begin() starts a new one. */
   stop(): Promise<void>
   /**
@@ -67,6 +72,7 @@ export const createBulkWriter = (opts: {
 }): BulkWriter => {
   let worker: Worker | null = null
   let nextTx = 1
+  let scoring: ScoringConfig = { thresholds: DEFAULT_RISK_THRESHOLDS, decay: DEFAULT_DECAY_POLICY }
   const waiting = new Map<number, { resolve: (r: BulkReply) => void; reject: (e: Error) => void }>()
   let stopping = false
   // Parts sent and not yet acknowledged, and who waits for that number to fall.
@@ -159,7 +165,7 @@ export const createBulkWriter = (opts: {
   return {
     begin(nowIso, by) {
       const tx = nextTx++
-      send({ op: 'begin', tx, nowIso })
+      send({ op: 'begin', tx, nowIso, scoring })
       openTx.add(tx)
       const lost = () => {
         const e = lostTx.get(tx)
@@ -195,6 +201,9 @@ export const createBulkWriter = (opts: {
           await request({ op: 'rollback', tx }).finally(() => openTx.delete(tx))
         },
       }
+    },
+    setScoring: (config) => {
+      scoring = config
     },
     terminate: async () => {
       const w = worker
