@@ -71,7 +71,12 @@ export const SEVERITY_RANK: Record<Severity, number> = {
 export type RiskThresholds = { low: number; medium: number; high: number; critical: number }
 
 /** The common quintiles analysts already read in MISP/OpenCTI dashboards. */
-export const DEFAULT_RISK_THRESHOLDS: RiskThresholds = { low: 20, medium: 40, high: 60, critical: 80 }
+export const DEFAULT_RISK_THRESHOLDS: RiskThresholds = {
+  low: 20,
+  medium: 40,
+  high: 60,
+  critical: 80,
+}
 
 /** The risk band a 0-100 score falls in, with the bands from settings. */
 export const riskLevelFor = (score: number, t: RiskThresholds): RiskLevel => {

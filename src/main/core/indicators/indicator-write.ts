@@ -39,10 +39,8 @@ export const patchedRow = (
     next.severity = patch.severity
     next.severity_rank = SEVERITY_RANK[patch.severity]
   }
-  if (patch.score !== undefined) {
-    next.score = patch.score
-    next.risk_level = riskLevelFromScore(patch.score)
-  }
+  // risk_level is the scorer's: the analyst's severity may decide it over the score (src/main/core/scoring).
+  if (patch.score !== undefined) next.score = patch.score
   if (patch.tlp !== undefined) next.tlp = patch.tlp
   if (patch.firstSeen !== undefined) next.first_seen = normalizeTimestamp(patch.firstSeen)
   if (patch.lastSeen !== undefined) next.last_seen = normalizeTimestamp(patch.lastSeen)

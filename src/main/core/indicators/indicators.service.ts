@@ -61,14 +61,9 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
   const repo: IndicatorRepository = createIndicatorRepository(sqlite)
   const nowIso = () => clock.now().toISOString()
   const scores = createScoreStore(sqlite)
-  const setAnalystScore = sqlite.prepare<[number, number]>(
-    'UPDATE indicators SET base_score = ? WHERE rowid = ?',
-  )
   /** An edit can change any term (classification, severity, a hand-set score, a false-positive mark). */
-  const rescore = (rowid: number, analystScore: number | undefined) => {
-    if (analystScore !== undefined) setAnalystScore.run(analystScore, rowid)
-    scores.rescoreRowid(rowid, deps.scoring.config(), clock.now())
-  }
+  const rescore = (rowid: number, analystScore: number | undefined) =>
+    scores.rescoreRowid(rowid, deps.scoring.config(), clock.now(), analystScore)
 
   const mustGet = (id: string): IndicatorRow => {
     const row = repo.getById(id)

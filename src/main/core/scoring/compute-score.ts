@@ -102,7 +102,8 @@ export const scoreTerms = (i: ScoreInputs): { terms: ScoreTerm[]; baseScore: num
   const verdict = verdictTerm(i.verdict, clamp(sum))
   terms.push(verdict)
   // The cap of a false positive applies to the held sum, so a very negative sum is not pushed up.
-  const baseScore = i.verdict === 'false_positive' ? clamp(sum) + verdict.points : clamp(sum + verdict.points)
+  const baseScore =
+    i.verdict === 'false_positive' ? clamp(sum) + verdict.points : clamp(sum + verdict.points)
   return { terms, baseScore: clamp(baseScore) }
 }
 

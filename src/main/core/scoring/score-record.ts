@@ -3,8 +3,9 @@ import { SCORE_TERMS } from '#shared/contract/scoring.schemas'
 import { RELIABILITY_CONFIDENCE, type Reliability } from '#core/feeds/engine/engine-types'
 
 /**
- * What `indicators.score_terms` holds (JSON): the breakdown as computed, and the facts about the sources
- * the row itself lacks (best reliability, highest stated confidence, the latest threat type and malware).
+ * What `indicators.score_terms` holds (JSON): the breakdown as computed, and the facts the row itself lacks
+ * (best reliability, highest stated confidence, the latest threat type and malware; the score an analyst
+ * typed, which base_score cannot keep since a false-positive verdict holds that low).
  * The facts let the bulk writer rescore an indicator a feed reports again from the row and the new
  * observation alone, without reading every observation of it; the rescoring job recomputes them from the
  * observations.
@@ -14,11 +15,13 @@ export type ScoreFacts = {
   conf: number | null
   tt: string | null
   mw: string | null
+  /** The score an analyst set by hand (analyst_fields' score bit says whether it applies). */
+  as: number | null
 }
 
 export type StoredScore = { v: 1; terms: ScoreTerm[]; facts: ScoreFacts }
 
-export const NO_FACTS: ScoreFacts = { rel: null, conf: null, tt: null, mw: null }
+export const NO_FACTS: ScoreFacts = { rel: null, conf: null, tt: null, mw: null, as: null }
 
 /** Feed text is hostile: names kept for the breakdown are cut to this length. */
 const MAX_NAME = 80
@@ -44,13 +47,22 @@ export const betterReliability = (
 export const mergeFacts = (stored: ScoreFacts, seen: ScoreFacts): ScoreFacts => ({
   rel: betterReliability(stored.rel, seen.rel),
   conf:
-    stored.conf === null ? seen.conf : seen.conf === null ? stored.conf : Math.max(stored.conf, seen.conf),
+    stored.conf === null
+      ? seen.conf
+      : seen.conf === null
+        ? stored.conf
+        : Math.max(stored.conf, seen.conf),
   tt: seen.tt ?? stored.tt,
   mw: seen.mw ?? stored.mw,
+  as: seen.as ?? stored.as,
 })
 
 export const serializeScore = (terms: readonly ScoreTerm[], facts: ScoreFacts): string =>
-  JSON.stringify({ v: 1, terms, facts } satisfies { v: 1; terms: readonly ScoreTerm[]; facts: ScoreFacts })
+  JSON.stringify({ v: 1, terms, facts } satisfies {
+    v: 1
+    terms: readonly ScoreTerm[]
+    facts: ScoreFacts
+  })
 
 const TERM_NAMES = new Set<unknown>(SCORE_TERMS)
 
@@ -74,7 +86,10 @@ export const parseStoredScore = (json: string | null): StoredScore | null => {
       terms.push({ term: term as ScoreTerm['term'], points: points as number, detail })
     }
   }
-  const f = (typeof o.facts === 'object' && o.facts !== null ? o.facts : {}) as Record<string, unknown>
+  const f = (typeof o.facts === 'object' && o.facts !== null ? o.facts : {}) as Record<
+    string,
+    unknown
+  >
   return {
     v: 1,
     terms,
@@ -83,6 +98,10 @@ export const parseStoredScore = (json: string | null): StoredScore | null => {
       conf: typeof f.conf === 'number' && Number.isFinite(f.conf) ? f.conf : null,
       tt: boundName(f.tt),
       mw: boundName(f.mw),
+      as:
+        Number.isInteger(f.as) && (f.as as number) >= 0 && (f.as as number) <= 100
+          ? (f.as as number)
+          : null,
     },
   }
 }

@@ -3,14 +3,9 @@ import type { RescoreFilter, Verdict } from '#shared/contract/scoring.schemas'
 import type { Classification, IocType, RiskLevel, Severity } from '#shared/domain/enums'
 import type { Reliability } from '#core/feeds/engine/engine-types'
 import { ANALYST_FIELD } from '#core/db/bulk/indicator-merge'
-import {
-  computeScore,
-  decayAndDecide,
-  type ScoreResult,
-  type ScoringConfig,
-} from './compute-score'
+import { computeScore, decayAndDecide, type ScoreResult, type ScoringConfig } from './compute-score'
 import { decayClockStart } from './decay'
-import { boundName, serializeScore, type ScoreFacts } from './score-record'
+import { boundName, parseStoredScore, serializeScore, type ScoreFacts } from './score-record'
 
 /**
  * The scoring columns on SQLite: reading what the terms need (the row and the aggregates of its
@@ -95,12 +90,20 @@ export const UPDATE_SCORE_SQL = `UPDATE indicators SET base_score = ?, score = ?
   risk_decided_by = ?, score_terms = ?, decay_from = ?, expires_at = ?, expired = ?, scored_at = ?
 WHERE rowid = ?`
 
-/** The facts of a row from its observations' aggregates. */
-export const factsOfRow = (r: ScoreSourceRow): ScoreFacts => ({
+/**
+ * The facts of a row from its observations' aggregates; the analyst's hand-set score from the stored
+ * breakdown (only read when the analyst set one), or `analystScore` when an edit has just set it.
+ */
+export const factsOfRow = (r: ScoreSourceRow, analystScore?: number): ScoreFacts => ({
   rel: r.rel_rank === null ? null : (RANK_REL[r.rel_rank] ?? null),
   conf: r.obs_conf,
   tt: boundName(r.obs_tt),
   mw: boundName(r.obs_mw),
+  as:
+    analystScore ??
+    (r.analyst_fields & ANALYST_FIELD.score
+      ? (parseStoredScore(r.score_terms)?.facts.as ?? r.base_score)
+      : null),
 })
 
 /** The analyst's verdict as the terms read it: a false-positive mark counts as one. */
@@ -148,7 +151,7 @@ export const scoreRow = (
       warninglistHits: r.warninglist_hits,
       verdict: verdictOf(r),
       analystSeverity: bits & ANALYST_FIELD.severity ? r.severity : null,
-      analystScore: bits & ANALYST_FIELD.score ? r.base_score : null,
+      analystScore: bits & ANALYST_FIELD.score ? facts.as : null,
       decayFrom: clockOf(r, now.toISOString()),
     },
     config,
@@ -160,9 +163,16 @@ export type RangeOutcome = { scored: number; expired: number; changed: number }
 
 export type ScoreStore = {
   /** Rescores the indicators with rowid in [from, to) that match the filter. Caller opens the transaction. */
-  rescoreRange(from: number, to: number, filter: RescoreFilter, config: ScoringConfig, now: Date): RangeOutcome
-  /** Rescores one row (after a single write). */
-  rescoreRowid(rowid: number, config: ScoringConfig, now: Date): void
+  rescoreRange(
+    from: number,
+    to: number,
+    filter: RescoreFilter,
+    config: ScoringConfig,
+    now: Date,
+    analystScore?: number,
+  ): RangeOutcome
+  /** Rescores one row (after a single write; `analystScore` when the edit set the score by hand). */
+  rescoreRowid(rowid: number, config: ScoringConfig, now: Date, analystScore?: number): void
   /** Only the decay of the scored rows in [from, to): score, risk level, expiry. */
   redecayRange(from: number, to: number, config: ScoringConfig, now: Date): RangeOutcome
   maxRowid(): number
@@ -184,7 +194,10 @@ type DecayRow = Pick<
 >
 
 export const createScoreStore = (sqlite: BetterSqlite3.Database): ScoreStore => {
-  const selects = new Map<string, BetterSqlite3.Statement<Record<string, unknown>, ScoreSourceRow>>()
+  const selects = new Map<
+    string,
+    BetterSqlite3.Statement<Record<string, unknown>, ScoreSourceRow>
+  >()
   const select = (filter: RescoreFilter) => {
     const sql = selectRangeSql(filter)
     let st = selects.get(sql)
@@ -205,14 +218,22 @@ export const createScoreStore = (sqlite: BetterSqlite3.Database): ScoreStore => 
     'UPDATE indicators SET score = ?, risk_level = ?, risk_decided_by = ?, expired = ? WHERE rowid = ?',
   )
 
-  const rescoreRange: ScoreStore['rescoreRange'] = (from, to, filter, config, now) => {
+  const rescoreRange: ScoreStore['rescoreRange'] = (
+    from,
+    to,
+    filter,
+    config,
+    now,
+    analystScore,
+  ) => {
     const nowIso = now.toISOString()
     const out: RangeOutcome = { scored: 0, expired: 0, changed: 0 }
     const params: Record<string, unknown> = { from, to }
     if (filter.type !== undefined) params.type = filter.type
     if (filter.feedId !== undefined) params.feedId = filter.feedId
-    for (const r of select(filter).iterate(params)) {
-      const facts = factsOfRow(r)
+    // all(), not iterate(): the connection cannot write while a statement is still reading.
+    for (const r of select(filter).all(params)) {
+      const facts = factsOfRow(r, analystScore)
       const s = scoreRow(r, facts, config, now)
       const json = serializeScore(s.terms, facts)
       out.scored++
@@ -237,13 +258,13 @@ export const createScoreStore = (sqlite: BetterSqlite3.Database): ScoreStore => 
 
   return {
     rescoreRange,
-    rescoreRowid: (rowid, config, now) => {
-      rescoreRange(rowid, rowid + 1, {}, config, now)
+    rescoreRowid: (rowid, config, now, analystScore) => {
+      rescoreRange(rowid, rowid + 1, {}, config, now, analystScore)
     },
     redecayRange: (from, to, config, now) => {
       const nowMs = now.getTime()
       const out: RangeOutcome = { scored: 0, expired: 0, changed: 0 }
-      for (const r of decayRows.iterate(from, to)) {
+      for (const r of decayRows.all(from, to)) {
         const d = decayAndDecide(
           r.base_score ?? 0,
           {
@@ -257,7 +278,11 @@ export const createScoreStore = (sqlite: BetterSqlite3.Database): ScoreStore => 
         )
         out.scored++
         if (d.expired) out.expired++
-        if (d.score === r.score && d.riskLevel === r.risk_level && (d.expired ? 1 : 0) === r.expired)
+        if (
+          d.score === r.score &&
+          d.riskLevel === r.risk_level &&
+          (d.expired ? 1 : 0) === r.expired
+        )
           continue
         out.changed++
         updateDecay.run(d.score, d.riskLevel, d.riskDecidedBy, d.expired ? 1 : 0, r.rowid)

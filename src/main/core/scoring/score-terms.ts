@@ -179,7 +179,11 @@ export const analystScoreTerm = (analystScore: number, sumOfOthers: number): Sco
  */
 export const verdictTerm = (verdict: Verdict | null, sumBefore: number): ScoreTerm => {
   if (verdict === 'true_positive')
-    return { term: 'analyst_verdict', points: 25, detail: 'confirmed a true positive by an analyst' }
+    return {
+      term: 'analyst_verdict',
+      points: 25,
+      detail: 'confirmed a true positive by an analyst',
+    }
   if (verdict === 'false_positive') {
     return {
       term: 'analyst_verdict',

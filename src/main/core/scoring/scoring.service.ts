@@ -29,7 +29,10 @@ export const RESCORE_CHUNK = 2_000
 /** How often the decay sweep ages every score and marks the expired. */
 export const DECAY_SWEEP_INTERVAL_MS = 6 * 3_600_000
 
-type ScoringDeps = Pick<CoreContext, 'db' | 'clock' | 'events' | 'logger' | 'changes' | 'scoring'> & {
+type ScoringDeps = Pick<
+  CoreContext,
+  'db' | 'clock' | 'events' | 'logger' | 'changes' | 'scoring'
+> & {
   jobs: JobRegistry
 }
 
@@ -88,7 +91,7 @@ export const createScoringService = (deps: ScoringDeps) => {
         warninglistHits: row.warninglist_hits,
         verdict: row.analyst_verdict ?? (row.false_positive === 1 ? 'false_positive' : null),
         analystSeverity: row.analyst_fields & ANALYST_FIELD.severity ? row.severity : null,
-        analystScore: null,
+        analystScore: row.analyst_fields & ANALYST_FIELD.score ? facts.as : null,
         decayFrom: clockOf(row, now.toISOString()),
       })
       stored = { v: 1, terms: s.terms, facts }
@@ -143,7 +146,8 @@ export const createScoringService = (deps: ScoringDeps) => {
       await markFalsePositive(id, true, reason)
     } else if (
       before.false_positive === 1 &&
-      (verdict === 'true_positive' || (verdict === null && before.analyst_verdict === 'false_positive'))
+      (verdict === 'true_positive' ||
+        (verdict === null && before.analyst_verdict === 'false_positive'))
     ) {
       await markFalsePositive(id, false, reason)
     }
@@ -185,7 +189,12 @@ export const createScoringService = (deps: ScoringDeps) => {
       params.push(filter.feedId)
     }
     const sql = `SELECT count(*) FROM indicators${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`
-    return sqlite.prepare<unknown[], number>(sql).pluck().get(...params) ?? 0
+    return (
+      sqlite
+        .prepare<unknown[], number>(sql)
+        .pluck()
+        .get(...params) ?? 0
+    )
   }
 
   /** Walks the rowids in chunks through the write queue; `step` writes one chunk. */
@@ -214,7 +223,12 @@ export const createScoringService = (deps: ScoringDeps) => {
   const record = (by: ChangeCaller, changed: Record<string, unknown>) =>
     db.writes.run('scoring.record', () =>
       sqlite.transaction(() => {
-        changes.record(by, { entity: 'indicator', entityId: null, operation: 'rescore', changes: changed })
+        changes.record(by, {
+          entity: 'indicator',
+          entityId: null,
+          operation: 'rescore',
+          changes: changed,
+        })
       })(),
     )
 
@@ -229,8 +243,7 @@ export const createScoringService = (deps: ScoringDeps) => {
         acc = await walk(
           'scoring.rescore',
           job.signal,
-          (from, to) =>
-            store.rescoreRange(from, to, filter, deps.scoring.config(), clock.now()),
+          (from, to) => store.rescoreRange(from, to, filter, deps.scoring.config(), clock.now()),
           (a) => {
             acc = a
             job.progress(a.scored, total)
@@ -256,7 +269,13 @@ export const createScoringService = (deps: ScoringDeps) => {
             'scoring.sweep',
             null,
             (from, to) =>
-              store.rescoreRange(from, to, { unscoredOnly: true }, deps.scoring.config(), clock.now()),
+              store.rescoreRange(
+                from,
+                to,
+                { unscoredOnly: true },
+                deps.scoring.config(),
+                clock.now(),
+              ),
             () => {},
           )
         }

@@ -122,9 +122,17 @@ const DEFAULT_SCORING: ScoringConfig = {
 
 export type IndicatorBulkWriter = {
   /** Must be called inside a transaction the caller opened (sqlite.transaction(...)). Same order as rows. */
-  upsertMany(rows: readonly IndicatorUpsertRow[], nowIso: string, scoring?: ScoringConfig): UpsertResult
+  upsertMany(
+    rows: readonly IndicatorUpsertRow[],
+    nowIso: string,
+    scoring?: ScoringConfig,
+  ): UpsertResult
   /** Convenience: one transaction around upsertMany. */
-  upsertBatch(rows: readonly IndicatorUpsertRow[], nowIso: string, scoring?: ScoringConfig): UpsertResult
+  upsertBatch(
+    rows: readonly IndicatorUpsertRow[],
+    nowIso: string,
+    scoring?: ScoringConfig,
+  ): UpsertResult
   /**
    * For an importer that hands a large transaction over in chunks (to bound memory): FTS5 writes a
    * segment for every statement that feeds it inside a transaction, so indexing once per transaction
@@ -358,15 +366,24 @@ const SCORE_BIT = ANALYST_FIELD.score
 type ScoringSession = { scorer: IngestScorer; pending: PendingUpdates }
 
 /** What a record itself tells the scorer about its source (facts: see score-record.ts). */
-const factsOf = (flat: PreparedRows, o: number, source: RowSource | undefined, i: number): ScoreFacts => {
+const factsOf = (
+  flat: PreparedRows,
+  o: number,
+  source: RowSource | undefined,
+  i: number,
+): ScoreFacts => {
   const conf = flat[o + 4] as number | null
-  if (source === undefined) return conf === null ? NO_FACTS : { ...NO_FACTS, conf }
+  // A score given with indicators.bulkCreate is the analyst's: it replaces the terms' sum.
+  const as = flat[o + 6] as number | null
+  if (source === undefined)
+    return conf === null && as === null ? NO_FACTS : { ...NO_FACTS, conf, as }
   const ob = i * source.stride
   return {
     rel: source.reliability,
     conf,
     tt: boundName(source.observations[ob + 3]),
     mw: boundName(source.observations[ob + 4]),
+    as,
   }
 }
 
@@ -420,21 +437,15 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
     observed: boolean,
     nowIso: string,
   ): { inputs: RowScoreInputs; analystFields: number | null } => {
-    const givenScore = flat[o + 6] as number | null
-    let bits = e.analyst_fields
-    let analystScore = bits & SCORE_BIT ? e.base_score : null
-    // A score given with indicators.bulkCreate is the analyst's: it replaces the terms' sum.
-    if (givenScore !== null) {
-      analystScore = givenScore
-      bits |= SCORE_BIT
-    }
+    const merged = mergeFacts(readFacts(e.score_terms), facts)
+    const bits = facts.as !== null ? e.analyst_fields | SCORE_BIT : e.analyst_fields
     const lastSeen = flat[o + 9] as string | null
     const storedClock = e.decay_from ?? e.last_seen ?? e.created_at
     return {
       analystFields: bits === e.analyst_fields ? null : bits,
       inputs: {
         type: e.type,
-        facts: mergeFacts(readFacts(e.score_terms), facts),
+        facts: merged,
         sourceCount: e.source_count,
         sightingCount: e.sighting_count,
         analystConfidence: e.analyst_fields & ANALYST_FIELD.confidence ? state.confidence : null,
@@ -443,7 +454,7 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
         warninglistHits: e.warninglist_hits,
         verdict: e.analyst_verdict ?? (state.falsePositive ? 'false_positive' : null),
         analystSeverity: e.analyst_fields & ANALYST_FIELD.severity ? state.severity : null,
-        analystScore,
+        analystScore: bits & SCORE_BIT ? (merged.as ?? e.base_score) : null,
         // A source reporting it again restarts the clock (at its last seen, else now); an analyst's
         // re-import restarts it only with a later last seen.
         decayFrom:

@@ -60,7 +60,7 @@ export const createIngestScorer = (config: ScoringConfig, nowIso: string): Inges
     score: (r) => {
       const f = r.facts
       const key =
-        `${f.rel}${SEP}${f.conf}${SEP}${f.tt}${SEP}${f.mw}${SEP}${r.sourceCount}${SEP}${r.sightingCount}` +
+        `${f.rel}${SEP}${f.conf}${SEP}${f.tt}${SEP}${f.mw}${SEP}${f.as}${SEP}${r.sourceCount}${SEP}${r.sightingCount}` +
         `${SEP}${r.analystConfidence}${SEP}${r.classification}${SEP}${r.urlScore}${SEP}${r.warninglistHits}` +
         `${SEP}${r.verdict}${SEP}${r.analystSeverity}${SEP}${r.analystScore}`
       let terms = memo.get(key)
