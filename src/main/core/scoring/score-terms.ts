@@ -30,11 +30,13 @@ export const RELIABILITY_LABEL: Record<Reliability, string> = {
 
 /** A feed's admiralty grade as points: 5 + 0.3 × the engine's confidence of the grade (A 35 … E 5). */
 export const reliabilityTerm = (best: Reliability | null): ScoreTerm => {
+  // An analyst chose to enter or import it: counted as a usually reliable source (B), so that a bare
+  // indicator starts above the revoke threshold instead of expiring the moment it is entered.
   if (best === null) {
     return {
       term: 'source_reliability',
-      points: 20,
-      detail: 'no rated feed (entered or imported by hand): counted as fairly reliable',
+      points: Math.round(5 + 0.3 * RELIABILITY_CONFIDENCE.B),
+      detail: 'no rated feed (entered or imported by an analyst): counted as B, usually reliable',
     }
   }
   return {

@@ -30,9 +30,10 @@ describe('scoring terms', () => {
       points: 20,
       detail: expect.stringContaining('cannot be judged'),
     })
+    // Entered by an analyst: counted as B, so a bare indicator does not start expired.
     expect(reliabilityTerm(null)).toMatchObject({
-      points: 20,
-      detail: expect.stringContaining('by hand'),
+      points: 28,
+      detail: expect.stringContaining('by an analyst'),
     })
   })
 
