@@ -1,5 +1,4 @@
-import type { ScoreTerm } from '#shared/contract/scoring.schemas'
-import { SCORE_TERMS } from '#shared/contract/scoring.schemas'
+import { SCORE_TERMS, type ScoreTerm, type ScoreTermName } from '#shared/contract/scoring.schemas'
 import { RELIABILITY_CONFIDENCE, type Reliability } from '#core/feeds/engine/engine-types'
 
 /**
@@ -19,7 +18,11 @@ export type ScoreFacts = {
   as: number | null
 }
 
-export type StoredScore = { v: 1; terms: ScoreTerm[]; facts: ScoreFacts }
+/**
+ * The points each term added, by name (terms absent from the breakdown, such as an analyst's score that
+ * was never set, are absent here), and the facts.
+ */
+export type StoredScore = { points: Partial<Record<ScoreTermName, number>>; facts: ScoreFacts }
 
 export const NO_FACTS: ScoreFacts = { rel: null, conf: null, tt: null, mw: null, as: null }
 
@@ -57,14 +60,27 @@ export const mergeFacts = (stored: ScoreFacts, seen: ScoreFacts): ScoreFacts => 
   as: seen.as ?? stored.as,
 })
 
-export const serializeScore = (terms: readonly ScoreTerm[], facts: ScoreFacts): string =>
-  JSON.stringify({ v: 1, terms, facts } satisfies {
-    v: 1
-    terms: readonly ScoreTerm[]
-    facts: ScoreFacts
-  })
+/**
+ * Compact on purpose: the column is written for every row of every import. The points of the terms in
+ * SCORE_TERMS order (null for a term not in the breakdown) and the facts that are set, under one-letter
+ * keys; the reasons are worded again when read (scoring.service.ts), from these facts and the row.
+ */
+export const serializeScore = (terms: readonly ScoreTerm[], facts: ScoreFacts): string => {
+  const p: (number | null)[] = SCORE_TERMS.map(() => null)
+  for (const t of terms) p[TERM_INDEX.get(t.term) ?? 0] = t.points
+  const f: Record<string, string | number> = {}
+  if (facts.rel !== null) f.r = facts.rel
+  if (facts.conf !== null) f.c = facts.conf
+  if (facts.tt !== null) f.t = facts.tt
+  if (facts.mw !== null) f.m = facts.mw
+  if (facts.as !== null) f.a = facts.as
+  return JSON.stringify({ v: 2, p, f })
+}
 
-const TERM_NAMES = new Set<unknown>(SCORE_TERMS)
+const TERM_INDEX = new Map<ScoreTermName, number>(SCORE_TERMS.map((t, i) => [t, i]))
+
+const score0to100 = (n: unknown): number | null =>
+  Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 100 ? (n as number) : null
 
 /** The stored breakdown, or null when the column is empty or not ours (it is read, never trusted). */
 export const parseStoredScore = (json: string | null): StoredScore | null => {
@@ -76,32 +92,22 @@ export const parseStoredScore = (json: string | null): StoredScore | null => {
     return null
   }
   if (typeof v !== 'object' || v === null) return null
-  const o = v as { v?: unknown; terms?: unknown; facts?: unknown }
-  if (o.v !== 1 || !Array.isArray(o.terms)) return null
-  const terms: ScoreTerm[] = []
-  for (const t of o.terms as unknown[]) {
-    if (typeof t !== 'object' || t === null) continue
-    const { term, points, detail } = t as Record<string, unknown>
-    if (TERM_NAMES.has(term) && Number.isInteger(points) && typeof detail === 'string') {
-      terms.push({ term: term as ScoreTerm['term'], points: points as number, detail })
-    }
-  }
-  const f = (typeof o.facts === 'object' && o.facts !== null ? o.facts : {}) as Record<
-    string,
-    unknown
-  >
+  const o = v as { v?: unknown; p?: unknown; f?: unknown }
+  if (o.v !== 2 || !Array.isArray(o.p)) return null
+  const points: Partial<Record<ScoreTermName, number>> = {}
+  ;(o.p as unknown[]).forEach((n, i) => {
+    const name = SCORE_TERMS[i]
+    if (name !== undefined && Number.isInteger(n)) points[name] = n as number
+  })
+  const f = (typeof o.f === 'object' && o.f !== null ? o.f : {}) as Record<string, unknown>
   return {
-    v: 1,
-    terms,
+    points,
     facts: {
-      rel: asReliability(f.rel),
-      conf: typeof f.conf === 'number' && Number.isFinite(f.conf) ? f.conf : null,
-      tt: boundName(f.tt),
-      mw: boundName(f.mw),
-      as:
-        Number.isInteger(f.as) && (f.as as number) >= 0 && (f.as as number) <= 100
-          ? (f.as as number)
-          : null,
+      rel: asReliability(f.r),
+      conf: score0to100(f.c),
+      tt: boundName(f.t),
+      mw: boundName(f.m),
+      as: score0to100(f.a),
     },
   }
 }

@@ -3,7 +3,13 @@ import type { RescoreFilter, Verdict } from '#shared/contract/scoring.schemas'
 import type { Classification, IocType, RiskLevel, Severity } from '#shared/domain/enums'
 import type { Reliability } from '#core/feeds/engine/engine-types'
 import { ANALYST_FIELD } from '#core/db/bulk/indicator-merge'
-import { computeScore, decayAndDecide, type ScoreResult, type ScoringConfig } from './compute-score'
+import {
+  computeScore,
+  decayAndDecide,
+  type ScoreInputs,
+  type ScoreResult,
+  type ScoringConfig,
+} from './compute-score'
 import { decayClockStart } from './decay'
 import { boundName, parseStoredScore, serializeScore, type ScoreFacts } from './score-record'
 
@@ -128,36 +134,35 @@ export const clockOf = (r: ScoreSourceRow, nowIso: string): string => {
   return iso > nowIso ? nowIso : iso
 }
 
+/** The terms' inputs of a row: its columns, the facts, the analyst's bits, the decay clock. */
+export const inputsOfRow = (r: ScoreSourceRow, facts: ScoreFacts, nowIso: string): ScoreInputs => {
+  const bits = r.analyst_fields
+  return {
+    type: r.type,
+    reliability: facts.rel,
+    sourceCount: r.source_count,
+    sightingCount: r.sighting_count,
+    sourceConfidence: facts.conf,
+    analystConfidence: bits & ANALYST_FIELD.confidence ? r.confidence : null,
+    classification: r.classification,
+    threatType: facts.tt,
+    malware: facts.mw,
+    urlScore: r.url_score,
+    warninglistHits: r.warninglist_hits,
+    verdict: verdictOf(r),
+    analystSeverity: bits & ANALYST_FIELD.severity ? r.severity : null,
+    analystScore: bits & ANALYST_FIELD.score ? facts.as : null,
+    decayFrom: clockOf(r, nowIso),
+  }
+}
+
 /** The full score of a row read by selectRangeSql. */
 export const scoreRow = (
   r: ScoreSourceRow,
   facts: ScoreFacts,
   config: ScoringConfig,
   now: Date,
-): ScoreResult => {
-  const bits = r.analyst_fields
-  return computeScore(
-    {
-      type: r.type,
-      reliability: facts.rel,
-      sourceCount: r.source_count,
-      sightingCount: r.sighting_count,
-      sourceConfidence: facts.conf,
-      analystConfidence: bits & ANALYST_FIELD.confidence ? r.confidence : null,
-      classification: r.classification,
-      threatType: facts.tt,
-      malware: facts.mw,
-      urlScore: r.url_score,
-      warninglistHits: r.warninglist_hits,
-      verdict: verdictOf(r),
-      analystSeverity: bits & ANALYST_FIELD.severity ? r.severity : null,
-      analystScore: bits & ANALYST_FIELD.score ? facts.as : null,
-      decayFrom: clockOf(r, now.toISOString()),
-    },
-    config,
-    now,
-  )
-}
+): ScoreResult => computeScore(inputsOfRow(r, facts, now.toISOString()), config, now)
 
 export type RangeOutcome = { scored: number; expired: number; changed: number }
 

@@ -17,6 +17,7 @@ import {
   clockOf,
   createScoreStore,
   factsOfRow,
+  inputsOfRow,
   selectRangeSql,
   type RangeOutcome,
   type ScoreSourceRow,
@@ -71,32 +72,21 @@ export const createScoringService = (deps: ScoringDeps) => {
     const row = mustGet(id)
     const config = deps.scoring.config()
     const now = clock.now()
-    let stored = parseStoredScore(row.score_terms)
-    let base = row.base_score
-    if (stored === null || base === null) {
-      // Never scored (written before scoring existed): computed now from its observations, not stored.
-      const agg = selectAggregated.get({ from: row.rowid, to: row.rowid + 1 }) ?? row
-      const facts = factsOfRow({ ...row, ...agg })
-      const s = scoreTerms({
-        type: row.type,
-        reliability: facts.rel,
-        sourceCount: row.source_count,
-        sightingCount: row.sighting_count,
-        sourceConfidence: facts.conf,
-        analystConfidence: row.analyst_fields & ANALYST_FIELD.confidence ? row.confidence : null,
-        classification: row.classification,
-        threatType: facts.tt,
-        malware: facts.mw,
-        urlScore: row.url_score,
-        warninglistHits: row.warninglist_hits,
-        verdict: row.analyst_verdict ?? (row.false_positive === 1 ? 'false_positive' : null),
-        analystSeverity: row.analyst_fields & ANALYST_FIELD.severity ? row.severity : null,
-        analystScore: row.analyst_fields & ANALYST_FIELD.score ? facts.as : null,
-        decayFrom: clockOf(row, now.toISOString()),
-      })
-      stored = { v: 1, terms: s.terms, facts }
-      base = s.baseScore
-    }
+    const stored = parseStoredScore(row.score_terms)
+    // Never scored (written before scoring existed): the facts come from its observations, not stored.
+    const facts =
+      stored?.facts ??
+      factsOfRow({ ...row, ...selectAggregated.get({ from: row.rowid, to: row.rowid + 1 }) })
+    // The reasons are worded from the row and the facts; the points are the ones stored with them.
+    const fresh = scoreTerms(inputsOfRow(row, facts, now.toISOString()))
+    const terms =
+      stored === null
+        ? fresh.terms
+        : fresh.terms.flatMap((t) => {
+            const points = stored.points[t.term]
+            return points === undefined ? [] : [{ ...t, points }]
+          })
+    const base = row.base_score ?? fresh.baseScore
     const decayFrom = row.decay_from ?? clockOf(row, now.toISOString())
     const d = decayAndDecide(
       base,
@@ -114,7 +104,7 @@ export const createScoringService = (deps: ScoringDeps) => {
       id: row.id,
       baseScore: base,
       score: d.score,
-      terms: stored.terms,
+      terms,
       riskLevel: d.riskLevel,
       riskDecidedBy: d.riskDecidedBy,
       scoreRiskLevel: d.scoreRiskLevel,
