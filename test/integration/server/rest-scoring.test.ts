@@ -23,7 +23,9 @@ describe('REST scoring (snake_case)', () => {
     expect(score.body).toMatchObject({
       id,
       base_score: expect.any(Number),
-      risk_decided_by: 'score',
+      // The severity given at creation is the analyst's: it decides the risk level.
+      risk_decided_by: 'severity',
+      risk_level: 'high',
       terms: expect.arrayContaining([{ term: 'url_analysis', points: 0, detail: 'not analysed' }]),
     })
 
