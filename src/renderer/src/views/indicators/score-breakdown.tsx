@@ -54,6 +54,8 @@ export const ScoreBreakdownPanel = (props: { indicatorId: string }) => {
       )
     void load()
     const off = client.on('indicators.onDidChange', (change) => {
+      // A deleted indicator is the detail panel's to report; asking for its score would only 404.
+      if (change.kind === 'deleted') return
       if (change.kind === 'bulk' || change.ids?.includes(indicatorId)) void load()
     })
     return () => {
