@@ -208,4 +208,7 @@ const main = async () => {
   rmSync(WORK, { recursive: true, force: true })
 }
 
-await main()
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
+  process.exitCode = 1
+})
