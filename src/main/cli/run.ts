@@ -26,6 +26,7 @@ import {
   indicatorsSearchCommand,
 } from './indicators.command'
 import { PROJECTS_COMMANDS } from './projects.command'
+import { rescoreCommand } from './rescore.command'
 import { serveCommand } from './serve.command'
 import { SETTINGS_COMMANDS } from './settings.command'
 import { ALLOWLIST_COMMANDS } from './allowlist.command'
@@ -52,6 +53,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   auditCommand,
   auditVerifyCommand,
   auditExportCommand,
+  rescoreCommand,
 ]
 
 const findCommand = (argv: readonly string[]): CommandSpec | undefined =>

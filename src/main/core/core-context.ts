@@ -6,6 +6,7 @@ import type { Clock } from './platform/clock'
 import type { Logger } from './platform/logger'
 import type { SecretStore } from './platform/secret-store'
 import type { IngestScreen } from './warninglists/ingest-screen'
+import type { ScoringSettings } from './scoring/scoring-settings'
 
 /** The app's version, reported by system.info, the CLI and the feed fetchers' User-Agent. */
 export const APP_VERSION = '0.1.0'
@@ -25,4 +26,6 @@ export type CoreContext = {
   changes: ChangeLog
   /** Warninglists and the analysts' allowlist, applied by every import to every record it writes. */
   screen: IngestScreen
+  /** The risk bands and decay rules in effect (from settings): every writer scores with them. */
+  scoring: ScoringSettings
 }

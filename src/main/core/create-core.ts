@@ -49,6 +49,9 @@ import {
   type HttpExposureService,
 } from './settings/http-exposure.service'
 import { createSettingsHandlers } from './settings/settings.handlers'
+import { createScoringHandlers } from './scoring/scoring.handlers'
+import { createScoringService } from './scoring/scoring.service'
+import { createScoringSettings, scoringConfigOf } from './scoring/scoring-settings'
 import { createSystemHandlers } from './system/system.handlers'
 import { createTriageHandlers } from './triage/triage.handlers'
 import { createTriageService, type SetVerdict } from './triage/triage.service'
@@ -134,9 +137,13 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     search,
     changes,
     screen: warninglists.screen,
+    // The bulk writer's thread gets the settings with each transaction it begins.
+    scoring: createScoringSettings((config) => db.bulk.setScoring(config)),
   }
   let httpUrl: string | null = null
   const settings = createSettingsService(ctx)
+  ctx.scoring.set(scoringConfigOf(await settings.read()))
+  events.on('settings.onDidChange', (s) => ctx.scoring.set(scoringConfigOf(s)))
   const httpExposure = createHttpExposureService(ctx, settings)
   const feeds = createFeedsService(
     ctx,
@@ -178,9 +185,11 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
       const falsePositive = verdict === 'false_positive'
       await handlers['indicators.markFalsePositive']({ id, falsePositive, reason }, call)
     }
+  const scoring = createScoringService({ ...ctx, jobs })
   const handlers: Handlers = {
     ...createAlertHandlers(alerts, alertSettings, webhook),
     ...createJobHandlers(jobs, () => handlers),
+    ...createScoringHandlers(scoring, () => handlers),
     ...createAuditHandlers(ctx),
     ...createFeedHandlers(feeds),
     ...createFileHandlers(),
@@ -213,6 +222,9 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   stoppers.push(() => feeds.stop())
   // Stopped before the feeds (stoppers run in reverse): a job may be writing through the same queue.
   stoppers.push(() => jobs.stop())
+  // Stopped first (stoppers run in reverse): a sweep writes through the same queue as the rest.
+  stoppers.push(() => scoring.stop())
+  idlers.push(() => scoring.waitForIdle())
   idlers.push(() => feeds.waitForIdle())
   idlers.push(() => jobs.waitForIdle())
   // After the feeds and jobs: their last batches queue evaluations.
@@ -251,6 +263,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
       await feeds.start()
       // Deliveries a previous process left pending.
       webhook.kick()
+      scoring.start()
     },
     recoverRuns: () => feeds.recover(),
     waitForIdle: async () => {

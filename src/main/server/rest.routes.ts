@@ -71,6 +71,9 @@ export const REST_ROUTES: readonly RestRoute[] = [
     fromParamsAndBody(),
   ),
   route('POST', '/indicators/:id/activate', 'indicators.activate', fromParams()),
+  route('GET', '/indicators/:id/score', 'indicators.getScore', fromParams()),
+  route('POST', '/indicators/:id/verdict', 'indicators.setVerdict', fromParamsAndBody()),
+  route('POST', '/scoring/rescore', 'scoring.rescore', fromBody(), { status: 202 }),
   route('GET', '/indicators/:indicatorId/observations', 'observations.list', fromParams()),
   route('GET', '/indicators/:id/warninglist-hits', 'warninglists.getHits', fromParams()),
 

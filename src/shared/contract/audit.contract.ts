@@ -45,6 +45,8 @@ export const AUDIT_OPERATIONS = [
   'acknowledge',
   'resolve',
   'assign',
+  'set_verdict',
+  'rescore',
 ] as const
 export const AuditOperationSchema = z.enum(AUDIT_OPERATIONS)
 export type AuditOperation = z.infer<typeof AuditOperationSchema>

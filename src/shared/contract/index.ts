@@ -10,6 +10,7 @@ import { incidentsContract, incidentsEvents } from './incidents.contract'
 import { indicatorsContract, indicatorsEvents } from './indicators.contract'
 import { jobsContract, jobsEvents } from './jobs.contract'
 import { projectsContract } from './projects.contract'
+import { scoringContract } from './scoring.contract'
 import { settingsContract, settingsEvents } from './settings.contract'
 import { triageContract } from './triage.contract'
 import { warninglistsContract } from './warninglists.contract'
@@ -29,6 +30,7 @@ export const contract = mergeContracts(
   triageContract,
   warninglistsContract,
   allowlistContract,
+  scoringContract,
 )
 export const events = mergeEvents(
   indicatorsEvents,

@@ -45,6 +45,8 @@ export const IndicatorSchema = z.object({
   sourceCount: z.number().int().min(0),
   /** How often they did: a source's re-observation counts when it reported something new. */
   sightingCount: z.number().int().min(0),
+  /** Its decayed score reached the revoke threshold: kept and marked, never deleted (issue 10). */
+  expired: z.boolean(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 })

@@ -5,18 +5,21 @@ import { method } from './define'
 import { RpcErrorSchema } from './errors'
 import { indicatorsContract } from './indicators.contract'
 import { warninglistsContract } from './warninglists.contract'
+import { RescoreReportSchema } from './scoring.schemas'
 
 /**
  * Contract methods that can also run as a background job (`jobs.start`): work long enough that a caller
  * should not hold one request open for it. A kind is the method's name; the job runs that method's handler
  * with the same input and keeps its output as the result. Imports and feed runs are not here: they are runs
  * (feeds.getRun, feeds.onDidProgress), which already return an id at once with `wait: false`.
+ * `scoring.rescore` is a kind whose method starts the job itself (it answers with the job).
  */
 export const JOB_KINDS = [
   'audit.verify',
   'audit.export',
   'indicators.bulkCreate',
   'warninglists.rescan',
+  'scoring.rescore',
 ] as const
 export const JobKindSchema = z.enum(JOB_KINDS)
 export type JobKind = (typeof JOB_KINDS)[number]
@@ -62,6 +65,7 @@ export const JobDetailSchema = z.discriminatedUnion('kind', [
   detailOf('audit.export', auditContract['audit.export'].output),
   detailOf('indicators.bulkCreate', indicatorsContract['indicators.bulkCreate'].output),
   detailOf('warninglists.rescan', warninglistsContract['warninglists.rescan'].output),
+  detailOf('scoring.rescore', RescoreReportSchema),
 ])
 export type JobDetail = z.infer<typeof JobDetailSchema>
 
@@ -73,6 +77,7 @@ export const JobStartSchema = z.discriminatedUnion('kind', [
   startOf('audit.export', auditContract['audit.export'].input),
   startOf('indicators.bulkCreate', indicatorsContract['indicators.bulkCreate'].input),
   startOf('warninglists.rescan', warninglistsContract['warninglists.rescan'].input),
+  // scoring.rescore is not started through jobs.start: the method itself starts its job (and answers it).
 ])
 
 /** Finished jobs this process keeps for jobs.get and jobs.list (the oldest go first); jobs are not persisted. */

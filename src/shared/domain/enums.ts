@@ -70,17 +70,32 @@ export const SEVERITY_RANK: Record<Severity, number> = {
   critical: 4,
 }
 
-/**
- * Risk level is a pure function of the 0-100 score, so it can never disagree with it. The bands are the
- * common quintiles analysts already read in MISP/OpenCTI dashboards.
- */
-export const riskLevelFromScore = (score: number): RiskLevel => {
-  if (score >= 80) return 'critical'
-  if (score >= 60) return 'high'
-  if (score >= 40) return 'medium'
-  if (score >= 20) return 'low'
+/** The lowest score of each risk band above 'safe' (settings: riskThresholds), strictly increasing. */
+export type RiskThresholds = { low: number; medium: number; high: number; critical: number }
+
+/** The common quintiles analysts already read in MISP/OpenCTI dashboards. */
+export const DEFAULT_RISK_THRESHOLDS: RiskThresholds = {
+  low: 20,
+  medium: 40,
+  high: 60,
+  critical: 80,
+}
+
+/** The risk band a 0-100 score falls in, with the bands from settings. */
+export const riskLevelFor = (score: number, t: RiskThresholds): RiskLevel => {
+  if (score >= t.critical) return 'critical'
+  if (score >= t.high) return 'high'
+  if (score >= t.medium) return 'medium'
+  if (score >= t.low) return 'low'
   return 'safe'
 }
+
+/**
+ * Risk level as a pure function of the score with the default bands: for code that has no settings at hand.
+ * The core computes stored risk levels with the bands from settings (src/main/core/scoring).
+ */
+export const riskLevelFromScore = (score: number): RiskLevel =>
+  riskLevelFor(score, DEFAULT_RISK_THRESHOLDS)
 
 export const assertNever = (value: never, what = 'value'): never => {
   throw new Error(`Unexpected ${what}: ${JSON.stringify(value)}`)

@@ -144,6 +144,52 @@ export class IndicatorsPage {
     return this.detail.getByTestId('allowlisted-badge')
   }
 
+  // ---- score breakdown ----
+
+  get scoreBreakdown(): Locator {
+    return this.detail.getByTestId('score-breakdown')
+  }
+
+  /** The open indicator's score terms as the panel shows them, once it has loaded. */
+  async scoreTerms(): Promise<{ term: string; points: number; detail: string }[]> {
+    const rows = this.scoreBreakdown.getByTestId('score-term')
+    await rows.first().waitFor()
+    const out: { term: string; points: number; detail: string }[] = []
+    for (const row of await rows.all()) {
+      const cells = row.locator('td')
+      out.push({
+        term: (await row.getAttribute('data-term')) ?? '',
+        points: Number(await row.getByTestId('score-term-points').textContent()),
+        detail: (await cells.nth(2).textContent()) ?? '',
+      })
+    }
+    return out
+  }
+
+  /** What decided the risk level ('score' or 'severity') and the sentence that says so. */
+  async scoreRisk(): Promise<{ decidedBy: string; reason: string }> {
+    const risk = this.scoreBreakdown.getByTestId('score-risk')
+    await risk.waitFor()
+    return {
+      decidedBy: (await risk.getAttribute('data-decided-by')) ?? '',
+      reason: (await risk.textContent()) ?? '',
+    }
+  }
+
+  /** Clicks a verdict button and waits for the panel to show the new verdict. */
+  async setVerdict(verdict: 'true positive' | 'false positive' | 'none'): Promise<void> {
+    const testId =
+      verdict === 'true positive'
+        ? 'verdict-tp'
+        : verdict === 'false positive'
+          ? 'verdict-fp'
+          : 'verdict-clear'
+    await this.scoreBreakdown.getByTestId(testId).click()
+    await this.scoreBreakdown
+      .getByTestId('score-verdict')
+      .getByText(new RegExp(`^${verdict}`))
+      .waitFor()
+  }
   async deleteOpen(): Promise<void> {
     await this.detail.getByTestId('delete-indicator').click()
     await this.page.getByTestId('confirm-button').click()

@@ -117,6 +117,41 @@ export const describeIndicatorFlows = (start: StartHarness) => {
     await ui.row('alphasearch[.]example').getByTestId('severity').getByText('high').waitFor()
   })
 
+  it('explains the score in the detail: terms, what decided the risk level, decay, verdicts', async () => {
+    await ui.open('betasearch[.]example')
+    const terms = await ui.scoreTerms()
+    expect(terms.map((t) => t.term)).toEqual(
+      expect.arrayContaining([
+        'source_reliability',
+        'url_analysis',
+        'enrichment',
+        'analyst_severity',
+      ]),
+    )
+    expect(terms.find((t) => t.term === 'url_analysis')).toEqual({
+      term: 'url_analysis',
+      points: 0,
+      detail: 'not analysed',
+    })
+    // The analyst set the severity to critical above: it is a term, and it decides the risk level.
+    expect(terms.find((t) => t.term === 'analyst_severity')?.points).toBe(15)
+    expect(await ui.scoreRisk()).toMatchObject({
+      decidedBy: 'severity',
+      reason: expect.stringMatching(/^critical: /),
+    })
+    await ui.scoreBreakdown.getByTestId('score-decay-from').waitFor()
+    await h.screenshot('score-breakdown')
+
+    await ui.setVerdict('true positive')
+    const stored = await h.core.call('indicators.lookup', { value: 'betasearch.example' })
+    if (!stored) throw new Error('betasearch.example should exist')
+    const b = await h.core.call('indicators.getScore', { id: stored.id })
+    expect(b.verdict).toBe('true_positive')
+    expect((await ui.scoreTerms()).find((t) => t.term === 'analyst_verdict')?.points).toBe(25)
+    await ui.setVerdict('none')
+    expect((await h.core.call('indicators.getScore', { id: stored.id })).verdict).toBeNull()
+  })
+
   it('shows a per-field message for an out-of-range score and does not save it', async () => {
     await ui.open('betasearch[.]example')
     await ui.detail.getByTestId('edit-indicator').click()

@@ -94,6 +94,8 @@ const CASES = {
     }),
     namesCaller: true,
   },
+  // Answers at once with the job, like jobs.start (few rows match: it is quick).
+  'scoring.rescore': { input: () => ({ filter: { type: 'cve' } }), namesCaller: true },
   'settings.get': { input: () => ({}) },
   'settings.update': { input: () => ({ patch: { theme: 'dark' } }) },
   // Before the indicator cases: their changes re-trigger the seed's rule after the call has answered.
@@ -145,6 +147,10 @@ const CASES = {
   'indicators.search': { input: () => ({ q: '203.0.113' }) },
   'indicators.get': { input: (s) => ({ id: s.ip }) },
   'indicators.reportedIn': { input: (s) => ({ id: s.ip }) },
+  'indicators.getScore': { input: (s) => ({ id: s.observed }) },
+  'indicators.setVerdict': {
+    input: (s) => ({ id: s.observed, verdict: 'true_positive', reason: 'seen in our proxy logs' }),
+  },
   'indicators.lookup': { input: () => ({ value: '203.0.113.5' }) },
   'indicators.create': {
     input: (s) => ({ value: 'roundtrip.example.org', tags: ['rt'], projectId: s.project }),

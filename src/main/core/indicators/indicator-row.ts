@@ -44,6 +44,8 @@ export type IndicatorRow = {
   sighting_count: number
   /** Bit set of analyst-edited fields (ANALYST_FIELD, src/main/core/db/bulk/indicator-merge.ts). */
   analyst_fields: number
+  /** 0/1: the decayed score reached the revoke threshold (src/main/core/scoring). */
+  expired: number
   created_at: string
   updated_at: string
 }
@@ -54,7 +56,7 @@ export const INDICATOR_SELECT = `indicators.rowid AS rowid, indicators.id, indic
   indicators.score, indicators.risk_level, indicators.tlp, indicators.first_seen, indicators.last_seen,
   indicators.description, indicators.tags, indicators.mitre_tactics, indicators.mitre_techniques,
   indicators.active, indicators.false_positive, indicators.enrichment, indicators.project_id,
-  indicators.source_count, indicators.sighting_count, indicators.analyst_fields,
+  indicators.source_count, indicators.sighting_count, indicators.analyst_fields, indicators.expired,
   indicators.created_at, indicators.updated_at`
 
 const parseStringArray = (json: string): string[] => {
@@ -92,6 +94,7 @@ export const rowToIndicator = (r: IndicatorRow): Indicator => ({
   projectId: r.project_id,
   sourceCount: r.source_count,
   sightingCount: r.sighting_count,
+  expired: r.expired === 1,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 })

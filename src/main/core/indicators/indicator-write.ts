@@ -39,10 +39,8 @@ export const patchedRow = (
     next.severity = patch.severity
     next.severity_rank = SEVERITY_RANK[patch.severity]
   }
-  if (patch.score !== undefined) {
-    next.score = patch.score
-    next.risk_level = riskLevelFromScore(patch.score)
-  }
+  // risk_level is the scorer's: the analyst's severity may decide it over the score (src/main/core/scoring).
+  if (patch.score !== undefined) next.score = patch.score
   if (patch.tlp !== undefined) next.tlp = patch.tlp
   if (patch.firstSeen !== undefined) next.first_seen = normalizeTimestamp(patch.firstSeen)
   if (patch.lastSeen !== undefined) next.last_seen = normalizeTimestamp(patch.lastSeen)
@@ -98,6 +96,7 @@ export const newRow = (
     source_count: 0,
     sighting_count: 0,
     analyst_fields: 0,
+    expired: 0,
     created_at: nowIso,
     updated_at: nowIso,
   }

@@ -17,10 +17,11 @@ import { indicatorId } from './indicator-id.node'
 import { rowToIndicator, type IndicatorRow } from './indicator-row'
 import { newRow, patchedRow, sameContent, toWrite } from './indicator-write'
 import { createIndicatorRepository, type IndicatorRepository } from './indicators.repository'
+import { createScoreStore } from '../scoring/score-store'
 
 export type IndicatorsDeps = Pick<
   CoreContext,
-  'db' | 'clock' | 'events' | 'logger' | 'changes' | 'screen'
+  'db' | 'clock' | 'events' | 'logger' | 'changes' | 'screen' | 'scoring'
 >
 
 /** The canonical (type, value) of user input, or an invalid_input error naming the value and why. */
@@ -73,6 +74,10 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
     hitWriter.replace(id, rowid, matches, at)
   }
   const nowIso = () => clock.now().toISOString()
+  const scores = createScoreStore(sqlite)
+  /** An edit can change any term (classification, severity, a hand-set score, a false-positive mark). */
+  const rescore = (rowid: number, analystScore: number | undefined) =>
+    scores.rescoreRowid(rowid, deps.scoring.config(), clock.now(), analystScore)
 
   const mustGet = (id: string): IndicatorRow => {
     const row = repo.getById(id)
@@ -115,6 +120,7 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
       const { updated_at: _after, ...is } = next
       sqlite.transaction(() => {
         repo.update(row.rowid, next, textChanged)
+        rescore(row.rowid, p.score)
         changes.record(by, {
           entity: 'indicator',
           entityId: id,
@@ -164,6 +170,7 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
         const rowid = sqlite.transaction(() => {
           const inserted = repo.insert(row)
           storeHits(row.id, inserted, type, value, row.created_at)
+          rescore(inserted, fields.score)
           changes.record(by, {
             entity: 'indicator',
             entityId: row.id,

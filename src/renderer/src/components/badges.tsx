@@ -42,8 +42,22 @@ export const TagList = (props: { tags: string[]; max?: number }) => {
   )
 }
 
-export const StatusFlags = (props: { active: boolean; falsePositive: boolean }) => (
+export const StatusFlags = (props: {
+  active: boolean
+  falsePositive: boolean
+  /** The decayed score reached the revoke threshold: kept, marked. */
+  expired?: boolean
+}) => (
   <span className="flags" data-testid="status">
+    {props.expired ? (
+      <span
+        className="flag flag-expired"
+        title="Expired: its score decayed to the revoke threshold"
+        data-testid="flag-expired"
+      >
+        expired
+      </span>
+    ) : null}
     {props.falsePositive ? (
       <span className="flag flag-fp" title="False positive">
         FP

@@ -85,8 +85,12 @@ describe('indicators.bulkCreate', () => {
     ])
     expect(r.rejects[1]?.reason).toMatch(/firstSeen .* is after lastSeen/)
     const ip = await t.core.call('indicators.lookup', { value: '198.51.100.10' })
+    // The score an analyst gives is their base score; the stored score has aged a day since lastSeen.
+    const breakdown = await t.core.call('indicators.getScore', { id: ip?.id ?? '' })
+    expect(breakdown.baseScore).toBe(90)
+    expect(breakdown.terms.map((x) => x.term)).toContain('analyst_score')
+    expect(ip?.score).toBe(breakdown.score)
     expect(ip).toMatchObject({
-      score: 90,
       confidence: 80,
       tags: ['op-dusk', 'c2'],
       projectId: p.id,

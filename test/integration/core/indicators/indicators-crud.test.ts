@@ -103,7 +103,8 @@ describe('indicators: single writes and reads', () => {
       tags: ['emotet'],
       severity: 'critical',
       score: 10,
-      riskLevel: 'safe',
+      // The analyst's severity decides the risk level over their low score (the breakdown says so).
+      riskLevel: 'critical',
     })
     expect(u.updatedAt).toBe('2025-11-21T10:01:00.000Z')
     expect(u.createdAt).toBe(a.createdAt)

@@ -80,7 +80,8 @@ describe('projects', () => {
       activeCount: 2,
       falsePositiveCount: 1,
       recentActivityCount: 3,
-      riskScore: 50,
+      // Pasted by an analyst with nothing else said: 28 each (src/main/core/scoring).
+      riskScore: 28,
       byType: { ip: 2, domain: 1 },
       bySeverity: { high: 3 },
       lastActivity: '2025-11-21T10:01:00.000Z',

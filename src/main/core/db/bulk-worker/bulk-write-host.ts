@@ -1,6 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import { isAppError } from '#shared/contract/errors'
 import { createChangeLogWriter } from '#core/audit/change-log-writer'
+import { asReliability } from '#core/scoring/score-record'
+import type { Reliability } from '#core/feeds/engine/engine-types'
 import {
   createIndicatorBulkWriter,
   UPSERT_STRIDE,
@@ -74,6 +76,20 @@ export const createBulkWriteHost = (sqlite: BetterSqlite3.Database): BulkWriteHo
   const observations = createObservationBulkWriter(sqlite)
   const objects = createIntelObjectBulkWriter(sqlite)
   const changeLog = createChangeLogWriter(sqlite)
+  const feedReliability = sqlite
+    .prepare<[string], string>('SELECT reliability FROM feeds WHERE id = ?')
+    .pluck()
+  // Per transaction: a feed's grade may change between batches, never within one.
+  const reliabilities = new Map<string, Reliability | null>()
+  const reliabilityOf = (feedId: string | null): Reliability | null => {
+    if (feedId === null) return null
+    let r = reliabilities.get(feedId)
+    if (r === undefined) {
+      r = asReliability(feedReliability.get(feedId))
+      reliabilities.set(feedId, r)
+    }
+    return r
+  }
   const setCounters = sqlite.prepare(
     `UPDATE feed_runs SET bytes = ?, rows = ?, created = ?, updated = ?, unchanged = ?, duplicates = ?,
        rejected = ?, allowlisted = ?, objects = ?, by_type = ? WHERE id = ?`,
@@ -96,7 +112,11 @@ export const createBulkWriteHost = (sqlite: BetterSqlite3.Database): BulkWriteHo
     tx: OpenTx,
     req: Extract<BulkRequest, { op: 'feed' }>,
   ) => {
-    const { outcomes, ids, rowids } = session.addPrepared(req.rows, true)
+    const { outcomes, ids, rowids } = session.addPrepared(req.rows, true, {
+      reliability: reliabilityOf(req.feedId),
+      observations: req.observations,
+      stride: OBSERVATION_STRIDE,
+    })
     const obs = req.observations
     const d = tx.delta
     for (let i = 0, o = 0; i < outcomes.length; i++, o += OBSERVATION_STRIDE) {
@@ -125,6 +145,8 @@ export const createBulkWriteHost = (sqlite: BetterSqlite3.Database): BulkWriteHo
       const type = req.rows[i * UPSERT_STRIDE + 1] as string
       d.byType[type] = (d.byType[type] ?? 0) + 1
     }
+    // The sightings are counted: the re-observed rows are merged, counted and scored in one write each.
+    session.flush()
     for (const ob of req.objects) {
       objects.upsert({ ...ob, feedId: req.feedId }, req.runId, tx.nowIso)
       d.objects++
@@ -164,12 +186,13 @@ export const createBulkWriteHost = (sqlite: BetterSqlite3.Database): BulkWriteHo
             finish(false)
           }
           const t0 = performance.now()
+          reliabilities.clear()
           try {
             sqlite.exec('BEGIN IMMEDIATE')
             open = {
               id: req.tx,
               nowIso: req.nowIso,
-              session: indicators.openSession(req.nowIso),
+              session: indicators.openSession(req.nowIso, req.scoring),
               delta: emptyDelta(),
               error: null,
               t0,

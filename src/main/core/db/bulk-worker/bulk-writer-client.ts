@@ -5,6 +5,9 @@ import { CORE_CALLER, type ChangeCaller, type RunCallers } from '#core/audit/cha
 import type { Logger } from '#core/platform/logger'
 import { spawnWorker } from '#core/workers/spawn-worker'
 import type { PreparedRows } from '../bulk/indicator-bulk'
+import type { ScoringConfig } from '#core/scoring/compute-score'
+import { DEFAULT_RISK_THRESHOLDS } from '#shared/domain/enums'
+import { DEFAULT_DECAY_POLICY } from '#shared/domain/decay-policy'
 import type {
   BulkDelta,
   BulkReply,
@@ -32,6 +35,8 @@ export type BulkWriter = {
    * here, so every way data comes in (feed runs, imports, bulkCreate) is covered. Returns the unsubscriber.
    */
   onDidCommit(listener: (batch: CommittedBatch) => void): () => void
+  /** The settings the next transactions score rows with (the core sets it from settings). */
+  setScoring(config: ScoringConfig): void
   /** Closes the worker's connection and ends the thread; the next begin() starts a new one. */
   stop(): Promise<void>
   /**
@@ -95,6 +100,7 @@ export const createBulkWriter = (opts: {
       }
     }
   }
+  let scoring: ScoringConfig = { thresholds: DEFAULT_RISK_THRESHOLDS, decay: DEFAULT_DECAY_POLICY }
   const waiting = new Map<number, { resolve: (r: BulkReply) => void; reject: (e: Error) => void }>()
   let stopping = false
   // Parts sent and not yet acknowledged, and who waits for that number to fall.
@@ -187,7 +193,7 @@ export const createBulkWriter = (opts: {
   return {
     begin(nowIso, by) {
       const tx = nextTx++
-      send({ op: 'begin', tx, nowIso })
+      send({ op: 'begin', tx, nowIso, scoring })
       openTx.add(tx)
       const lost = () => {
         const e = lostTx.get(tx)
@@ -230,6 +236,9 @@ export const createBulkWriter = (opts: {
     onDidCommit: (listener) => {
       commitListeners.add(listener)
       return () => commitListeners.delete(listener)
+    },
+    setScoring: (config) => {
+      scoring = config
     },
     terminate: async () => {
       const w = worker

@@ -1,4 +1,5 @@
 import type { ChangeCaller } from '#core/audit/change-caller'
+import type { ScoringConfig } from '#core/scoring/compute-score'
 import type { PreparedRows } from '../bulk/indicator-bulk'
 import type { IntelObjectUpsertRow } from '../bulk/observation-bulk'
 
@@ -52,7 +53,8 @@ export type FeedPart = {
 }
 
 export type BulkRequest =
-  | { op: 'begin'; tx: number; nowIso: string }
+  /** `scoring`: the risk bands and decay rules the rows of this transaction are scored with. */
+  | { op: 'begin'; tx: number; nowIso: string; scoring: ScoringConfig }
   /** indicators.bulkCreate: upsert only. */
   | { op: 'indicators'; tx: number; rows: PreparedRows }
   /** A feed batch: upsert, then one observation per record, then intel objects. */

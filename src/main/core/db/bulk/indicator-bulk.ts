@@ -1,8 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import { AppError } from '#shared/contract/errors'
+import type { Verdict } from '#shared/contract/scoring.schemas'
 import {
   SEVERITY_RANK,
-  riskLevelFromScore,
   type Classification,
   type IocType,
   type Severity,
@@ -15,9 +15,28 @@ import {
   normalizeTimestamp,
   type IndicatorRow,
 } from '#core/indicators/indicator-row'
+import { DEFAULT_RISK_THRESHOLDS } from '#shared/domain/enums'
+import { DEFAULT_DECAY_POLICY } from '#shared/domain/decay-policy'
+import type { ScoringConfig } from '#core/scoring/compute-score'
+import type { Reliability } from '#core/feeds/engine/engine-types'
+import {
+  NO_FACTS,
+  boundName,
+  mergeFacts,
+  parseStoredScore,
+  type ScoreFacts,
+} from '#core/scoring/score-record'
 import { createSearchIndexWriter } from './indicator-search-index'
 import { createWarninglistHitWriter, type WarninglistMatchesJson } from './warninglist-hits'
 import {
+  createIngestScorer,
+  restartedClock,
+  type IngestScorer,
+  type RowScoreInputs,
+} from './ingest-scorer'
+import { createPendingUpdates, type PendingUpdates } from './pending-updates'
+import {
+  ANALYST_FIELD,
   mergeIndicator,
   searchTextChanged,
   type MergeInput,
@@ -77,28 +96,57 @@ export type UpsertSession = {
    * Rows already normalised by prepareUpsertRows (possibly on another thread). `observed`: the rows are a
    * feed's, each gets an observation, so a new indicator starts with one source and one sighting.
    */
-  addPrepared(flat: PreparedRows, observed?: boolean): UpsertResult
+  addPrepared(flat: PreparedRows, observed?: boolean, source?: RowSource): UpsertResult
   /**
    * A source reported something new about an indicator that existed before this row (see
    * observation-bulk.ts): one more sighting, one more source when `newSource`, and with `context` its
    * search text is queued again (malware, threat type and event titles are indexed with it).
    */
   sighted(rowid: number, newSource: boolean, context: boolean): void
+  /**
+   * Writes the rows of the last observed addPrepared that already existed: the merge, the sightings and
+   * the score in one UPDATE each. A feed part calls it after its observations (which move the counts the
+   * score reads); unobserved rows are written by addPrepared itself.
+   */
+  flush(): void
   /** Indexes the rows the session created; must run before the transaction commits. */
   close(): void
 }
 
+/** Where an observed part's rows come from: the scoring terms read it. */
+export type RowSource = {
+  /** The feed's admiralty grade; null for ad-hoc imports. */
+  reliability: Reliability | null
+  /** The part's observations, OBSERVATION_STRIDE values per row (threat type at 3, malware at 4). */
+  observations: readonly unknown[]
+  stride: number
+}
+
+/** The settings scoring uses when a caller names none (tests, the single-batch helpers). */
+const DEFAULT_SCORING: ScoringConfig = {
+  thresholds: DEFAULT_RISK_THRESHOLDS,
+  decay: DEFAULT_DECAY_POLICY,
+}
+
 export type IndicatorBulkWriter = {
   /** Must be called inside a transaction the caller opened (sqlite.transaction(...)). Same order as rows. */
-  upsertMany(rows: readonly IndicatorUpsertRow[], nowIso: string): UpsertResult
+  upsertMany(
+    rows: readonly IndicatorUpsertRow[],
+    nowIso: string,
+    scoring?: ScoringConfig,
+  ): UpsertResult
   /** Convenience: one transaction around upsertMany. */
-  upsertBatch(rows: readonly IndicatorUpsertRow[], nowIso: string): UpsertResult
+  upsertBatch(
+    rows: readonly IndicatorUpsertRow[],
+    nowIso: string,
+    scoring?: ScoringConfig,
+  ): UpsertResult
   /**
    * For an importer that hands a large transaction over in chunks (to bound memory): FTS5 writes a
    * segment for every statement that feeds it inside a transaction, so indexing once per transaction
    * instead of once per chunk leaves fewer, larger segments and less merge work. Same rules as upsertMany.
    */
-  openSession(nowIso: string): UpsertSession
+  openSession(nowIso: string, scoring?: ScoringConfig): UpsertSession
 }
 
 /** Feed text is hostile: a description longer than the contract allows analysts is cut, not stored. */
@@ -115,13 +163,16 @@ const clampScore = (n: number | undefined): number | undefined =>
 const INSERT = `INSERT INTO indicators (
   id, type, value, classification, confidence, severity, severity_rank, score, risk_level, tlp,
   first_seen, last_seen, description, tags, mitre_tactics, mitre_techniques, active, false_positive,
-  enrichment, project_id, source_count, sighting_count, created_at, updated_at, warninglist_hits
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  enrichment, project_id, source_count, sighting_count, analyst_fields, base_score, score_terms,
+  risk_decided_by, decay_from, expires_at, expired, scored_at, created_at, updated_at, warninglist_hits
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO NOTHING`
 
 const SELECT_EXISTING = `SELECT rowid, type, value, classification, confidence, severity, score, tlp,
   first_seen, last_seen, description, tags, mitre_tactics, mitre_techniques, active, false_positive,
-  enrichment, project_id, analyst_fields, warninglist_hits
+  enrichment, project_id, analyst_fields, risk_level, source_count, sighting_count, base_score,
+  score_terms, risk_decided_by, decay_from, expires_at, expired, analyst_verdict, warninglist_hits,
+  url_score, created_at
 FROM indicators WHERE id = ?`
 
 /**
@@ -142,10 +193,7 @@ const changedColumns = (a: MergeState, b: MergeState): [string[], unknown[]] => 
     set('severity', b.severity)
     set('severity_rank', SEVERITY_RANK[b.severity])
   }
-  if (a.score !== b.score) {
-    set('score', b.score)
-    set('risk_level', riskLevelFromScore(b.score))
-  }
+  // score and risk_level are the scorer's (flushPending), from every term and not only this merge.
   if (a.tlp !== b.tlp) set('tlp', b.tlp)
   if (a.firstSeen !== b.firstSeen) set('first_seen', b.firstSeen)
   if (a.lastSeen !== b.lastSeen) set('last_seen', b.lastSeen)
@@ -161,17 +209,18 @@ const changedColumns = (a: MergeState, b: MergeState): [string[], unknown[]] => 
   return [cols, vals]
 }
 
-/** The columns of a stored row the merge reads (SELECT_EXISTING). */
-type ExistingRow = Omit<
-  IndicatorRow,
-  | 'id'
-  | 'severity_rank'
-  | 'risk_level'
-  | 'source_count'
-  | 'sighting_count'
-  | 'created_at'
-  | 'updated_at'
-> & { warninglist_hits: number }
+/** The columns of a stored row the merge and the scorer read (SELECT_EXISTING). */
+type ExistingRow = Omit<IndicatorRow, 'id' | 'severity_rank' | 'updated_at'> & {
+  base_score: number | null
+  score_terms: string | null
+  risk_decided_by: string | null
+  decay_from: string | null
+  expires_at: string | null
+  expired: number
+  analyst_verdict: Verdict | null
+  warninglist_hits: number
+  url_score: number | null
+}
 
 const toState = (e: ExistingRow): MergeState => ({
   classification: e.classification,
@@ -322,22 +371,52 @@ export const createForeignIdRefuser = (sqlite: BetterSqlite3.Database) => {
   }
 }
 
+const SCORE_BIT = ANALYST_FIELD.score
+
+/** Per session: how the rows of a transaction are scored and where their pending updates wait. */
+type ScoringSession = { scorer: IngestScorer; pending: PendingUpdates }
+
+/** What a record itself tells the scorer about its source (facts: see score-record.ts). */
+const factsOf = (
+  flat: PreparedRows,
+  o: number,
+  source: RowSource | undefined,
+  i: number,
+): ScoreFacts => {
+  const conf = flat[o + 4] as number | null
+  // A score given with indicators.bulkCreate is the analyst's: it replaces the terms' sum.
+  const as = flat[o + 6] as number | null
+  if (source === undefined)
+    return conf === null && as === null ? NO_FACTS : { ...NO_FACTS, conf, as }
+  const ob = i * source.stride
+  return {
+    rel: source.reliability,
+    conf,
+    tt: boundName(source.observations[ob + 3]),
+    mw: boundName(source.observations[ob + 4]),
+    as,
+  }
+}
+
+/** Parsed facts by their JSON: an import's rows share a few breakdowns, parsing each once is enough. */
+const createFactsReader = () => {
+  const cache = new Map<string, ScoreFacts>()
+  return (json: string | null): ScoreFacts => {
+    if (json === null) return NO_FACTS
+    let f = cache.get(json)
+    if (f === undefined) {
+      f = parseStoredScore(json)?.facts ?? NO_FACTS
+      if (cache.size >= 1024) cache.clear()
+      cache.set(json, f)
+    }
+    return f
+  }
+}
+
 export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): IndicatorBulkWriter => {
   const insert = sqlite.prepare(INSERT)
   const selectExisting = sqlite.prepare<[string], ExistingRow>(SELECT_EXISTING)
   const refuseForeignId = createForeignIdRefuser(sqlite)
-  const updates = new Map<string, BetterSqlite3.Statement>()
-  const update = (rowid: number, cols: string[], vals: unknown[], nowIso: string) => {
-    const key = cols.join(',')
-    let st = updates.get(key)
-    if (st === undefined) {
-      st = sqlite.prepare(
-        `UPDATE indicators SET ${cols.map((c) => `${c} = ?, `).join('')}updated_at = ? WHERE rowid = ?`,
-      )
-      updates.set(key, st)
-    }
-    st.run(...vals, nowIso, rowid)
-  }
   const maxRowid = sqlite.prepare<[], number | null>('SELECT max(rowid) FROM indicators').pluck()
   const addSighting = sqlite.prepare<[number, string, number]>(
     `UPDATE indicators SET source_count = source_count + ?, sighting_count = sighting_count + 1,
@@ -345,12 +424,56 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
   )
   const search = createSearchIndexWriter(sqlite)
   const hits = createWarninglistHitWriter(sqlite)
+  const readFacts = createFactsReader()
+
+  const scoringSession = (scoring: ScoringConfig, nowIso: string): ScoringSession => {
+    const scorer = createIngestScorer(scoring, nowIso)
+    return { scorer, pending: createPendingUpdates(sqlite, () => scorer, nowIso) }
+  }
 
   const assertInTransaction = () => {
     if (!sqlite.inTransaction) {
       throw new Error(
         'upsertMany must run inside a transaction (use upsertBatch or sqlite.transaction)',
       )
+    }
+  }
+
+  /** The scoring inputs of a row that already existed, after this record's merge. */
+  const existingInputs = (
+    e: ExistingRow,
+    state: MergeState,
+    flat: PreparedRows,
+    o: number,
+    facts: ScoreFacts,
+    observed: boolean,
+    nowIso: string,
+  ): { inputs: RowScoreInputs; analystFields: number | null } => {
+    const merged = mergeFacts(readFacts(e.score_terms), facts)
+    const bits = facts.as !== null ? e.analyst_fields | SCORE_BIT : e.analyst_fields
+    const lastSeen = flat[o + 9] as string | null
+    const storedClock = e.decay_from ?? e.last_seen ?? e.created_at
+    return {
+      analystFields: bits === e.analyst_fields ? null : bits,
+      inputs: {
+        type: e.type,
+        facts: merged,
+        sourceCount: e.source_count,
+        sightingCount: e.sighting_count,
+        analystConfidence: e.analyst_fields & ANALYST_FIELD.confidence ? state.confidence : null,
+        classification: state.classification,
+        urlScore: e.url_score,
+        warninglistHits: e.warninglist_hits,
+        verdict: e.analyst_verdict ?? (state.falsePositive ? 'false_positive' : null),
+        analystSeverity: e.analyst_fields & ANALYST_FIELD.severity ? state.severity : null,
+        analystScore: bits & SCORE_BIT ? (merged.as ?? e.base_score) : null,
+        // A source reporting it again restarts the clock (at its last seen, else now); an analyst's
+        // re-import restarts it only with a later last seen.
+        decayFrom:
+          observed || lastSeen !== null
+            ? restartedClock(storedClock, lastSeen, nowIso)
+            : storedClock,
+      },
     }
   }
 
@@ -362,9 +485,12 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
     flat: PreparedRows,
     nowIso: string,
     firstNewRowid: number,
+    scoring: ScoringSession,
     observed = false,
+    source?: RowSource,
   ): UpsertResult => {
     const sightings = observed ? 1 : 0
+    const { scorer, pending } = scoring
     const n = flat.length / UPSERT_STRIDE
     const outcomes = new Array<UpsertOutcome>(n)
     const ids = new Array<string>(n)
@@ -373,22 +499,39 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
       const id = flat[o] as string
       const type = flat[o + 1] as IocType
       const value = flat[o + 2] as string
+      const classification =
+        (flat[o + 3] as Classification | null) ?? INDICATOR_DEFAULTS.classification
       const severity = (flat[o + 5] as Severity | null) ?? INDICATOR_DEFAULTS.severity
-      const storedScore = (flat[o + 6] as number | null) ?? INDICATOR_DEFAULTS.score
+      const givenScore = flat[o + 6] as number | null
       const active = flat[o + 14] as number | null
       const falsePositive = flat[o + 15] === 1
       const hitCount = flat[o + 18] as number | null
       const matches = flat[o + 19] as string | null
+      const facts = factsOf(flat, o, source, i)
+      const sc = scorer.score({
+        type,
+        facts,
+        sourceCount: sightings,
+        sightingCount: sightings,
+        analystConfidence: null,
+        classification,
+        urlScore: null,
+        warninglistHits: hitCount ?? 0,
+        verdict: falsePositive ? 'false_positive' : null,
+        analystSeverity: null,
+        analystScore: givenScore,
+        decayFrom: restartedClock(null, flat[o + 9] as string | null, nowIso),
+      })
       const inserted = insert.run(
         id,
         type,
         value,
-        flat[o + 3] ?? INDICATOR_DEFAULTS.classification,
+        classification,
         flat[o + 4] ?? INDICATOR_DEFAULTS.confidence,
         severity,
         SEVERITY_RANK[severity],
-        storedScore,
-        riskLevelFromScore(storedScore),
+        sc.score,
+        sc.riskLevel,
         flat[o + 7] ?? INDICATOR_DEFAULTS.tlp,
         flat[o + 8],
         flat[o + 9],
@@ -402,6 +545,14 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
         flat[o + 17],
         sightings,
         sightings,
+        givenScore === null ? 0 : SCORE_BIT,
+        sc.baseScore,
+        sc.termsJson,
+        sc.riskDecidedBy,
+        sc.decayFrom,
+        sc.expiresAt,
+        sc.expired ? 1 : 0,
+        nowIso,
         nowIso,
         nowIso,
         hitCount ?? 0,
@@ -413,7 +564,12 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
         if (matches !== null) hits.insert(id, rowids[i], matches, nowIso)
         continue
       }
-      const existing = selectExisting.get(id)
+      let existing = selectExisting.get(id)
+      if (existing !== undefined && pending.has(existing.rowid)) {
+        // The same indicator twice in one part: the second merges into the first, written.
+        pending.flushOne(existing.rowid)
+        existing = selectExisting.get(id)
+      }
       if (existing === undefined || existing.type !== type || existing.value !== value) {
         // Only a UUIDv5 collision (or a row written around this module) can get here.
         throw new AppError('conflict', `Indicator id ${id} already belongs to another indicator`, {
@@ -428,38 +584,61 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
       if (hitCount !== null && (hitsChanged || hitCount > 0)) {
         hits.replace(id, existing.rowid, matches, nowIso)
       }
-      if (next === null && !hitsChanged) {
-        outcomes[i] = 'unchanged'
-        continue
-      }
-      const [cols, vals] = changedColumns(before, next ?? before)
+      const state = next ?? before
+      const [cols, vals] = next === null ? [[], []] : changedColumns(before, next)
       if (hitsChanged) {
         cols.push('warninglist_hits')
         vals.push(hitCount)
       }
-      update(existing.rowid, cols, vals, nowIso)
+      const { inputs, analystFields } = existingInputs(
+        hitsChanged ? { ...existing, warninglist_hits: hitCount } : existing,
+        state,
+        flat,
+        o,
+        facts,
+        observed,
+        nowIso,
+      )
+      pending.add({
+        rowid: existing.rowid,
+        cols,
+        vals,
+        analystFields,
+        sighted: false,
+        inputs,
+        stored: existing,
+      })
+      if (next === null && !hitsChanged) {
+        outcomes[i] = 'unchanged'
+        continue
+      }
       if (next !== null && existing.rowid < firstNewRowid && searchTextChanged(before, next)) {
         search.changed(existing.rowid)
       }
       outcomes[i] = 'updated'
     }
+    // Unobserved rows have no sightings to wait for.
+    if (!observed) pending.flush()
     return { outcomes, ids, rowids }
   }
 
-  const upsertRows = (
-    rows: readonly IndicatorUpsertRow[],
-    nowIso: string,
-    firstNewRowid: number,
-  ): UpsertResult => upsertFlat(prepareUpsertRows(rows, refuseForeignId), nowIso, firstNewRowid)
-
   const nextRowid = () => (maxRowid.get() ?? 0) + 1
 
-  const upsertMany = (rows: readonly IndicatorUpsertRow[], nowIso: string): UpsertResult => {
+  const upsertMany = (
+    rows: readonly IndicatorUpsertRow[],
+    nowIso: string,
+    scoring: ScoringConfig = DEFAULT_SCORING,
+  ): UpsertResult => {
     assertInTransaction()
     // Rows inserted by this call get rowids above this mark: the search index takes them in one
     // INSERT ... SELECT at the end, which is cheaper than a statement per row.
     const from = nextRowid()
-    const result = upsertRows(rows, nowIso, from)
+    const result = upsertFlat(
+      prepareUpsertRows(rows, refuseForeignId),
+      nowIso,
+      from,
+      scoringSession(scoring, nowIso),
+    )
     search.indexFrom(from)
     return result
   }
@@ -467,25 +646,30 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
   const batch = sqlite.transaction(upsertMany)
   return {
     upsertMany,
-    upsertBatch: (rows, nowIso) => batch(rows, nowIso),
-    openSession: (nowIso) => {
+    upsertBatch: (rows, nowIso, scoring) => batch(rows, nowIso, scoring),
+    openSession: (nowIso, scoring = DEFAULT_SCORING) => {
       assertInTransaction()
       const from = nextRowid()
+      const session = scoringSession(scoring, nowIso)
       return {
         add: (rows) => {
           assertInTransaction()
-          return upsertRows(rows, nowIso, from)
+          return upsertFlat(prepareUpsertRows(rows, refuseForeignId), nowIso, from, session)
         },
-        addPrepared: (flat, observed) => {
+        addPrepared: (flat, observed, source) => {
           assertInTransaction()
-          return upsertFlat(flat, nowIso, from, observed)
+          return upsertFlat(flat, nowIso, from, session, observed, source)
         },
         sighted: (rowid, newSource, context) => {
-          addSighting.run(newSource ? 1 : 0, nowIso, rowid)
+          if (!session.pending.sighted(rowid, newSource)) {
+            addSighting.run(newSource ? 1 : 0, nowIso, rowid)
+          }
           if (context && rowid < from) search.changed(rowid)
         },
+        flush: () => session.pending.flush(),
         close: () => {
           assertInTransaction()
+          session.pending.flush()
           search.indexFrom(from)
         },
       }

@@ -18,6 +18,7 @@ import { TYPE_LABELS, formatCount, formatDateTime } from './format'
 import { IndicatorEditForm } from './indicator-edit-form'
 import { ReportedInSection } from './reported-in'
 import { WarninglistHitsSection } from './warninglist-hits'
+import { ScoreBreakdownPanel } from './score-breakdown'
 import { useProjects } from './use-projects'
 
 /** Enrichment is feed data: shown as text, and cut so a huge blob cannot freeze the panel. */
@@ -204,7 +205,11 @@ export const IndicatorDetail = (props: { id: string }) => {
                 <TlpBadge value={indicator.tlp} />
               </Item>
               <Item label="Status" testId="detail-status">
-                <StatusFlags active={indicator.active} falsePositive={indicator.falsePositive} />
+                <StatusFlags
+                  active={indicator.active}
+                  falsePositive={indicator.falsePositive}
+                  expired={indicator.expired}
+                />
               </Item>
               <Item label="Tags">
                 {indicator.tags.length ? <TagList tags={indicator.tags} max={50} /> : '—'}
@@ -242,6 +247,7 @@ export const IndicatorDetail = (props: { id: string }) => {
             indicatorId={indicator.id}
             version={`${indicator.updatedAt} ${String(indicator.falsePositive)}`}
           />
+          <ScoreBreakdownPanel indicatorId={indicator.id} />
           <ReportedInSection indicatorId={indicator.id} />
           <ObservationsList indicatorId={indicator.id} />
         </div>

@@ -115,7 +115,9 @@ const cellsOf = (row: Indicator): Record<ColumnId, ReactNode> => ({
       {row.sourceCount} / {row.sightingCount}
     </span>
   ),
-  status: <StatusFlags active={row.active} falsePositive={row.falsePositive} />,
+  status: (
+    <StatusFlags active={row.active} falsePositive={row.falsePositive} expired={row.expired} />
+  ),
 })
 
 const RowCells = (props: { row: Indicator; columns: readonly Column[] }) => {
