@@ -177,13 +177,12 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     warninglists: warninglistsLookup(warninglists.check),
   })
   const triage = createTriageService(ctx, { alerts, incidents })
-  // The analyst's verdict from the triage queue, through the indicators domain with the caller's context.
-  // A true positive clears a false-positive mark: the verdict itself awaits indicators.setVerdict.
+  // The analyst's verdict from the triage queue, through the indicators domain with the caller's context:
+  // a scoring term, a restart of the decay clock on a true positive, the allowlist on a false positive.
   const verdictFor =
     (call: CallContext): SetVerdict =>
     async (id, verdict, reason) => {
-      const falsePositive = verdict === 'false_positive'
-      await handlers['indicators.markFalsePositive']({ id, falsePositive, reason }, call)
+      await handlers['indicators.setVerdict']({ id, verdict, reason }, call)
     }
   const scoring = createScoringService({ ...ctx, jobs })
   const handlers: Handlers = {

@@ -28,10 +28,12 @@ describe('REST audit', () => {
     const all = await restCall(t, 'GET', '/api/v1/audit')
     expect(all.status).toBe(200)
     const items = (all.body as { items: ChangeEntry[] }).items
-    expect(items.map((e) => [e.operation, e.transport, e.actor])).toEqual([
-      ['mark_false_positive', 'http', actor],
-      ['create', 'http', actor],
-      ['create', 'http', actor],
+    // Marking a false positive also puts the value on the allowlist, in the same transaction.
+    expect(items.map((e) => [e.entity, e.operation, e.transport, e.actor])).toEqual([
+      ['allowlist', 'create', 'http', actor],
+      ['indicator', 'mark_false_positive', 'http', actor],
+      ['indicator', 'create', 'http', actor],
+      ['project', 'create', 'http', actor],
     ])
     expect(JSON.stringify(items)).not.toContain(token)
 
@@ -41,12 +43,12 @@ describe('REST audit', () => {
     ])
     const paged = await restCall(t, 'GET', '/api/v1/audit?entity=indicator&limit=1')
     expect((paged.body as { items: unknown[]; next_cursor: string }).next_cursor).toBe(
-      String(items[0].seq),
+      String(items[1].seq),
     )
     expect((await restCall(t, 'GET', '/api/v1/audit?entity=nope')).status).toBe(400)
 
     const verify = await restCall(t, 'GET', '/api/v1/audit/verify')
-    expect(verify.body).toMatchObject({ ok: true, checked: 3, broken_at: null })
+    expect(verify.body).toMatchObject({ ok: true, checked: 4, broken_at: null })
     const csv = await restCall(t, 'GET', '/api/v1/audit/export?format=csv&entity=project')
     expect(csv.body).toMatchObject({ format: 'csv', count: 1 })
   })

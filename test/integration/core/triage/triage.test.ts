@@ -188,11 +188,17 @@ describe('triage actions', () => {
     )
     expect((await core.call('alerts.get', { id: a.id })).status).toBe('resolved')
     const fp = await logOf('indicator')
-    expect(fp.map((e) => e.operation)).toEqual(['mark_false_positive'])
-    expect(fp[0]?.changes).toMatchObject({ reason: 'lab' })
+    expect(fp.map((e) => e.operation).sort()).toEqual(['mark_false_positive', 'set_verdict'])
+    expect(fp.find((e) => e.operation === 'mark_false_positive')?.changes).toMatchObject({
+      reason: 'lab',
+    })
     const tp = await core.call('triage.act', { items: [ref(b)], action: 'true_positive' })
     expect(tp.results[0]?.outcome).toBe('changed')
     expect((await core.call('alerts.get', { id: b.id })).status).toBe('acknowledged')
+    // The verdicts are the indicators' scoring terms.
+    const scoreOf = (id: string | null) => core.call('indicators.getScore', { id: id as string })
+    expect((await scoreOf(a.indicatorId)).verdict).toBe('false_positive')
+    expect((await scoreOf(b.indicatorId)).verdict).toBe('true_positive')
   })
 
   it('refuses unknown ids before changing anything, and assign without an assignee', async () => {
