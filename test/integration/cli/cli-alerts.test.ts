@@ -54,13 +54,13 @@ describe('threateye alerts and alert-rules', () => {
       const listed = await cli('alert-rules', 'list')
       expect(listed.stdout).toContain('tag c2')
 
-      const add = await cli('indicators', 'add', '203.0.113.9', '--tag', 'c2')
+      const add = await cli('indicators', 'add', '45.155.205.9', '--tag', 'c2')
       expect(add.code, add.stderr).toBe(0)
       const open = await cli('alerts', 'list', '--json')
       const page = json<{ items: AlertJson[]; total: number }>(open.stdout)
       expect(page.total).toBe(1)
       const id = page.items[0]?.id ?? ''
-      expect(page.items[0]).toMatchObject({ status: 'open', title: 'Tagged: ip 203.0.113.9' })
+      expect(page.items[0]).toMatchObject({ status: 'open', title: 'Tagged: ip 45.155.205.9' })
       expect(page.items[0]?.incidentId).toEqual(expect.any(String))
 
       expect((await cli('alerts', 'ack', id)).stderr).toContain('1 of 1 alert(s) changed')

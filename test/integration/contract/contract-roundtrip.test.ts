@@ -143,15 +143,15 @@ const CASES = {
     input: () => ({ sort: { field: 'value', dir: 'asc' }, offset: 1, limit: 2 }),
   },
   // A text filter: the answer carries what the search index could see (partial, indexProgress).
-  'indicators.count': { input: () => ({ filter: { types: ['ip'], q: '203.0.113' } }) },
-  'indicators.search': { input: () => ({ q: '203.0.113' }) },
+  'indicators.count': { input: () => ({ filter: { types: ['ip'], q: '45.155.205' } }) },
+  'indicators.search': { input: () => ({ q: '45.155.205' }) },
   'indicators.get': { input: (s) => ({ id: s.ip }) },
   'indicators.reportedIn': { input: (s) => ({ id: s.ip }) },
   'indicators.getScore': { input: (s) => ({ id: s.observed }) },
   'indicators.setVerdict': {
     input: (s) => ({ id: s.observed, verdict: 'true_positive', reason: 'seen in our proxy logs' }),
   },
-  'indicators.lookup': { input: () => ({ value: '203.0.113.5' }) },
+  'indicators.lookup': { input: () => ({ value: '45.155.205.5' }) },
   'indicators.create': {
     input: (s) => ({ value: 'roundtrip.example.org', tags: ['rt'], projectId: s.project }),
   },
@@ -328,9 +328,10 @@ const seed = async (
   )
   const project = tick(await core.call('projects.create', { name: 'Seed project' }))
   const doomedProject = tick(await core.call('projects.create', { name: 'Doomed project' }))
+  // An address no built-in warninglist matches, so the seed tag rule raises its alert.
   const ip = tick(
     await core.call('indicators.create', {
-      value: '203.0.113.5',
+      value: '45.155.205.5',
       tags: ['seed'],
       projectId: project.id,
     }),

@@ -20,17 +20,17 @@ describe('desktop alert notifications', () => {
     await core.call('alerts.createRule', { name: 'Tagged', condition: { kind: 'tag', tag: 'c2' } })
 
     await core.call('indicators.create', {
-      value: 'https://evil.example/<b>x</b>\u202e',
+      value: 'https://evil-c2.net/<b>x</b>\u202e',
       tags: ['c2'],
     })
     await core.waitForIdle()
     await notifier.waitForIdle()
     expect(shown).toEqual([
-      { title: 'New alert (severity 50)', body: 'Tagged: url https://evil.example/<b>x</b>' },
+      { title: 'New alert (severity 50)', body: 'Tagged: url https://evil-c2.net/<b>x</b>' },
     ])
 
     await core.call('indicators.bulkCreate', {
-      text: Array.from({ length: 5 }, (_, i) => `198.51.100.${i + 1}`).join('\n'),
+      text: Array.from({ length: 5 }, (_, i) => `45.155.205.${i + 1}`).join('\n'),
       defaults: { tags: ['c2'] },
     })
     await core.waitForIdle()
@@ -40,7 +40,7 @@ describe('desktop alert notifications', () => {
     expect(shown[1]?.body).toContain('and 2 more')
 
     await core.call('alerts.updateSettings', { notifications: false })
-    await core.call('indicators.create', { value: 'quiet.example.org', tags: ['c2'] })
+    await core.call('indicators.create', { value: 'quiet.evil-c2.net', tags: ['c2'] })
     await core.waitForIdle()
     await notifier.waitForIdle()
     expect(shown).toHaveLength(2)

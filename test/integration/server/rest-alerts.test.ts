@@ -55,9 +55,9 @@ describe('REST alerts', () => {
   it('lists triggered alerts with next_cursor and total, filtered and paged', async () => {
     await restCall(t, 'POST', '/api/v1/indicators/bulk', {
       indicators: [
-        { value: 'one.example.org', tags: ['apt29'] },
-        { value: 'two.example.org', tags: ['apt29'] },
-        { value: 'three.example.org', tags: ['apt29'] },
+        { value: 'one.evil-c2.net', tags: ['apt29'] },
+        { value: 'two.evil-c2.net', tags: ['apt29'] },
+        { value: 'three.evil-c2.net', tags: ['apt29'] },
       ],
     })
     await t.core.waitForIdle()

@@ -18,7 +18,7 @@ describe('alert lifecycle', () => {
       condition: { kind: 'tag', tag: 'c2' },
     })
     await core.call('indicators.bulkCreate', {
-      text: '192.0.2.1\n192.0.2.2\n192.0.2.3\n',
+      text: '45.155.205.1\n45.155.205.2\n45.155.205.3\n',
       defaults: { tags: ['c2'] },
     })
     await core.waitForIdle()
@@ -131,7 +131,7 @@ describe('alert lifecycle', () => {
       openIncident: true,
     })
     const ind = await core.call('indicators.create', {
-      value: 'boom.example.org',
+      value: 'boom.login-verify.top',
       severity: 'critical',
     })
     await core.waitForIdle()
@@ -146,7 +146,7 @@ describe('alert lifecycle', () => {
       summary: alert?.title,
     })
     // A second indicator gets its own incident; the first one's is not duplicated.
-    await core.call('indicators.create', { value: 'boom2.example.org', severity: 'critical' })
+    await core.call('indicators.create', { value: 'boom2.login-verify.top', severity: 'critical' })
     await core.waitForIdle()
     const open = await core.call('incidents.list', { filter: { status: ['open'] } })
     expect(open.items.map((i) => i.indicatorId).sort()).toHaveLength(2)

@@ -7,7 +7,9 @@ import { openTestCore, type TestCore } from '../db/core-fixture'
 
 // Every rule kind against a real core on a real SQLite file: imports (the bulk writer's batches, feed
 // runs) and single creates and updates trigger them; suppression by warninglist hits; re-triggers bump
-// the open alert instead of adding one.
+// the open alert instead of adding one. The built-in warninglists run at ingest, so the values here are
+// ones no built-in list matches (no documentation networks, no reserved domains), except where a listed
+// value is the point.
 
 let t: TestCore
 afterEach(async () => t?.dispose())
@@ -32,15 +34,15 @@ describe('alert rules', () => {
     const triggered: number[] = []
     core.events.on('alerts.onDidTrigger', (e) => triggered.push(e.count))
     await core.call('indicators.bulkCreate', {
-      text: '198.51.100.1\n198.51.100.2\n',
+      text: '45.155.205.10\n45.155.205.11\n',
       defaults: { score: 85 },
     })
-    await core.call('indicators.bulkCreate', { text: '198.51.100.3\n', defaults: { score: 40 } })
+    await core.call('indicators.bulkCreate', { text: '45.155.205.12\n', defaults: { score: 40 } })
     await core.waitForIdle()
     const alerts = await alertsOf(r.id)
     expect(alerts.map((a) => a.title).sort()).toEqual([
-      'Score 80+: ip 198.51.100.1',
-      'Score 80+: ip 198.51.100.2',
+      'Score 80+: ip 45.155.205.10',
+      'Score 80+: ip 45.155.205.11',
     ])
     expect(alerts[0]).toMatchObject({
       status: 'open',
@@ -65,9 +67,9 @@ describe('alert rules', () => {
   it('severity: a single create and a single update trigger it; the alert severity is the worse of score and severity', async () => {
     const core = await open()
     const r = await rule('High+', { kind: 'severity', minSeverity: 'high' })
-    await core.call('indicators.create', { value: 'low.example.org', severity: 'low' })
+    await core.call('indicators.create', { value: 'low.login-verify.top', severity: 'low' })
     const critical = await core.call('indicators.create', {
-      value: 'bad.example.org',
+      value: 'bad.login-verify.top',
       severity: 'critical',
       score: 20,
     })
@@ -75,7 +77,7 @@ describe('alert rules', () => {
     expect((await alertsOf(r.id)).map((a) => [a.indicatorId, a.severity])).toEqual([
       [critical.id, 90],
     ])
-    const low = await core.call('indicators.lookup', { value: 'low.example.org' })
+    const low = await core.call('indicators.lookup', { value: 'low.login-verify.top' })
     t.clock.advance(1000)
     await core.call('indicators.update', { id: low?.id ?? '', patch: { severity: 'high' } })
     await core.waitForIdle()
@@ -88,26 +90,32 @@ describe('alert rules', () => {
     const tag = await rule('Watched tag', { kind: 'tag', tag: 'apt29' }, { alertSeverity: 95 })
     const inProject = await rule('Case 7', { kind: 'project', projectId: project.id })
     await core.call('indicators.bulkCreate', {
-      text: 'one.example.org\ntwo.example.org\n',
+      text: 'one.evil-c2.net\ntwo.evil-c2.net\n',
       defaults: { tags: ['apt29', 'c2'] },
     })
-    await core.call('indicators.create', { value: 'three.example.org', projectId: project.id })
-    await core.call('indicators.create', { value: 'four.example.org', tags: ['apt28'] })
+    await core.call('indicators.create', { value: 'three.evil-c2.net', projectId: project.id })
+    await core.call('indicators.create', { value: 'four.evil-c2.net', tags: ['apt28'] })
     await core.waitForIdle()
     const tagged = await alertsOf(tag.id)
     expect(tagged.map((a) => a.title).sort()).toEqual([
-      'Watched tag: domain one.example.org',
-      'Watched tag: domain two.example.org',
+      'Watched tag: domain one.evil-c2.net',
+      'Watched tag: domain two.evil-c2.net',
     ])
     expect(tagged.every((a) => a.severity === 95)).toBe(true)
     expect((await alertsOf(inProject.id)).map((a) => a.title)).toEqual([
-      'Case 7: domain three.example.org',
+      'Case 7: domain three.evil-c2.net',
     ])
   })
 
   it('malware: a feed run whose source names the family (observations.malware), case-insensitively', async () => {
     const core = await open()
-    const r = await rule('Qakbot', { kind: 'malware', malware: 'qakbot' })
+    // The fixture's one QakBot row is a documentation IPv6 address (a warninglist hit at ingest): this
+    // rule is about the family, so it alerts on listed values too.
+    const r = await rule(
+      'Qakbot',
+      { kind: 'malware', malware: 'qakbot' },
+      { suppressWarninglisted: false },
+    )
     const run = await core.call('feeds.importText', {
       content: FEODO,
       fileName: 'feodo.csv',
@@ -121,10 +129,13 @@ describe('alert rules', () => {
 
   it('a warninglist miss on a new indicator: new and unmatched only; hits suppress every kind by default', async () => {
     const core = await open()
-    const a = await core.call('indicators.create', { value: '203.0.113.10', tags: ['watch'] })
+    // An ordinary public address, and one in a documentation network (a built-in list hit at ingest).
+    const a = await core.call('indicators.create', { value: '45.155.205.10', tags: ['watch'] })
     const b = await core.call('indicators.create', { value: '203.0.113.11', tags: ['watch'] })
-    // The warninglist engine fills this column at ingest; here the test plays its part.
-    core.db.sqlite.prepare('UPDATE indicators SET warninglist_hits = 1 WHERE id = ?').run(b.id)
+    const hitsOf = core.db.sqlite
+      .prepare<[string], number>('SELECT warninglist_hits FROM indicators WHERE id = ?')
+      .pluck()
+    expect([hitsOf.get(a.id), hitsOf.get(b.id)]).toEqual([0, 1])
     const miss = await rule('New and unknown', { kind: 'warninglist_miss' })
     const watched = await rule('Watch', { kind: 'tag', tag: 'watch' })
     const loud = await rule(
@@ -153,7 +164,7 @@ describe('alert rules', () => {
     const r = await rule('Tagged', { kind: 'tag', tag: 'c2' })
     const changes: string[] = []
     core.events.on('alerts.onDidChange', (e) => changes.push(e.kind))
-    const ind = await core.call('indicators.create', { value: 'c2.example.net', tags: ['c2'] })
+    const ind = await core.call('indicators.create', { value: 'beacon.evil-c2.net', tags: ['c2'] })
     for (let i = 0; i < 3; i++) {
       t.clock.advance(1000)
       await core.call('indicators.update', { id: ind.id, patch: { description: `beacon ${i}` } })
@@ -188,13 +199,13 @@ describe('alert rules', () => {
     const core = await open()
     const r = await rule('Off', { kind: 'score', minScore: 0 }, { enabled: false })
     const on = await rule('On', { kind: 'score', minScore: 0 })
-    await core.call('indicators.create', { value: 'fp.example.org', falsePositive: true })
-    await core.call('indicators.bulkCreate', { text: '192.0.2.200\n' })
+    await core.call('indicators.create', { value: 'fp.login-verify.top', falsePositive: true })
+    await core.call('indicators.bulkCreate', { text: '91.92.240.5\n' })
     await core.waitForIdle()
     expect(await alertsOf(r.id)).toHaveLength(0)
-    expect((await alertsOf(on.id)).map((a) => a.title)).toEqual(['On: ip 192.0.2.200'])
+    expect((await alertsOf(on.id)).map((a) => a.title)).toEqual(['On: ip 91.92.240.5'])
     t.clock.advance(1000)
-    await core.call('indicators.bulkCreate', { text: '192.0.2.200\n' })
+    await core.call('indicators.bulkCreate', { text: '91.92.240.5\n' })
     await core.waitForIdle()
     expect((await alertsOf(on.id))[0]?.triggerCount).toBe(1)
   })

@@ -52,7 +52,7 @@ describe('the alert webhook', () => {
     const { url, received } = await hookServer([500, 503, 200])
     const core = await setup()
     await core.call('alerts.updateSettings', { webhook: { url, secret: SECRET } })
-    const ind = await core.call('indicators.create', { value: 'c2.example.net', tags: ['c2'] })
+    const ind = await core.call('indicators.create', { value: 'c2.evil-c2.net', tags: ['c2'] })
     await core.waitForIdle()
 
     expect(received).toHaveLength(3)
@@ -80,7 +80,7 @@ describe('the alert webhook', () => {
     const { url, received } = await hookServer([500])
     const core = await setup()
     await core.call('alerts.updateSettings', { webhook: { url } })
-    await core.call('indicators.create', { value: 'a.example.net', tags: ['c2'] })
+    await core.call('indicators.create', { value: 'a.evil-c2.net', tags: ['c2'] })
     await core.waitForIdle()
     expect(received).toHaveLength(3)
     expect(received[0]?.headers[SIGNATURE_HEADER]).toBeUndefined()
@@ -89,10 +89,10 @@ describe('the alert webhook', () => {
 
     const gone = await hookServer([410])
     await core.call('alerts.updateSettings', { webhook: { url: gone.url } })
-    await core.call('indicators.create', { value: 'b.example.net', tags: ['c2'] })
+    await core.call('indicators.create', { value: 'b.evil-c2.net', tags: ['c2'] })
     await core.waitForIdle()
     expect(gone.received).toHaveLength(1)
-    const b = (await core.call('alerts.list', { filter: { q: 'b.example.net' } })).items[0]
+    const b = (await core.call('alerts.list', { filter: { q: 'b.evil-c2.net' } })).items[0]
     expect(b?.webhook).toMatchObject({ status: 'failed', attempts: 1, error: 'HTTP 410' })
   })
 
@@ -100,7 +100,7 @@ describe('the alert webhook', () => {
     const { url, received } = await hookServer([200], 5 * 1024 * 1024)
     const core = await setup()
     await core.call('alerts.updateSettings', { webhook: { url } })
-    await core.call('indicators.create', { value: 'big.example.net', tags: ['c2'] })
+    await core.call('indicators.create', { value: 'big.evil-c2.net', tags: ['c2'] })
     await core.waitForIdle()
     expect(received).toHaveLength(1)
     expect((await core.call('alerts.list', {})).items[0]?.webhook?.status).toBe('delivered')
@@ -146,7 +146,7 @@ describe('the alert webhook', () => {
     )
     // The user takes the permission back: the next delivery is refused where it connects.
     await core.call('settings.update', { patch: { fetchAllowedHosts: [] } })
-    await core.call('indicators.create', { value: 'c.example.net', tags: ['c2'] })
+    await core.call('indicators.create', { value: 'c.evil-c2.net', tags: ['c2'] })
     await core.waitForIdle()
     expect(received).toHaveLength(0)
     const [a] = (await core.call('alerts.list', {})).items
