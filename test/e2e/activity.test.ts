@@ -45,14 +45,16 @@ const describeActivity = (start: StartHarness) => {
   it('lists every change newest first with what changed, and filters by entity and action', async () => {
     await activity.open()
     const all = await activity.shown()
+    // Marking a false positive also puts the value on the allowlist (its own entry).
     expect(all.map((r) => r.op)).toEqual([
       'settings update',
       'project create',
+      'allowlist create',
       'indicator mark_false_positive',
       'indicator create',
     ])
     expect(all[0].changes).toContain('theme: "system" → "light"')
-    expect(all[2].changes).toContain('reason: "sinkhole"')
+    expect(all[3].changes).toContain('reason: "sinkhole"')
     await h.page.screenshot({ path: join(SHOTS_DIR, `activity-${h.kind}.png`) })
 
     await activity.filter({ entity: 'indicator' })
@@ -69,14 +71,14 @@ const describeActivity = (start: StartHarness) => {
     await h.page.getByTestId('nav-indicators').click()
     await h.page.getByTestId('nav-activity').click()
     await activity.waitForQuery({})
-    expect(await activity.verify()).toBe('Change log intact: 4 entries verified.')
+    expect(await activity.verify()).toBe('Change log intact: 5 entries verified.')
     const csv = await activity.export('csv')
     const lines = csv.trim().split('\r\n')
-    expect(lines).toHaveLength(5)
+    expect(lines).toHaveLength(6)
     // A tag starting with = sits inside the quoted JSON cell: no cell starts a formula.
     expect(csv).not.toMatch(/(^|,)=/m)
     const json = JSON.parse(await activity.export('json')) as { seq: number }[]
-    expect(json.map((e) => e.seq)).toEqual([1, 2, 3, 4])
+    expect(json.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5])
     // Both ran as jobs the view followed, not as one long request.
     const jobs = (await h.core.call('jobs.list', {})).items
     expect(jobs.map((j) => [j.kind, j.status])).toEqual([

@@ -73,7 +73,7 @@ const describeAlertRules = (start: StartHarness) => {
 
   it('the rule raises alerts and the nav counts the open ones', async () => {
     await h.core.call('indicators.bulkCreate', {
-      text: 'one.example.org\ntwo.example.org\n',
+      text: 'one.evil-c2.net\ntwo.evil-c2.net\n',
       defaults: { tags: ['apt29'] },
     })
     await h.core.waitForIdle()
