@@ -67,20 +67,21 @@ describe('projects', () => {
   it('stats count the project indicators by type and severity', async () => {
     const p = await t.core.call('projects.create', { name: 'Stats' })
     await t.core.call('indicators.bulkCreate', {
-      text: '203.0.113.1\n203.0.113.2\nevil.example',
+      text: '45.155.205.1\n45.155.205.2\nevil-c2.net',
       defaults: { projectId: p.id, severity: 'high' },
     })
-    const fp = await t.core.call('indicators.lookup', { value: '203.0.113.2' })
+    const fp = await t.core.call('indicators.lookup', { value: '45.155.205.2' })
     t.clock.advance(60_000)
     await t.core.call('indicators.markFalsePositive', { id: fp?.id as string })
-    await t.core.call('indicators.create', { value: 'elsewhere.example' })
+    await t.core.call('indicators.create', { value: 'login-verify.top' })
     expect(await t.core.call('projects.stats', { id: p.id })).toEqual({
       projectId: p.id,
       totalIndicators: 3,
       activeCount: 2,
       falsePositiveCount: 1,
       recentActivityCount: 3,
-      // Pasted by an analyst with nothing else said: 28 each (src/main/core/scoring).
+      // Pasted by an analyst with nothing else said, on values no built-in warninglist matches: 28
+      // each (src/main/core/scoring).
       riskScore: 28,
       byType: { ip: 2, domain: 1 },
       bySeverity: { high: 3 },

@@ -27,11 +27,14 @@ const lookup = async (value: string) => {
 }
 const term = (b: ScoreBreakdown, name: string) => b.terms.find((x) => x.term === name)
 
+// The values below are ones no built-in warninglist matches (documentation networks, private ranges and
+// the empty-file hashes would), so no warninglist term lowers the scores these tests reason about.
+
 describe('score at ingest', () => {
   it('a fresh import already has explained scores; a second run of the feed restarts the clock', async () => {
-    const f = await feed('grade-a', 'A', ['203.0.113.7', '198.51.100.9'])
+    const f = await feed('grade-a', 'A', ['45.155.205.7', '91.92.240.9'])
     await run(f.id)
-    const i = await lookup('203.0.113.7')
+    const i = await lookup('45.155.205.7')
     const first = await t.core.call('indicators.getScore', { id: i.id })
     expect(term(first, 'source_reliability')).toMatchObject({
       points: 35,
@@ -65,16 +68,16 @@ describe('score at ingest', () => {
     const again = await t.core.call('indicators.getScore', { id: i.id })
     expect(again.decayFrom).toBe(t.clock.now().toISOString())
     expect(again.score).toBe(first.baseScore)
-    expect((await lookup('203.0.113.7')).score).toBe(first.baseScore)
+    expect((await lookup('45.155.205.7')).score).toBe(first.baseScore)
   })
 
   it('a second, independent source adds its term; the best grade counts', async () => {
-    await run((await feed('grade-c', 'C', ['203.0.113.8'])).id)
+    await run((await feed('grade-c', 'C', ['45.155.205.8'])).id)
     const before = await t.core.call('indicators.getScore', {
-      id: (await lookup('203.0.113.8')).id,
+      id: (await lookup('45.155.205.8')).id,
     })
     expect(term(before, 'source_reliability')?.points).toBe(20)
-    await run((await feed('grade-a', 'A', ['203.0.113.8'])).id)
+    await run((await feed('grade-a', 'A', ['45.155.205.8'])).id)
     const after = await t.core.call('indicators.getScore', { id: before.id })
     expect(term(after, 'sources')).toMatchObject({
       points: 12,
@@ -85,8 +88,8 @@ describe('score at ingest', () => {
   })
 
   it("an analyst's severity decides the risk level, and the breakdown says so", async () => {
-    await run((await feed('grade-a', 'A', ['203.0.113.9'])).id)
-    const i = await lookup('203.0.113.9')
+    await run((await feed('grade-a', 'A', ['45.155.205.9'])).id)
+    const i = await lookup('45.155.205.9')
     const updated = await t.core.call('indicators.update', {
       id: i.id,
       patch: { severity: 'info' },
@@ -99,15 +102,15 @@ describe('score at ingest', () => {
     // A later run of the feed keeps the analyst's word.
     t.clock.advance(DAY)
     await run((await t.core.call('feeds.list', {})).items[0]?.id ?? '')
-    expect((await lookup('203.0.113.9')).riskLevel).toBe('safe')
+    expect((await lookup('45.155.205.9')).riskLevel).toBe('safe')
   })
 })
 
 describe('verdicts', () => {
   it('true positive raises and restarts the clock; false positive marks and holds low; null clears', async () => {
-    const f = await feed('grade-c', 'C', ['198.51.100.20'])
+    const f = await feed('grade-c', 'C', ['91.92.240.20'])
     await run(f.id)
-    const i = await lookup('198.51.100.20')
+    const i = await lookup('91.92.240.20')
     const base = (await t.core.call('indicators.getScore', { id: i.id })).baseScore
     t.clock.advance(10 * DAY)
     const tp = await t.core.call('indicators.setVerdict', { id: i.id, verdict: 'true_positive' })
@@ -126,18 +129,21 @@ describe('verdicts', () => {
     })
     expect(fp.baseScore).toBeLessThanOrEqual(10)
     expect(fp.riskLevel).toBe('safe')
-    expect(await lookup('198.51.100.20')).toMatchObject({ falsePositive: true, active: false })
+    expect(await lookup('91.92.240.20')).toMatchObject({ falsePositive: true, active: false })
     const log = (await t.core.call('audit.list', { entityId: i.id, limit: 10 })).items
-    expect(log.map((e) => e.operation).slice(0, 3)).toEqual([
-      'set_verdict',
-      'mark_false_positive',
-      'set_verdict',
+    // A false positive also goes on the false-positive allowlist, so the value is not raised again.
+    expect(log.map((e) => `${e.entity}.${e.operation}`).slice(0, 4)).toEqual([
+      'indicator.set_verdict',
+      'allowlist.create',
+      'indicator.mark_false_positive',
+      'indicator.set_verdict',
     ])
-    expect(log[1]?.changes).toMatchObject({ reason: 'our scanner' })
+    expect(log[1]?.changes).toMatchObject({ value: '91.92.240.20', reason: 'our scanner' })
+    expect(log[2]?.changes).toMatchObject({ reason: 'our scanner' })
 
     const cleared = await t.core.call('indicators.setVerdict', { id: i.id, verdict: null })
     expect(cleared.verdict).toBeNull()
-    expect((await lookup('198.51.100.20')).falsePositive).toBe(false)
+    expect((await lookup('91.92.240.20')).falsePositive).toBe(false)
     expect(cleared.baseScore).toBe(base)
   })
 
@@ -153,18 +159,18 @@ describe('verdicts', () => {
 
 describe('decay sweep', () => {
   it('marks the expired and keeps them', async () => {
-    await run((await feed('grade-a', 'A', ['203.0.113.30'])).id)
+    await run((await feed('grade-a', 'A', ['45.155.205.30'])).id)
     const bulk = await t.core.call('indicators.bulkCreate', {
-      text: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n',
+      text: '43b6eca3be5512e5d364fd1c3bd0a13af1d6877b1833bdb25810fa7b33507ee7\n',
     })
     expect(bulk.created).toBe(1)
     t.clock.advance(60 * DAY)
     await t.core.start()
     await t.core.waitForIdle()
-    const ip = await lookup('203.0.113.30')
+    const ip = await lookup('45.155.205.30')
     expect(ip).toMatchObject({ expired: true, riskLevel: 'safe' })
     // A hash lives 460 days.
-    const hash = await lookup('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855')
+    const hash = await lookup('43b6eca3be5512e5d364fd1c3bd0a13af1d6877b1833bdb25810fa7b33507ee7')
     expect(hash.expired).toBe(false)
     const entry = (await t.core.call('audit.list', { operation: 'rescore', limit: 1 })).items[0]
     expect(entry).toMatchObject({ actor: 'scheduler', changes: { decay: true, expired: 1 } })
