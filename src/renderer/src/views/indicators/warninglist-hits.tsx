@@ -35,7 +35,11 @@ export const WarninglistHitsSection = (props: { indicatorId: string; version: st
       )
     void load()
     const offRun = client.on('feeds.onDidFinishRun', () => void load())
-    const offChange = client.on('indicators.onDidChange', () => void load())
+    const offChange = client.on('indicators.onDidChange', (change) => {
+      // A deleted indicator is the detail panel's to report; asking for its hits would only 404.
+      if (change.kind === 'deleted') return
+      if (change.kind === 'bulk' || change.ids?.includes(indicatorId)) void load()
+    })
     return () => {
       live = false
       offRun()
