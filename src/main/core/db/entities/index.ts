@@ -15,6 +15,11 @@ import { SettingEntity } from './setting.entity'
 import { AllowlistEntryEntity } from './allowlist-entry.entity'
 import { WarninglistHitEntity } from './warninglist-hit.entity'
 import { WarninglistEntity } from './warninglist.entity'
+import { IntelAliasEntity } from './intel-alias.entity'
+import { IntelEntityTechniqueEntity } from './intel-entity-technique.entity'
+import { IntelEntityEntity } from './intel-entity.entity'
+import { IntelRelationshipEntity } from './intel-relationship.entity'
+import { ReportObjectEntity } from './report-object.entity'
 
 // Every entity class, in one list for the DataSource (SQLite on the desktop, PostgreSQL on the team server).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -41,4 +46,10 @@ export const entities: MixedList<Function> = [
   // alerts (migration 0014)
   AlertRuleEntity,
   AlertEntity,
+  // the intel knowledge base (migration 0016)
+  IntelEntityEntity,
+  IntelAliasEntity,
+  IntelEntityTechniqueEntity,
+  IntelRelationshipEntity,
+  ReportObjectEntity,
 ]

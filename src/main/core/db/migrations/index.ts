@@ -14,6 +14,7 @@ import { RetypeCustomIndicators1764801200000 } from './0012-retype-custom-indica
 import { CreateIncidents1764801300000 } from './0013-create-incidents'
 import { CreateAlerts1764801400000 } from './0014-create-alerts'
 import { CreateTriageViews1764801500000 } from './0015-create-triage-views'
+import { CreateIntelEntities1764801600000 } from './0016-create-intel-entities'
 
 // Ordered. Files are named NNNN-verb-noun.ts; each class sets `name` ending in a 13-digit timestamp (TypeORM
 // orders and records migrations by it). Never edit a migration that has shipped: add the next one.
@@ -33,4 +34,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CreateIncidents1764801300000,
   CreateAlerts1764801400000,
   CreateTriageViews1764801500000,
+  CreateIntelEntities1764801600000,
 ]
