@@ -27,6 +27,8 @@ import { createEventHub } from './events/event-hub'
 import { createFeedHandlers } from './feeds/feeds.handlers'
 import { createFileHandlers } from './files/files.handlers'
 import { createFeedsService, type FeedsServiceOptions } from './feeds/feeds.service'
+import { createExportHandlers } from './export/export.handlers'
+import { createExportService, type ExportService } from './export/export.service'
 import { createExtractHandlers } from './extract/extract.handlers'
 import { createIncidentHandlers } from './incidents/incidents.handlers'
 import { startRunSightings } from './incidents/incident-sightings'
@@ -92,6 +94,8 @@ export type Core = CoreContext & {
   alertSettings: AlertSettingsService
   /** The warninglists (built-in and imported), their compiled matcher, checks and the rescan job. */
   warninglists: WarninglistsService
+  /** Exports: the file jobs of export.*, and streaming straight into a response or a file (REST, CLI). */
+  exports: ExportService
   /** Typed in-process call through the same dispatcher the transports use (validation included). */
   call<K extends Method>(method: K, input: In<K>, ctx?: CallContext): Promise<Out<K>>
   /** The HTTP transport reports where it listens, for system.info and the CLI. */
@@ -185,6 +189,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
       await handlers['indicators.setVerdict']({ id, verdict, reason }, call)
     }
   const scoring = createScoringService({ ...ctx, jobs })
+  const exports = createExportService(ctx, jobs)
   const handlers: Handlers = {
     ...createAlertHandlers(alerts, alertSettings, webhook),
     ...createJobHandlers(jobs, () => handlers),
@@ -202,6 +207,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     ...createTriageHandlers(ctx, triage, verdictFor),
     ...createWarninglistsHandlers(warninglists),
     ...createAllowlistHandlers(ctx),
+    ...createExportHandlers(exports),
   }
   const dispatch = createDispatcher({
     handlers,
@@ -253,6 +259,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     alerts,
     alertSettings,
     warninglists,
+    exports,
     call: async (method, input, callCtx) =>
       unwrap<typeof method>(await dispatch(method, input, callCtx ?? inProcessContext())),
     setHttpUrl: (url) => {

@@ -4,6 +4,7 @@ import { analysisContract } from './analysis.contract'
 import { allowlistContract } from './allowlist.contract'
 import { auditContract } from './audit.contract'
 import { mergeContracts, mergeEvents } from './define'
+import { exportContract } from './export.contract'
 import { feedsContract, feedsEvents } from './feeds.contract'
 import { filesContract } from './files.contract'
 import { incidentsContract, incidentsEvents } from './incidents.contract'
@@ -31,6 +32,7 @@ export const contract = mergeContracts(
   warninglistsContract,
   allowlistContract,
   scoringContract,
+  exportContract,
 )
 export const events = mergeEvents(
   indicatorsEvents,

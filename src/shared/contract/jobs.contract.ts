@@ -3,6 +3,7 @@ import { auditContract } from './audit.contract'
 import { PageLimit, Timestamp, Uuid } from './common.schemas'
 import { method } from './define'
 import { RpcErrorSchema } from './errors'
+import { ExportFileSchema } from './export.schemas'
 import { indicatorsContract } from './indicators.contract'
 import { warninglistsContract } from './warninglists.contract'
 import { RescoreReportSchema } from './scoring.schemas'
@@ -12,7 +13,7 @@ import { RescoreReportSchema } from './scoring.schemas'
  * should not hold one request open for it. A kind is the method's name; the job runs that method's handler
  * with the same input and keeps its output as the result. Imports and feed runs are not here: they are runs
  * (feeds.getRun, feeds.onDidProgress), which already return an id at once with `wait: false`.
- * `scoring.rescore` is a kind whose method starts the job itself (it answers with the job).
+ * `scoring.rescore` and `export.start` are kinds whose method starts the job itself (it answers with the job).
  */
 export const JOB_KINDS = [
   'audit.verify',
@@ -20,6 +21,7 @@ export const JOB_KINDS = [
   'indicators.bulkCreate',
   'warninglists.rescan',
   'scoring.rescore',
+  'export.start',
 ] as const
 export const JobKindSchema = z.enum(JOB_KINDS)
 export type JobKind = (typeof JOB_KINDS)[number]
@@ -66,6 +68,7 @@ export const JobDetailSchema = z.discriminatedUnion('kind', [
   detailOf('indicators.bulkCreate', indicatorsContract['indicators.bulkCreate'].output),
   detailOf('warninglists.rescan', warninglistsContract['warninglists.rescan'].output),
   detailOf('scoring.rescore', RescoreReportSchema),
+  detailOf('export.start', ExportFileSchema),
 ])
 export type JobDetail = z.infer<typeof JobDetailSchema>
 
@@ -77,7 +80,8 @@ export const JobStartSchema = z.discriminatedUnion('kind', [
   startOf('audit.export', auditContract['audit.export'].input),
   startOf('indicators.bulkCreate', indicatorsContract['indicators.bulkCreate'].input),
   startOf('warninglists.rescan', warninglistsContract['warninglists.rescan'].input),
-  // scoring.rescore is not started through jobs.start: the method itself starts its job (and answers it).
+  // scoring.rescore and export.start are not started through jobs.start: the method itself starts its job
+  // (and answers it).
 ])
 
 /** Finished jobs this process keeps for jobs.get and jobs.list (the oldest go first); jobs are not persisted. */

@@ -52,6 +52,9 @@ type Seed = {
   listDir: string
   /** An imported warninglist. */
   warninglist: string
+  /** A finished CSV export, and one the delete case removes. */
+  exportFile: string
+  doomedExport: string
 }
 
 type Case = {
@@ -96,6 +99,19 @@ const CASES = {
   },
   // Answers at once with the job, like jobs.start (few rows match: it is quick).
   'scoring.rescore': { input: () => ({ filter: { type: 'cve' } }), namesCaller: true },
+  // The seed's indicators are TLP:AMBER (the default): the check warns, the start needs the confirmation.
+  'export.check': { input: () => ({ target: { kind: 'indicators', filter: { tag: 'seed' } } }) },
+  'export.list': { input: () => ({}) },
+  'export.get': { input: (s) => ({ id: s.exportFile }) },
+  'export.readFile': { input: (s) => ({ id: s.exportFile, offset: 3, length: 64 }) },
+  'export.start': {
+    input: () => ({
+      format: 'csv',
+      target: { kind: 'indicators', filter: { tag: 'seed' } },
+      confirmTlp: true,
+    }),
+    namesCaller: true,
+  },
   'settings.get': { input: () => ({}) },
   'settings.update': { input: () => ({ patch: { theme: 'dark' } }) },
   // Before the indicator cases: their changes re-trigger the seed's rule after the call has answered.
@@ -270,6 +286,7 @@ const CASES = {
   'allowlist.add': { input: () => ({ value: '198.51.100.99', reason: 'rt' }), namesCaller: true },
   'allowlist.remove': { input: () => ({ value: '198.51.100.99' }) },
   'indicators.delete': { input: (s) => ({ id: s.doomedIndicator }) },
+  'export.delete': { input: (s) => ({ id: s.doomedExport }) },
   'projects.delete': { input: (s) => ({ id: s.doomedProject }) },
   'feeds.delete': { input: (s) => ({ id: s.doomedFeed }) },
   // Reads the disk of the machine running the core: local callers only. Last, so the worlds agree before it.
@@ -389,8 +406,23 @@ const seed = async (
       },
     ],
   })
+  const exported = async (tag: string) => {
+    clock.advance(1000)
+    const started = await core.call('export.start', {
+      format: 'csv',
+      target: { kind: 'indicators', filter: { tag } },
+      confirmTlp: true,
+    })
+    const done = await core.jobs.settled(started.id)
+    if (done.kind !== 'export.start' || done.result === null) throw new Error('seed export failed')
+    return done.result.id
+  }
+  const exportFile = await exported('seed')
+  const doomedExport = await exported('nothing-has-this-tag')
   return {
     dir,
+    exportFile,
+    doomedExport,
     ip: ip.id,
     doomedIndicator: doomed.id,
     project: project.id,

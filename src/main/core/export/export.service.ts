@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import { rename, rm, stat } from 'node:fs/promises'
+import type { Writable } from 'node:stream'
+import { finished } from 'node:stream/promises'
+import { AppError } from '#shared/contract/errors'
+import {
+  CONFIRM_TLPS,
+  type ExportCheck,
+  type ExportFile,
+  type ExportFormat,
+  type ExportTarget,
+} from '#shared/contract/export.schemas'
+import type { Job } from '#shared/contract/jobs.contract'
+import type { Tlp } from '#shared/domain/enums'
+import type { CoreContext } from '../core-context'
+import type { JobRegistry } from '../jobs/job-registry'
+import type { ExportSet } from './export-set'
+import { createExportStore, exportFileName, type ExportStore } from './export-store'
+import { FORMAT_FILES, availableFormats, writerOf } from './export-writers'
+import { buildExportSet, strictestTlp, tlpCountsOf } from './sources/build-export-set'
+import { tlpCountsOfScope } from './sources/indicator-scope'
+import { resolveTarget } from './sources/resolve-target'
+
+export type ExportRequest = {
+  format: ExportFormat
+  target: ExportTarget
+  defang: boolean
+  confirmTlp: boolean
+}
+
+/** What a stream export wrote (a REST response, the CLI's file). */
+export type StreamedExport = { rows: number; tlp: Tlp; fileName: string; mediaType: string }
+
+const needsConfirm = (tlp: Tlp): boolean => (CONFIRM_TLPS as readonly string[]).includes(tlp)
+
+const countsText = (counts: Partial<Record<Tlp, number>>): string =>
+  Object.entries(counts)
+    .filter(([, n]) => (n ?? 0) > 0)
+    .map(([t, n]) => `${n} ${t.toUpperCase()}`)
+    .join(', ')
+
+export const tlpWarning = (tlp: Tlp, counts: Partial<Record<Tlp, number>>): string | null =>
+  needsConfirm(tlp)
+    ? `Contains TLP:${tlp.toUpperCase()} material (${countsText(counts)}): share it only as its TLP allows`
+    : null
+
+const refuse = (tlp: Tlp, counts: Partial<Record<Tlp, number>>): AppError =>
+  new AppError(
+    'forbidden',
+    `confirmTlp: the export contains TLP:${tlp.toUpperCase()} material (${countsText(counts)}); confirm to export it`,
+    { field: 'confirmTlp', tlp, tlpCounts: counts },
+  )
+
+export type ExportService = ReturnType<typeof createExportService>
+
+/**
+ * Exports: a target resolved into an ExportSet, written by its format's writer into the exports folder as a
+ * job, or straight into a stream. The TLP rule is checked twice: when the export is asked for (so the caller
+ * hears it at once) and on the set as written (the data may have changed in between).
+ */
+export const createExportService = (
+  ctx: Pick<CoreContext, 'db' | 'clock' | 'dataDir' | 'logger'>,
+  jobs: JobRegistry,
+) => {
+  const sqlite = ctx.db.sqlite
+  const store: ExportStore = createExportStore(ctx.dataDir, ctx.logger)
+
+  const check = (target: ExportTarget): ExportCheck => {
+    const resolved = resolveTarget(sqlite, target)
+    const scopeCounts = resolved.scope === null ? {} : tlpCountsOfScope(sqlite, resolved.scope)
+    const tlpCounts = tlpCountsOf(resolved, scopeCounts)
+    const tlp = strictestTlp(tlpCounts)
+    return {
+      tlp,
+      tlpCounts,
+      indicatorCount: Object.values(scopeCounts).reduce((a, n) => a + (n ?? 0), 0),
+      entityCount: resolved.entities.length,
+      targetText: resolved.targetText,
+      warning: tlpWarning(tlp, tlpCounts),
+      needsConfirm: needsConfirm(tlp),
+      formats: availableFormats(),
+    }
+  }
+
+  const setOf = (req: ExportRequest): { set: ExportSet; targetText: string } => {
+    const resolved = resolveTarget(sqlite, req.target)
+    const set = buildExportSet(sqlite, resolved, ctx.clock.now())
+    if (needsConfirm(set.tlp) && !req.confirmTlp) throw refuse(set.tlp, set.tlpCounts)
+    return { set, targetText: resolved.targetText }
+  }
+
+  /** Writes the export into `out` (not ended); checks the TLP rule before the first byte. */
+  const writeTo = async (
+    req: ExportRequest,
+    out: Writable,
+    signal: AbortSignal,
+    progress: (done: number, total: number | null) => void = () => {},
+  ): Promise<StreamedExport & { set: ExportSet; targetText: string }> => {
+    const write = writerOf(req.format)
+    const { set, targetText } = setOf(req)
+    const rows = req.target.kind === 'entities' ? 'entities' : 'indicators'
+    const result = await write(set, out, { defang: req.defang, rows, signal, progress })
+    const { extension, mediaType } = FORMAT_FILES[req.format]
+    return {
+      rows: result.rows,
+      tlp: set.tlp,
+      fileName: exportFileName(set.title, set.tlp, ctx.clock.now(), extension),
+      mediaType,
+      set,
+      targetText,
+    }
+  }
+
+  /** The job's work: the file is written under a temporary name and listed once it is whole. */
+  const run = async (
+    req: ExportRequest,
+    signal: AbortSignal,
+    progress: (done: number, total: number | null) => void,
+  ): Promise<ExportFile> => {
+    const id = randomUUID()
+    const createdAt = ctx.clock.now()
+    const partial = store.pathFor(id, `export.part`)
+    const out = createWriteStream(partial, { mode: 0o600, flags: 'wx' })
+    let written: Awaited<ReturnType<typeof writeTo>>
+    try {
+      written = await writeTo(req, out, signal, progress)
+      out.end()
+      await finished(out)
+    } catch (e) {
+      out.destroy()
+      await rm(partial, { force: true })
+      throw e
+    }
+    const fileName = exportFileName(
+      written.set.title,
+      written.tlp,
+      createdAt,
+      FORMAT_FILES[req.format].extension,
+    )
+    const path = store.pathFor(id, fileName)
+    await rename(partial, path)
+    const file: ExportFile = {
+      id,
+      format: req.format,
+      target: req.target,
+      targetText: written.targetText,
+      tlp: written.tlp,
+      defang: req.defang,
+      fileName,
+      path,
+      mediaType: written.mediaType,
+      size: (await stat(path)).size,
+      rows: written.rows,
+      createdAt: createdAt.toISOString(),
+    }
+    store.save(file)
+    return file
+  }
+
+  return {
+    check,
+    writeTo,
+    /** Refuses at once what the job would refuse (TLP, a format this build lacks, a missing target). */
+    start: (req: ExportRequest, actor: string): Job => {
+      writerOf(req.format)
+      const c = check(req.target)
+      if (c.needsConfirm && !req.confirmTlp) throw refuse(c.tlp, c.tlpCounts)
+      return jobs.start('export.start', actor, (job) => run(req, job.signal, job.progress))
+    },
+    run,
+    list: (limit: number) => store.list(limit),
+    get: (id: string) => store.get(id),
+    remove: (id: string) => store.remove(id),
+    read: (id: string, offset: number, length: number) => store.read(id, offset, length),
+    stream: (id: string) => store.stream(id),
+  }
+}
