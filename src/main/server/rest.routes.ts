@@ -132,6 +132,13 @@ export const REST_ROUTES: readonly RestRoute[] = [
   route('POST', '/allowlist', 'allowlist.add', fromBody(), { status: 201 }),
   route('DELETE', '/allowlist/:id', 'allowlist.remove', fromParams(), { status: 204 }),
 
+  // Exports: files written as jobs (export.routes.ts streams a file, and any export straight to the client).
+  route('POST', '/exports', 'export.start', fromBody(), { status: 202 }),
+  route('POST', '/exports/check', 'export.check', fromBody()),
+  route('GET', '/exports', 'export.list', fromQuery()),
+  route('GET', '/exports/:id', 'export.get', fromParams()),
+  route('DELETE', '/exports/:id', 'export.delete', fromParams(), { status: 204 }),
+
   route('GET', '/audit', 'audit.list', fromQuery({ alias: { action: 'operation' } })),
   route('GET', '/audit/verify', 'audit.verify', fromQuery()),
   route('GET', '/audit/export', 'audit.export', fromQuery({ alias: { action: 'operation' } })),

@@ -3,6 +3,7 @@ import { createLogger, type Core, type Logger } from '#core'
 import { registerBodyParsers } from './body-parsers'
 import { DOCS_HTML, DOCS_JS } from './docs-page'
 import { registerEventsRoute } from './events.route'
+import { registerExportRoutes } from './export.routes'
 import { checkHost, checkOrigin, checkToken, isLoopbackHost } from './guards'
 import { fromFastifyError, isApiPath, pathOf, routePathOf, sendError } from './http-errors'
 import { buildOpenApi } from './openapi'
@@ -16,8 +17,11 @@ import { isRendererDir, registerRenderer } from './static'
 /** Bulk imports arrive as one body; 32 MiB holds roughly half a million indicators. */
 export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024
 
-/** What the server needs of the core: the dispatcher every transport shares, and its events. */
-export type HttpCore = Pick<Core, 'dispatch' | 'events'>
+/**
+ * What the server needs of the core: the dispatcher every transport shares, and its events; with the
+ * export service, the routes that stream an export straight into the response are served too.
+ */
+export type HttpCore = Pick<Core, 'dispatch' | 'events'> & Partial<Pick<Core, 'exports'>>
 
 export type HttpServerOptions = {
   core: HttpCore
@@ -120,6 +124,7 @@ export const createHttpServer = (opts: HttpServerOptions): HttpServer => {
 
   registerRpcRoute(app, opts.core.dispatch)
   registerRestRoutes(app, [...REST_ROUTES, ...TRACKING_ROUTES], opts.core.dispatch)
+  if (opts.core.exports) registerExportRoutes(app, opts.core.exports)
   const eventStreams = registerEventsRoute(app, opts.core.events, {
     heartbeatMs: opts.heartbeatMs ?? 15_000,
     maxBufferedBytes: 4 * 1024 * 1024,

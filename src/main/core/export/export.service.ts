@@ -29,8 +29,19 @@ export type ExportRequest = {
   confirmTlp: boolean
 }
 
-/** What a stream export wrote (a REST response, the CLI's file). */
-export type StreamedExport = { rows: number; tlp: Tlp; fileName: string; mediaType: string }
+/** An export ready to stream (a REST response, the CLI's file): the TLP rule has passed. */
+export type PreparedExport = {
+  set: ExportSet
+  targetText: string
+  tlp: Tlp
+  fileName: string
+  mediaType: string
+  write(
+    out: Writable,
+    signal: AbortSignal,
+    progress?: (done: number, total: number | null) => void,
+  ): Promise<{ rows: number }>
+}
 
 const needsConfirm = (tlp: Tlp): boolean => (CONFIRM_TLPS as readonly string[]).includes(tlp)
 
@@ -90,25 +101,23 @@ export const createExportService = (
     return { set, targetText: resolved.targetText }
   }
 
-  /** Writes the export into `out` (not ended); checks the TLP rule before the first byte. */
-  const writeTo = async (
-    req: ExportRequest,
-    out: Writable,
-    signal: AbortSignal,
-    progress: (done: number, total: number | null) => void = () => {},
-  ): Promise<StreamedExport & { set: ExportSet; targetText: string }> => {
+  /**
+   * Resolves the target and checks the TLP rule without writing anything, so a caller that streams (a REST
+   * response) can still answer with an error; `write` then writes into `out` without ending it.
+   */
+  const prepare = (req: ExportRequest): PreparedExport => {
     const write = writerOf(req.format)
     const { set, targetText } = setOf(req)
     const rows = req.target.kind === 'entities' ? 'entities' : 'indicators'
-    const result = await write(set, out, { defang: req.defang, rows, signal, progress })
     const { extension, mediaType } = FORMAT_FILES[req.format]
     return {
-      rows: result.rows,
-      tlp: set.tlp,
-      fileName: exportFileName(set.title, set.tlp, ctx.clock.now(), extension),
-      mediaType,
       set,
       targetText,
+      tlp: set.tlp,
+      mediaType,
+      fileName: exportFileName(set.title, set.tlp, ctx.clock.now(), extension),
+      write: (out, signal, progress = () => {}) =>
+        write(set, out, { defang: req.defang, rows, signal, progress }),
     }
   }
 
@@ -122,9 +131,11 @@ export const createExportService = (
     const createdAt = ctx.clock.now()
     const partial = store.pathFor(id, `export.part`)
     const out = createWriteStream(partial, { mode: 0o600, flags: 'wx' })
-    let written: Awaited<ReturnType<typeof writeTo>>
+    let prepared: PreparedExport
+    let rows: number
     try {
-      written = await writeTo(req, out, signal, progress)
+      prepared = prepare(req)
+      rows = (await prepared.write(out, signal, progress)).rows
       out.end()
       await finished(out)
     } catch (e) {
@@ -133,8 +144,8 @@ export const createExportService = (
       throw e
     }
     const fileName = exportFileName(
-      written.set.title,
-      written.tlp,
+      prepared.set.title,
+      prepared.tlp,
       createdAt,
       FORMAT_FILES[req.format].extension,
     )
@@ -144,14 +155,14 @@ export const createExportService = (
       id,
       format: req.format,
       target: req.target,
-      targetText: written.targetText,
-      tlp: written.tlp,
+      targetText: prepared.targetText,
+      tlp: prepared.tlp,
       defang: req.defang,
       fileName,
       path,
-      mediaType: written.mediaType,
+      mediaType: prepared.mediaType,
       size: (await stat(path)).size,
-      rows: written.rows,
+      rows,
       createdAt: createdAt.toISOString(),
     }
     store.save(file)
@@ -160,7 +171,7 @@ export const createExportService = (
 
   return {
     check,
-    writeTo,
+    prepare,
     /** Refuses at once what the job would refuse (TLP, a format this build lacks, a missing target). */
     start: (req: ExportRequest, actor: string): Job => {
       writerOf(req.format)
