@@ -36,7 +36,7 @@ const csvOf = async (target: ExportTargetInput): Promise<string[][]> => {
   sink.on('data', (c: Buffer) => chunks.push(c))
   await p.write(sink, new AbortController().signal)
   sink.end()
-  return parse<string[]>(Buffer.concat(chunks).toString('utf8'))
+  return parse(Buffer.concat(chunks).toString('utf8'))
 }
 
 describe('indicator query target', () => {

@@ -73,7 +73,7 @@ describe('CSV cells', () => {
       const cell = csvCell(`${c}HYPERLINK("http://x")`)
       expect(cell.startsWith(`"'${c}`)).toBe(true)
       // What a CSV reader gets back is the text with its apostrophe, never a formula.
-      expect((parse<string[]>(cell + '\r\n'))[0]?.[0]).toBe(`'${c}HYPERLINK("http://x")`)
+      expect(parse(cell + '\r\n')[0]?.[0]).toBe(`'${c}HYPERLINK("http://x")`)
     },
   )
 
@@ -94,7 +94,7 @@ describe('CSV cells', () => {
 
   it('round-trips hostile values through a CSV parser', () => {
     const hostile = ['=cmd|"/c calc"!A1', 'x,"y"\r\nz', '@SUM(1)', '+1', '-1', '\ttab', 'plain']
-    const parsed = parse<string[]>(csvRow(hostile))
+    const parsed = parse(csvRow(hostile))
     expect(parsed[0]).toEqual([
       `'=cmd|"/c calc"!A1`,
       'x,"y"\r\nz',
@@ -115,20 +115,20 @@ describe('writeCsv', () => {
     ])
     const { text, rows } = await collect(set, true)
     expect(rows).toBe(2)
-    const table = parse<string[]>(text)
+    const table = parse(text)
     expect(table[0]).toEqual(INDICATOR_CSV_COLUMNS.map(([n]) => n))
     const value = table[0]?.indexOf('value') ?? -1
     expect(table[1]?.[value]).toBe('hxxp://evil[.]example[.]com/a?b=1')
     expect(table[2]?.[value]).toBe('203.0.113[.]7')
     expect(table[1]?.[0]).toBe('AMBER')
     expect(table[1]?.[table[0]?.indexOf('tags') ?? -1]).toBe('c2; apt')
-    const plain = parse<string[]>((await collect(set, false)).text)
+    const plain = parse((await collect(set, false)).text)
     expect(plain[1]?.[value]).toBe('http://evil.example.com/a?b=1')
   })
 
   it('neutralises a formula in any column (description, tags)', async () => {
     const set = setOf([[indicator({ description: '=1+1', tags: ['@evil'] })]])
-    const table = parse<string[]>((await collect(set, false)).text)
+    const table = parse((await collect(set, false)).text)
     const header = table[0] ?? []
     expect(table[1]?.[header.indexOf('description')]).toBe("'=1+1")
     expect(table[1]?.[header.indexOf('tags')]).toBe("'@evil")
@@ -165,7 +165,7 @@ describe('writeCsv', () => {
     } satisfies IntelEntity
     const { text, rows } = await collect(setOf([], [entity]), false, 'entities')
     expect(rows).toBe(1)
-    const table = parse<string[]>(text)
+    const table = parse(text)
     expect(table[0]).toEqual(ENTITY_CSV_COLUMNS.map(([n]) => n))
     expect(table[1]).toContain('Fancy Bear; Sofacy')
     expect(table[1]).toContain("'-dash first")
