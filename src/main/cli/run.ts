@@ -14,6 +14,7 @@ import { ALERTS_COMMANDS } from './alerts.command'
 import { auditExportCommand } from './audit-export.command'
 import { auditVerifyCommand } from './audit-verify.command'
 import { auditCommand } from './audit.command'
+import { exportCommand } from './export.command'
 import { extractCommand } from './extract.command'
 import { FEEDS_COMMANDS } from './feeds.command'
 import { commandHelp, overallHelp } from './help'
@@ -54,6 +55,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   auditVerifyCommand,
   auditExportCommand,
   rescoreCommand,
+  exportCommand,
 ]
 
 const findCommand = (argv: readonly string[]): CommandSpec | undefined =>
