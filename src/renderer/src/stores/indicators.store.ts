@@ -79,7 +79,7 @@ const DEFAULT_SORT: IndicatorSort = { field: 'updatedAt', dir: 'desc' }
 const ASC_FIRST = new Set<IndicatorSort['field']>(['value', 'type'])
 
 /** Empty strings and undefined mean "no filter" and are not sent. */
-const cleanFilter = (f: IndicatorFilter): IndicatorFilter => {
+export const cleanFilter = (f: IndicatorFilter): IndicatorFilter => {
   const out: IndicatorFilter = { ...f }
   for (const key of Object.keys(out) as (keyof IndicatorFilter)[]) {
     const v = out[key]

@@ -1,11 +1,38 @@
 import { useEffect, useRef, useState } from 'react'
+import type { ExportTargetInput } from '#shared/contract/export.schemas'
 import { useIndicators, useServices } from '../../app-context'
+import { ExportDialog } from '../../components/export-dialog'
 import { GOTO_INPUT_ID } from '../../hooks/use-shortcuts'
+import { cleanFilter } from '../../stores/indicators.store'
 import { FiltersBar } from './filters-bar'
 import { formatCount } from './format'
 import { IndicatorDetail } from './indicator-detail'
 import { IndicatorsTable } from './indicators-table'
 import { COLUMNS, useColumnLayout, type ColumnLayout } from './table-columns'
+
+/** Exports what the table shows: the current filter, in the current order. */
+const ExportButton = () => {
+  const { indicators } = useServices()
+  const [target, setTarget] = useState<ExportTargetInput | null>(null)
+  return (
+    <>
+      <button
+        type="button"
+        className="button button-small"
+        data-testid="export-button"
+        onClick={() => {
+          const { filter, sort } = indicators.getState()
+          setTarget({ kind: 'indicators', filter: cleanFilter(filter), sort })
+        }}
+      >
+        Export
+      </button>
+      {target ? (
+        <ExportDialog target={target} title="Indicators" onClose={() => setTarget(null)} />
+      ) : null}
+    </>
+  )
+}
 
 const EmptyState = () => {
   const { ui, indicators } = useServices()
@@ -221,6 +248,7 @@ export const IndicatorsView = () => {
         ) : null}
         <div className="view-header-tools">
           <GoToRow />
+          <ExportButton />
           <ColumnsMenu layout={layout} />
         </div>
       </div>
