@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { TLP_LEVELS } from '../domain/enums'
-import { Ok, PageLimit, Timestamp, Uuid, boundedJsonObject } from './common.schemas'
+import { Ok, PageLimit, Timestamp, Uuid, boundedJsonObject, pageOf } from './common.schemas'
 import { method } from './define'
+import { IndicatorFilterSchema, IndicatorSchema } from './indicators.contract'
 import {
   AttackIdSchema,
   CampaignDetailsSchema,
@@ -182,6 +183,42 @@ export const RelationshipCreateSchema = z.strictObject({
 })
 export type RelationshipCreate = z.output<typeof RelationshipCreateSchema>
 
+/** The kind a caller expects (the REST routes are per kind): an entity of another kind is not_found. */
+const ExpectedKind = IntelKindSchema.optional()
+
+export const RelationshipViewSchema = IntelRelationshipSchema.extend({
+  /** The two ends as nodes; null for an end whose object is gone. */
+  sourceNode: IntelNodeSchema.nullable(),
+  targetNode: IntelNodeSchema.nullable(),
+})
+export type RelationshipView = z.infer<typeof RelationshipViewSchema>
+
+/** How an entity is linked to an indicator. */
+export const LINK_VIAS = ['relationship', 'report', 'cve'] as const
+export const IndicatorLinkSchema = IntelNodeSchema.extend({
+  via: z.enum(LINK_VIAS),
+  /** The relationship's type (via relationship), `contains` (report) or `related-to` (cve). */
+  relationshipType: z.string(),
+  /** Whether the indicator is the relationship's source (indicates) or its target (uses). */
+  indicatorIs: z.enum(['source', 'target']).nullable(),
+})
+export type IndicatorLink = z.infer<typeof IndicatorLinkSchema>
+
+export const ReportObjectViewSchema = IntelNodeSchema.extend({
+  position: z.number().int(),
+  addedAt: Timestamp,
+})
+export type ReportObjectView = z.infer<typeof ReportObjectViewSchema>
+
+/** What one attach call may add; a larger query is refused before anything is written. */
+export const REPORT_ATTACH_MAX = 1_000_000
+export const REPORT_REFS_MAX = 10_000
+
+export const AttachResultSchema = z.object({
+  added: z.number().int(),
+  alreadyThere: z.number().int(),
+})
+
 export const intelContract = {
   'intel.list': method({
     summary:
@@ -198,7 +235,7 @@ export const intelContract = {
   }),
   'intel.get': method({
     summary: 'One threat actor, campaign, vulnerability, malware family or threat report',
-    input: z.strictObject({ id: Uuid }),
+    input: z.strictObject({ id: Uuid, kind: ExpectedKind }),
     output: IntelEntitySchema,
   }),
   'intel.create': method({
@@ -210,13 +247,13 @@ export const intelContract = {
   }),
   'intel.update': method({
     summary: 'Change an entity; `published: true` publishes a report and stamps its date',
-    input: z.strictObject({ id: Uuid, patch: IntelPatchSchema }),
+    input: z.strictObject({ id: Uuid, kind: ExpectedKind, patch: IntelPatchSchema }),
     output: IntelEntitySchema,
     mutates: true,
   }),
   'intel.delete': method({
     summary: 'Delete an entity with its relationships and its place in reports',
-    input: z.strictObject({ id: Uuid }),
+    input: z.strictObject({ id: Uuid, kind: ExpectedKind }),
     output: Ok,
     mutates: true,
   }),
@@ -246,6 +283,80 @@ export const intelContract = {
       limit: z.number().int().min(1).max(200).default(20),
     }),
     output: z.object({ items: z.array(IntelNodeSchema) }),
+  }),
+  'intel.listRelationships': method({
+    summary: 'The relationships of an entity or indicator, both directions, with both ends',
+    input: z.strictObject({
+      ref: Ref,
+      limit: z.number().int().min(1).max(1000).default(200),
+    }),
+    output: z.object({ items: z.array(RelationshipViewSchema), truncated: z.boolean() }),
+  }),
+  'intel.deleteRelationship': method({
+    summary: 'Delete a relationship',
+    input: z.strictObject({ id: Uuid }),
+    output: Ok,
+    mutates: true,
+  }),
+  'intel.forIndicator': method({
+    summary:
+      'The entities linked to an indicator: relationships, the reports containing it, the vulnerability of a CVE',
+    input: z.strictObject({
+      indicatorId: Uuid,
+      limit: z.number().int().min(1).max(1000).default(200),
+    }),
+    output: z.object({ items: z.array(IndicatorLinkSchema), truncated: z.boolean() }),
+  }),
+  'intel.linkedIndicators': method({
+    summary:
+      "An entity's indicators: related either way, a report's contents, a vulnerability's CVE indicators",
+    input: z.strictObject({
+      id: Uuid,
+      limit: PageLimit,
+      cursor: z.string().max(1000).optional(),
+    }),
+    output: pageOf(IndicatorSchema),
+  }),
+  'intel.reportObjects': method({
+    summary: 'What a threat report contains, by kind then in the order attached, with the total',
+    input: z.strictObject({
+      reportId: Uuid,
+      kind: IntelRefKindSchema.optional(),
+      limit: PageLimit,
+      cursor: z.string().max(1000).optional(),
+    }),
+    output: z.object({
+      items: z.array(ReportObjectViewSchema),
+      nextCursor: z.string().nullable(),
+      total: z.number().int(),
+    }),
+  }),
+  'intel.attachToReport': method({
+    summary:
+      'Add indicators (by id or everything a filter matches) and entities to a threat report',
+    input: z
+      .strictObject({
+        reportId: Uuid,
+        indicatorIds: z.array(Uuid).min(1).max(REPORT_REFS_MAX).optional(),
+        /** Every indicator this query matches, added in batches. */
+        filter: IndicatorFilterSchema.optional(),
+        entityIds: z.array(Uuid).min(1).max(REPORT_REFS_MAX).optional(),
+      })
+      .refine(
+        (v) => v.indicatorIds !== undefined || v.filter !== undefined || v.entityIds !== undefined,
+        { message: 'give indicatorIds, filter or entityIds', path: ['indicatorIds'] },
+      ),
+    output: AttachResultSchema,
+    mutates: true,
+  }),
+  'intel.detachFromReport': method({
+    summary: 'Take objects (indicators or entities) off a threat report',
+    input: z.strictObject({
+      reportId: Uuid,
+      refs: z.array(Ref).min(1).max(REPORT_REFS_MAX),
+    }),
+    output: z.object({ removed: z.number().int() }),
+    mutates: true,
   }),
 } as const
 

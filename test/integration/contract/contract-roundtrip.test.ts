@@ -56,6 +56,8 @@ type Seed = {
   actor: string
   report: string
   doomedIntel: string
+  /** A relationship (actor related-to report) the delete case removes. */
+  doomedRelationship: string
 }
 
 type Case = {
@@ -300,7 +302,22 @@ const CASES = {
       confidence: 70,
     }),
   },
+  'intel.listRelationships': { input: (s) => ({ ref: s.actor }) },
+  'intel.deleteRelationship': { input: (s) => ({ id: s.doomedRelationship }) },
+  // Named ids and a query: the ip the seed made, every ip (in batches) and the actor.
+  'intel.attachToReport': {
+    input: (s) => ({
+      reportId: s.report,
+      indicatorIds: [s.ip],
+      filter: { types: ['ip'] },
+      entityIds: [s.actor],
+    }),
+  },
+  'intel.reportObjects': { input: (s) => ({ reportId: s.report, limit: 50 }) },
+  'intel.linkedIndicators': { input: (s) => ({ id: s.report, limit: 50 }) },
+  'intel.forIndicator': { input: (s) => ({ indicatorId: s.ip }) },
   'intel.neighbours': { input: (s) => ({ ref: s.actor }) },
+  'intel.detachFromReport': { input: (s) => ({ reportId: s.report, refs: [s.actor] }) },
   'intel.searchObjects': { input: () => ({ q: 'seed bear' }) },
   'intel.delete': { input: (s) => ({ id: s.doomedIntel }) },
   'indicators.delete': { input: (s) => ({ id: s.doomedIndicator }) },
@@ -437,11 +454,17 @@ const seed = async (
     details: { content: '# Seed\n\nMarkdown *content*.', authors: ['analyst'] },
   })
   const doomedIntel = await core.call('intel.create', { kind: 'campaign', name: 'Doomed op' })
+  const doomedRelationship = await core.call('intel.createRelationship', {
+    sourceRef: actor.id,
+    targetRef: report.id,
+    relationshipType: 'related-to',
+  })
   return {
     dir,
     actor: actor.id,
     report: report.id,
     doomedIntel: doomedIntel.id,
+    doomedRelationship: doomedRelationship.relationship.id,
     ip: ip.id,
     doomedIndicator: doomed.id,
     project: project.id,

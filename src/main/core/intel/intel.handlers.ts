@@ -12,6 +12,13 @@ type IntelMethod =
   | 'intel.createRelationship'
   | 'intel.neighbours'
   | 'intel.searchObjects'
+  | 'intel.listRelationships'
+  | 'intel.deleteRelationship'
+  | 'intel.forIndicator'
+  | 'intel.linkedIndicators'
+  | 'intel.reportObjects'
+  | 'intel.attachToReport'
+  | 'intel.detachFromReport'
 
 /** How long a search waits for the indicator search index to take in the latest writes. */
 const SEARCH_FRESHNESS_MS = 250
@@ -22,11 +29,11 @@ export const createIntelHandlers = (
   svc: IntelService,
 ): HandlerMap<IntelMethod> => ({
   'intel.list': async ({ limit, cursor, ...filter }) => svc.list({ ...filter, limit, cursor }),
-  'intel.get': async ({ id }) => svc.get(id),
+  'intel.get': async ({ id, kind }) => svc.get(id, kind),
   'intel.create': (input, call) => svc.create(input, callerOf(call)),
-  'intel.update': ({ id, patch }, call) => svc.update(id, patch, callerOf(call)),
-  'intel.delete': async ({ id }, call) => {
-    await svc.remove(id, callerOf(call))
+  'intel.update': (input, call) => svc.update(input, callerOf(call)),
+  'intel.delete': async ({ id, kind }, call) => {
+    await svc.remove(id, kind, callerOf(call))
     return { ok: true }
   },
   'intel.createRelationship': (input, call) => svc.createRelationship(input, callerOf(call)),
@@ -36,4 +43,18 @@ export const createIntelHandlers = (
     await ctx.search.catchUp(SEARCH_FRESHNESS_MS)
     return svc.searchObjects(input)
   },
+  'intel.listRelationships': async ({ ref, limit }) => svc.links.listRelationships(ref, limit),
+  'intel.deleteRelationship': async ({ id }, call) => {
+    await svc.deleteRelationship(id, callerOf(call))
+    return { ok: true }
+  },
+  'intel.forIndicator': async ({ indicatorId, limit }) =>
+    svc.links.forIndicator(indicatorId, limit),
+  'intel.linkedIndicators': async ({ id, limit, cursor }) =>
+    svc.links.linkedIndicators(id, limit, cursor),
+  'intel.reportObjects': async (input) => svc.reportObjects.page(input),
+  'intel.attachToReport': (input, call) =>
+    svc.reportWrites.attach(input, callerOf(call), call.signal),
+  'intel.detachFromReport': ({ reportId, refs }, call) =>
+    svc.reportWrites.detach(reportId, refs, callerOf(call)),
 })

@@ -21,6 +21,9 @@ import { fieldDiff } from '../audit/change-log-writer'
 import type { CoreContext } from '../core-context'
 import { createIndicatorRepository } from '../indicators/indicators.repository'
 import { createIntelGraph, type NeighboursQuery } from './intel-graph'
+import { createIntelLinks } from './intel-links'
+import { createReportWrites } from './intel-report-writes'
+import { createReportObjects } from './intel-reports'
 import { mergeRelationship, rowToRelationship, type RelationshipRow } from './intel-relationships'
 import { entityToListItem, entityToRow, rowToEntity } from './intel-row'
 import { createIntelRepository, nameKeysOf, writeEntityIndexes } from './intel.repository'
@@ -57,6 +60,8 @@ export const createIntelService = (ctx: CoreContext) => {
   const repo = createIntelRepository(db.sqlite)
   const indicators = createIndicatorRepository(db.sqlite)
   const graph = createIntelGraph(db.sqlite, indicators)
+  const links = createIntelLinks(db.sqlite, graph)
+  const reportObjects = createReportObjects(db.sqlite, graph.refs)
   const projectExists = db.sqlite
     .prepare<[string], number>('SELECT 1 FROM projects WHERE id = ?')
     .pluck()
@@ -64,9 +69,13 @@ export const createIntelService = (ctx: CoreContext) => {
   const changed = (change: Change, id: string | null, kind: IntelKind | null) =>
     events.emit('intel.onDidChange', { change, id, kind })
 
-  const mustGet = (id: string): IntelEntity => {
+  /** The entity; not_found when there is none, or it is not of the kind the caller expects. */
+  const mustGet = (id: string, kind?: IntelKind): IntelEntity => {
     const row = repo.byId(id)
-    if (row === undefined) throw new AppError('not_found', `No intel entity has id ${id}`, { id })
+    if (row === undefined || (kind !== undefined && row.kind !== kind)) {
+      const what = kind ?? 'intel entity'
+      throw new AppError('not_found', `No ${what} has id ${id}`, { id })
+    }
     return rowToEntity(row)
   }
 
@@ -159,8 +168,8 @@ export const createIntelService = (ctx: CoreContext) => {
     return { ...before, ...fields, details: parsed.data } as IntelEntity
   }
 
-  const update = (id: string, patch: IntelPatch, by: ChangeCaller): IntelEntity => {
-    const before = mustGet(id)
+  const update = (id: string, kind: IntelKind | undefined, patch: IntelPatch, by: ChangeCaller) => {
+    const before = mustGet(id, kind)
     const now = nowIso()
     const after = patched(before, patch, now)
     const diff = fieldDiff(before, after, DIFF_FIELDS)
@@ -183,8 +192,8 @@ export const createIntelService = (ctx: CoreContext) => {
     return next
   }
 
-  const remove = (id: string, by: ChangeCaller): IntelEntity => {
-    const before = mustGet(id)
+  const remove = (id: string, kind: IntelKind | undefined, by: ChangeCaller): IntelEntity => {
+    const before = mustGet(id, kind)
     db.sqlite.transaction(() => {
       const removed = repo.remove(id)
       ctx.changes.record(by, {
@@ -269,14 +278,18 @@ export const createIntelService = (ctx: CoreContext) => {
       changed('created', entity.id, entity.kind)
       return entity
     },
-    update: async (id: string, patch: IntelPatch, by: ChangeCaller): Promise<IntelEntity> => {
+    update: async (
+      q: { id: string; kind?: IntelKind; patch: IntelPatch },
+      by: ChangeCaller,
+    ): Promise<IntelEntity> => {
+      const { id } = q
       const before = repo.byId(id)?.updated_at
-      const entity = await db.writes.run('intel.update', () => update(id, patch, by))
+      const entity = await db.writes.run('intel.update', () => update(id, q.kind, q.patch, by))
       if (entity.updatedAt !== before) changed('updated', id, entity.kind)
       return entity
     },
-    remove: async (id: string, by: ChangeCaller): Promise<void> => {
-      const gone = await db.writes.run('intel.delete', () => remove(id, by))
+    remove: async (id: string, kind: IntelKind | undefined, by: ChangeCaller): Promise<void> => {
+      const gone = await db.writes.run('intel.delete', () => remove(id, kind, by))
       changed('deleted', id, gone.kind)
     },
     createRelationship: async (
@@ -289,8 +302,35 @@ export const createIntelService = (ctx: CoreContext) => {
       changed('relationships', null, null)
       return result
     },
+    deleteRelationship: async (id: string, by: ChangeCaller): Promise<void> => {
+      await db.writes.run('intel.deleteRelationship', () =>
+        db.sqlite.transaction(() => {
+          const have = graph.rels.byId(id)
+          if (have === undefined) {
+            throw new AppError('not_found', `No relationship has id ${id}`, { id })
+          }
+          graph.rels.remove(id)
+          ctx.changes.record(by, {
+            entity: 'intel_relationship',
+            entityId: id,
+            operation: 'delete',
+            changes: {
+              relationshipType: have.relationship_type,
+              sourceRef: have.source_ref,
+              targetRef: have.target_ref,
+            },
+          })
+        })(),
+      )
+      changed('relationships', null, null)
+    },
     neighbours: (q: NeighboursQuery) => graph.neighbours(q),
     searchObjects: graph.searchObjects,
+    links,
+    reportObjects,
+    reportWrites: createReportWrites(ctx, reportObjects, (id) =>
+      changed('report-objects', id, 'report'),
+    ),
   }
 }
 export type IntelService = ReturnType<typeof createIntelService>
