@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createFixedClock } from '#core/platform/clock'
 import { openCore, type TestCore } from '../../../../support/test-core'
 import { entityNamed, viewKnowledge } from './knowledge-support'
 
-let t: TestCore
+let t: TestCore<ReturnType<typeof createFixedClock>>
 beforeEach(async () => {
   t = await openCore()
 })
@@ -37,7 +38,6 @@ const CAMPAIGN = id('campaign', 6)
 const IND_A = id('indicator', 10)
 const IND_B = id('indicator', 11)
 const IND_LATE = id('indicator', 12)
-const REPORT = id('report', 20)
 
 const bundle = (objects: unknown[]) =>
   JSON.stringify({ type: 'bundle', id: 'bundle--00000000-0000-4000-8000-0000000000ff', objects })
@@ -261,8 +261,8 @@ describe('STIX import into the knowledge base', () => {
     actor = entityNamed(viewKnowledge(t.core.db.sqlite), 'threat-actor', 'APT28')
     expect(actor?.description).toBe('Analyst notes')
     expect(actor?.sources).toEqual(['intel.json', 'analyst'])
-    // Lists still grow: the alias folds like APT28 (its name), so it adds nothing.
-    expect(actor?.aliases).toEqual(['Fancy Bear', 'Sofacy', 'Strontium'])
+    // Lists still grow.
+    expect(actor?.aliases).toEqual(['Fancy Bear', 'Sofacy', 'Strontium', 'APT-28'])
   })
 
   it('bounds what a hostile object brings', async () => {
