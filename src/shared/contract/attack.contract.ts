@@ -89,7 +89,7 @@ export const AttackImportResultSchema = z.object({
 export const KnowledgeRebuildReportSchema = z.object({
   /** Raw STIX and MISP objects read. */
   objects: z.number().int(),
-  /** Entities created or changed. */
+  /** Entity writes: created, merged with something new, or given techniques (one entity may count twice). */
   entities: z.number().int(),
   relationships: z.number().int(),
   reportObjects: z.number().int(),

@@ -33,7 +33,9 @@ type ObservationRow = { id: number; indicator_id: string; raw: string; tags: str
 export const RUN_OBJECTS_SQL = `SELECT o.rowid AS rowid, o.id, o.type, o.data, f.name AS feed_name
   FROM intel_objects o LEFT JOIN feeds f ON f.id = o.feed_id
   WHERE o.last_run_id = ? AND o.rowid > ? ORDER BY o.rowid LIMIT ?`
-export const ALL_OBJECTS_SQL = `SELECT o.rowid AS rowid, o.id, o.type, o.data, f.name AS feed_name
+/** Who stored an object: its feed, else the import (run) that last wrote it. */
+const SOURCE_OF = `coalesce(f.name, (SELECT r.source FROM feed_runs r WHERE r.id = o.last_run_id))`
+export const ALL_OBJECTS_SQL = `SELECT o.rowid AS rowid, o.id, o.type, o.data, ${SOURCE_OF} AS feed_name
   FROM intel_objects o LEFT JOIN feeds f ON f.id = o.feed_id
   WHERE o.rowid > ? ORDER BY o.rowid LIMIT ?`
 /** Raw records that name a STIX object (`{"id":…`) or a MISP event (`{"event_uuid":…`). */
@@ -102,7 +104,7 @@ export const startKnowledgeImport = (ctx: Deps): KnowledgeImport => {
       for (const h of imp().pendingHolders(ids.slice(i, i + OBJECT_SLICE))) holders.add(h)
     }
     const byId = sqlite.prepare<[string], ObjectRow>(
-      `SELECT o.rowid AS rowid, o.id, o.type, o.data, f.name AS feed_name
+      `SELECT o.rowid AS rowid, o.id, o.type, o.data, ${SOURCE_OF} AS feed_name
        FROM intel_objects o LEFT JOIN feeds f ON f.id = o.feed_id WHERE o.id = ?`,
     )
     const list = [...holders]

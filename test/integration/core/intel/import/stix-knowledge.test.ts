@@ -265,6 +265,16 @@ describe('STIX import into the knowledge base', () => {
     expect(actor?.aliases).toEqual(['Fancy Bear', 'Sofacy', 'Strontium', 'APT-28'])
   })
 
+  it('the backfill rebuilds the same knowledge from the stored objects and observations', async () => {
+    await importBundle(FIRST)
+    const built = viewKnowledge(t.core.db.sqlite)
+    t.core.db.sqlite.exec(`DELETE FROM intel_relationships; DELETE FROM intel_entities;
+      DELETE FROM intel_stix_indicators; DELETE FROM intel_pending_refs;`)
+    const report = await t.core.call('attack.rebuildKnowledge', {})
+    expect(report).toMatchObject({ relationships: 4, reportObjects: 4, pending: 2 })
+    expect(viewKnowledge(t.core.db.sqlite)).toEqual(built)
+  })
+
   it('bounds what a hostile object brings', async () => {
     const aliases = Array.from({ length: 50_000 }, (_, i) => `alias ${i}`)
     await importBundle([
