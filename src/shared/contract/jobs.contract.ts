@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { attackContract } from './attack.contract'
 import { auditContract } from './audit.contract'
 import { PageLimit, Timestamp, Uuid } from './common.schemas'
 import { method } from './define'
@@ -22,6 +23,7 @@ export const JOB_KINDS = [
   'warninglists.rescan',
   'scoring.rescore',
   'export.start',
+  'attack.rebuildKnowledge',
 ] as const
 export const JobKindSchema = z.enum(JOB_KINDS)
 export type JobKind = (typeof JOB_KINDS)[number]
@@ -69,6 +71,7 @@ export const JobDetailSchema = z.discriminatedUnion('kind', [
   detailOf('warninglists.rescan', warninglistsContract['warninglists.rescan'].output),
   detailOf('scoring.rescore', RescoreReportSchema),
   detailOf('export.start', ExportFileSchema),
+  detailOf('attack.rebuildKnowledge', attackContract['attack.rebuildKnowledge'].output),
 ])
 export type JobDetail = z.infer<typeof JobDetailSchema>
 
@@ -80,6 +83,7 @@ export const JobStartSchema = z.discriminatedUnion('kind', [
   startOf('audit.export', auditContract['audit.export'].input),
   startOf('indicators.bulkCreate', indicatorsContract['indicators.bulkCreate'].input),
   startOf('warninglists.rescan', warninglistsContract['warninglists.rescan'].input),
+  startOf('attack.rebuildKnowledge', attackContract['attack.rebuildKnowledge'].input),
   // scoring.rescore and export.start are not started through jobs.start: the method itself starts its job
   // (and answers it).
 ])
