@@ -212,3 +212,31 @@ describe('intel targets', () => {
     expect(() => prepare({ kind: 'project', id: actor })).toThrow(/no project/)
   })
 })
+
+describe('targets written by the intel domain', () => {
+  it('exports a report built with intel.create and intel.attachToReport', async () => {
+    const a = await t.core.call('indicators.create', { value: 'rpt-a.example.com', tlp: 'green' })
+    await t.core.call('indicators.create', { value: 'rpt-b.example.com', tlp: 'green' })
+    const actor = await t.core.call('intel.create', { kind: 'threat-actor', name: 'Seed Bear' })
+    const report = await t.core.call('intel.create', {
+      kind: 'report',
+      name: 'Weekly',
+      tlp: 'red',
+      details: { summary: 'One indicator', content: '# Weekly' },
+    })
+    await t.core.call('intel.attachToReport', {
+      reportId: report.id,
+      indicatorIds: [a.id],
+      entityIds: [actor.id],
+    })
+    const check = await t.core.call('export.check', { target: { kind: 'report', id: report.id } })
+    expect(check).toMatchObject({
+      tlp: 'red',
+      indicatorCount: 1,
+      entityCount: 1,
+      needsConfirm: true,
+    })
+    const table = await csvOf({ kind: 'report', id: report.id })
+    expect(table.slice(1).map((r) => r[2])).toEqual(['rpt-a.example.com'])
+  })
+})
