@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { AppError, contract, isAppError, type MethodSpec } from '#shared/contract'
+import { ExportFormatSchema } from '#shared/contract/export.schemas'
 import { IndicatorFilterSchema, IndicatorSortSchema } from '#shared/contract/indicators.contract'
 import { formatIssuePath, type Core } from '#core'
 import { sendError } from './http-errors'
@@ -27,6 +28,14 @@ const INDICATOR_CSV_SPEC: MethodSpec = {
   output: z.unknown(),
   input: INDICATOR_CSV_INPUT,
 }
+
+const Flag = z.enum(['true', 'false']).optional()
+
+const TARGET_EXPORT_QUERY = z.strictObject({
+  format: ExportFormatSchema.default('csv'),
+  defang: Flag,
+  confirm_tlp: Flag,
+})
 
 const indicatorQuery = fromQuery({
   flatten: ['filter'],
@@ -113,6 +122,26 @@ export const registerExportRoutes = (app: FastifyInstance, exports: Exports): vo
       return streamExport(exports, reply, input)
     }),
   )
+
+  // A report's or a project's export in one GET: `?format=csv|pdf|stix|misp&defang=true&confirm_tlp=true`.
+  for (const [path, kind] of [
+    ['/reports/:id/export', 'report'],
+    ['/projects/:id/export', 'project'],
+  ] as const) {
+    app.get(
+      `${REST_PREFIX}${path}`,
+      guarded(async (req, reply) => {
+        const { id } = parsed(z.object({ id: z.uuid() }), req.params)
+        const q = parsed(TARGET_EXPORT_QUERY, req.query ?? {})
+        return streamExport(exports, reply, {
+          format: q.format,
+          target: { kind, id },
+          defang: q.defang === 'true',
+          confirmTlp: q.confirm_tlp === 'true',
+        })
+      }),
+    )
+  }
 
   app.get(
     `${REST_PREFIX}/indicators/export.csv`,

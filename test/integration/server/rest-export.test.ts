@@ -110,4 +110,26 @@ describe('REST export routes', () => {
     expect(bad.status).toBe(400)
     expect(((await bad.json()) as { message: string }).message).toContain('target')
   })
+
+  it('GET /projects/{id}/export streams a project export, refusing AMBER without confirm_tlp', async () => {
+    const project = await t.core.call('projects.create', { name: 'Case 9' })
+    await insertIndicators(t.core, 2, (i) => ({
+      value: `p${i}.example.com`,
+      projectId: project.id,
+      tlp: i === 0 ? 'amber' : 'green',
+    }))
+    const refused = await restCall(t, 'GET', `/api/v1/projects/${project.id}/export`)
+    expect(refused.status).toBe(403)
+    const ok = await t.server.app.inject({
+      method: 'GET',
+      url: `/api/v1/projects/${project.id}/export?format=csv&confirm_tlp=true`,
+      headers: t.auth,
+    })
+    expect(ok.statusCode).toBe(200)
+    expect(ok.headers['content-disposition']).toContain('threateye-project-case-9-TLP-AMBER-')
+    expect(parse(ok.body)).toHaveLength(3)
+    const badFormat = await restCall(t, 'GET', `/api/v1/reports/${project.id}/export?format=docx`)
+    expect(badFormat.status).toBe(400)
+    expect(String(badFormat.body?.message)).toContain('format')
+  })
 })
