@@ -127,6 +127,17 @@ export const rowToRelationship = (r: RelationshipRow): IntelRelationship => ({
 export const isEntityKind = (k: string): k is IntelKind =>
   (INTEL_KINDS as readonly string[]).includes(k)
 
+/** Edges with either end among a JSON array of refs: one index seek per ref on each end's index. */
+export const TOUCHING_SQL = `SELECT ${RELATIONSHIP_SELECT} FROM intel_relationships r
+  WHERE r.source_ref IN (SELECT value FROM json_each(?))
+  UNION SELECT ${RELATIONSHIP_SELECT} FROM intel_relationships r
+  WHERE r.target_ref IN (SELECT value FROM json_each(?))`
+
+/** A report's entities in the report's order (report_objects' primary key starts with report_id). */
+export const REPORT_ENTITIES_SQL = `SELECT ${ENTITY_SELECT} FROM report_objects o
+  JOIN intel_entities ON intel_entities.id = o.object_ref
+  WHERE o.report_id = ? ORDER BY o.position, o.object_ref`
+
 /** Reads of the intel tables an export needs; ids travel as one JSON array parameter (json_each). */
 export const createIntelReader = (sqlite: BetterSqlite3.Database) => {
   const byId = sqlite.prepare<[string], EntityRow>(
@@ -136,19 +147,13 @@ export const createIntelReader = (sqlite: BetterSqlite3.Database) => {
     `SELECT ${ENTITY_SELECT} FROM intel_entities WHERE id IN (SELECT value FROM json_each(?))
      ORDER BY kind, name_key, id`,
   )
-  const reportEntities = sqlite.prepare<[string], EntityRow>(
-    `SELECT ${ENTITY_SELECT} FROM report_objects o JOIN intel_entities ON intel_entities.id = o.object_ref
-     WHERE o.report_id = ? ORDER BY o.position, o.object_ref`,
-  )
+  const reportEntities = sqlite.prepare<[string], EntityRow>(REPORT_ENTITIES_SQL)
   const among = sqlite.prepare<[string, string], RelationshipRow>(
     `SELECT ${RELATIONSHIP_SELECT} FROM intel_relationships r
      WHERE r.source_ref IN (SELECT value FROM json_each(?)) AND r.target_ref IN (SELECT value FROM json_each(?))
      ORDER BY r.relationship_type, r.source_ref, r.target_ref`,
   )
-  const touching = sqlite.prepare<[string, string], RelationshipRow>(
-    `SELECT ${RELATIONSHIP_SELECT} FROM intel_relationships r WHERE r.source_ref IN (SELECT value FROM json_each(?))
-     UNION SELECT ${RELATIONSHIP_SELECT} FROM intel_relationships r WHERE r.target_ref IN (SELECT value FROM json_each(?))`,
-  )
+  const touching = sqlite.prepare<[string, string], RelationshipRow>(TOUCHING_SQL)
   const reportRefs = sqlite
     .prepare<[string], string>('SELECT object_ref FROM report_objects WHERE report_id = ?')
     .pluck()

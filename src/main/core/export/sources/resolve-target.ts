@@ -25,6 +25,10 @@ export type ResolvedTarget = {
   scope: IndicatorScope | null
 }
 
+/** A report's indicators as a filter on `indicators` (report_objects' primary key, then the id's). */
+export const REPORT_INDICATORS_CLAUSE =
+  "indicators.id IN (SELECT object_ref FROM report_objects WHERE report_id = ? AND object_kind = 'indicator')"
+
 const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1)
 
 /** Objects a neighbourhood walk visits at most: a hub (a sandbox domain, a common tool) links to everything. */
@@ -55,9 +59,7 @@ const resolveReport = (intel: IntelReader, id: string): ResolvedTarget => {
     relationships: intel.among(refs),
     scope: {
       where: {
-        clauses: [
-          "indicators.id IN (SELECT object_ref FROM report_objects WHERE report_id = ? AND object_kind = 'indicator')",
-        ],
+        clauses: [REPORT_INDICATORS_CLAUSE],
         params: [id],
       },
       sort: DEFAULT_EXPORT_SORT,
