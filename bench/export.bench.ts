@@ -172,7 +172,7 @@ const pdfPart = async (core: Core, ids: string[]) => {
     defang: true,
     confirmTlp: true,
   })
-  await renderPdf(prepared.set, out, {})
+  await renderPdf(prepared.set, out, { defang: true })
   out.end()
   await finished(out)
   const ms = performance.now() - t0

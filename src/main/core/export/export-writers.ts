@@ -29,9 +29,10 @@ export const FORMAT_FILES: Record<ExportFormat, { extension: string; mediaType: 
 }
 
 /**
- * The format dispatch: one line per writer. The PDF (export/pdf/render-pdf.ts), STIX (export/stix/) and
- * MISP (export/misp/) writers come from their own lanes and are added here as one line each, e.g.
- * `pdf: async (set, out, c) => { await renderPdf(set, out, { signal: c.signal }); return { rows: set.indicatorCount } }`.
+ * The format dispatch: one line per writer. The PDF (export/pdf/render-pdf.ts), STIX (export/stix/) and MISP
+ * (export/misp/) writers come from their own lanes and are added here as one line each, e.g.
+ * `pdf: async (set, out, c) => { await renderPdf(set, out, { defang: c.defang, signal: c.signal }); return { rows: set.indicatorCount } }`.
+ * A writer may end `out` itself (pdfkit does): the service ends it again harmlessly.
  */
 const WRITERS: Partial<Record<ExportFormat, WriteFn>> = {
   csv: (set, out, c) => writeCsv(set, out, c),
