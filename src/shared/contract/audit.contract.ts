@@ -25,6 +25,8 @@ export const AUDIT_ENTITIES = [
   'intel_entity',
   'intel_relationship',
   'attack_catalogue',
+  /** An export file written or deleted (its format, target and TLP). */
+  'export',
 ] as const
 export const AuditEntitySchema = z.enum(AUDIT_ENTITIES)
 export type AuditEntity = z.infer<typeof AuditEntitySchema>

@@ -1,3 +1,4 @@
+import { callerOf } from '../audit/change-log'
 import type { HandlerMap } from '../rpc/handlers'
 import type { ExportService } from './export.service'
 
@@ -11,11 +12,11 @@ type ExportMethod =
 
 export const createExportHandlers = (exports: ExportService): HandlerMap<ExportMethod> => ({
   'export.check': async ({ target }) => exports.check(target),
-  'export.start': async (req, call) => exports.start(req, call.actor),
+  'export.start': async (req, call) => exports.start(req, callerOf(call)),
   'export.list': async ({ limit }) => ({ items: exports.list(limit) }),
   'export.get': async ({ id }) => exports.get(id),
-  'export.delete': async ({ id }) => {
-    exports.remove(id)
+  'export.delete': async ({ id }, call) => {
+    await exports.remove(id, callerOf(call))
     return { ok: true as const }
   },
   'export.readFile': async ({ id, offset, length }) => {

@@ -13,6 +13,7 @@ import {
 } from '#shared/contract/export.schemas'
 import type { Job } from '#shared/contract/jobs.contract'
 import type { Tlp } from '#shared/domain/enums'
+import type { ChangeCaller } from '../audit/change-caller'
 import type { CoreContext } from '../core-context'
 import type { JobRegistry } from '../jobs/job-registry'
 import type { ExportSet } from './export-set'
@@ -71,7 +72,7 @@ export type ExportService = ReturnType<typeof createExportService>
  * hears it at once) and on the set as written (the data may have changed in between).
  */
 export const createExportService = (
-  ctx: Pick<CoreContext, 'db' | 'clock' | 'dataDir' | 'logger'>,
+  ctx: Pick<CoreContext, 'db' | 'clock' | 'dataDir' | 'logger' | 'changes'>,
   jobs: JobRegistry,
 ) => {
   const sqlite = ctx.db.sqlite
@@ -122,8 +123,23 @@ export const createExportService = (
   }
 
   /** The job's work: the file is written under a temporary name and listed once it is whole. */
+  // Who exported what, at which TLP: the change log keeps it like any other change.
+  const record = (
+    by: ChangeCaller,
+    id: string,
+    operation: 'create' | 'delete',
+    changes: Record<string, unknown>,
+  ) =>
+    ctx.db.writes.run('export.record', () => {
+      // The change is a file, not a row: the entry is the transaction's only write.
+      ctx.db.sqlite.transaction(() => {
+        ctx.changes.record(by, { entity: 'export', entityId: id, operation, changes })
+      })()
+    })
+
   const run = async (
     req: ExportRequest,
+    by: ChangeCaller,
     signal: AbortSignal,
     progress: (done: number, total: number | null) => void,
   ): Promise<ExportFile> => {
@@ -166,6 +182,14 @@ export const createExportService = (
       createdAt: createdAt.toISOString(),
     }
     store.save(file)
+    await record(by, file.id, 'create', {
+      format: file.format,
+      target: file.targetText,
+      tlp: file.tlp,
+      rows: file.rows,
+      defang: file.defang,
+      fileName: file.fileName,
+    })
     return file
   }
 
@@ -173,16 +197,20 @@ export const createExportService = (
     check,
     prepare,
     /** Refuses at once what the job would refuse (TLP, a format this build lacks, a missing target). */
-    start: (req: ExportRequest, actor: string): Job => {
+    start: (req: ExportRequest, by: ChangeCaller): Job => {
       writerOf(req.format)
       const c = check(req.target)
       if (c.needsConfirm && !req.confirmTlp) throw refuse(c.tlp, c.tlpCounts)
-      return jobs.start('export.start', actor, (job) => run(req, job.signal, job.progress))
+      return jobs.start('export.start', by.actor, (job) => run(req, by, job.signal, job.progress))
     },
     run,
     list: (limit: number) => store.list(limit),
     get: (id: string) => store.get(id),
-    remove: (id: string) => store.remove(id),
+    remove: async (id: string, by: ChangeCaller) => {
+      const file = store.get(id)
+      store.remove(id)
+      await record(by, id, 'delete', { fileName: file.fileName, tlp: file.tlp })
+    },
     read: (id: string, offset: number, length: number) => store.read(id, offset, length),
     stream: (id: string) => store.stream(id),
   }

@@ -110,6 +110,13 @@ describe('export jobs and TLP', () => {
     expect(statSync(file.path, { throwIfNoEntry: false })).toBeUndefined()
     expect((await t.core.call('export.list', {})).items).toEqual([])
     expect((await appErrorOf(t.core.call('export.get', { id: file.id }))).code).toBe('not_found')
+    // The change log says who wrote and deleted what, at which TLP.
+    const log = await t.core.call('audit.list', { entity: 'export' })
+    expect(log.items.map((e) => [e.operation, e.entityId])).toEqual([
+      ['delete', file.id],
+      ['create', file.id],
+    ])
+    expect(log.items[1]?.changes).toMatchObject({ format: 'csv', tlp: 'green', rows: 40 })
   })
 
   it('reports progress and can be cancelled, leaving no partial file', async () => {
