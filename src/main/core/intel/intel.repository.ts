@@ -26,9 +26,15 @@ export const ALIAS_CONFLICT_SQL = `SELECT e.id, e.name, a.name_key AS key FROM i
   WHERE a.kind = ? AND a.name_key = ? AND a.entity_id <> ?
   ORDER BY e.created_at, e.id LIMIT 1`
 
+/** name_key's width (migration 0016): folding (NFKC) can lengthen a name past it. */
+export const NAME_KEY_MAX = 300
+
+/** The stored key of a name: folded, cut to the column. */
+export const storedNameKey = (name: string): string => intelNameKey(name).slice(0, NAME_KEY_MAX)
+
 /** The folded name and aliases of an entity: its rows in intel_aliases. */
 export const nameKeysOf = (name: string, aliases: readonly string[]): string[] => [
-  ...new Set([name, ...aliases].map(intelNameKey).filter((k) => k !== '')),
+  ...new Set([name, ...aliases].map(storedNameKey).filter((k) => k !== '')),
 ]
 
 /**
