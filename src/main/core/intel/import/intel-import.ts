@@ -47,6 +47,9 @@ export const MAX_OBJECT_REFS = 20_000
 /** Our indicators one STIX indicator may stand for (an OR pattern). */
 const MAX_INDICATORS_PER_STIX_ID = 100
 
+export const INDICATORS_OF_STIX_ID_SQL = `SELECT indicator_id FROM intel_stix_indicators
+  WHERE stix_id = ? LIMIT ${MAX_INDICATORS_PER_STIX_ID}`
+
 /** Types whose objects become something we can point at (an entity, a technique, an indicator). */
 const SCO_TYPES = new Set([
   'indicator',
@@ -120,11 +123,7 @@ export const createIntelImporter = (
   const objectById = sqlite.prepare<[string], { type: string; data: string }>(
     'SELECT type, data FROM intel_objects WHERE id = ?',
   )
-  const indicatorsOf = sqlite
-    .prepare<[string], string>(
-      `SELECT indicator_id FROM intel_stix_indicators WHERE stix_id = ? LIMIT ${MAX_INDICATORS_PER_STIX_ID}`,
-    )
-    .pluck()
+  const indicatorsOf = sqlite.prepare<[string], string>(INDICATORS_OF_STIX_ID_SQL).pluck()
   const mapIndicator = sqlite.prepare(
     'INSERT OR IGNORE INTO intel_stix_indicators (stix_id, indicator_id) VALUES (?, ?)',
   )

@@ -214,6 +214,10 @@ export const syncEntityIndexRows = (
   for (const t of e.techniques) technique.run(e.id, t)
 }
 
+/** The oldest entity carrying the folded alias wins (two sources may give two actors one alias). */
+export const ENTITY_BY_ALIAS_SQL = `SELECT e.* FROM intel_aliases a JOIN intel_entities e ON e.id = a.entity_id
+  WHERE a.kind = ? AND a.name_key = ? ORDER BY e.created_at, e.id LIMIT 1`
+
 export type MergeOutcome = { id: string; kind: IntelKind; changed: boolean }
 
 export type IntelMerger = {
@@ -248,11 +252,7 @@ export const createIntelMerger = (sqlite: BetterSqlite3.Database): IntelMerger =
   const byName = sqlite.prepare<[string, string], EntityRow>(
     'SELECT * FROM intel_entities WHERE kind = ? AND name_key = ?',
   )
-  // The oldest entity carrying the alias wins (two sources may give two actors one alias).
-  const byAlias = sqlite.prepare<[string, string], EntityRow>(
-    `SELECT e.* FROM intel_aliases a JOIN intel_entities e ON e.id = a.entity_id
-     WHERE a.kind = ? AND a.name_key = ? ORDER BY e.created_at, e.id LIMIT 1`,
-  )
+  const byAlias = sqlite.prepare<[string, string], EntityRow>(ENTITY_BY_ALIAS_SQL)
   const setOrigin = sqlite.prepare(
     `INSERT INTO intel_entity_origins (object_id, entity_id, modified) VALUES (?, ?, ?)
      ON CONFLICT (object_id) DO UPDATE SET entity_id = excluded.entity_id, modified = excluded.modified`,
