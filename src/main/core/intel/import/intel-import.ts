@@ -2,7 +2,8 @@ import type BetterSqlite3 from 'better-sqlite3'
 import type { IntelRefKind } from '#shared/contract/intel.schemas'
 import type { Tlp } from '#shared/domain/enums'
 import { tlpFromName } from '../../feeds/formats/tlp'
-import { createIntelMerger, type EntityDraft, type IntelMerger } from './intel-merge'
+import { createIntelMerger, type IntelMerger } from './intel-merge'
+import type { EntityDraft } from './intel-merge-rules'
 import { eventClusterIds, mispClusterDraft, mispEventDraft, mispTechniqueOf } from './misp-intel'
 import {
   attackIdOf,

@@ -1,6 +1,6 @@
 import type { Severity, Tlp } from '#shared/domain/enums'
 import { stricterTlp, tlpFromTag } from '../../feeds/formats/tlp'
-import { MAX_ALIASES, MAX_DESCRIPTION, type EntityDraft } from './intel-merge'
+import { MAX_ALIASES, MAX_DESCRIPTION, type EntityDraft } from './intel-merge-rules'
 import { clipped, isObj, stringList, type Obj } from './stix-intel'
 
 /**
