@@ -13,6 +13,7 @@ import {
   isObj,
   isoOrNull,
   stixEntityDraft,
+  stringList,
   type Obj,
 } from './stix-intel'
 
@@ -289,12 +290,37 @@ export const createIntelImporter = (
     return mapped
   }
 
+  /**
+   * `targets` an identity (its sectors) or a location (its country): the target sectors and countries of
+   * an actor or campaign. Identities and locations are not entities, so the fields carry what they say.
+   */
+  const targets = (src: Resolved[], to: string, tally: ImportTally) => {
+    const row = objectById.get(to)
+    if (row === undefined) return
+    const target = parse(row.data)
+    const add: Record<string, unknown> = {}
+    if (row.type === 'identity') add.targetSectors = stringList(target.sectors, 50)
+    if (row.type === 'location') {
+      const country = clipped(target.country, 10)
+      if (country !== undefined && /^[A-Za-z]{2}$/.test(country)) add.targetCountries = [country]
+    }
+    for (const s of src) {
+      if (s.kind !== 'threat-actor' && s.kind !== 'campaign') continue
+      if (merger.addDetails(s.ref, add, now())) tally.entities++
+    }
+  }
+
   const relationship = (o: RawObject, data: Obj, tally: ImportTally) => {
     const type = clipped(data.relationship_type, 64)?.toLowerCase()
     const from = typeof data.source_ref === 'string' ? data.source_ref : ''
     const to = typeof data.target_ref === 'string' ? data.target_ref : ''
     if (type === undefined || !/^[a-z0-9-]+$/.test(type) || from === '' || to === '') return
     const src = resolve(from)
+    const toType = typeOfRef(to)
+    if (type === 'targets' && (toType === 'identity' || toType === 'location')) {
+      if (Array.isArray(src)) targets(src, to, tally)
+      return
+    }
     const dst = resolve(to)
     if (src === 'ignored' || dst === 'ignored') return
     if (src === 'pending' || dst === 'pending') {
@@ -330,6 +356,11 @@ export const createIntelImporter = (
         if (changed) tally.relationships++
         if (type === 'uses' && t.kind === 'attack-pattern' && s.kind !== 'indicator') {
           if (merger.addTechniques(s.ref, [t.ref], at)) tally.entities++
+        }
+        if (type === 'uses' && t.kind === 'malware' && s.kind === 'threat-actor') {
+          const tool = merger.nameOf(t.ref)
+          if (tool !== undefined && merger.addDetails(s.ref, { tools: [tool] }, at))
+            tally.entities++
         }
       }
     }

@@ -73,8 +73,15 @@ export type MergeOutcome = { id: string; kind: IntelKind; changed: boolean }
 export type IntelMerger = {
   /** Creates or merges the draft's entity; returns its id and whether anything changed. */
   upsertEntity(d: EntityDraft, now: string): MergeOutcome
-  /** Adds techniques (and a source) to an entity, e.g. from a `uses` → attack-pattern relationship. */
+  /** Adds techniques to an entity, e.g. from a `uses` → attack-pattern relationship. */
   addTechniques(entityId: string, techniques: readonly string[], now: string): boolean
+  /**
+   * Adds to an entity's detail lists (an actor's tools from `uses` → malware, target sectors and countries
+   * from `targets`); scalars it has stay. Fields its kind does not have are ignored.
+   */
+  addDetails(entityId: string, details: Record<string, unknown>, now: string): boolean
+  /** An entity's name. */
+  nameOf(entityId: string): string | undefined
   /** Our entity for a raw object id (any STIX id or MISP cluster merged into it), else undefined. */
   entityOf(objectId: string): { id: string; kind: IntelKind } | undefined
   upsertRelationship(r: RelationshipDraft, now: string): boolean
@@ -279,9 +286,26 @@ export const createIntelMerger = (sqlite: BetterSqlite3.Database): IntelMerger =
     return true
   }
 
+  const setDetails = sqlite.prepare(
+    'UPDATE intel_entities SET details = ?, updated_at = ? WHERE id = ?',
+  )
+  const addDetails: IntelMerger['addDetails'] = (entityId, add, now) => {
+    const e = byId.get(entityId)
+    if (e === undefined) return false
+    const old = jsonObject(e.details)
+    const next = JSON.stringify(
+      cleanDetails(e.kind, mergeDetails(old, cleanAdded(e.kind, add), false, true), old),
+    )
+    if (next === e.details) return false
+    setDetails.run(next, now, entityId)
+    return true
+  }
+
   return {
     upsertEntity,
     addTechniques,
+    addDetails,
+    nameOf: (id) => byId.get(id)?.name,
     entityOf: (objectId) => {
       const o = originOf.get(objectId)
       const e = o === undefined ? byStixId.get(objectId) : byId.get(o.entity_id)
