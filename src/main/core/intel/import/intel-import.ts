@@ -49,8 +49,10 @@ export const MAX_OBJECT_REFS = 20_000
 /** Our indicators one STIX indicator may stand for (an OR pattern). */
 const MAX_INDICATORS_PER_STIX_ID = 100
 
-export const INDICATORS_OF_STIX_ID_SQL = `SELECT indicator_id FROM intel_stix_indicators
-  WHERE stix_id = ? LIMIT ${MAX_INDICATORS_PER_STIX_ID}`
+/** Our indicators a STIX id produced, those still there (an analyst may have deleted one since). */
+export const INDICATORS_OF_STIX_ID_SQL = `SELECT s.indicator_id FROM intel_stix_indicators s
+  JOIN indicators i ON i.id = s.indicator_id
+  WHERE s.stix_id = ? LIMIT ${MAX_INDICATORS_PER_STIX_ID}`
 
 /** Types whose objects become something we can point at (an entity, a technique, an indicator). */
 const SCO_TYPES = new Set([

@@ -79,9 +79,9 @@ describe('migration 0017 (the imported ATT&CK catalogue, STIX indicator ids, ori
     expect(planOf(file, ENTITY_BY_ALIAS_SQL, 'threat-actor', 'apt28').join(' ')).toMatch(
       /IDX_intel_aliases_kind_key/,
     )
-    expect(planOf(file, INDICATORS_OF_STIX_ID_SQL, 'indicator--1').join(' ')).toMatch(
-      /sqlite_autoindex_intel_stix_indicators/,
-    )
+    const stixPlan = planOf(file, INDICATORS_OF_STIX_ID_SQL, 'indicator--1').join(' ')
+    expect(stixPlan).toMatch(/sqlite_autoindex_intel_stix_indicators/)
+    expect(stixPlan).toMatch(/SEARCH i USING COVERING INDEX sqlite_autoindex_indicators/)
     expect(
       planOf(file, 'SELECT entity_id FROM intel_entity_origins WHERE object_id = ?', 'x').join(' '),
     ).toMatch(/sqlite_autoindex_intel_entity_origins/)
