@@ -47,16 +47,16 @@ const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(res
 export const writeIndicators = async (
   flow: Flow,
   set: ExportSet,
-  opts: { defang: boolean },
+  opts: { defang: boolean; maxRows: number },
 ): Promise<number> => {
   flow.section(`Indicators (${set.indicatorCount.toLocaleString('en-US')})`)
-  const capped = set.indicatorCount > PDF_TABLE_MAX_ROWS
+  const max = opts.maxRows
   const note = [
     opts.defang
       ? 'Values are defanged (hxxp, [.], [@]) so that none of them is a live link.'
       : 'Values are shown as they are (not defanged): they may be live links.',
-    capped
-      ? ` The table shows the first ${PDF_TABLE_MAX_ROWS.toLocaleString('en-US')} of ${set.indicatorCount.toLocaleString('en-US')} indicators by score; the charts count all of them.`
+    set.indicatorCount > max
+      ? ` The table shows the first ${max.toLocaleString('en-US')} of ${set.indicatorCount.toLocaleString('en-US')} indicators by score; the charts count all of them.`
       : '',
   ].join('')
   flow.text([{ text: note, style: 'italic', color: COLORS.muted }], { size: 8.5, gap: 6 })
@@ -65,7 +65,7 @@ export const writeIndicators = async (
   let rows = 0
   outer: for await (const page of set.indicators()) {
     for (const indicator of page) {
-      if (rows >= PDF_TABLE_MAX_ROWS) break outer
+      if (rows >= max) break outer
       table.row(cells(indicator, opts.defang))
       rows++
       if (rows % ROWS_PER_YIELD === 0) {
@@ -81,7 +81,7 @@ export const writeIndicators = async (
     flow.text(
       [
         {
-          text: `Table stops at ${rows.toLocaleString('en-US')} of ${set.indicatorCount.toLocaleString('en-US')} indicators (at most ${PDF_TABLE_MAX_ROWS.toLocaleString('en-US')} rows per PDF).`,
+          text: `Table stops at ${rows.toLocaleString('en-US')} of ${set.indicatorCount.toLocaleString('en-US')} indicators (at most ${max.toLocaleString('en-US')} rows per PDF).`,
           style: 'italic',
           color: COLORS.muted,
         },

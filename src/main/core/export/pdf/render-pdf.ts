@@ -8,11 +8,16 @@ import { writeCharts } from './pdf-charts'
 import { writeEntities } from './pdf-entities'
 import { COLORS, Flow, PAGE, TLP_MEANING, tlpLabel } from './pdf-flow'
 import { PageFrame, drawTlpBadge } from './pdf-frame'
-import { writeIndicators } from './pdf-indicators'
+import { PDF_TABLE_MAX_ROWS, writeIndicators } from './pdf-indicators'
 import { writeMarkdown } from './pdf-markdown'
 import { cleanText } from './pdf-text'
 
-export type RenderPdfOptions = { defang: boolean; signal?: AbortSignal }
+export type RenderPdfOptions = {
+  defang: boolean
+  signal?: AbortSignal
+  /** Rows the indicators table holds at most; PDF_TABLE_MAX_ROWS unless a caller wants fewer. */
+  maxRows?: number
+}
 export type RenderPdfResult = { pages: number; bytes: number }
 
 const TITLE_MAX = 300
@@ -162,7 +167,10 @@ export const renderPdf = async (
     part = 'the entities'
     writeEntities(flow, set.entities, set.relationships)
     part = 'the indicators table'
-    await writeIndicators(flow, set, { defang: opts.defang })
+    await writeIndicators(flow, set, {
+      defang: opts.defang,
+      maxRows: Math.min(opts.maxRows ?? PDF_TABLE_MAX_ROWS, PDF_TABLE_MAX_ROWS),
+    })
     part = 'the page count'
     flow.checkAbort()
     frame.finish()

@@ -180,12 +180,19 @@ export const openPdf = async (pdf: Buffer): Promise<PdfjsDoc> => {
   }).promise
 }
 
-/** Each page's text as PDF.js extracts it (items joined, a newline where PDF.js sees a line end). */
-export const pageTexts = async (pdf: Buffer): Promise<string[]> => {
+/**
+ * Each page's text as PDF.js extracts it (items joined, a newline where PDF.js sees a line end); `only` picks
+ * some pages (1-based; negative counts from the end) in a long document.
+ */
+export const pageTexts = async (pdf: Buffer, only?: readonly number[]): Promise<string[]> => {
   const doc = await openPdf(pdf)
   try {
     const pages: string[] = []
-    for (let p = 1; p <= doc.numPages; p++) {
+    const wanted =
+      only === undefined
+        ? Array.from({ length: doc.numPages }, (_, i) => i + 1)
+        : only.map((n) => (n < 0 ? doc.numPages + 1 + n : n))
+    for (const p of wanted) {
       const page = await doc.getPage(p)
       const content = await page.getTextContent()
       let text = ''
