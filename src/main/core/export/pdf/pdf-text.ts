@@ -23,14 +23,17 @@ const CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\uFEFF]|\p{Cs}/gu
 
 /** A string from a feed made drawable: controls and bidi overrides gone, clipped to `max` characters. */
 export const cleanText = (s: string, max: number): string => {
-  let t = s.length > max * 2 ? s.slice(0, max * 2) : s
+  // Cheap first cut in UTF-16 units (a character is at most two), then the exact one in characters.
+  const cut = s.length > max * 2 + 2
+  let t = cut ? s.slice(0, max * 2 + 2) : s
   t = t
     .replace(/\r\n?/g, '\n')
     .replace(/\t/g, '    ')
     .replace(BIDI_CONTROLS, '')
     .replace(CONTROLS, '')
   const chars = Array.from(t)
-  return chars.length > max ? `${chars.slice(0, max).join('')}…` : t
+  if (chars.length > max) return `${chars.slice(0, max).join('')}…`
+  return cut ? `${t}…` : t
 }
 
 const RTL = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/u
