@@ -21,10 +21,21 @@ type Slice = {
   dir: string
   ranges: readonly (readonly [number, number])[]
   hasItalic: boolean
+  /**
+   * Scripts whose glyphs need no shaping (Latin, Cyrillic, Greek, Han): a run's width is the sum of its
+   * characters' advances. Arabic, Hebrew, Thai and Devanagari are measured through fontkit's layout.
+   */
+  simple: boolean
 }
 
 /** `keys` lists a family's slices in priority order; `null` takes its numbered slices in numeric order. */
-type Family = { pkg: string; prefix: string; keys: readonly string[] | null; italic: boolean }
+type Family = {
+  pkg: string
+  prefix: string
+  keys: readonly string[] | null
+  italic: boolean
+  simple: boolean
+}
 
 /** The chain, in priority order. The SC family's numbered slices are its CJK ones (keys "[0]"…"[119]"); slice 0 is Latin. */
 const FAMILIES: readonly Family[] = [
@@ -32,36 +43,42 @@ const FAMILIES: readonly Family[] = [
     pkg: '@fontsource/noto-sans',
     prefix: 'noto-sans',
     italic: true,
+    simple: true,
     keys: ['latin', 'latin-ext', 'cyrillic', 'cyrillic-ext', 'greek', 'greek-ext', 'vietnamese'],
   },
   {
     pkg: '@fontsource/noto-sans-arabic',
     prefix: 'noto-sans-arabic',
     italic: false,
+    simple: false,
     keys: ['arabic', 'symbols'],
   },
   {
     pkg: '@fontsource/noto-sans-hebrew',
     prefix: 'noto-sans-hebrew',
     italic: false,
+    simple: false,
     keys: ['hebrew'],
   },
   {
     pkg: '@fontsource/noto-sans-thai',
     prefix: 'noto-sans-thai',
     italic: false,
+    simple: false,
     keys: ['thai'],
   },
   {
     pkg: '@fontsource/noto-sans-devanagari',
     prefix: 'noto-sans-devanagari',
     italic: false,
+    simple: false,
     keys: ['devanagari'],
   },
   {
     pkg: '@fontsource/noto-sans-sc',
     prefix: 'noto-sans-sc',
     italic: false,
+    simple: true,
     keys: null,
   },
 ]
@@ -121,6 +138,7 @@ export const fontSlices = (): readonly Slice[] => {
         dir: join(dir, 'files'),
         ranges: parseRanges(table[key] ?? ''),
         hasItalic: fam.italic,
+        simple: fam.simple,
       })
     }
   }
@@ -135,14 +153,23 @@ const WEIGHT_FILE: Record<FontStyle, string> = {
 }
 
 /** The name a slice is registered under in a document, and its file. */
-export const sliceFont = (index: number, style: FontStyle): { name: string; file: string } => {
+export type SliceFont = { name: string; file: string; simple: boolean }
+const sliceFontCache = new Map<string, SliceFont>()
+
+export const sliceFont = (index: number, style: FontStyle): SliceFont => {
+  const key = `${index}:${style}`
+  const known = sliceFontCache.get(key)
+  if (known !== undefined) return known
   const slice = fontSlices()[index]
   if (slice === undefined) throw new AppError('internal', `PDF fonts: no slice ${index}`)
   const eff: FontStyle = style === 'italic' && !slice.hasItalic ? 'regular' : style
-  return {
+  const font = {
     name: `${slice.base}-${WEIGHT_FILE[eff]}`,
     file: join(slice.dir, `${slice.base}-${WEIGHT_FILE[eff]}.woff`),
+    simple: slice.simple,
   }
+  sliceFontCache.set(key, font)
+  return font
 }
 
 /** The slices whose declared unicode-range holds the code point, in chain order. */

@@ -72,18 +72,26 @@ const glyphCache = new Map<number, boolean>()
 const faceCache = new Map<number, number>()
 const PLANE = 0x110000
 
-type FontkitLike = { hasGlyphForCodePoint: (cp: number) => boolean }
+type FontkitLike = {
+  hasGlyphForCodePoint: (cp: number) => boolean
+  glyphForCodePoint: (cp: number) => { advanceWidth: number }
+  unitsPerEm: number
+}
 
 /** The fonts of one document: slices are registered with pdfkit the first time a character needs them. */
 export class FontBook {
   private readonly registered = new Set<string>()
+  /** Per simple font: its fontkit font and each character's advance in 1/1000 em. */
+  private readonly advances = new Map<string, { font: FontkitLike; widths: Map<number, number> }>()
+  private readonly simple = new Set<string>()
 
   constructor(private readonly doc: Doc) {}
 
   /** Selects the slice's font in the document and returns its name. */
   use(slice: number, style: FontStyle): string {
-    const { name, file } = sliceFont(slice, style)
+    const { name, file, simple } = sliceFont(slice, style)
     if (!this.registered.has(name)) {
+      if (simple) this.simple.add(name)
       const bytes = fontBytes(file)
       try {
         this.doc.registerFont(name, bytes)
@@ -103,12 +111,21 @@ export class FontBook {
     const known = glyphCache.get(key)
     if (known !== undefined) return known
     this.use(slice, 'regular')
-    const font = (this.doc as unknown as { _font?: { font?: Partial<FontkitLike> } })._font?.font
-    if (typeof font?.hasGlyphForCodePoint !== 'function')
-      throw new AppError('internal', 'PDF fonts: pdfkit does not expose the fontkit font')
-    const has = font.hasGlyphForCodePoint(cp)
+    const has = this.fontkit().hasGlyphForCodePoint(cp)
     glyphCache.set(key, has)
     return has
+  }
+
+  /** The fontkit font behind the document's current font (pdfkit keeps it on its embedded font). */
+  private fontkit(): FontkitLike {
+    const font = (this.doc as unknown as { _font?: { font?: Partial<FontkitLike> } })._font?.font
+    if (
+      typeof font?.hasGlyphForCodePoint !== 'function' ||
+      typeof font.glyphForCodePoint !== 'function' ||
+      typeof font.unitsPerEm !== 'number'
+    )
+      throw new AppError('internal', 'PDF fonts: pdfkit does not expose the fontkit font')
+    return font as FontkitLike
   }
 
   /** The first slice in the chain that has the character, or -1. */
@@ -147,8 +164,29 @@ export class FontBook {
     return out
   }
 
+  /**
+   * A run's width at `size`. Runs of simple scripts add up cached advances (kerning left out, so the width is
+   * never short of what is drawn); shaped scripts go through pdfkit's layout.
+   */
   width(font: string, size: number, text: string): number {
-    return this.doc.font(font).fontSize(size).widthOfString(text)
+    if (!this.simple.has(font)) return this.doc.font(font).fontSize(size).widthOfString(text)
+    let entry = this.advances.get(font)
+    if (entry === undefined) {
+      this.doc.font(font)
+      entry = { font: this.fontkit(), widths: new Map() }
+      this.advances.set(font, entry)
+    }
+    let w = 0
+    for (const ch of text) {
+      const cp = ch.codePointAt(0) ?? 0
+      let adv = entry.widths.get(cp)
+      if (adv === undefined) {
+        adv = (entry.font.glyphForCodePoint(cp).advanceWidth * 1000) / entry.font.unitsPerEm
+        entry.widths.set(cp, adv)
+      }
+      w += adv
+    }
+    return (w * size) / 1000
   }
 }
 
@@ -227,6 +265,32 @@ const trimEnd = (fb: FontBook, line: Line, size: number): Line => {
   return { pieces, width: line.width - last.width + width }
 }
 
+/**
+ * Adds pieces to a line, joining each to the one before when font and colour match and neither is
+ * right-to-left: fewer, longer runs are fewer text operations in the PDF.
+ */
+const append = (line: Line, pieces: readonly Piece[]): void => {
+  for (const p of pieces) {
+    const last = line.pieces[line.pieces.length - 1]
+    if (
+      last !== undefined &&
+      last.font === p.font &&
+      last.color === p.color &&
+      last.dir !== 'rtl' &&
+      p.dir !== 'rtl'
+    ) {
+      const dir: Dir = last.dir === 'ltr' || p.dir === 'ltr' ? 'ltr' : 'neutral'
+      line.pieces[line.pieces.length - 1] = {
+        ...last,
+        text: last.text + p.text,
+        width: last.width + p.width,
+        dir,
+      }
+    } else line.pieces.push(p)
+    line.width += p.width
+  }
+}
+
 /** Lays spans out in lines no wider than `width` at font size `size`. */
 export const layout = (
   fb: FontBook,
@@ -252,21 +316,18 @@ export const layout = (
       const pieces = piecesOf(fb, tok, style, color, size)
       const w = pieces.reduce((a, p) => a + p.width, 0)
       if (cur.width + w <= width) {
-        cur.pieces.push(...pieces)
-        cur.width += w
+        append(cur, pieces)
         continue
       }
       if (cur.pieces.length > 0) flush()
       if (tok.trim() === '') continue
       if (w <= width) {
-        cur.pieces.push(...pieces)
-        cur.width = w
+        append(cur, pieces)
         continue
       }
       const chunks = splitWide(fb, pieces, width, size)
       chunks.forEach((chunk, i) => {
-        cur.pieces.push(...chunk)
-        cur.width = chunk.reduce((a, p) => a + p.width, 0)
+        append(cur, chunk)
         if (i < chunks.length - 1) flush()
       })
     }

@@ -266,12 +266,13 @@ export type PageImage = {
   png: Buffer
   width: number
   height: number
-  rgb: (x: number, y: number) => string
+  /** RGBA bytes, row by row. */
+  data: Uint8ClampedArray
 }
 
 /**
  * Renders every page to a PNG with PDF.js on the @napi-rs/canvas backend it ships for Node (its optional
- * dependency), and gives a pixel reader for assertions.
+ * dependency), with the pixels for assertions.
  */
 export const pageImages = async (pdf: Buffer, scale = 1.5): Promise<PageImage[]> => {
   const doc = await openPdf(pdf)
@@ -292,16 +293,7 @@ export const pageImages = async (pdf: Buffer, scale = 1.5): Promise<PageImage[]>
         viewport,
       }).promise
       const data = context.getImageData(0, 0, width, height).data
-      const hex = (v: number | undefined): string => (v ?? 0).toString(16).padStart(2, '0')
-      out.push({
-        png: canvas.toBuffer('image/png'),
-        width,
-        height,
-        rgb: (x, y) => {
-          const i = (Math.round(y) * width + Math.round(x)) * 4
-          return `#${hex(data[i])}${hex(data[i + 1])}${hex(data[i + 2])}`
-        },
-      })
+      out.push({ png: canvas.toBuffer('image/png'), width, height, data })
       page.cleanup()
     }
     return out

@@ -7,19 +7,21 @@ import { type PageImage, pageImages, render, reportSet } from './pdf-fixture'
 const OUT_DIR = join(__dirname, '..', '..', '..', '..', '.tmp', 'pdf-pages')
 const SCALE = 1.5
 
-const near = (hex: string, want: string, tol = 40): boolean =>
-  [1, 3, 5].every(
-    (i) =>
-      Math.abs(
-        Number.parseInt(hex.slice(i, i + 2), 16) - Number.parseInt(want.slice(i, i + 2), 16),
-      ) <= tol,
-  )
-
-/** How many pixels of a colour a band of the page (in PDF points, full width) holds. */
-const count = (img: PageImage, want: string, top: number, bottom: number): number => {
+/** How many pixels within `tol` of a colour a band of the page (in PDF points, full width) holds. */
+const count = (img: PageImage, hex: string, top: number, bottom: number, tol = 40): number => {
+  const want = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16))
+  const [r, g, b] = [want[0] ?? 0, want[1] ?? 0, want[2] ?? 0]
+  const { data, width } = img
   let n = 0
-  for (let y = top * SCALE; y < bottom * SCALE; y += 1)
-    for (let x = 0; x < img.width; x += 1) if (near(img.rgb(x, y), want)) n++
+  const end = Math.min(Math.round(bottom * SCALE), img.height) * width * 4
+  for (let i = Math.round(top * SCALE) * width * 4; i < end; i += 4) {
+    if (
+      Math.abs((data[i] ?? 0) - r) <= tol &&
+      Math.abs((data[i + 1] ?? 0) - g) <= tol &&
+      Math.abs((data[i + 2] ?? 0) - b) <= tol
+    )
+      n++
+  }
   return n
 }
 
