@@ -51,6 +51,8 @@ export const TLP_MEANING: Record<Tlp, string> = {
 export class Flow {
   readonly fonts: FontBook
   y: number = PAGE.top
+  /** Pages started so far (0 on the first page). */
+  page = 0
   /** Called after every page break (the running header and footer). */
   onPage: () => void = () => undefined
 
@@ -79,6 +81,7 @@ export class Flow {
   newPage(): void {
     this.checkAbort()
     this.doc.addPage()
+    this.page++
     this.y = PAGE.top
     this.onPage()
   }

@@ -1,6 +1,6 @@
 import { Lexer, type MarkedToken, type Token, type Tokens } from 'marked'
 import type { FontStyle } from './pdf-fonts'
-import { COLORS, type Flow } from './pdf-flow'
+import { COLORS, type Flow, PAGE } from './pdf-flow'
 import { Table, proportionalWidths } from './pdf-table'
 import { type Span, cleanText, layout, drawLine, lineHeight } from './pdf-text'
 
@@ -191,10 +191,10 @@ const blocks = (flow: Flow, tokens: readonly Token[], indent: number, depth: num
         break
       case 'blockquote': {
         const top = flow.y
-        const page = flow.doc.bufferedPageRange().count
+        const page = flow.page
         blocks(flow, t.tokens, ind + 14, depth + 1)
         // The bar is drawn on the page the quote ends on, from its top there.
-        const from = flow.doc.bufferedPageRange().count === page ? top : 62
+        const from = flow.page === page ? top : PAGE.top
         flow.doc
           .save()
           .rect(flow.left + ind + 2, from, 3, Math.max(flow.y - from - 6, 4))
@@ -224,8 +224,41 @@ const blocks = (flow: Flow, tokens: readonly Token[], indent: number, depth: num
   }
 }
 
+/** Per block (text between blank lines): more emphasis/link/HTML delimiters than this is not prose. */
+const MAX_DELIMITERS_PER_BLOCK = 1_000
+const DELIMITER = /[*_~`[\]<>]/g
+/** A run of one delimiter, or a line that opens a dozen quotes or lists, nests deeper than a document does. */
+const HOSTILE_SHAPE = /([*_~`])\1{32,}|^[ \t>*+\-.)\d]{40,}/m
+
+/**
+ * marked's inline pass is quadratic in the delimiters of one block and recursive in nesting, so a hostile
+ * report (`*a` a hundred thousand times, twenty thousand `>`) could stall or overflow the stack. Such a block
+ * becomes an indented code block: shown as its raw text, lexed in linear time.
+ */
+export const guardMarkdown = (markdown: string): string =>
+  markdown
+    .split(/(\n[ \t]*\n)/)
+    .map((block, i) => {
+      if (i % 2 === 1) return block
+      const delimiters = block.match(DELIMITER)?.length ?? 0
+      if (delimiters <= MAX_DELIMITERS_PER_BLOCK && !HOSTILE_SHAPE.test(block)) return block
+      return block
+        .split('\n')
+        .map((line) => `    ${line}`)
+        .join('\n')
+    })
+    .join('')
+
 /** Renders a Markdown document at the flow's position. */
 export const writeMarkdown = (flow: Flow, markdown: string): void => {
-  const tokens = new Lexer({ gfm: true }).lex(markdown)
+  const source = guardMarkdown(markdown)
+  let tokens: Token[]
+  try {
+    tokens = new Lexer({ gfm: true }).lex(source)
+  } catch {
+    // Whatever marked cannot read is still the report: shown as its text.
+    codeBlock(flow, markdown, 0)
+    return
+  }
   blocks(flow, tokens, 0, 0)
 }

