@@ -200,6 +200,7 @@ export const writeCharts = (flow: Flow, stats: ExportStats): void => {
   }))
   const other = Object.entries(stats.bySeverity)
     .filter(([s, n]) => !(SEVERITIES as readonly string[]).includes(s) && n > 0)
+    .slice(0, 10)
     .map(([s, n]) => ({ label: s, value: n, color: COLORS.muted }))
   horizontalBars(flow, 'Indicators by severity', [...known, ...other])
   scoreChart(flow, stats.scoreBuckets)

@@ -1,6 +1,5 @@
 import { AppError } from '#shared/contract/errors'
 import type { Tlp } from '#shared/domain/enums'
-import type { FontStyle } from './pdf-fonts'
 import { type Doc, FontBook, type Span, drawLine, layout, lineHeight } from './pdf-text'
 
 /** A4 portrait, in points. The header and footer bands hold the TLP label and the page number. */
@@ -139,7 +138,7 @@ export class Flow {
       this.text(
         [
           { text: `${label}: `, style: 'bold', color: COLORS.muted },
-          { text: value, style: 'regular' satisfies FontStyle },
+          { text: value, style: 'regular' },
         ],
         { size, gap: 1.5 },
       )

@@ -1,4 +1,4 @@
-import { COLORS, type Flow } from './pdf-flow'
+import { COLORS, type Flow, PAGE } from './pdf-flow'
 import { type Line, type Span, drawLine, layout, lineHeight } from './pdf-text'
 
 export type Cell = readonly Span[]
@@ -16,9 +16,16 @@ export class Table {
   ) {}
 
   private laidOut(cells: readonly Cell[]): { lines: Line[][]; height: number } {
-    const lines = this.widths.map((w, i) =>
-      layout(this.flow.fonts, cells[i] ?? [], Math.max(w - this.pad * 2, 8), this.size),
-    )
+    // A row never outgrows a page (under the repeated header): a cell past that is cut, marked with "…".
+    const room = this.flow.bottom - PAGE.top - lineHeight(this.size) * 3 - this.pad * 4
+    const maxLines = Math.max(Math.floor(room / lineHeight(this.size)), 1)
+    const lines = this.widths.map((w, i) => {
+      const width = Math.max(w - this.pad * 2, 8)
+      const all = layout(this.flow.fonts, cells[i] ?? [], width, this.size)
+      if (all.length <= maxLines) return all
+      const more = layout(this.flow.fonts, [{ text: '…', color: COLORS.muted }], width, this.size)
+      return [...all.slice(0, maxLines - 1), ...more]
+    })
     const tallest = Math.max(...lines.map((l) => l.length), 1)
     return { lines, height: tallest * lineHeight(this.size) + this.pad * 2 }
   }

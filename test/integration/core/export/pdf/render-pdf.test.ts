@@ -106,15 +106,23 @@ describe('renderPdf', () => {
       '- '.repeat(5_000) + 'deep list',
       '# Still here',
       'After the **hostile** blocks.',
+      `| Huge | Small |\n|---|---|\n| ${'word '.repeat(20_000)}| tail-cell |`,
     ].join('\n\n')
     const started = Date.now()
     const { pdf } = await render(reportSet({ markdown }))
     expect(Date.now() - started).toBeLessThan(30_000)
-    const text = flat(await pageTexts(pdf))
+    const pages = await pageTexts(pdf)
+    const text = flat(pages)
+    // The huge table cell is cut at a page's height (and says so) instead of running off the page.
+    const tablePage = pages.find((p) => p.includes('tail-cell')) ?? ''
+    expect(tablePage).toContain('…')
+    expect(tablePage.split('word').length - 1).toBeGreaterThan(100)
+    expect(tablePage.split('word').length - 1).toBeLessThan(2_000)
     expect(text).toContain('Still here')
     expect(text).toContain('After the hostile blocks.')
     expect(text).toContain('deep quote')
     expect(text).toContain('*a*a*a*a')
+    expect(text).toContain('tail-cell')
   })
 
   it('lists each entity with its kind, aliases, TLP and the details of its kind', async () => {
