@@ -111,6 +111,7 @@ const columns = (flow: Flow, bars: readonly Bar[], height: number, every: number
   label(flow, '0', flow.left, base - 8, 7.5, COLORS.muted, axisW - 4, 'right')
   const slot = w / Math.max(bars.length, 1)
   const barW = Math.min(Math.max(slot * 0.75, 0.5), 36)
+  let lastLabel = -Infinity
   bars.forEach((b, i) => {
     const h = (b.value / max) * (height - 4)
     const x = x0 + i * slot + (slot - barW) / 2
@@ -120,8 +121,12 @@ const columns = (flow: Flow, bars: readonly Bar[], height: number, every: number
         .rect(x, base - h, barW, Math.max(h, 0.5))
         .fill(b.color)
         .restore()
-    if (i % every === 0 || i === bars.length - 1)
-      label(flow, b.label, x0 + i * slot - 20 + slot / 2, base + 3, 7, COLORS.muted, 40, 'center')
+    if (i % every !== 0 && i !== bars.length - 1) return
+    // Centred under its bar, but kept inside the chart's width at both ends.
+    const lx = Math.min(Math.max(x0 + i * slot + slot / 2 - 20, x0 - 20), x0 + w - 40)
+    if (lx - lastLabel < 44) return
+    lastLabel = lx
+    label(flow, b.label, lx, base + 3, 7, COLORS.muted, 40, 'center')
   })
   flow.y = base + 22
 }

@@ -12,6 +12,20 @@ import { PDF_TABLE_MAX_ROWS, writeIndicators } from './pdf-indicators'
 import { writeMarkdown } from './pdf-markdown'
 import { cleanText } from './pdf-text'
 
+/*
+ * The PDF writer of every export (issue 11). How it holds up:
+ * - Pages stream: pdfkit flushes each page when the next starts (no bufferPages); the header and footer are
+ *   drawn as a page starts, and "of N" is one form XObject all footers share, written once N is known
+ *   (pdf-frame.ts). The indicators table reads the set's pages one at a time and stops at PDF_TABLE_MAX_ROWS
+ *   rows (20,000), saying so on the page; charts and counts come from `set.stats` and cover every indicator.
+ * - Fonts: Noto Sans slices from the @fontsource packages, chosen per character by unicode-range and the
+ *   font's cmap, loaded lazily and unwrapped from WOFF once per process (pdf-fonts.ts, pdf-text.ts).
+ *   Right-to-left runs are shaped by fontkit and put in visual order within a left-to-right line; a paragraph
+ *   is always laid out left to right.
+ * - Hostile text: control and bidi override characters are dropped and every field is clipped; Markdown is
+ *   only lexed, blocks that would make marked quadratic or recursive are shown as raw text (pdf-markdown.ts).
+ */
+
 export type RenderPdfOptions = {
   defang: boolean
   signal?: AbortSignal
