@@ -131,3 +131,33 @@ export const toggleTechnique = (list: readonly string[], id: string): string[] =
   const had = list.some((t) => t.toUpperCase() === key)
   return had ? list.filter((t) => t.toUpperCase() !== key) : [...list, key]
 }
+
+/** The shape of `attack.matrix`: tactics in kill-chain order, each with its techniques and sub-techniques. */
+export type MatrixSource = {
+  tactics: {
+    id: string
+    shortname: string
+    name: string
+    techniques: { id: string; name: string; subTechniques: { id: string; name: string }[] }[]
+  }[]
+}
+
+export type MatrixCatalogue = { tactics: MatrixTactic[]; techniques: MatrixTechnique[] }
+
+/** The catalogue's matrix as the layout's input: one technique entry however many tactics list it. */
+export const catalogueOf = (m: MatrixSource): MatrixCatalogue => {
+  const techniques = new Map<string, MatrixTechnique>()
+  const note = (id: string, name: string, tactic: string, parentId: string | null) => {
+    const have = techniques.get(id)
+    if (have === undefined) techniques.set(id, { id, name, tactics: [tactic], parentId })
+    else if (!have.tactics.includes(tactic)) have.tactics.push(tactic)
+  }
+  const tactics = m.tactics.map((t, order) => {
+    for (const tech of t.techniques) {
+      note(tech.id, tech.name, t.id, null)
+      for (const sub of tech.subTechniques) note(sub.id, sub.name, t.id, tech.id)
+    }
+    return { id: t.id, name: t.name, shortName: t.shortname, order }
+  })
+  return { tactics, techniques: [...techniques.values()] }
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  catalogueOf,
   layoutMatrix,
   toggleTechnique,
   type MatrixTactic,
@@ -60,5 +61,45 @@ describe('toggleTechnique', () => {
   it('adds a normalised id once and removes it whatever its case', () => {
     expect(toggleTechnique(['T1059'], ' t1566.001 ')).toEqual(['T1059', 'T1566.001'])
     expect(toggleTechnique(['T1059', 'T1566.001'], 't1059')).toEqual(['T1566.001'])
+  })
+})
+
+describe('catalogueOf', () => {
+  it("turns attack.matrix's nested tactics into one entry per technique, keeping the kill-chain order", () => {
+    const c = catalogueOf({
+      tactics: [
+        {
+          id: 'TA0040',
+          shortname: 'impact',
+          name: 'Impact',
+          techniques: [{ id: 'T1078', name: 'Valid Accounts', subTechniques: [] }],
+        },
+        {
+          id: 'TA0001',
+          shortname: 'initial-access',
+          name: 'Initial Access',
+          techniques: [
+            { id: 'T1078', name: 'Valid Accounts', subTechniques: [] },
+            {
+              id: 'T1566',
+              name: 'Phishing',
+              subTechniques: [{ id: 'T1566.001', name: 'Spearphishing Attachment' }],
+            },
+          ],
+        },
+      ],
+    })
+    expect(c.tactics.map((t) => [t.id, t.order])).toEqual([
+      ['TA0040', 0],
+      ['TA0001', 1],
+    ])
+    expect(c.techniques).toEqual([
+      { id: 'T1078', name: 'Valid Accounts', tactics: ['TA0040', 'TA0001'], parentId: null },
+      { id: 'T1566', name: 'Phishing', tactics: ['TA0001'], parentId: null },
+      { id: 'T1566.001', name: 'Spearphishing Attachment', tactics: ['TA0001'], parentId: 'T1566' },
+    ])
+    const m = layoutMatrix(c.tactics, c.techniques, ['T1566.001'])
+    expect(m.columns.map((col) => col.tactic.id)).toEqual(['TA0040', 'TA0001'])
+    expect(m.columns[1]?.cells.find((x) => x.id === 'T1566')).toMatchObject({ subSelected: 1 })
   })
 })
