@@ -69,7 +69,8 @@ const styleSheet = (): cytoscape.StylesheetJson => {
         'target-arrow-color': muted,
         'target-arrow-shape': 'triangle',
         'arrow-scale': 0.6,
-        'curve-style': 'haystack',
+        // Straight lines: the cheapest shape that still carries the arrow (the direction matters).
+        'curve-style': 'straight',
         label: 'data(type)',
         'font-size': 8,
         color: muted,
@@ -99,7 +100,6 @@ const syncGraph = (cy: cytoscape.Core, graph: GraphData) => {
         position: { x: n.x, y: n.y },
       })
     else if (have.data('label') !== n.label) have.data('label', n.label)
-    if (graph.expanded.has(n.ref)) have.addClass('expanded')
   }
   for (const e of graph.edges.values()) {
     if (cy.getElementById(e.id).empty())

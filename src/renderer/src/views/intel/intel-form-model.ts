@@ -34,6 +34,8 @@ export type FieldSpec = {
   /** For `enum`: the choices (an empty choice means "not said"). */
   options?: readonly string[]
   placeholder?: string
+  /** ATT&CK ids: typed in any case, stored in upper case as ATT&CK writes them. */
+  upper?: boolean
   /** Where the value lives in the contract's input. */
   scope: 'common' | 'details'
 }
@@ -51,7 +53,10 @@ export const COMMON_FIELDS: readonly FieldSpec[] = [
   common('confidence', 'Confidence (0–100)', 'number'),
   common('firstSeen', 'First seen', 'date'),
   common('lastSeen', 'Last seen', 'date'),
-  common('techniques', 'ATT&CK techniques', 'list', { placeholder: 'T1566.001, T1059' }),
+  common('techniques', 'ATT&CK techniques', 'list', {
+    placeholder: 'T1566.001, T1059',
+    upper: true,
+  }),
   common('description', 'Description', 'textarea'),
 ]
 
@@ -66,13 +71,13 @@ export const DETAIL_FIELDS: Record<Exclude<IntelKind, 'report'>, readonly FieldS
     detail('originCountry', 'Origin country', 'text', { placeholder: 'RU' }),
     detail('motivation', 'Motivation', 'text'),
     detail('sophistication', 'Sophistication', 'text'),
-    detail('tactics', 'ATT&CK tactics', 'list', { placeholder: 'TA0001, TA0002' }),
+    detail('tactics', 'ATT&CK tactics', 'list', { placeholder: 'TA0001, TA0002', upper: true }),
     detail('tools', 'Tools', 'list'),
     ...sectorsAndCountries,
   ],
   campaign: [
     detail('objectives', 'Objectives', 'list'),
-    detail('tactics', 'ATT&CK tactics', 'list', { placeholder: 'TA0001, TA0002' }),
+    detail('tactics', 'ATT&CK tactics', 'list', { placeholder: 'TA0001, TA0002', upper: true }),
     ...sectorsAndCountries,
   ],
   vulnerability: [
@@ -165,7 +170,7 @@ const valueOf = (spec: FieldSpec, raw: string | boolean): unknown => {
   const text = typeof raw === 'string' ? raw : ''
   switch (spec.type) {
     case 'list':
-      return splitList(text)
+      return splitList(spec.upper === true ? text.toUpperCase() : text)
     case 'lines':
       return splitLines(text)
     case 'products':
