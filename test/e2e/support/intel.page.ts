@@ -80,13 +80,13 @@ export class IntelPage {
 
   /** Adds a technique through the picker (search, click the hit) and waits for the saved entity. */
   async addTechnique(query: string, technique: string): Promise<void> {
-    const before = await this.detail.getAttribute('data-updated')
     const editing = await this.page.getByTestId('edit-techniques').getAttribute('aria-pressed')
     if (editing !== 'true') await this.page.getByTestId('edit-techniques').click()
     await this.page.getByTestId('technique-search').fill(query)
     await this.page.locator(`[data-testid="technique-hit"][data-technique="${technique}"]`).click()
+    // The saved entity's technique list shows it (the chip is drawn from what intel.update answered).
     await this.page
-      .locator(`[data-testid="intel-detail"]:not([data-updated="${before ?? ''}"])`)
+      .locator(`[data-testid="technique-list"] [data-technique="${technique}"]`)
       .waitFor()
     await this.page.getByTestId('edit-techniques').click()
   }
