@@ -85,6 +85,7 @@ export const describeIntelFlow = (start: StartHarness) => {
     await ui.page
       .locator('[data-testid="matrix-cell"][data-technique="T1059"][data-hit="true"]')
       .waitFor()
+    await h.screenshot('intel-actor')
   })
 
   it('links an indicator and a malware family through relationships', async () => {

@@ -82,6 +82,17 @@ const styleSheet = (): cytoscape.StylesheetJson => {
   ]
 }
 
+/** A fit never zooms in past this: two nodes filling the screen read as a bug. */
+const FIT_MAX_ZOOM = 1.4
+
+const fitCapped = (cy: cytoscape.Core, eles?: cytoscape.CollectionArgument) => {
+  cy.fit(eles, 40)
+  if (cy.zoom() > FIT_MAX_ZOOM) {
+    cy.zoom(FIT_MAX_ZOOM)
+    cy.center(eles)
+  }
+}
+
 /** Brings cytoscape's elements in line with the store's graph: adds and removes, never re-lays out. */
 const syncGraph = (cy: cytoscape.Core, graph: GraphData) => {
   const add: cytoscape.ElementDefinition[] = []
@@ -163,23 +174,26 @@ export const GraphCanvas = (props: { store: GraphStore; theme: string; label: st
           if (s.selected !== null) cy.getElementById(s.selected).addClass('picked')
         }
       })
-      if (prev !== null && s.fitSeq !== prev.fitSeq) cy.fit(cy.elements(':visible'), 40)
+      if (prev !== null && s.fitSeq !== prev.fitSeq) fitCapped(cy, cy.elements(':visible'))
       const change = s.lastChange
       if (change !== null && change !== prev?.lastChange) {
-        if (change.first) cy.fit(undefined, 40)
+        if (change.first) fitCapped(cy)
         else if (change.nodes.length > 0) {
           // Only when the new neighbours fall outside the view: otherwise the analyst's view stays put.
           const added = cy.collection()
           for (const id of change.nodes) added.merge(cy.getElementById(id))
           const bb = added.boundingBox()
           const ext = cy.extent()
-          if (bb.x1 < ext.x1 || bb.x2 > ext.x2 || bb.y1 < ext.y1 || bb.y2 > ext.y2)
-            cy.animate({ center: { eles: cy.getElementById(change.around) } }, { duration: 200 })
+          if (bb.x1 < ext.x1 || bb.x2 > ext.x2 || bb.y1 < ext.y1 || bb.y2 > ext.y2) {
+            // The expanded node and its new neighbours come into view; the rest may leave it.
+            const focus = added.union(cy.getElementById(change.around))
+            fitCapped(cy, focus)
+          }
         }
       }
     }
     apply(store.getState(), null)
-    if (store.getState().graph.nodes.size > 0) cy.fit(undefined, 40)
+    if (store.getState().graph.nodes.size > 0) fitCapped(cy)
     const unsubscribe = store.subscribe((s, prev) => apply(s, prev))
 
     cy.on('tap', 'node', (e) => store.getState().select((e.target as cytoscape.NodeSingular).id()))
