@@ -128,3 +128,89 @@ export const describeIntelFlow = (start: StartHarness) => {
     await ui.page.locator(`[data-testid="intel-detail"][data-id="${actorId}"]`).waitFor()
   })
 }
+
+const FAN_OUT = 2000
+
+/**
+ * A node with 2,000 neighbours: the first expansion is capped and says so, "Show more" walks the cap up
+ * to the core's limit, and the canvas stays one element however many nodes it draws.
+ */
+export const describeIntelGraphAtScale = (start: StartHarness) => {
+  let browser: Browser
+  let h: Harness
+  let ui: IntelPage
+  let actorId = ''
+
+  beforeAll(async () => {
+    browser = await launchBrowser()
+    h = await start(browser, {
+      seed: async (core) => {
+        const actor = await core.call('intel.create', { kind: 'threat-actor', name: 'Wide Bear' })
+        actorId = actor.id
+        const items = Array.from({ length: FAN_OUT }, (_, i) => ({
+          type: 'domain' as const,
+          value: `n${i}.wide-bear.example`,
+        }))
+        await core.call('indicators.bulkCreate', { items })
+        // The only indicators of this core.
+        const page = await core.call('indicators.list', { limit: 1000 })
+        let ids = page.items.map((i) => i.id)
+        let cursor = page.nextCursor
+        while (cursor !== null) {
+          const next = await core.call('indicators.list', { limit: 1000, cursor })
+          ids = [...ids, ...next.items.map((i) => i.id)]
+          cursor = next.nextCursor
+        }
+        for (const id of ids)
+          await core.call('intel.createRelationship', {
+            sourceRef: id,
+            targetRef: actor.id,
+            relationshipType: 'indicates',
+          })
+      },
+    })
+    ui = new IntelPage(h.page)
+    await h.open()
+    await ui.open()
+  })
+
+  afterAll(async () => {
+    await h?.close()
+    await browser?.close()
+  })
+
+  afterEach(() => {
+    expect(h.problems.splice(0)).toEqual([])
+  })
+
+  it('caps the first expansion, shows more up to all of them, on one canvas', async () => {
+    await ui.openRow('Wide Bear')
+    await h.page.getByTestId('intel-open-graph').click()
+    await ui.waitGraph(51)
+    await h.page.getByTestId('graph-more').waitFor()
+    for (const n of [201, 801, FAN_OUT + 1]) {
+      await h.page.getByTestId('graph-show-more').click()
+      await ui.waitGraph(n)
+    }
+    expect(await ui.graphCounts()).toMatchObject({
+      nodes: FAN_OUT + 1,
+      edges: FAN_OUT,
+      visible: FAN_OUT + 1,
+    })
+    await h.page.getByTestId('graph-more').waitFor({ state: 'detached' })
+    // Cytoscape's canvas renderer: a handful of layers, no element per node.
+    const domNodes = await h.page
+      .getByTestId('graph-canvas')
+      .evaluate((el) => el.querySelectorAll('*').length)
+    expect(domNodes).toBeLessThan(20)
+    // Hiding 2,000 indicators and showing them again is one filter change each.
+    await ui.toggleKind('indicator')
+    await h.page.locator('[data-testid="intel-graph"][data-visible-nodes="1"]').waitFor()
+    await ui.toggleKind('indicator')
+    await h.page
+      .locator(`[data-testid="intel-graph"][data-visible-nodes="${FAN_OUT + 1}"]`)
+      .waitFor()
+    await h.screenshot('intel-graph-2000')
+    expect(actorId).not.toBe('')
+  })
+}

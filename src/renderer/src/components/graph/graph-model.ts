@@ -69,15 +69,22 @@ const RING_GAP = 90
  * Where `count` new neighbours of a node at `at` go: on rings around it, each ring as full as its
  * circumference allows. When the node has an "inward" direction (the neighbours it was reached from), the new
  * ones fan out on the far side, so the expansion grows the graph outwards instead of over what is there.
+ * `beyond` starts the rings past that radius (a node shown more of keeps its first rings).
  */
-export const ringPositions = (at: Point, count: number, away: Point | null): Point[] => {
+export const ringPositions = (
+  at: Point,
+  count: number,
+  away: Point | null,
+  beyond = 0,
+): Point[] => {
   const out: Point[] = []
+  const first = beyond > 0 ? Math.max(FIRST_RING_RADIUS, beyond + RING_GAP) : FIRST_RING_RADIUS
   // The open side: a 240° arc facing away from where the node was reached from, or the whole circle.
   const arc = away === null ? Math.PI * 2 : (Math.PI * 4) / 3
   const facing = away === null ? 0 : Math.atan2(away.y, away.x)
   let ring = 0
   while (out.length < count) {
-    const radius = FIRST_RING_RADIUS + ring * RING_GAP
+    const radius = first + ring * RING_GAP
     const capacity = Math.max(1, Math.floor((arc * radius) / RING_SPACING))
     const here = Math.min(capacity, count - out.length)
     for (let i = 0; i < here; i++) {
@@ -112,6 +119,19 @@ const outwardOf = (g: GraphData, ref: string): Point | null => {
   const dx = at.x - x / n
   const dy = at.y - y / n
   return Math.hypot(dx, dy) < 1e-6 ? null : { x: dx, y: dy }
+}
+
+/** How far the node's farthest neighbour on the canvas is (0 without any). */
+const farthestNeighbour = (g: GraphData, ref: string): number => {
+  const at = g.nodes.get(ref)
+  if (at === undefined) return 0
+  let max = 0
+  for (const e of g.edges.values()) {
+    const other = e.source === ref ? e.target : e.target === ref ? e.source : null
+    const p = other === null || other === ref ? undefined : g.nodes.get(other)
+    if (p !== undefined) max = Math.max(max, Math.hypot(p.x - at.x, p.y - at.y))
+  }
+  return max
 }
 
 export type MergeResult = {
@@ -152,7 +172,12 @@ export const mergeNeighbourhood = (
     else if (nodes.size + fresh.length < maxNodes) fresh.push(node)
     else refused++
   }
-  const positions = ringPositions(centerAt, fresh.length, outwardOf(g, center))
+  // A node expanded before ("Show more") rings its new neighbours around the ones it has; a node reached
+  // from elsewhere fans them out away from where it was reached from.
+  const again = g.expanded.has(center)
+  const positions = again
+    ? ringPositions(centerAt, fresh.length, null, farthestNeighbour(g, center))
+    : ringPositions(centerAt, fresh.length, outwardOf(g, center))
   fresh.forEach((node, i) => {
     const p = positions[i] ?? centerAt
     nodes.set(node.ref, { ...sanitise(node), x: p.x, y: p.y })

@@ -186,3 +186,20 @@ describe('filters', () => {
     expect([...r.edges.keys()]).toEqual(['e1'])
   })
 })
+
+describe('showing more of an expanded node', () => {
+  it('rings the new neighbours outside the ones it already has', () => {
+    const first = Array.from({ length: 30 }, (_, i) => indicator(`a${i}`))
+    const r1 = mergeNeighbourhood(emptyGraph(), { ...star(actor('c'), first), truncated: true })
+    const ringOne = Math.max(
+      ...first.map((n) => dist(r1.graph.nodes.get(n.ref) ?? { x: 0, y: 0 }, { x: 0, y: 0 })),
+    )
+    const more = Array.from({ length: 40 }, (_, i) => indicator(`b${i}`))
+    const r2 = mergeNeighbourhood(r1.graph, star(actor('c'), [...first, ...more]))
+    expect(r2.addedNodes).toHaveLength(40)
+    for (const n of more)
+      expect(dist(r2.graph.nodes.get(n.ref) ?? { x: 0, y: 0 }, { x: 0, y: 0 })).toBeGreaterThan(
+        ringOne + RING_SPACING,
+      )
+  })
+})
