@@ -33,7 +33,7 @@ const styleSheet = (): cytoscape.StylesheetJson => {
   const text = cssVar('--text', '#1c2330')
   const muted = cssVar('--text-muted', '#5e6878')
   const accent = cssVar('--accent', '#2f62d8')
-  const bg = cssVar('--bg', '#ffffff')
+  const bg = cssVar('--surface', '#ffffff')
   return [
     {
       selector: 'node',

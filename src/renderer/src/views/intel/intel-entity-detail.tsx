@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react'
-import type { IntelEntity } from '#shared/contract/intel.schemas'
+import type { IntelEntity, Vulnerability } from '#shared/contract/intel.schemas'
 import { errorMessage } from '../../api/client'
 import { useServices } from '../../app-context'
 import { TlpBadge } from '../../components/badges'
@@ -23,6 +23,48 @@ const Item = (props: { label: string; children: ReactNode; wide?: boolean; field
     </dd>
   </div>
 )
+
+const VulnerabilityFields = (props: { entity: Vulnerability }) => {
+  const e = props.entity
+  return (
+    <>
+      <Item label="CVE id" field="cveId">
+        {e.details.cveId ?? '—'}
+      </Item>
+      <Item label="CVSS">
+        {e.details.cvssScore ?? '—'} {e.details.cvssSeverity ?? ''}
+      </Item>
+      <Item label="Exploit available">{yesNo(e.details.exploitAvailable)}</Item>
+      <Item label="Exploited in the wild">{yesNo(e.details.exploitedInTheWild)}</Item>
+      <Item label="Patch available">{yesNo(e.details.patchAvailable)}</Item>
+      <Item label="Published">{formatDay(e.details.publishedAt)}</Item>
+      <Item label="Discovered">{formatDay(e.details.discoveredAt)}</Item>
+      <Item label="Affected products" wide>
+        {e.details.affectedProducts.length === 0 ? (
+          '—'
+        ) : (
+          <ul className="plain-list">
+            {e.details.affectedProducts.map((p, i) => (
+              <li key={i}>
+                {p.product}
+                {p.versions.length > 0 ? `: ${p.versions.join(', ')}` : ''}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Item>
+      <Item label="Exploit references" wide>
+        <References urls={e.details.exploitReferences} />
+      </Item>
+      <Item label="Patch references" wide>
+        <References urls={e.details.patchReferences} />
+      </Item>
+      <Item label="Workarounds" wide>
+        <span className="prewrap">{e.details.workarounds || '—'}</span>
+      </Item>
+    </>
+  )
+}
 
 /** The fields only this kind has (intel.schemas' details), every one of them. */
 const KindFields = (props: { entity: IntelEntity }) => {
@@ -59,44 +101,7 @@ const KindFields = (props: { entity: IntelEntity }) => {
         </>
       )
     case 'vulnerability':
-      return (
-        <>
-          <Item label="CVE id" field="cveId">
-            {e.details.cveId ?? '—'}
-          </Item>
-          <Item label="CVSS">
-            {e.details.cvssScore ?? '—'} {e.details.cvssSeverity ?? ''}
-          </Item>
-          <Item label="Exploit available">{yesNo(e.details.exploitAvailable)}</Item>
-          <Item label="Exploited in the wild">{yesNo(e.details.exploitedInTheWild)}</Item>
-          <Item label="Patch available">{yesNo(e.details.patchAvailable)}</Item>
-          <Item label="Published">{formatDay(e.details.publishedAt)}</Item>
-          <Item label="Discovered">{formatDay(e.details.discoveredAt)}</Item>
-          <Item label="Affected products" wide>
-            {e.details.affectedProducts.length === 0 ? (
-              '—'
-            ) : (
-              <ul className="plain-list">
-                {e.details.affectedProducts.map((p, i) => (
-                  <li key={i}>
-                    {p.product}
-                    {p.versions.length > 0 ? `: ${p.versions.join(', ')}` : ''}
-                  </li>
-                ))}
-              </ul>
-            )}
-          </Item>
-          <Item label="Exploit references" wide>
-            <References urls={e.details.exploitReferences} />
-          </Item>
-          <Item label="Patch references" wide>
-            <References urls={e.details.patchReferences} />
-          </Item>
-          <Item label="Workarounds" wide>
-            <span className="prewrap">{e.details.workarounds || '—'}</span>
-          </Item>
-        </>
-      )
+      return <VulnerabilityFields entity={e} />
     case 'malware':
       return (
         <>
@@ -137,6 +142,38 @@ const References = (props: { urls: string[] }) =>
     </ul>
   )
 
+/** Every field of the entity: the common columns, then its kind's own. */
+const EntityFields = (props: { entity: IntelEntity }) => {
+  const e = props.entity
+  const projects = useProjects()
+  return (
+    <dl className="detail-grid">
+      <Item label="Aliases" wide field="aliases">
+        {listOrDash(e.aliases)}
+      </Item>
+      <Item label="Severity">{e.severity ?? '—'}</Item>
+      <Item label="Confidence">{e.confidence ?? '—'}</Item>
+      <Item label="First seen">{formatDay(e.firstSeen)}</Item>
+      <Item label="Last seen">{formatDay(e.lastSeen)}</Item>
+      <KindFields entity={e} />
+      <Item label="Project">
+        {e.projectId === null
+          ? '—'
+          : (projects.find((p) => p.id === e.projectId)?.name ?? e.projectId)}
+      </Item>
+      <Item label="Sources">{listOrDash(e.sources)}</Item>
+      <Item label="STIX id" wide>
+        <span className="mono">{e.stixId ?? '—'}</span>
+      </Item>
+      <Item label="Created">{formatDateTime(e.createdAt)}</Item>
+      <Item label="Updated">{formatDateTime(e.updatedAt)}</Item>
+      <Item label="Description" wide field="description">
+        <span className="prewrap">{e.description || '—'}</span>
+      </Item>
+    </dl>
+  )
+}
+
 const isEditable = (e: IntelEntity): e is IntelEntity & { kind: EditableKind } =>
   e.kind !== 'report'
 
@@ -144,7 +181,6 @@ const isEditable = (e: IntelEntity): e is IntelEntity & { kind: EditableKind } =
 export const IntelEntityDetail = (props: { id: string; onClose: () => void }) => {
   const { client, ui } = useServices()
   const nav = useIntelNav()
-  const projects = useProjects()
   const { id } = props
   const q = useContractQuery('intel.get', { id }, id, [
     { event: 'intel.onDidChange', when: (c) => c.id === id || c.id === null },
@@ -243,30 +279,7 @@ export const IntelEntityDetail = (props: { id: string; onClose: () => void }) =>
               }}
             />
           ) : (
-            <dl className="detail-grid">
-              <Item label="Aliases" wide field="aliases">
-                {listOrDash(e.aliases)}
-              </Item>
-              <Item label="Severity">{e.severity ?? '—'}</Item>
-              <Item label="Confidence">{e.confidence ?? '—'}</Item>
-              <Item label="First seen">{formatDay(e.firstSeen)}</Item>
-              <Item label="Last seen">{formatDay(e.lastSeen)}</Item>
-              <KindFields entity={e} />
-              <Item label="Project">
-                {e.projectId === null
-                  ? '—'
-                  : (projects.find((p) => p.id === e.projectId)?.name ?? e.projectId)}
-              </Item>
-              <Item label="Sources">{listOrDash(e.sources)}</Item>
-              <Item label="STIX id" wide>
-                <span className="mono">{e.stixId ?? '—'}</span>
-              </Item>
-              <Item label="Created">{formatDateTime(e.createdAt)}</Item>
-              <Item label="Updated">{formatDateTime(e.updatedAt)}</Item>
-              <Item label="Description" wide field="description">
-                <span className="prewrap">{e.description || '—'}</span>
-              </Item>
-            </dl>
+            <EntityFields entity={e} />
           )}
           <IntelTechniques entity={e} onSaved={q.setData} />
           <IntelRelationships entity={e} />
