@@ -99,6 +99,15 @@ export const describeIntelFlow = (start: StartHarness) => {
     const rels = await h.core.call('intel.listRelationships', { ref: actorId })
     expect(rels.items.map((r) => r.relationshipType).sort()).toEqual(['indicates', 'uses'])
     await ui.page.getByTestId('linked-indicator').filter({ hasText: 'intel-e2e' }).waitFor()
+    // One said by mistake, and removed.
+    await ui.addRelationship({ type: 'related-to', incoming: false, query: MALWARE, pick: MALWARE })
+    await ui.page
+      .locator('[data-testid="relationship"][data-type="related-to"]')
+      .getByTestId('relationship-remove')
+      .click()
+    await ui.page.locator('[data-testid="intel-relationships"][data-count="2"]').waitFor()
+    const after = await h.core.call('intel.listRelationships', { ref: actorId })
+    expect(after.items.map((r) => r.relationshipType).sort()).toEqual(['indicates', 'uses'])
   })
 
   it('opens the graph from the indicator, expands a node and filters by kind', async () => {
