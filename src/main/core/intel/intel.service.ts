@@ -26,7 +26,13 @@ import { createReportWrites } from './intel-report-writes'
 import { createReportObjects } from './intel-reports'
 import { mergeRelationship, rowToRelationship, type RelationshipRow } from './intel-relationships'
 import { entityToListItem, entityToRow, rowToEntity } from './intel-row'
-import { createIntelRepository, nameKeysOf, writeEntityIndexes } from './intel.repository'
+import {
+  createIntelRepository,
+  nameKeysOf,
+  storedNameKey,
+  writeEntityIndexes,
+} from './intel.repository'
+import { ANALYST_SOURCE } from './import/intel-merge-rules'
 
 type Change = 'created' | 'updated' | 'deleted' | 'relationships' | 'report-objects'
 
@@ -86,7 +92,7 @@ export const createIntelService = (ctx: CoreContext) => {
     }
     const hit = repo.conflict(e.kind, nameKeysOf(e.name, e.aliases), e.id)
     if (hit !== undefined) {
-      const which = intelNameKey(e.name) === hit.key ? field : field.replace('name', 'aliases')
+      const which = storedNameKey(e.name) === hit.key ? field : field.replace('name', 'aliases')
       throw new AppError(
         'conflict',
         `${which}: "${hit.key}" already names the ${e.kind} "${hit.name}" (${hit.id})`,
@@ -111,7 +117,7 @@ export const createIntelService = (ctx: CoreContext) => {
   }
 
   const write = (e: IntelEntity, insert: boolean) => {
-    const row = entityToRow(e, intelNameKey(e.name))
+    const row = entityToRow(e, storedNameKey(e.name))
     if (insert) repo.insert(row)
     else repo.update(row)
     writeEntityIndexes(db.sqlite, e.id, e.kind, e.name, e.aliases, e.techniques)
@@ -175,7 +181,13 @@ export const createIntelService = (ctx: CoreContext) => {
     const diff = fieldDiff(before, after, DIFF_FIELDS)
     if (Object.keys(diff).length === 0) return before
     checkUnique(after, 'patch.name')
-    const next = { ...after, updatedAt: now }
+    // An entity an analyst edited is theirs: the knowledge import's merge keeps every field of an entity
+    // whose sources name the analyst (intel-merge-rules.ts), so a later feed cannot undo the edit.
+    const sources =
+      after.sources.includes(ANALYST_SOURCE) || patch.sources !== undefined
+        ? after.sources
+        : [...after.sources, ANALYST_SOURCE]
+    const next = { ...after, sources, updatedAt: now }
     const publishing =
       next.kind === 'report' && before.kind === 'report' && next.details.published
         ? !before.details.published
