@@ -3,6 +3,8 @@ import { AppError } from '#shared/contract/errors'
 import type { ExportFormat } from '#shared/contract/export.schemas'
 import { writeCsv } from './csv/csv-writer'
 import type { ExportSet } from './export-set'
+import { PDF_TABLE_MAX_ROWS } from './pdf/pdf-indicators'
+import { renderPdf } from './pdf/render-pdf'
 
 /** What the export service hands every writer besides the set and the stream. */
 export type WriteContext = {
@@ -36,6 +38,10 @@ export const FORMAT_FILES: Record<ExportFormat, { extension: string; mediaType: 
  */
 const WRITERS: Partial<Record<ExportFormat, WriteFn>> = {
   csv: (set, out, c) => writeCsv(set, out, c),
+  pdf: async (set, out, c) => {
+    await renderPdf(set, out, { defang: c.defang, signal: c.signal })
+    return { rows: Math.min(set.indicatorCount, PDF_TABLE_MAX_ROWS) }
+  },
 }
 
 export const availableFormats = (): ExportFormat[] =>

@@ -135,6 +135,19 @@ describe('export jobs and TLP', () => {
     expect(file.rows).toBe(20_000)
   })
 
+  it('writes a PDF through the same job when the writer is wired', async () => {
+    await insertIndicators(t.core, 20, (i) => ({ value: `pdf${i}.example.com`, score: i * 5 }))
+    const job = await t.core.call('export.start', {
+      format: 'pdf',
+      target: { kind: 'indicators' },
+      defang: true,
+    })
+    const file = await finishedExport(job.id)
+    expect(file).toMatchObject({ format: 'pdf', mediaType: 'application/pdf', rows: 20 })
+    expect(file.fileName).toMatch(/-TLP-GREEN-\d{8}-\d{6}\.pdf$/)
+    expect(readFileSync(file.path).subarray(0, 5).toString('latin1')).toBe('%PDF-')
+  })
+
   it('streams a large export with bounded memory', async () => {
     const rows = 60_000
     await insertIndicators(t.core, rows, (i) => ({
