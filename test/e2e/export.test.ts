@@ -71,6 +71,18 @@ const describeExport = (start: StartHarness) => {
     await dialog.dialog.waitFor({ state: 'detached' })
     expect((await h.core.call('export.list', {})).items).toHaveLength(1)
   })
+
+  it('previews a PDF export in the app before saving it', async () => {
+    await dialog.openFromIndicators()
+    await dialog.run({ format: 'pdf', defang: true, confirmTlp: true })
+    expect(await dialog.previewPages()).toBeGreaterThan(0)
+    await h.page.screenshot({ path: join(SHOTS_DIR, `export-pdf-preview-${h.kind}.png`) })
+    const saved = await dialog.save()
+    expect(saved.name).toMatch(/\.pdf$/)
+    expect(saved.text.startsWith('%PDF-')).toBe(true)
+    await h.page.keyboard.press('Escape')
+    await dialog.dialog.waitFor({ state: 'detached' })
+  })
 }
 
 describe('export in a browser over HTTP', () => {

@@ -35,11 +35,18 @@ export class ExportDialogPage {
     return this.dialog.getByTestId('export-start')
   }
 
-  async run(opts: { defang?: boolean; confirmTlp?: boolean }): Promise<void> {
+  async run(opts: { defang?: boolean; confirmTlp?: boolean; format?: string }): Promise<void> {
+    if (opts.format) await this.dialog.getByTestId(`export-format-${opts.format}`).check()
     if (opts.defang) await this.dialog.getByTestId('export-defang').check()
     if (opts.confirmTlp) await this.dialog.getByTestId('export-confirm-tlp').check()
     await this.startButton.click()
     await this.waitFor('done')
+  }
+
+  /** Waits for the PDF preview to have drawn its pages; returns how many it drew. */
+  async previewPages(): Promise<number> {
+    await this.dialog.locator('[data-testid="pdf-preview"][data-state="ready"]').waitFor()
+    return this.dialog.getByTestId('pdf-page').count()
   }
 
   /** Clicks Save and returns the downloaded file's name and text. */

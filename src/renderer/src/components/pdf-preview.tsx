@@ -7,7 +7,7 @@ const MAX_PAGES = 30
 /**
  * A PDF drawn page by page onto canvases with pdf.js, in the app's own page: no <iframe>, <embed> or blob
  * URL, which the content security policy forbids (frame-src, object-src 'none'). pdf.js parses in its worker,
- * which Vite emits as a same-origin asset (worker-src 'self'); scripting in the PDF never runs.
+ * which Vite bundles as a same-origin script (worker-src 'self'); scripting in the PDF never runs.
  */
 export const PdfPreview = (props: { bytes: Uint8Array; title: string }) => {
   const host = useRef<HTMLDivElement>(null)
@@ -17,11 +17,14 @@ export const PdfPreview = (props: { bytes: Uint8Array; title: string }) => {
 
   useEffect(() => {
     let cancelled = false
+    let worker: Worker | null = null
     const canvases: HTMLCanvasElement[] = []
     const draw = async () => {
       const pdfjs = await import('pdfjs-dist')
-      const worker = await import('pdfjs-dist/build/pdf.worker.min.mjs?url')
-      pdfjs.GlobalWorkerOptions.workerSrc = worker.default
+      // Bundled by Vite as a worker script (.js): every host serves that type, which a bare .mjs asset is not.
+      const { default: PdfWorker } = await import('pdfjs-dist/build/pdf.worker.min.mjs?worker')
+      worker = new PdfWorker()
+      pdfjs.GlobalWorkerOptions.workerPort = worker
       // pdf.js takes ownership of the buffer it is given: hand it a copy.
       const doc = await pdfjs.getDocument({ data: props.bytes.slice(), isEvalSupported: false })
         .promise
@@ -48,6 +51,7 @@ export const PdfPreview = (props: { bytes: Uint8Array; title: string }) => {
         if (!cancelled) setState({ kind: 'ready', pages: doc.numPages })
       } finally {
         await doc.destroy()
+        worker?.terminate()
       }
     }
     draw().catch((e: unknown) => {
@@ -56,6 +60,7 @@ export const PdfPreview = (props: { bytes: Uint8Array; title: string }) => {
     })
     return () => {
       cancelled = true
+      worker?.terminate()
       for (const c of canvases) c.remove()
     }
   }, [props.bytes, props.title])
