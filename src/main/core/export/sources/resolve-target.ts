@@ -147,7 +147,7 @@ export const resolveTarget = (
       const text = targetText(target)
       return {
         title: capitalise(text),
-        summary: `Every ${text} (${target.sort.field} ${target.sort.dir === 'desc' ? 'descending' : 'ascending'}).`,
+        summary: `${capitalise(text)}, by ${target.sort.field} ${target.sort.dir === 'desc' ? 'descending' : 'ascending'}.`,
         markdown: null,
         targetText: text,
         report: null,
