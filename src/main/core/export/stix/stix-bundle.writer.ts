@@ -105,7 +105,8 @@ export const writeStixBundle = async (
       vulnerabilityByCve.set(e.details.cveId, entityStixId(e))
     }
   }
-  if (set.report !== null) refs.set(set.report.id, { id: entityStixId(set.report), tlp: set.report.tlp })
+  if (set.report !== null)
+    refs.set(set.report.id, { id: entityStixId(set.report), tlp: set.report.tlp })
 
   for (const e of entities) {
     if (e.kind === 'report') continue

@@ -246,7 +246,14 @@ export const relationshipSro = (
   const start = r.firstSeen === null ? null : stixTime(r.firstSeen)
   const stop = r.lastSeen === null ? null : stixTime(r.lastSeen)
   return {
-    ...commonProps('relationship', relationshipStixId(r), r.createdAt, r.updatedAt, ends.tlp, scope),
+    ...commonProps(
+      'relationship',
+      relationshipStixId(r),
+      r.createdAt,
+      r.updatedAt,
+      ends.tlp,
+      scope,
+    ),
     relationship_type: r.relationshipType,
     source_ref: ends.source,
     target_ref: ends.target,

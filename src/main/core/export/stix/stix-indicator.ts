@@ -100,8 +100,14 @@ export const INDICATOR_TYPES_OF: Readonly<Record<Classification, string | null>>
   unknown: null,
 }
 
-/** Any timestamp as STIX writes it: UTC, millisecond precision, literal Z. */
-export const stixTime = (iso: string): string => new Date(iso).toISOString()
+const STIX_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
+
+/**
+ * Any timestamp as STIX writes it: UTC, millisecond precision, literal Z. Stored timestamps already are
+ * (they come from toISOString), and are passed through without a parse.
+ */
+export const stixTime = (iso: string): string =>
+  STIX_TIME.test(iso) ? iso : new Date(iso).toISOString()
 
 type Sco = Record<string, unknown> & { type: string; id: string }
 
