@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream'
 import type { ExportSet } from '#core/export/export-set'
+import { type MispExportOptions, writeMispEvent } from '#core/export/misp/misp-event.writer'
 import { type StixExportOptions, writeStixBundle } from '#core/export/stix/stix-bundle.writer'
 
 /** A Writable that keeps what it is given, optionally slow and with a small buffer (backpressure). */
@@ -41,4 +42,22 @@ export const exportStix = async (set: ExportSet, opts: StixExportOptions = {}) =
   const result = await writeStixBundle(set, out.stream, opts)
   const text = out.text()
   return { result, text, bundle: JSON.parse(text) as Bundle }
+}
+
+export type MispDoc = {
+  Event: Record<string, unknown> & {
+    uuid: string
+    Tag: { name: string }[]
+    Attribute: (Record<string, unknown> & { type: string; value: string })[]
+    Galaxy: (Record<string, unknown> & { type: string; GalaxyCluster: Record<string, unknown>[] })[]
+    EventReport: Record<string, unknown>[]
+  }
+}
+
+/** A set written as a MISP event into memory. */
+export const exportMisp = async (set: ExportSet, opts: MispExportOptions = {}) => {
+  const out = collect()
+  const result = await writeMispEvent(set, out.stream, opts)
+  const text = out.text()
+  return { result, text, doc: JSON.parse(text) as MispDoc }
 }
