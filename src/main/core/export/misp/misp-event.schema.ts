@@ -45,28 +45,6 @@ const TAG = {
   additionalProperties: false,
 }
 
-const ATTRIBUTE = {
-  type: 'object',
-  required: ['uuid', 'type', 'category', 'value', 'to_ids', 'distribution', 'timestamp', 'deleted'],
-  properties: {
-    uuid: { type: 'string', pattern: UUID },
-    type: {
-      enum: [...new Set([...Object.values(MISP_TYPES).map((t) => t.type), 'campaign-name'])],
-    },
-    category: { enum: CATEGORIES },
-    value: { type: 'string', minLength: 1 },
-    to_ids: { type: 'boolean' },
-    distribution: { enum: ['0', '1', '2', '3', '4', '5'] },
-    timestamp: EPOCH,
-    deleted: { type: 'boolean' },
-    comment: { type: 'string' },
-    first_seen: MISP_SEEN,
-    last_seen: MISP_SEEN,
-    Tag: { type: 'array', items: TAG },
-  },
-  additionalProperties: false,
-}
-
 const CLUSTER = {
   type: 'object',
   required: ['uuid', 'type', 'value', 'tag_name', 'meta'],
@@ -98,6 +76,38 @@ const CLUSTER = {
         },
       },
     },
+  },
+  additionalProperties: false,
+}
+
+const GALAXY = {
+  type: 'object',
+  required: ['uuid', 'name', 'type', 'GalaxyCluster'],
+  properties: {
+    uuid: { type: 'string', pattern: UUID },
+    GalaxyCluster: { type: 'array', minItems: 1, items: CLUSTER },
+  },
+}
+
+const ATTRIBUTE = {
+  type: 'object',
+  required: ['uuid', 'type', 'category', 'value', 'to_ids', 'distribution', 'timestamp', 'deleted'],
+  properties: {
+    uuid: { type: 'string', pattern: UUID },
+    type: {
+      enum: [...new Set([...Object.values(MISP_TYPES).map((t) => t.type), 'campaign-name'])],
+    },
+    category: { enum: CATEGORIES },
+    value: { type: 'string', minLength: 1 },
+    to_ids: { type: 'boolean' },
+    distribution: { enum: ['0', '1', '2', '3', '4', '5'] },
+    timestamp: EPOCH,
+    deleted: { type: 'boolean' },
+    comment: { type: 'string' },
+    first_seen: MISP_SEEN,
+    last_seen: MISP_SEEN,
+    Tag: { type: 'array', items: TAG },
+    Galaxy: { type: 'array', items: GALAXY },
   },
   additionalProperties: false,
 }
@@ -143,17 +153,7 @@ export const MISP_EVENT_SCHEMA = {
         Tag: { type: 'array', items: TAG },
         Attribute: { type: 'array', items: ATTRIBUTE },
         Object: { type: 'array' },
-        Galaxy: {
-          type: 'array',
-          items: {
-            type: 'object',
-            required: ['uuid', 'name', 'type', 'GalaxyCluster'],
-            properties: {
-              uuid: { type: 'string', pattern: UUID },
-              GalaxyCluster: { type: 'array', minItems: 1, items: CLUSTER },
-            },
-          },
-        },
+        Galaxy: { type: 'array', items: GALAXY },
         EventReport: {
           type: 'array',
           items: {

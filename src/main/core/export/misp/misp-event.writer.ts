@@ -5,7 +5,7 @@ import type { Tlp } from '#shared/domain/enums'
 import { THREATEYE_NAMESPACE_BYTES, uuidV5Pure } from '#shared/domain/indicator-id'
 import type { ExportSet } from '../export-set'
 import { JsonArrayOut, JsonOut } from '../stix/json-out'
-import { galaxiesOf } from './misp-galaxies'
+import { attackGalaxy, galaxiesOf } from './misp-galaxies'
 import {
   DISTRIBUTION_OF,
   MISP_TYPES,
@@ -50,7 +50,12 @@ const threatLevel = (set: ExportSet): string => {
   return '4'
 }
 
-const attribute = (ind: Indicator, event: string, eventTlp: Tlp) => {
+const attribute = (
+  ind: Indicator,
+  event: string,
+  eventTlp: Tlp,
+  techniqueName: (id: string) => string | undefined,
+) => {
   const t = MISP_TYPES[ind.type]
   const tags: Tag[] = []
   // The event's tag covers attributes at its level; any other level is the attribute's own.
@@ -72,6 +77,16 @@ const attribute = (ind: Indicator, event: string, eventTlp: Tlp) => {
     // MISP refuses a last_seen before first_seen.
     last_seen: last !== null && (first === null || last >= first) ? last : undefined,
     Tag: tags.length > 0 ? tags : undefined,
+    // The techniques this indicator is evidence of are its own clusters, not the whole event's.
+    Galaxy:
+      ind.mitreTechniques.length > 0
+        ? [
+            attackGalaxy(
+              ind.mitreTechniques.map((t) => t.toUpperCase()),
+              techniqueName,
+            ),
+          ]
+        : undefined,
   }
 }
 
@@ -117,7 +132,8 @@ const eventReports = (set: ExportSet, event: string) => {
 /**
  * Writes the set as one MISP event (`{"Event": …}`), streamed: the event's fields and TLP tag, every
  * indicator as an attribute page by page, then campaigns and vulnerabilities as attributes, the galaxies
- * (threat actors, malware families, ATT&CK techniques, with cluster relations) and the report's text as
+ * (threat actors, malware families, ATT&CK techniques, with cluster relations; an indicator's own
+ * techniques are its attribute's galaxy) and the report's text as
  * an EventReport. Members come in that order because the techniques are known only once the indicators
  * have been read. The stream is not ended.
  */
@@ -154,17 +170,17 @@ export const writeMispEvent = async (
     if (r.sourceKind === 'attack-pattern') techniques.add(r.sourceRef.toUpperCase())
     if (r.targetKind === 'attack-pattern') techniques.add(r.targetRef.toUpperCase())
   }
+  const techniqueName = opts.techniqueName ?? (() => undefined)
   const cves = new Set<string>()
   for await (const page of set.indicators()) {
     json.checkAbort()
     for (const ind of page) {
-      for (const t of ind.mitreTechniques) techniques.add(t.toUpperCase())
       if (ind.type === 'attack-technique') {
         techniques.add(ind.value.toUpperCase())
         continue
       }
       if (ind.type === 'cve') cves.add(ind.value.toUpperCase())
-      await attributes.push(attribute(ind, event, set.tlp))
+      await attributes.push(attribute(ind, event, set.tlp, techniqueName))
     }
   }
   for (const e of set.entities) {
@@ -177,7 +193,7 @@ export const writeMispEvent = async (
     set.entities,
     set.relationships,
     [...techniques].sort(),
-    opts.techniqueName ?? (() => undefined),
+    techniqueName,
   )
   await json.raw(`"Galaxy":${JSON.stringify(galaxies)},`)
   await json.raw(`"EventReport":${JSON.stringify(eventReports(set, event))}}}`)

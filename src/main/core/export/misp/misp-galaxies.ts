@@ -124,6 +124,15 @@ export const attackCluster = (techniqueId: string, name: string | undefined): Mi
   })
 }
 
+/** The ATT&CK galaxy holding some techniques (an attribute's own). */
+export const attackGalaxy = (
+  techniques: readonly string[],
+  techniqueName: (id: string) => string | undefined,
+): MispGalaxy => ({
+  ...GALAXIES['attack-pattern'],
+  GalaxyCluster: techniques.map((t) => attackCluster(t, techniqueName(t))),
+})
+
 /**
  * The event's galaxies: threat actors and malware families as clusters of MISP's galaxies, the ATT&CK
  * techniques in the mitre-attack-pattern galaxy, and the relationships between clustered entities as
