@@ -159,6 +159,8 @@ export const writeStixBundle = async (
     const target = endOf(r.targetRef, r.targetKind)
     // Both ends are in the set by the set's contract; an end it does not hold is not invented here.
     if (source === undefined || target === undefined) continue
+    // A cve indicator is its vulnerability's SDO: an edge between the two would point at itself.
+    if (source.id === target.id) continue
     const sro = relationshipSro(
       r,
       { source: source.id, target: target.id, tlp: stricter(source.tlp, target.tlp) },
