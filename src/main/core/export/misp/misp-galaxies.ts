@@ -91,7 +91,7 @@ const entityCluster = (e: IntelEntity): [keyof typeof GALAXIES, MispCluster] | n
       cluster('threat-actor', uuid, e.name, e.description, {
         synonyms: e.aliases,
         country: list(d.originCountry),
-        motive: list(d.motivation),
+        'cfr-type-of-incident': list(d.motivation),
         sophistication: list(d.sophistication),
         'threat-actor-type': list(d.actorType),
         'cfr-target-category': d.targetSectors,
