@@ -116,7 +116,8 @@ const fieldsOf = (e: IntelEntity) => {
     tlp: e.tlp,
     severity: e.severity,
     confidence: e.confidence,
-    firstSeen: e.firstSeen,
+    // A report nobody dated is first seen when it was published (the knowledge import's rule).
+    firstSeen: e.kind === 'report' ? (e.firstSeen ?? e.details.publishedAt) : e.firstSeen,
     lastSeen: inverted ? null : e.lastSeen,
     details: e.details,
   }
