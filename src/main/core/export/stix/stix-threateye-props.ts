@@ -65,7 +65,7 @@ const fieldOf = (kind: IntelKind, field: string, value: unknown): unknown => {
 }
 
 const strings = (v: unknown): string[] | undefined =>
-  Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v) : undefined
+  Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined
 
 const time = (v: unknown): string | undefined =>
   Timestamp.safeParse(v).success ? (v as string) : undefined
