@@ -104,7 +104,22 @@ const expectedKnowledge = (set: ExportSet) => {
   return { techniques: [...techniques].sort(), relationships }
 }
 
-const fieldsOf = (e: IntelEntity) => {
+/**
+ * An actor's tools as the knowledge import keeps them: its own, then every malware family it `uses` (the
+ * import's rule: an actor's tools include the software it is known to use).
+ */
+const toolsOf = (e: IntelEntity, set: ExportSet): IntelEntity['details'] => {
+  if (e.kind !== 'threat-actor') return e.details
+  const used = set.relationships
+    .filter(
+      (r) => r.sourceRef === e.id && r.relationshipType === 'uses' && r.targetKind === 'malware',
+    )
+    .map((r) => set.entities.find((x) => x.id === r.targetRef)?.name)
+    .filter((n): n is string => n !== undefined && !e.details.tools.includes(n))
+  return { ...e.details, tools: [...e.details.tools, ...used] }
+}
+
+const fieldsOf = (e: IntelEntity, set: ExportSet) => {
   // STIX cannot say last_seen before first_seen: such a pair keeps the first alone.
   const inverted = e.firstSeen !== null && e.lastSeen !== null && e.lastSeen < e.firstSeen
   return {
@@ -119,7 +134,7 @@ const fieldsOf = (e: IntelEntity) => {
     // A report nobody dated is first seen when it was published (the knowledge import's rule).
     firstSeen: e.kind === 'report' ? (e.firstSeen ?? e.details.publishedAt) : e.firstSeen,
     lastSeen: inverted ? null : e.lastSeen,
-    details: e.details,
+    details: toolsOf(e, set),
   }
 }
 
@@ -151,7 +166,7 @@ describe('knowledge export → knowledge import', () => {
       const back = k.entities.find((x) => x.kind === e.kind && x.name === e.name)
       expect(back, `${e.kind} ${e.name}`).toBeDefined()
       const { id: _id, ...fields } = back ?? { id: '' }
-      expect(fields).toEqual(fieldsOf(e))
+      expect(fields).toEqual(fieldsOf(e, set))
     }
     // The second CVE indicator is a vulnerability SDO in STIX: it is one in the knowledge base too.
     expect(k.entities.map((e) => `${e.kind}:${e.name}`).sort()).toEqual(
