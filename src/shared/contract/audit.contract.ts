@@ -21,6 +21,7 @@ export const AUDIT_ENTITIES = [
   'triage_view',
   'warninglist',
   'allowlist',
+  'summary_report',
 ] as const
 export const AuditEntitySchema = z.enum(AUDIT_ENTITIES)
 export type AuditEntity = z.infer<typeof AuditEntitySchema>

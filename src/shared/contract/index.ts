@@ -12,6 +12,7 @@ import { jobsContract, jobsEvents } from './jobs.contract'
 import { projectsContract } from './projects.contract'
 import { scoringContract } from './scoring.contract'
 import { settingsContract, settingsEvents } from './settings.contract'
+import { summariesContract, summariesEvents } from './summaries.contract'
 import { triageContract } from './triage.contract'
 import { warninglistsContract } from './warninglists.contract'
 
@@ -31,6 +32,7 @@ export const contract = mergeContracts(
   warninglistsContract,
   allowlistContract,
   scoringContract,
+  summariesContract,
 )
 export const events = mergeEvents(
   indicatorsEvents,
@@ -39,6 +41,7 @@ export const events = mergeEvents(
   jobsEvents,
   incidentsEvents,
   alertsEvents,
+  summariesEvents,
 )
 
 export type Contract = typeof contract

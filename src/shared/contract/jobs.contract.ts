@@ -6,6 +6,7 @@ import { RpcErrorSchema } from './errors'
 import { indicatorsContract } from './indicators.contract'
 import { warninglistsContract } from './warninglists.contract'
 import { RescoreReportSchema } from './scoring.schemas'
+import { SummaryReportSchema } from './summaries.schemas'
 
 /**
  * Contract methods that can also run as a background job (`jobs.start`): work long enough that a caller
@@ -20,6 +21,7 @@ export const JOB_KINDS = [
   'indicators.bulkCreate',
   'warninglists.rescan',
   'scoring.rescore',
+  'summaries.generate',
 ] as const
 export const JobKindSchema = z.enum(JOB_KINDS)
 export type JobKind = (typeof JOB_KINDS)[number]
@@ -66,6 +68,7 @@ export const JobDetailSchema = z.discriminatedUnion('kind', [
   detailOf('indicators.bulkCreate', indicatorsContract['indicators.bulkCreate'].output),
   detailOf('warninglists.rescan', warninglistsContract['warninglists.rescan'].output),
   detailOf('scoring.rescore', RescoreReportSchema),
+  detailOf('summaries.generate', SummaryReportSchema),
 ])
 export type JobDetail = z.infer<typeof JobDetailSchema>
 
@@ -77,7 +80,8 @@ export const JobStartSchema = z.discriminatedUnion('kind', [
   startOf('audit.export', auditContract['audit.export'].input),
   startOf('indicators.bulkCreate', indicatorsContract['indicators.bulkCreate'].input),
   startOf('warninglists.rescan', warninglistsContract['warninglists.rescan'].input),
-  // scoring.rescore is not started through jobs.start: the method itself starts its job (and answers it).
+  // scoring.rescore and summaries.generate are not started through jobs.start: the method itself starts
+  // its job (and answers it).
 ])
 
 /** Finished jobs this process keeps for jobs.get and jobs.list (the oldest go first); jobs are not persisted. */
