@@ -19,7 +19,7 @@ export const mdText = (s: string, max = VALUE_MAX): string => {
     .replace(/\s+/g, ' ')
     .trim()
   const cut = flat.length > max ? `${flat.slice(0, max - 1)}…` : flat
-  return cut.replace(/[\\`*_{}[\]()<>#+\-.!|~&]/g, (c) => `\\${c}`)
+  return cut.replace(/[\\`*_{}[\]()<>|~&]/g, (c) => `\\${c}`)
 }
 
 const n = (v: number): string => v.toLocaleString('en-US')
