@@ -87,8 +87,9 @@ export const DayChart = (props: {
         {props.days.map((d, i) => {
           const h = (d.value / top) * (COL_H - 14)
           const hh = (d.high / top) * (COL_H - 14)
-          const x = i * colW + colW * 0.15
-          const w = colW * 0.7
+          // A few days' columns would be slabs: at most 36 units wide, centred in their slot.
+          const w = Math.min(colW * 0.7, 36)
+          const x = i * colW + (colW - w) / 2
           return (
             <g key={d.day} data-day={d.day} data-value={d.value} data-high={d.high}>
               <title>{`${d.day}: ${d.value} new, ${d.high} scored high`}</title>

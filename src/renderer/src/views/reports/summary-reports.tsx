@@ -67,6 +67,10 @@ const GenerateForm = (props: { onGenerated: (id: string) => void }) => {
   const [error, setError] = useState<string | null>(null)
 
   const generate = async () => {
+    if (type === 'custom' && (from === '' || to === '')) {
+      setError(`${from === '' ? 'from' : 'to'}: a custom summary needs both from and to`)
+      return
+    }
     setBusy(true)
     try {
       const input: In<'summaries.generate'> = {
@@ -162,7 +166,8 @@ const GenerateForm = (props: { onGenerated: (id: string) => void }) => {
 
 const SelectedSummary = (props: { id: string }) => {
   const q = useContractQuery('summaries.get', { id: props.id }, props.id, [
-    { event: 'summaries.onDidChange', when: (p) => p.id === props.id },
+    // Not once it is deleted: there is nothing left to load.
+    { event: 'summaries.onDidChange', when: (p) => p.id === props.id && p.status !== null },
   ])
   if (q.error) return <p className="form-error">{q.error}</p>
   return q.data ? <SummaryDetail report={q.data} /> : null
