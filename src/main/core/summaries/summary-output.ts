@@ -26,6 +26,16 @@ export const csvCell = (v: string | number): string => {
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
 }
 
+/**
+ * A page of the arrivals, keyset on (created_at, rowid): the order of the created_at index, so each step
+ * starts where the last one stopped instead of reading the range again.
+ */
+export const ARRIVALS_PAGE_SQL = `SELECT rowid, id, type, value, score, risk_level, severity, tlp,
+  classification, first_seen, created_at
+  FROM indicators
+  WHERE created_at >= ? AND created_at < ? AND (created_at > ? OR (created_at = ? AND rowid > ?))
+  ORDER BY created_at, rowid LIMIT ?`
+
 type CsvRow = {
   rowid: number
   id: string
@@ -105,14 +115,8 @@ const writeArrivalsCsv = async (
   write: (text: string) => Promise<unknown>,
   signal?: AbortSignal,
 ): Promise<void> => {
-  // Keyset on (created_at, rowid): the order of the created_at index, so each step starts where the
-  // last one stopped instead of reading the range again.
   const page = db.prepare<[string, string, string, string, number, number], CsvRow>(
-    `SELECT rowid, id, type, value, score, risk_level, severity, tlp, classification, first_seen,
-       created_at
-     FROM indicators
-     WHERE created_at >= ? AND created_at < ? AND (created_at > ? OR (created_at = ? AND rowid > ?))
-     ORDER BY created_at, rowid LIMIT ?`,
+    ARRIVALS_PAGE_SQL,
   )
   await write(CSV_HEAD.join(',') + '\r\n')
   let at = ''

@@ -32,6 +32,19 @@ type Range = [start: string, end: string]
  * Alerts, incidents and intel entities are small beside indicators and have no index on these times; a
  * scan of them is cheaper than three more indexes on every write.
  */
+const ARRIVED = 'FROM indicators WHERE created_at >= ? AND created_at < ?'
+
+/** Arrivals by type: the shape of every "arrived" count (a walk of IDX_indicators_created_at). */
+export const ARRIVED_BY_TYPE_SQL = `SELECT type AS key, count(*) AS n ${ARRIVED} GROUP BY type`
+
+/** The top high-scoring arrivals. */
+export const HIGH_TOP_SQL = `SELECT id, type, value, score, risk_level AS riskLevel, severity, tlp,
+  created_at AS createdAt ${ARRIVED} AND score >= ? ORDER BY score DESC, created_at DESC, id LIMIT ?`
+
+/** Escalations and resolutions of incidents: status changes in the change log, by its `at` index. */
+export const INCIDENTS_TO_STATUS_SQL = `SELECT count(DISTINCT entity_id) FROM change_log
+  WHERE at >= ? AND at < ? AND entity = 'incident' AND json_extract(changes, '$.status.after') = ?`
+
 export const createSummaryStatsRepository = (db: Db) => {
   const counts = (sql: string) => {
     const stmt = db.prepare<Range, { key: string | null; n: number }>(sql)
@@ -45,9 +58,7 @@ export const createSummaryStatsRepository = (db: Db) => {
     const stmt = db.prepare<Range, number>(sql).pluck()
     return (range: Range): number => stmt.get(...range) ?? 0
   }
-  const ARRIVED = 'FROM indicators WHERE created_at >= ? AND created_at < ?'
-
-  const byType = counts(`SELECT type AS key, count(*) AS n ${ARRIVED} GROUP BY type`)
+  const byType = counts(ARRIVED_BY_TYPE_SQL)
   const bySeverity = counts(`SELECT severity AS key, count(*) AS n ${ARRIVED} GROUP BY severity`)
   const byRisk = counts(`SELECT risk_level AS key, count(*) AS n ${ARRIVED} GROUP BY risk_level`)
   const byTlp = counts(`SELECT tlp AS key, count(*) AS n ${ARRIVED} GROUP BY tlp`)
@@ -84,13 +95,7 @@ export const createSummaryStatsRepository = (db: Db) => {
   const highCount = db
     .prepare<[...Range, number], number>(`SELECT count(*) ${ARRIVED} AND score >= ?`)
     .pluck()
-  const highTop = db.prepare<
-    [...Range, number, number],
-    Omit<SummaryIndicator, 'createdAt'> & { createdAt: string }
-  >(
-    `SELECT id, type, value, score, risk_level AS riskLevel, severity, tlp, created_at AS createdAt
-     ${ARRIVED} AND score >= ? ORDER BY score DESC, created_at DESC, id LIMIT ?`,
-  )
+  const highTop = db.prepare<[...Range, number, number], SummaryIndicator>(HIGH_TOP_SQL)
   const alertsRaised = one('SELECT count(*) FROM alerts WHERE created_at >= ? AND created_at < ?')
   const alertsAcknowledged = one(
     'SELECT count(*) FROM alerts WHERE acknowledged_at >= ? AND acknowledged_at < ?',
@@ -101,13 +106,7 @@ export const createSummaryStatsRepository = (db: Db) => {
   const incidentsOpened = one(
     'SELECT count(*) FROM incidents WHERE created_at >= ? AND created_at < ?',
   )
-  const incidentsTo = db
-    .prepare<[...Range, string], number>(
-      `SELECT count(DISTINCT entity_id) FROM change_log
-       WHERE at >= ? AND at < ? AND entity = 'incident'
-         AND json_extract(changes, '$.status.after') = ?`,
-    )
-    .pluck()
+  const incidentsTo = db.prepare<[...Range, string], number>(INCIDENTS_TO_STATUS_SQL).pluck()
   const intelCreated = counts(
     `SELECT kind AS key, count(*) AS n FROM intel_entities
      WHERE created_at >= ? AND created_at < ? GROUP BY kind`,

@@ -1,6 +1,12 @@
 import { readFileSync, statSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createSummaryStatsRepository } from '#core/summaries/summary-stats.repository'
+import {
+  ARRIVED_BY_TYPE_SQL,
+  HIGH_TOP_SQL,
+  INCIDENTS_TO_STATUS_SQL,
+  createSummaryStatsRepository,
+} from '#core/summaries/summary-stats.repository'
+import { ARRIVALS_PAGE_SQL } from '#core/summaries/summary-output'
 import { summaryExportSet } from '#core/summaries/summary-export-set'
 import { openCore, type TestCore } from '../../../support/test-core'
 import { appErrorOf, queryPlan } from '../db/core-fixture'
@@ -90,15 +96,18 @@ describe('summary statistics', () => {
     ])
   })
 
-  it('reads arrivals through the created_at index', async () => {
+  it('reads arrivals through the created_at index and the change log through its time index', async () => {
     const { core } = await open()
-    expect(
-      queryPlan(
-        core,
-        'SELECT type AS key, count(*) AS n FROM indicators WHERE created_at >= ? AND created_at < ? GROUP BY type',
-        [START, END],
-      ).join(' '),
-    ).toMatch(/INDEX IDX_indicators_created_at/)
+    const plan = (sql: string, params: unknown[]) => queryPlan(core, sql, params).join(' | ')
+    expect(plan(ARRIVED_BY_TYPE_SQL, [START, END])).toMatch(/INDEX IDX_indicators_created_at/)
+    expect(plan(HIGH_TOP_SQL, [START, END, 60, 20])).toMatch(/INDEX IDX_indicators_created_at/)
+    // The CSV's pages follow the index's own order: no sort of the whole range per page.
+    const csv = plan(ARRIVALS_PAGE_SQL, [START, END, '', '', 0, 2000])
+    expect(csv).toMatch(/INDEX IDX_indicators_created_at/)
+    expect(csv).not.toMatch(/TEMP B-TREE/)
+    expect(plan(INCIDENTS_TO_STATUS_SQL, [START, END, 'resolved'])).toMatch(
+      /INDEX IDX_change_log_(at|entity_seq)/,
+    )
   })
 
   it('make an ExportSet of the high-scoring arrivals, marked with the strictest TLP that arrived', async () => {

@@ -106,6 +106,39 @@ describe('the summary schedule', () => {
     expect(await periods(third)).toHaveLength(2)
   })
 
+  it('marks the reports a previous process left unfinished as failed when the app starts', async () => {
+    const first = await open('2026-12-03T10:00:00.000Z')
+    await first.core.db.writes.run('test.unfinished', () => {
+      first.core.db.sqlite
+        .prepare(
+          `INSERT INTO summary_reports (id, type, range_start, range_end, status, format, created_at)
+           VALUES ('00000000-0000-4000-8000-0000000000e1', 'daily', '2026-12-02T00:00:00.000Z',
+             '2026-12-03T00:00:00.000Z', 'running', 'md', '2026-12-03T09:00:00.000Z')`,
+        )
+        .run()
+    })
+    await first.core.stop()
+    cores.splice(cores.indexOf(first), 1)
+    const second = await open('2026-12-03T11:00:00.000Z', first.dir, true)
+    expect(
+      await second.core.call('summaries.get', { id: '00000000-0000-4000-8000-0000000000e1' }),
+    ).toMatchObject({
+      status: 'failed',
+      error: 'ThreatEye stopped before this report was written',
+      finishedAt: '2026-12-03T11:00:00.000Z',
+    })
+    // Generating the period again re-runs it.
+    const again = await second.core.call('summaries.generate', {
+      type: 'daily',
+      from: '2026-12-02',
+      wait: true,
+    })
+    expect(again.report).toMatchObject({
+      id: '00000000-0000-4000-8000-0000000000e1',
+      status: 'done',
+    })
+  })
+
   it('arms its timer for the next due time (at most the recheck interval) and runs when it fires', async () => {
     const t = await open('2026-12-03T10:00:00.000Z')
     await t.core.call('summaries.setSchedule', { daily: { enabled: true, time: '10:05' } })
