@@ -11,6 +11,7 @@ import {
 } from './cli-types'
 import { ALERT_RULES_COMMANDS } from './alert-rules.command'
 import { ALERTS_COMMANDS } from './alerts.command'
+import { ATTACK_COMMANDS } from './attack.command'
 import { auditExportCommand } from './audit-export.command'
 import { auditVerifyCommand } from './audit-verify.command'
 import { auditCommand } from './audit.command'
@@ -19,6 +20,7 @@ import { FEEDS_COMMANDS } from './feeds.command'
 import { commandHelp, overallHelp } from './help'
 import { importCommand } from './import.command'
 import { INCIDENTS_COMMANDS } from './incidents.command'
+import { INTEL_COMMANDS } from './intel.command'
 import {
   indicatorsAddCommand,
   indicatorsGetCommand,
@@ -26,6 +28,7 @@ import {
   indicatorsSearchCommand,
 } from './indicators.command'
 import { PROJECTS_COMMANDS } from './projects.command'
+import { REPORT_COMMANDS } from './report.command'
 import { rescoreCommand } from './rescore.command'
 import { serveCommand } from './serve.command'
 import { SETTINGS_COMMANDS } from './settings.command'
@@ -46,11 +49,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...FEEDS_COMMANDS,
   ...PROJECTS_COMMANDS,
   ...INCIDENTS_COMMANDS,
+  ...INTEL_COMMANDS,
+  ...REPORT_COMMANDS,
   ...SETTINGS_COMMANDS,
   ...ALERTS_COMMANDS,
   ...ALERT_RULES_COMMANDS,
   ...WARNINGLISTS_COMMANDS,
   ...ALLOWLIST_COMMANDS,
+  ...ATTACK_COMMANDS,
   auditCommand,
   auditVerifyCommand,
   auditExportCommand,

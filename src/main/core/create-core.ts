@@ -9,6 +9,8 @@ import {
 } from './alerts/alert-settings.service'
 import { createWebhookSender, type WebhookOptions } from './alerts/alert-webhook'
 import { createAnalysisHandlers } from './analysis/analysis.handlers'
+import { createAttackHandlers } from './attack/attack.handlers'
+import { createAttackService, type AttackService } from './attack/attack.service'
 import { createAnalysisService } from './analysis/analysis.service'
 import { warninglistsLookup } from './analysis/url-lookups'
 import { createAllowlistHandlers } from './allowlist/allowlist.handlers'
@@ -34,6 +36,9 @@ import { startSnapshotWriter } from './incidents/incidents-snapshot'
 import { openIncidentsForAlerts } from './incidents/incidents-for-alerts'
 import { createIncidentsService } from './incidents/incidents.service'
 import { createIndicatorHandlers } from './indicators/indicators.handlers'
+import { createIntelHandlers } from './intel/intel.handlers'
+import { createIntelService } from './intel/intel.service'
+import { startKnowledgeImport } from './intel/import/intel-import-runs'
 import { createJobRegistry, type JobRegistry } from './jobs/job-registry'
 import { createJobHandlers } from './jobs/jobs.handlers'
 import { systemClock, type Clock } from './platform/clock'
@@ -95,6 +100,8 @@ export type Core = CoreContext & {
   alertSettings: AlertSettingsService
   /** The warninglists (built-in and imported), their compiled matcher, checks and the rescan job. */
   warninglists: WarninglistsService
+  /** The ATT&CK catalogue (built-in or imported). */
+  attack: AttackService
   /** Summary reports (daily, weekly, custom) and their files. */
   summaries: SummariesService
   /** Daily and weekly summaries on their schedule; start() arms it and catches up a missed period. */
@@ -192,6 +199,9 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
       await handlers['indicators.setVerdict']({ id, verdict, reason }, call)
     }
   const scoring = createScoringService({ ...ctx, jobs })
+  const attack = createAttackService(ctx)
+  // Finished runs' STIX and MISP objects become entities and relationships of the knowledge base.
+  const knowledge = startKnowledgeImport(ctx)
   const summaries = createSummariesService({ ...ctx, jobs, settings })
   const summaryScheduler = createSummaryScheduler({
     clock,
@@ -217,6 +227,10 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     ...createTriageHandlers(ctx, triage, verdictFor),
     ...createWarninglistsHandlers(warninglists),
     ...createAllowlistHandlers(ctx),
+    ...createIntelHandlers(ctx, createIntelService(ctx)),
+    ...createAttackHandlers(attack, (call) =>
+      knowledge.rebuild({ signal: call.signal, progress: call.progress }),
+    ),
     ...createSummariesHandlers(summaries, {
       clock,
       // A changed schedule re-arms the timer (only where start() armed it: not in one-shot CLI runs).
@@ -255,11 +269,15 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   idlers.push(() => webhook.waitForIdle())
   idlers.push(() => db.writes.waitForIdle())
   idlers.push(() => sightings.idle())
+  idlers.push(() => knowledge.idle())
+  idlers.push(() => db.writes.waitForIdle())
   // Last: every incident change above still reaches the file.
   idlers.push(() => snapshot.flush())
   // After the feeds, jobs and alerts (stoppers run in reverse): the runs they finish still count on
   // incidents, and the last incident changes still reach the file.
   stoppers.unshift(() => sightings.stop())
+  // After the feeds (stoppers run in reverse): their last runs' intel still reaches the knowledge base.
+  stoppers.unshift(() => knowledge.stop())
   stoppers.unshift(() => snapshot.stop())
   idlers.push(async () => {
     if (!(await search.catchUp(SEARCH_IDLE_TIMEOUT_MS))) {
@@ -277,6 +295,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     alerts,
     alertSettings,
     warninglists,
+    attack,
     summaries,
     summaryScheduler,
     call: async (method, input, callCtx) =>

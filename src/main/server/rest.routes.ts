@@ -8,6 +8,7 @@ import {
   withSearchCoverage,
 } from './rest.mappings'
 import { route, type RestRoute } from './rest'
+import { INTEL_REST_ROUTES } from './rest.intel'
 import {
   activeOnly,
   asSeedBulkReport,
@@ -132,6 +133,15 @@ export const REST_ROUTES: readonly RestRoute[] = [
   route('POST', '/allowlist', 'allowlist.add', fromBody(), { status: 201 }),
   route('DELETE', '/allowlist/:id', 'allowlist.remove', fromParams(), { status: 204 }),
 
+  route('GET', '/attack/catalogue', 'attack.getCatalogue', fromQuery()),
+  route('GET', '/attack/tactics', 'attack.listTactics', fromQuery()),
+  route('GET', '/attack/techniques', 'attack.searchTechniques', fromQuery()),
+  route('GET', '/attack/techniques/:id', 'attack.getTechnique', fromParams()),
+  route('GET', '/attack/matrix', 'attack.matrix', fromQuery()),
+  route('POST', '/attack/import', 'attack.importBundle', fromBody()),
+  route('POST', '/attack/reset', 'attack.resetCatalogue', fromBody()),
+  route('POST', '/attack/rebuild-knowledge', 'attack.rebuildKnowledge', fromBody()),
+
   // Summary reports; GET /summaries/:id/file streams the file (summaries-file.route.ts).
   route('GET', '/summaries', 'summaries.list', fromQuery()),
   route('POST', '/summaries', 'summaries.generate', fromBody(), { status: 202 }),
@@ -143,4 +153,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   route('GET', '/audit', 'audit.list', fromQuery({ alias: { action: 'operation' } })),
   route('GET', '/audit/verify', 'audit.verify', fromQuery()),
   route('GET', '/audit/export', 'audit.export', fromQuery({ alias: { action: 'operation' } })),
+
+  // Threat actors, campaigns, vulnerabilities, malware, reports, relationships and the graph.
+  ...INTEL_REST_ROUTES,
 ]

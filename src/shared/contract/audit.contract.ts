@@ -21,6 +21,10 @@ export const AUDIT_ENTITIES = [
   'triage_view',
   'warninglist',
   'allowlist',
+  /** A threat actor, campaign, vulnerability, malware family or threat report (intel_entities). */
+  'intel_entity',
+  'intel_relationship',
+  'attack_catalogue',
   'summary_report',
 ] as const
 export const AuditEntitySchema = z.enum(AUDIT_ENTITIES)
@@ -48,6 +52,11 @@ export const AUDIT_OPERATIONS = [
   'assign',
   'set_verdict',
   'rescore',
+  /** A threat report published. */
+  'publish',
+  /** Objects added to or taken off a threat report. */
+  'attach',
+  'detach',
 ] as const
 export const AuditOperationSchema = z.enum(AUDIT_OPERATIONS)
 export type AuditOperation = z.infer<typeof AuditOperationSchema>

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { alertsContract, alertsEvents } from './alerts.contract'
 import { analysisContract } from './analysis.contract'
+import { attackContract } from './attack.contract'
 import { allowlistContract } from './allowlist.contract'
 import { auditContract } from './audit.contract'
 import { mergeContracts, mergeEvents } from './define'
@@ -8,6 +9,7 @@ import { feedsContract, feedsEvents } from './feeds.contract'
 import { filesContract } from './files.contract'
 import { incidentsContract, incidentsEvents } from './incidents.contract'
 import { indicatorsContract, indicatorsEvents } from './indicators.contract'
+import { intelContract, intelEvents } from './intel.contract'
 import { jobsContract, jobsEvents } from './jobs.contract'
 import { projectsContract } from './projects.contract'
 import { scoringContract } from './scoring.contract'
@@ -32,6 +34,8 @@ export const contract = mergeContracts(
   warninglistsContract,
   allowlistContract,
   scoringContract,
+  intelContract,
+  attackContract,
   summariesContract,
 )
 export const events = mergeEvents(
@@ -41,6 +45,7 @@ export const events = mergeEvents(
   jobsEvents,
   incidentsEvents,
   alertsEvents,
+  intelEvents,
   summariesEvents,
 )
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { attackContract } from './attack.contract'
 import { auditContract } from './audit.contract'
 import { PageLimit, Timestamp, Uuid } from './common.schemas'
 import { method } from './define'
@@ -21,6 +22,7 @@ export const JOB_KINDS = [
   'indicators.bulkCreate',
   'warninglists.rescan',
   'scoring.rescore',
+  'attack.rebuildKnowledge',
   'summaries.generate',
 ] as const
 export const JobKindSchema = z.enum(JOB_KINDS)
@@ -68,6 +70,7 @@ export const JobDetailSchema = z.discriminatedUnion('kind', [
   detailOf('indicators.bulkCreate', indicatorsContract['indicators.bulkCreate'].output),
   detailOf('warninglists.rescan', warninglistsContract['warninglists.rescan'].output),
   detailOf('scoring.rescore', RescoreReportSchema),
+  detailOf('attack.rebuildKnowledge', attackContract['attack.rebuildKnowledge'].output),
   detailOf('summaries.generate', SummaryReportSchema),
 ])
 export type JobDetail = z.infer<typeof JobDetailSchema>
@@ -80,6 +83,7 @@ export const JobStartSchema = z.discriminatedUnion('kind', [
   startOf('audit.export', auditContract['audit.export'].input),
   startOf('indicators.bulkCreate', indicatorsContract['indicators.bulkCreate'].input),
   startOf('warninglists.rescan', warninglistsContract['warninglists.rescan'].input),
+  startOf('attack.rebuildKnowledge', attackContract['attack.rebuildKnowledge'].input),
   // scoring.rescore and summaries.generate are not started through jobs.start: the method itself starts
   // its job (and answers it).
 ])

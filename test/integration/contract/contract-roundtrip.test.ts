@@ -52,6 +52,12 @@ type Seed = {
   listDir: string
   /** An imported warninglist. */
   warninglist: string
+  /** A threat actor (aliases "Seed Bear") and a draft threat report; an actor the delete case removes. */
+  actor: string
+  report: string
+  doomedIntel: string
+  /** A relationship (actor related-to report) the delete case removes. */
+  doomedRelationship: string
   /** A generated daily summary report of the seed's day. */
   summary: string
 }
@@ -74,6 +80,33 @@ type Case = {
 const HTTP_TRANSPORTS = new Set(['inject', 'socket'])
 
 const UUID_A = '00000000-0000-4000-8000-00000000000a'
+
+/** The smallest enterprise-attack bundle attack.importBundle takes: one tactic, one technique. */
+const ATTACK_BUNDLE = {
+  type: 'bundle',
+  id: 'bundle--00000000-0000-4000-8000-0000000000c1',
+  objects: [
+    {
+      type: 'x-mitre-tactic',
+      id: 'x-mitre-tactic--00000000-0000-4000-8000-0000000000c2',
+      name: 'Execution',
+      x_mitre_shortname: 'execution',
+      external_references: [{ source_name: 'mitre-attack', external_id: 'TA0002' }],
+    },
+    {
+      type: 'attack-pattern',
+      id: 'attack-pattern--00000000-0000-4000-8000-0000000000c3',
+      name: 'Command and Scripting Interpreter',
+      kill_chain_phases: [{ kill_chain_name: 'mitre-attack', phase_name: 'execution' }],
+      external_references: [{ source_name: 'mitre-attack', external_id: 'T1059' }],
+    },
+    {
+      type: 'x-mitre-collection',
+      id: 'x-mitre-collection--00000000-0000-4000-8000-0000000000c4',
+      x_mitre_version: '99.0',
+    },
+  ],
+}
 
 /** Order matters: later cases see earlier cases' changes; destructive cases come last. */
 const CASES = {
@@ -280,10 +313,63 @@ const CASES = {
   'warninglists.getHits': { input: (s) => ({ id: s.observed }) },
   'warninglists.rescan': { input: () => ({}) },
   'warninglists.remove': { input: (s) => ({ id: s.warninglist }) },
+  'attack.getCatalogue': { input: () => ({}) },
+  'attack.listTactics': { input: () => ({}) },
+  'attack.searchTechniques': { input: () => ({ q: 'command interpreter', limit: 5 }) },
+  'attack.getTechnique': { input: () => ({ id: 'T1059.001' }) },
+  'attack.matrix': { input: () => ({}) },
+  'attack.importBundle': { input: () => ({ text: JSON.stringify(ATTACK_BUNDLE) }) },
+  'attack.resetCatalogue': { input: () => ({}) },
+  'attack.rebuildKnowledge': { input: () => ({}) },
   // markFalsePositive above put the seed's ip on the allowlist, in the caller's name.
   'allowlist.list': { input: () => ({}), namesCaller: true },
   'allowlist.add': { input: () => ({ value: '198.51.100.99', reason: 'rt' }), namesCaller: true },
   'allowlist.remove': { input: () => ({ value: '198.51.100.99' }) },
+  'intel.list': { input: () => ({ kind: 'threat-actor', q: 'seed', limit: 10 }) },
+  'intel.get': { input: (s) => ({ id: s.actor }) },
+  'intel.create': {
+    input: (s) => ({
+      kind: 'malware',
+      name: 'Round Trip Loader',
+      aliases: ['RTLoader'],
+      projectId: s.project,
+      techniques: ['T1059.001'],
+      details: { malwareTypes: ['loader'], capabilities: ['persistence'] },
+    }),
+  },
+  // Publishing stamps the report's publishedAt from the core's clock (the same in every world).
+  'intel.update': {
+    input: (s) => ({
+      id: s.report,
+      patch: { published: true, severity: 'high', details: { summary: 'updated' } },
+    }),
+  },
+  'intel.createRelationship': {
+    input: (s) => ({
+      sourceRef: s.ip,
+      targetRef: s.actor,
+      relationshipType: 'indicates',
+      confidence: 70,
+    }),
+  },
+  'intel.listRelationships': { input: (s) => ({ ref: s.actor }) },
+  'intel.deleteRelationship': { input: (s) => ({ id: s.doomedRelationship }) },
+  // Named ids and a query: the ip the seed made, every ip (in batches) and the actor.
+  'intel.attachToReport': {
+    input: (s) => ({
+      reportId: s.report,
+      indicatorIds: [s.ip],
+      filter: { types: ['ip'] },
+      entityIds: [s.actor],
+    }),
+  },
+  'intel.reportObjects': { input: (s) => ({ reportId: s.report, limit: 50 }) },
+  'intel.linkedIndicators': { input: (s) => ({ id: s.report, limit: 50 }) },
+  'intel.forIndicator': { input: (s) => ({ indicatorId: s.ip }) },
+  'intel.neighbours': { input: (s) => ({ ref: s.actor }) },
+  'intel.detachFromReport': { input: (s) => ({ reportId: s.report, refs: [s.actor] }) },
+  'intel.searchObjects': { input: () => ({ q: 'seed bear' }) },
+  'intel.delete': { input: (s) => ({ id: s.doomedIntel }) },
   'indicators.delete': { input: (s) => ({ id: s.doomedIndicator }) },
   'projects.delete': { input: (s) => ({ id: s.doomedProject }) },
   'feeds.delete': { input: (s) => ({ id: s.doomedFeed }) },
@@ -404,11 +490,34 @@ const seed = async (
       },
     ],
   })
+  const actor = await core.call('intel.create', {
+    kind: 'threat-actor',
+    name: 'APT Seed',
+    aliases: ['Seed Bear'],
+    techniques: ['T1566'],
+    details: { actorType: 'apt', originCountry: 'xx' },
+  })
+  const report = await core.call('intel.create', {
+    kind: 'report',
+    name: 'Seed report',
+    tlp: 'amber',
+    details: { content: '# Seed\n\nMarkdown *content*.', authors: ['analyst'] },
+  })
+  const doomedIntel = await core.call('intel.create', { kind: 'campaign', name: 'Doomed op' })
+  const doomedRelationship = await core.call('intel.createRelationship', {
+    sourceRef: actor.id,
+    targetRef: report.id,
+    relationshipType: 'related-to',
+  })
   const summary = tick(
     await core.call('summaries.generate', { type: 'daily', from: '2026-01-15', wait: true }),
   )
   return {
     dir,
+    actor: actor.id,
+    report: report.id,
+    doomedIntel: doomedIntel.id,
+    doomedRelationship: doomedRelationship.relationship.id,
     ip: ip.id,
     doomedIndicator: doomed.id,
     project: project.id,
