@@ -68,9 +68,12 @@ export const createSummariesService = (deps: Deps) => {
         changed(id, 'running')
         const row = mustGet(id)
         const period: Period = { type: row.type, start: row.range_start, end: row.range_end }
+        // Steps: the statistics, the file, the row.
+        job.progress(0, 3)
         const threshold = (await deps.settings.read()).riskThresholds.high
         const figures = stats.compute(period.start, period.end, threshold)
         job.signal.throwIfAborted()
+        job.progress(1, 3)
         const title = titleOf(period)
         const set = summaryExportSet(db.sqlite, title, figures, now())
         const name = fileNameOf(period)
@@ -83,9 +86,11 @@ export const createSummariesService = (deps: Deps) => {
           stats: figures,
           signal: job.signal,
         })
+        job.progress(2, 3)
         await db.writes.run('summaries.finish', () =>
           repo.done(id, figures, file.path, file.size, now()),
         )
+        job.progress(3, 3)
         // A re-run in another format leaves the earlier file behind: it is no longer the report's.
         if (row.file_path !== null && row.file_path !== file.path)
           await rm(row.file_path, { force: true })
