@@ -20,6 +20,9 @@ import { ActivityView } from './views/activity/activity-view'
 import { FeedsView } from './views/feeds/feeds-view'
 import { CreateIndicatorDialog } from './views/indicators/create-indicator-dialog'
 import { IndicatorsView } from './views/indicators/indicators-view'
+import { IntelIcon } from './views/intel/intel-icon'
+import { useIntelNavRequests } from './views/intel/intel-nav'
+import { IntelView } from './views/intel/intel-view'
 import { PasteImportDialog } from './views/indicators/paste-import-dialog'
 import { ProjectsView } from './views/projects/projects-view'
 import { SettingsView } from './views/settings/settings-view'
@@ -29,6 +32,7 @@ import { TriageView } from './views/triage/triage-view'
 const NAV = [
   { id: 'triage', label: 'Triage', icon: <ShieldIcon /> },
   { id: 'indicators', label: 'Indicators', icon: <ListIcon /> },
+  { id: 'intel', label: 'Intel', icon: <IntelIcon /> },
   { id: 'feeds', label: 'Feeds', icon: <FeedIcon /> },
   { id: 'projects', label: 'Projects', icon: <ProjectIcon /> },
   { id: 'activity', label: 'Activity', icon: <ActivityIcon /> },
@@ -43,6 +47,8 @@ export const App = () => {
   const [view, setView] = useState<ViewId>('indicators')
   useShortcuts(view === 'indicators')
   useAlertNotifications()
+  // "Open in graph" and "Open" in the Intel view switch views.
+  useIntelNavRequests(setView)
 
   if (authFailed) return <TokenScreen reason="invalid" />
   const close = () => ui.getState().openDialog(null)
@@ -92,6 +98,8 @@ export const App = () => {
           <ActivityView />
         ) : view === 'settings' ? (
           <SettingsView />
+        ) : view === 'intel' ? (
+          <IntelView />
         ) : (
           <IndicatorsView />
         )}

@@ -14,6 +14,7 @@ import {
 import { CopyButton } from '../../components/copy-button'
 import { ConfirmDialog } from '../../components/modal'
 import { ObservationsList } from '../../components/observations-list'
+import { useIntelNav } from '../intel/intel-nav'
 import { TYPE_LABELS, formatCount, formatDateTime } from './format'
 import { IndicatorEditForm } from './indicator-edit-form'
 import { ReportedInSection } from './reported-in'
@@ -37,6 +38,7 @@ export const IndicatorDetail = (props: { id: string }) => {
   const client = useClient()
   const { ui, indicators } = useServices()
   const projects = useProjects()
+  const intelNav = useIntelNav()
   const [indicator, setIndicator] = useState<Indicator | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [editing, setEditing] = useState(false)
@@ -167,6 +169,14 @@ export const IndicatorDetail = (props: { id: string }) => {
               onClick={() => void toggleFalsePositive(indicator)}
             >
               {indicator.falsePositive ? 'Clear false positive' : 'Mark false positive'}
+            </button>
+            <button
+              type="button"
+              className="button"
+              data-testid="indicator-open-graph"
+              onClick={() => intelNav.openInGraph(indicator.id)}
+            >
+              Open in graph
             </button>
             <button
               type="button"
