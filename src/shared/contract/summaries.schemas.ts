@@ -16,8 +16,11 @@ export const SUMMARY_STATUSES = ['queued', 'running', 'done', 'failed'] as const
 export const SummaryStatusSchema = z.enum(SUMMARY_STATUSES)
 export type SummaryStatus = z.infer<typeof SummaryStatusSchema>
 
-/** md: the report as Markdown tables; json: the statistics; csv: the indicators that arrived. */
-export const SUMMARY_FORMATS = ['md', 'json', 'csv'] as const
+/**
+ * pdf: the report drawn by the PDF writer (TLP on every page, charts, the high scorers defanged); md: the
+ * report as Markdown tables; json: the statistics; csv: the indicators that arrived.
+ */
+export const SUMMARY_FORMATS = ['pdf', 'md', 'json', 'csv'] as const
 export const SummaryFormatSchema = z.enum(SUMMARY_FORMATS)
 export type SummaryFormat = z.infer<typeof SummaryFormatSchema>
 

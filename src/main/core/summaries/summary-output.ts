@@ -1,15 +1,17 @@
-import { mkdirSync } from 'node:fs'
+import { createWriteStream, mkdirSync } from 'node:fs'
 import { open, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type BetterSqlite3 from 'better-sqlite3'
 import { assertNever } from '#shared/domain/enums'
 import type { SummaryFormat, SummaryStats } from '#shared/contract/summaries.schemas'
 import type { ExportSet } from '../export/export-set'
+import { renderPdf } from '../export/pdf/render-pdf'
 
 /** Where generated summaries live: a folder of the data directory, private like the rest of it. */
 export const summariesDir = (dataDir: string): string => join(dataDir, 'summaries')
 
 export const CONTENT_TYPES: Record<SummaryFormat, string> = {
+  pdf: 'application/pdf',
   md: 'text/markdown; charset=utf-8',
   json: 'application/json; charset=utf-8',
   csv: 'text/csv; charset=utf-8',
@@ -85,6 +87,15 @@ export const writeSummaryFile = async (opts: {
   try {
     const format = opts.format
     switch (format) {
+      case 'pdf': {
+        // The writer pipes into a stream of its own and ends it; the handle only created the file.
+        await file.close()
+        await renderPdf(opts.set, createWriteStream(tmp, { flags: 'w', mode: 0o600 }), {
+          defang: true,
+          signal: opts.signal,
+        })
+        break
+      }
       case 'md':
         await file.writeFile(opts.set.markdown ?? '')
         break
@@ -99,7 +110,7 @@ export const writeSummaryFile = async (opts: {
       default:
         assertNever(format)
     }
-    await file.close()
+    if (format !== 'pdf') await file.close()
     await rename(tmp, path)
   } catch (e) {
     await file.close().catch(() => undefined)

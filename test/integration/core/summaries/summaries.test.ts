@@ -181,6 +181,28 @@ describe('summary reports', () => {
     expect(log.items.map((e) => e.operation)).toEqual(['delete', 'create'])
   })
 
+  it('draws the report as a PDF through the export writer, privately', async () => {
+    const { core, clock, dir } = await open()
+    await seedWeek(core, clock, dir)
+    const { report } = await core.call('summaries.generate', {
+      type: 'custom',
+      from: START,
+      to: END,
+      format: 'pdf',
+      wait: true,
+    })
+    expect(report).toMatchObject({ status: 'done', format: 'pdf', error: null })
+    const path = report.filePath ?? ''
+    expect(path).toMatch(/custom-20261201T000000Z-20261203T000000Z\.pdf$/)
+    const bytes = readFileSync(path)
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-')
+    expect(bytes.subarray(-8).toString('latin1')).toMatch(/%%EOF/)
+    expect(bytes.length).toBe(report.fileSize)
+    expect(statSync(path).mode & 0o777).toBe(0o600)
+    const chunk = await core.call('summaries.readFile', { id: report.id, length: 5 })
+    expect(chunk).toMatchObject({ contentType: 'application/pdf', eof: false })
+  })
+
   it('writes the statistics as JSON and the arrivals as CSV with formulas neutralised', async () => {
     const { core, clock } = await open()
     clock.set('2026-12-01T08:00:00.000Z')
