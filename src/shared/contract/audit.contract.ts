@@ -27,6 +27,7 @@ export const AUDIT_ENTITIES = [
   'attack_catalogue',
   /** An export file written or deleted (its format, target and TLP). */
   'export',
+  'summary_report',
 ] as const
 export const AuditEntitySchema = z.enum(AUDIT_ENTITIES)
 export type AuditEntity = z.infer<typeof AuditEntitySchema>

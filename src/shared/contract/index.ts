@@ -15,6 +15,7 @@ import { jobsContract, jobsEvents } from './jobs.contract'
 import { projectsContract } from './projects.contract'
 import { scoringContract } from './scoring.contract'
 import { settingsContract, settingsEvents } from './settings.contract'
+import { summariesContract, summariesEvents } from './summaries.contract'
 import { triageContract } from './triage.contract'
 import { warninglistsContract } from './warninglists.contract'
 
@@ -37,6 +38,7 @@ export const contract = mergeContracts(
   exportContract,
   intelContract,
   attackContract,
+  summariesContract,
 )
 export const events = mergeEvents(
   indicatorsEvents,
@@ -46,6 +48,7 @@ export const events = mergeEvents(
   incidentsEvents,
   alertsEvents,
   intelEvents,
+  summariesEvents,
 )
 
 export type Contract = typeof contract

@@ -8,6 +8,7 @@ import { ExportFileSchema } from './export.schemas'
 import { indicatorsContract } from './indicators.contract'
 import { warninglistsContract } from './warninglists.contract'
 import { RescoreReportSchema } from './scoring.schemas'
+import { SummaryReportSchema } from './summaries.schemas'
 
 /**
  * Contract methods that can also run as a background job (`jobs.start`): work long enough that a caller
@@ -24,6 +25,7 @@ export const JOB_KINDS = [
   'scoring.rescore',
   'export.start',
   'attack.rebuildKnowledge',
+  'summaries.generate',
 ] as const
 export const JobKindSchema = z.enum(JOB_KINDS)
 export type JobKind = (typeof JOB_KINDS)[number]
@@ -72,6 +74,7 @@ export const JobDetailSchema = z.discriminatedUnion('kind', [
   detailOf('scoring.rescore', RescoreReportSchema),
   detailOf('export.start', ExportFileSchema),
   detailOf('attack.rebuildKnowledge', attackContract['attack.rebuildKnowledge'].output),
+  detailOf('summaries.generate', SummaryReportSchema),
 ])
 export type JobDetail = z.infer<typeof JobDetailSchema>
 
@@ -84,8 +87,8 @@ export const JobStartSchema = z.discriminatedUnion('kind', [
   startOf('indicators.bulkCreate', indicatorsContract['indicators.bulkCreate'].input),
   startOf('warninglists.rescan', warninglistsContract['warninglists.rescan'].input),
   startOf('attack.rebuildKnowledge', attackContract['attack.rebuildKnowledge'].input),
-  // scoring.rescore and export.start are not started through jobs.start: the method itself starts its job
-  // (and answers it).
+  // scoring.rescore, summaries.generate and export.start are not started through jobs.start: the method
+  // itself starts its job (and answers it).
 ])
 
 /** Finished jobs this process keeps for jobs.get and jobs.list (the oldest go first); jobs are not persisted. */

@@ -115,6 +115,12 @@ export const describeIntelFlow = (start: StartHarness) => {
     await ui.page.getByTestId('linked-indicator').getByRole('button').click()
     const indicators = new IndicatorsPage(h.page)
     await indicators.detail.waitFor()
+    // The indicator's detail names the actor it indicates, and opens it.
+    await h.page
+      .getByTestId('indicator-intel-link')
+      .filter({ hasText: 'Threat actor' })
+      .filter({ hasText: 'indicates' })
+      .waitFor()
     await h.page.getByTestId('indicator-open-graph').click()
     // The indicator and the actor it indicates.
     await ui.waitGraph(2)

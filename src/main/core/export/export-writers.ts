@@ -3,8 +3,10 @@ import { AppError } from '#shared/contract/errors'
 import type { ExportFormat } from '#shared/contract/export.schemas'
 import { writeCsv } from './csv/csv-writer'
 import type { ExportSet } from './export-set'
+import { writeMispEvent } from './misp/misp-event.writer'
 import { PDF_TABLE_MAX_ROWS } from './pdf/pdf-indicators'
 import { renderPdf } from './pdf/render-pdf'
+import { writeStixBundle } from './stix/stix-bundle.writer'
 
 /** What the export service hands every writer besides the set and the stream. */
 export type WriteContext = {
@@ -41,6 +43,14 @@ const WRITERS: Partial<Record<ExportFormat, WriteFn>> = {
   pdf: async (set, out, c) => {
     await renderPdf(set, out, { defang: c.defang, signal: c.signal })
     return { rows: Math.min(set.indicatorCount, PDF_TABLE_MAX_ROWS) }
+  },
+  stix: async (set, out, c) => {
+    await writeStixBundle(set, out, { signal: c.signal })
+    return { rows: c.rows === 'entities' ? set.entities.length : set.indicatorCount }
+  },
+  misp: async (set, out, c) => {
+    await writeMispEvent(set, out, { signal: c.signal })
+    return { rows: c.rows === 'entities' ? set.entities.length : set.indicatorCount }
   },
 }
 

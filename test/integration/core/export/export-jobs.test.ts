@@ -148,6 +148,20 @@ describe('export jobs and TLP', () => {
     expect(readFileSync(file.path).subarray(0, 5).toString('latin1')).toBe('%PDF-')
   })
 
+  it.each([
+    ['stix', 'application/stix+json;version=2.1', 'bundle'],
+    ['misp', 'application/json', 'Event'],
+  ] as const)('writes a %s export through the same job', async (format, mediaType, key) => {
+    await insertIndicators(t.core, 3, (i) => ({ value: `x${i}.example.com` }))
+    const job = await t.core.call('export.start', { format, target: { kind: 'indicators' } })
+    const file = await finishedExport(job.id)
+    expect(file).toMatchObject({ format, mediaType, rows: 3 })
+    const json = JSON.parse(readFileSync(file.path, 'utf8')) as Record<string, unknown>
+    expect(key === 'bundle' ? json.type : Object.keys(json)).toEqual(
+      key === 'bundle' ? 'bundle' : ['Event'],
+    )
+  })
+
   it('streams a large export with bounded memory', async () => {
     const rows = 60_000
     await insertIndicators(t.core, rows, (i) => ({

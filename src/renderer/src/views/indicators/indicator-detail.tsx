@@ -17,6 +17,7 @@ import { ObservationsList } from '../../components/observations-list'
 import { useIntelNav } from '../intel/intel-nav'
 import { TYPE_LABELS, formatCount, formatDateTime } from './format'
 import { IndicatorEditForm } from './indicator-edit-form'
+import { IntelLinksSection } from './intel-links'
 import { ReportedInSection } from './reported-in'
 import { WarninglistHitsSection } from './warninglist-hits'
 import { ScoreBreakdownPanel } from './score-breakdown'
@@ -258,6 +259,7 @@ export const IndicatorDetail = (props: { id: string }) => {
             version={`${indicator.updatedAt} ${String(indicator.falsePositive)}`}
           />
           <ScoreBreakdownPanel indicatorId={indicator.id} />
+          <IntelLinksSection indicatorId={indicator.id} />
           <ReportedInSection indicatorId={indicator.id} />
           <ObservationsList indicatorId={indicator.id} />
         </div>
