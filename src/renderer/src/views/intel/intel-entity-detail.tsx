@@ -3,6 +3,7 @@ import type { IntelEntity, Vulnerability } from '#shared/contract/intel.schemas'
 import { errorMessage } from '../../api/client'
 import { useServices } from '../../app-context'
 import { TlpBadge } from '../../components/badges'
+import { ExportDialog } from '../../components/export-dialog'
 import { ConfirmDialog } from '../../components/modal'
 import { useContractQuery } from '../../hooks/use-contract-query'
 import { formatDateTime } from '../indicators/format'
@@ -187,6 +188,7 @@ export const IntelEntityDetail = (props: { id: string; onClose: () => void }) =>
   ])
   const [editing, setEditing] = useState(false)
   const [confirmDelete, setConfirmDelete] = useState(false)
+  const [exporting, setExporting] = useState(false)
   const [busy, setBusy] = useState(false)
   const e = q.data
   const gone = q.error !== null && e === null
@@ -260,6 +262,14 @@ export const IntelEntityDetail = (props: { id: string; onClose: () => void }) =>
             </button>
             <button
               type="button"
+              className="button"
+              data-testid="intel-export"
+              onClick={() => setExporting(true)}
+            >
+              Export…
+            </button>
+            <button
+              type="button"
               className="button button-danger-quiet"
               disabled={busy}
               data-testid="intel-delete"
@@ -285,6 +295,13 @@ export const IntelEntityDetail = (props: { id: string; onClose: () => void }) =>
           <IntelRelationships entity={e} />
           <IntelLinkedIndicators entityId={e.id} version={e.updatedAt} />
         </div>
+      ) : null}
+      {exporting && e !== null ? (
+        <ExportDialog
+          target={{ kind: 'entity', id: e.id, hops: 1 }}
+          title={`${KIND_LABELS[e.kind]}: ${e.name}`}
+          onClose={() => setExporting(false)}
+        />
       ) : null}
       {confirmDelete && e !== null ? (
         <ConfirmDialog
