@@ -1,7 +1,4 @@
-import { useEffect, useState } from 'react'
-import type { ReportedIn } from '#shared/contract/indicators.contract'
-import { errorMessage } from '../../api/client'
-import { useClient } from '../../app-context'
+import { useContractQuery } from '../../hooks/use-contract-query'
 import { SeverityBadge } from '../../components/badges'
 import '../../components/observations-list.css'
 
@@ -28,31 +25,13 @@ const TYPE_LABELS: Readonly<Record<string, string>> = {
  * get views of their own. Hidden when there is nothing to show. All text is rendered as text.
  */
 export const ReportedInSection = (props: { indicatorId: string }) => {
-  const client = useClient()
-  const [data, setData] = useState<ReportedIn | null>(null)
-  const [error, setError] = useState<string | null>(null)
   const { indicatorId } = props
-
-  useEffect(() => {
-    let live = true
-    const load = () =>
-      client.call('indicators.reportedIn', { id: indicatorId }).then(
-        (d) => {
-          if (!live) return
-          setData(d)
-          setError(null)
-        },
-        (e: unknown) => {
-          if (live) setError(errorMessage(e))
-        },
-      )
-    void load()
-    const off = client.on('feeds.onDidFinishRun', () => void load())
-    return () => {
-      live = false
-      off()
-    }
-  }, [client, indicatorId])
+  const { data, error } = useContractQuery(
+    'indicators.reportedIn',
+    { id: indicatorId },
+    indicatorId,
+    [{ event: 'feeds.onDidFinishRun' }],
+  )
 
   if (error !== null) {
     return (

@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react'
-import type { ScoreBreakdown, ScoreTermName, Verdict } from '#shared/contract/scoring.schemas'
+import { useState } from 'react'
+import type { ScoreTermName, Verdict } from '#shared/contract/scoring.schemas'
 import { errorMessage } from '../../api/client'
 import { useClient, useServices } from '../../app-context'
 import { ScoreMeter } from '../../components/badges'
+import { useContractQuery } from '../../hooks/use-contract-query'
 import { formatDateTime } from './format'
 import './score-breakdown.css'
 
@@ -34,35 +35,22 @@ const pointsClass = (n: number): string =>
 export const ScoreBreakdownPanel = (props: { indicatorId: string }) => {
   const client = useClient()
   const { ui } = useServices()
-  const [data, setData] = useState<ScoreBreakdown | null>(null)
-  const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const { indicatorId } = props
-
-  useEffect(() => {
-    let live = true
-    const load = () =>
-      client.call('indicators.getScore', { id: indicatorId }).then(
-        (d) => {
-          if (!live) return
-          setData(d)
-          setError(null)
-        },
-        (e: unknown) => {
-          if (live) setError(errorMessage(e))
-        },
-      )
-    void load()
-    const off = client.on('indicators.onDidChange', (change) => {
-      // A deleted indicator is the detail panel's to report; asking for its score would only 404.
-      if (change.kind === 'deleted') return
-      if (change.kind === 'bulk' || change.ids?.includes(indicatorId)) void load()
-    })
-    return () => {
-      live = false
-      off()
-    }
-  }, [client, indicatorId])
+  const { data, error, setData } = useContractQuery(
+    'indicators.getScore',
+    { id: indicatorId },
+    indicatorId,
+    [
+      {
+        event: 'indicators.onDidChange',
+        // A deleted indicator is the detail panel's to report; asking for its score would only 404.
+        when: (change) =>
+          change.kind !== 'deleted' &&
+          (change.kind === 'bulk' || !!change.ids?.includes(indicatorId)),
+      },
+    ],
+  )
 
   const setVerdict = async (verdict: Verdict | null) => {
     setBusy(true)

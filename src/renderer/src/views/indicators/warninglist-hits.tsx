@@ -1,10 +1,5 @@
-import { useEffect, useState } from 'react'
-import type { Out } from '#shared/contract'
-import { errorMessage } from '../../api/client'
-import { useClient } from '../../app-context'
+import { useContractQuery } from '../../hooks/use-contract-query'
 import '../../components/observations-list.css'
-
-type Hits = Out<'warninglists.getHits'>
 
 /** List names and entries come from imported files: cut them so one list cannot flood the panel. */
 const clip = (s: string, max = 300): string => (s.length > max ? `${s.slice(0, max)}…` : s)
@@ -15,37 +10,22 @@ const clip = (s: string, max = 300): string => (s.length > max ? `${s.slice(0, m
  * indicator changes (`version`) and after imports and rescans. Hidden when there is nothing to say.
  */
 export const WarninglistHitsSection = (props: { indicatorId: string; version: string }) => {
-  const client = useClient()
-  const [data, setData] = useState<Hits | null>(null)
-  const [error, setError] = useState<string | null>(null)
   const { indicatorId, version } = props
-
-  useEffect(() => {
-    let live = true
-    const load = () =>
-      client.call('warninglists.getHits', { id: indicatorId }).then(
-        (d) => {
-          if (!live) return
-          setData(d)
-          setError(null)
-        },
-        (e: unknown) => {
-          if (live) setError(errorMessage(e))
-        },
-      )
-    void load()
-    const offRun = client.on('feeds.onDidFinishRun', () => void load())
-    const offChange = client.on('indicators.onDidChange', (change) => {
-      // A deleted indicator is the detail panel's to report; asking for its hits would only 404.
-      if (change.kind === 'deleted') return
-      if (change.kind === 'bulk' || change.ids?.includes(indicatorId)) void load()
-    })
-    return () => {
-      live = false
-      offRun()
-      offChange()
-    }
-  }, [client, indicatorId, version])
+  const { data, error } = useContractQuery(
+    'warninglists.getHits',
+    { id: indicatorId },
+    `${indicatorId}@${version}`,
+    [
+      { event: 'feeds.onDidFinishRun' },
+      {
+        event: 'indicators.onDidChange',
+        // A deleted indicator is the detail panel's to report; asking for its hits would only 404.
+        when: (change) =>
+          change.kind !== 'deleted' &&
+          (change.kind === 'bulk' || !!change.ids?.includes(indicatorId)),
+      },
+    ],
+  )
 
   if (error !== null) {
     return (
