@@ -22,22 +22,22 @@ describe('pipe tables in the report preview', () => {
     const [table] = tables(parse('# T\n\n| Value | Type |\n| --- | :-: |\n| 1.2.3.4 | ip |\n'))
     expect(table?.align).toEqual([null, 'center'])
     expect(table?.children).toHaveLength(2)
-    expect(cellText(table!, 0, 0)).toBe('Value')
-    expect(cellText(table!, 1, 1)).toBe('ip')
+    expect(cellText(table, 0, 0)).toBe('Value')
+    expect(cellText(table, 1, 1)).toBe('ip')
   })
 
   it('keeps inline Markdown inside cells and does not split on a pipe in code', () => {
     const [table] = tables(parse('a | b\n--- | ---:\n**bold** | `x|y`'))
     expect(table?.align).toEqual([null, 'right'])
-    expect(cellText(table!, 1, 0)).toBe('<strong>')
-    expect(cellText(table!, 1, 1)).toBe('<inlineCode>')
+    expect(cellText(table, 1, 0)).toBe('<strong>')
+    expect(cellText(table, 1, 1)).toBe('<inlineCode>')
   })
 
   it('pads short rows and drops cells past the header', () => {
     const [table] = tables(parse('| a | b |\n|---|---|\n| 1 |\n| 1 | 2 | 3 |'))
     expect(table?.children.map((r) => r.children.length)).toEqual([2, 2, 2])
-    expect(cellText(table!, 1, 1)).toBe('')
-    expect(cellText(table!, 2, 1)).toBe('2')
+    expect(cellText(table, 1, 1)).toBe('')
+    expect(cellText(table, 2, 1)).toBe('2')
   })
 
   it('leaves paragraphs that only look like tables alone', () => {
