@@ -114,11 +114,20 @@ export const EMPTY_LIST_FILTER: ReportListFilter = {
   severity: null,
 }
 
+/** What the list knows of a report (its list item has no Markdown content). */
+export type ListedReport = {
+  name: string
+  tlp: Tlp
+  severity: string | null
+  details: { summary: string; published: boolean; authors: string[] }
+}
+
 /**
- * Whether a report passes the list's filter. The list filters what it has loaded: reports number in the
- * hundreds, not millions, and filtering here keeps search-as-you-type instant.
+ * Whether a report passes the list's filter. The core filters too (text, TLP, status); the list applies this
+ * to what it holds, so typing narrows at once and a report changed elsewhere leaves or joins the list
+ * before the next answer, and severity (which the core does not filter reports by) is applied here.
  */
-export const reportMatches = (r: ThreatReport, f: ReportListFilter): boolean => {
+export const reportMatches = (r: ListedReport, f: ReportListFilter): boolean => {
   if (f.status === 'published' && !r.details.published) return false
   if (f.status === 'draft' && r.details.published) return false
   if (f.tlp !== null && r.tlp !== f.tlp) return false
