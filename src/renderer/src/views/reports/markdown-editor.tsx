@@ -1,4 +1,10 @@
-import { useDeferredValue, useLayoutEffect, useRef, type KeyboardEvent } from 'react'
+import {
+  useDeferredValue,
+  useLayoutEffect,
+  useRef,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react'
 import {
   SHORTCUT_ACTIONS,
   TOOLBAR_ACTIONS,
@@ -8,13 +14,27 @@ import {
 } from './markdown-toolbar'
 import { ReportMarkdown } from './report-markdown'
 
-const TOOLBAR_GLYPHS: Record<ToolbarAction, string> = {
+/** Plain glyphs a bare Linux desktop's fonts all have (no emoji); the link is drawn. */
+const LinkGlyph = () => (
+  <svg
+    width="14"
+    height="14"
+    viewBox="0 0 16 16"
+    fill="none"
+    stroke="currentColor"
+    strokeWidth="1.5"
+  >
+    <path d="M6.5 9.5l3-3M7 4.5l1-1a2.5 2.5 0 0 1 3.5 3.5l-1 1M9 11.5l-1 1A2.5 2.5 0 0 1 4.5 9l1-1" />
+  </svg>
+)
+
+const TOOLBAR_GLYPHS: Record<ToolbarAction, ReactNode> = {
   heading: 'H',
   bold: 'B',
   italic: 'I',
   list: '•',
   code: '</>',
-  link: '🔗',
+  link: <LinkGlyph />,
   table: '▦',
 }
 

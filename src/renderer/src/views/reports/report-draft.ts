@@ -3,7 +3,7 @@ import {
   REPORT_SEVERITIES,
   type ThreatReport,
 } from '#shared/contract/intel.schemas'
-import type { Tlp } from '#shared/domain/enums'
+import { TLP_LEVELS, type Tlp } from '#shared/domain/enums'
 
 export type ReportSeverity = (typeof REPORT_SEVERITIES)[number]
 
@@ -139,4 +139,41 @@ export const reportMatches = (r: ListedReport, f: ReportListFilter): boolean => 
     r.details.summary.toLowerCase().includes(q) ||
     r.details.authors.some((a) => a.toLowerCase().includes(q))
   )
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string'
+
+/**
+ * A draft kept in the window's session storage, read back: any field that is not what the editor writes
+ * makes the whole thing ignored (it was written by an older build, or by hand).
+ */
+export const parseKeptDraft = (json: string | null): ReportDraft | null => {
+  if (json === null) return null
+  let value: unknown
+  try {
+    value = JSON.parse(json)
+  } catch {
+    return null
+  }
+  if (typeof value !== 'object' || value === null) return null
+  const v = value as Record<string, unknown>
+  const tlp = TLP_LEVELS.find((t) => t === v.tlp)
+  const severity = v.severity === null ? null : REPORT_SEVERITIES.find((x) => x === v.severity)
+  if (
+    !isString(v.title) ||
+    !isString(v.summary) ||
+    !isString(v.authorsText) ||
+    !isString(v.content) ||
+    tlp === undefined ||
+    severity === undefined
+  )
+    return null
+  return {
+    title: v.title,
+    summary: v.summary,
+    authorsText: v.authorsText,
+    tlp,
+    severity,
+    content: v.content,
+  }
 }

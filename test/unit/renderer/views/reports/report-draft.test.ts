@@ -7,6 +7,7 @@ import {
   draftOf,
   isDirty,
   parseAuthors,
+  parseKeptDraft,
   reportMatches,
 } from '../../../../../src/renderer/src/views/reports/report-draft'
 
@@ -99,5 +100,22 @@ describe('the reports list filter', () => {
     expect(reportMatches(draft, { ...EMPTY_LIST_FILTER, q: 'PHISHING' })).toBe(true)
     expect(reportMatches(draft, { ...EMPTY_LIST_FILTER, q: 'bo' })).toBe(true)
     expect(reportMatches(draft, { ...EMPTY_LIST_FILTER, q: 'ransom' })).toBe(false)
+  })
+})
+
+describe('a draft kept across a reload', () => {
+  it('reads back what the editor wrote', () => {
+    const d = { ...draftOf(report()), severity: null, content: '## kept' }
+    expect(parseKeptDraft(JSON.stringify(d))).toEqual(d)
+  })
+
+  it('ignores anything else whole', () => {
+    const d = draftOf(report())
+    expect(parseKeptDraft(null)).toBeNull()
+    expect(parseKeptDraft('{not json')).toBeNull()
+    expect(parseKeptDraft('[]')).toBeNull()
+    expect(parseKeptDraft(JSON.stringify({ ...d, tlp: 'white' }))).toBeNull()
+    expect(parseKeptDraft(JSON.stringify({ ...d, severity: 'info' }))).toBeNull()
+    expect(parseKeptDraft(JSON.stringify({ ...d, content: 42 }))).toBeNull()
   })
 })
