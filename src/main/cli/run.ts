@@ -19,6 +19,7 @@ import { FEEDS_COMMANDS } from './feeds.command'
 import { commandHelp, overallHelp } from './help'
 import { importCommand } from './import.command'
 import { INCIDENTS_COMMANDS } from './incidents.command'
+import { INTEL_COMMANDS } from './intel.command'
 import {
   indicatorsAddCommand,
   indicatorsGetCommand,
@@ -26,6 +27,7 @@ import {
   indicatorsSearchCommand,
 } from './indicators.command'
 import { PROJECTS_COMMANDS } from './projects.command'
+import { REPORT_COMMANDS } from './report.command'
 import { rescoreCommand } from './rescore.command'
 import { serveCommand } from './serve.command'
 import { SETTINGS_COMMANDS } from './settings.command'
@@ -45,6 +47,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...FEEDS_COMMANDS,
   ...PROJECTS_COMMANDS,
   ...INCIDENTS_COMMANDS,
+  ...INTEL_COMMANDS,
+  ...REPORT_COMMANDS,
   ...SETTINGS_COMMANDS,
   ...ALERTS_COMMANDS,
   ...ALERT_RULES_COMMANDS,

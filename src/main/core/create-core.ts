@@ -34,6 +34,8 @@ import { startSnapshotWriter } from './incidents/incidents-snapshot'
 import { openIncidentsForAlerts } from './incidents/incidents-for-alerts'
 import { createIncidentsService } from './incidents/incidents.service'
 import { createIndicatorHandlers } from './indicators/indicators.handlers'
+import { createIntelHandlers } from './intel/intel.handlers'
+import { createIntelService } from './intel/intel.service'
 import { createJobRegistry, type JobRegistry } from './jobs/job-registry'
 import { createJobHandlers } from './jobs/jobs.handlers'
 import { systemClock, type Clock } from './platform/clock'
@@ -202,6 +204,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     ...createTriageHandlers(ctx, triage, verdictFor),
     ...createWarninglistsHandlers(warninglists),
     ...createAllowlistHandlers(ctx),
+    ...createIntelHandlers(ctx, createIntelService(ctx)),
   }
   const dispatch = createDispatcher({
     handlers,

@@ -8,6 +8,7 @@ import {
   withSearchCoverage,
 } from './rest.mappings'
 import { route, type RestRoute } from './rest'
+import { INTEL_REST_ROUTES } from './rest.intel'
 import {
   activeOnly,
   asSeedBulkReport,
@@ -135,4 +136,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   route('GET', '/audit', 'audit.list', fromQuery({ alias: { action: 'operation' } })),
   route('GET', '/audit/verify', 'audit.verify', fromQuery()),
   route('GET', '/audit/export', 'audit.export', fromQuery({ alias: { action: 'operation' } })),
+
+  // Threat actors, campaigns, vulnerabilities, malware, reports, relationships and the graph.
+  ...INTEL_REST_ROUTES,
 ]

@@ -21,6 +21,9 @@ export const AUDIT_ENTITIES = [
   'triage_view',
   'warninglist',
   'allowlist',
+  /** A threat actor, campaign, vulnerability, malware family or threat report (intel_entities). */
+  'intel_entity',
+  'intel_relationship',
 ] as const
 export const AuditEntitySchema = z.enum(AUDIT_ENTITIES)
 export type AuditEntity = z.infer<typeof AuditEntitySchema>
@@ -47,6 +50,11 @@ export const AUDIT_OPERATIONS = [
   'assign',
   'set_verdict',
   'rescore',
+  /** A threat report published. */
+  'publish',
+  /** Objects added to or taken off a threat report. */
+  'attach',
+  'detach',
 ] as const
 export const AuditOperationSchema = z.enum(AUDIT_OPERATIONS)
 export type AuditOperation = z.infer<typeof AuditOperationSchema>

@@ -8,6 +8,7 @@ import { feedsContract, feedsEvents } from './feeds.contract'
 import { filesContract } from './files.contract'
 import { incidentsContract, incidentsEvents } from './incidents.contract'
 import { indicatorsContract, indicatorsEvents } from './indicators.contract'
+import { intelContract, intelEvents } from './intel.contract'
 import { jobsContract, jobsEvents } from './jobs.contract'
 import { projectsContract } from './projects.contract'
 import { scoringContract } from './scoring.contract'
@@ -31,6 +32,7 @@ export const contract = mergeContracts(
   warninglistsContract,
   allowlistContract,
   scoringContract,
+  intelContract,
 )
 export const events = mergeEvents(
   indicatorsEvents,
@@ -39,6 +41,7 @@ export const events = mergeEvents(
   jobsEvents,
   incidentsEvents,
   alertsEvents,
+  intelEvents,
 )
 
 export type Contract = typeof contract

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { Ok, Timestamp, Uuid, boundedJsonObject } from './common.schemas'
 import { method } from './define'
+import { IntelKindSchema } from './intel.schemas'
 
 /** Bounds of a project's free-form settings: they are stored as one JSON text and sent on every read. */
 export const PROJECT_SETTINGS_MAX_BYTES = 16 * 1024
@@ -44,6 +45,21 @@ export type ProjectPatch = z.infer<typeof ProjectPatchSchema>
 /** Days counted as "recent" in a project's statistics. */
 export const PROJECT_RECENT_DAYS = 7
 
+/**
+ * A day of a project's activity, from the tables: an entity counts as updated on the day of its latest
+ * change (not on each change), and a report as published on its publishedAt.
+ */
+export const ProjectDaySchema = z.object({
+  /** YYYY-MM-DD, UTC. */
+  day: z.string(),
+  indicatorsAdded: z.number().int(),
+  entitiesAdded: z.number().int(),
+  /** Changed that day, created on an earlier one. */
+  entitiesUpdated: z.number().int(),
+  reportsPublished: z.number().int(),
+})
+export type ProjectDay = z.infer<typeof ProjectDaySchema>
+
 export const ProjectStatsSchema = z.object({
   projectId: Uuid,
   totalIndicators: z.number().int(),
@@ -56,6 +72,10 @@ export const ProjectStatsSchema = z.object({
   byType: z.record(z.string(), z.number().int()),
   bySeverity: z.record(z.string(), z.number().int()),
   lastActivity: Timestamp.nullable(),
+  /** The project's intel entities by kind (every kind, 0 included). */
+  intelCounts: z.record(IntelKindSchema, z.number().int()),
+  /** One entry per UTC day of the last PROJECT_RECENT_DAYS days, oldest first, today last. */
+  activity: z.array(ProjectDaySchema),
 })
 export type ProjectStats = z.infer<typeof ProjectStatsSchema>
 

@@ -52,6 +52,12 @@ type Seed = {
   listDir: string
   /** An imported warninglist. */
   warninglist: string
+  /** A threat actor (aliases "Seed Bear") and a draft threat report; an actor the delete case removes. */
+  actor: string
+  report: string
+  doomedIntel: string
+  /** A relationship (actor related-to report) the delete case removes. */
+  doomedRelationship: string
 }
 
 type Case = {
@@ -269,6 +275,51 @@ const CASES = {
   'allowlist.list': { input: () => ({}), namesCaller: true },
   'allowlist.add': { input: () => ({ value: '198.51.100.99', reason: 'rt' }), namesCaller: true },
   'allowlist.remove': { input: () => ({ value: '198.51.100.99' }) },
+  'intel.list': { input: () => ({ kind: 'threat-actor', q: 'seed', limit: 10 }) },
+  'intel.get': { input: (s) => ({ id: s.actor }) },
+  'intel.create': {
+    input: (s) => ({
+      kind: 'malware',
+      name: 'Round Trip Loader',
+      aliases: ['RTLoader'],
+      projectId: s.project,
+      techniques: ['T1059.001'],
+      details: { malwareTypes: ['loader'], capabilities: ['persistence'] },
+    }),
+  },
+  // Publishing stamps the report's publishedAt from the core's clock (the same in every world).
+  'intel.update': {
+    input: (s) => ({
+      id: s.report,
+      patch: { published: true, severity: 'high', details: { summary: 'updated' } },
+    }),
+  },
+  'intel.createRelationship': {
+    input: (s) => ({
+      sourceRef: s.ip,
+      targetRef: s.actor,
+      relationshipType: 'indicates',
+      confidence: 70,
+    }),
+  },
+  'intel.listRelationships': { input: (s) => ({ ref: s.actor }) },
+  'intel.deleteRelationship': { input: (s) => ({ id: s.doomedRelationship }) },
+  // Named ids and a query: the ip the seed made, every ip (in batches) and the actor.
+  'intel.attachToReport': {
+    input: (s) => ({
+      reportId: s.report,
+      indicatorIds: [s.ip],
+      filter: { types: ['ip'] },
+      entityIds: [s.actor],
+    }),
+  },
+  'intel.reportObjects': { input: (s) => ({ reportId: s.report, limit: 50 }) },
+  'intel.linkedIndicators': { input: (s) => ({ id: s.report, limit: 50 }) },
+  'intel.forIndicator': { input: (s) => ({ indicatorId: s.ip }) },
+  'intel.neighbours': { input: (s) => ({ ref: s.actor }) },
+  'intel.detachFromReport': { input: (s) => ({ reportId: s.report, refs: [s.actor] }) },
+  'intel.searchObjects': { input: () => ({ q: 'seed bear' }) },
+  'intel.delete': { input: (s) => ({ id: s.doomedIntel }) },
   'indicators.delete': { input: (s) => ({ id: s.doomedIndicator }) },
   'projects.delete': { input: (s) => ({ id: s.doomedProject }) },
   'feeds.delete': { input: (s) => ({ id: s.doomedFeed }) },
@@ -389,8 +440,31 @@ const seed = async (
       },
     ],
   })
+  const actor = await core.call('intel.create', {
+    kind: 'threat-actor',
+    name: 'APT Seed',
+    aliases: ['Seed Bear'],
+    techniques: ['T1566'],
+    details: { actorType: 'apt', originCountry: 'xx' },
+  })
+  const report = await core.call('intel.create', {
+    kind: 'report',
+    name: 'Seed report',
+    tlp: 'amber',
+    details: { content: '# Seed\n\nMarkdown *content*.', authors: ['analyst'] },
+  })
+  const doomedIntel = await core.call('intel.create', { kind: 'campaign', name: 'Doomed op' })
+  const doomedRelationship = await core.call('intel.createRelationship', {
+    sourceRef: actor.id,
+    targetRef: report.id,
+    relationshipType: 'related-to',
+  })
   return {
     dir,
+    actor: actor.id,
+    report: report.id,
+    doomedIntel: doomedIntel.id,
+    doomedRelationship: doomedRelationship.relationship.id,
     ip: ip.id,
     doomedIndicator: doomed.id,
     project: project.id,

@@ -51,14 +51,14 @@ export const projectStats = (
   sqlite: BetterSqlite3.Database,
   projectId: string,
   recentSinceIso: string,
-): ProjectStats => {
+): Omit<ProjectStats, 'intelCounts' | 'activity'> => {
   const groups = sqlite.prepare<[string], StatsGroup>(PROJECT_STATS_SQL).all(projectId)
   const recent =
     sqlite
       .prepare<[string, string], number>(PROJECT_RECENT_SQL)
       .pluck()
       .get(projectId, recentSinceIso) ?? 0
-  const stats: ProjectStats = {
+  const stats: Omit<ProjectStats, 'intelCounts' | 'activity'> = {
     projectId,
     totalIndicators: 0,
     activeCount: 0,

@@ -11,6 +11,7 @@ import type { ChangeCaller } from '../audit/change-caller'
 import { fieldDiff } from '../audit/change-log-writer'
 import type { CoreContext } from '../core-context'
 import { ProjectEntity } from '../db/entities/project.entity'
+import { intelProjectStats } from '../intel/intel-stats'
 import {
   countProjectIndicators,
   createProjectsRepository,
@@ -164,8 +165,12 @@ export const createProjectsService = (ctx: CoreContext) => {
       }),
     stats: async (id: string): Promise<ProjectStats> => {
       await mustGet(id)
-      const since = new Date(ctx.clock.now().getTime() - PROJECT_RECENT_DAYS * 86_400_000)
-      return projectStats(ctx.db.sqlite, id, since.toISOString())
+      const now = ctx.clock.now()
+      const since = new Date(now.getTime() - PROJECT_RECENT_DAYS * 86_400_000)
+      return {
+        ...projectStats(ctx.db.sqlite, id, since.toISOString()),
+        ...intelProjectStats(ctx.db.sqlite, id, now, PROJECT_RECENT_DAYS),
+      }
     },
   }
 }

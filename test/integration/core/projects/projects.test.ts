@@ -86,6 +86,14 @@ describe('projects', () => {
       byType: { ip: 2, domain: 1 },
       bySeverity: { high: 3 },
       lastActivity: '2025-11-21T10:01:00.000Z',
+      intelCounts: { 'threat-actor': 0, campaign: 0, vulnerability: 0, malware: 0, report: 0 },
+      activity: [15, 16, 17, 18, 19, 20, 21].map((d) => ({
+        day: `2025-11-${d}`,
+        indicatorsAdded: d === 21 ? 3 : 0,
+        entitiesAdded: 0,
+        entitiesUpdated: 0,
+        reportsPublished: 0,
+      })),
     })
     // Eight days on, nothing is recent; the counts stay.
     t.clock.advance(8 * 86_400_000)
@@ -93,6 +101,54 @@ describe('projects', () => {
       totalIndicators: 3,
       recentActivityCount: 0,
     })
+  })
+
+  it('stats count intel entities by kind and the last 7 UTC days of activity', async () => {
+    const p = await t.core.call('projects.create', { name: 'Intel stats' })
+    const other = await t.core.call('projects.create', { name: 'Elsewhere' })
+    const inP = { projectId: p.id }
+    // Day 1 (2025-11-21): an actor, a campaign and a draft report; an actor in another project.
+    const actor = await t.core.call('intel.create', { kind: 'threat-actor', name: 'A', ...inP })
+    await t.core.call('intel.create', { kind: 'campaign', name: 'C', ...inP })
+    const report = await t.core.call('intel.create', { kind: 'report', name: 'R', ...inP })
+    await t.core.call('intel.create', { kind: 'threat-actor', name: 'B', projectId: other.id })
+    await t.core.call('indicators.create', { value: '45.155.205.77', ...inP })
+    // Day 3: the actor edited, the report published, a malware family and two indicators added.
+    t.clock.advance(2 * 86_400_000)
+    await t.core.call('intel.update', { id: actor.id, patch: { description: 'edited' } })
+    await t.core.call('intel.update', { id: report.id, patch: { published: true } })
+    await t.core.call('intel.create', { kind: 'malware', name: 'M', ...inP })
+    await t.core.call('indicators.bulkCreate', {
+      text: 'evil-one.net\nevil-two.net',
+      defaults: { projectId: p.id },
+    })
+    // Two days later the window runs 2025-11-19 .. 2025-11-25.
+    t.clock.advance(2 * 86_400_000)
+    const stats = await t.core.call('projects.stats', { id: p.id })
+    expect(stats.intelCounts).toEqual({
+      'threat-actor': 1,
+      campaign: 1,
+      vulnerability: 0,
+      malware: 1,
+      report: 1,
+    })
+    const zero = { indicatorsAdded: 0, entitiesAdded: 0, entitiesUpdated: 0, reportsPublished: 0 }
+    expect(stats.activity).toEqual([
+      { day: '2025-11-19', ...zero },
+      { day: '2025-11-20', ...zero },
+      // The campaign stays on its creation day; the actor and report moved to day 3 by their edits.
+      { day: '2025-11-21', ...zero, indicatorsAdded: 1, entitiesAdded: 3 },
+      { day: '2025-11-22', ...zero },
+      {
+        day: '2025-11-23',
+        indicatorsAdded: 2,
+        entitiesAdded: 1,
+        entitiesUpdated: 2,
+        reportsPublished: 1,
+      },
+      { day: '2025-11-24', ...zero },
+      { day: '2025-11-25', ...zero },
+    ])
   })
 
   it('keeps tags (once each) and settings, and an edit that changes nothing keeps updatedAt', async () => {
