@@ -22,6 +22,8 @@ import { CreateIndicatorDialog } from './views/indicators/create-indicator-dialo
 import { IndicatorsView } from './views/indicators/indicators-view'
 import { PasteImportDialog } from './views/indicators/paste-import-dialog'
 import { ProjectsView } from './views/projects/projects-view'
+import { ReportIcon } from './views/reports/report-icon'
+import { ReportsView } from './views/reports/reports-view'
 import { SettingsView } from './views/settings/settings-view'
 import { TriageView } from './views/triage/triage-view'
 
@@ -29,6 +31,7 @@ import { TriageView } from './views/triage/triage-view'
 const NAV = [
   { id: 'triage', label: 'Triage', icon: <ShieldIcon /> },
   { id: 'indicators', label: 'Indicators', icon: <ListIcon /> },
+  { id: 'reports', label: 'Reports', icon: <ReportIcon /> },
   { id: 'feeds', label: 'Feeds', icon: <FeedIcon /> },
   { id: 'projects', label: 'Projects', icon: <ProjectIcon /> },
   { id: 'activity', label: 'Activity', icon: <ActivityIcon /> },
@@ -84,6 +87,8 @@ export const App = () => {
         <TopBar onSearch={() => setView('indicators')} />
         {view === 'triage' ? (
           <TriageView />
+        ) : view === 'reports' ? (
+          <ReportsView />
         ) : view === 'feeds' ? (
           <FeedsView />
         ) : view === 'projects' ? (

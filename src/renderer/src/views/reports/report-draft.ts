@@ -123,9 +123,9 @@ export type ListedReport = {
 }
 
 /**
- * Whether a report passes the list's filter. The core filters too (text, TLP, status); the list applies this
- * to what it holds, so typing narrows at once and a report changed elsewhere leaves or joins the list
- * before the next answer, and severity (which the core does not filter reports by) is applied here.
+ * Whether a report passes the list's filter. The core filters by TLP and status; the list applies this to
+ * what it holds, so typing narrows at once (over titles, summaries and authors) and a report changed
+ * elsewhere leaves or joins the list before the next answer.
  */
 export const reportMatches = (r: ListedReport, f: ReportListFilter): boolean => {
   if (f.status === 'published' && !r.details.published) return false
