@@ -19,6 +19,8 @@ export const ReportEditor = (props: {
   onSaved: (id: string) => void
   onDeleted: () => void
   onDirty: (dirty: boolean) => void
+  /** Called after a save, a publish or a delete made here, so the list shows it at once. */
+  onChanged: () => void
 }) => {
   const client = useClient()
   const { ui } = useServices()
@@ -34,6 +36,7 @@ export const ReportEditor = (props: {
   const save = async (publish?: boolean) => {
     const after = await r.save(publish)
     if (after === null) return
+    props.onChanged()
     if (publish === true) ui.getState().toast('success', `Published "${after.name}"`)
     else if (publish === false) ui.getState().toast('info', `"${after.name}" is a draft again`)
     if (props.reportId === null) props.onSaved(after.id)
@@ -208,8 +211,12 @@ export const ReportEditor = (props: {
           onCancel={() => setConfirmDelete(false)}
           onConfirm={() => {
             setConfirmDelete(false)
-            deleteReport(client, saved.id).then(props.onDeleted, (e: unknown) =>
-              ui.getState().toast('error', `Could not delete: ${errorMessage(e)}`),
+            deleteReport(client, saved.id).then(
+              () => {
+                props.onChanged()
+                props.onDeleted()
+              },
+              (e: unknown) => ui.getState().toast('error', `Could not delete: ${errorMessage(e)}`),
             )
           }}
         />

@@ -41,6 +41,7 @@ const ThreatReports = () => {
             key={open.kind === 'new' ? `new-${open.seq}` : open.id}
             reportId={open.kind === 'report' ? open.id : null}
             onDirty={onDirty}
+            onChanged={list.reload}
             onSaved={(id) => setOpen({ kind: 'report', id })}
             onDeleted={() => {
               setDirty(false)

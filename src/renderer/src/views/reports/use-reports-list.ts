@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import { errorMessage } from '../../api/client'
 import { useClient } from '../../app-context'
 import { reportMatches, type ReportListFilter } from './report-draft'
@@ -8,6 +8,8 @@ import { listReports, type ReportListItem } from './reports-api'
 const LOAD_DEBOUNCE_MS = 100
 
 export type ReportsListState = {
+  /** Loads again (after this window saved, published or deleted a report). */
+  reload: () => void
   items: ReportListItem[]
   /** How many reports the core's filter matched (the list may hold fewer). */
   total: number
@@ -24,13 +26,16 @@ export const useReportsList = (filter: ReportListFilter): ReportsListState => {
   const [version, setVersion] = useState(0)
   const serverKey = JSON.stringify([filter.tlp, filter.status, version])
   // The answer and the query it answers: the list is loading while they differ.
-  const [state, setState] = useState<Omit<ReportsListState, 'loading'> & { key: string }>({
+  const [state, setState] = useState<
+    Omit<ReportsListState, 'loading' | 'reload'> & { key: string }
+  >({
     items: [],
     total: 0,
     error: null,
     key: '',
   })
 
+  // Saves made in this window also reload through `reload`, without waiting for the event.
   useEffect(
     () =>
       client.on('intel.onDidChange', (e) => {
@@ -63,5 +68,12 @@ export const useReportsList = (filter: ReportListFilter): ReportsListState => {
     () => state.items.filter((r) => reportMatches(r, filter)),
     [state.items, filter],
   )
-  return { items, total: state.total, error: state.error, loading: state.key !== serverKey }
+  const reload = useCallback(() => setVersion((v) => v + 1), [])
+  return {
+    items,
+    total: state.total,
+    error: state.error,
+    loading: state.key !== serverKey,
+    reload,
+  }
 }
