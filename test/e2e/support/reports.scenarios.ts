@@ -129,11 +129,34 @@ export const describeReportFlow = (start: StartHarness) => {
     expect(await reports.attached('entities').textContent()).toContain('Lantern Spider')
   })
 
+  it("attaches everything the Indicators view's filter matches, counted first", async () => {
+    await h.page.getByTestId('nav-indicators').click()
+    await indicators.waitReady()
+    const before = await indicators.generation()
+    await h.page.getByTestId('filter-type').selectOption('ip')
+    await indicators.waitForNewResults(before)
+    await reports.open()
+    await reports.row('Operation Lantern').click()
+    await reports.waitForContents(2, 1)
+    await h.page.getByTestId('attach-mode-filter').click()
+    // Both addresses match; one of them is already in the report.
+    const button = h.page
+      .locator('[data-testid="attach-filter"][data-count="2"]')
+      .getByTestId('attach-filter-button')
+    expect(await button.textContent()).toBe('Attach all 2 matching')
+    expect(await h.page.getByTestId('attach-filter').textContent()).toContain('type ip')
+    await button.click()
+    await reports.waitForContents(3, 1)
+    expect(await reports.attached('indicators').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining('203.0.113[.]50')]),
+    )
+  })
+
   it('removes what it attached, and publishes', async () => {
     await reports.attached('entities').getByTestId('detach-object').click()
-    await reports.waitForContents(2, 0)
+    await reports.waitForContents(3, 0)
     await reports.attachBySearch('entities', 'Lantern', 'Lantern Spider')
-    await reports.waitForContents(2, 1)
+    await reports.waitForContents(3, 1)
 
     await reports.publish()
     await h.page.getByTestId('report-published-note').waitFor()
