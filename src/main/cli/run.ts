@@ -11,6 +11,7 @@ import {
 } from './cli-types'
 import { ALERT_RULES_COMMANDS } from './alert-rules.command'
 import { ALERTS_COMMANDS } from './alerts.command'
+import { ATTACK_COMMANDS } from './attack.command'
 import { auditExportCommand } from './audit-export.command'
 import { auditVerifyCommand } from './audit-verify.command'
 import { auditCommand } from './audit.command'
@@ -54,6 +55,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...ALERT_RULES_COMMANDS,
   ...WARNINGLISTS_COMMANDS,
   ...ALLOWLIST_COMMANDS,
+  ...ATTACK_COMMANDS,
   auditCommand,
   auditVerifyCommand,
   auditExportCommand,

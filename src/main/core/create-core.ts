@@ -9,6 +9,8 @@ import {
 } from './alerts/alert-settings.service'
 import { createWebhookSender, type WebhookOptions } from './alerts/alert-webhook'
 import { createAnalysisHandlers } from './analysis/analysis.handlers'
+import { createAttackHandlers } from './attack/attack.handlers'
+import { createAttackService, type AttackService } from './attack/attack.service'
 import { createAnalysisService } from './analysis/analysis.service'
 import { warninglistsLookup } from './analysis/url-lookups'
 import { createAllowlistHandlers } from './allowlist/allowlist.handlers'
@@ -36,6 +38,7 @@ import { createIncidentsService } from './incidents/incidents.service'
 import { createIndicatorHandlers } from './indicators/indicators.handlers'
 import { createIntelHandlers } from './intel/intel.handlers'
 import { createIntelService } from './intel/intel.service'
+import { startKnowledgeImport } from './intel/import/intel-import-runs'
 import { createJobRegistry, type JobRegistry } from './jobs/job-registry'
 import { createJobHandlers } from './jobs/jobs.handlers'
 import { systemClock, type Clock } from './platform/clock'
@@ -94,6 +97,8 @@ export type Core = CoreContext & {
   alertSettings: AlertSettingsService
   /** The warninglists (built-in and imported), their compiled matcher, checks and the rescan job. */
   warninglists: WarninglistsService
+  /** The ATT&CK catalogue (built-in or imported). */
+  attack: AttackService
   /** Typed in-process call through the same dispatcher the transports use (validation included). */
   call<K extends Method>(method: K, input: In<K>, ctx?: CallContext): Promise<Out<K>>
   /** The HTTP transport reports where it listens, for system.info and the CLI. */
@@ -187,6 +192,9 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
       await handlers['indicators.setVerdict']({ id, verdict, reason }, call)
     }
   const scoring = createScoringService({ ...ctx, jobs })
+  const attack = createAttackService(ctx)
+  // Finished runs' STIX and MISP objects become entities and relationships of the knowledge base.
+  const knowledge = startKnowledgeImport(ctx)
   const handlers: Handlers = {
     ...createAlertHandlers(alerts, alertSettings, webhook),
     ...createJobHandlers(jobs, () => handlers),
@@ -205,6 +213,9 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     ...createWarninglistsHandlers(warninglists),
     ...createAllowlistHandlers(ctx),
     ...createIntelHandlers(ctx, createIntelService(ctx)),
+    ...createAttackHandlers(attack, (call) =>
+      knowledge.rebuild({ signal: call.signal, progress: call.progress }),
+    ),
   }
   const dispatch = createDispatcher({
     handlers,
@@ -234,11 +245,15 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   idlers.push(() => webhook.waitForIdle())
   idlers.push(() => db.writes.waitForIdle())
   idlers.push(() => sightings.idle())
+  idlers.push(() => knowledge.idle())
+  idlers.push(() => db.writes.waitForIdle())
   // Last: every incident change above still reaches the file.
   idlers.push(() => snapshot.flush())
   // After the feeds, jobs and alerts (stoppers run in reverse): the runs they finish still count on
   // incidents, and the last incident changes still reach the file.
   stoppers.unshift(() => sightings.stop())
+  // After the feeds (stoppers run in reverse): their last runs' intel still reaches the knowledge base.
+  stoppers.unshift(() => knowledge.stop())
   stoppers.unshift(() => snapshot.stop())
   idlers.push(async () => {
     if (!(await search.catchUp(SEARCH_IDLE_TIMEOUT_MS))) {
@@ -256,6 +271,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     alerts,
     alertSettings,
     warninglists,
+    attack,
     call: async (method, input, callCtx) =>
       unwrap<typeof method>(await dispatch(method, input, callCtx ?? inProcessContext())),
     setHttpUrl: (url) => {

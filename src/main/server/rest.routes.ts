@@ -133,6 +133,15 @@ export const REST_ROUTES: readonly RestRoute[] = [
   route('POST', '/allowlist', 'allowlist.add', fromBody(), { status: 201 }),
   route('DELETE', '/allowlist/:id', 'allowlist.remove', fromParams(), { status: 204 }),
 
+  route('GET', '/attack/catalogue', 'attack.getCatalogue', fromQuery()),
+  route('GET', '/attack/tactics', 'attack.listTactics', fromQuery()),
+  route('GET', '/attack/techniques', 'attack.searchTechniques', fromQuery()),
+  route('GET', '/attack/techniques/:id', 'attack.getTechnique', fromParams()),
+  route('GET', '/attack/matrix', 'attack.matrix', fromQuery()),
+  route('POST', '/attack/import', 'attack.importBundle', fromBody()),
+  route('POST', '/attack/reset', 'attack.resetCatalogue', fromBody()),
+  route('POST', '/attack/rebuild-knowledge', 'attack.rebuildKnowledge', fromBody()),
+
   route('GET', '/audit', 'audit.list', fromQuery({ alias: { action: 'operation' } })),
   route('GET', '/audit/verify', 'audit.verify', fromQuery()),
   route('GET', '/audit/export', 'audit.export', fromQuery({ alias: { action: 'operation' } })),

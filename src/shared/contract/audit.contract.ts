@@ -24,6 +24,7 @@ export const AUDIT_ENTITIES = [
   /** A threat actor, campaign, vulnerability, malware family or threat report (intel_entities). */
   'intel_entity',
   'intel_relationship',
+  'attack_catalogue',
 ] as const
 export const AuditEntitySchema = z.enum(AUDIT_ENTITIES)
 export type AuditEntity = z.infer<typeof AuditEntitySchema>

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { alertsContract, alertsEvents } from './alerts.contract'
 import { analysisContract } from './analysis.contract'
+import { attackContract } from './attack.contract'
 import { allowlistContract } from './allowlist.contract'
 import { auditContract } from './audit.contract'
 import { mergeContracts, mergeEvents } from './define'
@@ -33,6 +34,7 @@ export const contract = mergeContracts(
   allowlistContract,
   scoringContract,
   intelContract,
+  attackContract,
 )
 export const events = mergeEvents(
   indicatorsEvents,

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { attackContract } from './attack.contract'
 import { auditContract } from './audit.contract'
 import { PageLimit, Timestamp, Uuid } from './common.schemas'
 import { method } from './define'
@@ -20,6 +21,7 @@ export const JOB_KINDS = [
   'indicators.bulkCreate',
   'warninglists.rescan',
   'scoring.rescore',
+  'attack.rebuildKnowledge',
 ] as const
 export const JobKindSchema = z.enum(JOB_KINDS)
 export type JobKind = (typeof JOB_KINDS)[number]
@@ -66,6 +68,7 @@ export const JobDetailSchema = z.discriminatedUnion('kind', [
   detailOf('indicators.bulkCreate', indicatorsContract['indicators.bulkCreate'].output),
   detailOf('warninglists.rescan', warninglistsContract['warninglists.rescan'].output),
   detailOf('scoring.rescore', RescoreReportSchema),
+  detailOf('attack.rebuildKnowledge', attackContract['attack.rebuildKnowledge'].output),
 ])
 export type JobDetail = z.infer<typeof JobDetailSchema>
 
@@ -77,6 +80,7 @@ export const JobStartSchema = z.discriminatedUnion('kind', [
   startOf('audit.export', auditContract['audit.export'].input),
   startOf('indicators.bulkCreate', indicatorsContract['indicators.bulkCreate'].input),
   startOf('warninglists.rescan', warninglistsContract['warninglists.rescan'].input),
+  startOf('attack.rebuildKnowledge', attackContract['attack.rebuildKnowledge'].input),
   // scoring.rescore is not started through jobs.start: the method itself starts its job (and answers it).
 ])
 

@@ -79,6 +79,33 @@ const HTTP_TRANSPORTS = new Set(['inject', 'socket'])
 
 const UUID_A = '00000000-0000-4000-8000-00000000000a'
 
+/** The smallest enterprise-attack bundle attack.importBundle takes: one tactic, one technique. */
+const ATTACK_BUNDLE = {
+  type: 'bundle',
+  id: 'bundle--00000000-0000-4000-8000-0000000000c1',
+  objects: [
+    {
+      type: 'x-mitre-tactic',
+      id: 'x-mitre-tactic--00000000-0000-4000-8000-0000000000c2',
+      name: 'Execution',
+      x_mitre_shortname: 'execution',
+      external_references: [{ source_name: 'mitre-attack', external_id: 'TA0002' }],
+    },
+    {
+      type: 'attack-pattern',
+      id: 'attack-pattern--00000000-0000-4000-8000-0000000000c3',
+      name: 'Command and Scripting Interpreter',
+      kill_chain_phases: [{ kill_chain_name: 'mitre-attack', phase_name: 'execution' }],
+      external_references: [{ source_name: 'mitre-attack', external_id: 'T1059' }],
+    },
+    {
+      type: 'x-mitre-collection',
+      id: 'x-mitre-collection--00000000-0000-4000-8000-0000000000c4',
+      x_mitre_version: '99.0',
+    },
+  ],
+}
+
 /** Order matters: later cases see earlier cases' changes; destructive cases come last. */
 const CASES = {
   // First, while the change log holds the seed's in-process entries only (the same in every world).
@@ -271,6 +298,14 @@ const CASES = {
   'warninglists.getHits': { input: (s) => ({ id: s.observed }) },
   'warninglists.rescan': { input: () => ({}) },
   'warninglists.remove': { input: (s) => ({ id: s.warninglist }) },
+  'attack.getCatalogue': { input: () => ({}) },
+  'attack.listTactics': { input: () => ({}) },
+  'attack.searchTechniques': { input: () => ({ q: 'command interpreter', limit: 5 }) },
+  'attack.getTechnique': { input: () => ({ id: 'T1059.001' }) },
+  'attack.matrix': { input: () => ({}) },
+  'attack.importBundle': { input: () => ({ text: JSON.stringify(ATTACK_BUNDLE) }) },
+  'attack.resetCatalogue': { input: () => ({}) },
+  'attack.rebuildKnowledge': { input: () => ({}) },
   // markFalsePositive above put the seed's ip on the allowlist, in the caller's name.
   'allowlist.list': { input: () => ({}), namesCaller: true },
   'allowlist.add': { input: () => ({ value: '198.51.100.99', reason: 'rt' }), namesCaller: true },

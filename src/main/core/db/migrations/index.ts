@@ -15,6 +15,7 @@ import { CreateIncidents1764801300000 } from './0013-create-incidents'
 import { CreateAlerts1764801400000 } from './0014-create-alerts'
 import { CreateTriageViews1764801500000 } from './0015-create-triage-views'
 import { CreateIntelEntities1764801600000 } from './0016-create-intel-entities'
+import { CreateAttackCatalogue1764801700000 } from './0017-create-attack-catalogue'
 
 // Ordered. Files are named NNNN-verb-noun.ts; each class sets `name` ending in a 13-digit timestamp (TypeORM
 // orders and records migrations by it). Never edit a migration that has shipped: add the next one.
@@ -35,4 +36,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CreateAlerts1764801400000,
   CreateTriageViews1764801500000,
   CreateIntelEntities1764801600000,
+  CreateAttackCatalogue1764801700000,
 ]
