@@ -170,4 +170,14 @@ export const describeReportFlow = (start: StartHarness) => {
     expect(list.items[0]?.details).toMatchObject({ published: true })
     await h.screenshot('report-published')
   })
+
+  it('says when attached items are marked stricter than the report', async () => {
+    expect(await h.page.getByTestId('report-tlp-note').count()).toBe(0)
+    await reports.setTlp('green')
+    await reports.save()
+    // The indicators were imported as AMBER (the default); the actor is CLEAR.
+    expect(await h.page.getByTestId('report-tlp-note').textContent()).toContain(
+      "3 attached items are marked stricter than this report's TLP:GREEN",
+    )
+  })
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import type { IntelRefKind } from '#shared/contract/intel.schemas'
 import { defang } from '#shared/domain'
-import { IOC_TYPES } from '#shared/domain/enums'
+import { IOC_TYPES, TLP_LEVELS, type Tlp } from '#shared/domain/enums'
 import { errorMessage } from '../../api/client'
 import { useClient, useIndicators, useServices } from '../../app-context'
 import { TlpBadge } from '../../components/badges'
@@ -197,12 +197,20 @@ const AttachFromFilter = (props: { onAttachFilter: () => Promise<void> }) => {
 }
 
 /** What the report contains, with remove, and the three ways to add to it. */
-export const ReportAttachments = (props: { reportId: string; reportName: string }) => {
+export const ReportAttachments = (props: {
+  reportId: string
+  reportName: string
+  reportTlp: Tlp
+}) => {
   const client = useClient()
   const { ui, indicators } = useServices()
   const objects = useReportObjects(props.reportId)
   const [adding, setAdding] = useState<'indicators' | 'filter' | 'entities' | null>(null)
   const attached = new Set([...objects.indicators, ...objects.entities].map((o) => o.ref))
+  const limit = TLP_LEVELS.indexOf(props.reportTlp)
+  const stricter = [...objects.indicators, ...objects.entities].filter(
+    (o) => TLP_LEVELS.indexOf(o.tlp) > limit,
+  ).length
 
   const run = async (what: Parameters<typeof attachToReport>[2]) => {
     try {
@@ -279,6 +287,13 @@ export const ReportAttachments = (props: { reportId: string; reportName: string 
         <AttachFromFilter
           onAttachFilter={() => run({ filter: cleanIndicatorFilter(indicators.getState().filter) })}
         />
+      ) : null}
+      {stricter > 0 ? (
+        <p className="report-tlp-note" role="note" data-testid="report-tlp-note">
+          {stricter === 1 ? '1 attached item is' : `${stricter} attached items are`} marked stricter
+          than this report's TLP:{props.reportTlp.toUpperCase()}: share the report as their marking
+          allows, or raise its TLP.
+        </p>
       ) : null}
       {objects.error !== null ? (
         <p className="load-error" role="alert">

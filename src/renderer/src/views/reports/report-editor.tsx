@@ -196,7 +196,7 @@ export const ReportEditor = (props: {
         error={errors.content}
       />
       {saved !== null ? (
-        <ReportAttachments reportId={saved.id} reportName={saved.name} />
+        <ReportAttachments reportId={saved.id} reportName={saved.name} reportTlp={saved.tlp} />
       ) : (
         <p className="report-attach-later">
           Create the report to attach indicators and entities to it.
