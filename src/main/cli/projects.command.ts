@@ -179,9 +179,9 @@ export const projectsDeleteCommand: CommandSpec = {
   },
 }
 
-const countsTable = (title: string, counts: Record<string, number>): string =>
+const countsTable = (title: string, counts: Record<string, number>, of = 'INDICATORS'): string =>
   formatTable(
-    [title, 'INDICATORS'],
+    [title, of],
     Object.entries(counts)
       .sort((a, b) => b[1] - a[1])
       .map(([k, n]) => [k, String(n)]),
@@ -200,7 +200,20 @@ const statsText = (p: Project, s: ProjectStats): string =>
   '\n' +
   countsTable('TYPE', s.byType) +
   '\n' +
-  countsTable('SEVERITY', s.bySeverity)
+  countsTable('SEVERITY', s.bySeverity) +
+  '\n' +
+  countsTable('INTEL', s.intelCounts, 'ENTITIES') +
+  '\n' +
+  formatTable(
+    ['DAY (UTC)', 'INDICATORS ADDED', 'ENTITIES ADDED', 'ENTITIES UPDATED', 'REPORTS PUBLISHED'],
+    s.activity.map((d) => [
+      d.day,
+      String(d.indicatorsAdded),
+      String(d.entitiesAdded),
+      String(d.entitiesUpdated),
+      String(d.reportsPublished),
+    ]),
+  )
 
 export const projectsStatsCommand: CommandSpec = {
   path: ['projects', 'stats'],

@@ -86,6 +86,8 @@ describe('threateye projects', () => {
     const statsText = await cli('projects', 'stats', 'Operation Dawn')
     expect(statsText.stdout).toMatch(/indicators\s+2/)
     expect(statsText.stdout).toMatch(/ip\s+1/)
+    expect(statsText.stdout).toMatch(/threat-actor\s+0/)
+    expect(statsText.stdout).toContain('REPORTS PUBLISHED')
   })
 
   it('archives, unarchives and deletes only with --yes', { timeout: 120_000 }, async () => {

@@ -18,6 +18,7 @@ import { rowToIndicator, type IndicatorRow } from './indicator-row'
 import { newRow, patchedRow, sameContent, toWrite } from './indicator-write'
 import { createIndicatorRepository, type IndicatorRepository } from './indicators.repository'
 import { createScoreStore } from '../scoring/score-store'
+import { deleteObjectLinks } from '../intel/intel.repository'
 
 export type IndicatorsDeps = Pick<
   CoreContext,
@@ -216,6 +217,8 @@ export const createIndicatorsService = (deps: IndicatorsDeps) => {
         const row = mustGet(id)
         sqlite.transaction(() => {
           repo.remove(row.rowid)
+          // Its intel relationships and its place in threat reports go with it.
+          deleteObjectLinks(sqlite, id)
           changes.record(by, {
             entity: 'indicator',
             entityId: id,

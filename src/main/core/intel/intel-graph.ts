@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import type { IntelEdge, IntelNode, Neighbours } from '#shared/contract/intel.contract'
 import { intelNameKey, type IntelRefKind } from '#shared/contract/intel.schemas'
+import { indicatorId } from '../indicators/indicator-id.node'
 import type { IndicatorRepository } from '../indicators/indicators.repository'
 import { escapeLike } from './intel.repository'
 import { createRefResolver, kindAllowed } from './intel-refs'
@@ -16,7 +17,8 @@ export const REPORT_CONTENTS_SQL = `SELECT object_ref, object_kind FROM report_o
   WHERE report_id = ? ORDER BY object_kind, position, object_ref LIMIT ?`
 export const REPORTS_CONTAINING_SQL = `SELECT report_id FROM report_objects WHERE object_ref = ?
   ORDER BY report_id LIMIT ?`
-export const CVE_INDICATORS_SQL = `SELECT id FROM indicators WHERE type = 'cve' AND value = ? LIMIT ?`
+/** Indicator ids are derived from type and value: the cve indicator of a CVE id is one primary-key seek. */
+export const CVE_INDICATORS_SQL = `SELECT id FROM indicators WHERE id = ? AND type = 'cve' AND value = ?`
 /** Vulnerabilities are far fewer than indicators: one pass over them by the kind index. */
 export const VULNERABILITIES_BY_CVE_SQL = `SELECT id FROM intel_entities
   WHERE kind = 'vulnerability' AND json_extract(details, '$.cveId') = ? ORDER BY id LIMIT ?`
@@ -39,7 +41,7 @@ export const createIntelGraph = (
     { object_ref: string; object_kind: string }
   >(REPORT_CONTENTS_SQL)
   const reportsContaining = sqlite.prepare<[string, number], string>(REPORTS_CONTAINING_SQL).pluck()
-  const cveIndicators = sqlite.prepare<[string, number], string>(CVE_INDICATORS_SQL).pluck()
+  const cveIndicator = sqlite.prepare<[string, string], string>(CVE_INDICATORS_SQL).pluck()
   const vulnsByCve = sqlite.prepare<[string, number], string>(VULNERABILITIES_BY_CVE_SQL).pluck()
   const details = sqlite
     .prepare<[string], string>('SELECT details FROM intel_entities WHERE id = ?')
@@ -81,7 +83,8 @@ export const createIntelGraph = (
     if (typeAllowed(CVE_EDGE)) {
       if (center.kind === 'vulnerability') {
         const cve = cveOf(center.ref)
-        for (const ind of cve === null ? [] : cveIndicators.all(cve, cap)) {
+        const ind = cve === null ? undefined : cveIndicator.get(indicatorId('cve', cve), cve)
+        if (ind !== undefined) {
           const id = `cve:${center.ref}:${ind}`
           edges.push({ id, source: ind, target: center.ref, type: CVE_EDGE })
         }

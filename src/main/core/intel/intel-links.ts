@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import { AppError } from '#shared/contract/errors'
 import type { IndicatorLink, RelationshipView } from '#shared/contract/intel.contract'
 import type { Indicator } from '#shared/contract/indicators.contract'
+import { indicatorId } from '../indicators/indicator-id.node'
 import { INDICATOR_SELECT, rowToIndicator, type IndicatorRow } from '../indicators/indicator-row'
 import type { IntelGraph } from './intel-graph'
 import { CVE_EDGE, CONTAINS, VULNERABILITIES_BY_CVE_SQL } from './intel-graph'
@@ -15,7 +16,7 @@ import { jsonObject } from './intel-row'
 export const LINKED_INDICATORS_SQL = `SELECT ${INDICATOR_SELECT} FROM (
     SELECT target_ref AS ref FROM intel_relationships WHERE source_ref = ? AND target_kind = 'indicator'
     UNION SELECT source_ref FROM intel_relationships WHERE target_ref = ? AND source_kind = 'indicator'
-    UNION SELECT id FROM indicators WHERE type = 'cve' AND value = ?
+    UNION SELECT id FROM indicators WHERE id = ? AND type = 'cve' AND value = ?
   ) AS linked JOIN indicators ON indicators.id = linked.ref
   WHERE indicators.rowid > ? ORDER BY indicators.rowid LIMIT ?`
 
@@ -46,9 +47,10 @@ export const createIntelLinks = (sqlite: BetterSqlite3.Database, graph: IntelGra
   const entity = sqlite.prepare<[string], { id: string; kind: string; details: string }>(
     'SELECT id, kind, details FROM intel_entities WHERE id = ?',
   )
-  const linked = sqlite.prepare<[string, string, string | null, number, number], IndicatorRow>(
-    LINKED_INDICATORS_SQL,
-  )
+  const linked = sqlite.prepare<
+    [string, string, string | null, string | null, number, number],
+    IndicatorRow
+  >(LINKED_INDICATORS_SQL)
   const reportIndicators = sqlite.prepare<
     [string, number, string, number],
     IndicatorRow & { position: number }
@@ -148,11 +150,13 @@ export const createIntelLinks = (sqlite: BetterSqlite3.Database, graph: IntelGra
         nextCursor: more && last ? encode(last.position, last.id) : null,
       }
     }
-    const cve = e.kind === 'vulnerability' ? jsonObject(e.details).cveId : null
+    const raw = e.kind === 'vulnerability' ? jsonObject(e.details).cveId : null
+    const cve = typeof raw === 'string' ? raw.toUpperCase() : null
     const rows = linked.all(
       id,
       id,
-      typeof cve === 'string' ? cve.toUpperCase() : null,
+      cve === null ? null : indicatorId('cve', cve),
+      cve,
       after,
       limit + 1,
     )

@@ -26,9 +26,15 @@ export const ALIAS_CONFLICT_SQL = `SELECT e.id, e.name, a.name_key AS key FROM i
   WHERE a.kind = ? AND a.name_key = ? AND a.entity_id <> ?
   ORDER BY e.created_at, e.id LIMIT 1`
 
+/** name_key's width (migration 0016): folding (NFKC) can lengthen a name past it. */
+export const NAME_KEY_MAX = 300
+
+/** The stored key of a name: folded, cut to the column. */
+export const storedNameKey = (name: string): string => intelNameKey(name).slice(0, NAME_KEY_MAX)
+
 /** The folded name and aliases of an entity: its rows in intel_aliases. */
 export const nameKeysOf = (name: string, aliases: readonly string[]): string[] => [
-  ...new Set([name, ...aliases].map(intelNameKey).filter((k) => k !== '')),
+  ...new Set([name, ...aliases].map(storedNameKey).filter((k) => k !== '')),
 ]
 
 /**
@@ -55,6 +61,21 @@ export const writeEntityIndexes = (
   )
   for (const t of new Set(techniques)) technique.run(id, t)
 }
+
+/**
+ * Deletes what points at an object (an entity or an indicator) from outside its own row: its relationships
+ * and its place in reports. Relationship refs have no foreign key (they point into two tables), so every
+ * deleter of an object calls this in the same transaction.
+ */
+export const deleteObjectLinks = (
+  sqlite: BetterSqlite3.Database,
+  ref: string,
+): { relationships: number; reports: number } => ({
+  relationships: sqlite
+    .prepare('DELETE FROM intel_relationships WHERE source_ref = ? OR target_ref = ?')
+    .run(ref, ref).changes,
+  reports: sqlite.prepare('DELETE FROM report_objects WHERE object_ref = ?').run(ref).changes,
+})
 
 type Cursor = { updatedAt: string; id: string }
 
@@ -118,10 +139,6 @@ export const createIntelRepository = (sqlite: BetterSqlite3.Database) => {
     [string, string, string],
     { id: string; name: string; key: string }
   >(ALIAS_CONFLICT_SQL)
-  const deleteEdges = sqlite.prepare(
-    'DELETE FROM intel_relationships WHERE source_ref = ? OR target_ref = ?',
-  )
-  const deleteMembership = sqlite.prepare('DELETE FROM report_objects WHERE object_ref = ?')
   const deleteEntity = sqlite.prepare('DELETE FROM intel_entities WHERE id = ?')
   return {
     byId: (id: string): IntelRow | undefined => byId.get(id),
@@ -142,11 +159,10 @@ export const createIntelRepository = (sqlite: BetterSqlite3.Database) => {
     },
     /** Deletes the entity, its edges and its place in reports; returns how many edges went with it. */
     remove: (id: string): { relationships: number; reports: number } => {
-      const relationships = deleteEdges.run(id, id).changes
-      const reports = deleteMembership.run(id).changes
+      const removed = deleteObjectLinks(sqlite, id)
       // Its aliases, techniques and (for a report) its contents go by ON DELETE CASCADE.
       deleteEntity.run(id)
-      return { relationships, reports }
+      return removed
     },
     page: (opts: IntelFilter & { limit: number; cursor?: string }): IntelPage => {
       const where = intelWhere(opts)

@@ -26,7 +26,12 @@ import { createReportWrites } from './intel-report-writes'
 import { createReportObjects } from './intel-reports'
 import { mergeRelationship, rowToRelationship, type RelationshipRow } from './intel-relationships'
 import { entityToListItem, entityToRow, rowToEntity } from './intel-row'
-import { createIntelRepository, nameKeysOf, writeEntityIndexes } from './intel.repository'
+import {
+  createIntelRepository,
+  nameKeysOf,
+  storedNameKey,
+  writeEntityIndexes,
+} from './intel.repository'
 
 type Change = 'created' | 'updated' | 'deleted' | 'relationships' | 'report-objects'
 
@@ -86,7 +91,7 @@ export const createIntelService = (ctx: CoreContext) => {
     }
     const hit = repo.conflict(e.kind, nameKeysOf(e.name, e.aliases), e.id)
     if (hit !== undefined) {
-      const which = intelNameKey(e.name) === hit.key ? field : field.replace('name', 'aliases')
+      const which = storedNameKey(e.name) === hit.key ? field : field.replace('name', 'aliases')
       throw new AppError(
         'conflict',
         `${which}: "${hit.key}" already names the ${e.kind} "${hit.name}" (${hit.id})`,
@@ -111,7 +116,7 @@ export const createIntelService = (ctx: CoreContext) => {
   }
 
   const write = (e: IntelEntity, insert: boolean) => {
-    const row = entityToRow(e, intelNameKey(e.name))
+    const row = entityToRow(e, storedNameKey(e.name))
     if (insert) repo.insert(row)
     else repo.update(row)
     writeEntityIndexes(db.sqlite, e.id, e.kind, e.name, e.aliases, e.techniques)

@@ -110,7 +110,17 @@ describe('threat reports: attach and detach', () => {
     await t.core.call('intel.delete', { id: malware.id })
     const left = await t.core.call('intel.reportObjects', { reportId: r.id })
     expect(left.items.map((x) => x.ref)).toEqual([ind.id])
+    // Deleting an indicator takes it off the report and deletes its relationships.
+    await t.core.call('intel.createRelationship', {
+      sourceRef: ind.id,
+      targetRef: actor.id,
+      relationshipType: 'indicates',
+    })
+    await t.core.call('indicators.delete', { id: ind.id })
+    expect((await t.core.call('intel.reportObjects', { reportId: r.id })).total).toBe(0)
+    expect((await t.core.call('intel.listRelationships', { ref: actor.id })).items).toEqual([])
     // Deleting the report takes its contents with it.
+    await t.core.call('intel.attachToReport', { reportId: r.id, entityIds: [actor.id] })
     await t.core.call('intel.delete', { id: r.id })
     const rows = t.core.db.sqlite.prepare('SELECT count(*) FROM report_objects').pluck().get()
     expect(rows).toBe(0)
