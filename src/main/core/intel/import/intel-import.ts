@@ -2,7 +2,8 @@ import type BetterSqlite3 from 'better-sqlite3'
 import type { IntelRefKind } from '#shared/contract/intel.schemas'
 import type { Tlp } from '#shared/domain/enums'
 import { tlpFromName } from '../../feeds/formats/tlp'
-import { createIntelMerger, type EntityDraft, type IntelMerger } from './intel-merge'
+import { createIntelMerger, type IntelMerger } from './intel-merge'
+import type { EntityDraft } from './intel-merge-rules'
 import { eventClusterIds, mispClusterDraft, mispEventDraft, mispTechniqueOf } from './misp-intel'
 import {
   attackIdOf,
@@ -12,6 +13,7 @@ import {
   isObj,
   isoOrNull,
   stixEntityDraft,
+  stringList,
   type Obj,
 } from './stix-intel'
 
@@ -46,6 +48,11 @@ export const emptyTally = (): ImportTally => ({
 export const MAX_OBJECT_REFS = 20_000
 /** Our indicators one STIX indicator may stand for (an OR pattern). */
 const MAX_INDICATORS_PER_STIX_ID = 100
+
+/** Our indicators a STIX id produced, those still there (an analyst may have deleted one since). */
+export const INDICATORS_OF_STIX_ID_SQL = `SELECT s.indicator_id FROM intel_stix_indicators s
+  JOIN indicators i ON i.id = s.indicator_id
+  WHERE s.stix_id = ? LIMIT ${MAX_INDICATORS_PER_STIX_ID}`
 
 /** Types whose objects become something we can point at (an entity, a technique, an indicator). */
 const SCO_TYPES = new Set([
@@ -120,11 +127,7 @@ export const createIntelImporter = (
   const objectById = sqlite.prepare<[string], { type: string; data: string }>(
     'SELECT type, data FROM intel_objects WHERE id = ?',
   )
-  const indicatorsOf = sqlite
-    .prepare<[string], string>(
-      `SELECT indicator_id FROM intel_stix_indicators WHERE stix_id = ? LIMIT ${MAX_INDICATORS_PER_STIX_ID}`,
-    )
-    .pluck()
+  const indicatorsOf = sqlite.prepare<[string], string>(INDICATORS_OF_STIX_ID_SQL).pluck()
   const mapIndicator = sqlite.prepare(
     'INSERT OR IGNORE INTO intel_stix_indicators (stix_id, indicator_id) VALUES (?, ?)',
   )
@@ -289,12 +292,37 @@ export const createIntelImporter = (
     return mapped
   }
 
+  /**
+   * `targets` an identity (its sectors) or a location (its country): the target sectors and countries of
+   * an actor or campaign. Identities and locations are not entities, so the fields carry what they say.
+   */
+  const targets = (src: Resolved[], to: string, tally: ImportTally) => {
+    const row = objectById.get(to)
+    if (row === undefined) return
+    const target = parse(row.data)
+    const add: Record<string, unknown> = {}
+    if (row.type === 'identity') add.targetSectors = stringList(target.sectors, 50)
+    if (row.type === 'location') {
+      const country = clipped(target.country, 10)
+      if (country !== undefined && /^[A-Za-z]{2}$/.test(country)) add.targetCountries = [country]
+    }
+    for (const s of src) {
+      if (s.kind !== 'threat-actor' && s.kind !== 'campaign') continue
+      if (merger.addDetails(s.ref, add, now())) tally.entities++
+    }
+  }
+
   const relationship = (o: RawObject, data: Obj, tally: ImportTally) => {
     const type = clipped(data.relationship_type, 64)?.toLowerCase()
     const from = typeof data.source_ref === 'string' ? data.source_ref : ''
     const to = typeof data.target_ref === 'string' ? data.target_ref : ''
     if (type === undefined || !/^[a-z0-9-]+$/.test(type) || from === '' || to === '') return
     const src = resolve(from)
+    const toType = typeOfRef(to)
+    if (type === 'targets' && (toType === 'identity' || toType === 'location')) {
+      if (Array.isArray(src)) targets(src, to, tally)
+      return
+    }
     const dst = resolve(to)
     if (src === 'ignored' || dst === 'ignored') return
     if (src === 'pending' || dst === 'pending') {
@@ -330,6 +358,11 @@ export const createIntelImporter = (
         if (changed) tally.relationships++
         if (type === 'uses' && t.kind === 'attack-pattern' && s.kind !== 'indicator') {
           if (merger.addTechniques(s.ref, [t.ref], at)) tally.entities++
+        }
+        if (type === 'uses' && t.kind === 'malware' && s.kind === 'threat-actor') {
+          const tool = merger.nameOf(t.ref)
+          if (tool !== undefined && merger.addDetails(s.ref, { tools: [tool] }, at))
+            tally.entities++
         }
       }
     }

@@ -1,13 +1,27 @@
 import { randomUUID } from 'node:crypto'
 import type BetterSqlite3 from 'better-sqlite3'
-import {
-  INTEL_DETAILS_SCHEMAS,
-  intelNameKey,
-  type IntelKind,
-  type IntelRefKind,
-} from '#shared/contract/intel.schemas'
+import { intelNameKey, type IntelKind, type IntelRefKind } from '#shared/contract/intel.schemas'
 import type { Tlp } from '#shared/domain/enums'
 import { stricterTlp } from '../../feeds/formats/tlp'
+import {
+  ANALYST_SOURCE,
+  MAX_ALIASES,
+  MAX_DESCRIPTION,
+  MAX_NAME,
+  MAX_SOURCES,
+  MAX_TECHNIQUES,
+  cleanAdded,
+  cleanDetails,
+  earliest,
+  jsonList,
+  jsonObject,
+  latest,
+  mergeDetails,
+  unionList,
+  type EntityDraft,
+  type EntityRow,
+  type RelationshipDraft,
+} from './intel-merge-rules'
 
 /**
  * THE upsert and merge of imported intel into the knowledge base (migration 0016's tables): entities
@@ -21,170 +35,6 @@ import { stricterTlp } from '../../feeds/formats/tlp'
  * edited (`analyst` among its sources) keeps every scalar it has. The same object version merged again
  * changes nothing (its origin row says it was merged).
  */
-
-export const MAX_ALIASES = 200
-export const MAX_SOURCES = 100
-export const MAX_TECHNIQUES = 500
-export const MAX_NAME = 300
-export const MAX_DESCRIPTION = 20_000
-export const ANALYST_SOURCE = 'analyst'
-
-export type EntityDraft = {
-  kind: IntelKind
-  name: string
-  aliases: string[]
-  description: string
-  /** The raw object it comes from: a STIX id or `misp-galaxy-cluster--…`/`misp-event--…`. */
-  objectId: string
-  /** Set on the entity when it has none (a STIX id only). */
-  stixId: string | null
-  tlp: Tlp | null
-  severity: string | null
-  confidence: number | null
-  firstSeen: string | null
-  lastSeen: string | null
-  techniques: string[]
-  sources: string[]
-  /** The kind's own fields, partial; checked against the kind's schema on the way in. */
-  details: Record<string, unknown>
-  /** The source's version of the object (STIX modified, MISP timestamp). */
-  modified: string | null
-}
-
-export type EntityRow = {
-  id: string
-  kind: IntelKind
-  name: string
-  name_key: string
-  aliases: string
-  description: string
-  stix_id: string | null
-  tlp: string
-  severity: string | null
-  confidence: number | null
-  first_seen: string | null
-  last_seen: string | null
-  techniques: string
-  sources: string
-  details: string
-  created_at: string
-  updated_at: string
-}
-
-export type RelationshipDraft = {
-  relationshipType: string
-  sourceRef: string
-  sourceKind: IntelRefKind
-  targetRef: string
-  targetKind: IntelRefKind
-  description: string
-  source: string | null
-  confidence: number | null
-  firstSeen: string | null
-  lastSeen: string | null
-  stixId: string | null
-}
-
-const jsonList = (s: string): string[] => {
-  try {
-    const v: unknown = JSON.parse(s)
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []
-  } catch {
-    return []
-  }
-}
-
-const jsonObject = (s: string): Record<string, unknown> => {
-  try {
-    const v: unknown = JSON.parse(s)
-    return v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? (v as Record<string, unknown>)
-      : {}
-  } catch {
-    return {}
-  }
-}
-
-/** `a` then what `b` adds, at most `max`, the same thing once (by `key`). */
-export const unionList = (
-  a: readonly string[],
-  b: readonly string[],
-  max: number,
-  key: (s: string) => string = (s) => s,
-): string[] => {
-  const seen = new Set<string>()
-  const out: string[] = []
-  for (const s of [...a, ...b]) {
-    if (out.length >= max) break
-    const k = key(s)
-    if (k === '' || seen.has(k)) continue
-    seen.add(k)
-    out.push(s)
-  }
-  return out
-}
-
-const earliest = (a: string | null, b: string | null): string | null =>
-  a === null ? b : b === null ? a : a < b ? a : b
-const latest = (a: string | null, b: string | null): string | null =>
-  a === null ? b : b === null ? a : a > b ? a : b
-
-/**
- * Details as the kind's schema accepts them: fields it refuses are dropped (a hostile or odd value in one
- * field loses that field, not the entity), then the defaults fill what is missing.
- */
-export const cleanDetails = (
-  kind: IntelKind,
-  details: Record<string, unknown>,
-  fallback: Record<string, unknown> = {},
-): Record<string, unknown> => {
-  const schema = INTEL_DETAILS_SCHEMAS[kind]
-  const d: Record<string, unknown> = { ...details }
-  for (let i = 0; i < 40; i++) {
-    const r = schema.safeParse(d)
-    if (r.success) return r.data
-    let dropped = false
-    for (const k of new Set(r.error.issues.map((x) => String(x.path[0] ?? '')))) {
-      if (k === '' || !(k in d)) continue
-      // A merged list grown past its bound keeps what it had; a field the schema refuses goes.
-      if (k in fallback && fallback[k] !== d[k]) d[k] = fallback[k]
-      else delete d[k]
-      dropped = true
-    }
-    if (!dropped) break
-  }
-  return schema.parse({})
-}
-
-/** Detail fields merged: lists unioned, `true` sticks, other scalars from the newer side or filled. */
-const mergeDetails = (
-  old: Record<string, unknown>,
-  add: Record<string, unknown>,
-  addIsNewer: boolean,
-  keepScalars: boolean,
-): Record<string, unknown> => {
-  const out: Record<string, unknown> = { ...old }
-  for (const [k, v] of Object.entries(add)) {
-    const cur = out[k]
-    if (Array.isArray(v)) {
-      const seen = new Set<string>()
-      const merged: unknown[] = []
-      for (const x of [...(Array.isArray(cur) ? (cur as unknown[]) : []), ...(v as unknown[])]) {
-        const key = JSON.stringify(x)
-        if (seen.has(key)) continue
-        seen.add(key)
-        merged.push(x)
-      }
-      out[k] = merged
-    } else if (typeof v === 'boolean') {
-      out[k] = cur === true || v
-    } else if (v !== null && v !== undefined && v !== '') {
-      const empty = cur === null || cur === undefined || cur === ''
-      if (empty || (addIsNewer && !keepScalars)) out[k] = v
-    }
-  }
-  return out
-}
 
 /**
  * The rows that make an entity findable by name or alias and by technique, rewritten from its current
@@ -214,13 +64,24 @@ export const syncEntityIndexRows = (
   for (const t of e.techniques) technique.run(e.id, t)
 }
 
+/** The oldest entity carrying the folded alias wins (two sources may give two actors one alias). */
+export const ENTITY_BY_ALIAS_SQL = `SELECT e.* FROM intel_aliases a JOIN intel_entities e ON e.id = a.entity_id
+  WHERE a.kind = ? AND a.name_key = ? ORDER BY e.created_at, e.id LIMIT 1`
+
 export type MergeOutcome = { id: string; kind: IntelKind; changed: boolean }
 
 export type IntelMerger = {
   /** Creates or merges the draft's entity; returns its id and whether anything changed. */
   upsertEntity(d: EntityDraft, now: string): MergeOutcome
-  /** Adds techniques (and a source) to an entity, e.g. from a `uses` → attack-pattern relationship. */
+  /** Adds techniques to an entity, e.g. from a `uses` → attack-pattern relationship. */
   addTechniques(entityId: string, techniques: readonly string[], now: string): boolean
+  /**
+   * Adds to an entity's detail lists (an actor's tools from `uses` → malware, target sectors and countries
+   * from `targets`); scalars it has stay. Fields its kind does not have are ignored.
+   */
+  addDetails(entityId: string, details: Record<string, unknown>, now: string): boolean
+  /** An entity's name. */
+  nameOf(entityId: string): string | undefined
   /** Our entity for a raw object id (any STIX id or MISP cluster merged into it), else undefined. */
   entityOf(objectId: string): { id: string; kind: IntelKind } | undefined
   upsertRelationship(r: RelationshipDraft, now: string): boolean
@@ -248,11 +109,7 @@ export const createIntelMerger = (sqlite: BetterSqlite3.Database): IntelMerger =
   const byName = sqlite.prepare<[string, string], EntityRow>(
     'SELECT * FROM intel_entities WHERE kind = ? AND name_key = ?',
   )
-  // The oldest entity carrying the alias wins (two sources may give two actors one alias).
-  const byAlias = sqlite.prepare<[string, string], EntityRow>(
-    `SELECT e.* FROM intel_aliases a JOIN intel_entities e ON e.id = a.entity_id
-     WHERE a.kind = ? AND a.name_key = ? ORDER BY e.created_at, e.id LIMIT 1`,
-  )
+  const byAlias = sqlite.prepare<[string, string], EntityRow>(ENTITY_BY_ALIAS_SQL)
   const setOrigin = sqlite.prepare(
     `INSERT INTO intel_entity_origins (object_id, entity_id, modified) VALUES (?, ?, ?)
      ON CONFLICT (object_id) DO UPDATE SET entity_id = excluded.entity_id, modified = excluded.modified`,
@@ -429,9 +286,26 @@ export const createIntelMerger = (sqlite: BetterSqlite3.Database): IntelMerger =
     return true
   }
 
+  const setDetails = sqlite.prepare(
+    'UPDATE intel_entities SET details = ?, updated_at = ? WHERE id = ?',
+  )
+  const addDetails: IntelMerger['addDetails'] = (entityId, add, now) => {
+    const e = byId.get(entityId)
+    if (e === undefined) return false
+    const old = jsonObject(e.details)
+    const next = JSON.stringify(
+      cleanDetails(e.kind, mergeDetails(old, cleanAdded(e.kind, add), false, true), old),
+    )
+    if (next === e.details) return false
+    setDetails.run(next, now, entityId)
+    return true
+  }
+
   return {
     upsertEntity,
     addTechniques,
+    addDetails,
+    nameOf: (id) => byId.get(id)?.name,
     entityOf: (objectId) => {
       const o = originOf.get(objectId)
       const e = o === undefined ? byStixId.get(objectId) : byId.get(o.entity_id)
@@ -440,16 +314,6 @@ export const createIntelMerger = (sqlite: BetterSqlite3.Database): IntelMerger =
     upsertRelationship: createRelationshipUpsert(sqlite),
     addReportObjects: createReportObjectsAdd(sqlite),
   }
-}
-
-/** A draft's details before merging: what the schema refuses is dropped, defaults are not added. */
-const cleanAdded = (kind: IntelKind, details: Record<string, unknown>): Record<string, unknown> => {
-  const clean = cleanDetails(kind, details)
-  return Object.fromEntries(
-    Object.keys(details)
-      .filter((k) => k in clean)
-      .map((k) => [k, clean[k]]),
-  )
 }
 
 type RelationshipRow = {

@@ -1,6 +1,6 @@
 import type { Severity, Tlp } from '#shared/domain/enums'
 import { stricterTlp, tlpFromTag } from '../../feeds/formats/tlp'
-import { MAX_ALIASES, MAX_DESCRIPTION, type EntityDraft } from './intel-merge'
+import { MAX_ALIASES, MAX_DESCRIPTION, type EntityDraft } from './intel-merge-rules'
 import { clipped, isObj, stringList, type Obj } from './stix-intel'
 
 /**
@@ -64,6 +64,21 @@ const dateIso = (v: unknown): string | null => {
   return Number.isNaN(t) ? null : new Date(t).toISOString()
 }
 
+/** MISP's MITRE galaxies keep the UUIDs of MITRE's STIX objects: the cluster is that STIX object. */
+const MITRE_STIX_TYPES: Readonly<Record<string, string>> = {
+  'mitre-intrusion-set': 'intrusion-set',
+  'mitre-malware': 'malware',
+  'mitre-tool': 'tool',
+}
+
+const mitreStixId = (galaxy: string, data: Obj): string | null => {
+  const type = Object.hasOwn(MITRE_STIX_TYPES, galaxy) ? MITRE_STIX_TYPES[galaxy] : undefined
+  const uuid = clipped(data.uuid, 64)
+  return type === undefined || uuid === undefined || !/^[0-9a-f-]{36}$/i.test(uuid)
+    ? null
+    : `${type}--${uuid.toLowerCase()}`
+}
+
 /** A threat-actor or malware galaxy cluster → an entity draft; null for the other galaxies. */
 export const mispClusterDraft = (
   objectId: string,
@@ -95,7 +110,7 @@ export const mispClusterDraft = (
     aliases: stringList(meta.synonyms, MAX_ALIASES).filter((a) => a !== name),
     description: clipped(data.description, MAX_DESCRIPTION) ?? '',
     objectId,
-    stixId: null,
+    stixId: mitreStixId(type, data),
     tlp: null,
     severity: null,
     confidence: null,

@@ -1,7 +1,7 @@
 import type { IntelKind } from '#shared/contract/intel.schemas'
 import type { Tlp } from '#shared/domain/enums'
 import { STIX_TLP_MARKINGS, stricterTlp } from '../../feeds/formats/tlp'
-import { MAX_ALIASES, MAX_DESCRIPTION, MAX_NAME, type EntityDraft } from './intel-merge'
+import { MAX_ALIASES, MAX_DESCRIPTION, MAX_NAME, type EntityDraft } from './intel-merge-rules'
 
 /**
  * STIX 2.1 SDOs → knowledge-base entity drafts (formats.md §3.1). Decisions:

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CreateAttackCatalogue1764801700000 } from '#core/db/migrations/0017-create-attack-catalogue'
+import { INDICATORS_OF_STIX_ID_SQL } from '#core/intel/import/intel-import'
+import { ENTITY_BY_ALIAS_SQL } from '#core/intel/import/intel-merge'
 import { RUN_OBJECTS_SQL, RUN_OBSERVATIONS_SQL } from '#core/intel/import/intel-import-runs'
 import {
   migrateTo,
@@ -74,6 +76,15 @@ describe('migration 0017 (the imported ATT&CK catalogue, STIX indicator ids, ori
     expect(planOf(file, RUN_OBSERVATIONS_SQL, FEED, RUN, 0, 500).join(' ')).toMatch(
       /IDX_observations_feed/,
     )
+    expect(planOf(file, ENTITY_BY_ALIAS_SQL, 'threat-actor', 'apt28').join(' ')).toMatch(
+      /IDX_intel_aliases_kind_key/,
+    )
+    const stixPlan = planOf(file, INDICATORS_OF_STIX_ID_SQL, 'indicator--1').join(' ')
+    expect(stixPlan).toMatch(/sqlite_autoindex_intel_stix_indicators/)
+    expect(stixPlan).toMatch(/SEARCH i USING COVERING INDEX sqlite_autoindex_indicators/)
+    expect(
+      planOf(file, 'SELECT entity_id FROM intel_entity_origins WHERE object_id = ?', 'x').join(' '),
+    ).toMatch(/sqlite_autoindex_intel_entity_origins/)
     expect(
       planOf(file, 'SELECT object_id FROM intel_pending_refs WHERE stix_ref = ?', 'x').join(' '),
     ).toMatch(/sqlite_autoindex_intel_pending_refs|PRIMARY/)

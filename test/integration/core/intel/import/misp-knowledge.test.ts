@@ -155,6 +155,58 @@ describe('MISP events and galaxies into the knowledge base', () => {
     expect(viewKnowledge(t.core.db.sqlite)).toEqual(k)
   })
 
+  it("a MITRE galaxy cluster is MITRE's STIX object: its UUID dedupes it with the STIX import", async () => {
+    const uuid = 'bef4c620-0787-42a8-a96d-b7eb6e85917c'
+    await importEvent({
+      Event: {
+        ...EVENT.Event,
+        Attribute: [],
+        Galaxy: [
+          {
+            uuid: 'd752161c-78f6-11e7-a0ea-bfa79b407ce4',
+            type: 'mitre-intrusion-set',
+            name: 'Intrusion Set',
+            GalaxyCluster: [
+              {
+                uuid,
+                type: 'mitre-intrusion-set',
+                value: 'APT28 - G0007',
+                tag_name: 'misp-galaxy:mitre-intrusion-set="APT28 - G0007"',
+                meta: { synonyms: ['Sednit'] },
+              },
+            ],
+          },
+        ],
+      },
+    })
+    await t.core.call('feeds.importText', {
+      content: JSON.stringify({
+        type: 'bundle',
+        id: 'bundle--00000000-0000-4000-8000-0000000000ab',
+        objects: [
+          {
+            type: 'intrusion-set',
+            spec_version: '2.1',
+            id: `intrusion-set--${uuid}`,
+            created: '2024-01-01T00:00:00.000Z',
+            modified: '2024-01-01T00:00:00.000Z',
+            name: 'Pawn Storm',
+          },
+        ],
+      }),
+      fileName: 'mitre.json',
+      format: 'stix-bundle',
+    })
+    await t.core.waitForIdle()
+    const actors = viewKnowledge(t.core.db.sqlite).entities.filter((e) => e.kind === 'threat-actor')
+    expect(actors).toHaveLength(1)
+    expect(actors[0]).toMatchObject({
+      name: 'APT28',
+      aliases: ['Sednit', 'Pawn Storm'],
+      stix_id: `intrusion-set--${uuid}`,
+    })
+  })
+
   it('rebuilds the knowledge base from what imports stored (the backfill job)', async () => {
     await importEvent(EVENT)
     const built = viewKnowledge(t.core.db.sqlite)

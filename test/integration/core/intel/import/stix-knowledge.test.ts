@@ -49,7 +49,12 @@ const FIRST = [
     definition_type: 'tlp',
     definition: { tlp: 'amber' },
   }),
-  sdo('identity', 99, { name: 'ACME CERT', identity_class: 'organization' }),
+  sdo('identity', 99, {
+    name: 'Ministries',
+    identity_class: 'class',
+    sectors: ['government', 'defense'],
+  }),
+  sdo('location', 98, { name: 'Germany', country: 'de' }),
   sdo('intrusion-set', 1, {
     name: 'APT28',
     aliases: ['Fancy Bear', 'Sofacy'],
@@ -105,6 +110,7 @@ const FIRST = [
   rel(33, 'attributed-to', CAMPAIGN, ACTOR),
   rel(34, 'targets', ACTOR, id('identity', 99)),
   rel(35, 'indicates', IND_LATE, ACTOR),
+  rel(36, 'targets', CAMPAIGN, id('location', 98)),
   sdo('report', 20, {
     name: 'APT28 weekly',
     description: 'What APT28 did this week',
@@ -146,11 +152,14 @@ describe('STIX import into the knowledge base', () => {
         actorType: 'nation-state',
         motivation: 'organizational-gain',
         sophistication: 'expert',
+        // From `uses` → malware and `targets` → identity (not entities, so not edges).
+        tools: ['X-Agent'],
+        targetSectors: ['government', 'defense'],
       },
     })
     expect(entityNamed(k, 'campaign', 'Operation Pawn Storm')).toMatchObject({
       tlp: 'amber',
-      details: { objectives: ['steal credentials'] },
+      details: { objectives: ['steal credentials'], targetCountries: ['DE'] },
     })
     expect(entityNamed(k, 'vulnerability', 'CVE-2024-3400')).toMatchObject({
       details: { cveId: 'CVE-2024-3400' },
