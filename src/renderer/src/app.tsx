@@ -20,6 +20,9 @@ import { ActivityView } from './views/activity/activity-view'
 import { FeedsView } from './views/feeds/feeds-view'
 import { CreateIndicatorDialog } from './views/indicators/create-indicator-dialog'
 import { IndicatorsView } from './views/indicators/indicators-view'
+import { IntelIcon } from './views/intel/intel-icon'
+import { useIntelNavRequests } from './views/intel/intel-nav'
+import { IntelView } from './views/intel/intel-view'
 import { PasteImportDialog } from './views/indicators/paste-import-dialog'
 import { ProjectsView } from './views/projects/projects-view'
 import { ReportIcon } from './views/reports/report-icon'
@@ -31,6 +34,7 @@ import { TriageView } from './views/triage/triage-view'
 const NAV = [
   { id: 'triage', label: 'Triage', icon: <ShieldIcon /> },
   { id: 'indicators', label: 'Indicators', icon: <ListIcon /> },
+  { id: 'intel', label: 'Intel', icon: <IntelIcon /> },
   { id: 'reports', label: 'Reports', icon: <ReportIcon /> },
   { id: 'feeds', label: 'Feeds', icon: <FeedIcon /> },
   { id: 'projects', label: 'Projects', icon: <ProjectIcon /> },
@@ -46,6 +50,8 @@ export const App = () => {
   const [view, setView] = useState<ViewId>('indicators')
   useShortcuts(view === 'indicators')
   useAlertNotifications()
+  // "Open in graph" and "Open" in the Intel view switch views.
+  useIntelNavRequests(setView)
 
   if (authFailed) return <TokenScreen reason="invalid" />
   const close = () => ui.getState().openDialog(null)
@@ -97,6 +103,8 @@ export const App = () => {
           <ActivityView />
         ) : view === 'settings' ? (
           <SettingsView />
+        ) : view === 'intel' ? (
+          <IntelView />
         ) : (
           <IndicatorsView />
         )}

@@ -7,6 +7,7 @@ import { ServicesProvider, type AppServices } from './app-context'
 import { TokenScreen } from './components/token-screen'
 import { createIndicatorsStore } from './stores/indicators.store'
 import { createUiStore } from './stores/ui.store'
+import { IntelNavProvider } from './views/intel/intel-nav'
 import './styles/theme.css'
 import './styles/app.css'
 
@@ -35,7 +36,9 @@ if (choice.kind === 'no-token') {
   root.render(
     <StrictMode>
       <ServicesProvider services={services}>
-        <App />
+        <IntelNavProvider>
+          <App />
+        </IntelNavProvider>
       </ServicesProvider>
     </StrictMode>,
   )

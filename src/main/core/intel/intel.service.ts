@@ -32,6 +32,7 @@ import {
   storedNameKey,
   writeEntityIndexes,
 } from './intel.repository'
+import { ANALYST_SOURCE } from './import/intel-merge-rules'
 
 type Change = 'created' | 'updated' | 'deleted' | 'relationships' | 'report-objects'
 
@@ -180,7 +181,13 @@ export const createIntelService = (ctx: CoreContext) => {
     const diff = fieldDiff(before, after, DIFF_FIELDS)
     if (Object.keys(diff).length === 0) return before
     checkUnique(after, 'patch.name')
-    const next = { ...after, updatedAt: now }
+    // An entity an analyst edited is theirs: the knowledge import's merge keeps every field of an entity
+    // whose sources name the analyst (intel-merge-rules.ts), so a later feed cannot undo the edit.
+    const sources =
+      after.sources.includes(ANALYST_SOURCE) || patch.sources !== undefined
+        ? after.sources
+        : [...after.sources, ANALYST_SOURCE]
+    const next = { ...after, sources, updatedAt: now }
     const publishing =
       next.kind === 'report' && before.kind === 'report' && next.details.published
         ? !before.details.published

@@ -147,6 +147,24 @@ const MALWARE_GALAXIES = new Set([
 
 const flag = (v: unknown): boolean => v === true || v === 1 || v === '1' || v === 'true'
 
+const MAX_CLUSTER_RELATIONS = 200
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** A cluster's relations to other clusters (MISP GalaxyClusterRelation), bounded and checked. */
+const clusterRelations = (v: unknown): { type: string; target: string }[] | undefined => {
+  if (!Array.isArray(v)) return undefined
+  const out: { type: string; target: string }[] = []
+  for (const r of v.slice(0, MAX_CLUSTER_RELATIONS)) {
+    if (!isRecord(r)) continue
+    const target = str(r.referenced_galaxy_cluster_uuid)
+    const type = str(r.referenced_galaxy_cluster_type)
+    if (target === undefined || !UUID_RE.test(target)) continue
+    if (type === undefined || !/^[a-z0-9-]{1,64}$/.test(type)) continue
+    out.push({ type, target: target.toLowerCase() })
+  }
+  return out.length > 0 ? out : undefined
+}
+
 /** What galaxy clusters add to records: tag names, and the malware family a malware galaxy names. */
 type GalaxyTags = { tags: string[]; malware: string | undefined }
 
@@ -181,6 +199,7 @@ const galaxies = (v: unknown, seen: Set<string>, items: ParseItem[]): GalaxyTags
           tag_name: tagName,
           description: text(c.description),
           meta: isRecord(c.meta) ? c.meta : undefined,
+          relations: clusterRelations(c.GalaxyClusterRelation),
         },
       }
       const name = str(c.value)

@@ -80,7 +80,7 @@ const ENTITY_TYPES = new Set([
   'misp-galaxy-cluster',
   'misp-event',
 ])
-export const RELATION_TYPES = new Set(['relationship', 'report'])
+export const RELATION_TYPES = new Set(['relationship', 'report', 'misp-galaxy-cluster'])
 
 const parse = (json: string): Obj => {
   try {
@@ -368,6 +368,56 @@ export const createIntelImporter = (
     }
   }
 
+  /** A galaxy cluster's relations to other clusters (an actor `uses` a malware family): edges. */
+  const clusterRelations = (o: RawObject, data: Obj, tally: ImportTally) => {
+    if (!Array.isArray(data.relations)) return
+    const src = resolve(o.id)
+    if (src === 'ignored' || src === 'pending') return
+    let waiting = false
+    const at = now()
+    for (const rel of data.relations.slice(0, 200)) {
+      if (!isObj(rel) || typeof rel.type !== 'string' || typeof rel.target !== 'string') continue
+      const ref = `misp-galaxy-cluster--${rel.target}`
+      const row = objectById.get(ref)
+      const technique = row === undefined ? null : mispTechniqueOf(parse(row.data))
+      if (technique !== null) {
+        for (const s of src) {
+          if (merger.addTechniques(s.ref, [technique], at)) tally.entities++
+        }
+        continue
+      }
+      const dst = resolve(ref)
+      if (dst === 'ignored') continue
+      if (dst === 'pending') {
+        waiting = true
+        if (addPending.run(ref, o.id).changes > 0) tally.pending++
+        continue
+      }
+      for (const s of src) {
+        for (const t of dst) {
+          const changed = merger.upsertRelationship(
+            {
+              relationshipType: rel.type,
+              sourceRef: s.ref,
+              sourceKind: s.kind,
+              targetRef: t.ref,
+              targetKind: t.kind,
+              description: '',
+              source: o.source.slice(0, 300),
+              confidence: null,
+              firstSeen: null,
+              lastSeen: null,
+              stixId: null,
+            },
+            at,
+          )
+          if (changed) tally.relationships++
+        }
+      }
+    }
+    if (!waiting) clearPending.run(o.id)
+  }
+
   const reportContents = (o: RawObject, data: Obj, tally: ImportTally) => {
     const report = merger.entityOf(o.id)
     if (report === undefined || !Array.isArray(data.object_refs)) return
@@ -403,6 +453,7 @@ export const createIntelImporter = (
         if (o.type === 'relationship') tally.objects++
         const data = parse(o.data)
         if (o.type === 'relationship') relationship(o, data, tally)
+        else if (o.type === 'misp-galaxy-cluster') clusterRelations(o, data, tally)
         else reportContents(o, data, tally)
       }
     },

@@ -22,6 +22,7 @@ import {
   type EntityRow,
   type RelationshipDraft,
 } from './intel-merge-rules'
+import { writeEntityIndexes } from '../intel.repository'
 
 /**
  * THE upsert and merge of imported intel into the knowledge base (migration 0016's tables): entities
@@ -49,20 +50,7 @@ export const syncEntityIndexRows = (
     aliases: readonly string[]
     techniques: readonly string[]
   },
-): void => {
-  sqlite.prepare('DELETE FROM intel_aliases WHERE entity_id = ?').run(e.id)
-  const alias = sqlite.prepare(
-    'INSERT OR IGNORE INTO intel_aliases (entity_id, name_key, kind) VALUES (?, ?, ?)',
-  )
-  for (const key of new Set([e.name, ...e.aliases].map(intelNameKey))) {
-    if (key !== '') alias.run(e.id, key.slice(0, MAX_NAME), e.kind)
-  }
-  sqlite.prepare('DELETE FROM intel_entity_techniques WHERE entity_id = ?').run(e.id)
-  const technique = sqlite.prepare(
-    'INSERT OR IGNORE INTO intel_entity_techniques (entity_id, technique_id) VALUES (?, ?)',
-  )
-  for (const t of e.techniques) technique.run(e.id, t)
-}
+): void => writeEntityIndexes(sqlite, e.id, e.kind, e.name, e.aliases, e.techniques)
 
 /** The oldest entity carrying the folded alias wins (two sources may give two actors one alias). */
 export const ENTITY_BY_ALIAS_SQL = `SELECT e.* FROM intel_aliases a JOIN intel_entities e ON e.id = a.entity_id

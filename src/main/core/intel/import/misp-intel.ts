@@ -97,12 +97,20 @@ export const mispClusterDraft = (
   if (isActor) {
     const country = stringList(meta.country, 1, 10)[0] ?? clipped(meta.country, 10)
     if (country !== undefined && /^[A-Za-z]{2}$/.test(country)) details.originCountry = country
-    const motivation = clipped(meta['cfr-type-of-incident'])
+    // Galaxy meta values are lists in MISP's own galaxies, single strings in some others.
+    const motivation =
+      stringList(meta['cfr-type-of-incident'], 1)[0] ?? clipped(meta['cfr-type-of-incident'])
     if (motivation !== undefined) details.motivation = motivation
     details.targetSectors = stringList(meta['cfr-target-category'], 200)
+    // Victims are country names in MISP's galaxy; only ISO codes are target countries here.
+    details.targetCountries = stringList(meta['cfr-suspected-victims'], 250, 10).filter((c) =>
+      /^[A-Za-z]{2}$/.test(c),
+    )
   } else {
     const implied = MALWARE_GALAXIES[type]
-    details.malwareTypes = implied === null ? [] : [implied]
+    const stated = stringList(meta.type, 50)
+    details.malwareTypes =
+      implied === null ? stated : [implied, ...stated.filter((t) => t !== implied)]
   }
   return {
     kind: isActor ? 'threat-actor' : 'malware',

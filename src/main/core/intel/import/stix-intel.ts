@@ -1,6 +1,7 @@
 import type { IntelKind } from '#shared/contract/intel.schemas'
 import type { Tlp } from '#shared/domain/enums'
 import { STIX_TLP_MARKINGS, stricterTlp } from '../../feeds/formats/tlp'
+import { threatEyeFieldsOf } from '../../export/stix/stix-threateye-props'
 import { MAX_ALIASES, MAX_DESCRIPTION, MAX_NAME, type EntityDraft } from './intel-merge-rules'
 
 /**
@@ -177,27 +178,38 @@ export const stixEntityDraft = (
   if (typeof o.type !== 'string' || typeof o.id !== 'string') return null
   const kind = entityKindOfStix(o.type)
   if (kind === undefined || o.revoked === true) return null
-  const name = kind === 'vulnerability' ? (cveIdOf(o) ?? clipped(o.name)) : clipped(o.name)
+  // What a ThreatEye export carried beyond STIX's own properties (x_threateye_*), taken back whole.
+  const ours = threatEyeFieldsOf(o, kind)
+  const name =
+    clipped(ours.name) ??
+    (kind === 'vulnerability' ? (cveIdOf(o) ?? clipped(o.name)) : clipped(o.name))
   if (name === undefined) return null
   const aliases = [
     ...stringList(o.aliases, MAX_ALIASES),
     ...stringList(o.x_mitre_aliases, MAX_ALIASES),
+    ...stringList(ours.aliases, MAX_ALIASES),
   ]
   return {
     kind,
     name,
     aliases: aliases.filter((a) => a !== name).slice(0, MAX_ALIASES),
-    description: kind === 'report' ? '' : (clipped(o.description, MAX_DESCRIPTION) ?? ''),
+    description:
+      kind === 'report'
+        ? (clipped(ours.description, MAX_DESCRIPTION) ?? '')
+        : (clipped(o.description, MAX_DESCRIPTION) ?? ''),
     objectId: o.id,
     stixId: o.id.slice(0, 200),
     tlp: tlpOfObject(o, markings),
-    severity: null,
+    severity: clipped(ours.severity, 16) ?? null,
     confidence: confidenceOf(o.confidence),
-    firstSeen: isoOrNull(o.first_seen) ?? (kind === 'report' ? isoOrNull(o.published) : null),
-    lastSeen: isoOrNull(o.last_seen),
+    firstSeen:
+      isoOrNull(o.first_seen) ??
+      isoOrNull(ours.firstSeen) ??
+      (kind === 'report' ? isoOrNull(o.published) : null),
+    lastSeen: isoOrNull(o.last_seen) ?? isoOrNull(ours.lastSeen),
     techniques: [],
     sources: [source],
-    details: detailsOf(o, kind),
+    details: { ...detailsOf(o, kind), ...ours.details },
     modified: isoOrNull(o.modified) ?? isoOrNull(o.created),
   }
 }

@@ -14,8 +14,10 @@ import {
 import { CopyButton } from '../../components/copy-button'
 import { ConfirmDialog } from '../../components/modal'
 import { ObservationsList } from '../../components/observations-list'
+import { useIntelNav } from '../intel/intel-nav'
 import { TYPE_LABELS, formatCount, formatDateTime } from './format'
 import { IndicatorEditForm } from './indicator-edit-form'
+import { IntelLinksSection } from './intel-links'
 import { ReportedInSection } from './reported-in'
 import { WarninglistHitsSection } from './warninglist-hits'
 import { ScoreBreakdownPanel } from './score-breakdown'
@@ -37,6 +39,7 @@ export const IndicatorDetail = (props: { id: string }) => {
   const client = useClient()
   const { ui, indicators } = useServices()
   const projects = useProjects()
+  const intelNav = useIntelNav()
   const [indicator, setIndicator] = useState<Indicator | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [editing, setEditing] = useState(false)
@@ -170,6 +173,14 @@ export const IndicatorDetail = (props: { id: string }) => {
             </button>
             <button
               type="button"
+              className="button"
+              data-testid="indicator-open-graph"
+              onClick={() => intelNav.openInGraph(indicator.id)}
+            >
+              Open in graph
+            </button>
+            <button
+              type="button"
               className="button button-danger-quiet"
               disabled={busy}
               data-testid="delete-indicator"
@@ -248,6 +259,7 @@ export const IndicatorDetail = (props: { id: string }) => {
             version={`${indicator.updatedAt} ${String(indicator.falsePositive)}`}
           />
           <ScoreBreakdownPanel indicatorId={indicator.id} />
+          <IntelLinksSection indicatorId={indicator.id} />
           <ReportedInSection indicatorId={indicator.id} />
           <ObservationsList indicatorId={indicator.id} />
         </div>
