@@ -32,6 +32,7 @@ import { REPORT_COMMANDS } from './report.command'
 import { rescoreCommand } from './rescore.command'
 import { serveCommand } from './serve.command'
 import { SETTINGS_COMMANDS } from './settings.command'
+import { SUMMARY_COMMANDS } from './summary.command'
 import { ALLOWLIST_COMMANDS } from './allowlist.command'
 import { WARNINGLISTS_COMMANDS } from './warninglists.command'
 import { tokenCommand } from './token.command'
@@ -60,6 +61,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   auditVerifyCommand,
   auditExportCommand,
   rescoreCommand,
+  ...SUMMARY_COMMANDS,
 ]
 
 const findCommand = (argv: readonly string[]): CommandSpec | undefined =>

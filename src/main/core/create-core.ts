@@ -57,6 +57,9 @@ import { createSettingsHandlers } from './settings/settings.handlers'
 import { createScoringHandlers } from './scoring/scoring.handlers'
 import { createScoringService } from './scoring/scoring.service'
 import { createScoringSettings, scoringConfigOf } from './scoring/scoring-settings'
+import { createSummariesHandlers } from './summaries/summaries.handlers'
+import { createSummariesService, type SummariesService } from './summaries/summaries.service'
+import { createSummaryScheduler, type SummaryScheduler } from './summaries/summary-scheduler'
 import { createSystemHandlers } from './system/system.handlers'
 import { createTriageHandlers } from './triage/triage.handlers'
 import { createTriageService, type SetVerdict } from './triage/triage.service'
@@ -99,6 +102,10 @@ export type Core = CoreContext & {
   warninglists: WarninglistsService
   /** The ATT&CK catalogue (built-in or imported). */
   attack: AttackService
+  /** Summary reports (daily, weekly, custom) and their files. */
+  summaries: SummariesService
+  /** Daily and weekly summaries on their schedule; start() arms it and catches up a missed period. */
+  summaryScheduler: SummaryScheduler
   /** Typed in-process call through the same dispatcher the transports use (validation included). */
   call<K extends Method>(method: K, input: In<K>, ctx?: CallContext): Promise<Out<K>>
   /** The HTTP transport reports where it listens, for system.info and the CLI. */
@@ -195,6 +202,14 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   const attack = createAttackService(ctx)
   // Finished runs' STIX and MISP objects become entities and relationships of the knowledge base.
   const knowledge = startKnowledgeImport(ctx)
+  const summaries = createSummariesService({ ...ctx, jobs, settings })
+  const summaryScheduler = createSummaryScheduler({
+    clock,
+    logger,
+    readSchedule: () => summaries.schedule.read(),
+    ensure: (period, by) => summaries.ensure(period, by),
+  })
+  let summariesScheduled = false
   const handlers: Handlers = {
     ...createAlertHandlers(alerts, alertSettings, webhook),
     ...createJobHandlers(jobs, () => handlers),
@@ -216,6 +231,13 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     ...createAttackHandlers(attack, (call) =>
       knowledge.rebuild({ signal: call.signal, progress: call.progress }),
     ),
+    ...createSummariesHandlers(summaries, {
+      clock,
+      // A changed schedule re-arms the timer (only where start() armed it: not in one-shot CLI runs).
+      onScheduleChange: () => {
+        if (summariesScheduled) void summaryScheduler.start()
+      },
+    }),
   }
   const dispatch = createDispatcher({
     handlers,
@@ -235,6 +257,8 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   stoppers.push(() => feeds.stop())
   // Stopped before the feeds (stoppers run in reverse): a job may be writing through the same queue.
   stoppers.push(() => jobs.stop())
+  // Before the jobs (stoppers run in reverse): no scheduled report starts while they drain.
+  stoppers.push(async () => summaryScheduler.stop())
   // Stopped first (stoppers run in reverse): a sweep writes through the same queue as the rest.
   stoppers.push(() => scoring.stop())
   idlers.push(() => scoring.waitForIdle())
@@ -272,6 +296,8 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     alertSettings,
     warninglists,
     attack,
+    summaries,
+    summaryScheduler,
     call: async (method, input, callCtx) =>
       unwrap<typeof method>(await dispatch(method, input, callCtx ?? inProcessContext())),
     setHttpUrl: (url) => {
@@ -282,6 +308,10 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
       // Deliveries a previous process left pending.
       webhook.kick()
       scoring.start()
+      // Reports a previous process left unfinished, then the catch-up of a missed scheduled period.
+      await summaries.recover()
+      summariesScheduled = true
+      await summaryScheduler.start()
     },
     recoverRuns: () => feeds.recover(),
     waitForIdle: async () => {

@@ -142,6 +142,14 @@ export const REST_ROUTES: readonly RestRoute[] = [
   route('POST', '/attack/reset', 'attack.resetCatalogue', fromBody()),
   route('POST', '/attack/rebuild-knowledge', 'attack.rebuildKnowledge', fromBody()),
 
+  // Summary reports; GET /summaries/:id/file streams the file (summaries-file.route.ts).
+  route('GET', '/summaries', 'summaries.list', fromQuery()),
+  route('POST', '/summaries', 'summaries.generate', fromBody(), { status: 202 }),
+  route('GET', '/summaries/schedule', 'summaries.getSchedule', fromQuery()),
+  route('PATCH', '/summaries/schedule', 'summaries.setSchedule', fromBody()),
+  route('GET', '/summaries/:id', 'summaries.get', fromParams()),
+  route('DELETE', '/summaries/:id', 'summaries.delete', fromParams(), { status: 204 }),
+
   route('GET', '/audit', 'audit.list', fromQuery({ alias: { action: 'operation' } })),
   route('GET', '/audit/verify', 'audit.verify', fromQuery()),
   route('GET', '/audit/export', 'audit.export', fromQuery({ alias: { action: 'operation' } })),

@@ -10,6 +10,7 @@ import { registerRestRoutes } from './rest'
 import { REST_ROUTES } from './rest.routes'
 import { TRACKING_ROUTES } from './rest.tracking'
 import { registerRpcRoute } from './rpc.route'
+import { registerSummaryFileRoute } from './summaries-file.route'
 import { API_CACHE_CONTROL, SECURITY_HEADERS } from './security-headers'
 import { isRendererDir, registerRenderer } from './static'
 
@@ -120,6 +121,7 @@ export const createHttpServer = (opts: HttpServerOptions): HttpServer => {
 
   registerRpcRoute(app, opts.core.dispatch)
   registerRestRoutes(app, [...REST_ROUTES, ...TRACKING_ROUTES], opts.core.dispatch)
+  registerSummaryFileRoute(app, opts.core.dispatch)
   const eventStreams = registerEventsRoute(app, opts.core.events, {
     heartbeatMs: opts.heartbeatMs ?? 15_000,
     maxBufferedBytes: 4 * 1024 * 1024,

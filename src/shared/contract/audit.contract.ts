@@ -25,6 +25,7 @@ export const AUDIT_ENTITIES = [
   'intel_entity',
   'intel_relationship',
   'attack_catalogue',
+  'summary_report',
 ] as const
 export const AuditEntitySchema = z.enum(AUDIT_ENTITIES)
 export type AuditEntity = z.infer<typeof AuditEntitySchema>

@@ -14,6 +14,7 @@ import { jobsContract, jobsEvents } from './jobs.contract'
 import { projectsContract } from './projects.contract'
 import { scoringContract } from './scoring.contract'
 import { settingsContract, settingsEvents } from './settings.contract'
+import { summariesContract, summariesEvents } from './summaries.contract'
 import { triageContract } from './triage.contract'
 import { warninglistsContract } from './warninglists.contract'
 
@@ -35,6 +36,7 @@ export const contract = mergeContracts(
   scoringContract,
   intelContract,
   attackContract,
+  summariesContract,
 )
 export const events = mergeEvents(
   indicatorsEvents,
@@ -44,6 +46,7 @@ export const events = mergeEvents(
   incidentsEvents,
   alertsEvents,
   intelEvents,
+  summariesEvents,
 )
 
 export type Contract = typeof contract

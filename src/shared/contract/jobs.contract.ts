@@ -7,6 +7,7 @@ import { RpcErrorSchema } from './errors'
 import { indicatorsContract } from './indicators.contract'
 import { warninglistsContract } from './warninglists.contract'
 import { RescoreReportSchema } from './scoring.schemas'
+import { SummaryReportSchema } from './summaries.schemas'
 
 /**
  * Contract methods that can also run as a background job (`jobs.start`): work long enough that a caller
@@ -22,6 +23,7 @@ export const JOB_KINDS = [
   'warninglists.rescan',
   'scoring.rescore',
   'attack.rebuildKnowledge',
+  'summaries.generate',
 ] as const
 export const JobKindSchema = z.enum(JOB_KINDS)
 export type JobKind = (typeof JOB_KINDS)[number]
@@ -69,6 +71,7 @@ export const JobDetailSchema = z.discriminatedUnion('kind', [
   detailOf('warninglists.rescan', warninglistsContract['warninglists.rescan'].output),
   detailOf('scoring.rescore', RescoreReportSchema),
   detailOf('attack.rebuildKnowledge', attackContract['attack.rebuildKnowledge'].output),
+  detailOf('summaries.generate', SummaryReportSchema),
 ])
 export type JobDetail = z.infer<typeof JobDetailSchema>
 
@@ -81,7 +84,8 @@ export const JobStartSchema = z.discriminatedUnion('kind', [
   startOf('indicators.bulkCreate', indicatorsContract['indicators.bulkCreate'].input),
   startOf('warninglists.rescan', warninglistsContract['warninglists.rescan'].input),
   startOf('attack.rebuildKnowledge', attackContract['attack.rebuildKnowledge'].input),
-  // scoring.rescore is not started through jobs.start: the method itself starts its job (and answers it).
+  // scoring.rescore and summaries.generate are not started through jobs.start: the method itself starts
+  // its job (and answers it).
 ])
 
 /** Finished jobs this process keeps for jobs.get and jobs.list (the oldest go first); jobs are not persisted. */

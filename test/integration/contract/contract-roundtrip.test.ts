@@ -58,6 +58,8 @@ type Seed = {
   doomedIntel: string
   /** A relationship (actor related-to report) the delete case removes. */
   doomedRelationship: string
+  /** A generated daily summary report of the seed's day. */
+  summary: string
 }
 
 type Case = {
@@ -117,6 +119,19 @@ const CASES = {
   'system.info': { input: () => ({}) },
   'jobs.get': { input: (s) => ({ id: s.job }) },
   'jobs.list': { input: () => ({ kind: 'audit.verify' }) },
+  // Before scoring.rescore, whose job moves scores in the background while later calls answer.
+  'summaries.getSchedule': { input: () => ({}) },
+  'summaries.setSchedule': {
+    input: () => ({ daily: { enabled: true, time: '07:30' }, weekly: { weekday: 5 } }),
+  },
+  'summaries.list': { input: () => ({}) },
+  'summaries.get': { input: (s) => ({ id: s.summary }) },
+  'summaries.readFile': { input: (s) => ({ id: s.summary, offset: 0, length: 4096 }) },
+  'summaries.generate': {
+    input: () => ({ type: 'custom', from: '2026-01-01', to: '2026-01-16', wait: true }),
+    namesCaller: true,
+  },
+  'summaries.delete': { input: (s) => ({ id: s.summary }) },
   // The seed's job has finished: cancelling it is a conflict, the same everywhere.
   'jobs.cancel': { input: (s) => ({ id: s.job }), expect: 'conflict' },
   // Answers at once with the running job (nothing in range: the export itself is quick).
@@ -494,6 +509,9 @@ const seed = async (
     targetRef: report.id,
     relationshipType: 'related-to',
   })
+  const summary = tick(
+    await core.call('summaries.generate', { type: 'daily', from: '2026-01-15', wait: true }),
+  )
   return {
     dir,
     actor: actor.id,
@@ -518,6 +536,7 @@ const seed = async (
     doomedView: doomedView.id,
     listDir,
     warninglist: imported.imported[0]?.id ?? '',
+    summary: summary.report.id,
   }
 }
 

@@ -12,6 +12,7 @@ import { IndicatorEntity } from '#core/db/entities/indicator.entity'
 import { MlPredictionEntity } from '#core/db/entities/ml-prediction.entity'
 import { ProjectEntity } from '#core/db/entities/project.entity'
 import { SettingEntity } from '#core/db/entities/setting.entity'
+import { SummaryReportEntity } from '#core/db/entities/summary-report.entity'
 import { AllowlistEntryEntity } from '#core/db/entities/allowlist-entry.entity'
 import { WarninglistHitEntity } from '#core/db/entities/warninglist-hit.entity'
 import { WarninglistEntity } from '#core/db/entities/warninglist.entity'
@@ -79,6 +80,7 @@ beforeAll(async () => {
       WarninglistEntity,
       WarninglistHitEntity,
       AllowlistEntryEntity,
+      SummaryReportEntity,
     ],
     migrations,
     synchronize: false,
@@ -421,6 +423,37 @@ describe('the migrations on PostgreSQL', () => {
       `SELECT column_name FROM information_schema.columns WHERE table_name = 'feed_runs'`,
     )
     expect(runColumns.map((c) => c.column_name)).toContain('allowlisted')
+  })
+
+  it('0018: the entity writes summary reports, one per type and period', async () => {
+    const reports = ds.getRepository(SummaryReportEntity)
+    const row = {
+      id: '6f1d2c3b-0000-4000-8000-000000000018',
+      type: 'daily',
+      rangeStart: '2026-12-02T00:00:00.000Z',
+      rangeEnd: '2026-12-03T00:00:00.000Z',
+      status: 'done',
+      trigger: 'scheduled',
+      stats: '{"arrived":{"total":3}}',
+      format: 'md',
+      filePath: '/data/summaries/daily.md',
+      fileSize: 1234,
+      error: null,
+      createdAt: '2026-12-03T06:00:00.000Z',
+      finishedAt: '2026-12-03T06:00:01.000Z',
+    }
+    await reports.save(row)
+    expect(await reports.findOneByOrFail({ id: row.id })).toMatchObject({
+      trigger: 'scheduled',
+      fileSize: 1234,
+    })
+    await expect(
+      reports.insert({ ...row, id: '6f1d2c3b-0000-4000-8000-000000000019' }),
+    ).rejects.toThrow(/duplicate key|UQ_summary_reports_period/)
+    const indexes = await ds.query<{ indexname: string }[]>(
+      `SELECT indexname FROM pg_indexes WHERE tablename = 'indicators'`,
+    )
+    expect(indexes.map((i) => i.indexname)).toContain('IDX_indicators_created_at')
   })
 
   it('reverts cleanly, every migration in turn', async () => {

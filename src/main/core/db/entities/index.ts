@@ -20,6 +20,7 @@ import { IntelEntityTechniqueEntity } from './intel-entity-technique.entity'
 import { IntelEntityEntity } from './intel-entity.entity'
 import { IntelRelationshipEntity } from './intel-relationship.entity'
 import { ReportObjectEntity } from './report-object.entity'
+import { SummaryReportEntity } from './summary-report.entity'
 
 // Every entity class, in one list for the DataSource (SQLite on the desktop, PostgreSQL on the team server).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -52,4 +53,6 @@ export const entities: MixedList<Function> = [
   IntelEntityTechniqueEntity,
   IntelRelationshipEntity,
   ReportObjectEntity,
+  // generated summary reports (migration 0018)
+  SummaryReportEntity,
 ]

@@ -16,6 +16,7 @@ import { CreateAlerts1764801400000 } from './0014-create-alerts'
 import { CreateTriageViews1764801500000 } from './0015-create-triage-views'
 import { CreateIntelEntities1764801600000 } from './0016-create-intel-entities'
 import { CreateAttackCatalogue1764801700000 } from './0017-create-attack-catalogue'
+import { CreateSummaryReports1764801800000 } from './0018-create-summary-reports'
 
 // Ordered. Files are named NNNN-verb-noun.ts; each class sets `name` ending in a 13-digit timestamp (TypeORM
 // orders and records migrations by it). Never edit a migration that has shipped: add the next one.
@@ -37,4 +38,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CreateTriageViews1764801500000,
   CreateIntelEntities1764801600000,
   CreateAttackCatalogue1764801700000,
+  CreateSummaryReports1764801800000,
 ]
