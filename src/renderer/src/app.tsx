@@ -27,6 +27,7 @@ import { PasteImportDialog } from './views/indicators/paste-import-dialog'
 import { ProjectsView } from './views/projects/projects-view'
 import { ReportIcon } from './views/reports/report-icon'
 import { ReportsView } from './views/reports/reports-view'
+import { SummaryReports } from './views/reports/summary-reports'
 import { SettingsView } from './views/settings/settings-view'
 import { TriageView } from './views/triage/triage-view'
 
@@ -94,7 +95,7 @@ export const App = () => {
         {view === 'triage' ? (
           <TriageView />
         ) : view === 'reports' ? (
-          <ReportsView />
+          <ReportsView summaries={<SummaryReports />} />
         ) : view === 'feeds' ? (
           <FeedsView />
         ) : view === 'projects' ? (
