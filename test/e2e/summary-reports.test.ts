@@ -15,7 +15,8 @@ import { SummaryReportsPage } from './support/summary-reports.page'
  * view; this is the one line to keep in step with where it lives.
  */
 const toSummaries = async (page: Page) => {
-  await page.getByTestId('nav-summaries').click()
+  await page.getByTestId('nav-reports').click()
+  await page.getByTestId('reports-tab-summaries').click()
 }
 
 const describeSummaries = (start: StartHarness) => {

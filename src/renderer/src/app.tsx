@@ -25,6 +25,9 @@ import { useIntelNavRequests } from './views/intel/intel-nav'
 import { IntelView } from './views/intel/intel-view'
 import { PasteImportDialog } from './views/indicators/paste-import-dialog'
 import { ProjectsView } from './views/projects/projects-view'
+import { ReportIcon } from './views/reports/report-icon'
+import { ReportsView } from './views/reports/reports-view'
+import { SummaryReports } from './views/reports/summary-reports'
 import { SettingsView } from './views/settings/settings-view'
 import { TriageView } from './views/triage/triage-view'
 
@@ -33,6 +36,7 @@ const NAV = [
   { id: 'triage', label: 'Triage', icon: <ShieldIcon /> },
   { id: 'indicators', label: 'Indicators', icon: <ListIcon /> },
   { id: 'intel', label: 'Intel', icon: <IntelIcon /> },
+  { id: 'reports', label: 'Reports', icon: <ReportIcon /> },
   { id: 'feeds', label: 'Feeds', icon: <FeedIcon /> },
   { id: 'projects', label: 'Projects', icon: <ProjectIcon /> },
   { id: 'activity', label: 'Activity', icon: <ActivityIcon /> },
@@ -90,6 +94,8 @@ export const App = () => {
         <TopBar onSearch={() => setView('indicators')} />
         {view === 'triage' ? (
           <TriageView />
+        ) : view === 'reports' ? (
+          <ReportsView summaries={<SummaryReports />} />
         ) : view === 'feeds' ? (
           <FeedsView />
         ) : view === 'projects' ? (

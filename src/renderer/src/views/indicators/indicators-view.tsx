@@ -4,6 +4,7 @@ import { useIndicators, useServices } from '../../app-context'
 import { ExportDialog } from '../../components/export-dialog'
 import { GOTO_INPUT_ID } from '../../hooks/use-shortcuts'
 import { cleanFilter } from '../../stores/indicators.store'
+import { AddToReportDialog } from '../reports/add-to-report-dialog'
 import { FiltersBar } from './filters-bar'
 import { formatCount } from './format'
 import { IndicatorDetail } from './indicator-detail'
@@ -141,6 +142,24 @@ const ColumnsMenu = (props: { layout: ColumnLayout }) => {
   )
 }
 
+/** Adds the selected indicator, or all the filter matches, to a threat report. */
+const AddToReportButton = () => {
+  const [open, setOpen] = useState(false)
+  return (
+    <>
+      <button
+        type="button"
+        className="button button-small"
+        data-testid="add-to-report"
+        onClick={() => setOpen(true)}
+      >
+        Add to report…
+      </button>
+      {open ? <AddToReportDialog onClose={() => setOpen(false)} /> : null}
+    </>
+  )
+}
+
 /** "Go to row N" (1-based, as the analyst counts). */
 const GoToRow = () => {
   const { indicators } = useServices()
@@ -249,6 +268,7 @@ export const IndicatorsView = () => {
         <div className="view-header-tools">
           <GoToRow />
           <ExportButton />
+          <AddToReportButton />
           <ColumnsMenu layout={layout} />
         </div>
       </div>
