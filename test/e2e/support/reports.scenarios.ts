@@ -1,3 +1,4 @@
+import { ExportDialogPage } from './export.page'
 import type { Browser } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
 import { launchBrowser } from './browser'
@@ -179,5 +180,32 @@ export const describeReportFlow = (start: StartHarness) => {
     expect(await h.page.getByTestId('report-tlp-note').textContent()).toContain(
       "3 attached items are marked stricter than this report's TLP:GREEN",
     )
+  })
+
+  it('exports the report: a PDF previewed in the app, then STIX, each marked AMBER', async () => {
+    const dialog = new ExportDialogPage(h.page)
+    await h.page.getByTestId('report-export').click()
+    await dialog.waitFor('ready')
+    // The report holds AMBER indicators: the dialog says so before anything is written.
+    expect(await dialog.warning.textContent()).toContain('AMBER')
+    await dialog.run({ format: 'pdf', confirmTlp: true })
+    expect(await dialog.previewPages()).toBeGreaterThan(0)
+    const pdf = await dialog.save()
+    expect(pdf.name).toMatch(/TLP-AMBER.*\.pdf$/)
+    expect(pdf.text.startsWith('%PDF-')).toBe(true)
+    await h.page.keyboard.press('Escape')
+    await dialog.dialog.waitFor({ state: 'detached' })
+
+    await h.page.getByTestId('report-export').click()
+    await dialog.waitFor('ready')
+    await dialog.run({ format: 'stix', confirmTlp: true })
+    const stix = await dialog.save()
+    const bundle = JSON.parse(stix.text) as {
+      type: string
+      objects: { type: string; name?: string }[]
+    }
+    expect(bundle.type).toBe('bundle')
+    expect(bundle.objects.find((o) => o.type === 'report')?.name).toBe('Operation Lantern')
+    expect(bundle.objects.some((o) => o.type === 'marking-definition')).toBe(true)
   })
 }

@@ -1,4 +1,5 @@
-import { useState, type ReactNode } from 'react'
+import { useMemo, useState, type ReactNode } from 'react'
+import type { ExportTargetInput } from '#shared/contract/export.schemas'
 import type { IntelEntity, Vulnerability } from '#shared/contract/intel.schemas'
 import { errorMessage } from '../../api/client'
 import { useServices } from '../../app-context'
@@ -189,6 +190,8 @@ export const IntelEntityDetail = (props: { id: string; onClose: () => void }) =>
   const [editing, setEditing] = useState(false)
   const [confirmDelete, setConfirmDelete] = useState(false)
   const [exporting, setExporting] = useState(false)
+  // One object per entity: the export dialog checks its target again whenever it changes identity.
+  const exportTarget = useMemo((): ExportTargetInput => ({ kind: 'entity', id, hops: 1 }), [id])
   const [busy, setBusy] = useState(false)
   const e = q.data
   const gone = q.error !== null && e === null
@@ -298,7 +301,7 @@ export const IntelEntityDetail = (props: { id: string; onClose: () => void }) =>
       ) : null}
       {exporting && e !== null ? (
         <ExportDialog
-          target={{ kind: 'entity', id: e.id, hops: 1 }}
+          target={exportTarget}
           title={`${KIND_LABELS[e.kind]}: ${e.name}`}
           onClose={() => setExporting(false)}
         />

@@ -1,6 +1,7 @@
-import { useEffect, useId, useState } from 'react'
+import { useEffect, useId, useMemo, useState } from 'react'
 import { errorMessage } from '../../api/client'
 import { useClient, useServices } from '../../app-context'
+import { ExportDialog } from '../../components/export-dialog'
 import { ConfirmDialog } from '../../components/modal'
 import { MarkdownEditor } from './markdown-editor'
 import { ReportAttachments } from './report-attachments'
@@ -27,9 +28,16 @@ export const ReportEditor = (props: {
   const ids = { title: useId(), summary: useId(), authors: useId(), severity: useId() }
   const r = useReportDraft(props.reportId)
   const [confirmDelete, setConfirmDelete] = useState(false)
+  const [exporting, setExporting] = useState(false)
   const { onDirty } = props
   const { draft, saved, errors, edit } = r
   const published = saved?.details.published === true
+  const savedId = saved?.id ?? null
+  // One object per report: the dialog checks the target again whenever it changes identity.
+  const exportTarget = useMemo(
+    () => (savedId === null ? null : { kind: 'report' as const, id: savedId }),
+    [savedId],
+  )
 
   useEffect(() => onDirty(r.dirty), [onDirty, r.dirty])
 
@@ -125,6 +133,22 @@ export const ReportEditor = (props: {
           {saved !== null ? (
             <button
               type="button"
+              className="button"
+              disabled={r.busy || r.dirty}
+              title={
+                r.dirty
+                  ? 'Save first: an export is made from the saved report'
+                  : 'CSV, PDF (with a preview), STIX 2.1 or MISP'
+              }
+              data-testid="report-export"
+              onClick={() => setExporting(true)}
+            >
+              Export…
+            </button>
+          ) : null}
+          {saved !== null ? (
+            <button
+              type="button"
               className="button button-danger-quiet"
               disabled={r.busy}
               data-testid="report-delete"
@@ -202,6 +226,13 @@ export const ReportEditor = (props: {
           Create the report to attach indicators and entities to it.
         </p>
       )}
+      {exporting && exportTarget !== null && saved !== null ? (
+        <ExportDialog
+          target={exportTarget}
+          title={saved.name}
+          onClose={() => setExporting(false)}
+        />
+      ) : null}
       {confirmDelete && saved !== null ? (
         <ConfirmDialog
           title="Delete this report?"
