@@ -179,7 +179,7 @@ export const createIntelService = (ctx: CoreContext) => {
     const now = nowIso()
     const after = patched(before, patch, now)
     const diff = fieldDiff(before, after, DIFF_FIELDS)
-    if (Object.keys(diff).length === 0) return before
+    if (Object.keys(diff).length === 0) return { entity: before, wrote: false }
     checkUnique(after, 'patch.name')
     // An entity an analyst edited is theirs: the knowledge import's merge keeps every field of an entity
     // whose sources name the analyst (intel-merge-rules.ts), so a later feed cannot undo the edit.
@@ -201,7 +201,7 @@ export const createIntelService = (ctx: CoreContext) => {
         changes: diff,
       })
     })()
-    return next
+    return { entity: next, wrote: true }
   }
 
   const remove = (id: string, kind: IntelKind | undefined, by: ChangeCaller): IntelEntity => {
@@ -295,9 +295,11 @@ export const createIntelService = (ctx: CoreContext) => {
       by: ChangeCaller,
     ): Promise<IntelEntity> => {
       const { id } = q
-      const before = repo.byId(id)?.updated_at
-      const entity = await db.writes.run('intel.update', () => update(id, q.kind, q.patch, by))
-      if (entity.updatedAt !== before) changed('updated', id, entity.kind)
+      const { entity, wrote } = await db.writes.run('intel.update', () =>
+        update(id, q.kind, q.patch, by),
+      )
+      // Whether it wrote, not whether updatedAt moved: two edits within one millisecond are two changes.
+      if (wrote) changed('updated', id, entity.kind)
       return entity
     },
     remove: async (id: string, kind: IntelKind | undefined, by: ChangeCaller): Promise<void> => {

@@ -283,3 +283,26 @@ describe('threat reports: publishing', () => {
     expect(back.details).toMatchObject({ published: false, publishedAt: null })
   })
 })
+
+describe('an analyst edit', () => {
+  it('marks the entity as the analyst’s and announces every change, even within one millisecond', async () => {
+    const actor = await t.core.call('intel.create', {
+      kind: 'threat-actor',
+      name: 'Lantern Spider',
+      sources: ['feed:otx'],
+    })
+    changes = []
+    // The test clock does not move between the two edits: updatedAt stays the same, the changes do not.
+    const first = await t.core.call('intel.update', { id: actor.id, patch: { description: 'one' } })
+    const second = await t.core.call('intel.update', {
+      id: actor.id,
+      patch: { description: 'two' },
+    })
+    expect(first.sources).toEqual(['feed:otx', 'analyst'])
+    expect(second.description).toBe('two')
+    expect(changes.filter((c) => c.change === 'updated' && c.id === actor.id)).toHaveLength(2)
+    // Nothing changed: nothing announced.
+    await t.core.call('intel.update', { id: actor.id, patch: { description: 'two' } })
+    expect(changes.filter((c) => c.change === 'updated')).toHaveLength(2)
+  })
+})
