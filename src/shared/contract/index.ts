@@ -5,6 +5,7 @@ import { attackContract } from './attack.contract'
 import { allowlistContract } from './allowlist.contract'
 import { auditContract } from './audit.contract'
 import { mergeContracts, mergeEvents } from './define'
+import { enrichmentContract, enrichmentEvents } from './enrichment.contract'
 import { exportContract } from './export.contract'
 import { feedsContract, feedsEvents } from './feeds.contract'
 import { filesContract } from './files.contract'
@@ -39,6 +40,7 @@ export const contract = mergeContracts(
   intelContract,
   attackContract,
   summariesContract,
+  enrichmentContract,
 )
 export const events = mergeEvents(
   indicatorsEvents,
@@ -49,6 +51,7 @@ export const events = mergeEvents(
   alertsEvents,
   intelEvents,
   summariesEvents,
+  enrichmentEvents,
 )
 
 export type Contract = typeof contract

@@ -4,6 +4,7 @@ import { auditContract } from './audit.contract'
 import { PageLimit, Timestamp, Uuid } from './common.schemas'
 import { method } from './define'
 import { RpcErrorSchema } from './errors'
+import { ScanJobSchema } from './enrichment.schemas'
 import { ExportFileSchema } from './export.schemas'
 import { indicatorsContract } from './indicators.contract'
 import { warninglistsContract } from './warninglists.contract'
@@ -26,6 +27,7 @@ export const JOB_KINDS = [
   'export.start',
   'attack.rebuildKnowledge',
   'summaries.generate',
+  'enrichment.run',
 ] as const
 export const JobKindSchema = z.enum(JOB_KINDS)
 export type JobKind = (typeof JOB_KINDS)[number]
@@ -75,6 +77,7 @@ export const JobDetailSchema = z.discriminatedUnion('kind', [
   detailOf('export.start', ExportFileSchema),
   detailOf('attack.rebuildKnowledge', attackContract['attack.rebuildKnowledge'].output),
   detailOf('summaries.generate', SummaryReportSchema),
+  detailOf('enrichment.run', ScanJobSchema),
 ])
 export type JobDetail = z.infer<typeof JobDetailSchema>
 
@@ -87,7 +90,7 @@ export const JobStartSchema = z.discriminatedUnion('kind', [
   startOf('indicators.bulkCreate', indicatorsContract['indicators.bulkCreate'].input),
   startOf('warninglists.rescan', warninglistsContract['warninglists.rescan'].input),
   startOf('attack.rebuildKnowledge', attackContract['attack.rebuildKnowledge'].input),
-  // scoring.rescore, summaries.generate and export.start are not started through jobs.start: the method
+  // scoring.rescore, summaries.generate, export.start and enrichment.run are not started through jobs.start: the method
   // itself starts its job (and answers it).
 ])
 

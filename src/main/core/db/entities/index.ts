@@ -21,6 +21,11 @@ import { IntelEntityEntity } from './intel-entity.entity'
 import { IntelRelationshipEntity } from './intel-relationship.entity'
 import { ReportObjectEntity } from './report-object.entity'
 import { SummaryReportEntity } from './summary-report.entity'
+import { EnrichmentCacheEntity } from './enrichment-cache.entity'
+import { EnrichmentKeyEntity } from './enrichment-key.entity'
+import { EnrichmentResultEntity } from './enrichment-result.entity'
+import { EnrichmentUsageEntity } from './enrichment-usage.entity'
+import { ScanJobEntity } from './scan-job.entity'
 
 // Every entity class, in one list for the DataSource (SQLite on the desktop, PostgreSQL on the team server).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -55,4 +60,10 @@ export const entities: MixedList<Function> = [
   ReportObjectEntity,
   // generated summary reports (migration 0018)
   SummaryReportEntity,
+  // enrichment: results and queue, response cache, daily usage, pivot keys, scan jobs (migration 0019)
+  EnrichmentResultEntity,
+  EnrichmentCacheEntity,
+  EnrichmentUsageEntity,
+  EnrichmentKeyEntity,
+  ScanJobEntity,
 ]

@@ -98,6 +98,10 @@ export class IndicatorEntity {
   @Column({ name: 'score_terms', type: 'text', nullable: true })
   scoreTerms: string | null
 
+  /** What enrichment tells the score (migration 0019), JSON (src/main/core/enrichment); null: none yet. */
+  @Column({ name: 'enrichment_signal', type: 'text', nullable: true })
+  enrichmentSignal: string | null
+
   /** 'score' or 'severity': which one set risk_level. */
   @Column({ name: 'risk_decided_by', type: 'varchar', length: 16, nullable: true })
   riskDecidedBy: string | null

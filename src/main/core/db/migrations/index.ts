@@ -17,6 +17,7 @@ import { CreateTriageViews1764801500000 } from './0015-create-triage-views'
 import { CreateIntelEntities1764801600000 } from './0016-create-intel-entities'
 import { CreateAttackCatalogue1764801700000 } from './0017-create-attack-catalogue'
 import { CreateSummaryReports1764801800000 } from './0018-create-summary-reports'
+import { CreateEnrichment1764801900000 } from './0019-create-enrichment'
 
 // Ordered. Files are named NNNN-verb-noun.ts; each class sets `name` ending in a 13-digit timestamp (TypeORM
 // orders and records migrations by it). Never edit a migration that has shipped: add the next one.
@@ -39,4 +40,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CreateIntelEntities1764801600000,
   CreateAttackCatalogue1764801700000,
   CreateSummaryReports1764801800000,
+  CreateEnrichment1764801900000,
 ]
