@@ -1,5 +1,7 @@
 import type { HttpProvider } from '../provider-types'
 import { abuseipdbProvider } from './abuseipdb.provider'
+import { otxProvider } from './otx.provider'
+import { shodanProvider } from './shodan.provider'
 import { virustotalProvider } from './virustotal.provider'
 
 /**
@@ -14,6 +16,8 @@ export type NetworkProviderDeps = { now: () => number }
 export const createNetworkProviders = (_deps: NetworkProviderDeps): readonly HttpProvider[] => [
   virustotalProvider,
   abuseipdbProvider,
+  otxProvider,
+  shodanProvider,
 ]
 
-export { abuseipdbProvider, virustotalProvider }
+export { abuseipdbProvider, otxProvider, shodanProvider, virustotalProvider }
