@@ -59,7 +59,8 @@ const PROVIDERS = new Set<unknown>(ENRICHMENT_PROVIDERS)
 const LEVELS = new Set<unknown>(ENRICHMENT_LEVELS)
 const MAX_VERDICTS = ENRICHMENT_PROVIDERS.length
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /**
  * The stored signal, or null when the column is empty or not a signal: it is read, never trusted (a value
