@@ -32,6 +32,7 @@ import { createFeedsService, type FeedsServiceOptions } from './feeds/feeds.serv
 import { createExportHandlers } from './export/export.handlers'
 import { createExportService, type ExportService } from './export/export.service'
 import { createExtractHandlers } from './extract/extract.handlers'
+import { createEnrichmentPivotHandlers } from './enrichment/enrichment-pivots.handlers'
 import { createIncidentHandlers } from './incidents/incidents.handlers'
 import { startRunSightings } from './incidents/incident-sightings'
 import { startSnapshotWriter } from './incidents/incidents-snapshot'
@@ -234,6 +235,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     ...createAllowlistHandlers(ctx),
     ...createExportHandlers(exports),
     ...createIntelHandlers(ctx, createIntelService(ctx)),
+    ...createEnrichmentPivotHandlers(ctx),
     ...createAttackHandlers(attack, (call) =>
       knowledge.rebuild({ signal: call.signal, progress: call.progress }),
     ),
