@@ -5,6 +5,7 @@ import { ExportDialog } from '../../components/export-dialog'
 import { GOTO_INPUT_ID } from '../../hooks/use-shortcuts'
 import { cleanFilter } from '../../stores/indicators.store'
 import { AddToReportDialog } from '../reports/add-to-report-dialog'
+import { EnrichmentRunButton } from './enrichment-run-button'
 import { FiltersBar } from './filters-bar'
 import { formatCount } from './format'
 import { IndicatorDetail } from './indicator-detail'
@@ -269,6 +270,7 @@ export const IndicatorsView = () => {
           <GoToRow />
           <ExportButton />
           <AddToReportButton />
+          <EnrichmentRunButton />
           <ColumnsMenu layout={layout} />
         </div>
       </div>
