@@ -72,8 +72,7 @@ export const skipText = (
   return r.message === null ? 'not sent' : `not sent: ${clip(r.message, 300)}`
 }
 
-export const clip = (s: string, max = 300): string =>
-  s.length > max ? `${s.slice(0, max)}…` : s
+export const clip = (s: string, max = 300): string => (s.length > max ? `${s.slice(0, max)}…` : s)
 
 /** A fact's value as text: numbers grouped, booleans in words, nothing as a dash. */
 export const factText = (v: EnrichmentFact['value']): string => {
@@ -107,7 +106,8 @@ export const SCAN_JOB_OVER = new Set<ScanJob['status']>(['succeeded', 'failed', 
 export const scanJobProgress = (j: ScanJob): string => {
   const of = j.indicatorsTotal === null ? '' : ` of ${j.indicatorsTotal.toLocaleString('en')}`
   const parts = [`${j.indicatorsProcessed.toLocaleString('en')}${of} indicators`]
-  if (j.newThreats > 0) parts.push(`${j.newThreats} new ${j.newThreats === 1 ? 'threat' : 'threats'}`)
+  if (j.newThreats > 0)
+    parts.push(`${j.newThreats} new ${j.newThreats === 1 ? 'threat' : 'threats'}`)
   if (j.alertsTriggered > 0)
     parts.push(`${j.alertsTriggered} ${j.alertsTriggered === 1 ? 'alert' : 'alerts'}`)
   if (j.errors > 0) parts.push(`${j.errors} ${j.errors === 1 ? 'error' : 'errors'}`)

@@ -52,8 +52,8 @@ export const EnrichmentOverrideDialog = (props: {
       <p>
         This indicator is <TlpBadge value={indicatorTlp} />; {provider.label} may receive up to{' '}
         <TlpBadge value={provider.settings.maxTlp} />. Sending it discloses the value to{' '}
-        <code>{provider.source}</code>, for this request only. The change log records who sent it and
-        why.
+        <code>{provider.source}</code>, for this request only. The change log records who sent it
+        and why.
       </p>
       <div className="field">
         <label htmlFor="enrichment-override-reason">Reason (required)</label>

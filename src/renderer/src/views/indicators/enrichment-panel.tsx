@@ -22,17 +22,12 @@ const ORDER = new Map<ProviderId, number>(ENRICHMENT_PROVIDERS.map((p, i) => [p,
  */
 export const EnrichmentPanel = (props: { indicatorId: string; tlp: Tlp }) => {
   const { indicatorId, tlp } = props
-  const results = useContractQuery(
-    'enrichment.results',
-    { indicatorId },
-    indicatorId,
-    [
-      {
-        event: 'enrichment.onDidUpdate',
-        when: (p) => p.indicatorIds.includes(indicatorId),
-      },
-    ],
-  )
+  const results = useContractQuery('enrichment.results', { indicatorId }, indicatorId, [
+    {
+      event: 'enrichment.onDidUpdate',
+      when: (p) => p.indicatorIds.includes(indicatorId),
+    },
+  ])
   // Labels and TLP ceilings for the skip reasons and the override; reloaded with the results.
   const providers = useContractQuery('enrichment.providers', {}, indicatorId, [
     { event: 'enrichment.onDidUpdate', when: (p) => p.indicatorIds.includes(indicatorId) },
@@ -73,8 +68,7 @@ export const EnrichmentPanel = (props: { indicatorId: string; tlp: Tlp }) => {
   const pending = items.some((r) => r.status === 'queued' || r.status === 'running')
   const busy = scan.starting || !jobOver
   const infos = providers.data?.items ?? null
-  const state =
-    results.data === null ? 'loading' : busy ? 'running' : pending ? 'pending' : 'ready'
+  const state = results.data === null ? 'loading' : busy ? 'running' : pending ? 'pending' : 'ready'
 
   return (
     <section
@@ -116,7 +110,12 @@ export const EnrichmentPanel = (props: { indicatorId: string; tlp: Tlp }) => {
           </button>
         )}
         {job !== null ? (
-          <span className="muted" role="status" data-testid="enrichment-job" data-status={job.status}>
+          <span
+            className="muted"
+            role="status"
+            data-testid="enrichment-job"
+            data-status={job.status}
+          >
             {job.status === 'queued' || job.status === 'running'
               ? `Enriching: ${scanJobProgress(job)}`
               : `Last run ${job.status}: ${scanJobProgress(job)}`}

@@ -23,10 +23,7 @@ type Pivot = Out<'enrichment.pivots'>['items'][number]
 type PivotPage = Out<'enrichment.pivot'>
 
 /** The peers sharing one key, a page at a time; a value opens its detail, "Open in graph" the cluster. */
-const PivotPeers = (props: {
-  indicator: PivotCenter
-  pivot: Pivot
-}) => {
+const PivotPeers = (props: { indicator: PivotCenter; pivot: Pivot }) => {
   const client = useClient()
   const { indicators } = useServices()
   const nav = useIntelNav()
@@ -129,8 +126,9 @@ const PivotPeers = (props: {
               Previous
             </button>
             <span className="muted" data-testid="pivot-page">
-              {formatCount(offset + 1)}–{formatCount(Math.min(page.total, offset + PIVOT_PAGE_SIZE))}{' '}
-              of {formatCount(page.total)}
+              {formatCount(offset + 1)}–
+              {formatCount(Math.min(page.total, offset + PIVOT_PAGE_SIZE))} of{' '}
+              {formatCount(page.total)}
             </span>
             <button
               type="button"
@@ -164,9 +162,7 @@ const pivotKey = (p: { kind: PivotKind; value: string }) => `${p.kind} ${p.value
  * registrar, resolved address or country, with how many others share it. A click lists them. Hidden when
  * it shares nothing. Keys and labels come from provider answers: text only.
  */
-export const EnrichmentPivotsSection = (props: {
-  indicator: PivotCenter
-}) => {
+export const EnrichmentPivotsSection = (props: { indicator: PivotCenter }) => {
   const { indicator } = props
   const [open, setOpen] = useState<string | null>(null)
   const { data, error } = useContractQuery(

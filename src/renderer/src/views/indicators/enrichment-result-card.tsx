@@ -1,13 +1,7 @@
 import { useState } from 'react'
 import type { EnrichmentResult, ProviderInfo } from '#shared/contract/enrichment.schemas'
 import type { Tlp } from '#shared/domain/enums'
-import {
-  STATUS_LABELS,
-  clip,
-  factText,
-  providerLabel,
-  skipText,
-} from './enrichment-format'
+import { STATUS_LABELS, clip, factText, providerLabel, skipText } from './enrichment-format'
 import { EnrichmentRaw } from './enrichment-raw'
 import { formatDateTime } from './format'
 

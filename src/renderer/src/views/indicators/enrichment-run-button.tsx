@@ -33,7 +33,6 @@ export const EnrichmentRunButton = () => {
   useEffect(() => {
     if (!open) return
     let live = true
-    setCount(null)
     client.call('indicators.count', { filter: cleanFilter(filter) }).then(
       (r) => {
         if (live) setCount(r.total)
@@ -69,6 +68,9 @@ export const EnrichmentRunButton = () => {
         data-testid="enrich-button"
         onClick={() => {
           setSource(selected !== null ? 'selection' : 'query')
+          // Counted afresh each time: the filter may have changed since.
+          setCount(null)
+          setCountError(null)
           setOpen(true)
         }}
       >

@@ -131,9 +131,10 @@ export const EnrichmentProviderRow = (props: {
         ) : null}
       </p>
       <p className="muted" data-testid="enrichment-provider-used">
-        Used {p.used.minute.toLocaleString('en')} of {p.settings.rateLimit.perMinute.toLocaleString('en')}{' '}
-        this minute, {p.used.day.toLocaleString('en')} of{' '}
-        {p.settings.rateLimit.perDay.toLocaleString('en')} today (UTC)
+        Used {p.used.minute.toLocaleString('en')} of{' '}
+        {p.settings.rateLimit.perMinute.toLocaleString('en')} this minute,{' '}
+        {p.used.day.toLocaleString('en')} of {p.settings.rateLimit.perDay.toLocaleString('en')}{' '}
+        today (UTC)
       </p>
       <form
         className="enrichment-provider-form"

@@ -162,8 +162,8 @@ export const EnrichmentSettingsSection = () => {
       <h2 id="settings-enrichment">Enrichment</h2>
       <p className="muted">
         Local data (GeoIP, ASN, this database, warninglists) never leaves this computer. Network
-        providers receive an indicator only when it is at or below their TLP ceiling and within their
-        budget.
+        providers receive an indicator only when it is at or below their TLP ceiling and within
+        their budget.
       </p>
       {settings.error !== null || providers.error !== null ? (
         <p className="form-error" role="alert">
