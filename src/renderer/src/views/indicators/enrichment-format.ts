@@ -74,11 +74,14 @@ export const skipText = (
 
 export const clip = (s: string, max = 300): string => (s.length > max ? `${s.slice(0, max)}…` : s)
 
-/** A fact's value as text: numbers grouped, booleans in words, nothing as a dash. */
+/**
+ * A fact's value as text: booleans in words, nothing as a dash. Numbers stay ungrouped: many are
+ * identifiers (an AS number, a port) that an analyst copies and searches for as written.
+ */
 export const factText = (v: EnrichmentFact['value']): string => {
   if (v === null) return '—'
   if (typeof v === 'boolean') return v ? 'yes' : 'no'
-  if (typeof v === 'number') return Number.isInteger(v) ? v.toLocaleString('en') : String(v)
+  if (typeof v === 'number') return String(v)
   return clip(v, 500)
 }
 

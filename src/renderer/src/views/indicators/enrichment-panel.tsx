@@ -114,6 +114,7 @@ export const EnrichmentPanel = (props: { indicatorId: string; tlp: Tlp }) => {
             className="muted"
             role="status"
             data-testid="enrichment-job"
+            data-id={job.id}
             data-status={job.status}
           >
             {job.status === 'queued' || job.status === 'running'

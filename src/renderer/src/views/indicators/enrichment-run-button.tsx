@@ -81,6 +81,7 @@ export const EnrichmentRunButton = () => {
           className="muted enrich-job"
           role="status"
           data-testid="enrich-job"
+          data-id={job.id}
           data-status={job.status}
         >
           {' '}
