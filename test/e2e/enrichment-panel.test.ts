@@ -161,14 +161,44 @@ const describeEnrichment = (start: StartHarness) => {
     await e.setProviderEnabled('virustotal', false)
   })
 
+  it('does not send above a TLP ceiling, and sends once after a confirmed, reasoned override', async () => {
+    const indicators = new IndicatorsPage(h.page)
+    const e = new EnrichmentPage(h.page)
+    // RDAP needs no key; offline mode keeps an overridden request in the queue, off the network.
+    await h.core.call('enrichment.updateSettings', {
+      patch: { offline: true, providers: { rdap: { enabled: true, maxTlp: 'green' } } },
+    })
+    await h.page.getByTestId('nav-indicators').click()
+    await indicators.waitReady()
+    await indicators.open('91.92.240[.]5')
+    await e.enrich()
+    await e.waitForCard('geoip', 'done')
+    expect((await e.readCard('geoip')).facts.country).toBe('DE')
+    await e.waitForCard('rdap', 'skipped')
+    expect(await e.skipReason('rdap')).toMatch(/TLP:RED is above RDAP.s ceiling TLP:GREEN/)
+
+    const { enabledBeforeTick } = await e.overrideTlp('rdap', 'e2e: analyst needs the registrar')
+    expect(enabledBeforeTick).toBe(false)
+    await e.waitForCard('rdap', 'queued')
+    await h.screenshot('enrichment-tlp-override')
+    const id = await idOf(h.core, '91.92.240.5')
+    const rdap = (await h.core.call('enrichment.results', { indicatorId: id })).items.find(
+      (r) => r.provider === 'rdap',
+    )
+    expect(rdap?.tlpOverride).toBe(true)
+  })
+
   it('shows the queue per provider and the scan jobs', async () => {
     const e = new EnrichmentPage(h.page)
     await e.openQueue()
     expect(await e.queueCount('geoip', 'done')).toBeGreaterThanOrEqual(2)
     expect(await e.queueCount('asn', 'done')).toBeGreaterThanOrEqual(2)
+    // Four runs: the toolbar's, the panel's Enrich and Re-run, the TLP page's Enrich; then the override.
     const statuses = await e.scanJobStatuses()
-    expect(statuses.length).toBeGreaterThanOrEqual(3)
-    expect(new Set(statuses)).toEqual(new Set(['succeeded']))
+    expect(statuses.filter((s) => s === 'succeeded').length).toBeGreaterThanOrEqual(4)
+    // The overridden RDAP request waits in the offline queue.
+    expect(await e.queueCount('rdap', 'queued')).toBe(1)
+    expect(await e.queueCount('rdap', 'skipped:tlp')).toBe(0)
     await h.screenshot('enrichment-queue')
   })
 }

@@ -99,6 +99,27 @@ export class EnrichmentPage {
     return (await body.textContent()) ?? ''
   }
 
+  /** The skip reason a provider's card states ("not sent: TLP:RED is above …"). */
+  async skipReason(provider: string): Promise<string> {
+    return (await this.card(provider).getByTestId('enrichment-skip').textContent()) ?? ''
+  }
+
+  /**
+   * "Send anyway…" on a provider skipped for TLP: the confirmation needs both the reason and the tick;
+   * answers whether Send was enabled before the tick (it must not be).
+   */
+  async overrideTlp(provider: string, reason: string): Promise<{ enabledBeforeTick: boolean }> {
+    await this.card(provider).getByTestId('enrichment-override').click()
+    const dialog = this.page.getByTestId('enrichment-override-dialog')
+    await dialog.waitFor()
+    await dialog.getByTestId('enrichment-override-reason').fill(reason)
+    const enabledBeforeTick = await dialog.getByTestId('enrichment-override-confirm').isEnabled()
+    await dialog.getByTestId('enrichment-override-check').check()
+    await dialog.getByTestId('enrichment-override-confirm').click()
+    await dialog.waitFor({ state: 'detached' })
+    return { enabledBeforeTick }
+  }
+
   // ---- pivots ----
 
   get pivots(): Locator {
