@@ -7,7 +7,7 @@ import {
   type ProviderId,
   type ProviderSettings,
 } from '#shared/contract/enrichment.schemas'
-import type { In } from '#shared/contract'
+import type { ParsedIn } from '#shared/contract'
 import { AppError } from '#shared/contract/errors'
 import type { ChangeCaller } from '../audit/change-caller'
 import type { CoreContext } from '../core-context'
@@ -44,7 +44,7 @@ const StoredSchema = z.object({
 })
 type Stored = z.infer<typeof StoredSchema>
 
-export type EnrichmentSettingsPatch = In<'enrichment.updateSettings'>['patch']
+export type EnrichmentSettingsPatch = ParsedIn<'enrichment.updateSettings'>['patch']
 
 const DNS_SERVER = /^(\[[0-9a-f:.]+\]|[0-9a-f:.]+)(:\d{1,5})?$/i
 

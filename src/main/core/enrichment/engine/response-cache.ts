@@ -27,6 +27,7 @@ export const createResponseCache = (sqlite: BetterSqlite3.Database) => {
        fetched_at = excluded.fetched_at, expires_at = excluded.expires_at`,
   )
   const prune = sqlite.prepare('DELETE FROM enrichment_cache WHERE expires_at <= ?')
+  const drop = sqlite.prepare('DELETE FROM enrichment_cache WHERE provider = ? AND lookup_key = ?')
   return {
     fresh: (provider: ProviderId, key: string, now: string): CacheEntry | undefined =>
       get.get(provider, key.slice(0, 512), now),
@@ -49,6 +50,10 @@ export const createResponseCache = (sqlite: BetterSqlite3.Database) => {
       )
     },
     prune: (now: string): number => prune.run(now).changes,
+    /** A forced re-run asks the service again: the cached answer goes. */
+    drop: (provider: ProviderId, key: string): void => {
+      drop.run(provider, key.slice(0, 512))
+    },
   }
 }
 export type ResponseCache = ReturnType<typeof createResponseCache>
