@@ -29,9 +29,11 @@ import { createEventHub } from './events/event-hub'
 import { createFeedHandlers } from './feeds/feeds.handlers'
 import { createFileHandlers } from './files/files.handlers'
 import { createFeedsService, type FeedsServiceOptions } from './feeds/feeds.service'
+import { createEnrichmentGeoHandlers } from './enrichment/enrichment-geo.handlers'
 import { createExportHandlers } from './export/export.handlers'
 import { createExportService, type ExportService } from './export/export.service'
 import { createExtractHandlers } from './extract/extract.handlers'
+import { createEnrichmentPivotHandlers } from './enrichment/enrichment-pivots.handlers'
 import { createIncidentHandlers } from './incidents/incidents.handlers'
 import { startRunSightings } from './incidents/incident-sightings'
 import { startSnapshotWriter } from './incidents/incidents-snapshot'
@@ -233,7 +235,9 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     ...createWarninglistsHandlers(warninglists),
     ...createAllowlistHandlers(ctx),
     ...createExportHandlers(exports),
+    ...createEnrichmentGeoHandlers(ctx),
     ...createIntelHandlers(ctx, createIntelService(ctx)),
+    ...createEnrichmentPivotHandlers(ctx),
     ...createAttackHandlers(attack, (call) =>
       knowledge.rebuild({ signal: call.signal, progress: call.progress }),
     ),
