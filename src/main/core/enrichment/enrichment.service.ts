@@ -52,7 +52,7 @@ type Deps = Pick<CoreContext, 'db' | 'clock' | 'events' | 'logger' | 'changes' |
   /** Rescores the indicators after their enrichment_signal was written. */
   rescore: (ids: string[]) => Promise<void>
   /** Evaluates alert rules on them; resolves with the alerts raised. */
-  evaluateAlerts: (ids: string[]) => Promise<number>
+  evaluateAlerts: (ids: string[], scanJobId: string | null) => Promise<number>
   rdap?: RdapBootstrap
 }
 
@@ -108,9 +108,19 @@ export const createEnrichmentService = (deps: Deps) => {
     }
   }
 
-  const afterWrite = async (ids: string[], providers: ProviderId[]): Promise<number> => {
+  const afterWrite = async (
+    ids: string[],
+    providers: ProviderId[],
+    scanJobId: string | null,
+  ): Promise<number> => {
     await deps.rescore(ids)
-    const raised = await deps.evaluateAlerts(ids)
+    // Before announcing the ids: the alerts' change hook then finds these alerts raised and adds none.
+    const raised = await deps.evaluateAlerts(ids, scanJobId)
+    for (let i = 0; i < ids.length; i += UPDATE_IDS_MAX)
+      events.emit('indicators.onDidChange', {
+        kind: 'updated',
+        ids: ids.slice(i, i + UPDATE_IDS_MAX),
+      })
     announce(ids, providers)
     return raised
   }
@@ -137,7 +147,7 @@ export const createEnrichmentService = (deps: Deps) => {
       for (const r of rows) byJob.set(r.scanJobId, [...(byJob.get(r.scanJobId) ?? []), r])
       for (const [jobId, list] of byJob) {
         const ids = [...new Set(list.map((r) => r.indicatorId))]
-        const alerts = await afterWrite(ids, [...new Set(list.map((r) => r.provider))])
+        const alerts = await afterWrite(ids, [...new Set(list.map((r) => r.provider))], jobId)
         if (jobId === null) continue
         const d = deltas.get(jobId) ?? {}
         await db.writes.run('enrichment.jobMetrics', () => scanJobs.bump(jobId, { ...d, alerts }))
@@ -246,7 +256,10 @@ export const createEnrichmentService = (deps: Deps) => {
       items: await Promise.all(registry.all.map(info)),
     }),
     getSettings: () => settings.read(),
-    updateSettings: async (patch: ParsedIn<'enrichment.updateSettings'>['patch'], by: ChangeCaller) => {
+    updateSettings: async (
+      patch: ParsedIn<'enrichment.updateSettings'>['patch'],
+      by: ChangeCaller,
+    ) => {
       const next = await settings.update(patch, by)
       if (!next.offline) worker.kick()
       return next
@@ -284,7 +297,10 @@ export const createEnrichmentService = (deps: Deps) => {
         fetchedAt: r.fetched_at,
       }
     },
-    run: async (input: ParsedIn<'enrichment.run'>, by: ChangeCaller): Promise<Out<'enrichment.run'>> => {
+    run: async (
+      input: ParsedIn<'enrichment.run'>,
+      by: ChangeCaller,
+    ): Promise<Out<'enrichment.run'>> => {
       if (input.target.kind === 'indicators') {
         const ids = input.target.ids
         const known = db.sqlite

@@ -37,7 +37,11 @@ export const StoredScanInputSchema = z.object({
 })
 export type StoredScanInput = z.infer<typeof StoredScanInputSchema>
 
-export type AfterWrite = (indicatorIds: string[], providers: ProviderId[]) => Promise<number>
+export type AfterWrite = (
+  indicatorIds: string[],
+  providers: ProviderId[],
+  scanJobId: string | null,
+) => Promise<number>
 
 /** Runs one persisted scan job: local providers inline per batch, network ones into the queue. */
 export const createScanJobRunner = (deps: {
@@ -278,7 +282,7 @@ export const createScanJobRunner = (deps: {
           after = page[page.length - 1].rowid
           const r = await runBatch(id, input, page, settledPairs)
           if (r.changed.length > 0) {
-            const alerts = await deps.afterWrite(r.changed, r.providers)
+            const alerts = await deps.afterWrite(r.changed, r.providers, id)
             if (alerts > 0)
               await db.writes.run('enrichment.jobAlerts', () => deps.jobs.bump(id, { alerts }))
           }
