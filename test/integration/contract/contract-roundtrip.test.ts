@@ -208,6 +208,7 @@ const CASES = {
       providers: ['geoip', 'asn', 'virustotal'],
       wait: true,
     }),
+    namesCaller: true,
   },
   'enrichment.results': { input: (s) => ({ indicatorId: s.ip }) },
   // Never asked (the run above named other providers): nothing stored.
@@ -216,7 +217,7 @@ const CASES = {
     expect: 'not_found',
   },
   'enrichment.queue': { input: () => ({}) },
-  'enrichment.scanJobs': { input: () => ({}) },
+  'enrichment.scanJobs': { input: () => ({}), namesCaller: true },
   'enrichment.scanJob': { input: () => ({ id: UUID_A }), expect: 'not_found' },
   'enrichment.cancelScanJob': { input: () => ({ id: UUID_A }), expect: 'not_found' },
   // No RDAP provider in this build yet: there is no bootstrap to refresh.
