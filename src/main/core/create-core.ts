@@ -29,6 +29,7 @@ import { createEventHub } from './events/event-hub'
 import { createFeedHandlers } from './feeds/feeds.handlers'
 import { createFileHandlers } from './files/files.handlers'
 import { createFeedsService, type FeedsServiceOptions } from './feeds/feeds.service'
+import { createEnrichmentGeoHandlers } from './enrichment/enrichment-geo.handlers'
 import { createExportHandlers } from './export/export.handlers'
 import { createExportService, type ExportService } from './export/export.service'
 import { createExtractHandlers } from './extract/extract.handlers'
@@ -234,6 +235,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     ...createWarninglistsHandlers(warninglists),
     ...createAllowlistHandlers(ctx),
     ...createExportHandlers(exports),
+    ...createEnrichmentGeoHandlers(ctx),
     ...createIntelHandlers(ctx, createIntelService(ctx)),
     ...createEnrichmentPivotHandlers(ctx),
     ...createAttackHandlers(attack, (call) =>

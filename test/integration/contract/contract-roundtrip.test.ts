@@ -149,6 +149,8 @@ const CASES = {
   'scoring.rescore': { input: () => ({ filter: { type: 'cve' } }), namesCaller: true },
   // The seed's indicators are TLP:AMBER (the default): the check warns, the start needs the confirmation.
   'export.check': { input: () => ({ target: { kind: 'indicators', filter: { tag: 'seed' } } }) },
+  // The seed's report, not yet enriched: every indicator it holds is unlocated (the same in every world).
+  'enrichment.geoCounts': { input: (s) => ({ target: { kind: 'report', id: s.report } }) },
   'export.list': { input: () => ({}) },
   'export.get': { input: (s) => ({ id: s.exportFile }) },
   'export.readFile': { input: (s) => ({ id: s.exportFile, offset: 3, length: 64 }) },
