@@ -1,13 +1,9 @@
-// The library's own entry (not its Node entry, which registers every language it ships): English only.
-import countries from 'i18n-iso-countries/index'
-import en from 'i18n-iso-countries/langs/en.json'
 import type BetterSqlite3 from 'better-sqlite3'
 import type { Out } from '#shared/contract'
 import { PIVOT_KINDS, type PivotKind } from '#shared/contract/enrichment.schemas'
 import { AppError } from '#shared/contract/errors'
+import { countryName } from '#shared/domain/countries'
 import type { IocType, RiskLevel, Tlp } from '#shared/domain/enums'
-
-countries.registerLocale(en)
 
 /**
  * Pivots (issue 12): what an indicator shares with others through enrichment (an ASN, a network range, a
@@ -72,8 +68,10 @@ export const pivotLabel = (kind: PivotKind, value: string, asOrg: string | null)
     case 'asn':
       return cut(`AS${value}${asOrg === null ? '' : ` ${asOrg}`}`)
     case 'country': {
-      const name = /^[A-Za-z]{2}$/.test(value) ? countries.getName(value.toUpperCase(), 'en') : null
-      return name ? `${name} (${value.toUpperCase()})` : cut(value)
+      const name = countryName(value)
+      return name === value || name === value.toUpperCase()
+        ? cut(value)
+        : `${name} (${value.toUpperCase()})`
     }
     default:
       return cut(value)
