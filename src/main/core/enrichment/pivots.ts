@@ -59,14 +59,22 @@ const asOrgOf = (factsJson: string | null | undefined, asn: string): string | nu
         typeof f === 'object' && f !== null && (f as { key?: unknown }).key === key,
     )?.value
   const org = value('asOrg')
-  return String(value('asn')) === asn && typeof org === 'string' && org !== '' ? org : null
+  return asnKey(String(value('asn'))) === asnKey(asn) && typeof org === 'string' && org !== ''
+    ? org
+    : null
+}
+
+/** An ASN as the ASN provider keys it ("AS9009"), from "AS9009", "as9009" or "9009"; else as given. */
+const asnKey = (v: string): string => {
+  const m = /^(?:as)?(\d+)$/i.exec(v)
+  return m === null ? v : `AS${m[1]}`
 }
 
 /** How a key reads in the panel: "AS9009 M247", "Netherlands (NL)", the value itself otherwise. */
 export const pivotLabel = (kind: PivotKind, value: string, asOrg: string | null): string => {
   switch (kind) {
     case 'asn':
-      return cut(`AS${value}${asOrg === null ? '' : ` ${asOrg}`}`)
+      return cut(`${asnKey(value)}${asOrg === null ? '' : ` ${asOrg}`}`)
     case 'country': {
       const name = countryName(value)
       return name === value || name === value.toUpperCase()
@@ -78,9 +86,9 @@ export const pivotLabel = (kind: PivotKind, value: string, asOrg: string | null)
   }
 }
 
-/** The stored form of a key the analyst typed: an ASN without its "AS". */
+/** The stored form of a key the analyst typed: an ASN as "AS9009" (the ASN provider's keys). */
 export const normalizePivotValue = (kind: PivotKind, value: string): string =>
-  kind === 'asn' && /^as\d+$/i.test(value) ? value.slice(2) : value
+  kind === 'asn' ? asnKey(value) : value
 
 export type PivotQueries = {
   /** The indicator's keys with how many OTHER indicators share each; not_found for an unknown id. */
