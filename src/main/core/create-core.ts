@@ -33,6 +33,7 @@ import { createEnrichmentGeoHandlers } from './enrichment/enrichment-geo.handler
 import { createExportHandlers } from './export/export.handlers'
 import { createExportService, type ExportService } from './export/export.service'
 import { createExtractHandlers } from './extract/extract.handlers'
+import { createEnrichmentPivotHandlers } from './enrichment/enrichment-pivots.handlers'
 import { createIncidentHandlers } from './incidents/incidents.handlers'
 import { startRunSightings } from './incidents/incident-sightings'
 import { startSnapshotWriter } from './incidents/incidents-snapshot'
@@ -236,6 +237,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     ...createExportHandlers(exports),
     ...createEnrichmentGeoHandlers(ctx),
     ...createIntelHandlers(ctx, createIntelService(ctx)),
+    ...createEnrichmentPivotHandlers(ctx),
     ...createAttackHandlers(attack, (call) =>
       knowledge.rebuild({ signal: call.signal, progress: call.progress }),
     ),

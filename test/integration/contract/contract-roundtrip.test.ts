@@ -192,6 +192,9 @@ const CASES = {
   'triage.listViews': { input: () => ({}) },
   'triage.deleteView': { input: (s) => ({ id: s.doomedView }) },
   'indicators.related': { input: (s) => ({ id: s.observed }) },
+  // Not enriched in any world: no keys, nobody shares the ASN (test/**/enrichment/pivots has the rest).
+  'enrichment.pivots': { input: (s) => ({ indicatorId: s.ip }) },
+  'enrichment.pivot': { input: () => ({ kind: 'asn', value: 'AS9009', limit: 10 }) },
   'alerts.acknowledge': { input: (s) => ({ id: s.alert }) },
   'alerts.assign': { input: (s) => ({ ids: [s.alert], assignee: 'analyst-1' }) },
   'alerts.resolve': { input: (s) => ({ id: s.alert, note: 'handled' }) },
