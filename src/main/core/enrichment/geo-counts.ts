@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import type { Out } from '#shared/contract'
 import { AppError } from '#shared/contract/errors'
 import type { IndicatorFilter } from '#shared/contract/indicators.contract'
+import { canonicalize } from '#shared/domain/canonicalize'
 import { countryName } from '#shared/domain/countries'
 import { buildFilterWhere, type SqlWhere } from '../indicators/indicator-query'
 import { indicatorId } from '../indicators/indicator-id.node'
@@ -88,13 +89,16 @@ export type GeoCounter = {
 }
 
 /**
- * The address's indicator id: an address with a colon is IPv6. DNS answers are written canonical by the DNS
- * provider, so the id computed here is the one the address's indicator has.
+ * The address's indicator id: an address with a colon is IPv6. The address is canonicalised first (as every
+ * indicator value is), so an expanded or upper-case IPv6 spelling still finds its indicator; what is not an
+ * address names no indicator.
  */
-const addressIndicatorId = (value: unknown): string | null =>
-  typeof value === 'string' && value !== ''
-    ? indicatorId(value.includes(':') ? 'ipv6' : 'ip', value.toLowerCase())
-    : null
+const addressIndicatorId = (value: unknown): string | null => {
+  if (typeof value !== 'string' || value === '') return null
+  const type = value.includes(':') ? 'ipv6' : 'ip'
+  const canonical = canonicalize(type, value)
+  return canonical.ok ? indicatorId(type, canonical.value) : null
+}
 
 /** Connections the function is registered on: registering again would expire their prepared statements. */
 const registered = new WeakSet<BetterSqlite3.Database>()

@@ -23,25 +23,26 @@ describe('enrichment.geoCounts', () => {
     const out = await geo({ kind: 'query', filter: {} })
     expect(out.countries).toEqual([
       { country: 'NL', name: 'Netherlands', count: 5 },
+      { country: 'DE', name: 'Germany', count: 2 },
       { country: 'RU', name: 'Russian Federation', count: 2 },
-      { country: 'DE', name: 'Germany', count: 1 },
       { country: 'FR', name: 'France', count: 1 },
       { country: 'US', name: 'United States of America', count: 1 },
     ])
-    expect(out.located).toBe(9)
+    expect(out.located).toBe(10)
     expect(out.unlocated).toBe(3)
   })
 
   it('follows the filter: domains only', async () => {
     const out = await geo({ kind: 'query', filter: { types: ['domain'] } })
-    // evil-c2.net through its two addresses, twin-c2.net once for its two Dutch addresses, cdn-evil.org in
-    // its own country only (not in NL as well).
+    // evil-c2.net through its two addresses, twin-c2.net once for its two Dutch addresses, v6-c2.net through
+    // an IPv6 address spelled out in full, cdn-evil.org in its own country only (not in NL as well).
     expect(out.countries.map((c) => [c.country, c.count])).toEqual([
       ['NL', 2],
+      ['DE', 1],
       ['RU', 1],
       ['US', 1],
     ])
-    expect(out).toMatchObject({ located: 3, unlocated: 1 })
+    expect(out).toMatchObject({ located: 4, unlocated: 1 })
   })
 
   it('takes GeoIP’s answer when providers disagree, upper-cases codes and ignores non-codes', async () => {
@@ -89,6 +90,7 @@ describe('enrichment.geoCounts', () => {
     const out = await geo({ kind: 'query', filter: { types: ['domain'] } })
     expect(out.countries.map((c) => [c.country, c.count])).toEqual([
       ['NL', 2],
+      ['DE', 1],
       ['US', 1],
     ])
   })
