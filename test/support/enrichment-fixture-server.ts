@@ -1,0 +1,452 @@
+/**
+ * One real HTTP server on 127.0.0.1:<random port> that answers as VirusTotal v3, AbuseIPDB v2, AlienVault OTX,
+ * Shodan, RDAP and IANA's RDAP bootstrap do, from the documented response shapes in
+ * test/fixtures/enrichment/<provider>/*.json, and misbehaves on request.
+ *
+ *   const srv = await startEnrichmentFixtureServer()
+ *   const env = { key: ENRICHMENT_FIXTURE_KEY, baseUrl: srv.baseUrl('virustotal') }   // an HttpEnv
+ *   srv.rdapBootstrap                     // { dns, ipv4, ipv6, asn } in IANA's format, every service = srv
+ *   srv.setMode('rate-limited', { provider: 'virustotal', retryAfter: '7' })   // that provider only
+ *   srv.setMode('slow', { value: '45.155.205.233', delayMs: 500 })            // that value, any provider
+ *   srv.setMode('garbage')                                                    // everything
+ *   srv.answerWith('otx', 'evil-c2.net', 200, { pulse_info: 'nope' })         // a wrong shape, by value
+ *   srv.requestsFor('virustotal')         // [{ provider, value, method, path, headers }] in arrival order
+ *   srv.reset()                           // modes and custom answers off, the log emptied
+ *   await srv.close()                     // also cuts open connections (slow answers in flight)
+ *
+ * Paths (each provider has its own prefix, so one server is all of them; baseUrl(p) includes it):
+ *   virustotal  {base}/ip_addresses/{ip} /domains/{d} /urls/{base64url id} /files/{hash}   x-apikey header
+ *   abuseipdb   {base}/check?ipAddress=…&maxAgeInDays=…                                   Key header
+ *   otx         {base}/api/v1/indicators/{section}/{value}/general                         X-OTX-API-KEY header
+ *   shodan      {base}/shodan/host/{ip}?key=…                                              key in the query
+ *   rdap        {base}domain/{name} ip/{address}[/{len}] autnum/{n}                        no key
+ *   iana        {base}/rdap/{dns,ipv4,ipv6,asn}.json (the bootstrap, for refresh tests)     no key
+ * A wrong or missing key gets the provider's documented refusal (401; OTX 403). A value without a fixture gets
+ * what the service answers for an unknown value: VirusTotal, Shodan and RDAP a 404 in their error shape,
+ * AbuseIPDB and OTX an empty record (they answer for every public address or name).
+ *
+ * Modes (last setMode wins; a value's mode beats a provider's, which beats the global one):
+ *   ok            the fixture (the default)
+ *   not-found     404 with the provider's not-found body
+ *   unauthorized  401 (OTX 403) with the provider's refusal body
+ *   rate-limited  429 with Retry-After (default '2') and the provider's quota body
+ *   server-error  500 with a short text body
+ *   slow          the fixture after delayMs (default 1000)
+ *   garbage       200 with an HTML body (not JSON)
+ *   huge          200 with a valid JSON body of hugeBytes (default 8 MiB), streamed
+ */
+import { readFileSync } from 'node:fs'
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+import { join } from 'node:path'
+
+export const ENRICHMENT_FIXTURE_KEY = 'fixture-api-key-0123456789'
+export const FIXTURE_DIR = join(__dirname, '..', 'fixtures', 'enrichment')
+
+export type FixtureProvider = 'virustotal' | 'abuseipdb' | 'otx' | 'shodan' | 'rdap' | 'iana'
+export type FixtureMode =
+  | 'ok'
+  | 'not-found'
+  | 'unauthorized'
+  | 'rate-limited'
+  | 'server-error'
+  | 'slow'
+  | 'garbage'
+  | 'huge'
+export type ModeOptions = {
+  provider?: FixtureProvider
+  value?: string
+  retryAfter?: string
+  delayMs?: number
+  hugeBytes?: number
+}
+export type LoggedLookup = {
+  provider: FixtureProvider
+  value: string
+  method: string
+  path: string
+  headers: IncomingHttpHeaders
+}
+export type RdapBootstrapFixture = Record<'dns' | 'ipv4' | 'ipv6' | 'asn', BootstrapFile>
+type BootstrapFile = {
+  description: string
+  publication: string
+  version: string
+  services: [string[], string[]][]
+}
+
+export type EnrichmentFixtureServer = {
+  origin: string
+  baseUrl(provider: FixtureProvider): string
+  rdapBootstrap: RdapBootstrapFixture
+  setMode(mode: FixtureMode, opts?: ModeOptions): void
+  answerWith(provider: FixtureProvider, value: string, status: number, body: unknown): void
+  reset(): void
+  requests: LoggedLookup[]
+  requestsFor(provider: FixtureProvider, value?: string): LoggedLookup[]
+  close(): Promise<void>
+}
+
+export const FIXTURE_SHA256 = '1bd2a096f952db2ac9ea36bcb6c2f925033a9362433c30d7bd4c157faa90e69e'
+
+/** Which fixture file answers which value, per provider (the files' own ids and addresses agree). */
+export const ENRICHMENT_FIXTURES: Record<
+  Exclude<FixtureProvider, 'iana'>,
+  Record<string, string>
+> = {
+  virustotal: {
+    '45.155.205.233': 'ip-address.json',
+    '91.92.240.5': 'ip-address-low.json',
+    'evil-c2.net': 'domain.json',
+    'http://evil-c2.net/gate.php': 'url.json',
+    [FIXTURE_SHA256]: 'file.json',
+  },
+  abuseipdb: {
+    '45.155.205.233': 'check-reported.json',
+    '91.92.240.5': 'check-some.json',
+    '2a0e:97c0:3e3:1::5': 'check-ipv6-clean.json',
+  },
+  otx: {
+    '45.155.205.233': 'ipv4-general.json',
+    'evil-c2.net': 'domain-general.json',
+    'example-cdn.de': 'domain-whitelisted.json',
+    [FIXTURE_SHA256]: 'file-general.json',
+  },
+  shodan: { '45.155.205.233': 'host-vulnerable.json', '91.92.240.5': 'host-plain.json' },
+  rdap: {
+    'evil-c2.net': 'domain-young.json',
+    'registered-long-ago.org': 'domain-old.json',
+    '45.155.205.233': 'ip-network.json',
+    '45.155.205.0/24': 'ip-network.json',
+    '91.92.240.5': 'ip-network-range.json',
+    '2a0e:97c0:3e3:1::5': 'ipv6-network.json',
+    '49505': 'autnum.json',
+  },
+}
+
+export const readFixture = (provider: string, file: string): unknown =>
+  JSON.parse(readFileSync(join(FIXTURE_DIR, provider, file), 'utf8')) as unknown
+
+type Routed = { provider: FixtureProvider; value: string; key: string | null }
+
+const header = (h: IncomingHttpHeaders, name: string): string | null => {
+  const v = h[name]
+  return typeof v === 'string' ? v : null
+}
+
+const decodeVtId = (collection: string, id: string): string =>
+  collection === 'urls' ? Buffer.from(id, 'base64url').toString('utf8') : decodeURIComponent(id)
+
+/** Which provider and value a request is about, or null for a path no provider has. */
+const route = (url: URL, h: IncomingHttpHeaders): Routed | null => {
+  const p = url.pathname
+  let m = /^\/virustotal\/api\/v3\/(ip_addresses|domains|urls|files)\/([^/]+)$/.exec(p)
+  if (m) {
+    const [, collection = '', id = ''] = m
+    return { provider: 'virustotal', value: decodeVtId(collection, id), key: header(h, 'x-apikey') }
+  }
+  if (p === '/abuseipdb/api/v2/check') {
+    const ip = url.searchParams.get('ipAddress') ?? ''
+    return { provider: 'abuseipdb', value: ip, key: header(h, 'key') }
+  }
+  m = /^\/otx\/api\/v1\/indicators\/[^/]+\/([^/]+)\/general$/.exec(p)
+  if (m)
+    return {
+      provider: 'otx',
+      value: decodeURIComponent(m[1] ?? ''),
+      key: header(h, 'x-otx-api-key'),
+    }
+  m = /^\/shodan\/shodan\/host\/([^/]+)$/.exec(p)
+  if (m) {
+    const value = decodeURIComponent(m[1] ?? '')
+    return { provider: 'shodan', value, key: url.searchParams.get('key') }
+  }
+  m = /^\/rdap\/(?:domain|ip|autnum)\/(.+)$/.exec(p)
+  if (m) return { provider: 'rdap', value: decodeURIComponent(m[1] ?? '').toLowerCase(), key: null }
+  m = /^\/iana\/rdap\/(dns|ipv4|ipv6|asn)\.json$/.exec(p)
+  if (m) return { provider: 'iana', value: m[1] ?? '', key: null }
+  return null
+}
+
+const needsKey = (p: FixtureProvider): boolean => p !== 'rdap' && p !== 'iana'
+
+const send = (
+  res: ServerResponse,
+  p: FixtureProvider,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void => {
+  const text = JSON.stringify(body)
+  const type = p === 'rdap' ? 'application/rdap+json' : 'application/json'
+  res.writeHead(status, {
+    'content-type': type,
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  })
+  res.end(text)
+}
+
+const notFoundBody = (p: FixtureProvider): unknown => {
+  switch (p) {
+    case 'abuseipdb':
+      return { errors: [{ detail: 'Not Found', status: 404 }] }
+    case 'iana':
+      return { errorCode: 404, title: 'Not Found' }
+    default:
+      return readFixture(p, 'not-found.json')
+  }
+}
+
+const refusal = (p: FixtureProvider): [number, unknown] => {
+  switch (p) {
+    case 'virustotal':
+      return [401, readFixture('virustotal', 'wrong-credentials.json')]
+    case 'abuseipdb':
+      return [401, readFixture('abuseipdb', 'unauthorized.json')]
+    case 'otx':
+      return [403, readFixture('otx', 'forbidden.json')]
+    default:
+      return [401, readFixture('shodan', 'unauthorized.json')]
+  }
+}
+
+const quotaBody = (p: FixtureProvider): unknown => {
+  switch (p) {
+    case 'virustotal':
+      return readFixture('virustotal', 'quota-exceeded.json')
+    case 'abuseipdb':
+      return readFixture('abuseipdb', 'rate-limited.json')
+    case 'otx':
+      return { detail: 'Request was throttled.' }
+    case 'shodan':
+      return { error: 'Rate limit reached (1/second)' }
+    default:
+      return {
+        errorCode: 429,
+        title: 'Too Many Requests',
+        description: ['Query rate limit exceeded'],
+      }
+  }
+}
+
+/** What the service says about a value it has no record of (AbuseIPDB and OTX: an empty record). */
+const unknownAnswer = (r: Routed): [number, unknown] => {
+  if (r.provider === 'abuseipdb') {
+    const v6 = r.value.includes(':')
+    return [
+      200,
+      {
+        data: {
+          ipAddress: r.value,
+          isPublic: true,
+          ipVersion: v6 ? 6 : 4,
+          isWhitelisted: null,
+          abuseConfidenceScore: 0,
+          countryCode: null,
+          usageType: null,
+          isp: null,
+          domain: null,
+          hostnames: [],
+          isTor: false,
+          totalReports: 0,
+          numDistinctUsers: 0,
+          lastReportedAt: null,
+        },
+      },
+    ]
+  }
+  if (r.provider === 'otx') {
+    return [
+      200,
+      {
+        indicator: r.value,
+        pulse_info: { count: 0, pulses: [], references: [], related: {} },
+        false_positive: [],
+        validation: [],
+        sections: ['general'],
+      },
+    ]
+  }
+  return [404, notFoundBody(r.provider)]
+}
+
+const bootstrapFor = (origin: string): RdapBootstrapFixture => {
+  const base = [`${origin}/rdap/`]
+  const file = (what: string, services: string[][]): BootstrapFile => ({
+    description: `RDAP bootstrap file for ${what} (test fixture: every service is the fixture server)`,
+    publication: '2026-12-01T00:00:00Z',
+    version: '1.0',
+    services: services.map((entries): [string[], string[]] => [entries, base]),
+  })
+  return {
+    dns: file('Domain Name System registrations', [['net', 'org'], ['de']]),
+    ipv4: file('IPv4 address allocations', [['45.0.0.0/8', '91.0.0.0/8']]),
+    ipv6: file('IPv6 address allocations', [['2a00::/12']]),
+    asn: file('Autonomous System Number allocations', [['49152-65535', '1-1876']]),
+  }
+}
+
+type ModeRule = { mode: FixtureMode; opts: ModeOptions }
+
+const DEFAULT_HUGE = 8 * 1024 * 1024
+
+const streamHuge = (res: ServerResponse, bytes: number): void => {
+  const head = '{"data":{"pad":"'
+  const tail = '"}}'
+  const padding = Math.max(0, bytes - head.length - tail.length)
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    'content-length': head.length + padding + tail.length,
+  })
+  res.write(head)
+  const chunk = Buffer.alloc(64 * 1024, 'x')
+  let left = padding
+  const pump = (): void => {
+    while (left > 0) {
+      const n = Math.min(left, chunk.length)
+      left -= n
+      if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
+        res.once('drain', pump)
+        return
+      }
+    }
+    res.end(tail)
+  }
+  pump()
+}
+
+export const startEnrichmentFixtureServer = async (
+  opts: { key?: string } = {},
+): Promise<EnrichmentFixtureServer> => {
+  const key = opts.key ?? ENRICHMENT_FIXTURE_KEY
+  const requests: LoggedLookup[] = []
+  const rules: ModeRule[] = []
+  const custom = new Map<string, { status: number; body: unknown }>()
+  const sockets = new Set<Socket>()
+  const timers = new Set<NodeJS.Timeout>()
+  let bootstrap: RdapBootstrapFixture | null = null
+
+  const modeFor = (r: Routed): ModeRule | undefined => {
+    const rank = (rule: ModeRule): number =>
+      (rule.opts.value === undefined ? 0 : 2) + (rule.opts.provider === undefined ? 0 : 1)
+    const applies = (rule: ModeRule): boolean =>
+      (rule.opts.value === undefined || rule.opts.value === r.value) &&
+      (rule.opts.provider === undefined || rule.opts.provider === r.provider)
+    let best: ModeRule | undefined
+    for (const rule of rules) if (applies(rule) && (!best || rank(rule) >= rank(best))) best = rule
+    return best
+  }
+
+  const answer = (res: ServerResponse, r: Routed): void => {
+    const own = custom.get(`${r.provider}\u0000${r.value}`)
+    if (own) return send(res, r.provider, own.status, own.body)
+    if (r.provider === 'iana') {
+      const registry = r.value as keyof RdapBootstrapFixture
+      return send(res, r.provider, 200, bootstrap?.[registry])
+    }
+    const file = ENRICHMENT_FIXTURES[r.provider][r.value]
+    if (file) return send(res, r.provider, 200, readFixture(r.provider, file))
+    const [status, body] = unknownAnswer(r)
+    send(res, r.provider, status, body)
+  }
+
+  const handle = (res: ServerResponse, r: Routed): void => {
+    const rule = modeFor(r)
+    const mode = rule?.mode ?? 'ok'
+    switch (mode) {
+      case 'ok':
+        break
+      case 'not-found':
+        return send(res, r.provider, 404, notFoundBody(r.provider))
+      case 'unauthorized': {
+        const [status, body] = refusal(r.provider)
+        return send(res, r.provider, status, body)
+      }
+      case 'rate-limited':
+        return send(res, r.provider, 429, quotaBody(r.provider), {
+          'retry-after': rule?.opts.retryAfter ?? '2',
+        })
+      case 'server-error':
+        res.writeHead(500, { 'content-type': 'text/plain' }).end('internal server error')
+        return
+      case 'slow': {
+        const t = setTimeout(() => {
+          timers.delete(t)
+          if (!res.destroyed) answer(res, r)
+        }, rule?.opts.delayMs ?? 1000)
+        timers.add(t)
+        return
+      }
+      case 'garbage':
+        res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>502 Bad Gateway<hr>')
+        return
+      case 'huge':
+        return streamHuge(res, rule?.opts.hugeBytes ?? DEFAULT_HUGE)
+    }
+    if (needsKey(r.provider) && r.key !== key) {
+      const [status, body] = refusal(r.provider)
+      return send(res, r.provider, status, body)
+    }
+    answer(res, r)
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const r = route(url, req.headers)
+    if (!r) {
+      res
+        .writeHead(404, { 'content-type': 'text/plain' })
+        .end(`no enrichment fixture route ${url.pathname}`)
+      return
+    }
+    requests.push({
+      provider: r.provider,
+      value: r.value,
+      method: req.method ?? 'GET',
+      path: url.pathname + url.search,
+      headers: req.headers,
+    })
+    handle(res, r)
+  })
+  server.on('connection', (s) => {
+    sockets.add(s)
+    s.on('close', () => sockets.delete(s))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  bootstrap = bootstrapFor(origin)
+  const bases: Record<FixtureProvider, string> = {
+    virustotal: `${origin}/virustotal/api/v3`,
+    abuseipdb: `${origin}/abuseipdb/api/v2`,
+    otx: `${origin}/otx`,
+    shodan: `${origin}/shodan`,
+    rdap: `${origin}/rdap/`,
+    iana: `${origin}/iana`,
+  }
+  return {
+    origin,
+    baseUrl: (p) => bases[p],
+    rdapBootstrap: bootstrap,
+    setMode: (mode, o = {}) => {
+      rules.push({ mode, opts: o })
+    },
+    answerWith: (provider, value, status, body) => {
+      custom.set(`${provider}\u0000${value}`, { status, body })
+    },
+    reset: () => {
+      rules.length = 0
+      custom.clear()
+      requests.length = 0
+    },
+    requests,
+    requestsFor: (provider, value) =>
+      requests.filter((r) => r.provider === provider && (value === undefined || r.value === value)),
+    close: async () => {
+      for (const t of timers) clearTimeout(t)
+      timers.clear()
+      for (const s of sockets) s.destroy()
+      await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())))
+    },
+  }
+}
