@@ -51,5 +51,12 @@ export const describeAlertCondition = (c: AlertCondition): string => {
       return `project ${c.projectId}`
     case 'warninglist_miss':
       return 'a new indicator on no warninglist'
+    case 'enrichment_verdict': {
+      const who =
+        c.minProviders === 1
+          ? 'an enrichment provider calls it'
+          : `${c.minProviders} enrichment providers or more call it`
+      return `${who} ${c.minLevel === 'suspicious' ? 'suspicious or malicious' : 'malicious'}`
+    }
   }
 }

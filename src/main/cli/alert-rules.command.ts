@@ -1,6 +1,7 @@
 import { AppError } from '#shared/contract'
 import {
   ALERT_RULE_KINDS,
+  ENRICHMENT_VERDICT_LEVELS,
   type AlertCondition,
   type AlertRule,
 } from '#shared/contract/alerts.contract'
@@ -65,6 +66,12 @@ const conditionOf = (args: ParsedArgs): AlertCondition => {
       return { kind, projectId: need('project') }
     case 'warninglist_miss':
       return { kind }
+    case 'enrichment_verdict':
+      return {
+        kind,
+        minLevel: oneOf(ENRICHMENT_VERDICT_LEVELS, need('min-level'), 'min-level'),
+        minProviders: intOpt(args, 'min-providers', { min: 1, max: 4 }) ?? 1,
+      }
   }
 }
 
@@ -118,6 +125,16 @@ export const alertRulesAddCommand: CommandSpec = {
     tag: { type: 'string', arg: 'T', description: 'tag: the tag to watch' },
     malware: { type: 'string', arg: 'M', description: 'malware: the family a source names' },
     project: { type: 'string', arg: 'ID', description: "project: the project's id" },
+    'min-level': {
+      type: 'string',
+      arg: 'L',
+      description: `enrichment_verdict: a provider calls it L or worse (${ENRICHMENT_VERDICT_LEVELS.join(', ')})`,
+    },
+    'min-providers': {
+      type: 'string',
+      arg: 'N',
+      description: 'enrichment_verdict: at least N providers (1-4, default 1)',
+    },
     severity: {
       type: 'string',
       arg: 'N',

@@ -18,10 +18,14 @@ export const ALERT_RULE_KINDS = [
   'malware',
   'project',
   'warninglist_miss',
+  'enrichment_verdict',
 ] as const
 export type AlertRuleKind = (typeof ALERT_RULE_KINDS)[number]
 
 const Severity100 = z.number().int().min(0).max(100)
+
+/** The provider verdicts an enrichment_verdict rule can ask for (each includes the worse one). */
+export const ENRICHMENT_VERDICT_LEVELS = ['suspicious', 'malicious'] as const
 const RuleText = z.string().trim().min(1).max(200)
 
 export const AlertConditionSchema = z.discriminatedUnion('kind', [
@@ -37,6 +41,15 @@ export const AlertConditionSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('project'), projectId: Uuid }),
   /** A new indicator that no warninglist matched: something never seen and not known-benign. */
   z.strictObject({ kind: z.literal('warninglist_miss') }),
+  /**
+   * Enrichment: at least minProviders of the providers that judge (VirusTotal, AbuseIPDB, OTX, Shodan) call
+   * the indicator minLevel or worse. Evaluated when the enrichment engine writes results.
+   */
+  z.strictObject({
+    kind: z.literal('enrichment_verdict'),
+    minLevel: z.enum(ENRICHMENT_VERDICT_LEVELS),
+    minProviders: z.number().int().min(1).max(4).default(1),
+  }),
 ])
 export type AlertCondition = z.infer<typeof AlertConditionSchema>
 

@@ -7,7 +7,11 @@ import { Uuid } from './common.schemas'
  * job's result without importing the scoring methods (which return jobs).
  */
 
-/** The named terms of a score, in the order the breakdown lists them (src/main/core/scoring). */
+/**
+ * The named terms of a score (src/main/core/scoring). A stored breakdown keeps points by position here, so a
+ * new term is appended and a name is never removed or moved: young_domain took the slot of the enrichment
+ * placeholder (always 0) it replaced.
+ */
 export const SCORE_TERMS = [
   'source_reliability',
   'sources',
@@ -16,11 +20,13 @@ export const SCORE_TERMS = [
   'classification',
   'threat_context',
   'url_analysis',
-  'enrichment',
+  'young_domain',
   'warninglist',
   'analyst_severity',
   'analyst_score',
   'analyst_verdict',
+  'hosting_asn',
+  'provider_verdicts',
 ] as const
 export const ScoreTermNameSchema = z.enum(SCORE_TERMS)
 export type ScoreTermName = (typeof SCORE_TERMS)[number]

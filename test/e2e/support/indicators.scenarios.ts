@@ -124,7 +124,8 @@ export const describeIndicatorFlows = (start: StartHarness) => {
       expect.arrayContaining([
         'source_reliability',
         'url_analysis',
-        'enrichment',
+        'young_domain',
+        'provider_verdicts',
         'analyst_severity',
       ]),
     )

@@ -1,5 +1,10 @@
 import type BetterSqlite3 from 'better-sqlite3'
-import type { AlertCondition, AlertNotice, AlertRule } from '#shared/contract/alerts.contract'
+import type {
+  AlertCondition,
+  AlertNotice,
+  AlertRule,
+  ENRICHMENT_VERDICT_LEVELS,
+} from '#shared/contract/alerts.contract'
 import { SEVERITY_RANK, assertNever } from '#shared/domain/enums'
 
 /**
@@ -17,6 +22,7 @@ export type EvaluationScope = { since: string } | { ids: readonly string[] }
 export type TriggerVia =
   | { kind: 'batch'; method: string; actor: string; transport: string; runId: string | null }
   | { kind: 'change'; change: 'created' | 'updated' }
+  | { kind: 'enrichment'; scanJobId: string | null }
 
 export type EvaluationResult = {
   created: number
@@ -37,6 +43,28 @@ const INDICATOR_SEVERITY_SQL = `max(i.score, CASE i.severity WHEN 'critical' THE
 const UUID_V4_SQL = `lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' ||
   substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) ||
   substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`
+
+/** The levels at or above a rule's minimum, as SQL literals (from the fixed enum, never from input). */
+const LEVELS_SQL: Record<(typeof ENRICHMENT_VERDICT_LEVELS)[number], string> = {
+  suspicious: "'suspicious', 'malicious'",
+  malicious: "'malicious'",
+}
+
+/**
+ * How many verdicts in indicators.enrichment_signal (the engine's JSON, enrichment-signal.ts) are at the
+ * level or worse, at least @p. The signal is read, never trusted: CASE keeps json_each and json_extract off
+ * a value that is not JSON, or a verdict that is not an object, so one bad row cannot fail a whole batch's
+ * evaluation.
+ */
+const enrichmentVerdictSql = (minLevel: (typeof ENRICHMENT_VERDICT_LEVELS)[number]) =>
+  `CASE WHEN json_valid(i.enrichment_signal) THEN (
+    SELECT count(*) FROM json_each(i.enrichment_signal, '$.verdicts') v
+    WHERE CASE WHEN v.type = 'object' THEN json_extract(v.value, '$.level') END IN (${LEVELS_SQL[minLevel]})
+  ) ELSE 0 END >= @p`
+
+/** What an enrichment rule's alert records of what matched: the signal's verdicts (null when none). */
+const ENRICHMENT_MATCHED_SQL = `, 'enrichment', CASE WHEN json_valid(i.enrichment_signal)
+  THEN json_extract(i.enrichment_signal, '$.verdicts') END`
 
 /** The rule's predicate over `i` (indicators) and its one parameter. */
 export const conditionSql = (c: AlertCondition): { sql: string; param?: string | number } => {
@@ -59,6 +87,8 @@ export const conditionSql = (c: AlertCondition): { sql: string; param?: string |
     case 'warninglist_miss':
       // New: created by the very change being evaluated (an update moves updated_at past created_at).
       return { sql: 'i.created_at = i.updated_at AND i.warninglist_hits = 0' }
+    case 'enrichment_verdict':
+      return { sql: enrichmentVerdictSql(c.minLevel), param: c.minProviders }
     default:
       return assertNever(c, 'alert rule kind')
   }
@@ -91,7 +121,9 @@ export const ruleSql = (rule: AlertRule, scope: EvaluationScope): string => {
          json_object('rule', json(@ruleJson), 'via', json(@viaJson), 'matched', json_object(
            'indicatorId', i.id, 'type', i.type, 'value', substr(i.value, 1, 500), 'score', i.score,
            'severity', i.severity, 'tags', json(i.tags), 'projectId', i.project_id,
-           'warninglistHits', i.warninglist_hits, 'changedAt', i.updated_at)),
+           'warninglistHits', i.warninglist_hits, 'changedAt', i.updated_at${
+             rule.condition.kind === 'enrichment_verdict' ? ENRICHMENT_MATCHED_SQL : ''
+           })),
          'rule:' || @ruleId || ':indicator:' || i.id, 1, i.updated_at, @now, @now, @webhook
        FROM ${within.from}
        WHERE ${within.where} AND (${cond.sql})${suppress}

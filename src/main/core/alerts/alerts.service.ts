@@ -46,6 +46,9 @@ export type AlertsServiceOptions = {
   onPendingWebhook?: () => void
 }
 
+/** Indicator ids per evaluation of evaluateEnrichment (one write-queue job and transaction each). */
+export const ENRICHMENT_EVALUATION_CHUNK = 1000
+
 /** Alerts named in one trigger's change-log entry (the count covers the rest). */
 const LOGGED_IDS_MAX = 100
 
@@ -174,7 +177,11 @@ export const createAlertsService = (ctx: CoreContext, opts: AlertsServiceOptions
    * Runs the enabled rules over a scope of indicators, on the write queue, in one transaction. Incidents
    * are opened after the job (the incidents service writes through the same queue).
    */
-  const evaluate = async (scope: EvaluationScope, via: TriggerVia, by: ChangeCaller) => {
+  const evaluate = async (
+    scope: EvaluationScope,
+    via: TriggerVia,
+    by: ChangeCaller,
+  ): Promise<{ created: number; retriggered: number }> => {
     const outcome = await db.writes.run('alerts.evaluate', async () => {
       const enabled = (await rules().enabled()).map(toAlertRule)
       if (enabled.length === 0) return null
@@ -205,9 +212,10 @@ export const createAlertsService = (ctx: CoreContext, opts: AlertsServiceOptions
       })()
       return { enabled, result, webhookPending }
     })
-    if (outcome === null) return
+    if (outcome === null) return { created: 0, retriggered: 0 }
     const { enabled, result, webhookPending } = outcome
-    if (result.created + result.retriggered === 0) return
+    const counts = { created: result.created, retriggered: result.retriggered }
+    if (result.created + result.retriggered === 0) return counts
     events.emit('alerts.onDidChange', { kind: 'triggered' })
     if (result.created > 0) {
       events.emit('alerts.onDidTrigger', { alerts: result.notices, count: result.created })
@@ -215,6 +223,30 @@ export const createAlertsService = (ctx: CoreContext, opts: AlertsServiceOptions
     }
     if (result.incidentCandidates.size > 0)
       await openIncidents(enabled, result.incidentCandidates, by)
+    return counts
+  }
+
+  /**
+   * What the enrichment engine calls after writing a batch's results and signals and rescoring them
+   * (ScoringService.rescoreIndicators): every enabled rule over those indicators, enrichment_verdict rules
+   * and score rules alike (a verdict moves the score), in chunks of ENRICHMENT_EVALUATION_CHUNK ids.
+   * Answers how many alerts were raised (new ones; a re-trigger of an open alert is not counted), for the
+   * scan job's alertsTriggered. Call it before announcing the ids (indicators.onDidChange): the change
+   * hook then finds the alerts already raised and adds none.
+   */
+  const evaluateEnrichment = async (
+    indicatorIds: readonly string[],
+    opts: { scanJobId?: string | null; by?: ChangeCaller } = {},
+  ): Promise<number> => {
+    const via: TriggerVia = { kind: 'enrichment', scanJobId: opts.scanJobId ?? null }
+    const by = evaluationCaller(opts.by ?? CORE_CALLER)
+    const unique = [...new Set(indicatorIds)]
+    let created = 0
+    for (let i = 0; i < unique.length; i += ENRICHMENT_EVALUATION_CHUNK) {
+      const ids = unique.slice(i, i + ENRICHMENT_EVALUATION_CHUNK)
+      created += (await evaluate({ ids }, via, by)).created
+    }
+    return created
   }
 
   const openIncidents = async (
@@ -264,8 +296,10 @@ export const createAlertsService = (ctx: CoreContext, opts: AlertsServiceOptions
   const logFailure = (e: unknown) => ctx.logger.warn('alert rule evaluation failed', { error: e })
   // Evaluations started by hooks, so waitForIdle can wait for their incidents and events too.
   const inFlight = new Set<Promise<void>>()
-  const track = (p: Promise<void>) => {
-    const done = p.catch(logFailure).finally(() => inFlight.delete(done))
+  const track = (p: Promise<unknown>) => {
+    const done: Promise<void> = p
+      .then(() => undefined, logFailure)
+      .finally(() => inFlight.delete(done))
     inFlight.add(done)
   }
 
@@ -293,6 +327,7 @@ export const createAlertsService = (ctx: CoreContext, opts: AlertsServiceOptions
   return {
     subscribe,
     evaluate,
+    evaluateEnrichment,
     /** Resolves once the evaluations the hooks started have finished. */
     waitForIdle: async () => {
       while (inFlight.size > 0) await Promise.all([...inFlight])

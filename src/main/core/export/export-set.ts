@@ -1,3 +1,4 @@
+import type { Out } from '#shared/contract'
 import type { Indicator } from '#shared/contract/indicators.contract'
 import type { IntelEntity, IntelRelationship, ThreatReport } from '#shared/contract/intel.schemas'
 import type { Tlp } from '#shared/domain/enums'
@@ -32,6 +33,11 @@ export type ExportSet = {
    * reads the pages once for its table after the charts that `stats` already gave it.
    */
   indicators: () => AsyncIterable<readonly Indicator[]>
+  /**
+   * Where the indicators are hosted (enrichment.geoCounts over the same indicators), for the PDF's world map.
+   * A function so that formats without a map do not pay for it; absent when the set holds no indicators.
+   */
+  geo?: () => Out<'enrichment.geoCounts'>
 }
 
 /** Aggregates over the set's indicators, computed in SQL, for the charts and the title page. */

@@ -9,13 +9,14 @@ import {
   type Severity,
 } from '#shared/domain/enums'
 import type { Reliability } from '#core/feeds/engine/engine-types'
+import type { EnrichmentSignal } from '#core/enrichment/enrichment-signal'
 import { applyDecay, decayModelFor } from './decay'
+import { enrichmentTerms } from './enrichment-terms'
 import {
   analystScoreTerm,
   analystSeverityTerm,
   classificationTerm,
   confidenceTerm,
-  enrichmentTerm,
   reliabilityTerm,
   sightingsTerm,
   sourcesTerm,
@@ -44,6 +45,8 @@ export type ScoreInputs = {
   malware: string | null
   urlScore: number | null
   warninglistHits: number
+  /** What enrichment found (indicators.enrichment_signal); null: not enriched, or nothing the score weighs. */
+  enrichment: EnrichmentSignal | null
   /** An analyst's verdict; a false-positive mark counts as a false-positive verdict. */
   verdict: Verdict | null
   /** Set when an analyst edited the severity: a term, and it decides the risk level. */
@@ -88,7 +91,7 @@ export const scoreTerms = (i: ScoreInputs): { terms: ScoreTerm[]; baseScore: num
     classificationTerm(i.classification),
     threatContextTerm(i.threatType, i.malware),
     urlAnalysisTerm(i.urlScore),
-    enrichmentTerm(),
+    ...enrichmentTerms(i.enrichment, i.type),
     warninglistTerm(i.warninglistHits),
     analystSeverityTerm(i.analystSeverity),
   ]

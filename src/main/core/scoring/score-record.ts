@@ -68,6 +68,8 @@ export const mergeFacts = (stored: ScoreFacts, seen: ScoreFacts): ScoreFacts => 
 export const serializeScore = (terms: readonly ScoreTerm[], facts: ScoreFacts): string => {
   const p: (number | null)[] = SCORE_TERMS.map(() => null)
   for (const t of terms) p[TERM_INDEX.get(t.term) ?? 0] = t.points
+  // Terms appended to SCORE_TERMS later sit at the end: absent ones cost nothing.
+  while (p.length > 0 && p[p.length - 1] === null) p.pop()
   const f: Record<string, string | number> = {}
   if (facts.rel !== null) f.r = facts.rel
   if (facts.conf !== null) f.c = facts.conf

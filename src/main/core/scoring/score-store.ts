@@ -11,6 +11,7 @@ import {
   type ScoringConfig,
 } from './compute-score'
 import { decayClockStart } from './decay'
+import { parseEnrichmentSignal } from './enrichment-terms'
 import { boundName, parseStoredScore, serializeScore, type ScoreFacts } from './score-record'
 
 /**
@@ -50,6 +51,7 @@ export type ScoreSourceRow = {
   verdict_at: string | null
   warninglist_hits: number
   url_score: number | null
+  enrichment_signal: string | null
   last_seen: string | null
   created_at: string
   obs_conf: number | null
@@ -61,7 +63,7 @@ export type ScoreSourceRow = {
 const ROW_COLUMNS = `i.rowid AS rowid, i.id, i.type, i.classification, i.confidence, i.severity, i.score,
   i.risk_level, i.analyst_fields, i.false_positive, i.source_count, i.sighting_count, i.base_score,
   i.score_terms, i.risk_decided_by, i.decay_from, i.expires_at, i.expired, i.analyst_verdict, i.verdict_at,
-  i.warninglist_hits, i.url_score, i.last_seen, i.created_at`
+  i.warninglist_hits, i.url_score, i.enrichment_signal, i.last_seen, i.created_at`
 
 /**
  * A rowid range of indicators with their observations' aggregates: one range scan of the indicators'
@@ -149,6 +151,7 @@ export const inputsOfRow = (r: ScoreSourceRow, facts: ScoreFacts, nowIso: string
     malware: facts.mw,
     urlScore: r.url_score,
     warninglistHits: r.warninglist_hits,
+    enrichment: parseEnrichmentSignal(r.enrichment_signal),
     verdict: verdictOf(r),
     analystSeverity: bits & ANALYST_FIELD.severity ? r.severity : null,
     analystScore: bits & ANALYST_FIELD.score ? facts.as : null,
@@ -166,6 +169,9 @@ export const scoreRow = (
 
 export type RangeOutcome = { scored: number; expired: number; changed: number }
 
+/** What rescoring named indicators did: the ids found, and those whose score or risk level moved. */
+export type IdsOutcome = { scored: number; changedIds: string[]; missingIds: string[] }
+
 export type ScoreStore = {
   /** Rescores the indicators with rowid in [from, to) that match the filter. Caller opens the transaction. */
   rescoreRange(
@@ -178,6 +184,8 @@ export type ScoreStore = {
   ): RangeOutcome
   /** Rescores one row (after a single write; `analystScore` when the edit set the score by hand). */
   rescoreRowid(rowid: number, config: ScoringConfig, now: Date, analystScore?: number): void
+  /** Rescores the named indicators (after enrichment wrote their signal). Caller opens the transaction. */
+  rescoreIds(ids: readonly string[], config: ScoringConfig, now: Date): IdsOutcome
   /** Only the decay of the scored rows in [from, to): score, risk level, expiry. */
   redecayRange(from: number, to: number, config: ScoringConfig, now: Date): RangeOutcome
   maxRowid(): number
@@ -214,6 +222,9 @@ export const createScoreStore = (sqlite: BetterSqlite3.Database): ScoreStore => 
   }
   const update = sqlite.prepare(UPDATE_SCORE_SQL)
   const maxRowid = sqlite.prepare<[], number | null>('SELECT max(rowid) FROM indicators').pluck()
+  const rowidsOf = sqlite.prepare<[string], { rowid: number; id: string }>(
+    'SELECT rowid, id FROM indicators WHERE id IN (SELECT value FROM json_each(?)) ORDER BY rowid',
+  )
   const decayRows = sqlite.prepare<[number, number], DecayRow>(
     `SELECT rowid, type, base_score, decay_from, score, risk_level, expired, analyst_fields, severity,
        analyst_verdict, false_positive
@@ -265,6 +276,20 @@ export const createScoreStore = (sqlite: BetterSqlite3.Database): ScoreStore => 
     rescoreRange,
     rescoreRowid: (rowid, config, now, analystScore) => {
       rescoreRange(rowid, rowid + 1, {}, config, now, analystScore)
+    },
+    rescoreIds: (ids, config, now) => {
+      const unique = [...new Set(ids)]
+      const found = rowidsOf.all(JSON.stringify(unique))
+      const out: IdsOutcome = { scored: 0, changedIds: [], missingIds: [] }
+      const seen = new Set<string>()
+      for (const { rowid, id } of found) {
+        seen.add(id)
+        const r = rescoreRange(rowid, rowid + 1, {}, config, now)
+        out.scored += r.scored
+        if (r.changed > 0) out.changedIds.push(id)
+      }
+      out.missingIds = unique.filter((id) => !seen.has(id))
+      return out
     },
     redecayRange: (from, to, config, now) => {
       const nowMs = now.getTime()

@@ -10,7 +10,8 @@ import { RELIABILITY_CONFIDENCE, type Reliability } from '#core/feeds/engine/eng
  *   sources (up to 20) and repeated sightings (up to 6);
  * - what the sources said: their confidence (-15 .. +15 around 50), their classification (malicious +20,
  *   benign -25), a named malware family (+8) and threat type (+5);
- * - analysis: the URL model's verdict (-15 .. +15 around 50), enrichment (none yet);
+ * - analysis: the URL model's verdict (-15 .. +15 around 50); enrichment: provider verdicts (-8 .. +20),
+ *   a young domain and a hosting or bulletproof ASN (up to 20 together): enrichment-terms.ts;
  * - known-benign lists take a lot away (-30, -40 from two lists on), because a hit is usually decisive;
  * - the analyst has the last word: severity (-20 .. +15), a hand-set score replaces the sum, a true
  *   positive adds 25, a false positive holds the score at FALSE_POSITIVE_CAP whatever the rest says.
@@ -134,13 +135,6 @@ export const urlAnalysisTerm = (urlScore: number | null): ScoreTerm =>
         points: Math.round(0.3 * (urlScore - 50)),
         detail: `URL analysis scored it ${urlScore}`,
       }
-
-/** Enrichment (lookups in other services) lands later: the term is there so the breakdown says so. */
-export const enrichmentTerm = (): ScoreTerm => ({
-  term: 'enrichment',
-  points: 0,
-  detail: 'no enrichment yet',
-})
 
 export const warninglistTerm = (hits: number): ScoreTerm => {
   if (hits <= 0) return { term: 'warninglist', points: 0, detail: 'on no known-benign list' }

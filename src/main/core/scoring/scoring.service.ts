@@ -11,6 +11,7 @@ import type { CoreContext } from '../core-context'
 import type { JobControl, JobRegistry } from '../jobs/job-registry'
 import { decayAndDecide, riskReason, scoreTerms } from './compute-score'
 import { decayModelFor } from './decay'
+import { ENRICHMENT_TERM_NAMES } from './enrichment-terms'
 import { parseStoredScore } from './score-record'
 import {
   SELECT_ONE_SQL,
@@ -19,6 +20,7 @@ import {
   factsOfRow,
   inputsOfRow,
   selectRangeSql,
+  type IdsOutcome,
   type RangeOutcome,
   type ScoreSourceRow,
 } from './score-store'
@@ -43,6 +45,8 @@ export type MarkFalsePositive = (
   falsePositive: boolean,
   reason: string | undefined,
 ) => Promise<unknown>
+
+const ENRICHMENT_TERMS = new Set<string>(ENRICHMENT_TERM_NAMES)
 
 const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve))
 
@@ -84,7 +88,14 @@ export const createScoringService = (deps: ScoringDeps) => {
         ? fresh.terms
         : fresh.terms.flatMap((t) => {
             const points = stored.points[t.term]
-            return points === undefined ? [] : [{ ...t, points }]
+            if (points !== undefined) return [{ ...t, points }]
+            // Scored before the enrichment terms existed: they did not count, and the breakdown says so.
+            if (!ENRICHMENT_TERMS.has(t.term)) return []
+            return [
+              t.points === 0
+                ? t
+                : { ...t, points: 0, detail: `${t.detail} (not counted yet: not rescored since)` },
+            ]
           })
     const base = row.base_score ?? fresh.baseScore
     const decayFrom = row.decay_from ?? clockOf(row, now.toISOString())
@@ -290,9 +301,31 @@ export const createScoringService = (deps: ScoringDeps) => {
     return sweeping
   }
 
+  /**
+   * Rescores the named indicators now, in chunks of RESCORE_CHUNK ids per write-queue job: what the
+   * enrichment engine calls after writing indicators.enrichment_signal, so score and risk level follow the
+   * signal. Announces nothing: the caller evaluates alert rules (alerts.evaluateEnrichment) and then emits
+   * indicators.onDidChange for the ids, so an evaluation is credited to enrichment and runs once.
+   */
+  const rescoreIndicators = async (ids: readonly string[]): Promise<IdsOutcome> => {
+    const out: IdsOutcome = { scored: 0, changedIds: [], missingIds: [] }
+    for (let i = 0; i < ids.length; i += RESCORE_CHUNK) {
+      const chunk = ids.slice(i, i + RESCORE_CHUNK)
+      const r = await db.writes.run('scoring.rescoreIndicators', () =>
+        sqlite.transaction(() => store.rescoreIds(chunk, deps.scoring.config(), clock.now()))(),
+      )
+      out.scored += r.scored
+      out.changedIds.push(...r.changedIds)
+      out.missingIds.push(...r.missingIds)
+      if (i + RESCORE_CHUNK < ids.length) await yieldToEvents()
+    }
+    return out
+  }
+
   let timer: NodeJS.Timeout | null = null
   return {
     breakdown,
+    rescoreIndicators,
     setVerdict,
     rescore: (filter: RescoreFilter, by: ChangeCaller): Job =>
       deps.jobs.start('scoring.rescore', by.actor, rescoreWork(filter, by)),

@@ -32,6 +32,7 @@ const CONDITIONS: AlertCondition[] = [
   { kind: 'malware', malware: 'qakbot' },
   { kind: 'project', projectId: ID },
   { kind: 'warninglist_miss' },
+  { kind: 'enrichment_verdict', minLevel: 'suspicious', minProviders: 1 },
 ]
 
 const planOf = (sql: string, params: Record<string, unknown>): string =>

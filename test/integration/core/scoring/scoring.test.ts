@@ -46,7 +46,9 @@ describe('score at ingest', () => {
       points: 0,
       detail: 'not analysed',
     })
-    expect(term(first, 'enrichment')?.detail).toBe('no enrichment yet')
+    for (const name of ['young_domain', 'hosting_asn', 'provider_verdicts']) {
+      expect(term(first, name)).toEqual({ term: name, points: 0, detail: 'no enrichment yet' })
+    }
     expect(first.baseScore).toBe(first.terms.reduce((n, x) => n + x.points, 0))
     expect(first).toMatchObject({
       score: first.baseScore,

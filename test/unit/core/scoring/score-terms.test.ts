@@ -5,7 +5,6 @@ import {
   analystSeverityTerm,
   classificationTerm,
   confidenceTerm,
-  enrichmentTerm,
   reliabilityTerm,
   sightingsTerm,
   sourcesTerm,
@@ -113,10 +112,6 @@ describe('scoring terms', () => {
     expect(urlAnalysisTerm(100).points).toBe(15)
     expect(urlAnalysisTerm(50).points).toBe(0)
     expect(urlAnalysisTerm(10)).toMatchObject({ points: -12, detail: 'URL analysis scored it 10' })
-  })
-
-  it('enrichment: present, 0 points, says there is none yet', () => {
-    expect(enrichmentTerm()).toEqual({ term: 'enrichment', points: 0, detail: 'no enrichment yet' })
   })
 
   it('warninglists: a hit lowers the score by a named term', () => {

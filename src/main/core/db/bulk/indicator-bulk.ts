@@ -172,7 +172,7 @@ const SELECT_EXISTING = `SELECT rowid, type, value, classification, confidence, 
   first_seen, last_seen, description, tags, mitre_tactics, mitre_techniques, active, false_positive,
   enrichment, project_id, analyst_fields, risk_level, source_count, sighting_count, base_score,
   score_terms, risk_decided_by, decay_from, expires_at, expired, analyst_verdict, warninglist_hits,
-  url_score, created_at
+  url_score, enrichment_signal, created_at
 FROM indicators WHERE id = ?`
 
 /**
@@ -220,6 +220,7 @@ type ExistingRow = Omit<IndicatorRow, 'id' | 'severity_rank' | 'updated_at'> & {
   analyst_verdict: Verdict | null
   warninglist_hits: number
   url_score: number | null
+  enrichment_signal: string | null
 }
 
 const toState = (e: ExistingRow): MergeState => ({
@@ -463,6 +464,7 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
         analystConfidence: e.analyst_fields & ANALYST_FIELD.confidence ? state.confidence : null,
         classification: state.classification,
         urlScore: e.url_score,
+        enrichmentJson: e.enrichment_signal,
         warninglistHits: e.warninglist_hits,
         verdict: e.analyst_verdict ?? (state.falsePositive ? 'false_positive' : null),
         analystSeverity: e.analyst_fields & ANALYST_FIELD.severity ? state.severity : null,
@@ -516,6 +518,7 @@ export const createIndicatorBulkWriter = (sqlite: BetterSqlite3.Database): Indic
         analystConfidence: null,
         classification,
         urlScore: null,
+        enrichmentJson: null,
         warninglistHits: hitCount ?? 0,
         verdict: falsePositive ? 'false_positive' : null,
         analystSeverity: null,

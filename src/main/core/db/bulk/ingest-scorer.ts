@@ -6,6 +6,7 @@ import {
   type ScoreInputs,
   type ScoringConfig,
 } from '#core/scoring/compute-score'
+import { parseEnrichmentSignal } from '#core/scoring/enrichment-terms'
 import { serializeScore, type ScoreFacts } from '#core/scoring/score-record'
 
 /**
@@ -37,6 +38,8 @@ export type RowScoreInputs = {
   analystConfidence: number | null
   classification: Classification
   urlScore: number | null
+  /** indicators.enrichment_signal as stored (null for a new row): parsed only when a memo misses. */
+  enrichmentJson: string | null
   warninglistHits: number
   verdict: Verdict | null
   analystSeverity: Severity | null
@@ -62,7 +65,7 @@ export const createIngestScorer = (config: ScoringConfig, nowIso: string): Inges
       const key =
         `${f.rel}${SEP}${f.conf}${SEP}${f.tt}${SEP}${f.mw}${SEP}${f.as}${SEP}${r.sourceCount}${SEP}${r.sightingCount}` +
         `${SEP}${r.analystConfidence}${SEP}${r.classification}${SEP}${r.urlScore}${SEP}${r.warninglistHits}` +
-        `${SEP}${r.verdict}${SEP}${r.analystSeverity}${SEP}${r.analystScore}`
+        `${SEP}${r.verdict}${SEP}${r.analystSeverity}${SEP}${r.analystScore}${SEP}${r.enrichmentJson}`
       let terms = memo.get(key)
       if (terms === undefined) {
         const inputs: ScoreInputs = {
@@ -77,6 +80,7 @@ export const createIngestScorer = (config: ScoringConfig, nowIso: string): Inges
           malware: f.mw,
           urlScore: r.urlScore,
           warninglistHits: r.warninglistHits,
+          enrichment: parseEnrichmentSignal(r.enrichmentJson),
           verdict: r.verdict,
           analystSeverity: r.analystSeverity,
           analystScore: r.analystScore,

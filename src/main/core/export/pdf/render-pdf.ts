@@ -11,6 +11,7 @@ import { PageFrame, drawTlpBadge } from './pdf-frame'
 import { PDF_TABLE_MAX_ROWS, writeIndicators } from './pdf-indicators'
 import { writeMarkdown } from './pdf-markdown'
 import { cleanText } from './pdf-text'
+import { writeWorldMap } from './pdf-world-map'
 
 /*
  * The PDF writer of every export (issue 11). How it holds up:
@@ -129,10 +130,10 @@ const checkSet = (set: ExportSet): void => {
 }
 
 /**
- * Writes the set as a PDF to `out`: title page, the Markdown body, charts, entities and the indicators table,
- * the TLP label in the header and footer of every page. Resolves once `out` has finished. On failure or
- * cancellation `out` is unpiped and left to the caller (it holds a partial file to discard); the error says
- * which part failed.
+ * Writes the set as a PDF to `out`: title page, the Markdown body, charts, the world map (when indicators have
+ * a country), entities and the indicators table, the TLP label in the header and footer of every page.
+ * Resolves once `out` has finished. On failure or cancellation `out` is unpiped and left to the caller (it
+ * holds a partial file to discard); the error says which part failed.
  */
 export const renderPdf = async (
   set: ExportSet,
@@ -178,6 +179,10 @@ export const renderPdf = async (
     }
     part = 'the charts'
     writeCharts(flow, set.stats)
+    if (set.geo !== undefined) {
+      part = 'the world map'
+      writeWorldMap(flow, set.geo())
+    }
     part = 'the entities'
     writeEntities(flow, set.entities, set.relationships)
     part = 'the indicators table'

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import { TLP_LEVELS, type Tlp } from '#shared/domain/enums'
+import { createGeoCounter } from '../../enrichment/geo-counts'
 import type { ExportSet } from '../export-set'
 import { scopeIndicatorPages, summariseScope, type ScopeSummary } from './indicator-scope'
 import type { ResolvedTarget } from './resolve-target'
@@ -59,5 +60,6 @@ export const buildExportSet = (
     stats: summary.stats,
     indicators: () =>
       scope === null ? (async function* () {})() : scopeIndicatorPages(sqlite, scope),
+    ...(scope === null ? {} : { geo: () => createGeoCounter(sqlite).ofWhere(scope.where) }),
   }
 }

@@ -2,9 +2,11 @@ import { useEffect, useRef, useState } from 'react'
 import type { ExportTargetInput } from '#shared/contract/export.schemas'
 import { useIndicators, useServices } from '../../app-context'
 import { ExportDialog } from '../../components/export-dialog'
+import { WorldMapPanel } from '../../components/world-map-panel'
 import { GOTO_INPUT_ID } from '../../hooks/use-shortcuts'
 import { cleanFilter } from '../../stores/indicators.store'
 import { AddToReportDialog } from '../reports/add-to-report-dialog'
+import { EnrichmentRunButton } from './enrichment-run-button'
 import { FiltersBar } from './filters-bar'
 import { formatCount } from './format'
 import { IndicatorDetail } from './indicator-detail'
@@ -225,6 +227,8 @@ export const IndicatorsView = () => {
   const ready = firstPage && total !== null
   const generation = useIndicators((s) => s.generation)
   const query = useIndicators((s) => s.filter.q ?? '')
+  const filter = useIndicators((s) => s.filter)
+  const [showMap, setShowMap] = useState(false)
 
   return (
     <section
@@ -269,6 +273,17 @@ export const IndicatorsView = () => {
           <GoToRow />
           <ExportButton />
           <AddToReportButton />
+          <button
+            type="button"
+            className="button button-small"
+            aria-pressed={showMap}
+            title="Where the indicators of this query are hosted"
+            data-testid="map-toggle"
+            onClick={() => setShowMap(!showMap)}
+          >
+            Map
+          </button>
+          <EnrichmentRunButton />
           <ColumnsMenu layout={layout} />
         </div>
       </div>
@@ -276,7 +291,13 @@ export const IndicatorsView = () => {
       <SearchIndexNotice />
       <div className={detailId ? 'view-body with-detail' : 'view-body'}>
         <div className="table-area">
-          {empty ? <EmptyState /> : <IndicatorsTable layout={layout} />}
+          {showMap ? (
+            <WorldMapPanel target={{ kind: 'query', filter: cleanFilter(filter) }} />
+          ) : empty ? (
+            <EmptyState />
+          ) : (
+            <IndicatorsTable layout={layout} />
+          )}
         </div>
         {detailId ? <IndicatorDetail key={detailId} id={detailId} /> : null}
       </div>

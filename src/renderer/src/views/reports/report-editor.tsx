@@ -3,6 +3,7 @@ import { errorMessage } from '../../api/client'
 import { useClient, useServices } from '../../app-context'
 import { ExportDialog } from '../../components/export-dialog'
 import { ConfirmDialog } from '../../components/modal'
+import { WorldMapDisclosure } from '../../components/world-map-panel'
 import { MarkdownEditor } from './markdown-editor'
 import { ReportAttachments } from './report-attachments'
 import { SeverityPicker, TlpPicker } from './report-pickers'
@@ -220,7 +221,13 @@ export const ReportEditor = (props: {
         error={errors.content}
       />
       {saved !== null ? (
-        <ReportAttachments reportId={saved.id} reportName={saved.name} reportTlp={saved.tlp} />
+        <>
+          <ReportAttachments reportId={saved.id} reportName={saved.name} reportTlp={saved.tlp} />
+          <WorldMapDisclosure
+            target={{ kind: 'report', id: saved.id }}
+            summary="Where the indicators are hosted"
+          />
+        </>
       ) : (
         <p className="report-attach-later">
           Create the report to attach indicators and entities to it.

@@ -3,6 +3,7 @@ import { describeAlertCondition } from '#shared/alert-text'
 import type { In } from '#shared/contract'
 import {
   ALERT_RULE_KINDS,
+  ENRICHMENT_VERDICT_LEVELS,
   type AlertCondition,
   type AlertRule,
   type AlertRuleKind,
@@ -20,6 +21,7 @@ const KIND_LABELS: Readonly<Record<AlertRuleKind, string>> = {
   malware: 'Malware family',
   project: 'In a project',
   warninglist_miss: 'New, on no warninglist',
+  enrichment_verdict: 'An enrichment provider judges it',
 }
 
 type Draft = {
@@ -27,6 +29,7 @@ type Draft = {
   kind: AlertRuleKind
   minScore: string
   minSeverity: Severity
+  minLevel: (typeof ENRICHMENT_VERDICT_LEVELS)[number]
   text: string
   projectId: string
   suppressWarninglisted: boolean
@@ -39,6 +42,7 @@ const EMPTY: Draft = {
   kind: 'score',
   minScore: '80',
   minSeverity: 'high',
+  minLevel: 'malicious',
   text: '',
   projectId: '',
   suppressWarninglisted: true,
@@ -64,6 +68,8 @@ const conditionOf = (d: Draft): AlertCondition => {
       return { kind: 'project', projectId: d.projectId }
     case 'warninglist_miss':
       return { kind: 'warninglist_miss' }
+    case 'enrichment_verdict':
+      return { kind: 'enrichment_verdict', minLevel: d.minLevel, minProviders: 1 }
   }
 }
 
@@ -370,5 +376,19 @@ const ConditionInput = (props: {
       )
     case 'warninglist_miss':
       return <p className="muted">Seen for the first time and on no known-benign list.</p>
+    case 'enrichment_verdict':
+      return (
+        <>
+          <label htmlFor="alert-rule-value">VirusTotal, AbuseIPDB, OTX or Shodan calls it</label>
+          <EnumSelect
+            id="alert-rule-value"
+            options={ENRICHMENT_VERDICT_LEVELS}
+            value={draft.minLevel}
+            label={(l) => (l === 'suspicious' ? 'suspicious or malicious' : 'malicious')}
+            data-testid="alert-rule-value"
+            onChange={(minLevel) => set({ minLevel })}
+          />
+        </>
+      )
   }
 }
