@@ -6,6 +6,7 @@ import { isAppError } from '#shared/contract/errors'
 import {
   IANA_RDAP_BOOTSTRAP,
   loadRdapBootstrap,
+  openRdapBootstrap,
   parseRdapBootstrap,
   refreshRdapBootstrap,
   refreshedRdapBootstrapDir,
@@ -32,7 +33,7 @@ const rejection = async (p: Promise<unknown>): Promise<string> => {
 
 describe('longest match', () => {
   it('TLDs: the longest suffix of labels wins, case and a final dot ignored, https preferred', async () => {
-    const b = await loadRdapBootstrap({ dataDir: null, shippedDir: FIXTURE_BOOTSTRAP })
+    const b = loadRdapBootstrap({ dataDir: null, shippedDir: FIXTURE_BOOTSTRAP })
     expect(b.baseForDomain('shop.example.co.uk')).toBe('https://rdap.co-uk.test/rdap/')
     expect(b.baseForDomain('example.uk')).toBe('https://rdap.uk-wide.test/')
     expect(b.baseForDomain('EVIL-C2.NET.')).toBe('https://rdap.verisign-like.test/v1/')
@@ -43,7 +44,7 @@ describe('longest match', () => {
   })
 
   it('IPv4: the most specific prefix holding the address', async () => {
-    const b = await loadRdapBootstrap({ dataDir: null, shippedDir: FIXTURE_BOOTSTRAP })
+    const b = loadRdapBootstrap({ dataDir: null, shippedDir: FIXTURE_BOOTSTRAP })
     expect(b.baseForAddress('45.155.205.233')).toBe('https://rdap.slash24.test/')
     expect(b.baseForAddress('45.155.206.1')).toBe('https://rdap.slash16.test/')
     expect(b.baseForAddress('45.1.2.3')).toBe('https://rdap.slash8.test/')
@@ -60,7 +61,7 @@ describe('longest match', () => {
   })
 
   it('IPv6: the most specific prefix, compressed forms alike', async () => {
-    const b = await loadRdapBootstrap({ dataDir: null, shippedDir: FIXTURE_BOOTSTRAP })
+    const b = loadRdapBootstrap({ dataDir: null, shippedDir: FIXTURE_BOOTSTRAP })
     expect(b.baseForAddress('2a0e:97c0:3e3:1::5')).toBe('https://rdap.v6-narrow.test/')
     expect(b.baseForAddress('2a0e:97c8::1')).toBe('https://rdap.v6-wide.test/')
     expect(b.baseForAddress('2a0f:0:0:0:0:0:0:1')).toBe('https://rdap.v6-wide.test/')
@@ -70,7 +71,7 @@ describe('longest match', () => {
   })
 
   it('ASNs: the narrowest range holding the number', async () => {
-    const b = await loadRdapBootstrap({ dataDir: null, shippedDir: FIXTURE_BOOTSTRAP })
+    const b = loadRdapBootstrap({ dataDir: null, shippedDir: FIXTURE_BOOTSTRAP })
     expect(b.baseForAsn(49505)).toBe('https://rdap.asn-one.test/')
     expect(b.baseForAsn(49506)).toBe('https://rdap.asn-narrow.test/')
     expect(b.baseForAsn(13335)).toBe('https://rdap.asn-wide.test/')
@@ -79,7 +80,7 @@ describe('longest match', () => {
   })
 
   it('the shipped files load and answer for the registries they cover', async () => {
-    const b = await loadRdapBootstrap({ dataDir: null })
+    const b = loadRdapBootstrap({ dataDir: null })
     expect(b.origin.dns).toBe(join(shippedRdapBootstrapDir(), 'dns.json'))
     expect(b.baseForDomain('evil-c2.net')).toBe('https://rdap.verisign.com/net/v1/')
     expect(b.baseForDomain('example.org')).toBe('https://rdap.publicinterestregistry.org/rdap/')
@@ -164,9 +165,9 @@ describe('refresh', () => {
   }
 
   it('downloads the four files, writes them, and a load then prefers them', async () => {
-    const out = await refreshRdapBootstrap(fetchText, dataDir, () =>
-      Date.parse('2026-12-03T12:00:00Z'),
-    )
+    const out = await refreshRdapBootstrap(fetchText, dataDir, {
+      now: () => Date.parse('2026-12-03T12:00:00Z'),
+    })
     expect(out.updatedAt).toBe('2026-12-03T12:00:00.000Z')
     expect(out.entries).toEqual({ dns: 1175, ipv4: 221, ipv6: 34, asn: 153 })
     expect(out.source).toBe('https://data.iana.org/rdap/')
@@ -178,7 +179,7 @@ describe('refresh', () => {
     ])
     const dir = refreshedRdapBootstrapDir(dataDir)
     expect((await readdir(dir)).sort()).toEqual(['asn.json', 'dns.json', 'ipv4.json', 'ipv6.json'])
-    const loaded = await loadRdapBootstrap({ dataDir })
+    const loaded = loadRdapBootstrap({ dataDir })
     expect(loaded.origin.ipv4).toBe(join(dir, 'ipv4.json'))
     expect(loaded.baseForAddress('45.155.205.233')).toBe('https://rdap.arin.net/registry/')
     expect(out.bootstrap.baseForDomain('evil-c2.net')).toBe('https://rdap.verisign.com/net/v1/')
@@ -208,6 +209,36 @@ describe('refresh', () => {
     await expect(readdir(refreshedRdapBootstrapDir(dataDir))).rejects.toThrow(/ENOENT/)
   })
 
+  it('the handle the engine holds: lazy load, refresh through its JSON GET, new files answer at once', async () => {
+    const handle = openRdapBootstrap({ dataDir, now: () => Date.parse('2026-12-03T12:00:00Z') })
+    expect(handle.rdapBase(subject('domain', 'evil-c2.net'))).toBe(
+      'https://rdap.verisign.com/net/v1/',
+    )
+    expect(handle.current().origin.dns).toBe(join(shippedRdapBootstrapDir(), 'dns.json'))
+    const asked: { url: string; maxBytes: number | undefined }[] = []
+    // The engine's getJson: a GET that parses JSON (its caps and policy are the engine's own tests).
+    const getJson = async (url: string, _signal?: AbortSignal, maxBytes?: number) => {
+      asked.push({ url, maxBytes })
+      const res = await fetch(url)
+      if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`)
+      return (await res.json()) as unknown
+    }
+    const out = await handle.refresh(getJson, `${srv.baseUrl('iana')}/rdap/`)
+    expect(out).toEqual({
+      updatedAt: '2026-12-03T12:00:00.000Z',
+      entries: { dns: 1175, ipv4: 221, ipv6: 34, asn: 153 },
+      source: `${srv.baseUrl('iana')}/rdap/`,
+    })
+    expect(asked.map((a) => a.url.replace(srv.origin, ''))).toEqual([
+      '/iana/rdap/dns.json',
+      '/iana/rdap/ipv4.json',
+      '/iana/rdap/ipv6.json',
+      '/iana/rdap/asn.json',
+    ])
+    expect(asked.every((a) => a.maxBytes === 1024 * 1024)).toBe(true)
+    expect(handle.current().origin.dns).toBe(join(refreshedRdapBootstrapDir(dataDir), 'dns.json'))
+  })
+
   it('a refreshed file that no longer parses is passed over for the shipped one', async () => {
     const dir = refreshedRdapBootstrapDir(dataDir)
     await mkdir(dir, { recursive: true })
@@ -216,7 +247,7 @@ describe('refresh', () => {
       '{"version":"1.0","services":[[["net"],["https://rdap.refreshed.test/"]]]}',
     )
     await writeFile(join(dir, 'ipv4.json'), 'truncated{')
-    const b = await loadRdapBootstrap({ dataDir })
+    const b = loadRdapBootstrap({ dataDir })
     expect(b.baseForDomain('evil-c2.net')).toBe('https://rdap.refreshed.test/')
     expect(b.origin.ipv4).toBe(join(shippedRdapBootstrapDir(), 'ipv4.json'))
     expect(await readFile(join(dir, 'ipv4.json'), 'utf8')).toBe('truncated{')
