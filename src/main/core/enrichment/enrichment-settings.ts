@@ -56,7 +56,7 @@ export const createEnrichmentSettings = (
   let cached: EnrichmentSettings | null = null
   const readStored = async (): Promise<Stored> => {
     const text = await createSettingsRepository(ctx.db.dataSource.manager).read(KEY)
-    let json: unknown = {}
+    let json: unknown
     try {
       json = text === null ? {} : JSON.parse(text)
     } catch {

@@ -79,6 +79,8 @@ export const createEnrichmentService = (deps: Deps) => {
   const baseUrl = (p: BoundNetwork): string =>
     deps.options.endpoints?.[p.id] ?? (p.kind === 'http' ? p.http.baseUrl : p.source())
   let stopping = false
+  // Until start(), only a job drives the queue (one-shot CLI commands never start the core).
+  let started = false
   const registryJobs = new Map<string, string>()
 
   // onDidUpdate, batched: at most one event per UPDATE_FLUSH_MS (or per UPDATE_IDS_MAX ids).
@@ -261,7 +263,7 @@ export const createEnrichmentService = (deps: Deps) => {
       by: ChangeCaller,
     ) => {
       const next = await settings.update(patch, by)
-      if (!next.offline) worker.kick()
+      if (started && !next.offline) worker.kick()
       return next
     },
     setKey: async (provider: ProviderId, key: string | null, by: ChangeCaller) => {
@@ -271,7 +273,7 @@ export const createEnrichmentService = (deps: Deps) => {
           field: 'provider',
         })
       await settings.setKey(provider, key, by)
-      if (key !== null) worker.kick()
+      if (started && key !== null) worker.kick()
       return info(p)
     },
     results: (indicatorId: string) => {
@@ -373,6 +375,7 @@ export const createEnrichmentService = (deps: Deps) => {
     /** Requests a stopped process left running are asked again; its open jobs resume (or fail, saying why). */
     start: async () => {
       await db.writes.run('enrichment.recover', () => repo.resetRunning(clock.now().toISOString()))
+      started = true
       for (const row of scanJobs.open()) startJob(row.id, row.actor)
       worker.kick()
     },

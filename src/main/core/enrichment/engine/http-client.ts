@@ -51,12 +51,12 @@ export type ProviderResponse = HttpReply & {
 }
 
 export type ProviderHttpClient = {
-  send(
+  send: (
     call: HttpCall,
     opts: { notFoundStatuses: readonly number[]; key: string | null; signal?: AbortSignal },
-  ): Promise<ProviderResponse>
+  ) => Promise<ProviderResponse>
   /** A plain JSON GET (the RDAP bootstrap files): the same limits and target policy, a larger size cap. */
-  getJson(url: string, signal?: AbortSignal, maxBytes?: number): Promise<unknown>
+  getJson: (url: string, signal?: AbortSignal, maxBytes?: number) => Promise<unknown>
 }
 
 const errnoOf = (e: unknown): string | undefined => {

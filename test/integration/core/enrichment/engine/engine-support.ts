@@ -20,11 +20,11 @@ export type EngineCore = TestCore<
  */
 export const openEngineCore = async (
   srv: EnrichmentFixtureServer,
+  /** start: false leaves the core unstarted (a recovery test starts it after looking). */
   opts: { dir?: string; start?: boolean; configure?: boolean } = {},
 ): Promise<EngineCore> => {
   const t = await openCore({
     dir: opts.dir,
-    start: opts.start,
     enrichment: {
       endpoints: {
         virustotal: srv.baseUrl('virustotal'),
@@ -47,6 +47,7 @@ export const openEngineCore = async (
     for (const provider of ['virustotal', 'shodan'] as const)
       await t.core.call('enrichment.setKey', { provider, key: ENRICHMENT_FIXTURE_KEY })
   }
+  if (opts.start !== false) await t.core.start()
   return t
 }
 
