@@ -8,7 +8,7 @@ import { IndicatorsPage } from './support/indicators.page'
 import { ReportsPage } from './support/reports.page'
 import { WorldMapPage } from './support/world-map.page'
 
-/** The "none" fill, as computed: the theme's --surface-3 (light). */
+/** The "none" fill, as computed: the light theme's --surface-3. */
 const EMPTY_FILL = 'rgb(230, 233, 238)'
 
 // The world map with seeded enrichment keys (test/support/world-map-fixture.ts): the Indicators view's Map
@@ -43,38 +43,49 @@ const describeWorldMap = (start: StartHarness) => {
 
   it('colours the countries of the current query, with a legend, the table and the unlocated count', async () => {
     await map.toggleInIndicators({ kind: 'query', filter: {} })
-    expect(await map.country('NL').getAttribute('data-count')).toBe('4')
+    expect(await map.country('NL').getAttribute('data-count')).toBe('5')
     expect(await map.country('RU').getAttribute('data-count')).toBe('2')
     // The most hosting country is the darkest class; one without indicators is drawn as "none".
     expect(await map.fillOf('NL')).toBe('rgb(128, 0, 38)')
     expect(await map.fillOf('RU')).not.toBe(EMPTY_FILL)
     expect(await map.fillOf('BR')).toBe(EMPTY_FILL)
     expect(await map.table()).toEqual([
-      ['Netherlands NL', '4'],
+      ['Netherlands NL', '5'],
+      ['Germany DE', '2'],
       ['Russian Federation RU', '2'],
-      ['Germany DE', '1'],
       ['France FR', '1'],
       ['United States of America US', '1'],
     ])
-    await expect.poll(() => map.unlocated.textContent()).toBe('Located: 8 · not located: 3')
+    await expect.poll(() => map.unlocated.textContent()).toBe('Located: 10 · not located: 3')
     await h.screenshot('world-map-indicators')
   })
 
   it('names the country and its count on hover, and on keyboard focus in order of count', async () => {
     await map.country('NL').hover()
-    await expect.poll(() => map.tooltip.textContent()).toBe('Netherlands: 4 indicators')
+    await expect.poll(() => map.tooltip.textContent()).toBe('Netherlands: 5 indicators')
     await h.screenshot('world-map-tooltip')
     await map.country('NL').focus()
     await h.page.keyboard.press('Tab')
     await expect
       .poll(() => h.page.evaluate(() => document.activeElement?.getAttribute('data-country')))
-      .toBe('RU')
+      .toBe('DE')
+    await expect.poll(() => map.tooltip.textContent()).toBe('Germany: 2 indicators')
+    await h.page.keyboard.press('Tab')
     await expect.poll(() => map.tooltip.textContent()).toBe('Russian Federation: 2 indicators')
     expect(await map.country('RU').getAttribute('aria-label')).toBe(
       'Russian Federation: 2 indicators',
     )
     await h.page.keyboard.press('Escape')
     await map.tooltip.waitFor({ state: 'detached' })
+  })
+
+  it('keeps the scale and draws the countries without indicators in the dark theme', async () => {
+    await indicators.setTheme('dark')
+    expect(await map.fillOf('BR')).toBe('rgb(37, 44, 54)')
+    expect(await map.fillOf('NL')).toBe('rgb(128, 0, 38)')
+    await h.screenshot('world-map-dark')
+    await indicators.setTheme('light')
+    expect(await map.fillOf('BR')).toBe(EMPTY_FILL)
   })
 
   it('follows the query: a search narrows the map to what it matches', async () => {

@@ -9,10 +9,12 @@ import type { Core } from '#core/create-core'
  * - 185.220.101.4: only a provider that writes lower case ('fr'): FR;
  * - 193.42.33.7: a country value that is not two letters: unlocated;
  * - evil-c2.net: no country of its own, resolves to 45.155.205.3 and 91.92.240.5: once in NL, once in RU;
+ * - twin-c2.net: resolves to 45.155.205.3 and 45.155.205.4, both in NL: once in NL;
+ * - v6-c2.net: resolves to 2a0e:97c0::5 written out in full and in upper case: DE;
  * - cdn-evil.org: its own country (US) wins over the address it resolves to;
  * - lost-c2.org: resolves to an address that is no indicator: unlocated;
  * - a SHA-256: unlocated.
- * So over everything: NL 4, RU 2, DE 1, FR 1, US 1; located 8, unlocated 3.
+ * So over everything: NL 5, RU 2, DE 2, FR 1, US 1; located 10, unlocated 3.
  */
 export type GeoSeed = {
   ids: Record<string, string>
@@ -29,6 +31,8 @@ const INDICATORS = [
   { type: 'ip', value: '185.220.101.4' },
   { type: 'ip', value: '193.42.33.7' },
   { type: 'domain', value: 'evil-c2.net' },
+  { type: 'domain', value: 'twin-c2.net' },
+  { type: 'domain', value: 'v6-c2.net' },
   { type: 'domain', value: 'cdn-evil.org' },
   { type: 'domain', value: 'lost-c2.org' },
   { type: 'sha256', value: 'e3'.repeat(32) },
@@ -47,6 +51,9 @@ const KEYS: readonly (readonly [string, string, string, string])[] = [
   ['45.155.205.3', 'asn', '44477', 'asn'],
   ['evil-c2.net', 'resolved-address', '45.155.205.3', 'dns'],
   ['evil-c2.net', 'resolved-address', '91.92.240.5', 'dns'],
+  ['twin-c2.net', 'resolved-address', '45.155.205.3', 'dns'],
+  ['twin-c2.net', 'resolved-address', '45.155.205.4', 'dns'],
+  ['v6-c2.net', 'resolved-address', '2A0E:97C0:0:0:0:0:0:5', 'dns'],
   ['cdn-evil.org', 'country', 'US', 'rdap'],
   ['cdn-evil.org', 'resolved-address', '45.155.205.4', 'dns'],
   ['lost-c2.org', 'resolved-address', '198.51.100.9', 'dns'],

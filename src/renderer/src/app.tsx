@@ -18,6 +18,8 @@ import { useShortcuts } from './hooks/use-shortcuts'
 import { AnalyzeUrlDialog } from './views/analysis/analyze-url-dialog'
 import { ActivityView } from './views/activity/activity-view'
 import { FeedsView } from './views/feeds/feeds-view'
+import { EnrichmentIcon } from './views/enrichment/enrichment-icon'
+import { EnrichmentQueueView } from './views/enrichment/enrichment-queue-view'
 import { CreateIndicatorDialog } from './views/indicators/create-indicator-dialog'
 import { IndicatorsView } from './views/indicators/indicators-view'
 import { IntelIcon } from './views/intel/intel-icon'
@@ -38,6 +40,7 @@ const NAV = [
   { id: 'intel', label: 'Intel', icon: <IntelIcon /> },
   { id: 'reports', label: 'Reports', icon: <ReportIcon /> },
   { id: 'feeds', label: 'Feeds', icon: <FeedIcon /> },
+  { id: 'enrichment', label: 'Enrichment', icon: <EnrichmentIcon /> },
   { id: 'projects', label: 'Projects', icon: <ProjectIcon /> },
   { id: 'activity', label: 'Activity', icon: <ActivityIcon /> },
   { id: 'settings', label: 'Settings', icon: <SettingsIcon /> },
@@ -104,6 +107,8 @@ export const App = () => {
           <ActivityView />
         ) : view === 'settings' ? (
           <SettingsView />
+        ) : view === 'enrichment' ? (
+          <EnrichmentQueueView />
         ) : view === 'intel' ? (
           <IntelView />
         ) : (

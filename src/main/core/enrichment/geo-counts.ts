@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import type { Out } from '#shared/contract'
 import { AppError } from '#shared/contract/errors'
 import type { IndicatorFilter } from '#shared/contract/indicators.contract'
+import { canonicalize } from '#shared/domain/canonicalize'
 import { countryName } from '#shared/domain/countries'
 import { buildFilterWhere, type SqlWhere } from '../indicators/indicator-query'
 import { indicatorId } from '../indicators/indicator-id.node'
@@ -27,31 +28,48 @@ export const ADDRESS_ID_FN = 'te_address_indicator_id'
  *   than `located`, which counts indicators.
  * - Country codes are upper-cased; a value that is not two letters is ignored (it cannot be drawn).
  */
-const COUNTRY_OF = (idExpr: string) => `(SELECT upper(k.value) FROM enrichment_keys k
-    WHERE k.indicator_id = ${idExpr} AND k.kind = 'country' AND length(k.value) = 2
-    ORDER BY k.provider = 'geoip' DESC, upper(k.value) LIMIT 1)`
+/** An indicator's country keys that can be drawn (two letters). */
+const countryKeys = (alias: string, idExpr: string) =>
+  `FROM enrichment_keys ${alias} WHERE ${alias}.indicator_id = ${idExpr}
+    AND ${alias}.kind = 'country' AND length(${alias}.value) = 2`
+
+/**
+ * An indicator's own country, or null. One probe of the primary key, which covers (indicator_id, kind,
+ * value); only when providers disagree does a second one read the rows for their provider.
+ */
+const COUNTRY_OF = (idExpr: string) => `(SELECT CASE
+    WHEN min(upper(k.value)) IS NULL OR min(upper(k.value)) = max(upper(k.value)) THEN min(upper(k.value))
+    ELSE (SELECT substr(min((p.provider <> 'geoip') || upper(p.value)), 2) ${countryKeys('p', idExpr)})
+  END ${countryKeys('k', idExpr)})`
 
 /**
  * Counts per country over the indicators a WHERE on `indicators` selects, plus one last row (country NULL)
- * with the located indicators and the target's size. `own` is materialised: the target is read and each
- * indicator's country looked up once, whatever reads them after. The CROSS JOIN keeps `own` outside: left to
- * itself the planner may walk every resolved address in the database to find a small target's few.
+ * with the located indicators and the target's size. `own` (each indicator of the target with its own
+ * country or null) is materialised: the target is read and every country looked up once. `via` holds the
+ * (indicator, country) pairs found through resolved addresses, for indicators without a country only, so it
+ * never overlaps `own`'s located rows and the two add up. The CROSS JOIN keeps `own` outside: left to itself
+ * the planner may walk every resolved address in the database to find a small target's few.
  */
 export const geoCountsSql = (where: SqlWhere): string => `WITH
   own(id, country) AS MATERIALIZED (
     SELECT indicators.id, ${COUNTRY_OF('indicators.id')} FROM indicators${
       where.clauses.length ? ` WHERE ${where.clauses.join(' AND ')}` : ''
     }),
-  via(id, country) AS (
-    SELECT own.id, ${COUNTRY_OF(`${ADDRESS_ID_FN}(r.value)`)}
-    FROM own CROSS JOIN enrichment_keys r ON r.indicator_id = own.id AND r.kind = 'resolved-address'
-    WHERE own.country IS NULL),
-  placed(id, country) AS MATERIALIZED (
-    SELECT id, country FROM own WHERE country IS NOT NULL
-    UNION SELECT id, country FROM via WHERE country IS NOT NULL)
-SELECT country, count(*) AS n, NULL AS total FROM placed GROUP BY country
+  mine(country, n) AS MATERIALIZED (SELECT country, count(*) FROM own GROUP BY country),
+  via(id, country) AS MATERIALIZED (
+    SELECT DISTINCT id, country FROM (
+      SELECT own.id AS id, ${COUNTRY_OF(`${ADDRESS_ID_FN}(r.value)`)} AS country
+      FROM own CROSS JOIN enrichment_keys r ON r.indicator_id = own.id AND r.kind = 'resolved-address'
+      WHERE own.country IS NULL)
+    WHERE country IS NOT NULL)
+SELECT country, sum(n) AS n, NULL AS total FROM (
+    SELECT country, n FROM mine WHERE country IS NOT NULL
+    UNION ALL SELECT country, count(*) FROM via GROUP BY country)
+  GROUP BY country
 UNION ALL
-SELECT NULL, (SELECT count(DISTINCT id) FROM placed), (SELECT count(*) FROM own)`
+SELECT NULL,
+  (SELECT coalesce(sum(n), 0) FROM mine WHERE country IS NOT NULL) + (SELECT count(DISTINCT id) FROM via),
+  (SELECT coalesce(sum(n), 0) FROM mine)`
 
 /** Exposed for the query-plan test: the statement a report's map runs. */
 export const REPORT_GEO_SQL = geoCountsSql({ clauses: [REPORT_INDICATORS_CLAUSE], params: [] })
@@ -71,13 +89,16 @@ export type GeoCounter = {
 }
 
 /**
- * The address's indicator id: an address with a colon is IPv6. DNS answers are written canonical by the DNS
- * provider, so the id computed here is the one the address's indicator has.
+ * The address's indicator id: an address with a colon is IPv6. The address is canonicalised first (as every
+ * indicator value is), so an expanded or upper-case IPv6 spelling still finds its indicator; what is not an
+ * address names no indicator.
  */
-const addressIndicatorId = (value: unknown): string | null =>
-  typeof value === 'string' && value !== ''
-    ? indicatorId(value.includes(':') ? 'ipv6' : 'ip', value.toLowerCase())
-    : null
+const addressIndicatorId = (value: unknown): string | null => {
+  if (typeof value !== 'string' || value === '') return null
+  const type = value.includes(':') ? 'ipv6' : 'ip'
+  const canonical = canonicalize(type, value)
+  return canonical.ok ? indicatorId(type, canonical.value) : null
+}
 
 /** Connections the function is registered on: registering again would expire their prepared statements. */
 const registered = new WeakSet<BetterSqlite3.Database>()

@@ -64,13 +64,12 @@ export const WorldMap = (props: { counts: GeoCounts; caption?: string }) => {
   )
   const shapes = drawnCountries()
   const drawnCodes = useMemo(() => new Set(shapes.map((s) => s.country)), [shapes])
-  // Coloured countries last: their focus outline is drawn over their neighbours, and tab order is by count.
+  // Coloured countries last: their focus outline is drawn over their neighbours, and the tab order is the
+  // table's (most indicators first, then by code).
+  const order = new Map(counts.countries.map((c, i) => [c.country, i]))
   const coloured = shapes
     .filter((s) => s.country !== null && byCountry.has(s.country))
-    .sort(
-      (a, b) =>
-        (byCountry.get(b.country ?? '')?.count ?? 0) - (byCountry.get(a.country ?? '')?.count ?? 0),
-    )
+    .sort((a, b) => (order.get(a.country ?? '') ?? 0) - (order.get(b.country ?? '') ?? 0))
   const plain = shapes.filter((s) => s.country === null || !byCountry.has(s.country))
   const offMap = counts.countries.filter((c) => !drawnCodes.has(c.country))
 

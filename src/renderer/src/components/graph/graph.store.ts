@@ -38,8 +38,11 @@ export type GraphState = {
   /** Bumped to ask the canvas to fit what is visible. */
   fitSeq: number
 
-  /** Clears the canvas and starts from one entity or indicator. */
-  start(ref: string): Promise<void>
+  /**
+   * Clears the canvas and starts from one entity or indicator; `extra` (e.g. an enrichment pivot's peers,
+   * which are no relationship the core's neighbours know) is placed around it once its neighbours are in.
+   */
+  start(ref: string, extra?: Neighbourhood): Promise<void>
   expand(ref: string): Promise<void>
   /** Fetches a capped node's neighbours again with a larger limit. */
   showMore(ref: string): Promise<void>
@@ -121,10 +124,20 @@ export const createGraphStore = (load: LoadNeighbours, describeError: (e: unknow
       error: null,
       fitSeq: 0,
 
-      start: async (ref) => {
+      start: async (ref, extra) => {
         reset()
         set({ selected: ref })
+        const mine = generation
         await fetchInto(ref, EXPANSION_LIMIT)
+        if (extra === undefined || mine !== generation) return
+        const before = get().graph
+        // The fetched center keeps its label; extra's own "more" is not the core's.
+        const center = before.nodes.get(ref) ?? extra.center
+        const r = mergeNeighbourhood(before, { ...extra, center }, MAX_GRAPH_NODES)
+        set({
+          graph: { ...r.graph, more: before.more },
+          lastChange: { around: ref, nodes: r.addedNodes, edges: r.addedEdges, first: false },
+        })
       },
       expand: (ref) => fetchInto(ref, get().limits.get(ref) ?? EXPANSION_LIMIT),
       showMore: (ref) =>

@@ -16,6 +16,8 @@ import { ConfirmDialog } from '../../components/modal'
 import { ObservationsList } from '../../components/observations-list'
 import { useIntelNav } from '../intel/intel-nav'
 import { TYPE_LABELS, formatCount, formatDateTime } from './format'
+import { EnrichmentPanel } from './enrichment-panel'
+import { EnrichmentPivotsSection } from './enrichment-pivots'
 import { IndicatorEditForm } from './indicator-edit-form'
 import { IntelLinksSection } from './intel-links'
 import { ReportedInSection } from './reported-in'
@@ -259,6 +261,8 @@ export const IndicatorDetail = (props: { id: string }) => {
             version={`${indicator.updatedAt} ${String(indicator.falsePositive)}`}
           />
           <ScoreBreakdownPanel indicatorId={indicator.id} />
+          <EnrichmentPanel indicatorId={indicator.id} tlp={indicator.tlp} />
+          <EnrichmentPivotsSection indicator={indicator} />
           <IntelLinksSection indicatorId={indicator.id} />
           <ReportedInSection indicatorId={indicator.id} />
           <ObservationsList indicatorId={indicator.id} />

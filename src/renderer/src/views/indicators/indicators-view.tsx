@@ -6,6 +6,7 @@ import { WorldMapPanel } from '../../components/world-map-panel'
 import { GOTO_INPUT_ID } from '../../hooks/use-shortcuts'
 import { cleanFilter } from '../../stores/indicators.store'
 import { AddToReportDialog } from '../reports/add-to-report-dialog'
+import { EnrichmentRunButton } from './enrichment-run-button'
 import { FiltersBar } from './filters-bar'
 import { formatCount } from './format'
 import { IndicatorDetail } from './indicator-detail'
@@ -282,6 +283,7 @@ export const IndicatorsView = () => {
           >
             Map
           </button>
+          <EnrichmentRunButton />
           <ColumnsMenu layout={layout} />
         </div>
       </div>

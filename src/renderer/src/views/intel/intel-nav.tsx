@@ -2,7 +2,7 @@ import { createContext, useContext, useEffect, useState, type ReactNode } from '
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import { errorMessage } from '../../api/client'
 import { useServices } from '../../app-context'
-import type { GraphNode } from '../../components/graph/graph-model'
+import type { GraphNode, Neighbourhood } from '../../components/graph/graph-model'
 import { createGraphStore, type GraphStore } from '../../components/graph/graph.store'
 import { nodeLabel } from './intel-format'
 import { createIntelViewStore, type IntelViewStore } from './intel.store'
@@ -18,8 +18,11 @@ export type IntelNav = {
   intel: IntelViewStore
   graph: GraphStore
   requests: StoreApi<{ request: ShowRequest }>
-  /** Shows the Intel view's graph, started from an entity or an indicator. */
-  openInGraph(ref: string): void
+  /**
+   * Shows the Intel view's graph, started from an entity or an indicator, with `peers` (indicators sharing
+   * an enrichment key with it) linked to it by `edgeType`.
+   */
+  openInGraph(ref: string, peers?: GraphPeers): void
   /** Shows an entity in the Intel view. */
   openEntity(id: string, kind: string): void
   /** Shows an indicator's detail in the Indicators view. */
@@ -32,6 +35,35 @@ const IntelNavContext = createContext<IntelNav | null>(null)
 const asGraphNode = (n: GraphNode & { type?: string }): GraphNode => ({
   ...n,
   label: nodeLabel(n),
+})
+
+type PeerNode = { ref: string; label: string; type: string; tlp: GraphNode['tlp']; score: number }
+
+/** Indicators drawn around the one the graph starts from, each linked to it by one edge. */
+export type GraphPeers = {
+  center: PeerNode
+  peers: PeerNode[]
+  edgeType: string
+  /** Peers left out (a count), or false. */
+  truncated: number | false
+}
+
+const indicatorNode = (p: PeerNode): GraphNode & { type: string } => ({
+  ...p,
+  kind: 'indicator',
+})
+
+/** The peers as one neighbourhood of the center; the edge ids say which pivot drew them. */
+const peersNeighbourhood = (ref: string, g: GraphPeers): Neighbourhood => ({
+  center: asGraphNode(indicatorNode(g.center)),
+  nodes: g.peers.map((p) => asGraphNode(indicatorNode(p))),
+  edges: g.peers.map((p) => ({
+    id: `pivot:${g.edgeType}:${ref}:${p.ref}`,
+    source: ref,
+    target: p.ref,
+    type: g.edgeType,
+  })),
+  truncated: g.truncated,
 })
 
 export const IntelNavProvider = (props: { children: ReactNode }) => {
@@ -50,9 +82,9 @@ export const IntelNavProvider = (props: { children: ReactNode }) => {
       intel,
       graph,
       requests,
-      openInGraph: (ref) => {
+      openInGraph: (ref, peers) => {
         intel.getState().setTab('graph')
-        void graph.getState().start(ref)
+        void graph.getState().start(ref, peers ? peersNeighbourhood(ref, peers) : undefined)
         show('intel')
       },
       openEntity: (id, kind) => {

@@ -5,6 +5,7 @@ import { AlertDeliverySection } from './alert-delivery-section'
 import { AlertRulesSection } from './alert-rules-section'
 import { AllowedHostsSection } from './allowed-hosts-section'
 import { ApiSection } from './api-section'
+import { EnrichmentSettingsSection } from './enrichment-section'
 import { useSettings, type SystemInfo } from './use-settings'
 import { WarninglistsSection } from './warninglists-section'
 import './settings.css'
@@ -103,6 +104,7 @@ export const SettingsView = () => {
               save={save}
             />
             <WarninglistsSection transport={transport} />
+            <EnrichmentSettingsSection />
             <AboutSection info={info} />
           </>
         ) : null}
