@@ -38,7 +38,7 @@ export type EnrichmentOptions = {
 export type RdapBootstrap = {
   rdapBase: (s: LookupSubject) => string | null
   refresh: (
-    getJson: ProviderHttpClient['getJson'],
+    getText: ProviderHttpClient['getText'],
     baseUrl: string,
   ) => Promise<Out<'enrichment.refreshBootstrap'>>
 }
@@ -78,6 +78,7 @@ export const createEnrichmentService = (deps: Deps) => {
   })
   const baseUrl = (p: BoundNetwork): string =>
     deps.options.endpoints?.[p.id] ?? (p.kind === 'http' ? p.http.baseUrl : p.source())
+  const rdapEndpoint = deps.options.endpoints?.rdap
   let stopping = false
   // Until start(), only a job drives the queue (one-shot CLI commands never start the core).
   let started = false
@@ -138,7 +139,8 @@ export const createEnrichmentService = (deps: Deps) => {
     budgets,
     client,
     baseUrl,
-    rdapBase: deps.rdap?.rdapBase,
+    // A test's RDAP endpoint answers for every value; otherwise IANA's bootstrap picks the registry.
+    rdapBase: rdapEndpoint !== undefined ? () => rdapEndpoint : deps.rdap?.rdapBase,
     options: {
       ...DEFAULT_WORKER_OPTIONS,
       ...(deps.options.retryBaseMs !== undefined ? { retryBaseMs: deps.options.retryBaseMs } : {}),
@@ -368,7 +370,7 @@ export const createEnrichmentService = (deps: Deps) => {
           'this build has no RDAP provider, so there is no bootstrap to refresh',
         )
       return deps.rdap.refresh(
-        client.getJson,
+        client.getText,
         deps.options.rdapBootstrapUrl ?? DEFAULT_RDAP_BOOTSTRAP,
       )
     },
