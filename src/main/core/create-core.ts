@@ -238,7 +238,10 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   })
   const enrichmentProviders: BoundProvider[] = [
     ...createLocalProviders().map((p) => bindLocal(p, localEnv)),
-    ...createNetworkProviders({ now: () => clock.now().getTime() }).map(bindHttp),
+    // DNS (a direct provider) is bound by the engine lane's next merge; until then only HTTP providers.
+    ...createNetworkProviders({ now: () => clock.now().getTime() }).flatMap((p) =>
+      p.kind === 'http' ? [bindHttp(p)] : [],
+    ),
   ]
   const enrichment = createEnrichmentService({
     ...ctx,
