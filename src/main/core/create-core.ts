@@ -29,6 +29,15 @@ import { createEventHub } from './events/event-hub'
 import { createFeedHandlers } from './feeds/feeds.handlers'
 import { createFileHandlers } from './files/files.handlers'
 import { createFeedsService, type FeedsServiceOptions } from './feeds/feeds.service'
+import { createEnrichmentHandlers } from './enrichment/enrichment.handlers'
+import {
+  createEnrichmentService,
+  type EnrichmentOptions,
+  type EnrichmentService,
+} from './enrichment/enrichment.service'
+import { bindHttp, bindLocal, type BoundProvider } from './enrichment/engine/engine-types'
+import { createLocalProviders, openLocalEnv } from './enrichment/local'
+import { createNetworkProviders } from './enrichment/providers'
 import { createEnrichmentGeoHandlers } from './enrichment/enrichment-geo.handlers'
 import { createExportHandlers } from './export/export.handlers'
 import { createExportService, type ExportService } from './export/export.service'
@@ -88,6 +97,8 @@ export type CoreOptions = {
   feeds?: FeedsServiceOptions
   /** Alert webhook delivery knobs (tests shorten the backoff). */
   alertWebhook?: Partial<WebhookOptions>
+  /** Enrichment knobs: provider endpoints (tests point them at 127.0.0.1), the RDAP bootstrap URL, backoff. */
+  enrichment?: EnrichmentOptions
 }
 
 export type Core = CoreContext & {
@@ -110,6 +121,8 @@ export type Core = CoreContext & {
   attack: AttackService
   /** Summary reports (daily, weekly, custom) and their files. */
   summaries: SummariesService
+  /** Enrichment: providers, settings, scan jobs and the network queue (kick() looks at the queue now). */
+  enrichment: EnrichmentService
   /** Daily and weekly summaries on their schedule; start() arms it and catches up a missed period. */
   summaryScheduler: SummaryScheduler
   /** Typed in-process call through the same dispatcher the transports use (validation included). */
@@ -217,6 +230,31 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     ensure: (period, by) => summaries.ensure(period, by),
   })
   let summariesScheduled = false
+  const localEnv = openLocalEnv({
+    dataDir: opts.dataDir,
+    sqlite: db.sqlite,
+    checkWarninglists: warninglists.check,
+    logger,
+  })
+  const enrichmentProviders: BoundProvider[] = [
+    ...createLocalProviders().map((p) => bindLocal(p, localEnv)),
+    // DNS (a direct provider) is bound by the engine lane's next merge; until then only HTTP providers.
+    ...createNetworkProviders({ now: () => clock.now().getTime() }).flatMap((p) =>
+      p.kind === 'http' ? [bindHttp(p)] : [],
+    ),
+  ]
+  const enrichment = createEnrichmentService({
+    ...ctx,
+    jobs,
+    providers: enrichmentProviders,
+    options: opts.enrichment ?? {},
+    version: APP_VERSION,
+    allowedHosts: async () => (await settings.read()).fetchAllowedHosts,
+    rescore: async (ids) => {
+      await scoring.rescoreIndicators(ids)
+    },
+    evaluateAlerts: (ids, scanJobId) => alerts.evaluateEnrichment(ids, { scanJobId }),
+  })
   const handlers: Handlers = {
     ...createAlertHandlers(alerts, alertSettings, webhook),
     ...createJobHandlers(jobs, () => handlers),
@@ -235,6 +273,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     ...createWarninglistsHandlers(warninglists),
     ...createAllowlistHandlers(ctx),
     ...createExportHandlers(exports),
+    ...createEnrichmentHandlers(enrichment),
     ...createEnrichmentGeoHandlers(ctx),
     ...createIntelHandlers(ctx, createIntelService(ctx)),
     ...createEnrichmentPivotHandlers(ctx),
@@ -267,13 +306,17 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
   stoppers.push(() => feeds.stop())
   // Stopped before the feeds (stoppers run in reverse): a job may be writing through the same queue.
   stoppers.push(() => jobs.stop())
+  // Stopped before the jobs (stoppers run in reverse): its scan jobs then stay open in scan_jobs and resume.
+  stoppers.push(() => enrichment.stop())
   // Before the jobs (stoppers run in reverse): no scheduled report starts while they drain.
   stoppers.push(async () => summaryScheduler.stop())
   // Stopped first (stoppers run in reverse): a sweep writes through the same queue as the rest.
   stoppers.push(() => scoring.stop())
   idlers.push(() => scoring.waitForIdle())
   idlers.push(() => feeds.waitForIdle())
+  idlers.push(() => enrichment.waitForIdle())
   idlers.push(() => jobs.waitForIdle())
+  idlers.push(() => enrichment.waitForIdle())
   // After the feeds and jobs: their last batches queue evaluations.
   idlers.push(() => alerts.waitForIdle())
   idlers.push(() => webhook.waitForIdle())
@@ -309,6 +352,7 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     attack,
     summaries,
     summaryScheduler,
+    enrichment,
     call: async (method, input, callCtx) =>
       unwrap<typeof method>(await dispatch(method, input, callCtx ?? inProcessContext())),
     setHttpUrl: (url) => {
@@ -321,6 +365,8 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
       scoring.start()
       // Reports a previous process left unfinished, then the catch-up of a missed scheduled period.
       await summaries.recover()
+      // Requests and scan jobs a previous process left open.
+      await enrichment.start()
       summariesScheduled = true
       await summaryScheduler.start()
     },

@@ -195,6 +195,33 @@ const CASES = {
   // Not enriched in any world: no keys, nobody shares the ASN (test/**/enrichment/pivots has the rest).
   'enrichment.pivots': { input: (s) => ({ indicatorId: s.ip }) },
   'enrichment.pivot': { input: () => ({ kind: 'asn', value: 'AS9009', limit: 10 }) },
+  // Offline first, so nothing below reaches a network provider; local providers answer alike in every world.
+  'enrichment.updateSettings': {
+    input: () => ({ patch: { offline: true, auto: { enabled: false } } }),
+  },
+  'enrichment.getSettings': { input: () => ({}) },
+  'enrichment.setKey': { input: () => ({ provider: 'virustotal', key: 'rt-key-0123456789' }) },
+  'enrichment.providers': { input: () => ({}) },
+  'enrichment.run': {
+    input: (s) => ({
+      target: { kind: 'indicators', ids: [s.ip] },
+      providers: ['geoip', 'asn', 'virustotal'],
+      wait: true,
+    }),
+    namesCaller: true,
+  },
+  'enrichment.results': { input: (s) => ({ indicatorId: s.ip }) },
+  // Never asked (the run above named other providers): nothing stored.
+  'enrichment.raw': {
+    input: (s) => ({ indicatorId: s.ip, provider: 'shodan' }),
+    expect: 'not_found',
+  },
+  'enrichment.queue': { input: () => ({}) },
+  'enrichment.scanJobs': { input: () => ({}), namesCaller: true },
+  'enrichment.scanJob': { input: () => ({ id: UUID_A }), expect: 'not_found' },
+  'enrichment.cancelScanJob': { input: () => ({ id: UUID_A }), expect: 'not_found' },
+  // No RDAP provider in this build yet: there is no bootstrap to refresh.
+  'enrichment.refreshBootstrap': { input: () => ({}), expect: 'unsupported' },
   'alerts.acknowledge': { input: (s) => ({ id: s.alert }) },
   'alerts.assign': { input: (s) => ({ ids: [s.alert], assignee: 'analyst-1' }) },
   'alerts.resolve': { input: (s) => ({ id: s.alert, note: 'handled' }) },

@@ -1,13 +1,9 @@
-// The library's own entry (not its Node entry, which registers every language it ships): English only.
-import countries from 'i18n-iso-countries/index'
-import en from 'i18n-iso-countries/langs/en.json'
 import type BetterSqlite3 from 'better-sqlite3'
 import type { Out } from '#shared/contract'
 import { PIVOT_KINDS, type PivotKind } from '#shared/contract/enrichment.schemas'
 import { AppError } from '#shared/contract/errors'
+import { countryName } from '#shared/domain/countries'
 import type { IocType, RiskLevel, Tlp } from '#shared/domain/enums'
-
-countries.registerLocale(en)
 
 /**
  * Pivots (issue 12): what an indicator shares with others through enrichment (an ASN, a network range, a
@@ -63,26 +59,36 @@ const asOrgOf = (factsJson: string | null | undefined, asn: string): string | nu
         typeof f === 'object' && f !== null && (f as { key?: unknown }).key === key,
     )?.value
   const org = value('asOrg')
-  return String(value('asn')) === asn && typeof org === 'string' && org !== '' ? org : null
+  return asnKey(String(value('asn'))) === asnKey(asn) && typeof org === 'string' && org !== ''
+    ? org
+    : null
+}
+
+/** An ASN as the ASN provider keys it ("AS9009"), from "AS9009", "as9009" or "9009"; else as given. */
+const asnKey = (v: string): string => {
+  const m = /^(?:as)?(\d+)$/i.exec(v)
+  return m === null ? v : `AS${m[1]}`
 }
 
 /** How a key reads in the panel: "AS9009 M247", "Netherlands (NL)", the value itself otherwise. */
 export const pivotLabel = (kind: PivotKind, value: string, asOrg: string | null): string => {
   switch (kind) {
     case 'asn':
-      return cut(`AS${value}${asOrg === null ? '' : ` ${asOrg}`}`)
+      return cut(`${asnKey(value)}${asOrg === null ? '' : ` ${asOrg}`}`)
     case 'country': {
-      const name = /^[A-Za-z]{2}$/.test(value) ? countries.getName(value.toUpperCase(), 'en') : null
-      return name ? `${name} (${value.toUpperCase()})` : cut(value)
+      const name = countryName(value)
+      return name === value || name === value.toUpperCase()
+        ? cut(value)
+        : `${name} (${value.toUpperCase()})`
     }
     default:
       return cut(value)
   }
 }
 
-/** The stored form of a key the analyst typed: an ASN without its "AS". */
+/** The stored form of a key the analyst typed: an ASN as "AS9009" (the ASN provider's keys). */
 export const normalizePivotValue = (kind: PivotKind, value: string): string =>
-  kind === 'asn' && /^as\d+$/i.test(value) ? value.slice(2) : value
+  kind === 'asn' ? asnKey(value) : value
 
 export type PivotQueries = {
   /** The indicator's keys with how many OTHER indicators share each; not_found for an unknown id. */

@@ -91,7 +91,7 @@ export const scoreTerms = (i: ScoreInputs): { terms: ScoreTerm[]; baseScore: num
     classificationTerm(i.classification),
     threatContextTerm(i.threatType, i.malware),
     urlAnalysisTerm(i.urlScore),
-    ...enrichmentTerms(i.enrichment),
+    ...enrichmentTerms(i.enrichment, i.type),
     warninglistTerm(i.warninglistHits),
     analystSeverityTerm(i.analystSeverity),
   ]

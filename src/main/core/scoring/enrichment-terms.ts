@@ -5,6 +5,7 @@ import {
   type ProviderId,
 } from '#shared/contract/enrichment.schemas'
 import type { ScoreTerm } from '#shared/contract/scoring.schemas'
+import type { IocType } from '#shared/domain/enums'
 import type { EnrichmentSignal } from '#core/enrichment/enrichment-signal'
 
 /**
@@ -102,11 +103,21 @@ export const parseEnrichmentSignal = (json: string | null): EnrichmentSignal | n
 
 const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`
 
+/** The types whose value names a domain RDAP can date. */
+const DOMAIN_TYPES = new Set<IocType | undefined>(['domain', 'url', 'email'])
+
 /** A young domain (RDAP's registration date): under 7 days +15, under 30 days +10. */
-export const youngDomainTerm = (s: EnrichmentSignal | null): ScoreTerm => {
+export const youngDomainTerm = (s: EnrichmentSignal | null, type?: IocType): ScoreTerm => {
   if (s === null) return { term: 'young_domain', points: 0, detail: NO_ENRICHMENT }
   if (s.domainAgeDays === null)
-    return { term: 'young_domain', points: 0, detail: 'registration date not known (RDAP)' }
+    return {
+      term: 'young_domain',
+      points: 0,
+      detail:
+        type === undefined || DOMAIN_TYPES.has(type)
+          ? 'registration date not known (RDAP)'
+          : 'not a domain',
+    }
   // A registration dated after now (clock skew at the registry) is a domain registered today.
   const age = Math.max(0, Math.floor(s.domainAgeDays))
   const points = age < VERY_YOUNG_DOMAIN_DAYS ? 15 : age < YOUNG_DOMAIN_DAYS ? 10 : 0
@@ -187,8 +198,8 @@ export const providerVerdictsTerm = (s: EnrichmentSignal | null): ScoreTerm => {
 }
 
 /** The three enrichment terms, in the breakdown's order. */
-export const enrichmentTerms = (s: EnrichmentSignal | null): ScoreTerm[] => {
-  const young = youngDomainTerm(s)
+export const enrichmentTerms = (s: EnrichmentSignal | null, type?: IocType): ScoreTerm[] => {
+  const young = youngDomainTerm(s, type)
   return [young, hostingTerm(s, young.points), providerVerdictsTerm(s)]
 }
 

@@ -47,10 +47,11 @@ describe('enrichment terms', () => {
     expect(youngDomainTerm(signal({ domainAgeDays: 1 })).detail).toBe(
       'domain registered 1 day ago (RDAP)',
     )
-    expect(youngDomainTerm(signal())).toMatchObject({
+    expect(youngDomainTerm(signal(), 'domain')).toMatchObject({
       points: 0,
       detail: 'registration date not known (RDAP)',
     })
+    expect(youngDomainTerm(signal(), 'ip')).toMatchObject({ points: 0, detail: 'not a domain' })
   })
 
   it('hosting ASN +3, bulletproof +12, named with the ASN and its organisation', () => {

@@ -30,9 +30,15 @@ const splitRow = (line: string): [string, string, string, string] | null => {
 
 const U32_MAX = 0xffffffff
 
+/** Digits only (no sign, space or exponent), at most 2^32 - 1; a loop, as it runs a million times. */
 const parseU32 = (s: string): number | null => {
-  if (!/^\d{1,10}$/.test(s)) return null
-  const n = Number(s)
+  if (s.length === 0 || s.length > 10) return null
+  let n = 0
+  for (let i = 0; i < s.length; i++) {
+    const d = s.charCodeAt(i) - 48
+    if (d < 0 || d > 9) return null
+    n = n * 10 + d
+  }
   return n <= U32_MAX ? n : null
 }
 
@@ -133,8 +139,10 @@ class Builder {
         this.issue(this.lines[k] ?? 0, `overlaps the range of line ${lines[kept - 1] ?? 0}`)
         continue
       }
-      starts.set(this.starts.subarray(k * w, k * w + w), kept * w)
-      ends.set(this.ends.subarray(k * w, k * w + w), kept * w)
+      for (let i = 0; i < w; i++) {
+        starts[kept * w + i] = this.starts[k * w + i] ?? 0
+        ends[kept * w + i] = this.ends[k * w + i] ?? 0
+      }
       asns[kept] = this.asns[k] ?? 0
       orgOf[kept] = this.orgOf[k] ?? 0
       lines[kept] = this.lines[k] ?? 0

@@ -29,7 +29,7 @@ const parse = (reply: HttpReply) => {
   const data = read.object(read.object(reply.json, 'body').data, 'data')
   const score = read.num(data.abuseConfidenceScore, 'data.abuseConfidenceScore')
   if (score < 0 || score > 100)
-    read.fail('data.abuseConfidenceScore', 'within 0–100', String(score))
+    read.mismatch('data.abuseConfidenceScore', 'within 0–100', String(score))
   const totalReports = read.num(data.totalReports, 'data.totalReports')
   const distinctUsers = read.optNum(data.numDistinctUsers, 'data.numDistinctUsers')
   const isp = read.optStr(data.isp, 'data.isp')

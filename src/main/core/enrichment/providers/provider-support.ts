@@ -25,6 +25,13 @@ export const replyReader = (provider: string) => {
       `${provider}: ${field} should be ${want}, got ${describe(got)}`,
     )
   }
+  /** A value of the right type that is still wrong (a 404 body with another error code ...). */
+  const mismatch = (field: string, want: string, got: string): never => {
+    throw new ProviderError(
+      'bad-response',
+      `${provider}: ${field} should be ${want}, got ${JSON.stringify(got.slice(0, 80))}`,
+    )
+  }
   const object = (v: unknown, field: string): Json =>
     typeof v === 'object' && v !== null && !Array.isArray(v)
       ? (v as Json)
@@ -48,6 +55,7 @@ export const replyReader = (provider: string) => {
       .map((x, i) => str(x, `${field}[${i}]`))
   return {
     fail,
+    mismatch,
     object,
     array,
     num,

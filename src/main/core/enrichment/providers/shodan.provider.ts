@@ -21,7 +21,7 @@ const parse = (reply: HttpReply) => {
   if (reply.status === 404) {
     const error = read.str(body.error, 'error')
     if (!/no information/i.test(error))
-      read.fail('error', "'No information available' on a 404", error)
+      read.mismatch('error', "'No information available' on a 404", error)
     return answer('info', 'Not seen by Shodan', [])
   }
   const ports = read

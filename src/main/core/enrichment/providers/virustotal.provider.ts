@@ -66,7 +66,7 @@ const parse = (reply: HttpReply) => {
   if (reply.status === 404) {
     const error = read.object(read.object(reply.json, 'body').error, 'error')
     const code = read.str(error.code, 'error.code')
-    if (code !== 'NotFoundError') read.fail('error.code', "'NotFoundError' on a 404", code)
+    if (code !== 'NotFoundError') read.mismatch('error.code', "'NotFoundError' on a 404", code)
     return answer('info', 'Not known to VirusTotal', [])
   }
   const o = parseObject(reply.json)

@@ -18,10 +18,10 @@ const seed = async () => {
   const values = ['45.155.205.3', '45.155.205.4', '45.155.205.5', '91.92.240.5', 'evil-c2.net']
   for (const value of values) ids[value] = (await t.core.call('indicators.create', { value })).id
   const keys: [string, string, string, string][] = [
-    ['45.155.205.3', 'asn', '9009', 'asn'],
-    ['45.155.205.4', 'asn', '9009', 'asn'],
-    ['45.155.205.5', 'asn', '9009', 'asn'],
-    ['91.92.240.5', 'asn', '9009', 'asn'],
+    ['45.155.205.3', 'asn', 'AS9009', 'asn'],
+    ['45.155.205.4', 'asn', 'AS9009', 'asn'],
+    ['45.155.205.5', 'asn', 'AS9009', 'asn'],
+    ['91.92.240.5', 'asn', 'AS9009', 'asn'],
     ['45.155.205.3', 'network', '45.155.205.0/24', 'asn'],
     ['45.155.205.4', 'network', '45.155.205.0/24', 'asn'],
     ['45.155.205.3', 'country', 'NL', 'geoip'],
@@ -63,7 +63,7 @@ describe('enrichment.pivots', () => {
     const ids = await seed()
     const r = await t.core.call('enrichment.pivots', { indicatorId: ids['45.155.205.3'] })
     expect(r.items).toEqual([
-      { kind: 'asn', value: '9009', label: 'AS9009 M247 Europe SRL', count: 3 },
+      { kind: 'asn', value: 'AS9009', label: 'AS9009 M247 Europe SRL', count: 3 },
       { kind: 'network', value: '45.155.205.0/24', label: '45.155.205.0/24', count: 1 },
       { kind: 'country', value: 'NL', label: 'Netherlands (NL)', count: 1 },
     ])
@@ -74,7 +74,7 @@ describe('enrichment.pivots', () => {
     ])
     // No org named for this one's ASN: the label is the number alone.
     const other = await t.core.call('enrichment.pivots', { indicatorId: ids['91.92.240.5'] })
-    expect(other.items).toEqual([{ kind: 'asn', value: '9009', label: 'AS9009', count: 3 }])
+    expect(other.items).toEqual([{ kind: 'asn', value: 'AS9009', label: 'AS9009', count: 3 }])
   })
 
   it('an indicator without keys has none; an unknown one is not_found, naming the id', async () => {
@@ -90,7 +90,7 @@ describe('enrichment.pivots', () => {
 describe('enrichment.pivot', () => {
   it('pages the indicators sharing one key, highest score first, with the total', async () => {
     const ids = await seed()
-    const first = await t.core.call('enrichment.pivot', { kind: 'asn', value: '9009', limit: 2 })
+    const first = await t.core.call('enrichment.pivot', { kind: 'asn', value: 'AS9009', limit: 2 })
     expect(first.total).toBe(4)
     expect(first.items.map((i) => i.value)).toEqual(['45.155.205.5', '45.155.205.4'])
     expect(first.items[0]).toEqual({
@@ -103,7 +103,7 @@ describe('enrichment.pivot', () => {
     })
     const next = await t.core.call('enrichment.pivot', {
       kind: 'asn',
-      value: '9009',
+      value: 'AS9009',
       limit: 2,
       offset: 2,
     })
@@ -114,17 +114,18 @@ describe('enrichment.pivot', () => {
     expect(new Set([...first.items, ...next.items].map((i) => i.id)).size).toBe(4)
     const past = await t.core.call('enrichment.pivot', {
       kind: 'asn',
-      value: '9009',
+      value: 'AS9009',
       limit: 2,
       offset: 4,
     })
     expect(past).toEqual({ items: [], total: 4 })
   })
 
-  it('takes an ASN as typed ("AS9009"), and a key nobody holds is an empty page', async () => {
+  it('takes an ASN as typed ("as9009", "9009"), and a key nobody holds is an empty page', async () => {
     await seed()
-    const typed = await t.core.call('enrichment.pivot', { kind: 'asn', value: 'as9009' })
-    expect(typed.total).toBe(4)
+    for (const value of ['as9009', '9009']) {
+      expect((await t.core.call('enrichment.pivot', { kind: 'asn', value })).total).toBe(4)
+    }
     expect(await t.core.call('enrichment.pivot', { kind: 'registrar', value: 'Nobody' })).toEqual({
       items: [],
       total: 0,

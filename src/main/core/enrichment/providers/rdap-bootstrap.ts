@@ -1,0 +1,376 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { AppError } from '#shared/contract/errors'
+import { Invalid, parseIPv4, parseIPv6 } from '#shared/domain'
+import type { LookupSubject } from '../provider-types'
+import { hostOfUrl } from './provider-support'
+
+/**
+ * IANA's RDAP bootstrap (RFC 9224): which RDAP server answers for a top-level domain (dns.json), an IPv4 or
+ * IPv6 block (ipv4.json, ipv6.json) or an AS number range (asn.json). A copy ships in
+ * resources/enrichment/rdap-bootstrap (its SOURCES.md says exactly what it is); `refreshRdapBootstrap`
+ * downloads IANA's files into <dataDir>/enrichment/rdap-bootstrap, and a file there wins over the shipped one.
+ */
+
+export const RDAP_REGISTRIES = ['dns', 'ipv4', 'ipv6', 'asn'] as const
+export type RdapRegistry = (typeof RDAP_REGISTRIES)[number]
+
+export const IANA_RDAP_BOOTSTRAP = 'https://data.iana.org/rdap/'
+/** IANA's files are tens of kilobytes; anything near this is not one of them. */
+export const RDAP_BOOTSTRAP_MAX_BYTES = 1024 * 1024
+/**
+ * A downloaded file with fewer entries than this is truncated or not IANA's (its files hold over a thousand
+ * TLDs, a few hundred IPv4 prefixes, dozens of IPv6 prefixes and AS ranges), and must not replace a good one.
+ */
+export const RDAP_BOOTSTRAP_MIN_ENTRIES: Record<RdapRegistry, number> = {
+  dns: 300,
+  ipv4: 100,
+  ipv6: 10,
+  asn: 20,
+}
+
+type Service = { entries: string[]; url: string }
+
+/** One value per registry, built without a cast. */
+const perRegistry = <T>(f: (r: RdapRegistry) => T): Record<RdapRegistry, T> => ({
+  dns: f('dns'),
+  ipv4: f('ipv4'),
+  ipv6: f('ipv6'),
+  asn: f('asn'),
+})
+
+/** The same, one registry after the other (file reads and downloads). */
+const perRegistryInTurn = async <T>(
+  f: (r: RdapRegistry) => Promise<T>,
+): Promise<Record<RdapRegistry, T>> => {
+  const dns = await f('dns')
+  const ipv4 = await f('ipv4')
+  const ipv6 = await f('ipv6')
+  const asn = await f('asn')
+  return { dns, ipv4, ipv6, asn }
+}
+export type RdapBootstrapFile = { publication: string | null; services: Service[]; entries: number }
+
+const fail = (where: string, what: string): never => {
+  throw new AppError('upstream_failed', `RDAP bootstrap ${where}: ${what}`)
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+const V4_CIDR = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/
+const TLD =
+  /^(?:xn--)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.(?:xn--)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i
+const ASN_RANGE = /^(\d{1,10})(?:-(\d{1,10}))?$/
+const MAX_ASN = 4_294_967_295
+
+const validEntry = (registry: RdapRegistry, e: string): boolean => {
+  switch (registry) {
+    case 'dns':
+      return TLD.test(e)
+    case 'ipv4': {
+      const m = V4_CIDR.exec(e)
+      return !!m && !(parseIPv4(m[1] ?? '') instanceof Invalid) && Number(m[2]) <= 32
+    }
+    case 'ipv6': {
+      const [addr = '', len = '', ...rest] = e.split('/')
+      return (
+        rest.length === 0 &&
+        /^\d{1,3}$/.test(len) &&
+        Number(len) <= 128 &&
+        !(parseIPv6(addr) instanceof Invalid)
+      )
+    }
+    case 'asn': {
+      const m = ASN_RANGE.exec(e)
+      const lo = Number(m?.[1])
+      const hi = m?.[2] === undefined ? lo : Number(m[2])
+      return !!m && lo <= hi && hi <= MAX_ASN
+    }
+  }
+}
+
+/** The base URL of a service: HTTPS when it offers one (RFC 9224 asks clients to prefer it), ending in '/'. */
+const pickUrl = (urls: string[], where: string): string => {
+  const valid = urls.filter((u) => {
+    try {
+      const p = new URL(u).protocol
+      return p === 'https:' || p === 'http:'
+    } catch {
+      return false
+    }
+  })
+  const url = valid.find((u) => u.startsWith('https:')) ?? valid[0]
+  if (url === undefined) return fail(where, 'no http(s) URL')
+  return url.endsWith('/') ? url : `${url}/`
+}
+
+/** Parses and checks one bootstrap file; every rejection names the file and the place in it. */
+export const parseRdapBootstrap = (
+  registry: RdapRegistry,
+  text: string,
+  origin: string,
+): RdapBootstrapFile => {
+  const where = `${origin} (${registry}.json)`
+  if (Buffer.byteLength(text) > RDAP_BOOTSTRAP_MAX_BYTES) {
+    fail(where, `larger than ${RDAP_BOOTSTRAP_MAX_BYTES} bytes`)
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (e) {
+    return fail(where, `not JSON (${e instanceof Error ? e.message : String(e)})`)
+  }
+  if (!isObject(json)) return fail(where, 'not a JSON object')
+  if (json.version !== '1.0')
+    fail(where, `version should be "1.0", got ${JSON.stringify(json.version)}`)
+  const publication = json.publication
+  if (publication !== undefined && publication !== null && typeof publication !== 'string') {
+    fail(where, 'publication should be a string')
+  }
+  if (!Array.isArray(json.services)) return fail(where, 'services should be an array')
+  let entries = 0
+  const services = json.services.map((svc: unknown, i): Service => {
+    const at = `${where} services[${i}]`
+    if (!Array.isArray(svc) || svc.length < 2) return fail(at, 'should be [entries, urls]')
+    const [list, urls] = svc as unknown[]
+    if (!Array.isArray(list) || !list.every((e) => typeof e === 'string')) {
+      return fail(at, '[0] should be an array of strings')
+    }
+    if (!Array.isArray(urls) || urls.length === 0 || !urls.every((u) => typeof u === 'string')) {
+      return fail(at, '[1] should be a non-empty array of URLs')
+    }
+    list.forEach((e, j) => {
+      if (!validEntry(registry, e))
+        fail(`${at}[0][${j}]`, `'${e.slice(0, 60)}' is not a valid ${registry} entry`)
+    })
+    entries += list.length
+    return { entries: list.map((e) => e.toLowerCase()), url: pickUrl(urls, `${at}[1]`) }
+  })
+  return { publication: typeof publication === 'string' ? publication : null, services, entries }
+}
+
+type V4Block = { base: number; bits: number; url: string }
+type V6Block = { base: bigint; bits: number; url: string }
+type AsnBlock = { lo: number; hi: number; url: string }
+
+const v6Value = (groups: readonly number[]): bigint =>
+  groups.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n)
+
+const v4Mask = (bits: number): number => (bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0)
+const v6Mask = (bits: number): bigint =>
+  bits === 0 ? 0n : ((1n << 128n) - 1n) ^ ((1n << BigInt(128 - bits)) - 1n)
+
+export type RdapBootstrap = {
+  /** Longest-suffix match of the name's labels ("a.b.co.uk" tries itself, then b.co.uk, co.uk, uk). */
+  baseForDomain(name: string): string | null
+  /** Longest-prefix match of an IPv4 or IPv6 literal (a CIDR is matched by its first address). */
+  baseForAddress(address: string): string | null
+  /** The narrowest AS range holding the number. */
+  baseForAsn(asn: number): string | null
+  /** What the RDAP provider's request() is given as env.rdapBase. */
+  baseFor(s: LookupSubject): string | null
+  entries: Record<RdapRegistry, number>
+  publication: Record<RdapRegistry, string | null>
+  /** Per registry: the shipped copy or the one refreshBootstrap wrote. */
+  origin: Record<RdapRegistry, string>
+}
+
+export const buildRdapBootstrap = (
+  files: Record<RdapRegistry, RdapBootstrapFile>,
+  origin: Record<RdapRegistry, string>,
+): RdapBootstrap => {
+  const tlds = new Map<string, string>()
+  for (const s of files.dns.services) for (const e of s.entries) tlds.set(e, s.url)
+  const v4: V4Block[] = []
+  for (const s of files.ipv4.services) {
+    for (const e of s.entries) {
+      const [addr = '', bits = '0'] = e.split('/')
+      const n = parseIPv4(addr)
+      if (!(n instanceof Invalid))
+        v4.push({ base: (n & v4Mask(Number(bits))) >>> 0, bits: Number(bits), url: s.url })
+    }
+  }
+  const v6: V6Block[] = []
+  for (const s of files.ipv6.services) {
+    for (const e of s.entries) {
+      const [addr = '', bits = '0'] = e.split('/')
+      const g = parseIPv6(addr)
+      if (!(g instanceof Invalid))
+        v6.push({ base: v6Value(g) & v6Mask(Number(bits)), bits: Number(bits), url: s.url })
+    }
+  }
+  const asns: AsnBlock[] = []
+  for (const s of files.asn.services) {
+    for (const e of s.entries) {
+      const [lo = '0', hi = lo] = e.split('-')
+      asns.push({ lo: Number(lo), hi: Number(hi), url: s.url })
+    }
+  }
+  // Longest prefix first, so the first block that holds an address is the most specific one.
+  v4.sort((a, b) => b.bits - a.bits)
+  v6.sort((a, b) => b.bits - a.bits)
+  asns.sort((a, b) => a.hi - a.lo - (b.hi - b.lo))
+
+  const baseForDomain = (name: string): string | null => {
+    const labels = name.toLowerCase().replace(/\.$/, '').split('.')
+    for (let i = 0; i < labels.length; i++) {
+      const url = tlds.get(labels.slice(i).join('.'))
+      if (url) return url
+    }
+    return null
+  }
+  const baseForAddress = (address: string): string | null => {
+    const bare = address.split('/')[0] ?? address
+    const n = parseIPv4(bare)
+    if (!(n instanceof Invalid)) {
+      return v4.find((b) => (n & v4Mask(b.bits)) >>> 0 === b.base)?.url ?? null
+    }
+    const g = parseIPv6(bare.replace(/%.*$/, ''))
+    if (g instanceof Invalid) return null
+    const value = v6Value(g)
+    return v6.find((b) => (value & v6Mask(b.bits)) === b.base)?.url ?? null
+  }
+  const baseForAsn = (asn: number): string | null =>
+    asns.find((b) => asn >= b.lo && asn <= b.hi)?.url ?? null
+  const baseFor = (s: LookupSubject): string | null => {
+    switch (s.type) {
+      case 'domain':
+        return baseForDomain(s.value)
+      case 'ip':
+      case 'ipv6':
+      case 'cidr':
+        return baseForAddress(s.value)
+      case 'url': {
+        const host = hostOfUrl(s.value)
+        if (host === null) return null
+        return baseForAddress(host) ?? baseForDomain(host)
+      }
+      default:
+        return null
+    }
+  }
+  return {
+    baseForDomain,
+    baseForAddress,
+    baseForAsn,
+    baseFor,
+    entries: perRegistry((r) => files[r].entries),
+    publication: perRegistry((r) => files[r].publication),
+    origin,
+  }
+}
+
+const SHIPPED = join('resources', 'enrichment', 'rdap-bootstrap')
+
+/**
+ * Where the shipped files are, found by walking up from this module as the warninglists are
+ * (warninglist-loader.ts): src/main/core/enrichment/providers in tests, out/main (or a chunk below it) in the
+ * builds, app.asar/out/main when packaged (electron-builder.yml must pack resources/enrichment).
+ */
+export const shippedRdapBootstrapDir = (from: string = __dirname): string => {
+  let dir = from
+  for (let up = 0; up < 8; up++) {
+    const candidate = join(dir, SHIPPED)
+    try {
+      if (statSync(candidate).isDirectory()) return candidate
+    } catch {
+      // not at this level
+    }
+    dir = dirname(dir)
+  }
+  throw new AppError(
+    'not_found',
+    `the shipped RDAP bootstrap (${SHIPPED}) was not found above ${from}`,
+  )
+}
+
+export const refreshedRdapBootstrapDir = (dataDir: string): string =>
+  join(dataDir, 'enrichment', 'rdap-bootstrap')
+
+const readIfExists = async (path: string): Promise<string | null> => {
+  try {
+    return await readFile(path, 'utf8')
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw e
+  }
+}
+
+/**
+ * The bootstrap to use: per registry, the refreshed file when there is a valid one, else the shipped copy.
+ * A refreshed file that no longer parses is passed over (the shipped copy still answers), never fatal.
+ */
+export const loadRdapBootstrap = async (opts: {
+  dataDir: string | null
+  shippedDir?: string
+}): Promise<RdapBootstrap> => {
+  const shippedDir = opts.shippedDir ?? shippedRdapBootstrapDir()
+  const loaded = await perRegistryInTurn(async (r) => {
+    const refreshed =
+      opts.dataDir === null ? null : join(refreshedRdapBootstrapDir(opts.dataDir), `${r}.json`)
+    const text = refreshed === null ? null : await readIfExists(refreshed)
+    if (refreshed !== null && text !== null) {
+      try {
+        return { file: parseRdapBootstrap(r, text, refreshed), origin: refreshed }
+      } catch {
+        // fall through to the shipped copy
+      }
+    }
+    const shipped = join(shippedDir, `${r}.json`)
+    return {
+      file: parseRdapBootstrap(r, await readFile(shipped, 'utf8'), shipped),
+      origin: shipped,
+    }
+  })
+  return buildRdapBootstrap(
+    perRegistry((r) => loaded[r].file),
+    perRegistry((r) => loaded[r].origin),
+  )
+}
+
+export type RdapBootstrapRefresh = {
+  updatedAt: string
+  entries: Record<RdapRegistry, number>
+  source: string
+  bootstrap: RdapBootstrap
+}
+
+/**
+ * Downloads IANA's four files through `fetchText` (the engine's fetch: its timeouts, size cap and offline
+ * mode apply), checks all of them (shape, entries, sizes, no fewer entries than RDAP_BOOTSTRAP_MIN_ENTRIES)
+ * and only then writes them, each atomically (temporary file, then rename): a bad download changes nothing.
+ */
+export const refreshRdapBootstrap = async (
+  fetchText: (url: string) => Promise<string>,
+  dataDir: string,
+  now: () => number = Date.now,
+): Promise<RdapBootstrapRefresh> => {
+  const fetched = await perRegistryInTurn(async (r) => {
+    const url = `${IANA_RDAP_BOOTSTRAP}${r}.json`
+    const text = await fetchText(url)
+    const file = parseRdapBootstrap(r, text, url)
+    if (file.entries < RDAP_BOOTSTRAP_MIN_ENTRIES[r]) {
+      fail(url, `only ${file.entries} entries (at least ${RDAP_BOOTSTRAP_MIN_ENTRIES[r]} expected)`)
+    }
+    return { text, file }
+  })
+  const dir = refreshedRdapBootstrapDir(dataDir)
+  await mkdir(dir, { recursive: true })
+  const origin = await perRegistryInTurn(async (r) => {
+    const path = join(dir, `${r}.json`)
+    const tmp = `${path}.${process.pid}.tmp`
+    await writeFile(tmp, fetched[r].text, 'utf8')
+    await rename(tmp, path)
+    return path
+  })
+  const files = perRegistry((r) => fetched[r].file)
+  const bootstrap = buildRdapBootstrap(files, origin)
+  return {
+    updatedAt: new Date(now()).toISOString(),
+    entries: bootstrap.entries,
+    source: IANA_RDAP_BOOTSTRAP,
+    bootstrap,
+  }
+}
