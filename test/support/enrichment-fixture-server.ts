@@ -6,6 +6,8 @@
  *   const srv = await startEnrichmentFixtureServer()
  *   const env = { key: ENRICHMENT_FIXTURE_KEY, baseUrl: srv.baseUrl('virustotal') }   // an HttpEnv
  *   srv.rdapBootstrap                     // { dns, ipv4, ipv6, asn } in IANA's format, every service = srv
+ *   await srv.writeRdapBootstrap(dataDir) // as a refreshed bootstrap there: a core on dataDir asks srv for RDAP
+ *                                         // (.net .org .de, 45/8 91/8, 2a00::/12, AS 1-1876 and 49152-65535)
  *   srv.setMode('rate-limited', { provider: 'virustotal', retryAfter: '7' })   // that provider only
  *   srv.setMode('slow', { value: '45.155.205.233', delayMs: 500 })            // that value, any provider
  *   srv.setMode('garbage')                                                    // everything
@@ -36,9 +38,11 @@
  *   huge          200 with a valid JSON body of hugeBytes (default 8 MiB), streamed
  */
 import { readFileSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { join } from 'node:path'
+import { refreshedRdapBootstrapDir } from '#core/enrichment/providers/rdap-bootstrap'
 
 export const ENRICHMENT_FIXTURE_KEY = 'fixture-api-key-0123456789'
 export const FIXTURE_DIR = join(__dirname, '..', 'fixtures', 'enrichment')
@@ -88,6 +92,7 @@ export type EnrichmentFixtureServer = {
   origin: string
   baseUrl(provider: FixtureProvider): string
   rdapBootstrap: RdapBootstrapFixture
+  writeRdapBootstrap(dataDir: string): Promise<void>
   setMode(mode: FixtureMode, opts?: ModeOptions): void
   answerWith(provider: FixtureProvider, value: string, status: number, body: unknown): void
   reset(): void
@@ -438,6 +443,13 @@ export const startEnrichmentFixtureServer = async (
     origin,
     baseUrl: (p) => bases[p],
     rdapBootstrap: bootstrap,
+    writeRdapBootstrap: async (dataDir) => {
+      const dir = refreshedRdapBootstrapDir(dataDir)
+      await mkdir(dir, { recursive: true })
+      for (const [registry, file] of Object.entries(bootstrap)) {
+        await writeFile(join(dir, `${registry}.json`), JSON.stringify(file))
+      }
+    },
     setMode: (mode, o = {}) => {
       rules.push({ mode, opts: o })
     },
