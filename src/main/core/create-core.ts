@@ -35,9 +35,19 @@ import {
   type EnrichmentOptions,
   type EnrichmentService,
 } from './enrichment/enrichment.service'
-import { bindHttp, bindLocal, type BoundProvider } from './enrichment/engine/engine-types'
+import {
+  bindDirect,
+  bindHttp,
+  bindLocal,
+  type BoundProvider,
+} from './enrichment/engine/engine-types'
 import { createLocalProviders, openLocalEnv } from './enrichment/local'
-import { createNetworkProviders } from './enrichment/providers'
+import {
+  createNetworkProviders,
+  DNS_DEFAULT_ENV,
+  openRdapBootstrap,
+  type DnsEnv,
+} from './enrichment/providers'
 import { createEnrichmentGeoHandlers } from './enrichment/enrichment-geo.handlers'
 import { createExportHandlers } from './export/export.handlers'
 import { createExportService, type ExportService } from './export/export.service'
@@ -236,13 +246,23 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     checkWarninglists: warninglists.check,
     logger,
   })
+  // DNS reads the analyst's resolvers from the settings as they are when it asks.
+  let enrichmentRef: EnrichmentService | null = null
+  const dnsEnv = (): DnsEnv => ({
+    ...DNS_DEFAULT_ENV,
+    servers: enrichmentRef?.settings.current()?.dnsServers ?? [],
+  })
   const enrichmentProviders: BoundProvider[] = [
     ...createLocalProviders().map((p) => bindLocal(p, localEnv)),
-    // DNS (a direct provider) is bound by the engine lane's next merge; until then only HTTP providers.
-    ...createNetworkProviders({ now: () => clock.now().getTime() }).flatMap((p) =>
-      p.kind === 'http' ? [bindHttp(p)] : [],
+    ...createNetworkProviders({ now: () => clock.now().getTime() }).map((p) =>
+      p.kind === 'http' ? bindHttp(p) : bindDirect(p, dnsEnv),
     ),
   ]
+  // Read lazily, on the first RDAP question; a refresh answers with the new files at once.
+  const rdapBootstrap = openRdapBootstrap({
+    dataDir: opts.dataDir,
+    now: () => clock.now().getTime(),
+  })
   const enrichment = createEnrichmentService({
     ...ctx,
     jobs,
@@ -254,7 +274,19 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
       await scoring.rescoreIndicators(ids)
     },
     evaluateAlerts: (ids, scanJobId) => alerts.evaluateEnrichment(ids, { scanJobId }),
+    rdap: {
+      rdapBase: (s) => rdapBootstrap.rdapBase(s),
+      // The engine's client (limits, target policy, offline mode) fetches; the bootstrap module validates
+      // the four files and writes them only when all of them pass.
+      refresh: (getText, baseUrl) =>
+        rdapBootstrap.refresh(
+          async (url: string, signal?: AbortSignal, maxBytes?: number) =>
+            JSON.parse(await getText(url, maxBytes, signal)) as unknown,
+          baseUrl,
+        ),
+    },
   })
+  enrichmentRef = enrichment
   const handlers: Handlers = {
     ...createAlertHandlers(alerts, alertSettings, webhook),
     ...createJobHandlers(jobs, () => handlers),
