@@ -35,9 +35,22 @@ import {
   type EnrichmentOptions,
   type EnrichmentService,
 } from './enrichment/enrichment.service'
-import { bindHttp, bindLocal, type BoundProvider } from './enrichment/engine/engine-types'
+import {
+  bindDirect,
+  bindHttp,
+  bindLocal,
+  type BoundProvider,
+} from './enrichment/engine/engine-types'
 import { createLocalProviders, openLocalEnv } from './enrichment/local'
-import { createNetworkProviders } from './enrichment/providers'
+import {
+  createNetworkProviders,
+  DNS_DEFAULT_ENV,
+  IANA_RDAP_BOOTSTRAP,
+  loadRdapBootstrap,
+  refreshRdapBootstrap,
+  type DnsEnv,
+} from './enrichment/providers'
+import { RDAP_BOOTSTRAP_MAX_BYTES } from './enrichment/providers/rdap-bootstrap'
 import { createEnrichmentGeoHandlers } from './enrichment/enrichment-geo.handlers'
 import { createExportHandlers } from './export/export.handlers'
 import { createExportService, type ExportService } from './export/export.service'
@@ -236,13 +249,19 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     checkWarninglists: warninglists.check,
     logger,
   })
+  // DNS reads the analyst's resolvers from the settings as they are when it asks.
+  let enrichmentRef: EnrichmentService | null = null
+  const dnsEnv = (): DnsEnv => ({
+    ...DNS_DEFAULT_ENV,
+    servers: enrichmentRef?.settings.current()?.dnsServers ?? [],
+  })
   const enrichmentProviders: BoundProvider[] = [
     ...createLocalProviders().map((p) => bindLocal(p, localEnv)),
-    // DNS (a direct provider) is bound by the engine lane's next merge; until then only HTTP providers.
-    ...createNetworkProviders({ now: () => clock.now().getTime() }).flatMap((p) =>
-      p.kind === 'http' ? [bindHttp(p)] : [],
+    ...createNetworkProviders({ now: () => clock.now().getTime() }).map((p) =>
+      p.kind === 'http' ? bindHttp(p) : bindDirect(p, dnsEnv),
     ),
   ]
+  let rdapBootstrap = await loadRdapBootstrap({ dataDir: opts.dataDir })
   const enrichment = createEnrichmentService({
     ...ctx,
     jobs,
@@ -254,7 +273,21 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
       await scoring.rescoreIndicators(ids)
     },
     evaluateAlerts: (ids, scanJobId) => alerts.evaluateEnrichment(ids, { scanJobId }),
+    rdap: {
+      rdapBase: (s) => rdapBootstrap.baseFor(s),
+      refresh: async (getText, baseUrl) => {
+        // The net lane's refresh names IANA's URLs; tests serve the same files from 127.0.0.1.
+        const r = await refreshRdapBootstrap(
+          (url) => getText(url.replace(IANA_RDAP_BOOTSTRAP, baseUrl), RDAP_BOOTSTRAP_MAX_BYTES),
+          opts.dataDir,
+          () => clock.now().getTime(),
+        )
+        rdapBootstrap = r.bootstrap
+        return { updatedAt: r.updatedAt, entries: r.entries, source: baseUrl }
+      },
+    },
   })
+  enrichmentRef = enrichment
   const handlers: Handlers = {
     ...createAlertHandlers(alerts, alertSettings, webhook),
     ...createJobHandlers(jobs, () => handlers),

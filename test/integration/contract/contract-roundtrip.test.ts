@@ -220,8 +220,8 @@ const CASES = {
   'enrichment.scanJobs': { input: () => ({}), namesCaller: true },
   'enrichment.scanJob': { input: () => ({ id: UUID_A }), expect: 'not_found' },
   'enrichment.cancelScanJob': { input: () => ({ id: UUID_A }), expect: 'not_found' },
-  // No RDAP provider in this build yet: there is no bootstrap to refresh.
-  'enrichment.refreshBootstrap': { input: () => ({}), expect: 'unsupported' },
+  // The world's bootstrap URL answers 404: the shipped copy stays, the error says why.
+  'enrichment.refreshBootstrap': { input: () => ({}), expect: 'upstream_failed' },
   'alerts.acknowledge': { input: (s) => ({ id: s.alert }) },
   'alerts.assign': { input: (s) => ({ ids: [s.alert], assignee: 'analyst-1' }) },
   'alerts.resolve': { input: (s) => ({ id: s.alert, note: 'handled' }) },
@@ -629,6 +629,8 @@ const worlds: World[] = []
 const makeWorld = async (): Promise<World> => {
   const { core, dir, clock } = await openCore({
     clock: createFixedClock('2026-01-15T10:00:00.000Z'),
+    // Never IANA from a test: the fixture has no bootstrap files, so a refresh fails the same everywhere.
+    enrichment: { rdapBootstrapUrl: `${fixtureUrl}/rdap/` },
   })
   const token = loadOrCreateToken(dir)
   const server = createHttpServer({ core, token, logger: createMemoryLogger() })

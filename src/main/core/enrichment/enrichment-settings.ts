@@ -8,12 +8,12 @@ import {
   type ProviderSettings,
 } from '#shared/contract/enrichment.schemas'
 import type { ParsedIn } from '#shared/contract'
-import { AppError } from '#shared/contract/errors'
 import type { ChangeCaller } from '../audit/change-caller'
 import type { CoreContext } from '../core-context'
 import { createSettingsRepository } from '../settings/settings.repository'
 import { writeSettingRow } from '../settings/settings.service'
 import type { ProviderRegistry } from './provider-registry'
+import { dnsServerAddress } from './providers/dns.provider'
 
 const KEY = 'enrichment'
 
@@ -46,8 +46,6 @@ type Stored = z.infer<typeof StoredSchema>
 
 export type EnrichmentSettingsPatch = ParsedIn<'enrichment.updateSettings'>['patch']
 
-const DNS_SERVER = /^(\[[0-9a-f:.]+\]|[0-9a-f:.]+)(:\d{1,5})?$/i
-
 /** Settings kept in the settings table (their own key) merged over each provider's defaults; keys in secrets. */
 export const createEnrichmentSettings = (
   ctx: Pick<CoreContext, 'db' | 'clock' | 'changes' | 'secrets'>,
@@ -56,7 +54,7 @@ export const createEnrichmentSettings = (
   let cached: EnrichmentSettings | null = null
   const readStored = async (): Promise<Stored> => {
     const text = await createSettingsRepository(ctx.db.dataSource.manager).read(KEY)
-    let json: unknown = {}
+    let json: unknown
     try {
       json = text === null ? {} : JSON.parse(text)
     } catch {
@@ -98,14 +96,8 @@ export const createEnrichmentSettings = (
     current: (): EnrichmentSettings | null => cached,
     update: (patch: EnrichmentSettingsPatch, by: ChangeCaller): Promise<EnrichmentSettings> =>
       ctx.db.writes.run('enrichment.updateSettings', async () => {
-        for (const [i, server] of (patch.dnsServers ?? []).entries()) {
-          if (!DNS_SERVER.test(server.trim()))
-            throw new AppError(
-              'invalid_input',
-              `patch.dnsServers.${i}: "${server}" is not an address or address:port`,
-              { field: `patch.dnsServers.${i}` },
-            )
-        }
+        // The DNS provider's own check: an address or address:port, never a name.
+        for (const [i, server] of (patch.dnsServers ?? []).entries()) dnsServerAddress(server, i)
         const current = await readStored()
         const before = merge(current)
         const next: Stored = {

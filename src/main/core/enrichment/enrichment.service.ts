@@ -38,7 +38,7 @@ export type EnrichmentOptions = {
 export type RdapBootstrap = {
   rdapBase: (s: LookupSubject) => string | null
   refresh: (
-    getJson: ProviderHttpClient['getJson'],
+    getText: ProviderHttpClient['getText'],
     baseUrl: string,
   ) => Promise<Out<'enrichment.refreshBootstrap'>>
 }
@@ -78,7 +78,10 @@ export const createEnrichmentService = (deps: Deps) => {
   })
   const baseUrl = (p: BoundNetwork): string =>
     deps.options.endpoints?.[p.id] ?? (p.kind === 'http' ? p.http.baseUrl : p.source())
+  const rdapEndpoint = deps.options.endpoints?.rdap
   let stopping = false
+  // Until start(), only a job drives the queue (one-shot CLI commands never start the core).
+  let started = false
   const registryJobs = new Map<string, string>()
 
   // onDidUpdate, batched: at most one event per UPDATE_FLUSH_MS (or per UPDATE_IDS_MAX ids).
@@ -136,7 +139,8 @@ export const createEnrichmentService = (deps: Deps) => {
     budgets,
     client,
     baseUrl,
-    rdapBase: deps.rdap?.rdapBase,
+    // A test's RDAP endpoint answers for every value; otherwise IANA's bootstrap picks the registry.
+    rdapBase: rdapEndpoint !== undefined ? () => rdapEndpoint : deps.rdap?.rdapBase,
     options: {
       ...DEFAULT_WORKER_OPTIONS,
       ...(deps.options.retryBaseMs !== undefined ? { retryBaseMs: deps.options.retryBaseMs } : {}),
@@ -261,7 +265,7 @@ export const createEnrichmentService = (deps: Deps) => {
       by: ChangeCaller,
     ) => {
       const next = await settings.update(patch, by)
-      if (!next.offline) worker.kick()
+      if (started && !next.offline) worker.kick()
       return next
     },
     setKey: async (provider: ProviderId, key: string | null, by: ChangeCaller) => {
@@ -271,7 +275,7 @@ export const createEnrichmentService = (deps: Deps) => {
           field: 'provider',
         })
       await settings.setKey(provider, key, by)
-      if (key !== null) worker.kick()
+      if (started && key !== null) worker.kick()
       return info(p)
     },
     results: (indicatorId: string) => {
@@ -366,13 +370,14 @@ export const createEnrichmentService = (deps: Deps) => {
           'this build has no RDAP provider, so there is no bootstrap to refresh',
         )
       return deps.rdap.refresh(
-        client.getJson,
+        client.getText,
         deps.options.rdapBootstrapUrl ?? DEFAULT_RDAP_BOOTSTRAP,
       )
     },
     /** Requests a stopped process left running are asked again; its open jobs resume (or fail, saying why). */
     start: async () => {
       await db.writes.run('enrichment.recover', () => repo.resetRunning(clock.now().toISOString()))
+      started = true
       for (const row of scanJobs.open()) startJob(row.id, row.actor)
       worker.kick()
     },

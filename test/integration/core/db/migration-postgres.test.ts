@@ -14,6 +14,11 @@ import { ProjectEntity } from '#core/db/entities/project.entity'
 import { SettingEntity } from '#core/db/entities/setting.entity'
 import { SummaryReportEntity } from '#core/db/entities/summary-report.entity'
 import { AllowlistEntryEntity } from '#core/db/entities/allowlist-entry.entity'
+import { EnrichmentCacheEntity } from '#core/db/entities/enrichment-cache.entity'
+import { EnrichmentKeyEntity } from '#core/db/entities/enrichment-key.entity'
+import { EnrichmentResultEntity } from '#core/db/entities/enrichment-result.entity'
+import { EnrichmentUsageEntity } from '#core/db/entities/enrichment-usage.entity'
+import { ScanJobEntity } from '#core/db/entities/scan-job.entity'
 import { WarninglistHitEntity } from '#core/db/entities/warninglist-hit.entity'
 import { WarninglistEntity } from '#core/db/entities/warninglist.entity'
 import { migrations } from '#core/db/migrations/index'
@@ -81,6 +86,11 @@ beforeAll(async () => {
       WarninglistHitEntity,
       AllowlistEntryEntity,
       SummaryReportEntity,
+      EnrichmentResultEntity,
+      EnrichmentCacheEntity,
+      EnrichmentUsageEntity,
+      EnrichmentKeyEntity,
+      ScanJobEntity,
     ],
     migrations,
     synchronize: false,
@@ -454,6 +464,90 @@ describe('the migrations on PostgreSQL', () => {
       `SELECT indexname FROM pg_indexes WHERE tablename = 'indicators'`,
     )
     expect(indexes.map((i) => i.indexname)).toContain('IDX_indicators_created_at')
+  })
+
+  it('0019: the entities write enrichment results, cache, usage, keys and scan jobs; results cascade', async () => {
+    const now = '2026-12-03T23:00:00.000Z'
+    const id = '6f1d2c3b-0000-4000-8000-000000000019'
+    await ds.query(
+      `INSERT INTO indicators (id, type, value, created_at, updated_at) VALUES ($1, 'ip', '45.155.205.233', $2, $2)`,
+      [id, now],
+    )
+    await ds.query('UPDATE indicators SET enrichment_signal = $1 WHERE id = $2', [
+      '{"verdicts":[]}',
+      id,
+    ])
+    const results = ds.getRepository(EnrichmentResultEntity)
+    await results.save({
+      indicatorId: id,
+      provider: 'virustotal',
+      status: 'done',
+      level: 'malicious',
+      summary: '45/70 engines',
+      tags: '[]',
+      facts: '[{"key":"detections","label":"Detections","value":"45/70"}]',
+      reliability: 'C',
+      source: 'https://www.virustotal.com',
+      skipReason: null,
+      message: null,
+      raw: '{"data":{}}',
+      rawTruncated: false,
+      rawUrl: 'https://www.virustotal.com/api/v3/ip_addresses/45.155.205.233',
+      cached: false,
+      tlpOverride: true,
+      attempts: 1,
+      scanJobId: null,
+      requestedAt: now,
+      fetchedAt: now,
+      expiresAt: now,
+      nextAttemptAt: null,
+      updatedAt: now,
+    })
+    expect(
+      await results.findOneByOrFail({ indicatorId: id, provider: 'virustotal' }),
+    ).toMatchObject({
+      tlpOverride: true,
+      rawTruncated: false,
+      attempts: 1,
+    })
+    await ds
+      .getRepository(EnrichmentKeyEntity)
+      .save({ indicatorId: id, kind: 'asn', value: '9009', provider: 'asn' })
+    await ds.getRepository(EnrichmentCacheEntity).save({
+      provider: 'virustotal',
+      lookupKey: 'ip:45.155.205.233',
+      statusCode: 200,
+      body: '{}',
+      bodyTruncated: false,
+      url: null,
+      fetchedAt: now,
+      expiresAt: now,
+    })
+    await ds
+      .getRepository(EnrichmentUsageEntity)
+      .save({ provider: 'virustotal', day: '2026-12-03', requests: 3 })
+    await ds.getRepository(ScanJobEntity).save({
+      id: '6f1d2c3b-0000-4000-8000-00000000001a',
+      type: 'enrichment',
+      status: 'running',
+      target: '1 indicator',
+      input: '{}',
+      providers: '["virustotal"]',
+      actor: 'pg',
+      indicatorsTotal: 1,
+      indicatorsProcessed: 1,
+      newThreats: 1,
+      alertsTriggered: 0,
+      errors: 0,
+      errorSamples: '[]',
+      createdAt: now,
+      startedAt: now,
+      finishedAt: null,
+      durationMs: null,
+    })
+    await ds.query('DELETE FROM indicators WHERE id = $1', [id])
+    expect(await results.countBy({ indicatorId: id })).toBe(0)
+    expect(await ds.getRepository(EnrichmentKeyEntity).countBy({ indicatorId: id })).toBe(0)
   })
 
   it('reverts cleanly, every migration in turn', async () => {

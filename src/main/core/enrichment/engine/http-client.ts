@@ -1,4 +1,5 @@
 import { request as undiciRequest } from 'undici'
+import { AppError } from '#shared/contract/errors'
 import {
   fetchFeed,
   isFeedFetchError,
@@ -51,12 +52,14 @@ export type ProviderResponse = HttpReply & {
 }
 
 export type ProviderHttpClient = {
-  send(
+  send: (
     call: HttpCall,
     opts: { notFoundStatuses: readonly number[]; key: string | null; signal?: AbortSignal },
-  ): Promise<ProviderResponse>
+  ) => Promise<ProviderResponse>
   /** A plain JSON GET (the RDAP bootstrap files): the same limits and target policy, a larger size cap. */
-  getJson(url: string, signal?: AbortSignal, maxBytes?: number): Promise<unknown>
+  getJson: (url: string, signal?: AbortSignal, maxBytes?: number) => Promise<unknown>
+  /** The same, answering the body as text (a caller that checks and keeps the file as received). */
+  getText: (url: string, maxBytes?: number, signal?: AbortSignal) => Promise<string>
 }
 
 const errnoOf = (e: unknown): string | undefined => {
@@ -223,6 +226,17 @@ export const createProviderHttpClient = (deps: {
           if (e instanceof UnreachableError) throw new UnreachableError(clean)
           throw new ProviderError(e.code, clean, e.retryAfterMs)
         }
+        throw e
+      }
+    },
+    getText: async (url, maxBytes = 8192 * KiB, signal) => {
+      try {
+        return (await fetchText(url, {}, [], signal, maxBytes)).text
+      } catch (e) {
+        if (e instanceof ProviderError)
+          throw new AppError('upstream_failed', `${redactUrl(url)}: ${e.message}`, {
+            reason: e.code,
+          })
         throw e
       }
     },

@@ -242,11 +242,21 @@ export const createQueueWorker = (deps: {
     } catch (e) {
       const f = failureOf(e, key)
       const now = clock.now()
-      if (
-        f.kind === 'wait' ||
-        (f.kind === 'retry' && attempts < deps.options.maxAttempts) ||
-        controller.signal.aborted
-      ) {
+      if (controller.signal.aborted) {
+        // Stopped mid-request: not the service's fault; the next worker asks at once.
+        await db.writes.run('enrichment.requeue', () =>
+          repo.requeue(
+            row.indicator_id,
+            row.provider,
+            row.attempts,
+            now.toISOString(),
+            null,
+            now.toISOString(),
+          ),
+        )
+        return null
+      }
+      if (f.kind === 'wait' || (f.kind === 'retry' && attempts < deps.options.maxAttempts)) {
         const counted = f.kind === 'retry' ? attempts : row.attempts
         const waitMs =
           f.kind === 'wait' && f.retryAfterMs !== undefined

@@ -16,7 +16,7 @@ import type { ProviderRegistry } from '../provider-registry'
 import type { LookupSubject } from '../provider-types'
 import type { BoundProvider } from './engine-types'
 import { gate } from './gate'
-import { expiryOf, fromCache, lookupKeyOf } from './network-lookup'
+import { fromCache, lookupKeyOf } from './network-lookup'
 import type { QueueWorker } from './queue-worker'
 import type { ResponseCache } from './response-cache'
 import { createTargetReader, type TargetIndicator } from './scan-target'
@@ -36,6 +36,14 @@ export const StoredScanInputSchema = z.object({
   by: z.object({ transport: z.string(), actor: z.string(), method: z.string() }),
 })
 export type StoredScanInput = z.infer<typeof StoredScanInputSchema>
+
+const parseJson = (text: string | null): unknown => {
+  try {
+    return text === null ? null : JSON.parse(text)
+  } catch {
+    return null
+  }
+}
 
 export type AfterWrite = (
   indicatorIds: string[],
@@ -254,9 +262,7 @@ export const createScanJobRunner = (deps: {
       const row = deps.jobs.get(id)
       if (row === undefined) throw new AppError('not_found', `id: no scan job ${id}`, { id })
       try {
-        const parsed = StoredScanInputSchema.safeParse(
-          row.input === null ? null : JSON.parse(row.input),
-        )
+        const parsed = StoredScanInputSchema.safeParse(parseJson(row.input))
         if (!parsed.success)
           throw new AppError(
             'invalid_input',
@@ -293,12 +299,14 @@ export const createScanJobRunner = (deps: {
         }
         await waitForQueue(id, control.signal)
         control.signal.throwIfAborted()
+        if (deps.stopping()) throw new AppError('cancelled', 'ThreatEye is shutting down')
         await db.writes.run('enrichment.jobFinish', () =>
           deps.jobs.finish(id, 'succeeded', clock.now()),
         )
       } catch (e) {
         const aborted = control.signal.aborted
-        if (aborted && deps.stopping()) throw e
+        // Shutting down: left running, so the next start resumes it.
+        if (deps.stopping()) throw e
         const message = isAppError(e)
           ? e.message
           : aborted

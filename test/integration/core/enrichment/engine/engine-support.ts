@@ -20,18 +20,20 @@ export type EngineCore = TestCore<
  */
 export const openEngineCore = async (
   srv: EnrichmentFixtureServer,
+  /** start: false leaves the core unstarted (a recovery test starts it after looking). */
   opts: { dir?: string; start?: boolean; configure?: boolean } = {},
 ): Promise<EngineCore> => {
   const t = await openCore({
     dir: opts.dir,
-    start: opts.start,
     enrichment: {
       endpoints: {
         virustotal: srv.baseUrl('virustotal'),
         shodan: srv.baseUrl('shodan'),
         abuseipdb: srv.baseUrl('abuseipdb'),
         otx: srv.baseUrl('otx'),
+        rdap: srv.baseUrl('rdap'),
       },
+      rdapBootstrapUrl: `${srv.baseUrl('iana')}/rdap/`,
       retryBaseMs: 1_000,
       maxAttempts: 3,
     },
@@ -47,6 +49,7 @@ export const openEngineCore = async (
     for (const provider of ['virustotal', 'shodan'] as const)
       await t.core.call('enrichment.setKey', { provider, key: ENRICHMENT_FIXTURE_KEY })
   }
+  if (opts.start !== false) await t.core.start()
   return t
 }
 

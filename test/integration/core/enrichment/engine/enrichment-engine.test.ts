@@ -256,3 +256,34 @@ describe('enrichment engine', () => {
     expect(await resultOf(t, id, 'virustotal')).toMatchObject({ status: 'done' })
   })
 })
+
+describe('enrichment engine: RDAP', () => {
+  it('asks RDAP through the engine and writes the domain age the score reads', async () => {
+    const t = await core()
+    await t.core.call('enrichment.updateSettings', {
+      patch: { providers: { rdap: { enabled: true } } },
+    })
+    const id = await addIndicator(t, 'evil-c2.net')
+    await enrich(t, [id], ['rdap'])
+    const rdap = await resultOf(t, id, 'rdap')
+    expect(rdap).toMatchObject({ status: 'done' })
+    const age = rdap?.finding?.facts.find((f) => f.key === 'domainAgeDays')?.value
+    expect(typeof age).toBe('number')
+    const signal = t.core.db.sqlite
+      .prepare('SELECT enrichment_signal FROM indicators WHERE id = ?')
+      .pluck()
+      .get(id) as string
+    expect(JSON.parse(signal)).toMatchObject({ domainAgeDays: age })
+  })
+
+  it('refuses a bootstrap refresh that fails its checks, keeping the files it had', async () => {
+    const t = await core()
+    srv.setMode('not-found', { provider: 'iana' })
+    const e = await t.core.call('enrichment.refreshBootstrap', {}).then(
+      () => null,
+      (err: unknown) => err,
+    )
+    expect(e).toMatchObject({ code: 'upstream_failed' })
+    expect(srv.requestsFor('iana')).toHaveLength(1)
+  })
+})
