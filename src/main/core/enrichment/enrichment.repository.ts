@@ -151,7 +151,9 @@ export const createEnrichmentRepository = (db: BetterSqlite3.Database) => {
     [string],
     Pick<ResultRow, 'provider' | 'level' | 'summary' | 'tags' | 'facts'>
   >(
-    "SELECT provider, level, summary, tags, facts FROM enrichment_results WHERE indicator_id = ? AND status = 'done' AND level IS NOT NULL",
+    // `+status`: keeps SQLite on the primary key (one indicator's few rows); on the status index it walked
+    // every done row of the table for each indicator, so a job slowed down as results accumulated.
+    "SELECT provider, level, summary, tags, facts FROM enrichment_results WHERE indicator_id = ? AND +status = 'done' AND level IS NOT NULL",
   )
   const setSignal = db.prepare('UPDATE indicators SET enrichment_signal = ? WHERE id = ?')
   const byIndicator = db.prepare<[string], ResultRow>(
