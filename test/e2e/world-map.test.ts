@@ -54,9 +54,16 @@ const describeWorldMap = (start: StartHarness) => {
       ['Germany DE', '2'],
       ['Russian Federation RU', '2'],
       ['France FR', '1'],
+      ['Singapore SG', '1'],
       ['United States of America US', '1'],
     ])
-    await expect.poll(() => map.unlocated.textContent()).toBe('Located: 10 · not located: 3')
+    await expect.poll(() => map.unlocated.textContent()).toBe('Located: 11 · not located: 3')
+    // Singapore has no shape at this scale: it is a dot, in the scale's colour, and nothing is left off.
+    expect(await map.country('SG').getAttribute('class')).toContain('dot')
+    expect(await map.fillOf('SG')).not.toBe(EMPTY_FILL)
+    expect(await map.panel.getByText('Not on the map').count()).toBe(0)
+    // A small country without indicators gets no dot.
+    expect(await map.country('MT').count()).toBe(0)
     await h.screenshot('world-map-indicators')
   })
 

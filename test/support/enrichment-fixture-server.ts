@@ -20,7 +20,7 @@
  *   otx         {base}/api/v1/indicators/{section}/{value}/general                         X-OTX-API-KEY header
  *   shodan      {base}/shodan/host/{ip}?key=…                                              key in the query
  *   rdap        {base}domain/{name} ip/{address}[/{len}] autnum/{n}                        no key
- *   iana        {base}/rdap/{dns,ipv4,ipv6,asn}.json (the bootstrap, for refresh tests)     no key
+ *   iana        {base}/rdap/{dns,ipv4,ipv6,asn}.json (the shipped files, for refresh tests)  no key
  * A wrong or missing key gets the provider's documented refusal (401; OTX 403). A value without a fixture gets
  * what the service answers for an unknown value: VirusTotal, Shodan and RDAP a 404 in their error shape,
  * AbuseIPDB and OTX an empty record (they answer for every public address or name).
@@ -42,6 +42,15 @@ import { join } from 'node:path'
 
 export const ENRICHMENT_FIXTURE_KEY = 'fixture-api-key-0123456789'
 export const FIXTURE_DIR = join(__dirname, '..', 'fixtures', 'enrichment')
+/** The bootstrap files ThreatEye ships: what the fake IANA serves unless told otherwise (answerWith). */
+export const SHIPPED_BOOTSTRAP_DIR = join(
+  __dirname,
+  '..',
+  '..',
+  'resources',
+  'enrichment',
+  'rdap-bootstrap',
+)
 
 export type FixtureProvider = 'virustotal' | 'abuseipdb' | 'otx' | 'shodan' | 'rdap' | 'iana'
 export type FixtureMode =
@@ -325,7 +334,6 @@ export const startEnrichmentFixtureServer = async (
   const custom = new Map<string, { status: number; body: unknown }>()
   const sockets = new Set<Socket>()
   const timers = new Set<NodeJS.Timeout>()
-  let bootstrap: RdapBootstrapFixture | null = null
 
   const modeFor = (r: Routed): ModeRule | undefined => {
     const rank = (rule: ModeRule): number =>
@@ -342,8 +350,10 @@ export const startEnrichmentFixtureServer = async (
     const own = custom.get(`${r.provider}\u0000${r.value}`)
     if (own) return send(res, r.provider, own.status, own.body)
     if (r.provider === 'iana') {
-      const registry = r.value as keyof RdapBootstrapFixture
-      return send(res, r.provider, 200, bootstrap?.[registry])
+      const text = readFileSync(join(SHIPPED_BOOTSTRAP_DIR, `${r.value}.json`))
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': text.length })
+      res.end(text)
+      return
     }
     const file = ENRICHMENT_FIXTURES[r.provider][r.value]
     if (file) return send(res, r.provider, 200, readFixture(r.provider, file))
@@ -415,7 +425,7 @@ export const startEnrichmentFixtureServer = async (
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  bootstrap = bootstrapFor(origin)
+  const bootstrap = bootstrapFor(origin)
   const bases: Record<FixtureProvider, string> = {
     virustotal: `${origin}/virustotal/api/v3`,
     abuseipdb: `${origin}/abuseipdb/api/v2`,

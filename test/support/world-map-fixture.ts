@@ -7,6 +7,7 @@ import type { Core } from '#core/create-core'
  * - 45.155.205.3 and 45.155.205.4 in NL, 91.92.240.5 in RU, 2a0e:97c0::5 in DE (IPv6);
  * - 45.155.205.9: GeoIP says NL, Shodan says DE: GeoIP wins (NL);
  * - 185.220.101.4: only a provider that writes lower case ('fr'): FR;
+ * - 103.224.182.9 in SG, a country too small for the map's shapes: drawn as a dot;
  * - 193.42.33.7: a country value that is not two letters: unlocated;
  * - evil-c2.net: no country of its own, resolves to 45.155.205.3 and 91.92.240.5: once in NL, once in RU;
  * - twin-c2.net: resolves to 45.155.205.3 and 45.155.205.4, both in NL: once in NL;
@@ -14,7 +15,7 @@ import type { Core } from '#core/create-core'
  * - cdn-evil.org: its own country (US) wins over the address it resolves to;
  * - lost-c2.org: resolves to an address that is no indicator: unlocated;
  * - a SHA-256: unlocated.
- * So over everything: NL 5, RU 2, DE 2, FR 1, US 1; located 10, unlocated 3.
+ * So over everything: NL 5, DE 2, RU 2, FR 1, SG 1, US 1; located 11, unlocated 3.
  */
 export type GeoSeed = {
   ids: Record<string, string>
@@ -29,6 +30,7 @@ const INDICATORS = [
   { type: 'ip', value: '91.92.240.5' },
   { type: 'ipv6', value: '2a0e:97c0::5' },
   { type: 'ip', value: '185.220.101.4' },
+  { type: 'ip', value: '103.224.182.9' },
   { type: 'ip', value: '193.42.33.7' },
   { type: 'domain', value: 'evil-c2.net' },
   { type: 'domain', value: 'twin-c2.net' },
@@ -47,6 +49,7 @@ const KEYS: readonly (readonly [string, string, string, string])[] = [
   ['91.92.240.5', 'country', 'RU', 'geoip'],
   ['2a0e:97c0::5', 'country', 'DE', 'geoip'],
   ['185.220.101.4', 'country', 'fr', 'abuseipdb'],
+  ['103.224.182.9', 'country', 'SG', 'geoip'],
   ['193.42.33.7', 'country', 'NLD', 'shodan'],
   ['45.155.205.3', 'asn', '44477', 'asn'],
   ['evil-c2.net', 'resolved-address', '45.155.205.3', 'dns'],

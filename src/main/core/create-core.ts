@@ -45,12 +45,9 @@ import { createLocalProviders, openLocalEnv } from './enrichment/local'
 import {
   createNetworkProviders,
   DNS_DEFAULT_ENV,
-  IANA_RDAP_BOOTSTRAP,
-  loadRdapBootstrap,
-  refreshRdapBootstrap,
+  openRdapBootstrap,
   type DnsEnv,
 } from './enrichment/providers'
-import { RDAP_BOOTSTRAP_MAX_BYTES } from './enrichment/providers/rdap-bootstrap'
 import { createEnrichmentGeoHandlers } from './enrichment/enrichment-geo.handlers'
 import { createExportHandlers } from './export/export.handlers'
 import { createExportService, type ExportService } from './export/export.service'
@@ -261,7 +258,11 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
       p.kind === 'http' ? bindHttp(p) : bindDirect(p, dnsEnv),
     ),
   ]
-  let rdapBootstrap = await loadRdapBootstrap({ dataDir: opts.dataDir })
+  // Read lazily, on the first RDAP question; a refresh answers with the new files at once.
+  const rdapBootstrap = openRdapBootstrap({
+    dataDir: opts.dataDir,
+    now: () => clock.now().getTime(),
+  })
   const enrichment = createEnrichmentService({
     ...ctx,
     jobs,
@@ -274,17 +275,15 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     },
     evaluateAlerts: (ids, scanJobId) => alerts.evaluateEnrichment(ids, { scanJobId }),
     rdap: {
-      rdapBase: (s) => rdapBootstrap.baseFor(s),
-      refresh: async (getText, baseUrl) => {
-        // The net lane's refresh names IANA's URLs; tests serve the same files from 127.0.0.1.
-        const r = await refreshRdapBootstrap(
-          (url) => getText(url.replace(IANA_RDAP_BOOTSTRAP, baseUrl), RDAP_BOOTSTRAP_MAX_BYTES),
-          opts.dataDir,
-          () => clock.now().getTime(),
-        )
-        rdapBootstrap = r.bootstrap
-        return { updatedAt: r.updatedAt, entries: r.entries, source: baseUrl }
-      },
+      rdapBase: (s) => rdapBootstrap.rdapBase(s),
+      // The engine's client (limits, target policy, offline mode) fetches; the bootstrap module validates
+      // the four files and writes them only when all of them pass.
+      refresh: (getText, baseUrl) =>
+        rdapBootstrap.refresh(
+          async (url: string, signal?: AbortSignal, maxBytes?: number) =>
+            JSON.parse(await getText(url, maxBytes, signal)) as unknown,
+          baseUrl,
+        ),
     },
   })
   enrichmentRef = enrichment

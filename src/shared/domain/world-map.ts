@@ -4,6 +4,7 @@ import { feature } from 'topojson-client'
 import type { GeometryCollection, Topology } from 'topojson-specification'
 import atlas from 'world-atlas/countries-110m.json'
 import { alpha2OfNumeric, countryName } from './countries'
+import smallCountries from './world-points.json'
 
 /*
  * The world map's shapes and colours, shared by the renderer's SVG map and the PDF's vector map so both
@@ -43,6 +44,29 @@ export const worldShapes = (): readonly WorldShape[] => {
     })
     .filter((s) => s.country === null || !LEFT_OUT.has(s.country))
   return shapes
+}
+
+export type WorldPoint = {
+  country: string
+  name: string
+  /** Longitude, latitude. */
+  coordinates: [number, number]
+}
+
+let points: readonly WorldPoint[] | null = null
+
+/**
+ * Countries too small for the 1:110m shapes (Singapore, Hong Kong, Malta, Bahrain ...), as points: the map
+ * draws a dot for those holding indicators (scripts/build-world-points.ts made the list).
+ */
+export const worldPoints = (): readonly WorldPoint[] => {
+  if (points !== null) return points
+  points = Object.entries(smallCountries.points).map(([country, [lon, lat]]) => ({
+    country,
+    name: countryName(country),
+    coordinates: [lon, lat],
+  }))
+  return points
 }
 
 /** Natural Earth projection fitted to the drawn countries in a width x height box. */

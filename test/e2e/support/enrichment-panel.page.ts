@@ -101,7 +101,7 @@ export class EnrichmentPage {
 
   /** The skip reason a provider's card states ("not sent: TLP:RED is above …"). */
   async skipReason(provider: string): Promise<string> {
-    return (await this.card(provider).getByTestId('enrichment-skip').textContent()) ?? ''
+    return (await this.card(provider).getByTestId('enrichment-skip-text').textContent()) ?? ''
   }
 
   /**

@@ -1,7 +1,14 @@
 import { geoPath } from 'd3-geo'
 import { useMemo, useRef, useState, type FocusEvent, type PointerEvent } from 'react'
 import type { Out } from '#shared/contract'
-import { binLabel, binOf, countBins, worldProjection, worldShapes } from '#shared/domain/world-map'
+import {
+  binLabel,
+  binOf,
+  countBins,
+  worldPoints,
+  worldProjection,
+  worldShapes,
+} from '#shared/domain/world-map'
 import './world-map.css'
 
 export type GeoCounts = Out<'enrichment.geoCounts'>
@@ -10,11 +17,16 @@ export type GeoCounts = Out<'enrichment.geoCounts'>
 const WIDTH = 960
 const HEIGHT = 470
 
+/** The dot a country too small for the shapes is drawn as, in SVG units. */
+const DOT_RADIUS = 4
+
 type DrawnCountry = {
   key: string
   country: string | null
   name: string
   d: string
+  /** A dot for a country the shapes leave out: drawn only when it holds indicators. */
+  dot: boolean
   /** Where a tooltip opened from the keyboard points: the shape's centroid, in SVG units. */
   cx: number
   cy: number
@@ -22,21 +34,43 @@ type DrawnCountry = {
 
 let drawn: DrawnCountry[] | null = null
 
+const circle = (x: number, y: number, r: number): string =>
+  `M${x - r},${y}a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0Z`
+
 /** Path strings for every country, computed once: they do not depend on the counts. */
 const drawnCountries = (): DrawnCountry[] => {
   if (drawn !== null) return drawn
-  const path = geoPath(worldProjection(WIDTH, HEIGHT))
-  drawn = worldShapes().map((s, i) => {
+  const projection = worldProjection(WIDTH, HEIGHT)
+  const path = geoPath(projection)
+  const shapes = worldShapes().map((s, i): DrawnCountry => {
     const [cx, cy] = path.centroid(s.feature)
     return {
       key: s.country ?? `x-${i}`,
       country: s.country,
       name: s.name,
       d: path(s.feature) ?? '',
+      dot: false,
       cx: Number.isFinite(cx) ? cx : WIDTH / 2,
       cy: Number.isFinite(cy) ? cy : HEIGHT / 2,
     }
   })
+  const dots = worldPoints().flatMap((p): DrawnCountry[] => {
+    const at = projection(p.coordinates)
+    if (at === null) return []
+    const [x, y] = at
+    return [
+      {
+        key: p.country,
+        country: p.country,
+        name: p.name,
+        d: circle(x, y, DOT_RADIUS),
+        dot: true,
+        cx: x,
+        cy: y,
+      },
+    ]
+  })
+  drawn = [...shapes, ...dots]
   return drawn
 }
 
@@ -70,7 +104,7 @@ export const WorldMap = (props: { counts: GeoCounts; caption?: string }) => {
   const coloured = shapes
     .filter((s) => s.country !== null && byCountry.has(s.country))
     .sort((a, b) => (order.get(a.country ?? '') ?? 0) - (order.get(b.country ?? '') ?? 0))
-  const plain = shapes.filter((s) => s.country === null || !byCountry.has(s.country))
+  const plain = shapes.filter((s) => !s.dot && (s.country === null || !byCountry.has(s.country)))
   const offMap = counts.countries.filter((c) => !drawnCodes.has(c.country))
 
   const tipAt = (text: string, clientX: number, clientY: number) => {
@@ -100,7 +134,7 @@ export const WorldMap = (props: { counts: GeoCounts; caption?: string }) => {
       <path
         key={s.key}
         d={s.d}
-        className={bin === null ? 'world-map-country empty' : 'world-map-country'}
+        className={`world-map-country${bin === null ? ' empty' : ''}${s.dot ? ' dot' : ''}`}
         style={bin === null ? undefined : { fill: bin.color }}
         data-country={s.country ?? undefined}
         data-count={c?.count ?? 0}
@@ -193,7 +227,7 @@ export const WorldMap = (props: { counts: GeoCounts; caption?: string }) => {
         </table>
         {offMap.length > 0 ? (
           <p className="world-map-note">
-            Not drawn (too small for this map or not a country on it):{' '}
+            Not on the map (it has no shape or point for them):{' '}
             {offMap.map((c) => c.name).join(', ')}.
           </p>
         ) : null}

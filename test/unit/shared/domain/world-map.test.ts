@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { binLabel, binOf, countBins, worldShapes } from '#shared/domain/world-map'
+import { binLabel, binOf, countBins, worldPoints, worldShapes } from '#shared/domain/world-map'
 
 describe('world map classes', () => {
   it('gives one class per count up to five, the darkest for the top', () => {
@@ -31,5 +31,16 @@ describe('world shapes', () => {
     // Each code once: a country is one shape (with all its islands).
     const known = codes.filter((c) => c !== null)
     expect(new Set(known).size).toBe(known.length)
+  })
+
+  it('has a point for the countries too small for the shapes, and only for those', () => {
+    const shaped = new Set(worldShapes().map((s) => s.country))
+    const pts = worldPoints()
+    expect(pts.map((p) => p.country)).toEqual(expect.arrayContaining(['SG', 'HK', 'MT', 'BH']))
+    expect(pts.filter((p) => shaped.has(p.country))).toEqual([])
+    const sg = pts.find((p) => p.country === 'SG')
+    expect(sg?.name).toBe('Singapore')
+    expect(sg?.coordinates[0]).toBeCloseTo(103.8, 0)
+    expect(sg?.coordinates[1]).toBeCloseTo(1.35, 0)
   })
 })

@@ -4,8 +4,18 @@ import type { LocalEnv } from './local-env'
 import { addressOf, fact, joined, localDefaults, privateAddressReason } from './local-support'
 
 /** The country's English name, or null for a code the ISO list does not know (EU, AP in old data). */
-export const countryName = (code: string | null): string | null =>
-  code === null ? null : (countries.getName(code, 'en') ?? null)
+export const countryName = (code: string | null): string | null => {
+  if (code === null) return null
+  let name = names.get(code)
+  if (name === undefined) {
+    name = countries.getName(code, 'en') ?? null
+    names.set(code, name)
+  }
+  return name
+}
+
+/** Country codes are a few hundred: their names are looked up once. */
+const names = new Map<string, string | null>()
 
 /**
  * GeoIP: where an address is (country, region, city, coordinates, time zone), from the packaged GeoLite2

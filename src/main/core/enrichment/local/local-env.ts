@@ -64,6 +64,18 @@ const readableOverrides = (paths: readonly string[], logger: Logger): MmdbFile[]
     }
   })
 
+/** The hosting list; a broken install logs and runs without it, as the built-in warninglists do. */
+const openHostingList = (dataDir: string, logger: Logger): HostingList => {
+  try {
+    return loadHostingList(dataDir, (e) =>
+      logger.warn('enrichment: the analyst hosting ASN list is ignored', { error: e }),
+    )
+  } catch (e) {
+    logger.error('enrichment: the built-in hosting ASN list is not loaded', { error: e })
+    return { get: () => undefined, size: 0, files: [] }
+  }
+}
+
 /**
  * Opens the local enrichment data: finds the packaged files and the overrides in
  * `<dataDir>/enrichment/geo`, reads the hosting list and prepares the database statements. Synchronous
@@ -91,9 +103,7 @@ export const openLocalEnv = (opts: LocalEnvOptions): LocalEnv => {
     },
     logger,
   })
-  const hosting = loadHostingList(dataDir, (e) =>
-    logger.warn('enrichment: the analyst hosting ASN list is ignored', { error: e }),
-  )
+  const hosting = openHostingList(dataDir, logger)
   return {
     dataDir,
     geo,

@@ -43,6 +43,17 @@ export type SubjectAddress =
  * address as its IPv4 address, which is where the data holds it); null when it is none of those.
  */
 export const addressOf = (s: LookupSubject): SubjectAddress | null => {
+  // notApplicable and lookup of two providers read the same subject: parse it once.
+  const known = parsed.get(s)
+  if (known !== undefined) return known
+  const a = parseAddress(s)
+  parsed.set(s, a)
+  return a
+}
+
+const parsed = new WeakMap<LookupSubject, SubjectAddress | null>()
+
+const parseAddress = (s: LookupSubject): SubjectAddress | null => {
   const text = s.type === 'cidr' ? s.value.slice(0, s.value.lastIndexOf('/')) : s.value
   if (s.type !== 'ip' && s.type !== 'ipv6' && s.type !== 'cidr') return null
   const n = ipv4Number(text)

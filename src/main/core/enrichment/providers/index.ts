@@ -38,6 +38,7 @@ export {
 } from './dns.provider'
 export {
   loadRdapBootstrap,
+  openRdapBootstrap,
   parseRdapBootstrap,
   refreshRdapBootstrap,
   refreshedRdapBootstrapDir,
@@ -45,6 +46,7 @@ export {
   IANA_RDAP_BOOTSTRAP,
   RDAP_REGISTRIES,
   type RdapBootstrap,
+  type RdapBootstrapHandle,
   type RdapBootstrapRefresh,
   type RdapRegistry,
 } from './rdap-bootstrap'

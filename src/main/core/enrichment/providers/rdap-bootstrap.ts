@@ -1,5 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
-import { statSync } from 'node:fs'
+import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { AppError } from '#shared/contract/errors'
 import { Invalid, parseIPv4, parseIPv6 } from '#shared/domain'
@@ -40,7 +40,7 @@ const perRegistry = <T>(f: (r: RdapRegistry) => T): Record<RdapRegistry, T> => (
   asn: f('asn'),
 })
 
-/** The same, one registry after the other (file reads and downloads). */
+/** The same, one registry after the other (downloads). */
 const perRegistryInTurn = async <T>(
   f: (r: RdapRegistry) => Promise<T>,
 ): Promise<Record<RdapRegistry, T>> => {
@@ -289,9 +289,9 @@ export const shippedRdapBootstrapDir = (from: string = __dirname): string => {
 export const refreshedRdapBootstrapDir = (dataDir: string): string =>
   join(dataDir, 'enrichment', 'rdap-bootstrap')
 
-const readIfExists = async (path: string): Promise<string | null> => {
+const readIfExists = (path: string): string | null => {
   try {
-    return await readFile(path, 'utf8')
+    return readFileSync(path, 'utf8')
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
     throw e
@@ -301,16 +301,17 @@ const readIfExists = async (path: string): Promise<string | null> => {
 /**
  * The bootstrap to use: per registry, the refreshed file when there is a valid one, else the shipped copy.
  * A refreshed file that no longer parses is passed over (the shipped copy still answers), never fatal.
+ * Synchronous: four files of tens of kilobytes, read once.
  */
-export const loadRdapBootstrap = async (opts: {
+export const loadRdapBootstrap = (opts: {
   dataDir: string | null
   shippedDir?: string
-}): Promise<RdapBootstrap> => {
+}): RdapBootstrap => {
   const shippedDir = opts.shippedDir ?? shippedRdapBootstrapDir()
-  const loaded = await perRegistryInTurn(async (r) => {
+  const loaded = perRegistry((r) => {
     const refreshed =
       opts.dataDir === null ? null : join(refreshedRdapBootstrapDir(opts.dataDir), `${r}.json`)
-    const text = refreshed === null ? null : await readIfExists(refreshed)
+    const text = refreshed === null ? null : readIfExists(refreshed)
     if (refreshed !== null && text !== null) {
       try {
         return { file: parseRdapBootstrap(r, text, refreshed), origin: refreshed }
@@ -319,10 +320,7 @@ export const loadRdapBootstrap = async (opts: {
       }
     }
     const shipped = join(shippedDir, `${r}.json`)
-    return {
-      file: parseRdapBootstrap(r, await readFile(shipped, 'utf8'), shipped),
-      origin: shipped,
-    }
+    return { file: parseRdapBootstrap(r, readFileSync(shipped, 'utf8'), shipped), origin: shipped }
   })
   return buildRdapBootstrap(
     perRegistry((r) => loaded[r].file),
@@ -345,10 +343,11 @@ export type RdapBootstrapRefresh = {
 export const refreshRdapBootstrap = async (
   fetchText: (url: string) => Promise<string>,
   dataDir: string,
-  now: () => number = Date.now,
+  opts: { now?: () => number; baseUrl?: string } = {},
 ): Promise<RdapBootstrapRefresh> => {
+  const base = opts.baseUrl ?? IANA_RDAP_BOOTSTRAP
   const fetched = await perRegistryInTurn(async (r) => {
-    const url = `${IANA_RDAP_BOOTSTRAP}${r}.json`
+    const url = `${base.endsWith('/') ? base : `${base}/`}${r}.json`
     const text = await fetchText(url)
     const file = parseRdapBootstrap(r, text, url)
     if (file.entries < RDAP_BOOTSTRAP_MIN_ENTRIES[r]) {
@@ -368,9 +367,45 @@ export const refreshRdapBootstrap = async (
   const files = perRegistry((r) => fetched[r].file)
   const bootstrap = buildRdapBootstrap(files, origin)
   return {
-    updatedAt: new Date(now()).toISOString(),
+    updatedAt: new Date((opts.now ?? Date.now)()).toISOString(),
     entries: bootstrap.entries,
-    source: IANA_RDAP_BOOTSTRAP,
+    source: base,
     bootstrap,
+  }
+}
+
+/** What the engine holds: the current bootstrap for request()'s env.rdapBase, and its refresh. */
+export type RdapBootstrapHandle = {
+  rdapBase: (s: LookupSubject) => string | null
+  current: () => RdapBootstrap
+  /**
+   * enrichment.refreshBootstrap: `getJson` is the engine's JSON GET (its limits, target policy and offline
+   * mode), `baseUrl` where IANA's files are (tests: the fixture server). The new files answer at once.
+   */
+  refresh: (
+    getJson: (url: string, signal?: AbortSignal, maxBytes?: number) => Promise<unknown>,
+    baseUrl: string,
+  ) => Promise<{ updatedAt: string; entries: Record<RdapRegistry, number>; source: string }>
+}
+
+/** Opens the bootstrap lazily (the files are read on the first RDAP question, not at start). */
+export const openRdapBootstrap = (opts: {
+  dataDir: string
+  now: () => number
+  shippedDir?: string
+}): RdapBootstrapHandle => {
+  let bootstrap: RdapBootstrap | null = null
+  const current = (): RdapBootstrap =>
+    (bootstrap ??= loadRdapBootstrap({ dataDir: opts.dataDir, shippedDir: opts.shippedDir }))
+  return {
+    current,
+    rdapBase: (s) => current().baseFor(s),
+    refresh: async (getJson, baseUrl) => {
+      const fetchText = async (url: string) =>
+        JSON.stringify(await getJson(url, undefined, RDAP_BOOTSTRAP_MAX_BYTES))
+      const out = await refreshRdapBootstrap(fetchText, opts.dataDir, { now: opts.now, baseUrl })
+      bootstrap = out.bootstrap
+      return { updatedAt: out.updatedAt, entries: out.entries, source: out.source }
+    },
   }
 }

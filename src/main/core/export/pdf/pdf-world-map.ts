@@ -1,6 +1,13 @@
 import { geoPath, type GeoContext } from 'd3-geo'
 import type { Out } from '#shared/contract'
-import { binLabel, binOf, countBins, worldProjection, worldShapes } from '#shared/domain/world-map'
+import {
+  binLabel,
+  binOf,
+  countBins,
+  worldPoints,
+  worldProjection,
+  worldShapes,
+} from '#shared/domain/world-map'
 import { COLORS, type Flow } from './pdf-flow'
 import { Table } from './pdf-table'
 import { cleanText, drawLine, layout, type Doc } from './pdf-text'
@@ -13,6 +20,8 @@ export const PDF_MAP_TOP = 10
 /** Countries without indicators, and the borders between countries. */
 const EMPTY_FILL = '#e6e9ee'
 const BORDER = '#ffffff'
+/** A country the shapes leave out (Singapore, Malta ...) is a dot of this radius. */
+const DOT_RADIUS = 2.5
 /** Width : height of the drawn world (Natural Earth, Antarctica left out). */
 const ASPECT = 0.49
 
@@ -55,13 +64,26 @@ const drawMap = (flow: Flow, geo: GeoCounts, width: number, height: number): voi
   const doc = flow.doc
   const counts = new Map(geo.countries.map((c) => [c.country, c.count]))
   const bins = countBins(Math.max(0, ...geo.countries.map((c) => c.count)))
-  const path = geoPath(worldProjection(width, height), pdfContext(doc, flow.left, flow.y))
+  const projection = worldProjection(width, height)
+  const path = geoPath(projection, pdfContext(doc, flow.left, flow.y))
   for (const s of worldShapes()) {
     const bin = binOf(bins, s.country === null ? 0 : (counts.get(s.country) ?? 0))
     doc.save()
     path(s.feature)
     doc.lineWidth(0.25).fillAndStroke(bin?.color ?? EMPTY_FILL, BORDER, 'even-odd')
     doc.restore()
+  }
+  // Countries too small for the shapes, as dots, when they hold indicators.
+  for (const p of worldPoints()) {
+    const bin = binOf(bins, counts.get(p.country) ?? 0)
+    const at = projection(p.coordinates)
+    if (bin === null || at === null) continue
+    doc
+      .save()
+      .circle(flow.left + at[0], flow.y + at[1], DOT_RADIUS)
+      .lineWidth(0.5)
+      .fillAndStroke(bin.color, COLORS.text)
+      .restore()
   }
   flow.y += height + 6
   // The legend: "none" and each class with its swatch, on one line.

@@ -66,10 +66,9 @@ export const skipText = (
       return `not sent: ${tlpText(indicatorTlp)} is above ${info.label}’s ceiling ${tlpText(info.settings.maxTlp)}`
     }
   }
-  const why = r.skipReason === null ? null : SKIP_TEXT[r.skipReason]
-  if (why !== null && r.message !== null) return `not sent: ${why} (${clip(r.message, 300)})`
-  if (why !== null) return `not sent: ${why}`
-  return r.message === null ? 'not sent' : `not sent: ${clip(r.message, 300)}`
+  // The core's own words name the case (which markings, which type); ours are the fallback.
+  if (r.message !== null) return clip(r.message, 300)
+  return r.skipReason === null ? 'not sent' : `not sent: ${SKIP_TEXT[r.skipReason]}`
 }
 
 export const clip = (s: string, max = 300): string => (s.length > max ? `${s.slice(0, max)}…` : s)

@@ -71,7 +71,9 @@ export const EnrichmentResultCard = (props: {
       ) : null}
       {r.status === 'skipped' ? (
         <p className="muted enrichment-why" data-testid="enrichment-skip">
-          {skipText(r, props.indicatorTlp, providers)}
+          <span data-testid="enrichment-skip-text">
+            {skipText(r, props.indicatorTlp, providers)}
+          </span>
           {props.onOverride !== null ? (
             <>
               {' '}

@@ -76,6 +76,7 @@ export const EnrichmentProviderRow = (props: {
   }
 
   const saveNumbers = async () => {
+    setSaved(false)
     const perMinute = parse(draft.perMinute, 'rateLimit.perMinute', 1, 100_000, true)
     if (!perMinute.ok) return setError(perMinute.error)
     const perDay = parse(draft.perDay, 'rateLimit.perDay', 1, 10_000_000, true)
@@ -138,6 +139,8 @@ export const EnrichmentProviderRow = (props: {
       </p>
       <form
         className="enrichment-provider-form"
+        // Our checks name the field; the browser's bubble would block the submit without a word in the page.
+        noValidate
         onSubmit={(e) => {
           e.preventDefault()
           void saveNumbers()

@@ -46,6 +46,7 @@ const AutoAndDns = (props: {
   return (
     <form
       className="enrichment-settings-form"
+      noValidate
       onSubmit={(e) => {
         e.preventDefault()
         submit()

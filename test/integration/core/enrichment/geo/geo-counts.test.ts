@@ -26,9 +26,10 @@ describe('enrichment.geoCounts', () => {
       { country: 'DE', name: 'Germany', count: 2 },
       { country: 'RU', name: 'Russian Federation', count: 2 },
       { country: 'FR', name: 'France', count: 1 },
+      { country: 'SG', name: 'Singapore', count: 1 },
       { country: 'US', name: 'United States of America', count: 1 },
     ])
-    expect(out.located).toBe(10)
+    expect(out.located).toBe(11)
     expect(out.unlocated).toBe(3)
   })
 

@@ -12,6 +12,7 @@ import {
 import type { LookupSubject } from '#core/enrichment/provider-types'
 import { formatIPv4, type IocType } from '#shared/domain'
 import { openTestCore, type TestCore } from '../../db/core-fixture'
+import { writeMmdb } from './mmdb-writer'
 
 const requireHere = createRequire(__filename)
 const packageDir = (pkg: string) => dirname(requireHere.resolve(`${pkg}/package.json`))
@@ -196,5 +197,83 @@ describe('files dropped in <dataDir>/enrichment/geo', () => {
     const warned = t.logger.lines.find((l) => l.includes('ASN table rows skipped'))
     expect(warned).toContain('"line":2')
     expect(warned).toContain('"total":1')
+  })
+})
+
+describe("MaxMind's own shapes dropped in (GeoLite2-City, GeoLite2-ASN)", () => {
+  let t: TestCore
+  let env: LocalEnv
+  beforeAll(async () => {
+    t = await openTestCore()
+    const dir = overrideDir(t.dir)
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(
+      join(dir, 'GeoLite2-City.mmdb'),
+      writeMmdb(
+        'GeoLite2-City',
+        {
+          '81.2.69.0/24': {
+            country: { iso_code: 'GB', names: { en: 'United Kingdom' } },
+            city: { names: { en: 'Reading' } },
+            subdivisions: [{ iso_code: 'ENG', names: { en: 'England' } }],
+            location: { latitude: 51.45, longitude: -0.97, time_zone: 'Europe/London' },
+          },
+        },
+        1_780_000_000,
+      ),
+    )
+    writeFileSync(
+      join(dir, 'GeoLite2-ASN.mmdb'),
+      writeMmdb('GeoLite2-ASN', {
+        '8.8.8.0/24': {
+          autonomous_system_number: 64510,
+          autonomous_system_organization: 'Dropped ASN Org',
+        },
+        '91.92.240.0/22': {
+          autonomous_system_number: 44477,
+          autonomous_system_organization: 'STARK INDUSTRIES SOLUTIONS LTD',
+        },
+      }),
+    )
+    env = envOf(t)
+  })
+  afterAll(() => t.dispose())
+
+  it('reads a GeoLite2-City record and names the file with its build date', () => {
+    const r = geoipProvider.lookup(subject('ip', '81.2.69.160'), env)
+    expect(factsOf(r)).toMatchObject({
+      country: 'GB',
+      countryName: 'United Kingdom',
+      region: 'England',
+      city: 'Reading',
+      latitude: 51.45,
+      longitude: -0.97,
+      timeZone: 'Europe/London',
+    })
+    expect(r?.raw).toMatchObject({ file: 'GeoLite2-City.mmdb', network: '81.2.69.0/24' })
+    expect(geoipProvider.source(env)).toContain('GeoLite2-City.mmdb (override, built 2026-05-28)')
+    // Not in the dropped file: no answer, the packaged IPv4 data is not consulted behind it.
+    expect(geoipProvider.lookup(subject('ip', '8.8.8.8'), env)).toBeNull()
+  })
+
+  it('reads a GeoLite2-ASN record, its network, and the hosting list over it', () => {
+    const r = asnProvider.lookup(subject('ip', '8.8.8.8'), env)
+    expect(factsOf(r)).toMatchObject({
+      asn: 64510,
+      asOrg: 'Dropped ASN Org',
+      network: '8.8.8.0/24',
+    })
+    const stark = asnProvider.lookup(subject('cidr', '91.92.241.0/24'), env)
+    expect(factsOf(stark)).toMatchObject({
+      asn: 44477,
+      network: '91.92.240.0/22',
+      hostingKind: 'bulletproof',
+    })
+    expect(stark?.answer.finding.level).toBe('suspicious')
+    expect(asnProvider.source(env)).toMatch(/^GeoLite2-ASN\.mmdb \(override, built /)
+    // IPv6 still comes from the packaged CSV: the dropped file is IPv4 only.
+    expect(factsOf(asnProvider.lookup(subject('ipv6', '2001:4860:4860::8888'), env)).asn).toBe(
+      15169,
+    )
   })
 })

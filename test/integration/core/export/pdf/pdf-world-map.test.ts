@@ -103,7 +103,7 @@ describe('PDF exports of a query and of a report with enrichment keys', () => {
   it('a query: every located country', async () => {
     const text = await exportText({ kind: 'indicators' })
     expect(text).toContain(SECTION)
-    expect(text).toContain('10 indicators located in 5 countries; not located: 3')
+    expect(text).toContain('11 indicators located in 6 countries; not located: 3')
     expect(text).toContain('United States of America')
   })
 
