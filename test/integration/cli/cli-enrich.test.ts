@@ -29,10 +29,16 @@ describe('threateye enrich', () => {
   const run = async (argv: string[], stdin?: string) => {
     out = []
     err = []
-    return runCli([...argv, '--data-dir', 'data'], {
-      ...io,
-      ...(stdin === undefined ? {} : { stdin: [stdin] }),
-    })
+    const withStdin: CliIo =
+      stdin === undefined
+        ? io
+        : {
+            ...io,
+            stdin: (async function* () {
+              yield stdin
+            })(),
+          }
+    return runCli([...argv, '--data-dir', 'data'], withStdin)
   }
 
   it('enriches a value with --wait and prints the job and its results; jobs and status list it', async () => {
