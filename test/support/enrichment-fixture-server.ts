@@ -6,6 +6,8 @@
  *   const srv = await startEnrichmentFixtureServer()
  *   const env = { key: ENRICHMENT_FIXTURE_KEY, baseUrl: srv.baseUrl('virustotal') }   // an HttpEnv
  *   srv.rdapBootstrap                     // { dns, ipv4, ipv6, asn } in IANA's format, every service = srv
+ *   await srv.writeRdapBootstrap(dataDir) // as a refreshed bootstrap there: a core on dataDir asks srv for RDAP
+ *                                         // (.net .org .de, 45/8 91/8, 2a00::/12, AS 1-1876 and 49152-65535)
  *   srv.setMode('rate-limited', { provider: 'virustotal', retryAfter: '7' })   // that provider only
  *   srv.setMode('slow', { value: '45.155.205.233', delayMs: 500 })            // that value, any provider
  *   srv.setMode('garbage')                                                    // everything
@@ -36,23 +38,37 @@
  *   huge          200 with a valid JSON body of hugeBytes (default 8 MiB), streamed
  */
 import { readFileSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { join } from 'node:path'
+import { refreshedRdapBootstrapDir } from '#core/enrichment/providers/rdap-bootstrap'
+import {
+  bootstrapFor,
+  ENRICHMENT_FIXTURES,
+  notFoundBody,
+  quotaBody,
+  readFixture,
+  refusal,
+  SHIPPED_BOOTSTRAP_DIR,
+  unknownAnswer,
+  ENRICHMENT_FIXTURE_KEY,
+  type FixtureProvider,
+  type RdapBootstrapFixture,
+  type Routed,
+} from './enrichment-fixture-bodies'
 
-export const ENRICHMENT_FIXTURE_KEY = 'fixture-api-key-0123456789'
-export const FIXTURE_DIR = join(__dirname, '..', 'fixtures', 'enrichment')
-/** The bootstrap files ThreatEye ships: what the fake IANA serves unless told otherwise (answerWith). */
-export const SHIPPED_BOOTSTRAP_DIR = join(
-  __dirname,
-  '..',
-  '..',
-  'resources',
-  'enrichment',
-  'rdap-bootstrap',
-)
+export {
+  ENRICHMENT_FIXTURE_KEY,
+  ENRICHMENT_FIXTURES,
+  FIXTURE_DIR,
+  FIXTURE_SHA256,
+  readFixture,
+  SHIPPED_BOOTSTRAP_DIR,
+  type FixtureProvider,
+  type RdapBootstrapFixture,
+} from './enrichment-fixture-bodies'
 
-export type FixtureProvider = 'virustotal' | 'abuseipdb' | 'otx' | 'shodan' | 'rdap' | 'iana'
 export type FixtureMode =
   | 'ok'
   | 'not-found'
@@ -76,18 +92,11 @@ export type LoggedLookup = {
   path: string
   headers: IncomingHttpHeaders
 }
-export type RdapBootstrapFixture = Record<'dns' | 'ipv4' | 'ipv6' | 'asn', BootstrapFile>
-type BootstrapFile = {
-  description: string
-  publication: string
-  version: string
-  services: [string[], string[]][]
-}
-
 export type EnrichmentFixtureServer = {
   origin: string
   baseUrl(provider: FixtureProvider): string
   rdapBootstrap: RdapBootstrapFixture
+  writeRdapBootstrap(dataDir: string): Promise<void>
   setMode(mode: FixtureMode, opts?: ModeOptions): void
   answerWith(provider: FixtureProvider, value: string, status: number, body: unknown): void
   reset(): void
@@ -95,48 +104,6 @@ export type EnrichmentFixtureServer = {
   requestsFor(provider: FixtureProvider, value?: string): LoggedLookup[]
   close(): Promise<void>
 }
-
-export const FIXTURE_SHA256 = '1bd2a096f952db2ac9ea36bcb6c2f925033a9362433c30d7bd4c157faa90e69e'
-
-/** Which fixture file answers which value, per provider (the files' own ids and addresses agree). */
-export const ENRICHMENT_FIXTURES: Record<
-  Exclude<FixtureProvider, 'iana'>,
-  Record<string, string>
-> = {
-  virustotal: {
-    '45.155.205.233': 'ip-address.json',
-    '91.92.240.5': 'ip-address-low.json',
-    'evil-c2.net': 'domain.json',
-    'http://evil-c2.net/gate.php': 'url.json',
-    [FIXTURE_SHA256]: 'file.json',
-  },
-  abuseipdb: {
-    '45.155.205.233': 'check-reported.json',
-    '91.92.240.5': 'check-some.json',
-    '2a0e:97c0:3e3:1::5': 'check-ipv6-clean.json',
-  },
-  otx: {
-    '45.155.205.233': 'ipv4-general.json',
-    'evil-c2.net': 'domain-general.json',
-    'example-cdn.de': 'domain-whitelisted.json',
-    [FIXTURE_SHA256]: 'file-general.json',
-  },
-  shodan: { '45.155.205.233': 'host-vulnerable.json', '91.92.240.5': 'host-plain.json' },
-  rdap: {
-    'evil-c2.net': 'domain-young.json',
-    'registered-long-ago.org': 'domain-old.json',
-    '45.155.205.233': 'ip-network.json',
-    '45.155.205.0/24': 'ip-network.json',
-    '91.92.240.5': 'ip-network-range.json',
-    '2a0e:97c0:3e3:1::5': 'ipv6-network.json',
-    '49505': 'autnum.json',
-  },
-}
-
-export const readFixture = (provider: string, file: string): unknown =>
-  JSON.parse(readFileSync(join(FIXTURE_DIR, provider, file), 'utf8')) as unknown
-
-type Routed = { provider: FixtureProvider; value: string; key: string | null }
 
 const header = (h: IncomingHttpHeaders, name: string): string | null => {
   const v = h[name]
@@ -194,106 +161,6 @@ const send = (
     ...headers,
   })
   res.end(text)
-}
-
-const notFoundBody = (p: FixtureProvider): unknown => {
-  switch (p) {
-    case 'abuseipdb':
-      return { errors: [{ detail: 'Not Found', status: 404 }] }
-    case 'iana':
-      return { errorCode: 404, title: 'Not Found' }
-    default:
-      return readFixture(p, 'not-found.json')
-  }
-}
-
-const refusal = (p: FixtureProvider): [number, unknown] => {
-  switch (p) {
-    case 'virustotal':
-      return [401, readFixture('virustotal', 'wrong-credentials.json')]
-    case 'abuseipdb':
-      return [401, readFixture('abuseipdb', 'unauthorized.json')]
-    case 'otx':
-      return [403, readFixture('otx', 'forbidden.json')]
-    default:
-      return [401, readFixture('shodan', 'unauthorized.json')]
-  }
-}
-
-const quotaBody = (p: FixtureProvider): unknown => {
-  switch (p) {
-    case 'virustotal':
-      return readFixture('virustotal', 'quota-exceeded.json')
-    case 'abuseipdb':
-      return readFixture('abuseipdb', 'rate-limited.json')
-    case 'otx':
-      return { detail: 'Request was throttled.' }
-    case 'shodan':
-      return { error: 'Rate limit reached (1/second)' }
-    default:
-      return {
-        errorCode: 429,
-        title: 'Too Many Requests',
-        description: ['Query rate limit exceeded'],
-      }
-  }
-}
-
-/** What the service says about a value it has no record of (AbuseIPDB and OTX: an empty record). */
-const unknownAnswer = (r: Routed): [number, unknown] => {
-  if (r.provider === 'abuseipdb') {
-    const v6 = r.value.includes(':')
-    return [
-      200,
-      {
-        data: {
-          ipAddress: r.value,
-          isPublic: true,
-          ipVersion: v6 ? 6 : 4,
-          isWhitelisted: null,
-          abuseConfidenceScore: 0,
-          countryCode: null,
-          usageType: null,
-          isp: null,
-          domain: null,
-          hostnames: [],
-          isTor: false,
-          totalReports: 0,
-          numDistinctUsers: 0,
-          lastReportedAt: null,
-        },
-      },
-    ]
-  }
-  if (r.provider === 'otx') {
-    return [
-      200,
-      {
-        indicator: r.value,
-        pulse_info: { count: 0, pulses: [], references: [], related: {} },
-        false_positive: [],
-        validation: [],
-        sections: ['general'],
-      },
-    ]
-  }
-  return [404, notFoundBody(r.provider)]
-}
-
-const bootstrapFor = (origin: string): RdapBootstrapFixture => {
-  const base = [`${origin}/rdap/`]
-  const file = (what: string, services: string[][]): BootstrapFile => ({
-    description: `RDAP bootstrap file for ${what} (test fixture: every service is the fixture server)`,
-    publication: '2026-12-01T00:00:00Z',
-    version: '1.0',
-    services: services.map((entries): [string[], string[]] => [entries, base]),
-  })
-  return {
-    dns: file('Domain Name System registrations', [['net', 'org'], ['de']]),
-    ipv4: file('IPv4 address allocations', [['45.0.0.0/8', '91.0.0.0/8']]),
-    ipv6: file('IPv6 address allocations', [['2a00::/12']]),
-    asn: file('Autonomous System Number allocations', [['49152-65535', '1-1876']]),
-  }
 }
 
 type ModeRule = { mode: FixtureMode; opts: ModeOptions }
@@ -438,6 +305,13 @@ export const startEnrichmentFixtureServer = async (
     origin,
     baseUrl: (p) => bases[p],
     rdapBootstrap: bootstrap,
+    writeRdapBootstrap: async (dataDir) => {
+      const dir = refreshedRdapBootstrapDir(dataDir)
+      await mkdir(dir, { recursive: true })
+      for (const [registry, file] of Object.entries(bootstrap)) {
+        await writeFile(join(dir, `${registry}.json`), JSON.stringify(file))
+      }
+    },
     setMode: (mode, o = {}) => {
       rules.push({ mode, opts: o })
     },

@@ -1,6 +1,7 @@
 import { Suspense, lazy, useState } from 'react'
 import type { In } from '#shared/contract'
 import { useContractQuery, type ReloadOn } from '../hooks/use-contract-query'
+import './world-map-panel.css'
 
 // The shapes, d3-geo and the country names load with the first map shown, not with the app.
 const WorldMap = lazy(() => import('./world-map'))

@@ -87,7 +87,12 @@ const entitiesOf = (v: unknown, field: string, depth = 0, out: Entity[] = []): E
       roles: read.optStrings(o.roles, `${at}.roles`, 20),
       fn: vcardText(o.vcardArray, 'fn', `${at}.vcardArray`),
       org: vcardText(o.vcardArray, 'org', `${at}.vcardArray`),
-      ianaId: iana === undefined ? null : String(iana.identifier),
+      ianaId:
+        iana === undefined
+          ? null
+          : typeof iana.identifier === 'number'
+            ? String(iana.identifier)
+            : read.str(iana.identifier, `${at}.publicIds.identifier`),
     })
     if (depth < MAX_ENTITY_DEPTH) entitiesOf(o.entities, `${at}.entities`, depth + 1, out)
   }

@@ -275,7 +275,7 @@ export const IndicatorsView = () => {
           <AddToReportButton />
           <button
             type="button"
-            className="button button-small"
+            className="button button-small world-map-toggle"
             aria-pressed={showMap}
             title="Where the indicators of this query are hosted"
             data-testid="map-toggle"

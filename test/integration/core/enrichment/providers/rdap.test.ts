@@ -1,12 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { EnrichmentFindingSchema } from '#shared/contract/enrichment.schemas'
 import { isProviderError, type HttpEnv } from '#core/enrichment/provider-types'
-import {
-  buildRdapBootstrap,
-  parseRdapBootstrap,
-  type RdapBootstrap,
-  type RdapRegistry,
-} from '#core/enrichment/providers/rdap-bootstrap'
+import { loadRdapBootstrap, type RdapBootstrap } from '#core/enrichment/providers/rdap-bootstrap'
 import { createRdapProvider, rdapNoServerReason } from '#core/enrichment/providers/rdap.provider'
 import { signalOf } from '#core/enrichment/enrichment-signal'
 import {
@@ -21,16 +19,18 @@ const rdap = createRdapProvider({ now: () => NOW })
 
 let srv: EnrichmentFixtureServer
 let bootstrap: RdapBootstrap
+let dataDir: string
 beforeAll(async () => {
   srv = await startEnrichmentFixtureServer()
-  const parsed = (r: RdapRegistry) =>
-    parseRdapBootstrap(r, JSON.stringify(srv.rdapBootstrap[r]), 'fixture')
-  bootstrap = buildRdapBootstrap(
-    { dns: parsed('dns'), ipv4: parsed('ipv4'), ipv6: parsed('ipv6'), asn: parsed('asn') },
-    { dns: 'fixture', ipv4: 'fixture', ipv6: 'fixture', asn: 'fixture' },
-  )
+  // As an engine test would: the fixture's bootstrap written where a refresh puts it, then loaded.
+  dataDir = await mkdtemp(join(tmpdir(), 'threateye-rdap-provider-'))
+  await srv.writeRdapBootstrap(dataDir)
+  bootstrap = loadRdapBootstrap({ dataDir })
 })
-afterAll(() => srv.close())
+afterAll(async () => {
+  await srv.close()
+  await rm(dataDir, { recursive: true, force: true })
+})
 beforeEach(() => srv.reset())
 
 const env = (): HttpEnv => ({
