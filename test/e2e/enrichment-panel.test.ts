@@ -80,6 +80,8 @@ const describeEnrichment = (start: StartHarness) => {
     await e.waitForCard('asn', 'done')
     expect(await e.providers()).toEqual(expect.arrayContaining(['geoip', 'asn']))
 
+    await e.panel.scrollIntoViewIfNeeded()
+    await h.screenshot('enrichment-badges')
     const geoip = await e.readCard('geoip')
     expect(geoip.facts.country).toBe('RU')
     expect(geoip.level).not.toBe('')
@@ -156,6 +158,7 @@ const describeEnrichment = (start: StartHarness) => {
     expect(
       (await h.core.call('enrichment.getSettings', {})).providers.virustotal?.rateLimit.perMinute,
     ).toBe(3)
+    await e.settings.scrollIntoViewIfNeeded()
     await h.screenshot('enrichment-settings')
 
     await e.setProviderEnabled('virustotal', false)

@@ -1,21 +1,21 @@
-import countries from 'i18n-iso-countries'
+import { countryName as isoCountryName } from '#shared/domain/countries'
 import type { LocalProvider } from '../provider-types'
 import type { LocalEnv } from './local-env'
 import { addressOf, fact, joined, localDefaults, privateAddressReason } from './local-support'
 
-/** The country's English name, or null for a code the ISO list does not know (EU, AP in old data). */
-export const countryName = (code: string | null): string | null => {
+/** The shared English name (the map and the pivots use the same), looked up once per code. */
+const countryName = (code: string | null): string | null => {
   if (code === null) return null
   let name = names.get(code)
   if (name === undefined) {
-    name = countries.getName(code, 'en') ?? null
+    name = isoCountryName(code)
     names.set(code, name)
   }
   return name
 }
 
-/** Country codes are a few hundred: their names are looked up once. */
-const names = new Map<string, string | null>()
+/** Country codes in the data are a few hundred. */
+const names = new Map<string, string>()
 
 /**
  * GeoIP: where an address is (country, region, city, coordinates, time zone), from the packaged GeoLite2

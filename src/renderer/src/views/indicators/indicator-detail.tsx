@@ -246,7 +246,7 @@ export const IndicatorDetail = (props: { id: string }) => {
               </div>
               {indicator.enrichment ? (
                 <div className="detail-item detail-wide">
-                  <dt>Enrichment</dt>
+                  <dt>Imported enrichment</dt>
                   <dd>
                     <pre className="enrichment">
                       {JSON.stringify(indicator.enrichment, null, 2).slice(0, MAX_ENRICHMENT_CHARS)}

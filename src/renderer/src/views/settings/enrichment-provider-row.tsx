@@ -77,11 +77,17 @@ export const EnrichmentProviderRow = (props: {
 
   const saveNumbers = async () => {
     setSaved(false)
+    const ttl = parse(draft.cacheTtlHours, 'cacheTtlHours', 0, 24 * 365, false)
+    if (!p.network) {
+      // Local data has no budget to keep: only its cache lifetime is the analyst's to set.
+      if (!ttl.ok) return setError(ttl.error)
+      await act(() => props.save({ cacheTtlHours: ttl.value }))
+      return
+    }
     const perMinute = parse(draft.perMinute, 'rateLimit.perMinute', 1, 100_000, true)
     if (!perMinute.ok) return setError(perMinute.error)
     const perDay = parse(draft.perDay, 'rateLimit.perDay', 1, 10_000_000, true)
     if (!perDay.ok) return setError(perDay.error)
-    const ttl = parse(draft.cacheTtlHours, 'cacheTtlHours', 0, 24 * 365, false)
     if (!ttl.ok) return setError(ttl.error)
     await act(() =>
       props.save({
@@ -131,12 +137,14 @@ export const EnrichmentProviderRow = (props: {
           </>
         ) : null}
       </p>
-      <p className="muted" data-testid="enrichment-provider-used">
-        Used {p.used.minute.toLocaleString('en')} of{' '}
-        {p.settings.rateLimit.perMinute.toLocaleString('en')} this minute,{' '}
-        {p.used.day.toLocaleString('en')} of {p.settings.rateLimit.perDay.toLocaleString('en')}{' '}
-        today (UTC)
-      </p>
+      {p.network ? (
+        <p className="muted" data-testid="enrichment-provider-used">
+          Used {p.used.minute.toLocaleString('en')} of{' '}
+          {p.settings.rateLimit.perMinute.toLocaleString('en')} this minute,{' '}
+          {p.used.day.toLocaleString('en')} of {p.settings.rateLimit.perDay.toLocaleString('en')}{' '}
+          today (UTC)
+        </p>
+      ) : null}
       <form
         className="enrichment-provider-form"
         // Our checks name the field; the browser's bubble would block the submit without a word in the page.
@@ -146,28 +154,32 @@ export const EnrichmentProviderRow = (props: {
           void saveNumbers()
         }}
       >
-        <label className="field">
-          <span>Per minute</span>
-          <input
-            type="number"
-            min={1}
-            value={draft.perMinute}
-            aria-invalid={error?.field?.endsWith('perMinute') === true}
-            data-testid="enrichment-provider-per-minute"
-            onChange={(e) => setDraft({ ...draft, perMinute: e.target.value })}
-          />
-        </label>
-        <label className="field">
-          <span>Per day</span>
-          <input
-            type="number"
-            min={1}
-            value={draft.perDay}
-            aria-invalid={error?.field?.endsWith('perDay') === true}
-            data-testid="enrichment-provider-per-day"
-            onChange={(e) => setDraft({ ...draft, perDay: e.target.value })}
-          />
-        </label>
+        {p.network ? (
+          <>
+            <label className="field">
+              <span>Per minute</span>
+              <input
+                type="number"
+                min={1}
+                value={draft.perMinute}
+                aria-invalid={error?.field?.endsWith('perMinute') === true}
+                data-testid="enrichment-provider-per-minute"
+                onChange={(e) => setDraft({ ...draft, perMinute: e.target.value })}
+              />
+            </label>
+            <label className="field">
+              <span>Per day</span>
+              <input
+                type="number"
+                min={1}
+                value={draft.perDay}
+                aria-invalid={error?.field?.endsWith('perDay') === true}
+                data-testid="enrichment-provider-per-day"
+                onChange={(e) => setDraft({ ...draft, perDay: e.target.value })}
+              />
+            </label>
+          </>
+        ) : null}
         <label className="field">
           <span>Cache TTL (hours)</span>
           <input
@@ -180,18 +192,21 @@ export const EnrichmentProviderRow = (props: {
             onChange={(e) => setDraft({ ...draft, cacheTtlHours: e.target.value })}
           />
         </label>
-        <label className="field">
-          <span>TLP ceiling</span>
-          <EnumSelect
-            id={`${id}-tlp`}
-            options={TLP_LEVELS}
-            value={p.settings.maxTlp}
-            label={(t) => `TLP:${t.toUpperCase()}`}
-            disabled={busy}
-            data-testid="enrichment-provider-tlp"
-            onChange={(maxTlp) => void act(() => props.save({ maxTlp }))}
-          />
-        </label>
+        {/* Local data never leaves the machine: the TLP gate is for network providers. */}
+        {p.network ? (
+          <label className="field">
+            <span>TLP ceiling</span>
+            <EnumSelect
+              id={`${id}-tlp`}
+              options={TLP_LEVELS}
+              value={p.settings.maxTlp}
+              label={(t) => `TLP:${t.toUpperCase()}`}
+              disabled={busy}
+              data-testid="enrichment-provider-tlp"
+              onChange={(maxTlp) => void act(() => props.save({ maxTlp }))}
+            />
+          </label>
+        ) : null}
         <div className="enrichment-provider-buttons">
           <button
             type="submit"
