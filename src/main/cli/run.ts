@@ -34,6 +34,7 @@ import { rescoreCommand } from './rescore.command'
 import { serveCommand } from './serve.command'
 import { SETTINGS_COMMANDS } from './settings.command'
 import { SUMMARY_COMMANDS } from './summary.command'
+import { ENRICH_COMMANDS } from './enrich.command'
 import { ALLOWLIST_COMMANDS } from './allowlist.command'
 import { WARNINGLISTS_COMMANDS } from './warninglists.command'
 import { tokenCommand } from './token.command'
@@ -64,6 +65,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   rescoreCommand,
   exportCommand,
   ...SUMMARY_COMMANDS,
+  ...ENRICH_COMMANDS,
 ]
 
 const findCommand = (argv: readonly string[]): CommandSpec | undefined =>

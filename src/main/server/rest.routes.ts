@@ -8,6 +8,7 @@ import {
   withSearchCoverage,
 } from './rest.mappings'
 import { route, type RestRoute } from './rest'
+import { ENRICHMENT_REST_ROUTES } from './rest.enrichment'
 import { INTEL_REST_ROUTES } from './rest.intel'
 import {
   activeOnly,
@@ -162,4 +163,5 @@ export const REST_ROUTES: readonly RestRoute[] = [
 
   // Threat actors, campaigns, vulnerabilities, malware, reports, relationships and the graph.
   ...INTEL_REST_ROUTES,
+  ...ENRICHMENT_REST_ROUTES,
 ]

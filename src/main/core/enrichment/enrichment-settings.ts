@@ -31,7 +31,11 @@ const ABSENT_DEFAULTS: ProviderSettings = {
   cacheTtlHours: 0,
 }
 
-export const DEFAULT_AUTO: EnrichmentSettings['auto'] = { enabled: true, minScore: 70 }
+/**
+ * Automatic enrichment starts off: an import of a large feed would otherwise queue a scan of every new
+ * high-score indicator before the analyst has looked at the providers' settings.
+ */
+export const DEFAULT_AUTO: EnrichmentSettings['auto'] = { enabled: false, minScore: 70 }
 
 /** The stored row: only what the analyst changed; everything else follows the providers' defaults. */
 const StoredSchema = z.object({

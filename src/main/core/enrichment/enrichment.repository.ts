@@ -76,6 +76,16 @@ export const capRaw = (raw: string): { text: string; truncated: boolean } => {
   return { text: bytes.subarray(0, ENRICHMENT_RAW_MAX_BYTES).toString('utf8'), truncated: true }
 }
 
+/** The worker's pick: a provider's queued rows that are due, oldest first (IDX_enrichment_results_queue). */
+export const DUE_SQL = `SELECT r.indicator_id, r.provider, r.attempts, r.tlp_override, r.scan_job_id, i.type, i.value, i.tlp
+     FROM enrichment_results r JOIN indicators i ON i.id = r.indicator_id
+     WHERE r.status = 'queued' AND r.provider = ? AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= ?)
+     ORDER BY r.next_attempt_at, r.requested_at LIMIT ?`
+
+/** A job's rows a worker could pick now (IDX_enrichment_results_job). */
+export const JOB_OPEN_SQL = `SELECT count(*) FROM enrichment_results WHERE scan_job_id = ? AND (status = 'running' OR
+       (status = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)))`
+
 /** One settled result to write: done (with a finding), skipped or failed. */
 export type SettledWrite = {
   indicatorId: string
@@ -174,12 +184,7 @@ export const createEnrichmentRepository = (db: BetterSqlite3.Database) => {
   >(
     'SELECT provider, raw, raw_truncated, raw_url, fetched_at FROM enrichment_results WHERE indicator_id = ? AND provider = ?',
   )
-  const due = db.prepare<[string, string, number], QueuedRow>(
-    `SELECT r.indicator_id, r.provider, r.attempts, r.tlp_override, r.scan_job_id, i.type, i.value, i.tlp
-     FROM enrichment_results r JOIN indicators i ON i.id = r.indicator_id
-     WHERE r.status = 'queued' AND r.provider = ? AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= ?)
-     ORDER BY r.next_attempt_at, r.requested_at LIMIT ?`,
-  )
+  const due = db.prepare<[string, string, number], QueuedRow>(DUE_SQL)
   const nextDue = db
     .prepare<[], string | null>(
       "SELECT min(coalesce(next_attempt_at, requested_at)) FROM enrichment_results WHERE status = 'queued'",
@@ -195,12 +200,7 @@ export const createEnrichmentRepository = (db: BetterSqlite3.Database) => {
   const resetRunning = db.prepare(
     "UPDATE enrichment_results SET status = 'queued', updated_at = ? WHERE status = 'running'",
   )
-  const jobOpen = db
-    .prepare<[string, string], number>(
-      `SELECT count(*) FROM enrichment_results WHERE scan_job_id = ? AND (status = 'running' OR
-       (status = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)))`,
-    )
-    .pluck()
+  const jobOpen = db.prepare<[string, string], number>(JOB_OPEN_SQL).pluck()
   const jobSettled = db.prepare<[string], { indicator_id: string; provider: ProviderId }>(
     "SELECT indicator_id, provider FROM enrichment_results WHERE scan_job_id = ? AND status IN ('done', 'skipped', 'failed')",
   )

@@ -1,13 +1,13 @@
-import type { ProviderId } from '#shared/contract/enrichment.schemas'
+import type { EnrichmentSettings, ProviderId } from '#shared/contract/enrichment.schemas'
 import type { Tlp, IocType } from '#shared/domain/enums'
 import type { Clock } from '#core/platform/clock'
 import type { Database } from '#core/db/data-source'
 import type { Logger } from '#core/platform/logger'
 import type { EnrichmentSettingsStore } from '../enrichment-settings'
-import type { EnrichmentRepository, QueuedRow } from '../enrichment.repository'
+import type { EnrichmentRepository, QueuedRow, SettledWrite } from '../enrichment.repository'
 import type { ProviderRegistry } from '../provider-registry'
 import type { LookupSubject } from '../provider-types'
-import type { Budgets } from './budgets'
+import type { BudgetVerdict, Budgets } from './budgets'
 import type { BoundNetwork } from './engine-types'
 import { gate } from './gate'
 import type { ProviderHttpClient } from './http-client'
@@ -16,6 +16,7 @@ import {
   cacheBodyOf,
   expiryOf,
   failureOf,
+  type LookupFailure,
   fromCache,
   lookupKeyOf,
   type NetworkAnswer,
@@ -167,6 +168,95 @@ export const createQueueWorker = (deps: {
   })
 
   /** One row, start to end; returns the job delta it caused (null when it only moved in the queue). */
+  type RowBase = Omit<SettledWrite, 'status' | 'now'>
+
+  /** Takes one request from the budgets; a spent minute defers the row, a spent day skips it. */
+  const takeBudget = (
+    row: QueuedRow,
+    p: BoundNetwork,
+    settings: EnrichmentSettings,
+    base: RowBase,
+  ): Promise<BudgetVerdict> =>
+    db.writes.run('enrichment.budget', (): BudgetVerdict => {
+      const now = clock.now()
+      const v = deps.budgets.take(p.id, settings.providers[p.id].rateLimit, now)
+      if (v.ok) {
+        repo.setRunning(row.indicator_id, row.provider, now.toISOString())
+        return v
+      }
+      if (v.window === 'minute') {
+        paused.set(p.id, v.retryAt.getTime())
+        repo.requeue(
+          row.indicator_id,
+          row.provider,
+          row.attempts,
+          v.retryAt.toISOString(),
+          `${p.label}'s budget of ${settings.providers[p.id].rateLimit.perMinute} a minute is spent; waits until ${v.retryAt.toISOString()}`,
+          now.toISOString(),
+        )
+      } else {
+        repo.write({
+          ...base,
+          now: now.toISOString(),
+          status: 'skipped',
+          reason: 'budget',
+          message: `${p.label}'s daily budget of ${settings.providers[p.id].rateLimit.perDay} requests is spent; a run after ${v.retryAt.toISOString()} asks again`,
+        })
+      }
+      return v
+    })
+
+  /** After a failed request: wait (Retry-After, unreachable), retry with backoff, or fail the row. */
+  const failed = async (
+    row: QueuedRow,
+    p: BoundNetwork,
+    base: RowBase,
+    f: LookupFailure,
+    attempts: number,
+  ): Promise<JobDelta | null> => {
+    const now = clock.now()
+    if (controller.signal.aborted) {
+      // Stopped mid-request: not the service's fault; the next worker asks at once.
+      await db.writes.run('enrichment.requeue', () =>
+        repo.requeue(
+          row.indicator_id,
+          row.provider,
+          row.attempts,
+          now.toISOString(),
+          null,
+          now.toISOString(),
+        ),
+      )
+      return null
+    }
+    if (f.kind === 'wait' || (f.kind === 'retry' && attempts < deps.options.maxAttempts)) {
+      const counted = f.kind === 'retry' ? attempts : row.attempts
+      const waitMs =
+        f.kind === 'wait' && f.retryAfterMs !== undefined
+          ? f.retryAfterMs
+          : backoff(Math.max(1, counted))
+      const at = now.getTime() + waitMs
+      if (f.kind === 'wait' && f.retryAfterMs !== undefined) paused.set(p.id, at)
+      await db.writes.run('enrichment.requeue', () =>
+        repo.requeue(
+          row.indicator_id,
+          row.provider,
+          counted,
+          iso(at),
+          `${f.message} (asks again at ${iso(at)})`,
+          now.toISOString(),
+        ),
+      )
+      return null
+    }
+    const message =
+      f.kind === 'retry' ? `gave up after ${attempts} attempts: ${f.message}` : f.message
+    await db.writes.run('enrichment.fail', () =>
+      repo.write({ ...base, attempts, now: now.toISOString(), status: 'failed', message }),
+    )
+    return { errors: [`${p.label}, ${row.value.slice(0, 100)}: ${message}`] }
+  }
+
   const runRow = async (row: QueuedRow, p: BoundNetwork): Promise<JobDelta | null> => {
     const settings = await deps.settings.read()
     if (settings.offline) return null
@@ -199,34 +289,7 @@ export const createQueueWorker = (deps: {
         })
       }
     }
-    const verdict = await db.writes.run('enrichment.budget', () => {
-      const now = clock.now()
-      const v = deps.budgets.take(p.id, settings.providers[p.id].rateLimit, now)
-      if (v.ok) {
-        repo.setRunning(row.indicator_id, row.provider, now.toISOString())
-        return v
-      }
-      if (v.window === 'minute') {
-        paused.set(p.id, v.retryAt.getTime())
-        repo.requeue(
-          row.indicator_id,
-          row.provider,
-          row.attempts,
-          v.retryAt.toISOString(),
-          `${p.label}'s budget of ${settings.providers[p.id].rateLimit.perMinute} a minute is spent; waits until ${v.retryAt.toISOString()}`,
-          now.toISOString(),
-        )
-      } else {
-        repo.write({
-          ...base,
-          now: now.toISOString(),
-          status: 'skipped',
-          reason: 'budget',
-          message: `${p.label}'s daily budget of ${settings.providers[p.id].rateLimit.perDay} requests is spent; a run after ${v.retryAt.toISOString()} asks again`,
-        })
-      }
-      return v
-    })
+    const verdict = await takeBudget(row, p, settings, base)
     if (!verdict.ok) return verdict.window === 'day' ? {} : null
     const attempts = row.attempts + 1
     try {
@@ -240,48 +303,7 @@ export const createQueueWorker = (deps: {
       const threat = await settle(row, p, answer, false, attempts)
       return { newThreats: threat ? 1 : 0 }
     } catch (e) {
-      const f = failureOf(e, key)
-      const now = clock.now()
-      if (controller.signal.aborted) {
-        // Stopped mid-request: not the service's fault; the next worker asks at once.
-        await db.writes.run('enrichment.requeue', () =>
-          repo.requeue(
-            row.indicator_id,
-            row.provider,
-            row.attempts,
-            now.toISOString(),
-            null,
-            now.toISOString(),
-          ),
-        )
-        return null
-      }
-      if (f.kind === 'wait' || (f.kind === 'retry' && attempts < deps.options.maxAttempts)) {
-        const counted = f.kind === 'retry' ? attempts : row.attempts
-        const waitMs =
-          f.kind === 'wait' && f.retryAfterMs !== undefined
-            ? f.retryAfterMs
-            : backoff(Math.max(1, counted))
-        const at = now.getTime() + waitMs
-        if (f.kind === 'wait' && f.retryAfterMs !== undefined) paused.set(p.id, at)
-        await db.writes.run('enrichment.requeue', () =>
-          repo.requeue(
-            row.indicator_id,
-            row.provider,
-            counted,
-            iso(at),
-            `${f.message} (asks again at ${iso(at)})`,
-            now.toISOString(),
-          ),
-        )
-        return null
-      }
-      const message =
-        f.kind === 'retry' ? `gave up after ${attempts} attempts: ${f.message}` : f.message
-      await db.writes.run('enrichment.fail', () =>
-        repo.write({ ...base, attempts, now: now.toISOString(), status: 'failed', message }),
-      )
-      return { errors: [`${p.label}, ${row.value.slice(0, 100)}: ${message}`] }
+      return failed(row, p, base, failureOf(e, key), attempts)
     }
   }
 

@@ -14,7 +14,7 @@ import type { EnrichmentSettingsStore } from '../enrichment-settings'
 import type { EnrichmentRepository, SettledWrite } from '../enrichment.repository'
 import type { ProviderRegistry } from '../provider-registry'
 import type { LookupSubject } from '../provider-types'
-import type { BoundProvider } from './engine-types'
+import type { BoundNetwork, BoundProvider } from './engine-types'
 import { gate } from './gate'
 import { fromCache, lookupKeyOf } from './network-lookup'
 import type { QueueWorker } from './queue-worker'
@@ -80,6 +80,68 @@ export const createScanJobRunner = (deps: {
           return p === undefined ? [] : [p]
         })
 
+  /** A fresh cached answer written as the result (true), or nothing written (false: ask the service). */
+  const answerFromCache = (
+    p: BoundNetwork,
+    s: LookupSubject,
+    base: Omit<SettledWrite, 'status'>,
+    force: boolean,
+  ): boolean => {
+    const key = lookupKeyOf(p, s)
+    if (force) {
+      deps.cache.drop(p.id, key)
+      return false
+    }
+    const hit = deps.cache.fresh(p.id, key, base.now)
+    if (hit === undefined) return false
+    try {
+      const a = fromCache(p, s, hit)
+      repo.write({
+        ...base,
+        status: 'done',
+        finding: a.answer.finding,
+        keys: a.answer.keys,
+        source: a.source,
+        raw: a.raw,
+        rawUrl: a.url,
+        cached: true,
+        fetchedAt: hit.fetched_at,
+        expiresAt: hit.expires_at,
+      })
+      return true
+    } catch (e) {
+      ctx.logger.warn('enrichment cache entry unreadable; asking again', {
+        provider: p.id,
+        error: e,
+      })
+      return false
+    }
+  }
+
+  /** The change log's entry for a confirmed TLP override: who, which indicators, which providers, why. */
+  const recordOverride = (
+    input: StoredScanInput,
+    id: string,
+    overridden: { ids: Set<string>; providers: Set<ProviderId> },
+  ) => {
+    if (overridden.ids.size === 0 || input.tlpOverride === null) return
+    const ids = [...overridden.ids]
+    ctx.changes.record(input.by as ChangeCaller, {
+      entity: 'indicator',
+      entityId: ids.length === 1 ? ids[0] : null,
+      operation: 'update',
+      changes: {
+        enrichmentTlpOverride: {
+          indicators: ids.slice(0, LOGGED_IDS_MAX),
+          count: ids.length,
+          providers: [...overridden.providers],
+          reason: input.tlpOverride.reason,
+          scanJob: id,
+        },
+      },
+    })
+  }
+
   /** Plans and writes one batch; returns the ids whose results changed. */
   const runBatch = async (
     id: string,
@@ -136,35 +198,7 @@ export const createScanJobRunner = (deps: {
                 overridden.ids.add(ind.id)
                 overridden.providers.add(p.id)
               }
-              const key = lookupKeyOf(p, s)
-              if (input.force) deps.cache.drop(p.id, key)
-              const hit = input.force ? undefined : deps.cache.fresh(p.id, key, at)
-              let answered = false
-              if (hit !== undefined) {
-                try {
-                  const a = fromCache(p, s, hit)
-                  repo.write({
-                    ...base,
-                    tlpOverride: overrides,
-                    status: 'done',
-                    finding: a.answer.finding,
-                    keys: a.answer.keys,
-                    source: a.source,
-                    raw: a.raw,
-                    rawUrl: a.url,
-                    cached: true,
-                    fetchedAt: hit.fetched_at,
-                    expiresAt: hit.expires_at,
-                  })
-                  answered = true
-                } catch (e) {
-                  ctx.logger.warn('enrichment cache entry unreadable; asking again', {
-                    provider: p.id,
-                    error: e,
-                  })
-                }
-              }
-              if (!answered) {
+              if (!answerFromCache(p, s, { ...base, tlpOverride: overrides }, input.force)) {
                 repo.queue(ind.id, p.id, p.reliability, overrides, id, at)
                 queued++
               }
@@ -174,23 +208,7 @@ export const createScanJobRunner = (deps: {
           }
         }
         for (const i of changed) repo.refreshSignal(i)
-        if (overridden.ids.size > 0 && input.tlpOverride !== null) {
-          const ids = [...overridden.ids]
-          ctx.changes.record(input.by as ChangeCaller, {
-            entity: 'indicator',
-            entityId: ids.length === 1 ? ids[0] : null,
-            operation: 'update',
-            changes: {
-              enrichmentTlpOverride: {
-                indicators: ids.slice(0, LOGGED_IDS_MAX),
-                count: ids.length,
-                providers: [...overridden.providers],
-                reason: input.tlpOverride.reason,
-                scanJob: id,
-              },
-            },
-          })
-        }
+        recordOverride(input, id, overridden)
         deps.jobs.bump(id, { processed: page.length })
         return { changed: [...changed], providers: [...used], queued }
       })(),

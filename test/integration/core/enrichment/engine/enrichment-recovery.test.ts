@@ -80,3 +80,41 @@ describe('enrichment job recovery', () => {
     }
   })
 })
+
+describe('enrichment job cancel', () => {
+  it('cancels a running job; what it stored stays, what waited is closed', async () => {
+    const t = await openEngineCore(srv)
+    try {
+      await t.core.call('enrichment.updateSettings', {
+        patch: { providers: { virustotal: { rateLimit: { perMinute: 1, perDay: 100 } } } },
+      })
+      srv.setMode('slow', { value: THREAT_IP, delayMs: 2_000 })
+      const a = await addIndicator(t, THREAT_IP)
+      const b = await addIndicator(t, '91.92.240.5')
+      const batched = new Promise<void>((resolve) => {
+        t.core.events.on('enrichment.onDidScanJob', (e) => {
+          if (e.scanJob.indicatorsProcessed === 2) resolve()
+        })
+      })
+      const { scanJob } = await t.core.call('enrichment.run', {
+        target: { kind: 'indicators', ids: [a, b] },
+        providers: ['geoip', 'virustotal'],
+      })
+      await batched
+      const cancelled = await t.core.call('enrichment.cancelScanJob', { id: scanJob.id })
+      expect(cancelled.status).toBe('cancelled')
+      await t.core.waitForIdle()
+      const statuses = [await resultOf(t, a, 'virustotal'), await resultOf(t, b, 'virustotal')].map(
+        (r) => r?.status,
+      )
+      // One was asked (or being asked) before the cancel; the one waiting for the next minute is closed.
+      expect(statuses).toContain('failed')
+      expect(await resultOf(t, a, 'geoip')).toBeDefined()
+      const again = await t.core.call('enrichment.scanJob', { id: scanJob.id })
+      expect(again.status).toBe('cancelled')
+    } finally {
+      srv.reset()
+      await t.dispose()
+    }
+  })
+})
