@@ -42,10 +42,12 @@ import {
   type BoundProvider,
 } from './enrichment/engine/engine-types'
 import { createLocalProviders, openLocalEnv } from './enrichment/local'
+import type { HttpProvider } from './enrichment/provider-types'
 import {
   createNetworkProviders,
   DNS_DEFAULT_ENV,
   openRdapBootstrap,
+  rdapNoServerReason,
   type DnsEnv,
 } from './enrichment/providers'
 import { createEnrichmentGeoHandlers } from './enrichment/enrichment-geo.handlers'
@@ -252,17 +254,28 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     ...DNS_DEFAULT_ENV,
     servers: enrichmentRef?.settings.current()?.dnsServers ?? [],
   })
-  const enrichmentProviders: BoundProvider[] = [
-    ...createLocalProviders().map((p) => bindLocal(p, localEnv)),
-    ...createNetworkProviders({ now: () => clock.now().getTime() }).map((p) =>
-      p.kind === 'http' ? bindHttp(p) : bindDirect(p, dnsEnv),
-    ),
-  ]
   // Read lazily, on the first RDAP question; a refresh answers with the new files at once.
   const rdapBootstrap = openRdapBootstrap({
     dataDir: opts.dataDir,
     now: () => clock.now().getTime(),
   })
+  // A value no RDAP server covers (per the bootstrap) is not applicable, not a failure to retry; with a fixed
+  // RDAP endpoint (CoreOptions.enrichment.endpoints) every value goes there.
+  const withRdapCoverage = (p: HttpProvider): HttpProvider =>
+    p.id !== 'rdap' || opts.enrichment?.endpoints?.rdap !== undefined
+      ? p
+      : {
+          ...p,
+          notApplicable: (s) =>
+            p.notApplicable?.(s) ??
+            (rdapBootstrap.rdapBase(s) === null ? rdapNoServerReason(s) : null),
+        }
+  const enrichmentProviders: BoundProvider[] = [
+    ...createLocalProviders().map((p) => bindLocal(p, localEnv)),
+    ...createNetworkProviders({ now: () => clock.now().getTime() }).map((p) =>
+      p.kind === 'http' ? bindHttp(withRdapCoverage(p)) : bindDirect(p, dnsEnv),
+    ),
+  ]
   const enrichment = createEnrichmentService({
     ...ctx,
     jobs,
