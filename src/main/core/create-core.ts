@@ -30,26 +30,8 @@ import { createFeedHandlers } from './feeds/feeds.handlers'
 import { createFileHandlers } from './files/files.handlers'
 import { createFeedsService, type FeedsServiceOptions } from './feeds/feeds.service'
 import { createEnrichmentHandlers } from './enrichment/enrichment.handlers'
-import {
-  createEnrichmentService,
-  type EnrichmentOptions,
-  type EnrichmentService,
-} from './enrichment/enrichment.service'
-import {
-  bindDirect,
-  bindHttp,
-  bindLocal,
-  type BoundProvider,
-} from './enrichment/engine/engine-types'
-import { createLocalProviders, openLocalEnv } from './enrichment/local'
-import type { HttpProvider } from './enrichment/provider-types'
-import {
-  createNetworkProviders,
-  DNS_DEFAULT_ENV,
-  openRdapBootstrap,
-  rdapNoServerReason,
-  type DnsEnv,
-} from './enrichment/providers'
+import { openEnrichment } from './enrichment/open-enrichment'
+import type { EnrichmentOptions, EnrichmentService } from './enrichment/enrichment.service'
 import { createEnrichmentGeoHandlers } from './enrichment/enrichment-geo.handlers'
 import { createExportHandlers } from './export/export.handlers'
 import { createExportService, type ExportService } from './export/export.service'
@@ -242,64 +224,17 @@ export const createCore = async (opts: CoreOptions): Promise<Core> => {
     ensure: (period, by) => summaries.ensure(period, by),
   })
   let summariesScheduled = false
-  const localEnv = openLocalEnv({
-    dataDir: opts.dataDir,
-    sqlite: db.sqlite,
-    checkWarninglists: warninglists.check,
-    logger,
-  })
-  // DNS reads the analyst's resolvers from the settings as they are when it asks.
-  let enrichmentRef: EnrichmentService | null = null
-  const dnsEnv = (): DnsEnv => ({
-    ...DNS_DEFAULT_ENV,
-    servers: enrichmentRef?.settings.current()?.dnsServers ?? [],
-  })
-  // Read lazily, on the first RDAP question; a refresh answers with the new files at once.
-  const rdapBootstrap = openRdapBootstrap({
-    dataDir: opts.dataDir,
-    now: () => clock.now().getTime(),
-  })
-  // A value no RDAP server covers (per the bootstrap) is not applicable, not a failure to retry; with a fixed
-  // RDAP endpoint (CoreOptions.enrichment.endpoints) every value goes there.
-  const withRdapCoverage = (p: HttpProvider): HttpProvider =>
-    p.id !== 'rdap' || opts.enrichment?.endpoints?.rdap !== undefined
-      ? p
-      : {
-          ...p,
-          notApplicable: (s) =>
-            p.notApplicable?.(s) ??
-            (rdapBootstrap.rdapBase(s) === null ? rdapNoServerReason(s) : null),
-        }
-  const enrichmentProviders: BoundProvider[] = [
-    ...createLocalProviders().map((p) => bindLocal(p, localEnv)),
-    ...createNetworkProviders({ now: () => clock.now().getTime() }).map((p) =>
-      p.kind === 'http' ? bindHttp(withRdapCoverage(p)) : bindDirect(p, dnsEnv),
-    ),
-  ]
-  const enrichment = createEnrichmentService({
-    ...ctx,
+  const enrichment = openEnrichment({
+    ctx,
     jobs,
-    providers: enrichmentProviders,
     options: opts.enrichment ?? {},
-    version: APP_VERSION,
+    checkWarninglists: warninglists.check,
     allowedHosts: async () => (await settings.read()).fetchAllowedHosts,
     rescore: async (ids) => {
       await scoring.rescoreIndicators(ids)
     },
     evaluateAlerts: (ids, scanJobId) => alerts.evaluateEnrichment(ids, { scanJobId }),
-    rdap: {
-      rdapBase: (s) => rdapBootstrap.rdapBase(s),
-      // The engine's client (limits, target policy, offline mode) fetches; the bootstrap module validates
-      // the four files and writes them only when all of them pass.
-      refresh: (getText, baseUrl) =>
-        rdapBootstrap.refresh(
-          async (url: string, signal?: AbortSignal, maxBytes?: number) =>
-            JSON.parse(await getText(url, maxBytes, signal)) as unknown,
-          baseUrl,
-        ),
-    },
   })
-  enrichmentRef = enrichment
   const handlers: Handlers = {
     ...createAlertHandlers(alerts, alertSettings, webhook),
     ...createJobHandlers(jobs, () => handlers),
