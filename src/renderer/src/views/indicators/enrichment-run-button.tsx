@@ -1,15 +1,12 @@
 import { useEffect, useState } from 'react'
-import { defang } from '#shared/domain'
 import { errorMessage } from '../../api/client'
 import { useClient, useIndicators, useServices } from '../../app-context'
 import { Modal } from '../../components/modal'
 import { useEnrichmentScanJob } from '../../hooks/use-enrichment-scan-job'
 import { cleanFilter } from '../../stores/indicators.store'
-import { describeIndicatorFilter } from '../reports/attach-model'
 import { SCAN_JOB_OVER, scanJobProgress } from './enrichment-format'
+import { SelectionOrFilter, type IndicatorSource } from './selection-or-filter'
 import './enrichment.css'
-
-type Source = 'selection' | 'query'
 
 /**
  * "Enrich…" in the Indicators view's toolbar: the selected indicator, or every indicator the current filter
@@ -23,7 +20,7 @@ export const EnrichmentRunButton = () => {
   const filter = useIndicators((s) => s.filter)
   const scan = useEnrichmentScanJob()
   const [open, setOpen] = useState(false)
-  const [source, setSource] = useState<Source>('query')
+  const [source, setSource] = useState<IndicatorSource>('filter')
   const [count, setCount] = useState<number | null>(null)
   const [countError, setCountError] = useState<string | null>(null)
   const filterKey = JSON.stringify(cleanFilter(filter))
@@ -67,7 +64,7 @@ export const EnrichmentRunButton = () => {
         className="button button-small"
         data-testid="enrich-button"
         onClick={() => {
-          setSource(selected !== null ? 'selection' : 'query')
+          setSource(selected !== null ? 'selection' : 'filter')
           // Counted afresh each time: the filter may have changed since.
           setCount(null)
           setCountError(null)
@@ -118,49 +115,23 @@ export const EnrichmentRunButton = () => {
                 data-testid="enrich-start"
                 onClick={() => void start()}
               >
-                {source === 'query' && count !== null
+                {source === 'filter' && count !== null
                   ? `Enrich ${count.toLocaleString('en')}`
                   : 'Enrich'}
               </button>
             </>
           }
         >
-          <fieldset className="enrich-choice">
-            <legend className="visually-hidden">What to enrich</legend>
-            <label>
-              <input
-                type="radio"
-                name="enrich-source"
-                checked={source === 'selection'}
-                disabled={selected === null}
-                data-testid="enrich-source-selection"
-                onChange={() => setSource('selection')}
-              />
-              <span>
-                The selected indicator
-                {selected !== null ? (
-                  <>
-                    : <code>{defang(selected.type, selected.value)}</code>
-                  </>
-                ) : (
-                  ' (none selected)'
-                )}
-              </span>
-            </label>
-            <label>
-              <input
-                type="radio"
-                name="enrich-source"
-                checked={source === 'query'}
-                data-testid="enrich-source-query"
-                onChange={() => setSource('query')}
-              />
-              <span data-testid="enrich-query-count" data-count={count ?? ''}>
-                {count === null ? 'Counting…' : `All ${count.toLocaleString('en')} matching`} the
-                current filter: {describeIndicatorFilter(filter)}
-              </span>
-            </label>
-          </fieldset>
+          <SelectionOrFilter
+            name="enrich"
+            legend="What to enrich"
+            className="enrich-choice"
+            source={source}
+            onSource={setSource}
+            selected={selected}
+            count={count}
+            filter={filter}
+          />
           <p className="muted">
             Local data answers at once. Network providers ask only what their TLP ceilings allow,
             within their budgets; while offline their requests wait in the queue.

@@ -3,13 +3,12 @@ import { errorMessage } from '../../api/client'
 import { useClient, useIndicators, useServices } from '../../app-context'
 import { TlpBadge } from '../../components/badges'
 import { Modal } from '../../components/modal'
-import { attachOutcome, cleanIndicatorFilter, describeIndicatorFilter } from './attach-model'
+import { SelectionOrFilter, type IndicatorSource } from '../indicators/selection-or-filter'
+import { attachOutcome, cleanIndicatorFilter } from './attach-model'
 import { EMPTY_LIST_FILTER } from './report-draft'
 import { attachToReport, countIndicators, type ReportListItem } from './reports-api'
 import { useReportsList } from './use-reports-list'
 import './reports.css'
-
-type Source = 'selection' | 'filter'
 
 /**
  * "Add to report…" from the Indicators view: the selected indicator, or every indicator the view's filter
@@ -20,7 +19,7 @@ export const AddToReportDialog = (props: { onClose: () => void }) => {
   const { ui, indicators } = useServices()
   const selected = useIndicators((s) => (s.selectedId === null ? null : s.rowAt(s.selectedIndex)))
   const filter = useIndicators((s) => s.filter)
-  const [source, setSource] = useState<Source>(selected !== null ? 'selection' : 'filter')
+  const [source, setSource] = useState<IndicatorSource>(selected !== null ? 'selection' : 'filter')
   const [count, setCount] = useState<number | null>(null)
   const [q, setQ] = useState('')
   const list = useReportsList({ ...EMPTY_LIST_FILTER, q })
@@ -93,42 +92,16 @@ export const AddToReportDialog = (props: { onClose: () => void }) => {
         </>
       }
     >
-      <fieldset className="add-to-report-choice">
-        <legend className="visually-hidden">What to add</legend>
-        <label>
-          <input
-            type="radio"
-            name="add-source"
-            checked={source === 'selection'}
-            disabled={selected === null}
-            data-testid="add-source-selection"
-            onChange={() => setSource('selection')}
-          />
-          <span>
-            The selected indicator
-            {selected !== null ? (
-              <>
-                : <code>{selected.value}</code>
-              </>
-            ) : (
-              ' (none selected)'
-            )}
-          </span>
-        </label>
-        <label>
-          <input
-            type="radio"
-            name="add-source"
-            checked={source === 'filter'}
-            data-testid="add-source-filter"
-            onChange={() => setSource('filter')}
-          />
-          <span data-testid="add-filter-count" data-count={count ?? ''}>
-            {count === null ? 'Counting…' : `All ${count.toLocaleString('en')} matching`} the
-            current filter: {describeIndicatorFilter(filter)}
-          </span>
-        </label>
-      </fieldset>
+      <SelectionOrFilter
+        name="add"
+        legend="What to add"
+        className="add-to-report-choice"
+        source={source}
+        onSource={setSource}
+        selected={selected}
+        count={count}
+        filter={filter}
+      />
       <label className="field">
         <span>Report</span>
         <input
