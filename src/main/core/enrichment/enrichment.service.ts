@@ -148,7 +148,11 @@ export const createEnrichmentService = (deps: Deps) => {
     },
     onSettled: async (rows: SettledRow[], deltas: Map<string, JobDelta>) => {
       const byJob = new Map<string | null, SettledRow[]>()
-      for (const r of rows) byJob.set(r.scanJobId, [...(byJob.get(r.scanJobId) ?? []), r])
+      for (const r of rows) {
+        const list = byJob.get(r.scanJobId)
+        if (list === undefined) byJob.set(r.scanJobId, [r])
+        else list.push(r)
+      }
       for (const [jobId, list] of byJob) {
         const ids = [...new Set(list.map((r) => r.indicatorId))]
         const alerts = await afterWrite(ids, [...new Set(list.map((r) => r.provider))], jobId)
@@ -204,8 +208,14 @@ export const createEnrichmentService = (deps: Deps) => {
     if (row === undefined) throw new AppError('not_found', `id: no scan job ${id}`, { id })
     return row
   }
+  const indicatorExists = db.sqlite.prepare('SELECT 1 FROM indicators WHERE id = ?')
+  const knownIndicators = db.sqlite
+    .prepare<[string], number>(
+      'SELECT count(*) FROM indicators WHERE id IN (SELECT value FROM json_each(?))',
+    )
+    .pluck()
   const mustIndicator = (id: string, field = 'indicatorId') => {
-    const found = db.sqlite.prepare('SELECT 1 FROM indicators WHERE id = ?').get(id)
+    const found = indicatorExists.get(id)
     if (found === undefined)
       throw new AppError('not_found', `${field}: no indicator ${id}`, { field })
   }
@@ -307,12 +317,7 @@ export const createEnrichmentService = (deps: Deps) => {
     ): Promise<Out<'enrichment.run'>> => {
       if (input.target.kind === 'indicators') {
         const ids = input.target.ids
-        const known = db.sqlite
-          .prepare<[string], number>(
-            'SELECT count(*) FROM indicators WHERE id IN (SELECT value FROM json_each(?))',
-          )
-          .pluck()
-          .get(JSON.stringify(ids))
+        const known = knownIndicators.get(JSON.stringify(ids))
         if (known !== new Set(ids).size)
           throw new AppError('not_found', 'target.ids: some of these indicators do not exist', {
             field: 'target.ids',

@@ -330,11 +330,16 @@ export const createQueueWorker = (deps: {
           scanJobId: row.scan_job_id,
         })
         if (row.scan_job_id !== null) {
-          const acc = deltas.get(row.scan_job_id) ?? {}
-          deltas.set(row.scan_job_id, {
-            newThreats: (acc.newThreats ?? 0) + (d.newThreats ?? 0),
-            errors: [...(acc.errors ?? []), ...(d.errors ?? [])],
-          })
+          const acc = deltas.get(row.scan_job_id)
+          if (acc === undefined) {
+            deltas.set(row.scan_job_id, {
+              newThreats: d.newThreats ?? 0,
+              errors: [...(d.errors ?? [])],
+            })
+          } else {
+            acc.newThreats = (acc.newThreats ?? 0) + (d.newThreats ?? 0)
+            for (const e of d.errors ?? []) (acc.errors ??= []).push(e)
+          }
         }
       }
       if (moved === 0) return

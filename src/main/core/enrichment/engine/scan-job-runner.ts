@@ -184,11 +184,10 @@ export const createScanJobRunner = (deps: {
               now: at,
               attempts: 0,
             }
-            const refused = gate(p, s, settings, keys.get(p.id) ?? false, override)
-            const overrides =
-              override &&
-              p.network &&
-              gate(p, s, settings, keys.get(p.id) ?? false, false)?.reason === 'tlp'
+            // The gate once with the TLP check; only a TLP refusal the analyst overrode asks it again.
+            const strict = gate(p, s, settings, keys.get(p.id) ?? false, false)
+            const overrides = override && p.network && strict?.reason === 'tlp'
+            const refused = overrides ? gate(p, s, settings, keys.get(p.id) ?? false, true) : strict
             if (refused !== null) {
               repo.write({ ...base, tlpOverride: false, status: 'skipped', ...refused })
             } else if (p.kind === 'local') {
@@ -259,12 +258,16 @@ export const createScanJobRunner = (deps: {
     deps.worker.kick()
     while (!signal.aborted && repo.jobOpen(id, clock.now().toISOString()) > 0) {
       if ((await deps.settings.read()).offline) return
+      // The pass's abort listener is removed after it: a long job passes thousands of times.
+      let onAbort = () => {}
       await Promise.race([
         deps.worker.nextChange(),
-        new Promise<void>((resolve) =>
-          signal.addEventListener('abort', () => resolve(), { once: true }),
-        ),
+        new Promise<void>((resolve) => {
+          onAbort = () => resolve()
+          signal.addEventListener('abort', onAbort, { once: true })
+        }),
       ])
+      signal.removeEventListener('abort', onAbort)
     }
   }
 
